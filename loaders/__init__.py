@@ -1,0 +1,1 @@
+"""Everything that reads files: official-format parsers, boundaries, the snapshot builder and reader."""

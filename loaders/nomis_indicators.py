@@ -1,0 +1,108 @@
+"""Assemble snapshot rows from the Nomis extracts (APS, UK Business Counts, BRES).
+
+Nomis labels carry names, not codes: LEP names are matched to the May 2021 LEP codes and `ladu:`
+names (which follow the December 2021 LAD set) to LAD 2021 codes, then kept where the code is in the
+2023 set the rest of the snapshot uses. Districts abolished in April 2023 are dropped and listed in
+the manifest. APS is the only source of LEP employment and activity rates.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from loaders.area_names import match_codes
+from loaders.bres import bres_manufacturing_share, read_bres_csv
+from loaders.nomis import aps_employment_rates, aps_manufacturing_employment_share, aps_qualifications_nvq4, \
+    ubc_enterprises_by_sizeband
+from loaders.snapshot_schema import ENGLAND, tidy_rows
+from metrics.comparisons import location_quotient
+
+APS_T01 = "nomis_aps_T01_econ_activity_16to64_england_lep_lad_2018_2022.xlsx"
+APS_T19 = "nomis_aps_T19_qualifications_nvq_england_lep_lad_2017_2021.xlsx"
+APS_T13A = "nomis_aps_T13a_employment_by_industry_england_lep_lad_2018_2022.xlsx"
+UBC_BY_INDUSTRY = "nomis_ubc_enterprises_by_industry_sizeband_england_lep_lad_2018_2022.xlsx"
+BRES_CSV_GLOB = "nomis_bres_employment_by_industry_england_lep_gb_nuts3_*.csv"
+UBC_MANUFACTURING = "3 : Manufacturing (C)"
+# Nomis qualifiers that keep the published number but flag it, mapped to the snapshot vocabulary.
+STATUS_MAP = {"unreliable": "estimated", "partial": "estimated"}
+AREA_TYPES = {"lep": "lep", "ladu": "lad", "country": "country"}
+
+
+def with_codes(
+    frame: pd.DataFrame, names: dict[str, dict[str, str]], source: Path, levels: tuple[str, ...]
+) -> tuple[pd.DataFrame, list[str]]:
+    """Add area_code/geography for Nomis rows of the given levels (lep, lad, country).
+
+    Returns the coded rows and the names of 2021 LADs not in the 2023 set (dropped)."""
+    frame = frame[frame["area_type"].map(AREA_TYPES).isin(levels)].copy()
+    frame["geography"] = frame["area_type"].map(AREA_TYPES)
+    references = {"lep": names["lep"], "lad": names["lad21"], "country": {ENGLAND: "England"}}
+    codes = pd.Series(index=frame.index, dtype="string")
+    for level, part in frame.groupby("geography"):
+        matched = match_codes(part["area_name"], references[level], source=source)
+        codes.loc[part.index] = part["area_name"].map(matched)
+    frame["area_code"] = codes
+    abolished = frame["geography"].eq("lad") & ~frame["area_code"].isin(names["lad"])
+    dropped = sorted(frame.loc[abolished, "area_name"].unique())
+    frame = frame[~abolished]
+    frame["area_name"] = [names[g].get(c, n) for g, c, n in zip(frame["geography"], frame["area_code"],
+                                                                   frame["area_name"], strict=True)]
+    frame["status"] = frame["status"].replace(STATUS_MAP)
+    return frame, dropped
+
+
+def _rows(frame: pd.DataFrame, indicator: str, status: str | None = None) -> list[pd.DataFrame]:
+    return [tidy_rows(part, indicator, geography, status=status) for geography, part in frame.groupby("geography")]
+
+
+def nomis_rows(folder: Path, names: dict[str, dict[str, str]], lad_lep: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Rows for employment/activity rates (LEPs), NVQ4+ and residence-based manufacturing employment
+    share (LEP, LAD, England), manufacturing enterprises by size band (LEP, LAD, England) and BRES
+    manufacturing employment share and LQ (LEP, England, ITL3)."""
+    rows: list[pd.DataFrame] = []
+    dropped: set[str] = set()
+
+    rates, lost = with_codes(aps_employment_rates(folder / APS_T01), names, folder / APS_T01, ("lep",))
+    for indicator in ("employment_rate_16_64", "economic_activity_rate_16_64"):
+        rows += _rows(rates[rates["indicator"] == indicator], indicator)
+
+    for parser, file, indicator in (
+        (aps_qualifications_nvq4, APS_T19, "qualifications_nvq4_plus"),
+        (aps_manufacturing_employment_share, APS_T13A, "manufacturing_employment_share_residence"),
+    ):
+        coded, lost = with_codes(parser(folder / file), names, folder / file, ("lep", "lad", "country"))
+        dropped |= set(lost)
+        rows += _rows(coded, indicator)
+
+    ubc, lost = with_codes(ubc_enterprises_by_sizeband(folder / UBC_BY_INDUSTRY), names, folder / UBC_BY_INDUSTRY,
+                           ("lep", "lad", "country"))
+    dropped |= set(lost)
+    manufacturing = ubc[ubc["industry"] == UBC_MANUFACTURING]
+    if manufacturing.empty:
+        raise ValueError(f"{UBC_BY_INDUSTRY}: no '{UBC_MANUFACTURING}' block")
+    for band, part in manufacturing.groupby("sizeband"):
+        suffix = "" if band == "total" else f"_{band}"
+        rows += _rows(part, f"manufacturing_enterprises{suffix}")
+
+    bres_files = sorted(folder.glob(BRES_CSV_GLOB))
+    if not bres_files:
+        raise FileNotFoundError(f"{folder}: no BRES CSV files ({BRES_CSV_GLOB})")
+    bres = pd.concat([read_bres_csv(path) for path in bres_files], ignore_index=True)
+    share = bres_manufacturing_share(bres, "manufacturing_employment_share", source=str(folder / BRES_CSV_GLOB))
+    share["status"] = share["status"].replace(STATUS_MAP)
+    coded, _ = with_codes(share, names, folder / BRES_CSV_GLOB, ("lep", "country"))
+    itl3 = share[share["area_type"] == "nuts316"].copy()
+    itl3["area_code"] = "TL" + itl3["area_code"].str[2:]  # NUTS 2016 level 3 = ITL3 2021 (GB)
+    itl3 = itl3[itl3["area_code"].isin(names["itl3"])].assign(geography="itl3")
+    itl3["area_name"] = itl3["area_code"].map(names["itl3"])
+    shares = pd.concat([coded, itl3], ignore_index=True)
+    england = shares[shares["area_code"] == ENGLAND].set_index("period")["value"]
+    rows += _rows(shares, "manufacturing_employment_share")
+    lq = shares.assign(value=location_quotient(shares["value"], shares["period"].map(england)))
+    rows += _rows(lq, "manufacturing_employment_lq", status="derived")
+
+    facts = {"nomis_ladu_names_dropped_abolished_2023": sorted(dropped),
+             "bres_files": [p.name for p in bres_files]}
+    return pd.concat(rows, ignore_index=True), facts

@@ -1,0 +1,1 @@
+"""Pure computation on tidy frames: aggregation, smoothing, gaps, ranks, location quotients."""
