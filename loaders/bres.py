@@ -97,6 +97,13 @@ def read_bres_csv(path: str | Path, year: int | None = None) -> pd.DataFrame:
     coded = [
         split_coded_label(m.group(2)) if _is_coded(m.group(1)) else ("", m.group(2)) for m in parsed if m
     ]
+    uncoded = [
+        label
+        for (code, _), m, label in zip(coded, parsed, labels, strict=True)
+        if m and _is_coded(m.group(1)) and not code
+    ]
+    if uncoded:
+        raise SourceFormatError(path, f"area label '{uncoded[0]}' lacks the NUTS/ITL code its type promises")
     cells = np.array(body, dtype=object)
     return _tidy(
         cells,
@@ -106,7 +113,7 @@ def read_bres_csv(path: str | Path, year: int | None = None) -> pd.DataFrame:
         [name for _, name in coded],
         np.full(len(body), period),
         path,
-        lambda i: f"row {i + 2}",
+        lambda i: f"area '{labels[i]}'",
     )
 
 
@@ -233,6 +240,13 @@ def _read_single(grid: pd.DataFrame, path: Path, sheet: str) -> pd.DataFrame:
     end = start
     while end < len(cells) and _text(cells[end, 0]):
         end += 1
+    stray = [
+        i for i in range(end, len(cells)) if _CODED_LABEL.match(_text(cells[i, 0])) and _text(cells[i, 1])
+    ]
+    if stray:
+        raise SourceFormatError(
+            path, f"row {stray[0] + 1} holds data after the block ended (a blank row inside it?)", sheet=sheet
+        )
     periods = np.full(end - start, int(years[-1]))
     area_type = _GEOGRAPHY_HEADERS[first[header_row]]
     return _coded_rows(cells[start:end], 0, industries, area_type, periods, path, list(range(start, end)))

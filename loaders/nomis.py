@@ -113,6 +113,9 @@ def parse_cells(
     "unreliable", BRES "*" is "partial"); any other known marker there hides the number.
     `where(i)` describes cell i for error messages.
     """
+    booleans = np.fromiter((isinstance(cell, bool) for cell in numbers), dtype=bool, count=len(numbers))
+    if booleans.any():
+        raise SourceFormatError(path, f"{where(int(np.argmax(booleans)))}: TRUE/FALSE where a number belongs")
     value = pd.to_numeric(pd.Series(numbers, dtype=object), errors="coerce").to_numpy(
         dtype="float64", na_value=np.nan, copy=True
     )
@@ -184,7 +187,10 @@ def read_nomis_blocks(path: str | Path, sheet: str = "Data") -> pd.DataFrame:
         raise SourceFormatError(path, "no 'Area' header row, so no Nomis data block found", sheet=sheet)
     frames = []
     previous_end = 0
-    for header in area_rows:
+    for header in [*area_rows, len(grid)]:
+        _reject_stray_rows(grid, first, previous_end, header, path, sheet)
+        if header == len(grid):
+            break
         meta = _block_meta(grid, first, previous_end, header)
         frame, previous_end = _read_block(grid, first, header, meta, path, sheet)
         frames.append(frame)
@@ -198,6 +204,26 @@ def read_nomis_blocks(path: str | Path, sheet: str = "Data") -> pd.DataFrame:
             sheet=sheet,
         )
     return out
+
+
+def _reject_stray_rows(
+    grid: pd.DataFrame, first: pd.Series, start: int, stop: int, path: Path, sheet: str
+) -> None:
+    """Data-like rows between blocks ("type:name" with a value beside it) mean a blank row split a
+    block; reading on would silently drop those areas, so fail instead. Footnotes have no value."""
+    if grid.shape[1] < 2:
+        return
+    labels = first.iloc[start:stop]
+    looks_like_area = labels.str.match(_AREA_LABEL.pattern, na=False) & ~labels.str.contains("http", na=False)
+    has_value = grid.iloc[start:stop, 1:].notna().any(axis=1)
+    stray = labels[looks_like_area & has_value]
+    if not stray.empty:
+        raise SourceFormatError(
+            path,
+            f"row {stray.index[0] + 1} ('{stray.iloc[0]}') holds data outside any block "
+            "(a blank row inside a block?)",
+            sheet=sheet,
+        )
 
 
 def _block_meta(grid: pd.DataFrame, first: pd.Series, start: int, header: int) -> dict[str, str]:
@@ -258,8 +284,7 @@ def _read_block(
     def locate(i: int) -> str:
         return f"{where}, {columns[i // n].variable}, row {first_data + i % n + 1}"
 
-    numbers = stacked("number")
-    assert numbers is not None  # every column has a number cell
+    numbers = np.concatenate([rows[:, c.number] for c in columns])
     notes = [a for a in (stacked("flags"), stacked("conf")) if a is not None]
     value, status = parse_cells(numbers, notes, APS_ANNOTATIONS, path, locate)
     conf_cells = stacked("conf")

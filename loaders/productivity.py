@@ -63,7 +63,8 @@ def read_productivity_table(path: str | Path, sheet: str) -> pd.DataFrame:
     """One table as tidy rows: measure, area_code, area_name, itl_level, period, value, status.
 
     Codes are stripped (the June 2024 hours sheet writes ' UKX'). Unknown text in a value cell is an
-    error naming the cell, never a silent zero.
+    error naming the cell; a 0, which ONS uses as a placeholder for figures it does not have, becomes
+    "unavailable" rather than a real zero.
     """
     path = Path(path)
     return _parse_table(read_grid(path, sheet), path, sheet)
@@ -108,6 +109,10 @@ def _parse_table(grid: pd.DataFrame, path: Path, sheet: str) -> pd.DataFrame:
                     sheet=sheet,
                 )
             value, status = parsed
+            if value == 0:
+                # ONS writes 0 where it has no figure (e.g. Northern Ireland 2023 jobs, footnoted as
+                # "unavailable"); no area has zero hours, jobs or output per hour.
+                value, status = float("nan"), "unavailable"
             records.append((measure, code, name, level, year, value, status))
     if not records:
         raise SourceFormatError(path, "table has a header but no data rows", sheet=sheet)

@@ -33,12 +33,3 @@ def ratio_of_sums(
     bottom = sum_members(denominator, membership).set_index(["group_code", "period"])["value"]
     ratio = (top / bottom * scale).dropna()
     return ratio.rename("value").reset_index()
-
-
-def difference_of_totals(
-    whole: pd.DataFrame, part: pd.DataFrame
-) -> pd.DataFrame:
-    """whole - part per period (period, value): e.g. England minus London for England excluding London."""
-    merged = whole.merge(part, on="period", suffixes=("_whole", "_part"))
-    merged["value"] = merged["value_whole"] - merged["value_part"]
-    return merged[["period", "value"]]

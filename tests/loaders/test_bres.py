@@ -213,6 +213,14 @@ def test_csv_bad_label_and_ragged_row(tmp_path: Path) -> None:
         bres.read_bres_csv(path)
 
 
+def test_csv_nuts_label_without_code(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "bres_2019.csv", csv_header(), [csv_row("nuts316:Hartlepool", [1] * 21)])
+    with pytest.raises(
+        SourceFormatError, match=r"bres_2019\.csv.*'nuts316:Hartlepool' lacks the NUTS/ITL code"
+    ):
+        bres.read_bres_csv(path)
+
+
 def test_csv_without_year(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "bres.csv", csv_header(), [csv_row("country:England", [1] * 21)])
     with pytest.raises(SourceFormatError, match=r"bres\.csv.*no year"):
@@ -242,7 +250,10 @@ def test_share_needs_all_sections(tmp_path: Path) -> None:
 
 
 def write_single(
-    path: Path, *, geography: str = "international territorial levels - level 3 (as of Jan 2021)"
+    path: Path,
+    *,
+    geography: str = "international territorial levels - level 3 (as of Jan 2021)",
+    gap: bool = False,
 ) -> Path:
     book = openpyxl.Workbook()
     ws = book.active
@@ -255,6 +266,8 @@ def write_single(
     ws.append([geography, *csv_header()[1:]])
     ws.append([None] + ["number", "Flags"] * 21)
     ws.append(csv_row("TLC11 Hartlepool and Stockton-on-Tees", [10] * 21))
+    if gap:
+        ws.append([])
     ws.append(csv_row("TLC12 South Teesside", [5] * 21, flags={0: "*"}))
     ws.append([])
     ws.append(["The level of rounding applied varies by estimate."])
@@ -268,6 +281,12 @@ def test_single_workbook_small(tmp_path: Path) -> None:
     assert set(frame["area_code"]) == {"TLC11", "TLC12"}
     assert set(frame["period"]) == {2023}
     assert (frame["status"] == "partial").sum() == 1
+
+
+def test_single_workbook_blank_row_inside(tmp_path: Path) -> None:
+    path = write_single(tmp_path / "bres_gap.xlsx", gap=True)
+    with pytest.raises(SourceFormatError, match=r"bres_gap\.xlsx.*after the block ended"):
+        bres.read_bres_employees_xlsx(path)
 
 
 def test_single_workbook_unknown_geography(tmp_path: Path) -> None:

@@ -423,6 +423,22 @@ def test_duplicate_area_raises(tmp_path: Path) -> None:
         nomis.read_nomis_blocks(path)
 
 
+def test_blank_row_inside_block(tmp_path: Path) -> None:
+    path = write_nomis(
+        tmp_path / "gap.xlsx",
+        ["A"],
+        [("country:England", [(1, None, 1)]), ("", []), ("ladu:Later", [(2, None, 1)])],
+    )
+    with pytest.raises(SourceFormatError, match=r"gap\.xlsx.*'ladu:Later'.*outside any block"):
+        nomis.read_nomis_blocks(path)
+
+
+def test_boolean_cell_is_not_a_number(tmp_path: Path) -> None:
+    path = write_nomis(tmp_path / "bool.xlsx", ["A"], [("country:England", [(True, None, 1)])])
+    with pytest.raises(SourceFormatError, match=r"bool\.xlsx.*TRUE/FALSE"):
+        nomis.read_nomis_blocks(path)
+
+
 def test_empty_file(tmp_path: Path) -> None:
     path = tmp_path / "empty.xlsx"
     path.write_bytes(b"")

@@ -1,0 +1,146 @@
+"""Everything the Overview page shows for one choice of level, indicator, year, benchmark and area,
+computed from the snapshot without Streamlit so tests can call it directly."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+import pydeck as pdk
+
+from components.charts import ranked_bar_chart, rows_for_ranked_chart
+from components.formatting import format_value
+from components.maps import choropleth_deck, choropleth_features
+from components.palettes import VIRIDIS_5, LegendEntry, legend_entries, quantile_breaks
+from loaders.snapshot_schema import BENCHMARK_NAMES, ENGLAND, ENGLAND_EXCL_LONDON, UK
+from metrics.ranking import LEVEL_NOUNS, headline_sentence, ranked_table
+
+LEVEL_LABELS = {
+    "lep": "Local enterprise partnerships (2021)",
+    "itl1": "ITL1 regions and nations",
+    "itl2": "ITL2 regions",
+    "itl3": "ITL3 regions",
+    "lad": "Local authority districts (2023)",
+    "cauth": "Combined authorities (2025)",
+    "rgn": "English regions",
+}
+MEDIAN = "median"
+BENCHMARK_LABELS = {**BENCHMARK_NAMES, MEDIAN: "Median area of this level"}
+BENCHMARK_ORDER = (ENGLAND_EXCL_LONDON, ENGLAND, UK, MEDIAN)
+
+
+@dataclass
+class OverviewView:
+    table: pd.DataFrame
+    deck: pdk.Deck
+    features: dict
+    chart: object
+    legend: list[LegendEntry]
+    headline: str
+    benchmark_value: float | None
+    benchmark_name: str | None
+    value_label: str
+
+
+def levels_for(metadata: dict, indicator: str) -> list[str]:
+    """Mapped levels that have this indicator, in LEVEL_LABELS order."""
+    have = set(metadata[indicator]["geographies"])
+    return [level for level in LEVEL_LABELS if level in have]
+
+
+def indicators_for(metadata: dict, level: str) -> list[str]:
+    return [key for key, meta in metadata.items() if level in meta["geographies"]]
+
+
+def years_for(rows: pd.DataFrame) -> list[int]:
+    return sorted(int(year) for year in rows.loc[rows["value"].notna(), "period"].unique())
+
+
+def benchmark_value(indicator_rows: pd.DataFrame, level_rows: pd.DataFrame, code: str, year: int) -> float | None:
+    """The benchmark's value in `year`: a named area (UK, England, England excl. London) or the
+    median of the level's areas. None when the snapshot has no such value."""
+    if code == MEDIAN:
+        values = level_rows["value"].dropna()
+        return float(values.median()) if len(values) else None
+    match = indicator_rows[(indicator_rows["area_code"] == code) & (indicator_rows["period"] == year)]
+    values = match["value"].dropna()
+    return float(values.iloc[0]) if len(values) else None
+
+
+def value_format(unit: str, decimals: int) -> str:
+    """d3-format string for chart axes and tooltips."""
+    if unit == "£":
+        return f"$,.{decimals}f"
+    if unit in {"count", "persons"}:
+        return ",.0f"
+    return f",.{decimals}f"
+
+
+def build_overview(
+    indicator_rows: pd.DataFrame,
+    meta: dict,
+    boundaries: dict,
+    level: str,
+    year: int,
+    benchmark_code: str,
+    selected_code: str | None,
+) -> OverviewView:
+    """Map, ranked chart, legend and headline for one view. `indicator_rows` are all snapshot rows of
+    the indicator (every level and year); `meta` its metadata entry."""
+    level_rows = indicator_rows[(indicator_rows["geography"] == level) & (indicator_rows["period"] == year)]
+    bench = benchmark_value(indicator_rows, level_rows, benchmark_code, year)
+    bench_name = BENCHMARK_LABELS[benchmark_code] if bench is not None else None
+    if benchmark_code == MEDIAN and bench is not None:
+        bench_name = f"the median {LEVEL_NOUNS.get(level, (level,))[0]}"
+    table = ranked_table(level_rows, meta["polarity"], bench)
+
+    unit, decimals = meta["unit"], int(meta["decimals"])
+
+    def fmt(value: float | None) -> str:
+        return format_value(value, unit, decimals)
+
+    breaks = quantile_breaks(table["value"])
+    features = choropleth_features(boundaries, table, breaks, VIRIDIS_5, fmt, bench_name, selected_code)
+    drawn = {feature["properties"]["code"] for feature in features["features"]}
+    drawn_rows = table[table["area_code"].isin(drawn)]
+    legend = legend_entries(
+        breaks,
+        VIRIDIS_5,
+        fmt,
+        has_missing=(drawn_rows["value"].isna() & (drawn_rows["status"] != "suppressed")).any()
+        or len(drawn - set(table["area_code"])) > 0,
+        has_suppressed=(drawn_rows["status"] == "suppressed").any(),
+        lower_bound=float(table["value"].min()) if table["value"].notna().any() else None,
+    )
+    value_label = f"{meta['short_label']} ({unit})" if unit not in {"index", "ratio"} else meta["short_label"]
+    chart = ranked_bar_chart(
+        rows_for_ranked_chart(table, selected_code),
+        title=f"{meta['label']}, {year}",
+        subtitle=f"{LEVEL_LABELS[level]} ranked; line: {bench_name or 'no benchmark'}",
+        value_title=value_label,
+        value_format=value_format(unit, decimals),
+        selected_code=selected_code,
+        benchmark=bench,
+        benchmark_name=bench_name,
+    )
+    headline = _headline(table, level, bench_name, meta["polarity"], selected_code, fmt)
+    return OverviewView(table, choropleth_deck(features, level), features, chart, legend, headline, bench,
+                        bench_name, value_label)
+
+
+def _headline(table: pd.DataFrame, level: str, bench_name: str | None, polarity: str, selected_code: str | None,
+              fmt) -> str:
+    ranked = table.dropna(subset=["value"])
+    if ranked.empty:
+        return "No area of this level has a value for this indicator and year."
+    if selected_code and selected_code in set(table["area_code"]):
+        row = table[table["area_code"] == selected_code].iloc[0]
+        gap = None if math.isnan(row["gap_pct"]) else float(row["gap_pct"])
+        rank = None if pd.isna(row["rank"]) else int(row["rank"])
+        sentence = headline_sentence(row["area_name"], rank, int(row["rank_of"]), level, gap, bench_name, polarity)
+        return f"{sentence} Value: {fmt(row['value'])}."
+    top, bottom = ranked.iloc[0], ranked.iloc[-1]
+    plural = LEVEL_NOUNS.get(level, (level, level))[1]
+    return (f"{len(ranked)} {plural}: first {top['area_name']} ({fmt(top['value'])}), "
+            f"last {bottom['area_name']} ({fmt(bottom['value'])}). Pick an area to see where it stands.")
