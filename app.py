@@ -7,7 +7,7 @@ import streamlit as st
 from components.attribution import ATTRIBUTION
 from loaders.snapshot import SnapshotError, cached_snapshot
 
-st.set_page_config(page_title="Regional Productivity Explorer", page_icon="📈", layout="wide")
+st.set_page_config(page_title="Regional Productivity Explorer", page_icon=":material/monitoring:", layout="wide")
 
 try:
     cached_snapshot()
@@ -17,8 +17,8 @@ except SnapshotError as exc:
 
 navigation = st.navigation(
     [
-        st.Page("pages/overview.py", title="Overview", icon="🗺️", default=True),
-        st.Page("pages/data_and_methods.py", title="Data and methods", icon="📚"),
+        st.Page("pages/overview.py", title="Overview", icon=":material/map:", default=True),
+        st.Page("pages/data_and_methods.py", title="Data and methods", icon=":material/menu_book:"),
     ]
 )
 navigation.run()

@@ -3,6 +3,7 @@ tooltip with value, rank and gap, and the selected area outlined."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pandas as pd
@@ -13,13 +14,15 @@ from components.palettes import OUTLINE, RGBA, SELECTED_OUTLINE, fill_colour
 
 ENGLAND_ONLY = {"lep", "cauth", "rgn"}
 TOOLTIP_HTML = "<b>{name}</b><br/>{value_text}<br/>{rank_text}<br/>{gap_text}"
+TOOLTIP_STYLE = {"backgroundColor": "#1f1f1f", "color": "white", "fontSize": "14px"}
+NO_BASEMAP = "__MAP_STYLE__"
 
 
-def view_for_level(level: str) -> pdk.ViewState:
+def view_for_level(level: str) -> dict:
     """Initial view: England for English-only geographies, the whole UK otherwise."""
     if level in ENGLAND_ONLY:
-        return pdk.ViewState(longitude=-1.6, latitude=52.9, zoom=5.2)
-    return pdk.ViewState(longitude=-3.3, latitude=54.8, zoom=4.4)
+        return {"longitude": -1.6, "latitude": 52.9, "zoom": 5.2, "minZoom": 4, "maxZoom": 11}
+    return {"longitude": -3.3, "latitude": 54.8, "zoom": 4.4, "minZoom": 3.5, "maxZoom": 11}
 
 
 def choropleth_features(
@@ -69,25 +72,46 @@ def choropleth_features(
     return {"type": "FeatureCollection", "features": features}
 
 
-def choropleth_deck(features: dict, level: str) -> pdk.Deck:
-    layer = pdk.Layer(
-        "GeoJsonLayer",
-        data=features,
-        id=f"choropleth-{level}",
-        pickable=True,
-        stroked=True,
-        filled=True,
-        get_fill_color="properties.fill",
-        get_line_color="properties.line",
-        get_line_width="properties.width",
-        line_width_units="pixels",
-        auto_highlight=True,
-        highlight_color=[255, 255, 255, 90],
-    )
-    return pdk.Deck(
-        layers=[layer],
-        initial_view_state=view_for_level(level),
-        map_provider=None,
-        map_style=None,
-        tooltip={"html": TOOLTIP_HTML, "style": {"backgroundColor": "#1f1f1f", "color": "white", "fontSize": "14px"}},
-    )
+class DeckSpec(pdk.Deck):
+    """A deck.gl JSON spec written by us, handed to st.pydeck_chart like any pydeck.Deck.
+
+    pydeck's own serialiser pretty-prints (doubling the payload) and turns every string property
+    into an expression (e.g. lineWidthUnits "pixels" -> "@@=pixels"), so the spec is built as plain
+    JSON here and serialised once, compactly.
+    """
+
+    def __init__(self, spec: dict, tooltip: dict) -> None:
+        super().__init__(layers=[], map_provider=None, tooltip=tooltip)
+        self.spec = spec
+        self._json = json.dumps(spec, separators=(",", ":"), ensure_ascii=False)
+
+    def to_json(self) -> str:
+        return self._json
+
+
+def choropleth_deck(features: dict, level: str) -> DeckSpec:
+    """GeoJSON layer with precomputed fills over no basemap at all (no tile or style requests)."""
+    view = view_for_level(level)
+    layer = {
+        "@@type": "GeoJsonLayer",
+        "id": f"choropleth-{level}",
+        "data": features,
+        "pickable": True,
+        "stroked": True,
+        "filled": True,
+        "getFillColor": "@@=properties.fill",
+        "getLineColor": "@@=properties.line",
+        "getLineWidth": "@@=properties.width",
+        "lineWidthUnits": "pixels",
+        "lineJointRounded": True,
+        "autoHighlight": True,
+        "highlightColor": [255, 255, 255, 90],
+    }
+    spec = {
+        "initialViewState": view,
+        "layers": [layer],
+        "views": [{"@@type": "MapView", "controller": True}],
+        # Streamlit's sentinel for "no map style": without it, it injects a CARTO basemap.
+        "mapStyle": NO_BASEMAP,
+    }
+    return DeckSpec(spec, {"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE})

@@ -7,11 +7,10 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
-import pydeck as pdk
 
 from components.charts import ranked_bar_chart, rows_for_ranked_chart
 from components.formatting import format_value
-from components.maps import choropleth_deck, choropleth_features
+from components.maps import DeckSpec, choropleth_deck, choropleth_features
 from components.palettes import VIRIDIS_5, LegendEntry, legend_entries, quantile_breaks
 from loaders.snapshot_schema import BENCHMARK_NAMES, ENGLAND, ENGLAND_EXCL_LONDON, UK
 from metrics.ranking import LEVEL_NOUNS, headline_sentence, ranked_table
@@ -33,7 +32,7 @@ BENCHMARK_ORDER = (ENGLAND_EXCL_LONDON, ENGLAND, UK, MEDIAN)
 @dataclass
 class OverviewView:
     table: pd.DataFrame
-    deck: pdk.Deck
+    deck: DeckSpec
     features: dict
     chart: object
     legend: list[LegendEntry]

@@ -1,0 +1,240 @@
+"""Browser helpers shared by tests/e2e and the benchmark.
+
+A Streamlit server on a free loopback port, headless Debian chromium with every non-loopback
+request blocked (and recorded), waiting for the app to be idle, and counting coloured pixels in an
+element screenshot of the map: a blank WebGL canvas still exists, so pixels are the proof it drew.
+"""
+
+from __future__ import annotations
+
+import io
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import urlsplit
+
+from PIL import Image, ImageChops
+from playwright.sync_api import Browser, Locator, Page, Playwright, Route
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+APP = "[data-testid='stApp']"
+IDLE = f"{APP}[data-test-script-state='notRunning']"
+RUNNING = f"{APP}[data-test-script-state='running']"
+MAP = "[data-testid='stDeckGlJsonChart']"
+MAP_CANVAS = f"{MAP} canvas"
+# A drawn choropleth fills a good part of its container; a blank canvas has no coloured pixel.
+MIN_COLOURED_SHARE = 0.02
+
+
+class StreamlitServer:
+    """`python -m streamlit run app.py` on a free loopback port; use as a context manager so the
+    process is always terminated. Output goes to an anonymous temp file, shown if start-up fails."""
+
+    def __init__(self, repo: Path = REPO, port: int | None = None) -> None:
+        self.repo = repo
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log = tempfile.TemporaryFile()
+
+    def start(self) -> StreamlitServer:
+        command = [
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.headless", "true",
+            "--server.address", "127.0.0.1",
+            "--server.port", str(self.port),
+            "--browser.gatherUsageStats", "false",
+        ]
+        self.process = subprocess.Popen(command, cwd=self.repo, stdout=self._log, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL)
+        return self
+
+    def wait_healthy(self, timeout_s: float = 60.0) -> None:
+        """Poll /_stcore/health until it answers "ok"; fail with the server log if it never does."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited before becoming healthy:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}_stcore/health", timeout=2) as response:
+                    if response.read().strip() == b"ok":
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.05)
+        raise TimeoutError(f"streamlit not healthy after {timeout_s:.0f} s:\n{self.log_tail()}")
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server process in MiB (VmRSS from /proc)."""
+        assert self.process is not None
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("VmRSS not found")
+
+    def log_tail(self, chars: int = 4000) -> str:
+        self._log.flush()
+        self._log.seek(0)
+        return self._log.read().decode("utf-8", "replace")[-chars:]
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self._log.close()
+
+    def __enter__(self) -> StreamlitServer:
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def launch_chromium(playwright: Playwright) -> Browser:
+    if not CHROMIUM.exists():
+        raise FileNotFoundError(f"{CHROMIUM} is missing: apt-get install chromium")
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+
+
+def is_loopback(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in {"data", "blob", "about"} or parts.hostname in LOOPBACK_HOSTS
+
+
+def new_page(browser: Browser, blocked: list[str]) -> Page:
+    """A page in a fresh context (a fresh Streamlit session) that aborts every non-loopback request
+    and appends its URL to `blocked`."""
+    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+
+    def guard(route: Route) -> None:
+        if is_loopback(route.request.url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", guard)
+    return context.new_page()
+
+
+def wait_idle(page: Page, timeout_ms: float = 60_000) -> None:
+    """Wait until the script run triggered by the last interaction has finished.
+
+    The run may not have started yet when this is called, or may already be over, so first give it
+    a short chance to show "running", then wait for "notRunning"."""
+    try:
+        page.wait_for_selector(RUNNING, timeout=1_500)
+    except PlaywrightTimeout:
+        pass
+    page.wait_for_selector(IDLE, timeout=timeout_ms)
+
+
+def open_app(page: Page, url: str, timeout_ms: float = 60_000) -> None:
+    page.goto(url, timeout=timeout_ms)
+    page.wait_for_selector(IDLE, timeout=timeout_ms)
+
+
+def _saturation_mask(image: Image.Image, min_saturation: int, min_value: int) -> Image.Image:
+    _, saturation, value = image.convert("RGB").convert("HSV").split()
+    saturated = saturation.point(lambda s: 255 if s >= min_saturation else 0)
+    bright = value.point(lambda v: 255 if v >= min_value else 0)
+    return ImageChops.multiply(saturated, bright)
+
+
+def coloured_pixels(png: bytes, min_saturation: int = 80, min_value: int = 40) -> int:
+    """Pixels that are neither white, grey nor black: saturated and not too dark (HSV, 0-255)."""
+    mask = _saturation_mask(Image.open(io.BytesIO(png)), min_saturation, min_value)
+    return mask.histogram()[255]
+
+
+def colour_counts(png: bytes, top: int = 12) -> Counter[tuple[int, int, int]]:
+    """The most frequent coloured (saturated) pixel colours and their counts."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    mask = _saturation_mask(image, 80, 40)
+    black = Image.new("RGB", image.size)
+    counts: Counter[tuple[int, int, int]] = Counter()
+    for count, colour in Image.composite(image, black, mask).getcolors(maxcolors=image.width * image.height) or []:
+        if colour != (0, 0, 0):
+            counts[colour] = count
+    return Counter(dict(counts.most_common(top)))
+
+
+def differing_pixels(a: bytes, b: bytes) -> int:
+    """Pixels whose colour differs between two screenshots of the same size."""
+    first, second = (Image.open(io.BytesIO(png)).convert("RGB") for png in (a, b))
+    if first.size != second.size:
+        return first.width * first.height
+    difference = ImageChops.difference(first, second).convert("L")
+    return sum(difference.point(lambda d: 255 if d > 8 else 0).histogram()[255:])
+
+
+def map_screenshot(page: Page) -> bytes:
+    return page.locator(MAP).first.screenshot(animations="disabled", timeout=30_000)
+
+
+def min_map_pixels(page: Page) -> int:
+    box = page.locator(MAP).first.bounding_box()
+    return int(MIN_COLOURED_SHARE * box["width"] * box["height"]) if box else 1
+
+
+def wait_for_map(page: Page, timeout_s: float = 60.0, stable: bool = True) -> bytes:
+    """Wait for the deck canvas, then until its screenshot shows a drawn map (and, if `stable`,
+    two identical screenshots in a row). Returns the last screenshot (PNG)."""
+    deadline = time.monotonic() + timeout_s
+    page.wait_for_selector(MAP_CANVAS, state="visible", timeout=timeout_s * 1000)
+    previous, png = b"", b""
+    while time.monotonic() < deadline:
+        png = map_screenshot(page)
+        if coloured_pixels(png) >= min_map_pixels(page) and (not stable or png == previous):
+            return png
+        previous = png
+        time.sleep(0.1)
+    raise TimeoutError(f"map drew {coloured_pixels(png)} coloured pixels in {timeout_s:.0f} s, "
+                       f"expected at least {min_map_pixels(page)}")
+
+
+def combobox(page: Page, label: str) -> Locator:
+    return page.get_by_role("combobox", name=label, exact=True)
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick `option` in the sidebar selectbox labelled `label` (typing filters long lists), then
+    wait for the rerun."""
+    box = combobox(page, label)
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
