@@ -146,7 +146,9 @@ def assemble(source: Path, progress: Callable[[str], None]) -> tuple[pd.DataFram
     worst = float(english["pct_difference"].abs().max())
     facts["validation"]["english_itl1_max_abs_pct_difference"] = round(worst, 4)
     if worst > VALIDATION_LIMIT_PCT:
-        raise BuildError(f"LAD->ITL1 aggregation differs from ONS by up to {worst:.3f}% (limit {VALIDATION_LIMIT_PCT}%)")
+        raise BuildError(
+            f"LAD->ITL1 aggregation differs from ONS by up to {worst:.3f}% (limit {VALIDATION_LIMIT_PCT}%)"
+        )
 
     progress("manufacturing indicators")
     levels = ("lad", "lep", "itl1", "cauth", "country", "uk", "benchmark")

@@ -60,8 +60,8 @@ def read_all_els(folder: Path) -> pd.DataFrame:
 
 
 def standard_codes(frame: pd.DataFrame) -> pd.DataFrame:
-    """Recode ELS's England (TLB) to E92000001 (dropping it where the file also has E92000001), and its UK less Extra-Regio (K99000002) to
-    K02000001 where an indicator has no K02000001 row of its own."""
+    """Recode ELS's England (TLB) to E92000001 (dropping it where the file also has E92000001), and
+    its UK less Extra-Regio (K99000002) to K02000001 where an indicator has no K02000001 row of its own."""
     out = frame.copy()
     has_england = set(out.loc[out["area_code"] == ENGLAND, "indicator"])
     out = out[~((out["area_code"] == ELS_ENGLAND) & out["indicator"].isin(has_england))]

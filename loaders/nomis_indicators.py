@@ -14,8 +14,12 @@ import pandas as pd
 
 from loaders.area_names import match_codes
 from loaders.bres import bres_manufacturing_share, read_bres_csv
-from loaders.nomis import aps_employment_rates, aps_manufacturing_employment_share, aps_qualifications_nvq4, \
-    ubc_enterprises_by_sizeband
+from loaders.nomis import (
+    aps_employment_rates,
+    aps_manufacturing_employment_share,
+    aps_qualifications_nvq4,
+    ubc_enterprises_by_sizeband,
+)
 from loaders.snapshot_schema import ENGLAND, tidy_rows
 from metrics.comparisons import location_quotient
 

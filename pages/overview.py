@@ -10,7 +10,6 @@ from components.overview import (
     LEVEL_LABELS,
     build_overview,
     indicators_for,
-    levels_for,
     years_for,
 )
 from components.palettes import rgba_css

@@ -85,7 +85,8 @@ def test_small_workbook_parses_with_markers(tmp_path: Path) -> None:
 
 
 def test_missing_column_and_wrong_table(tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "nocode.xlsx", [h for h in HEADER if h != "SIC07"], [["NE", "E06000001", "H", "x", 1, 2]])
+    no_sic = [h for h in HEADER if h != "SIC07"]
+    path = _workbook(tmp_path / "nocode.xlsx", no_sic, [["NE", "E06000001", "H", "x", 1, 2]])
     with pytest.raises(SourceFormatError, match=r"nocode\.xlsx, sheet 'Table 3': missing column\(s\) SIC07"):
         read_gva_by_industry(path)
     volume = _workbook(tmp_path / "cvm.xlsx", HEADER, [], title="Table 2: chained volume measures")

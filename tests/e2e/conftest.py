@@ -1,0 +1,65 @@
+"""End-to-end fixtures: one Streamlit server and one headless chromium per test session, and a fresh
+browser context (a fresh Streamlit session) per test with every non-loopback request blocked."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from bench.browser import CHROMIUM, StreamlitServer, launch_chromium, new_page, open_app
+
+
+@dataclass
+class AppPage:
+    page: Page
+    url: str
+    blocked: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def e2e_browser() -> Iterator[Browser]:
+    """Headless Debian chromium. Missing chromium fails in CI and skips elsewhere."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(e2e_browser: Browser) -> Iterator[StreamlitServer]:
+    with StreamlitServer() as server:
+        server.wait_healthy()
+        yield server
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # noqa: ANN201
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest, e2e_browser: Browser, app_server: StreamlitServer,
+        tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppPage]:
+    """The app's default page, loaded and idle, in its own browser context. On failure a full-page
+    screenshot is saved and its path printed."""
+    blocked: list[str] = []
+    app_page = AppPage(new_page(e2e_browser, blocked), app_server.url, blocked)
+    open_app(app_page.page, app_server.url)
+    yield app_page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        path = tmp_path_factory.mktemp("e2e-failure") / f"{request.node.name}.png"
+        app_page.page.screenshot(path=path, full_page=True)
+        print(f"screenshot of the failed page: {path}")
+    app_page.page.context.close()
