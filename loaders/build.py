@@ -231,8 +231,29 @@ def _swap_in(staging: Path, target: Path, names: tuple[str, ...]) -> None:
         raise
 
 
+EDITIONS = {
+    PRODUCTIVITY_LAD: "ONS subregional productivity, LAD tables, June 2025 release (2004-2023)",
+    PRODUCTIVITY_ITL: "ONS subregional productivity, ITL2/ITL3 tables, June 2024 release (2004-2022)",
+    PRODUCTIVITY_CA: "ONS subregional productivity, CA/EER tables, June 2025 release (2004-2023)",
+    GDP_LA: "ONS regional GDP: local authorities, April 2025 release (1998-2023)",
+    ASHE_T7_WEEKLY: "ONS ASHE table 7.1a, 2024 provisional",
+    GVA_LA_DIR: "ONS regional GVA (balanced) by industry: local authorities, April 2025 release (1998-2023)",
+    ELS_DIR: "ONS Explore Local Statistics data repository (files of 2024-2026; see indicators.json)",
+    f"{STATS}/nomis": "Nomis extracts of 24 April 2023 (APS, UBC) and 2022 (BRES CSV)",
+    "geo/boundaries": "ONS Open Geography Portal boundaries (BUC), vintages in the file names",
+    "geo/lookups": "ONS Open Geography Portal lookups",
+    "stats/lookups": "ONS Open Geography Portal lookups",
+}
+
+
+def edition_of(relative_path: str) -> str:
+    """The release a source file belongs to (longest matching prefix in EDITIONS)."""
+    matches = [prefix for prefix in EDITIONS if relative_path.startswith(prefix)]
+    return EDITIONS[max(matches, key=len)] if matches else ""
+
+
 def source_manifest(source: Path) -> list[dict]:
-    """Every raw file the build read, with size and checksum."""
+    """Every raw file the build read, with its edition, size and checksum."""
     files = [
         PRODUCTIVITY_LAD, PRODUCTIVITY_ITL, PRODUCTIVITY_CA, GDP_LA, ASHE_T7_WEEKLY,
         *(f"{GVA_LA_DIR}/{p.name}" for p in sorted((source / GVA_LA_DIR).glob("*.xlsx"))),
@@ -243,7 +264,11 @@ def source_manifest(source: Path) -> list[dict]:
         "stats/lookups/Local_Authority_District_to_Combined_Authority_(May_2025)_Lookup_in_EN.csv",
         "geo/lookups/LAD23_RGN23_EN_LU.csv",
     ]
-    return [{"path": rel, "bytes": (source / rel).stat().st_size, "sha256": _sha256(source / rel)} for rel in files]
+    return [
+        {"path": rel, "edition": edition_of(rel), "bytes": (source / rel).stat().st_size,
+         "sha256": _sha256(source / rel)}
+        for rel in files
+    ]
 
 
 def build(source: Path, target: Path, show_progress: bool = True) -> dict:
