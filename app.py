@@ -17,8 +17,8 @@ except SnapshotError as exc:
 
 navigation = st.navigation(
     [
-        st.Page("pages/overview.py", title="Overview", icon=":material/map:", default=True),
-        st.Page("pages/data_and_methods.py", title="Data and methods", icon=":material/menu_book:"),
+        st.Page("app_pages/overview.py", title="Overview", icon=":material/map:", default=True),
+        st.Page("app_pages/data_and_methods.py", title="Data and methods", icon=":material/menu_book:"),
     ]
 )
 navigation.run()

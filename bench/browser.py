@@ -7,6 +7,7 @@ element screenshot of the map: a blank WebGL canvas still exists, so pixels are 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import socket
 import subprocess
@@ -57,7 +58,7 @@ class StreamlitServer:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.process: subprocess.Popen[bytes] | None = None
-        self._log = tempfile.TemporaryFile()
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
 
     def start(self) -> StreamlitServer:
         command = [
@@ -155,10 +156,8 @@ def wait_idle(page: Page, timeout_ms: float = 60_000) -> None:
 
     The run may not have started yet when this is called, or may already be over, so first give it
     a short chance to show "running", then wait for "notRunning"."""
-    try:
+    with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_selector(RUNNING, timeout=1_500)
-    except PlaywrightTimeout:
-        pass
     page.wait_for_selector(IDLE, timeout=timeout_ms)
 
 

@@ -11,17 +11,27 @@ VALIDATION_KEYS = {
     "itl1_gva_per_job_smoothed": "LADs → ITL1, GVA per job (smoothed)",
     "cauth_gva_per_hour_unsmoothed": "LADs → combined authorities, GVA per hour (unsmoothed)",
     "cauth_gva_per_hour_smoothed": "LADs → combined authorities, GVA per hour (smoothed)",
+    "cauth_gva_per_job_unsmoothed": "LADs → combined authorities, GVA per job (unsmoothed)",
+    "cauth_gva_per_job_smoothed": "LADs → combined authorities, GVA per job (smoothed)",
 }
 
 
-def validation_table(manifest: dict) -> pd.DataFrame:
-    """One row per check and area: max |% difference| over all years and the latest year's."""
+ENGLISH_ITL1 = {f"TL{letter}" for letter in "CDEFGHIJK"}
+
+
+def validation_table(manifest: dict, england_only: bool = True) -> pd.DataFrame:
+    """One row per check and area: max |% difference| over all years and the latest year's.
+
+    ITL1 checks are limited to the nine English regions by default: LEPs are English, and ONS's
+    Northern Ireland figures do not equal the sum of its LADs (see the page note)."""
     rows = []
     for key, label in VALIDATION_KEYS.items():
         check = manifest.get("validation", {}).get(key)
         if not check:
             continue
         for code, area in check["areas"].items():
+            if england_only and key.startswith("itl1") and code not in ENGLISH_ITL1:
+                continue
             rows.append({
                 "check": label,
                 "area_code": code,

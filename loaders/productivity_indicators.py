@@ -13,7 +13,7 @@ import pandas as pd
 from loaders.snapshot_schema import ENGLAND, ENGLAND_EXCL_LONDON, UK, tidy_rows
 from metrics.aggregation import ratio_of_sums
 from metrics.comparisons import percent_difference
-from metrics.smoothing import ons_smooth
+from metrics.smoothing import PER_HOUR, PER_JOB, ons_smooth
 
 WEEKS_PER_YEAR = 52
 POUNDS_PER_MILLION = 1_000_000
@@ -29,7 +29,8 @@ def derived_productivity(
     frames = []
     for group, series in ratio.groupby("group_code"):
         yearly = series.set_index("period")["value"].sort_index()
-        smoothed = ons_smooth(yearly) if len(yearly) >= 5 else pd.Series(float("nan"), index=yearly.index)
+        ends = PER_HOUR if per == "hour" else PER_JOB
+        smoothed = ons_smooth(yearly, ends) if len(yearly) >= 5 else pd.Series(float("nan"), index=yearly.index)
         frames.append(
             pd.DataFrame({"group_code": group, "period": yearly.index, "unsmoothed": yearly.values,
                           "smoothed": smoothed.values})

@@ -10,7 +10,7 @@ import pytest
 
 from loaders.gva_by_industry import TOTAL, read_gva_by_industry
 from loaders.productivity import read_productivity_workbook
-from metrics.smoothing import ons_smooth
+from metrics.smoothing import PER_JOB, ons_smooth
 
 
 def test_interior_years_use_1_2_3_2_1_over_9() -> None:
@@ -51,3 +51,25 @@ def test_reproduces_ons_published_smoothed_lad_series(shared_data: Path) -> None
         errors.append((ours - published.loc[code].reindex(ours.index)).abs().max())
     assert len(errors) == 361
     assert max(errors) < 0.006
+
+
+def test_reproduces_ons_published_smoothed_lad_gva_per_job(shared_data: Path) -> None:
+    """Per filled job (2002-2023, whole pounds): the same check with the per-job end weights."""
+    productivity = read_productivity_workbook(
+        shared_data / "stats/productivity/ons_subregional_productivity_lad_jun2025_labourproductivitylad1.xls",
+        {"gva_per_job", "filled_jobs"},
+    )
+    folder = shared_data / "stats/gva_gdp/gva_by_industry_local_authority"
+    gva = pd.concat([read_gva_by_industry(path, [TOTAL]) for path in sorted(folder.glob("*.xlsx"))])
+    gva = gva.set_index(["area_code", "period"])["value"]
+    jobs = productivity[productivity["measure"] == "filled_jobs"].set_index(["area_code", "period"])["value"]
+    published = productivity[productivity["measure"] == "gva_per_job"].set_index(["area_code", "period"])["value"]
+    worst = 0.0
+    for code in gva.index.get_level_values(0).unique():
+        if code.startswith("N"):
+            continue  # ONS has no Northern Ireland LAD jobs for 2023
+        unsmoothed = (gva.loc[code] * 1e6 / jobs.loc[code]).dropna()
+        ours = ons_smooth(unsmoothed, PER_JOB)
+        theirs = published.loc[code].reindex(ours.index)
+        worst = max(worst, float(((ours - theirs).abs() / theirs).max()))
+    assert worst < 0.0005

@@ -26,9 +26,14 @@ def pick(key: str, label: str, options: Sequence[Any], default: Any,
     options = list(options)
     if not options:
         return None
-    if key not in st.session_state or st.session_state[key] not in options:
+    seeded = st.session_state.setdefault("_seeded_from_url", set())
+    if key not in seeded:  # the URL seeds a widget once per session; afterwards it only mirrors it
+        seeded.add(key)
         from_url = _from_url(key, options)
-        st.session_state[key] = from_url if from_url is not None else (default if default in options else options[0])
+        if from_url is not None:
+            st.session_state[key] = from_url
+    if key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = default if default in options else options[0]
     value = st.selectbox(label, options, key=key, format_func=format_func or str)
     if value is None:
         st.query_params.pop(key, None)

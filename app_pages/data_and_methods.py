@@ -51,6 +51,14 @@ st.markdown(
     "authorities (unsmoothed, against ONS's CA tables). Differences are in % of ONS's value."
 )
 st.dataframe(validation_table(manifest), hide_index=True)
+northern_ireland = manifest["validation"]["itl1_gva_per_hour_smoothed"]["areas"].get("TLN")
+if northern_ireland:
+    st.caption(
+        "Outside England the same sum does not reproduce ONS: Northern Ireland's LADs sum to a GVA per hour "
+        f"up to {northern_ireland['max_abs_pct_difference']:.1f}% away from ONS's published Northern Ireland "
+        "figure, so no figure here is aggregated from Northern Irish LADs. The full list of checks, including "
+        "Wales, Scotland and Northern Ireland, is in regional_data/manifest.json."
+    )
 
 st.header("Indicators")
 st.dataframe(indicator_catalogue_table(snapshot.metadata), hide_index=True)

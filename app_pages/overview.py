@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.state import pick, remember_map_click
 from components.overview import (
     BENCHMARK_LABELS,
     BENCHMARK_ORDER,
@@ -14,7 +15,6 @@ from components.overview import (
 )
 from components.palettes import rgba_css
 from loaders.snapshot import cached_boundaries, cached_snapshot
-from pages.state import pick, remember_map_click
 
 snapshot = cached_snapshot()
 metadata = snapshot.metadata
@@ -44,8 +44,8 @@ if year is None:
 view = build_overview(indicator_rows, meta, cached_boundaries(level), level, year, benchmark, area)
 
 st.markdown(f"**{view.headline}**")
-st.caption(f"{meta['label']} · {year} · {meta['source']} · {meta['basis'] or 'basis n/a'}-based"
-           if meta["basis"] else f"{meta['label']} · {year} · {meta['source']}")
+basis = f" · {meta['basis']}-based" if meta["basis"] else ""
+st.caption(f"{meta['label']} · {year} · {meta['source']}{basis}")
 
 map_col, legend_col = st.columns([4, 1])
 with map_col:
