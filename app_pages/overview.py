@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.state import pick, remember_map_click
+from app_pages.state import current_view, pick, select_area_on_click, year_note
+from components.legend import legend_html
 from components.overview import (
-    BENCHMARK_LABELS,
-    BENCHMARK_ORDER,
     LEVEL_LABELS,
     build_overview,
     indicators_for,
+    preferred_indicator,
     years_for,
 )
-from components.palettes import rgba_css
+from components.view_choices import nearest_year
 from loaders.snapshot import cached_boundaries, cached_snapshot
 
 snapshot = cached_snapshot()
@@ -21,27 +21,21 @@ metadata = snapshot.metadata
 
 st.title("Regional productivity overview")
 
+shared = current_view()
+level = shared.level
 with st.sidebar:
-    level = pick("level", "Geography", list(LEVEL_LABELS), default="lep", format_func=LEVEL_LABELS.get)
-    indicator_ids = indicators_for(metadata, level)
-    indicator = pick("indicator", "Indicator", indicator_ids, default="gva_per_hour",
+    choices = indicators_for(metadata, level)
+    indicator = pick("indicator", "Indicator", choices, default=preferred_indicator(choices),
                      format_func=lambda key: metadata[key]["label"])
-    indicator_rows = snapshot.rows(indicator)
-    years = years_for(indicator_rows[indicator_rows["geography"] == level])
-    year = pick("year", "Year", years, default=years[-1] if years else None)
-    benchmark = pick("benchmark", "Compare with", list(BENCHMARK_ORDER), default=BENCHMARK_ORDER[0],
-                     format_func=BENCHMARK_LABELS.get)
-    areas = snapshot.areas[snapshot.areas["geography"] == level].sort_values("area_name")
-    area_names = dict(zip(areas["area_code"], areas["area_name"], strict=True))
-    area = pick("area", "Area", [None, *area_names], default=None,
-                format_func=lambda code: "(none)" if code is None else area_names[code])
-
+indicator_rows = snapshot.rows(indicator)
 meta = metadata[indicator]
+year = nearest_year(years_for(indicator_rows[indicator_rows["geography"] == level]), shared.year)
 if year is None:
     st.info(f"{meta['label']} has no values for {LEVEL_LABELS[level].lower()}.")
     st.stop()
+year_note(shared.year, year, meta["label"])
 
-view = build_overview(indicator_rows, meta, cached_boundaries(level), level, year, benchmark, area)
+view = build_overview(indicator_rows, meta, cached_boundaries(level), level, year, shared.benchmark, shared.area)
 
 st.markdown(f"**{view.headline}**")
 basis = f" · {meta['basis']}-based" if meta["basis"] else ""
@@ -52,21 +46,13 @@ with map_col:
     st.pydeck_chart(
         view.deck,
         height=560,
-        on_select=remember_map_click,
+        on_select=select_area_on_click("overview_map"),
         selection_mode="single-object",
         key="overview_map",
         alt=f"Map of {meta['label']} by {LEVEL_LABELS[level].lower()}, {year}. {view.headline}",
     )
 with legend_col:
-    st.markdown(f"**{view.value_label}**")
-    for entry in view.legend:
-        border = "1px solid #555"
-        st.markdown(
-            f"<div style='display:flex;align-items:center;gap:6px;margin:2px 0'>"
-            f"<span style='display:inline-block;width:18px;height:14px;background:{rgba_css(entry.rgba)};"
-            f"border:{border}'></span><span>{entry.label}</span></div>",
-            unsafe_allow_html=True,
-        )
+    st.markdown(legend_html(view.value_label, view.legend), unsafe_allow_html=True)
     st.caption("Click an area on the map to select it.")
 
 st.altair_chart(view.chart, width="stretch")

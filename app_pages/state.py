@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+
+from components.overview import BENCHMARK_LABELS, BENCHMARK_ORDER, LEVEL_LABELS
+from components.view_choices import area_names, default_year
+from loaders.snapshot import Snapshot
 
 
 def _from_url(key: str, options: Sequence[Any]) -> Any:
@@ -42,13 +47,55 @@ def pick(key: str, label: str, options: Sequence[Any], default: Any,
     return value
 
 
-def remember_map_click() -> None:
-    """on_select callback: a click on the map selects that area in the sidebar."""
-    event = st.session_state.get("overview_map")
-    objects = (event or {}).get("selection", {}).get("objects", {})
-    for picked in objects.values():
-        if picked:
-            code = picked[0].get("properties", {}).get("code") or picked[0].get("code")
-            if code:
-                st.session_state["area"] = code
-            return
+def select_area_on_click(map_key: str) -> Callable[[], None]:
+    """An on_select callback for the pydeck chart with key `map_key`: a click on an area selects it
+    in the shared sidebar (callbacks run before the rerun, so the sidebar shows the new area)."""
+
+    def callback() -> None:
+        event = st.session_state.get(map_key)
+        objects = (event or {}).get("selection", {}).get("objects", {})
+        for picked in objects.values():
+            if picked:
+                code = picked[0].get("properties", {}).get("code") or picked[0].get("code")
+                if code:
+                    st.session_state["area"] = code
+                return
+
+    return callback
+
+
+@dataclass(frozen=True)
+class SharedView:
+    """The sidebar choices every page shares (and a copied link reproduces)."""
+
+    level: str
+    area: str | None
+    area_name: str | None
+    year: int
+    benchmark: str
+
+
+def shared_sidebar(snapshot: Snapshot) -> SharedView:
+    """Geography level, area, year and benchmark, rendered once in app.py so they survive page changes."""
+    level = pick("level", "Geography", list(LEVEL_LABELS), default="lep", format_func=LEVEL_LABELS.get)
+    names = area_names(snapshot.areas, level)
+    area = pick("area", "Area", [None, *names], default=None,
+                format_func=lambda code: "(none)" if code is None else names[code])
+    years = snapshot.years_by_level.get(level, [])
+    year = pick("year", "Year", years, default=default_year(years))
+    benchmark = pick("benchmark", "Compare with", list(BENCHMARK_ORDER), default=BENCHMARK_ORDER[0],
+                     format_func=BENCHMARK_LABELS.get)
+    view = SharedView(level, area, names.get(area) if area else None, int(year), benchmark)
+    st.session_state["_shared_view"] = view
+    return view
+
+
+def current_view() -> SharedView:
+    """The shared choices made in the sidebar on this run (set by app.py before the page runs)."""
+    return st.session_state["_shared_view"]
+
+
+def year_note(wanted: int, shown: int | None, label: str) -> None:
+    """Say so when a page shows a different year from the one picked in the sidebar."""
+    if shown is not None and shown != wanted:
+        st.caption(f"{label} has no figures for {wanted}; showing {shown}, the nearest year with data.")

@@ -27,6 +27,7 @@ LEVEL_LABELS = {
 MEDIAN = "median"
 BENCHMARK_LABELS = {**BENCHMARK_NAMES, MEDIAN: "Median area of this level"}
 BENCHMARK_ORDER = (ENGLAND_EXCL_LONDON, ENGLAND, UK, MEDIAN)
+PREFERRED_INDICATORS = ("gva_per_hour", "employment_rate_16_64", "median_weekly_pay")
 
 
 @dataclass
@@ -50,6 +51,11 @@ def levels_for(metadata: dict, indicator: str) -> list[str]:
 
 def indicators_for(metadata: dict, level: str) -> list[str]:
     return [key for key, meta in metadata.items() if level in meta["geographies"]]
+
+
+def preferred_indicator(choices: list[str]) -> str | None:
+    """The default indicator of a level: GVA per hour where it exists, else a labour-market measure."""
+    return next((key for key in PREFERRED_INDICATORS if key in choices), choices[0] if choices else None)
 
 
 def years_for(rows: pd.DataFrame) -> list[int]:

@@ -34,6 +34,15 @@ class Snapshot:
         """Rows per indicator, split once so pages never filter the whole table."""
         return {key: rows for key, rows in self.indicators.groupby("indicator", sort=False)}
 
+    @cached_property
+    def years_by_level(self) -> dict[str, list[int]]:
+        """Every year with at least one value, per geography level, newest first."""
+        valued = self.indicators[self.indicators["value"].notna()]
+        return {
+            level: sorted((int(year) for year in years), reverse=True)
+            for level, years in valued.groupby("geography")["period"].unique().items()
+        }
+
     def rows(self, indicator: str, geography: str | None = None, period: int | None = None) -> pd.DataFrame:
         frame = self.by_indicator.get(indicator, self.indicators.iloc[0:0])
         if geography is not None:

@@ -8,9 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from bench.browser import CHROMIUM, StreamlitServer, launch_chromium, new_page, open_app
+
+# Reruns on a loaded 2-core machine can take seconds; assertions poll for this long.
+expect.set_options(timeout=20_000)
 
 
 @dataclass

@@ -1,0 +1,5 @@
+"""Work in progress: this page is being built (issue 3)."""
+
+import streamlit as st
+
+st.title("manufacturing".capitalize())
