@@ -35,7 +35,7 @@ from loaders.nomis_indicators import nomis_rows
 from loaders.pay_indicators import workplace_pay_rows
 from loaders.population_indicators import gdp_per_head_rows, population_rows
 from loaders.productivity import read_productivity_workbook
-from loaders.productivity_indicators import productivity_rows
+from loaders.productivity_indicators import component_rows, productivity_rows
 from loaders.snapshot_schema import COLUMNS, validate_snapshot
 from loaders.web_boundaries import simplify_coverage, to_web_geojson
 
@@ -150,8 +150,10 @@ def assemble(source: Path, progress: Callable[[str], None]) -> tuple[pd.DataFram
             f"LAD->ITL1 aggregation differs from ONS by up to {worst:.3f}% (limit {VALIDATION_LIMIT_PCT}%)"
         )
 
-    progress("manufacturing indicators")
     levels = ("lad", "lep", "itl1", "cauth", "country", "uk", "benchmark")
+    parts.append(component_rows(gva_total, lad_tables, {k: memberships[k] for k in levels}, names))
+
+    progress("manufacturing indicators")
     parts.append(manufacturing_rows(gva, {k: memberships[k] for k in levels}, names))
 
     progress("Nomis APS, UBC and BRES")

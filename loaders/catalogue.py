@@ -176,6 +176,27 @@ INDICATORS: dict[str, Indicator] = {
         _els("business_survival_3y", "Three-year business survival rate", "3-year survival", "%", 1,
              "higher_better", "Business", "business-demography", "20 November 2025",
              caveats=("Share of enterprises born in the year still active three years later.",)),
+        Indicator("gva_current_prices", "Gross value added (balanced), current prices", "GVA (£m)", "£m", 0,
+                  "neutral", "Components", *ONS_GVA_LA, basis="workplace",
+                  caveats=("Groups are sums of their LADs (LEP overlaps counted in both LEPs).",)),
+        Indicator("hours_worked_weekly", "Hours worked per week, all jobs", "Weekly hours worked", "hours", 0,
+                  "neutral", "Components", *ONS_PRODUCTIVITY, basis="workplace",
+                  caveats=("Total weekly hours of all jobs in the area (ONS productivity hours, constrained to "
+                           "ITL1).",)),
+        Indicator("filled_jobs", "Filled jobs", "Filled jobs", "count", 0, "neutral", "Components",
+                  *ONS_PRODUCTIVITY, basis="workplace",
+                  caveats=("ONS productivity jobs (workforce jobs, constrained to ITL1). No Northern Ireland LAD "
+                           "figures for 2023.",)),
+        *(
+            Indicator(key, label, short, "persons", 0, "neutral", "Components", *NOMIS_APS, basis="residence",
+                      caveats=("APS survey estimate (Jan-Dec), rounded; the parts from which rates for groups of "
+                               "areas are built.",))
+            for key, label, short in (
+                ("population_16_64", "Residents aged 16-64", "Population 16-64"),
+                ("employment_16_64", "Residents aged 16-64 in employment", "Employed 16-64"),
+                ("economically_active_16_64", "Residents aged 16-64 economically active", "Active 16-64"),
+            )
+        ),
         Indicator("population", "Resident population (mid-year)", "Population", "persons", 0, "neutral",
                   "Population", *ONS_GDP_LA, caveats=("From Table 6 of the ONS regional GDP LA workbook.",)),
     ]

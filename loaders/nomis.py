@@ -403,7 +403,8 @@ def _indicator_frame(
 
 def aps_employment_rates(path: str | Path) -> pd.DataFrame:
     """APS T01: employment and economic activity rates of people aged 16-64 (percent), plus the
-    16-64 population count. Residence-based.
+    16-64 population, employed and economically active counts (the additive parts from which group
+    rates are built). Residence-based.
 
     Rates are T01:28 / T01:22 and T01:25 / T01:22 * 100. Nomis gives confidence intervals for
     the counts only; a rate interval would need the covariance of numerator and denominator, so
@@ -418,6 +419,8 @@ def aps_employment_rates(path: str | Path) -> pd.DataFrame:
         _ratio(employed, [population], "employment_rate_16_64"),
         _ratio(active, [population], "economic_activity_rate_16_64"),
         _indicator_frame("population_16_64", population["value"], population["status"], population["conf"]),
+        _indicator_frame("employment_16_64", employed["value"], employed["status"], employed["conf"]),
+        _indicator_frame("economically_active_16_64", active["value"], active["status"], active["conf"]),
     ]
     return _finish(frames)
 

@@ -32,6 +32,8 @@ UBC_MANUFACTURING = "3 : Manufacturing (C)"
 # Nomis qualifiers that keep the published number but flag it, mapped to the snapshot vocabulary.
 STATUS_MAP = {"unreliable": "estimated", "partial": "estimated"}
 AREA_TYPES = {"lep": "lep", "ladu": "lad", "country": "country"}
+# Additive APS counts kept so that rates for groups of areas are built as sums over sums.
+APS_COUNTS = ("population_16_64", "employment_16_64", "economically_active_16_64")
 
 
 def with_codes(
@@ -68,9 +70,14 @@ def nomis_rows(folder: Path, names: dict[str, dict[str, str]], lad_lep: pd.DataF
     rows: list[pd.DataFrame] = []
     dropped: set[str] = set()
 
-    rates, lost = with_codes(aps_employment_rates(folder / APS_T01), names, folder / APS_T01, ("lep",))
+    t01 = aps_employment_rates(folder / APS_T01)
+    rates, _ = with_codes(t01, names, folder / APS_T01, ("lep",))
     for indicator in ("employment_rate_16_64", "economic_activity_rate_16_64"):
         rows += _rows(rates[rates["indicator"] == indicator], indicator)
+    counts, lost = with_codes(t01, names, folder / APS_T01, ("lep", "lad", "country"))
+    dropped |= set(lost)
+    for indicator in APS_COUNTS:
+        rows += _rows(counts[counts["indicator"] == indicator], indicator)
 
     for parser, file, indicator in (
         (aps_qualifications_nvq4, APS_T19, "qualifications_nvq4_plus"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from loaders.snapshot_schema import ENGLAND, ENGLAND_EXCL_LONDON, UK, tidy_rows
-from metrics.aggregation import ratio_of_sums
+from metrics.aggregation import ratio_of_sums, sum_members
 from metrics.comparisons import percent_difference
 from metrics.smoothing import PER_HOUR, PER_JOB, ons_smooth
 
@@ -153,6 +153,29 @@ def productivity_rows(
             ca_derived, published(ca, level_id), "smoothed"
         )
     return pd.concat(rows, ignore_index=True), validation
+
+
+def component_rows(
+    gva_total: pd.DataFrame,
+    lad_tables: pd.DataFrame,
+    memberships: dict[str, pd.DataFrame],
+    names: dict[str, dict[str, str]],
+) -> pd.DataFrame:
+    """The additive parts of productivity (GVA £m, weekly hours worked, filled jobs) for LADs and every
+    group of LADs, so that any other grouping (e.g. a user's group of LEPs) is a sum over sums."""
+    lad_codes = set(gva_total["area_code"])
+    parts = {
+        "gva_current_prices": gva_total,
+        "hours_worked_weekly": published(lad_tables, "hours_weekly", lad_codes)[["area_code", "period", "value"]],
+        "filled_jobs": published(lad_tables, "filled_jobs", lad_codes)[["area_code", "period", "value"]],
+    }
+    rows = []
+    for indicator, values in parts.items():
+        for level, membership in memberships.items():
+            summed = sum_members(values, membership).rename(columns={"group_code": "area_code"})
+            summed["area_name"] = summed["area_code"].map(names[level])
+            rows.append(tidy_rows(summed, indicator, level, status=None if level == "lad" else "derived"))
+    return pd.concat(rows, ignore_index=True)
 
 
 def benchmark_membership(lad_itl1: pd.DataFrame) -> pd.DataFrame:

@@ -175,3 +175,17 @@ def test_failed_build_leaves_snapshot_untouched(shared_data: Path, built: Path, 
     assert "snapshot unchanged" in message and victim.name in message
     assert _snapshot_hashes(out) == before
     assert not any(p.name.startswith(".snapshot-") for p in out.iterdir())
+
+
+def test_additive_components_for_groups(table: pd.DataFrame, raw_gva_hours) -> None:
+    """Groups defined later (by users) are built from these parts, so they must be exact sums."""
+    gva, hours = raw_gva_hours
+    lads = ["E06000047", "E08000037", "E08000021", "E08000022", "E06000057", "E08000023", "E08000024"]
+    assert _value(table, "gva_current_prices", NE_LEP, 2014) == pytest.approx(gva.loc[lads, "2014"].sum())
+    assert _value(table, "hours_worked_weekly", NE_LEP, 2014) == pytest.approx(hours.loc[lads, "Hours_2014"].sum())
+    # APS counts (PROVENANCE: England 16-64 population 34,994,700 in 2022) and the rate they imply
+    population = _value(table, "population_16_64", "E92000001", 2022)
+    assert population == pytest.approx(34_994_700)
+    employed = _value(table, "employment_16_64", NE_LEP, 2022)
+    lep_population = _value(table, "population_16_64", NE_LEP, 2022)
+    assert employed / lep_population * 100 == pytest.approx(_value(table, "employment_rate_16_64", NE_LEP, 2022))

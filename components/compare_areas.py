@@ -1,0 +1,254 @@
+"""Compare areas: one main area and up to seven comparators of any level, side by side over time
+for one indicator, and every indicator in one year. Pure functions (no Streamlit) so tests call them."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from components.attribution import ATTRIBUTION
+from components.charts import SOURCE_LINE
+from components.formatting import format_value
+from components.overview import value_format
+from components.view_choices import nearest_year
+from loaders.snapshot_schema import ENGLAND, ENGLAND_EXCL_LONDON, UK
+
+MAX_COMPARATORS = 7
+LEVEL_SHORT = {
+    "uk": "UK",
+    "country": "country",
+    "benchmark": "benchmark",
+    "lep": "LEP",
+    "itl1": "ITL1",
+    "itl2": "ITL2",
+    "itl3": "ITL3",
+    "lad": "LAD",
+    "cauth": "combined authority",
+    "rgn": "region",
+}
+BENCHMARK_CODES = (UK, ENGLAND, ENGLAND_EXCL_LONDON)
+POLARITY_TEXT = {"higher_better": "higher is better", "lower_better": "lower is better", "neutral": "neutral"}
+NOTED_STATUSES = ("provisional", "estimated")  # worth a word beside the value; "derived" is the norm for LEPs
+SUPPRESSED_TEXT = "suppressed"
+NO_DATA_TEXT = "no data"
+# Okabe-Ito (colour-blind safe), yellow swapped for grey for contrast on white; the main area is black.
+SERIES_COLOURS = ("#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999")
+SERIES_SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right",
+                 "triangle-left")
+TABLE_FIXED_COLUMNS = ("indicator", "year", "unit", "polarity")
+
+
+# --- areas and the URL -------------------------------------------------------------------------------
+
+
+def area_options(areas: pd.DataFrame) -> dict[str, str]:
+    """code -> "Name (level)" for every area of every level: the benchmarks first, then each level
+    in a fixed order, by name. Labels are unique (the code is added where a name repeats in a level),
+    because they become the comparison table's column names."""
+    order = {level: i for i, level in enumerate(LEVEL_SHORT)}
+    frame = areas[["area_code", "area_name", "geography"]].copy()
+    frame["not_benchmark"] = ~frame["area_code"].isin(BENCHMARK_CODES)
+    frame["level_order"] = frame["geography"].map(order).fillna(len(order))
+    frame = frame.sort_values(["not_benchmark", "level_order", "area_name", "area_code"])
+    labels = frame["area_name"] + " (" + frame["geography"].map(LEVEL_SHORT).fillna(frame["geography"]) + ")"
+    repeated = labels.duplicated(keep=False)
+    labels[repeated] = labels[repeated].str[:-1] + ", " + frame.loc[repeated, "area_code"] + ")"
+    return dict(zip(frame["area_code"], labels, strict=True))
+
+
+@dataclass(frozen=True)
+class ParsedCodes:
+    codes: list[str]  # known, de-duplicated, in link order, at most the limit
+    unknown: list[str]  # not an area code of the snapshot
+    over_limit: list[str]  # known but beyond the limit
+
+
+def parse_area_codes(raw: str | None, known: Collection[str], limit: int = MAX_COMPARATORS) -> ParsedCodes:
+    """Read a comma-separated list of area codes from a link, keeping what the app knows."""
+    codes, unknown = [], []
+    for part in (raw or "").split(","):
+        code = part.strip()
+        if not code or code in codes or code in unknown:
+            continue
+        (codes if code in known else unknown).append(code)
+    return ParsedCodes(codes[:limit], unknown, codes[limit:])
+
+
+def format_area_codes(codes: Sequence[str]) -> str:
+    """The link form of a list of area codes (parse_area_codes reads it back)."""
+    return ",".join(codes)
+
+
+def sanitise_choice(codes: Sequence[str], options: Collection[str], limit: int = MAX_COMPARATORS) -> list[str]:
+    """Codes still on offer, de-duplicated, at most `limit`: a widget value that Streamlit accepts."""
+    out: list[str] = []
+    for code in codes:
+        if code in options and code not in out:
+            out.append(code)
+    return out[:limit]
+
+
+def area_positions(table: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Row positions of each area in the tidy table, computed once so a comparison of eight areas
+    takes their rows without scanning the whole table on every rerun."""
+    return {str(code): rows for code, rows in table.groupby("area_code", sort=False).indices.items()}
+
+
+def rows_for_areas(table: pd.DataFrame, positions: Mapping[str, np.ndarray], codes: Sequence[str]) -> pd.DataFrame:
+    """Every tidy row (all indicators and years) of the given areas."""
+    parts = [positions[code] for code in codes if code in positions]
+    if not parts:
+        return table.iloc[0:0]
+    return table.iloc[np.sort(np.concatenate(parts))]
+
+
+# --- the indicator over time ---------------------------------------------------------------------------
+
+
+def indicator_choices(rows: pd.DataFrame, metadata: Mapping[str, dict]) -> list[str]:
+    """Indicators (in metadata order) with at least one value for at least one chosen area."""
+    have = set(rows.loc[rows["value"].notna(), "indicator"])
+    return [key for key in metadata if key in have]
+
+
+def series_rows(rows: pd.DataFrame, indicator: str, codes: Sequence[str], labels: Mapping[str, str]) -> pd.DataFrame:
+    """The plotted points: one series per chosen area that has values, in the chosen order
+    (`order` 0 is the main area)."""
+    order = {code: i for i, code in enumerate(codes)}
+    data = rows[(rows["indicator"] == indicator) & rows["area_code"].isin(order) & rows["value"].notna()]
+    data = data[["area_code", "period", "value", "status"]].copy()
+    data["area"] = data["area_code"].map(labels)
+    data["order"] = data["area_code"].map(order)
+    data["period"] = data["period"].astype(int)
+    data["value"] = data["value"].astype(float)
+    return data.sort_values(["order", "period"], ignore_index=True)
+
+
+def areas_without_data(series: pd.DataFrame, codes: Sequence[str], labels: Mapping[str, str]) -> list[str]:
+    """Labels of chosen areas with no value for the indicator in any year (said in a note)."""
+    plotted = set(series["area_code"])
+    return [labels[code] for code in codes if code not in plotted]
+
+
+def spread_labels(values: Sequence[float], min_gap: float) -> list[float]:
+    """Vertical positions for end-of-line labels: each as close to its line's end as possible but
+    at least `min_gap` apart, so labels of lines ending close together stay legible."""
+    if not len(values):
+        return []
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    placed = [float(values[i]) for i in order]
+    for k in range(1, len(placed)):
+        placed[k] = max(placed[k], placed[k - 1] + min_gap)
+    shift = (sum(placed) - sum(float(values[i]) for i in order)) / len(placed)  # re-centre the stack
+    placed = [p - shift for p in placed]
+    out = [0.0] * len(values)
+    for k, i in enumerate(order):
+        out[i] = placed[k]
+    return out
+
+
+def end_labels(series: pd.DataFrame, height_px: int = 420, label_px: int = 14) -> pd.DataFrame:
+    """The last point of each series with a label position spread to avoid overlaps."""
+    ends = series.sort_values("period").groupby("area_code", sort=False).tail(1).sort_values("order")
+    ends = ends.reset_index(drop=True)
+    span = float(series["value"].max() - series["value"].min()) if len(series) else 0.0
+    gap = (span or 1.0) * label_px / max(height_px - 80, 100)
+    ends["label_value"] = spread_labels(ends["value"].tolist(), gap)
+    return ends
+
+
+def time_series_chart(series: pd.DataFrame, meta: dict, codes: Sequence[str], labels: Mapping[str, str],
+                      subtitle: str, height: int = 420) -> alt.LayerChart:
+    """One line per area, told apart by colour, point shape and a label at the line's end; the main
+    area is drawn thicker."""
+    unit, decimals = meta["unit"], int(meta["decimals"])
+    fmt = value_format(unit, decimals)
+    domain = [labels[code] for code in codes]
+    colour = alt.Color("area:N", scale=alt.Scale(domain=domain, range=list(SERIES_COLOURS[:len(domain)])),
+                       legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=320))
+    shape = alt.Shape("area:N", scale=alt.Scale(domain=domain, range=list(SERIES_SHAPES[:len(domain)])),
+                      legend=None)
+    value_title = meta["short_label"] if unit in {"index", "ratio"} else f"{meta['short_label']} ({unit})"
+    x = alt.X("period:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1),
+              scale=alt.Scale(nice=False))
+    y = alt.Y("value:Q", title=value_title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False))
+    tooltip = [
+        alt.Tooltip("area:N", title="Area"),
+        alt.Tooltip("period:Q", title="Year", format="d"),
+        alt.Tooltip("value:Q", title=value_title, format=fmt),
+        alt.Tooltip("status:N", title="Status"),
+    ]
+    base = alt.Chart(series)
+    lines = base.mark_line().encode(
+        x=x, y=y, color=colour, detail="area:N",
+        size=alt.condition("datum.order == 0", alt.value(3.5), alt.value(1.6)),
+    )
+    points = base.mark_point(filled=True, size=55, opacity=1).encode(x=x, y=y, color=colour, shape=shape,
+                                                                     tooltip=tooltip)
+    labels_layer = alt.Chart(end_labels(series, height)).mark_text(align="left", dx=8, fontSize=12).encode(
+        x=x, y=alt.Y("label_value:Q"), text="area:N", color=alt.Color("area:N", scale=colour.scale, legend=None),
+    )
+    return alt.layer(lines, points, labels_layer).properties(
+        title=alt.TitleParams(text=meta["label"], subtitle=[subtitle, SOURCE_LINE], anchor="start", fontSize=16),
+        width="container",
+        height=height,
+    )
+
+
+# --- every indicator in one year ------------------------------------------------------------------------
+
+
+def cell_text(value: float | None, status: str, unit: str, decimals: int) -> str:
+    """A value as read in the table; suppressed and missing are words, never a number."""
+    if value is None or pd.isna(value):
+        return SUPPRESSED_TEXT if status == "suppressed" else NO_DATA_TEXT
+    text = format_value(float(value), unit, decimals)
+    return f"{text} ({status})" if status in NOTED_STATUSES else text
+
+
+@dataclass(frozen=True)
+class ComparisonTable:
+    table: pd.DataFrame
+    no_data: list[str]  # labels of indicators without a value for any chosen area in any year
+    other_year: list[str]  # labels of indicators shown for a year other than the one asked for
+
+
+def comparison_table(rows: pd.DataFrame, metadata: Mapping[str, dict], codes: Sequence[str],
+                     labels: Mapping[str, str], year: int) -> ComparisonTable:
+    """One row per indicator: the year used (the wanted year, else the nearest with a value for any
+    chosen area), one formatted column per area, then the unit and polarity."""
+    valued = rows[rows["value"].notna()]
+    years = {key: sorted(int(y) for y in group.unique()) for key, group in valued.groupby("indicator")["period"]}
+    cells = {
+        (ind, code, int(period)): (value, status)
+        for ind, code, period, value, status in zip(rows["indicator"], rows["area_code"], rows["period"],
+                                                    rows["value"], rows["status"], strict=True)
+    }
+    records, no_data, other_year = [], [], []
+    for key, meta in metadata.items():
+        shown = nearest_year(years.get(key, []), year)
+        if shown is None:
+            no_data.append(meta["label"])
+            continue
+        if shown != year:
+            other_year.append(meta["label"])
+        record: dict[str, object] = {"indicator": meta["label"], "year": shown}
+        for code in codes:
+            value, status = cells.get((key, code, shown), (None, ""))
+            record[labels[code]] = cell_text(value, status, meta["unit"], int(meta["decimals"]))
+        record["unit"] = meta["unit"]
+        record["polarity"] = POLARITY_TEXT.get(meta["polarity"], meta["polarity"])
+        records.append(record)
+    columns = ["indicator", "year", *(labels[code] for code in codes), "unit", "polarity"]
+    return ComparisonTable(pd.DataFrame(records, columns=columns), no_data, other_year)
+
+
+def comparison_csv(table: pd.DataFrame, codes: Sequence[str], labels: Mapping[str, str]) -> bytes:
+    """The comparison table as shown, as CSV, after comment lines with the attribution and the
+    area codes behind the column names."""
+    key = "; ".join(f"{labels[code]} = {code}" for code in codes)
+    return (f"# {ATTRIBUTION}\n# Areas: {key}\n" + table.to_csv(index=False)).encode("utf-8")
