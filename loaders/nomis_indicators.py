@@ -20,7 +20,7 @@ from loaders.nomis import (
     aps_qualifications_nvq4,
     ubc_enterprises_by_sizeband,
 )
-from loaders.snapshot_schema import ENGLAND, tidy_rows
+from loaders.snapshot_schema import BENCHMARK_NAMES, ENGLAND, ENGLAND_EXCL_LONDON, tidy_rows
 from metrics.comparisons import location_quotient
 
 APS_T01 = "nomis_aps_T01_econ_activity_16to64_england_lep_lad_2018_2022.xlsx"
@@ -34,6 +34,7 @@ STATUS_MAP = {"unreliable": "estimated", "partial": "estimated"}
 AREA_TYPES = {"lep": "lep", "ladu": "lad", "country": "country"}
 # Additive APS counts kept so that rates for groups of areas are built as sums over sums.
 APS_COUNTS = ("population_16_64", "employment_16_64", "economically_active_16_64")
+LONDON_LEP = "E37000051"
 
 
 def with_codes(
@@ -59,6 +60,27 @@ def with_codes(
     return frame, dropped
 
 
+def england_excluding_london_rates(counts: pd.DataFrame) -> list[pd.DataFrame]:
+    """APS counts and rates for England excluding London: England's counts minus the London LEP's
+    (E37000051, the same area as the London region), then rates as sums over sums."""
+    keyed = counts[counts["area_code"].isin([ENGLAND, LONDON_LEP])]
+    wide = keyed.pivot_table(index=["indicator", "period"], columns="area_code", values="value")
+    rest = (wide[ENGLAND] - wide[LONDON_LEP]).unstack("indicator")
+    out = []
+    for indicator in APS_COUNTS:
+        out.append(rest[indicator])
+    rates = {
+        "employment_rate_16_64": rest["employment_16_64"] / rest["population_16_64"] * 100,
+        "economic_activity_rate_16_64": rest["economically_active_16_64"] / rest["population_16_64"] * 100,
+    }
+    frames = []
+    for indicator, series in [*zip(APS_COUNTS, out, strict=True), *rates.items()]:
+        frame = series.dropna().rename("value").reset_index()
+        frame["area_code"], frame["area_name"] = ENGLAND_EXCL_LONDON, BENCHMARK_NAMES[ENGLAND_EXCL_LONDON]
+        frames.append(tidy_rows(frame, indicator, "benchmark", status="derived"))
+    return frames
+
+
 def _rows(frame: pd.DataFrame, indicator: str, status: str | None = None) -> list[pd.DataFrame]:
     return [tidy_rows(part, indicator, geography, status=status) for geography, part in frame.groupby("geography")]
 
@@ -78,6 +100,7 @@ def nomis_rows(folder: Path, names: dict[str, dict[str, str]], lad_lep: pd.DataF
     dropped |= set(lost)
     for indicator in APS_COUNTS:
         rows += _rows(counts[counts["indicator"] == indicator], indicator)
+    rows += england_excluding_london_rates(counts)
 
     for parser, file, indicator in (
         (aps_qualifications_nvq4, APS_T19, "qualifications_nvq4_plus"),

@@ -1,0 +1,214 @@
+"""Targets: are areas on track to close their gaps? Presets from the North East LEP's plan, the
+user's own targets, and named groups of areas valued from additive parts."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.plan import area_levels, save_plan, user_plan
+from app_pages.state import current_view
+from components.formatting import format_value
+from components.targets import (
+    GROUP_LEVELS,
+    PRESET_GROUPS,
+    PRESET_TARGETS,
+    SEP_SOURCE,
+    PlanFileError,
+    evaluate,
+    first_measurable_baseline,
+    plan_from_json,
+    plan_to_json,
+    trajectory_chart,
+)
+from components.view_choices import area_names
+from loaders.snapshot import cached_snapshot
+from loaders.snapshot_schema import BENCHMARK_NAMES
+from metrics.groups import RECIPES, AreaGroup, GroupError, group_series
+from metrics.targets import (
+    ACHIEVED,
+    CHANGE,
+    CLOSE_GAP,
+    NOT_MEASURABLE,
+    ON_TRACK,
+    REACH_VALUE,
+    Target,
+    uses_relative_gap,
+)
+
+snapshot = cached_snapshot()
+metadata = snapshot.metadata
+shared = current_view()
+groups, targets = user_plan(snapshot)
+all_groups = [*PRESET_GROUPS, *groups]
+
+
+def rows_of(indicator: str, level: str | None):
+    return snapshot.rows(indicator, level)
+
+
+def label_of(code: str) -> str:
+    if code.startswith("group:"):
+        return f"{code.removeprefix('group:')} (group)"
+    names = snapshot.areas.set_index("area_code")["area_name"]
+    return names.get(code, BENCHMARK_NAMES.get(code, code))
+
+
+def show_target(target: Target, key: str) -> None:
+    """One target: verdict, the numbers behind it and the trajectory chart."""
+    meta = metadata[target.indicator]
+    unit = meta["unit"]
+    assessment = evaluate(target, unit, rows_of, snapshot.areas, all_groups)
+    icon = {ON_TRACK: ":material/check_circle:", ACHIEVED: ":material/verified:",
+            NOT_MEASURABLE: ":material/help:"}.get(assessment.verdict, ":material/warning:")
+    st.markdown(f"#### {target.name} — {label_of(target.area)}")
+    if target.source_text:
+        st.caption(f"Target: {target.source_text}")
+    st.markdown(f"{icon} **{assessment.verdict.capitalize()}**: {assessment.reason}.")
+    if assessment.verdict != NOT_MEASURABLE:
+        relative = uses_relative_gap(unit)
+        is_gap = target.kind == CLOSE_GAP
+
+        def show(value: float | None) -> str:
+            if value is None:
+                return "n/a"
+            if is_gap:
+                return f"{value:+.2f}{'%' if relative else ' points'}"
+            return format_value(value, unit, int(meta["decimals"]))
+
+        measured = "Gap" if is_gap else "Value"
+        columns = st.columns(4)
+        columns[0].metric(f"{measured} in {target.baseline_year} (baseline)", show(assessment.baseline))
+        columns[1].metric(f"{measured} in {assessment.latest_year} (latest)", show(assessment.latest))
+        columns[2].metric(f"Needed by {assessment.latest_year} on the path", show(assessment.required_now))
+        columns[3].metric(f"Target for {target.target_year}", show(assessment.target))
+        gap_words = (f"gap to {label_of(target.benchmark)} ({'% of its value' if relative else 'percentage points'})"
+                     if is_gap else f"{meta['short_label']} ({unit})")
+        st.altair_chart(
+            trajectory_chart(assessment, title=f"{target.name}: {label_of(target.area)}",
+                             subtitle=f"{meta['label']}; {gap_words}; baseline {target.baseline_year}, "
+                                      f"target {target.target_year}",
+                             value_title=gap_words, is_gap=is_gap),
+            width="stretch",
+        )
+        with st.expander("Table"):
+            st.dataframe(assessment.path, hide_index=True)
+    else:
+        alternative = first_measurable_baseline(target, assessment, unit, rows_of, snapshot.areas, all_groups)
+        if alternative is not None:
+            with st.expander(f"Measured from {alternative.baseline_year}, the first year with data (not the "
+                             "official baseline)"):
+                show_target(alternative, key=f"{key}-rebased")
+
+
+st.title("Targets and area groups")
+st.markdown(
+    "A gap target is judged against a straight line from the baseline gap to the target gap: **on track** "
+    "when the latest gap is at least as closed as the line requires for that year. Gaps in rates are in "
+    "percentage points; gaps in pounds and counts are in % of the benchmark, so inflation alone does not "
+    "widen them."
+)
+
+preset_tab, own_tab, groups_tab, file_tab = st.tabs(
+    ["North East LEP presets", "Your targets", "Area groups", "Save or load"]
+)
+
+with preset_tab:
+    st.caption(f"Source of the targets: {SEP_SOURCE}. Baseline 2014, target 2024.")
+    for number, target in enumerate(PRESET_TARGETS):
+        show_target(target, key=f"preset-{number}")
+        st.divider()
+
+with own_tab:
+    choices = [*area_names(snapshot.areas, shared.level), *(g.code for g in all_groups)]
+    default_area = shared.area if shared.area in choices else choices[0]
+    with st.form("new_target"):
+        st.markdown("**Add a target**")
+        left, right = st.columns(2)
+        area = left.selectbox("Area or group", choices, index=choices.index(default_area), format_func=label_of)
+        indicator = right.selectbox("Indicator", sorted(metadata), index=sorted(metadata).index("gva_per_hour"),
+                                    format_func=lambda key: metadata[key]["label"])
+        kind = left.radio("Kind", [CLOSE_GAP, CHANGE, REACH_VALUE], horizontal=True,
+                          format_func={CLOSE_GAP: "Close a gap", CHANGE: "Change by", REACH_VALUE: "Reach"}.get)
+        benchmark = right.selectbox("Benchmark (gap targets)", list(BENCHMARK_NAMES), format_func=label_of,
+                                    index=list(BENCHMARK_NAMES).index("ENG_EXCL_LONDON"))
+        amount = left.number_input("Amount: % of the gap to close, the change, or the value to reach", value=50.0)
+        baseline_year = right.number_input("Baseline year", 1998, 2030, 2015)
+        target_year = right.number_input("Target year", 1999, 2040, 2030)
+        name = left.text_input("Name", "My target", max_chars=80)
+        if st.form_submit_button("Add target"):
+            try:
+                new = Target(name.strip() or "My target", area, indicator, kind, float(amount), int(baseline_year),
+                             int(target_year), benchmark if kind == CLOSE_GAP else None)
+            except ValueError as exc:
+                st.error(f"This target cannot be added: {exc}.")
+            else:
+                save_plan(groups, [*targets, new])
+                st.rerun()
+    if not targets:
+        st.info("No targets of your own yet. Add one above; it is kept in the link, so a copied URL shares it.")
+    for number, target in enumerate(targets):
+        show_target(target, key=f"own-{number}")
+        if st.button("Remove this target", key=f"remove-target-{number}"):
+            save_plan(groups, [t for i, t in enumerate(targets) if i != number])
+            st.rerun()
+        st.divider()
+
+with groups_tab:
+    st.markdown(
+        "A group's values are built from additive parts: GVA per hour is the group's total GVA over its total "
+        "hours (then smoothed like ONS's series), employment rates are employed residents over residents aged "
+        "16-64. Rates without published parts (pay, broadband, ...) cannot be grouped and say so."
+    )
+    for group in all_groups:
+        st.markdown(f"**{group.name}** ({group.level}): {', '.join(label_of(code) for code in group.members)}")
+        values = []
+        for indicator in ("gva_per_hour", "gva_per_job", "employment_rate_16_64", "filled_jobs"):
+            try:
+                series = group_series(group, indicator, rows_of, snapshot.areas)
+            except GroupError as exc:
+                values.append(f"{metadata[indicator]['short_label']}: not available ({exc})")
+                continue
+            year = int(series.index.max())
+            meta = metadata[indicator]
+            shown = format_value(float(series[year]), meta["unit"], int(meta["decimals"]))
+            values.append(f"{meta['short_label']} {year}: {shown}")
+        st.caption(" · ".join(values))
+    st.markdown("**Make a group** of areas of the geography chosen in the sidebar.")
+    if shared.level not in GROUP_LEVELS:
+        st.info(f"Groups can be made of {', '.join(GROUP_LEVELS)} areas; switch the geography in the sidebar.")
+    else:
+        names = area_names(snapshot.areas, shared.level)
+        with st.form("new_group"):
+            group_name = st.text_input("Group name", max_chars=80)
+            members = st.multiselect("Areas", list(names), format_func=names.get, max_selections=60)
+            if st.form_submit_button("Add group"):
+                taken = {g.name for g in all_groups}
+                if not group_name.strip() or not members:
+                    st.error("A group needs a name and at least one area.")
+                elif group_name.strip() in taken:
+                    st.error(f"There is already a group called {group_name.strip()!r}.")
+                else:
+                    save_plan([*groups, AreaGroup(group_name.strip(), shared.level, tuple(members))], targets)
+                    st.rerun()
+    for number, group in enumerate(groups):
+        if st.button(f"Remove group {group.name}", key=f"remove-group-{number}"):
+            save_plan([g for i, g in enumerate(groups) if i != number],
+                      [t for t in targets if t.area != group.code])
+            st.rerun()
+    st.caption(f"Indicators a group can be valued on: {', '.join(sorted(RECIPES))}.")
+
+with file_tab:
+    st.download_button("Download your groups and targets (JSON)", data=plan_to_json(groups, targets),
+                       file_name="groups_and_targets.json", mime="application/json", on_click="ignore")
+    uploaded = st.file_uploader("Load groups and targets from a JSON file", type=["json"], key="plan_upload")
+    if uploaded is not None:
+        try:
+            loaded_groups, loaded_targets = plan_from_json(uploaded.getvalue(), area_levels(snapshot),
+                                                           set(metadata))
+        except PlanFileError as exc:
+            st.error(f"{uploaded.name} was not loaded: {exc}.")
+        else:
+            st.success(f"{uploaded.name}: {len(loaded_groups)} groups and {len(loaded_targets)} targets ready.")
+            if st.button("Replace my groups and targets with these"):
+                save_plan(loaded_groups, loaded_targets)
+                st.rerun()

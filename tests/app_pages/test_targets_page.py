@@ -1,0 +1,72 @@
+"""Targets page under AppTest: presets, a user-defined target end to end, groups, link round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.targets import decode_from_link
+from metrics.targets import NOT_MEASURABLE
+
+APP = str(Path(__file__).parents[2] / "app.py")
+PAGE = "app_pages/targets.py"
+
+
+def _open(query: dict[str, str] | None = None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    app.run()
+    app.switch_page(PAGE)
+    app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+@pytest.fixture(scope="module")
+def page() -> AppTest:
+    return _open()
+
+
+def _texts(app: AppTest) -> list[str]:
+    return [m.value for m in app.markdown]
+
+
+def test_presets_show_six_targets_with_verdicts(page: AppTest) -> None:
+    headings = [t for t in _texts(page) if t.startswith("#### ") and "re-based" not in t]
+    assert len(headings) == 6
+    verdicts = [t for t in _texts(page) if "**" in t and ":material/" in t]
+    assert sum(NOT_MEASURABLE.capitalize() in t for t in verdicts) >= 4
+    assert any("Off track" in t or "On track" in t for t in verdicts)
+    assert len(page.get("vega_lite_chart")) >= 3  # jobs, GVA per hour and the re-based rates
+
+
+def test_user_target_end_to_end() -> None:
+    app = _open({"level": "lep", "area": "E37000025"})
+    app.text_input[0].set_value("Halve the gap by 2030")
+    app.number_input[0].set_value(50.0)
+    app.number_input[1].set_value(2015)
+    app.number_input[2].set_value(2030)
+    submit = next(b for b in app.button if b.label == "Add target")
+    submit.click().run()
+    assert not app.exception
+    assert any("Halve the gap by 2030" in t for t in _texts(app))
+    token = app.query_params["plan"]
+    assert "Halve the gap by 2030" in decode_from_link(token if isinstance(token, str) else token[0])
+
+    shared = _open({"plan": token if isinstance(token, str) else token[0]})
+    assert any("Halve the gap by 2030" in t for t in _texts(shared))
+
+
+def test_a_damaged_plan_link_is_a_notice_not_an_error() -> None:
+    app = _open({"plan": "not-a-real-plan"})
+    assert not app.exception
+    assert any("could not be read" in t.value for t in app.toast)
+
+
+def test_groups_tab_values_the_north_west_pilot(page: AppTest) -> None:
+    captions = [c.value for c in page.caption]
+    assert any("GVA per hour 2023: £" in c for c in captions)
+    assert any("Median" not in c and "Employment rate 2022:" in c for c in captions)

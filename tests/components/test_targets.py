@@ -1,0 +1,141 @@
+"""Targets components: presets computed from the snapshot, the JSON file format, link encoding."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from components.targets import (
+    FILE_FORMAT,
+    PRESET_GROUPS,
+    PRESET_TARGETS,
+    PlanFileError,
+    decode_from_link,
+    encode_for_link,
+    evaluate,
+    first_measurable_baseline,
+    plan_from_json,
+    plan_to_json,
+)
+from loaders.snapshot import read_snapshot
+from metrics.groups import AreaGroup
+from metrics.targets import CLOSE_GAP, NOT_MEASURABLE, OFF_TRACK, ON_TRACK, Target
+
+
+@pytest.fixture(scope="module")
+def snapshot():
+    return read_snapshot()
+
+
+@pytest.fixture(scope="module")
+def known(snapshot):
+    return dict(zip(snapshot.areas["area_code"], snapshot.areas["geography"], strict=True)), set(snapshot.metadata)
+
+
+def _value(snapshot, indicator: str, code: str, year: int) -> float:
+    rows = snapshot.rows(indicator)
+    return float(rows[(rows["area_code"] == code) & (rows["period"] == year)]["value"].iloc[0])
+
+
+def _evaluate(snapshot, target: Target):
+    unit = snapshot.metadata[target.indicator]["unit"]
+    return evaluate(target, unit, lambda i, level: snapshot.rows(i, level), snapshot.areas, list(PRESET_GROUPS))
+
+
+def test_six_north_east_presets(snapshot) -> None:
+    assert len(PRESET_TARGETS) == 6
+    assert {t.area for t in PRESET_TARGETS} == {"E37000025"}
+    assert {(t.baseline_year, t.target_year) for t in PRESET_TARGETS} == {(2014, 2024)}
+
+
+def test_gva_per_hour_preset_is_measured_as_a_relative_gap(snapshot) -> None:
+    target = next(t for t in PRESET_TARGETS if t.indicator == "gva_per_hour")
+    result = _evaluate(snapshot, target)
+    baseline = (_value(snapshot, "gva_per_hour", "E37000025", 2014)
+                / _value(snapshot, "gva_per_hour", "ENG_EXCL_LONDON", 2014) - 1) * 100
+    latest = (_value(snapshot, "gva_per_hour", "E37000025", 2023)
+              / _value(snapshot, "gva_per_hour", "ENG_EXCL_LONDON", 2023) - 1) * 100
+    assert result.baseline == pytest.approx(baseline)
+    assert result.latest == pytest.approx(latest) and result.latest_year == 2023
+    assert result.target == pytest.approx(baseline / 2)
+    expected = ON_TRACK if latest >= baseline + (baseline / 2 - baseline) * 9 / 10 else OFF_TRACK
+    assert result.verdict == expected
+
+
+def test_jobs_preset_counts_filled_jobs(snapshot) -> None:
+    target = PRESET_TARGETS[0]
+    result = _evaluate(snapshot, target)
+    start = _value(snapshot, "filled_jobs", "E37000025", 2014)
+    assert result.baseline == pytest.approx(start) and result.target == pytest.approx(start + 100_000)
+
+
+def test_unmeasurable_presets_explain_and_can_be_rebased(snapshot) -> None:
+    verdicts = {t.name: _evaluate(snapshot, t) for t in PRESET_TARGETS}
+    assert sum(v.verdict == NOT_MEASURABLE for v in verdicts.values()) == 4
+    employment = next(t for t in PRESET_TARGETS if t.indicator == "employment_rate_16_64")
+    result = verdicts[employment.name]
+    assert "baseline year 2014" in result.reason and "2018-2022" in result.reason
+    unit = snapshot.metadata["employment_rate_16_64"]["unit"]
+    alternative = first_measurable_baseline(employment, result, unit, lambda i, lv: snapshot.rows(i, lv),
+                                            snapshot.areas, [])
+    assert alternative is not None and alternative.baseline_year == 2018
+    rebased = _evaluate(snapshot, alternative)
+    gap_2018 = (_value(snapshot, "employment_rate_16_64", "E37000025", 2018)
+                - _value(snapshot, "employment_rate_16_64", "ENG_EXCL_LONDON", 2018))
+    assert rebased.baseline == pytest.approx(gap_2018)  # percentage points for a rate
+
+
+def test_group_targets(snapshot) -> None:
+    pilot = PRESET_GROUPS[0]
+    target = Target("pilot", pilot.code, "gva_per_hour", CLOSE_GAP, 50, 2015, 2030, "ENG_EXCL_LONDON")
+    assert _evaluate(snapshot, target).verdict != NOT_MEASURABLE
+    pay = Target("pay", pilot.code, "median_weekly_pay", CLOSE_GAP, 50, 2015, 2030, "E92000001")
+    result = _evaluate(snapshot, pay)
+    assert result.verdict == NOT_MEASURABLE and "cannot be summed" in result.reason
+
+
+def test_plan_round_trip(known) -> None:
+    levels, indicators = known
+    groups = [AreaGroup("Pair", "lep", ("E37000025", "E37000034"))]
+    targets = [Target("T", "group:Pair", "gva_per_hour", CLOSE_GAP, 50.0, 2015, 2030, "ENG_EXCL_LONDON")]
+    text = plan_to_json(groups, targets)
+    assert plan_from_json(text, levels, indicators) == (groups, targets)
+    assert plan_from_json(decode_from_link(encode_for_link(text)), levels, indicators) == (groups, targets)
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ("not json", "not valid JSON"),
+        (json.dumps({"format": "other"}), "not a groups-and-targets file"),
+        (json.dumps({"format": FILE_FORMAT, "version": 9}), "unsupported version"),
+        (json.dumps({"format": FILE_FORMAT, "version": 1, "groups": {}}), "must be a list"),
+        (json.dumps({"format": FILE_FORMAT, "version": 1, "groups": [{"name": "g", "level": "lep",
+                                                                        "members": ["TLC"]}]}), "not lep codes: TLC"),
+        (json.dumps({"format": FILE_FORMAT, "version": 1, "groups": [{"name": "", "level": "lep",
+                                                                        "members": ["E37000025"]}]}), "\"name\""),
+        (json.dumps({"format": FILE_FORMAT, "version": 1, "targets": [{"name": "t", "area": "E37000025",
+                                                                         "indicator": "nope"}]}), "unknown indicator"),
+        (json.dumps({"format": FILE_FORMAT, "version": 1, "targets": [
+            {"name": "t", "area": "E37000025", "indicator": "gva_per_hour", "kind": "close_gap", "amount": 50,
+             "baseline_year": 2020, "target_year": 2010, "benchmark": "ENG_EXCL_LONDON"}]}), "after the baseline"),
+        (json.dumps({"format": FILE_FORMAT, "version": 1, "targets": [
+            {"name": "t", "area": "E37000025", "indicator": "gva_per_hour", "kind": "close_gap", "amount": "50",
+             "baseline_year": 2010, "target_year": 2020}]}), "must be a number"),
+    ],
+)
+def test_bad_plan_files_get_clear_errors(known, document: str, message: str) -> None:
+    levels, indicators = known
+    with pytest.raises(PlanFileError, match=message):
+        plan_from_json(document, levels, indicators)
+
+
+def test_oversized_and_non_utf8_files(known) -> None:
+    levels, indicators = known
+    with pytest.raises(PlanFileError, match="limit is 100,000"):
+        plan_from_json(b" " * 100_001, levels, indicators)
+    with pytest.raises(PlanFileError, match="not UTF-8"):
+        plan_from_json(b"\xff\xfe{", levels, indicators)
+    with pytest.raises(PlanFileError, match="damaged"):
+        decode_from_link("!!!not-base64")
