@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.plan import user_plan
 from app_pages.state import current_view, pick, select_area_on_click, year_note
 from components.legend import legend_html
 from components.overview import (
@@ -13,6 +14,7 @@ from components.overview import (
     preferred_indicator,
     years_for,
 )
+from components.targets import PRESET_GROUPS, group_values
 from components.view_choices import nearest_year
 from loaders.snapshot import cached_boundaries, cached_snapshot
 
@@ -64,5 +66,12 @@ with st.expander("Table (all areas)"):
         column_config={"gap_pct": st.column_config.NumberColumn(f"Gap to {view.benchmark_name or 'benchmark'} (%)",
                                                                 format="%+.1f")},
     )
+groups, _ = user_plan(snapshot)
+group_table = group_values([*PRESET_GROUPS, *groups], level, indicator, year,
+                           lambda key, geography: snapshot.rows(key, geography), snapshot.areas,
+                           view.table["value"])
+if not group_table.empty:
+    st.markdown("**Area groups at this level** (valued from additive parts; see the Targets page)")
+    st.dataframe(group_table, hide_index=True)
 for caveat in meta["caveats"]:
     st.caption(caveat)

@@ -251,3 +251,27 @@ def first_measurable_baseline(target: Target, assessment: Assessment, unit: str,
         return None
     later = [int(year) for year in area.index if target.baseline_year < year < target.target_year]
     return rebased(target, min(later)) if later else None
+
+
+def group_values(groups: list[AreaGroup], level: str, indicator: str, year: int, rows_of,
+                 areas: pd.DataFrame, level_values: pd.Series) -> pd.DataFrame:
+    """Groups of this level valued on `indicator` in `year`, with where each would rank among the
+    level's areas (1 = highest value). Groups that cannot be valued say why."""
+    rows = []
+    ranked = level_values.dropna().sort_values(ascending=False).to_numpy()
+    for group in groups:
+        if group.level != level:
+            continue
+        try:
+            series = group_series(group, indicator, rows_of, areas)
+        except GroupError as exc:
+            rows.append({"group": group.name, "value": None, "would rank": None, "note": str(exc)})
+            continue
+        value = series.get(year)
+        if value is None or pd.isna(value):
+            rows.append({"group": group.name, "value": None, "would rank": None, "note": f"no value for {year}"})
+            continue
+        position = int((ranked > value).sum()) + 1
+        rows.append({"group": group.name, "value": float(value), "would rank": f"{position} of {len(ranked) + 1}",
+                     "note": f"{len(group.members)} areas"})
+    return pd.DataFrame(rows, columns=["group", "value", "would rank", "note"])

@@ -139,3 +139,20 @@ def test_oversized_and_non_utf8_files(known) -> None:
         plan_from_json(b"\xff\xfe{", levels, indicators)
     with pytest.raises(PlanFileError, match="damaged"):
         decode_from_link("!!!not-base64")
+
+
+def test_group_values_rank_among_the_level(snapshot) -> None:
+    from components.targets import group_values
+
+    rows = snapshot.rows("gva_per_hour", "itl1", 2023)
+    table = group_values(list(PRESET_GROUPS), "itl1", "gva_per_hour", 2023, lambda i, lv: snapshot.rows(i, lv),
+                         snapshot.areas, rows["value"])
+    assert table["group"].tolist() == ["The three northern ITL1 regions"]
+    northern = rows[rows["area_code"].isin(["TLC", "TLD", "TLE"])]["value"]
+    value = table["value"].iloc[0]
+    assert northern.min() < value < northern.max()  # a sum-over-sum lies between its members
+    higher = int((rows["value"] > value).sum())
+    assert table["would rank"].iloc[0] == f"{higher + 1} of {len(rows) + 1}"
+    pay = group_values(list(PRESET_GROUPS), "itl1", "median_weekly_pay", 2023,
+                       lambda i, lv: snapshot.rows(i, lv), snapshot.areas, rows["value"])
+    assert pay["value"].isna().all() and "cannot be summed" in pay["note"].iloc[0]
