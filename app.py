@@ -24,6 +24,7 @@ navigation = st.navigation(
         st.Page("app_pages/levelling_up.py", title="Levelling up", icon=":material/balance:"),
         st.Page("app_pages/compare_areas.py", title="Compare areas", icon=":material/compare_arrows:"),
         st.Page("app_pages/targets.py", title="Targets", icon=":material/flag:"),
+        st.Page("app_pages/your_data.py", title="Your data", icon=":material/upload_file:"),
         st.Page("app_pages/data_and_methods.py", title="Data and methods", icon=":material/menu_book:"),
     ]
 )

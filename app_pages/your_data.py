@@ -1,0 +1,5 @@
+"""Work in progress: bring your own data (issue 6)."""
+
+import streamlit as st
+
+st.title("Your data")
