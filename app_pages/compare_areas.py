@@ -1,5 +1,139 @@
-"""Work in progress: this page is being built (issue 3)."""
+"""Compare areas: one main area and up to seven comparators of any level, over time for one indicator,
+and every indicator side by side in one year."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.title("compare areas".capitalize())
+from app_pages.state import current_view, pick
+from components.compare_areas import (
+    MAX_COMPARATORS,
+    area_options,
+    area_positions,
+    areas_without_data,
+    comparison_csv,
+    comparison_table,
+    format_area_codes,
+    indicator_choices,
+    parse_area_codes,
+    rows_for_areas,
+    sanitise_choice,
+    series_rows,
+    time_series_chart,
+)
+from components.overview import preferred_indicator
+from loaders.snapshot import Snapshot, cached_snapshot
+
+
+@st.cache_resource(show_spinner=False)
+def area_lookup(_snapshot: Snapshot, built_at: str) -> tuple[dict, dict]:
+    """Area labels and each area's row positions, once per snapshot (keyed on its build time)."""
+    return area_options(_snapshot.areas), area_positions(_snapshot.indicators)
+
+
+@st.cache_resource(show_spinner=False, max_entries=200)
+def over_time(_snapshot: Snapshot, built_at: str, indicator: str, codes: tuple[str, ...], has_main: bool):
+    """The plotted rows and the chart of one indicator for one list of areas (altair's validation
+    costs more than the data, so a rerun that changes neither reuses them)."""
+    labels, positions = area_lookup(_snapshot, built_at)
+    series = series_rows(rows_for_areas(_snapshot.indicators, positions, codes), indicator, codes, labels)
+    first, last = int(series["period"].min()), int(series["period"].max())
+    lead = f"{labels[codes[0]]} (thick line) and {len(codes) - 1}" if has_main else f"{len(codes)}"
+    subtitle = f"{lead} comparator(s), {first}–{last}"
+    return series, time_series_chart(series, _snapshot.metadata[indicator], codes, labels, subtitle)
+
+
+def _quoted(codes: list[str]) -> str:
+    return ", ".join(f"`{code[:24].replace('`', '')}`" for code in codes)
+
+
+def pick_areas(key: str, label: str, options: dict[str, str], default: list[str], exclude: str | None) -> list[str]:
+    """A multiselect of area codes that a link seeds once (comma-separated codes; unknown ones are
+    left out with a notice), that persists across pages, and that is written back to the URL."""
+    offered = [code for code in options if code != exclude]
+    seeded = st.session_state.setdefault("_seeded_from_url", set())
+    if key not in seeded:
+        seeded.add(key)
+        raw = st.query_params.get(key)
+        if raw is not None:
+            parsed = parse_area_codes(raw, options)
+            if parsed.unknown:
+                st.toast(f"Link lists unknown area codes {_quoted(parsed.unknown)}; they are left out.")
+            if parsed.over_limit:
+                st.toast(f"At most {MAX_COMPARATORS} comparators; left out {_quoted(parsed.over_limit)}.")
+            st.session_state[key] = parsed.codes
+    st.session_state[key] = sanitise_choice(st.session_state.get(key, default), offered)
+    chosen = st.multiselect(label, offered, key=key, format_func=options.__getitem__,
+                            max_selections=MAX_COMPARATORS, persist_state="session",
+                            placeholder="Add areas of any level")
+    st.query_params[key] = format_area_codes(chosen)
+    return chosen
+
+
+snapshot = cached_snapshot()
+metadata = snapshot.metadata
+built_at = snapshot.manifest.get("built_at", "")
+labels, positions = area_lookup(snapshot, built_at)
+shared = current_view()
+
+st.title("Compare areas")
+st.caption(f"One main area and up to {MAX_COMPARATORS} comparators of any level: LEPs, ITL regions, local "
+           "authorities, combined authorities, regions and the UK / England / England excluding London.")
+
+pick_col, indicator_col = st.columns([3, 2])
+with pick_col:
+    if shared.area:
+        main = shared.area
+        st.markdown(f"Main area: **{labels.get(main, main)}** (chosen in the sidebar)")
+    else:
+        main = pick("cmp_main", "Main area", [None, *labels], default=None,
+                    format_func=lambda code: "(choose an area, or pick one in the sidebar)" if code is None
+                    else labels[code])
+    default = [shared.benchmark] if shared.benchmark in labels and shared.benchmark != main else []
+    comparators = pick_areas("cmp_areas", f"Comparators (up to {MAX_COMPARATORS})", labels, default, main)
+
+codes = ([main] if main else []) + comparators
+if not codes:
+    st.info("Choose a main area (here or in the sidebar) or at least one comparator.")
+    st.stop()
+
+rows = rows_for_areas(snapshot.indicators, positions, codes)
+choices = indicator_choices(rows, metadata)
+if not choices:
+    st.info("The snapshot has no figures for the chosen areas.")
+    st.stop()
+with indicator_col:
+    indicator = pick("cmp_indicator", "Indicator", choices, default=preferred_indicator(choices),
+                     format_func=lambda key: metadata[key]["label"])
+meta = metadata[indicator]
+
+st.header("Over time")
+series, chart = over_time(snapshot, built_at, indicator, tuple(codes), bool(main))
+st.altair_chart(chart, width="stretch")
+missing = areas_without_data(series, codes, labels)
+if missing:
+    st.caption(f"No figures for {meta['label']} in any year: {'; '.join(missing)}.")
+for caveat in meta["caveats"]:
+    st.caption(caveat)
+with st.expander("Chart data (table)"):
+    st.dataframe(series[["area", "area_code", "period", "value", "status"]], hide_index=True)
+
+st.header(f"All indicators, {shared.year}")
+comparison = comparison_table(rows, metadata, codes, labels, shared.year)
+st.dataframe(comparison.table, hide_index=True, height="content",
+             column_config={"indicator": st.column_config.TextColumn("indicator", pinned=True),
+                            "year": st.column_config.NumberColumn("year", format="%d")})
+st.caption("*suppressed*: withheld by the source (e.g. too few survey responses); *no data*: the source has "
+           "no figure for that area and year. Neither is zero.")
+if comparison.other_year:
+    st.caption(f"Not available for {shared.year}, shown for the nearest year with figures (see the year column): "
+               f"{'; '.join(comparison.other_year)}.")
+if comparison.no_data:
+    st.caption(f"No figures for any chosen area: {'; '.join(comparison.no_data)}.")
+st.download_button(
+    "This table (CSV)",
+    data=lambda: comparison_csv(comparison.table, codes, labels),  # built only when clicked
+    file_name=f"compare_areas_{shared.year}.csv",
+    mime="text/csv",
+    on_click="ignore",
+)

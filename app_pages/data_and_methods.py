@@ -1,19 +1,39 @@
-"""Data and methods: sources, how aggregates are built, measured aggregation error, downloads."""
+"""Data and methods: sources, the build manifest, how aggregates are built and their measured error,
+geography caveats, definitions per indicator, and a download of the whole tidy table."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from components.methods import (
+    boundary_sizes_table,
+    definitions_by_category,
+    english_itl1_max_difference,
     indicator_catalogue_table,
+    indicator_sources_table,
+    lad_changes_table,
+    lep_overlaps_table,
+    manifest_summary_table,
+    outputs_table,
+    rows_by_indicator_table,
     source_files_table,
+    status_counts_table,
     tidy_table_csv,
     validation_table,
 )
-from loaders.snapshot import cached_snapshot
+from loaders.snapshot import Snapshot, cached_snapshot
+
+
+@st.cache_resource(show_spinner=False)
+def status_counts(_snapshot: Snapshot, built_at: str):
+    """Suppressed/unavailable counts per indicator, once per snapshot (keyed on its build time)."""
+    return status_counts_table(_snapshot.indicators, _snapshot.metadata)
+
 
 snapshot = cached_snapshot()
 manifest = snapshot.manifest
+metadata = snapshot.metadata
+link = st.column_config.LinkColumn
 
 st.title("Data and methods")
 st.markdown(
@@ -22,6 +42,27 @@ st.markdown(
     f"{manifest['built_at']} from {len(manifest['sources'])} source files, {manifest['rows']:,} rows."
 )
 
+st.header("Sources")
+st.subheader("Indicator sources")
+st.dataframe(indicator_sources_table(metadata, manifest), hide_index=True,
+             column_config={"source": st.column_config.TextColumn("source", width="medium"),
+                            "edition": st.column_config.TextColumn("edition", width="medium"),
+                            "link": link("link"), "files": st.column_config.NumberColumn("files read")})
+st.subheader("Source files")
+st.dataframe(source_files_table(manifest), hide_index=True)
+
+st.header("Build manifest")
+st.dataframe(manifest_summary_table(manifest), hide_index=True)
+rows_col, geo_col = st.columns([3, 2])
+with rows_col:
+    st.markdown("**Rows per indicator**")
+    st.dataframe(rows_by_indicator_table(manifest, metadata), hide_index=True, height=300)
+with geo_col:
+    st.markdown("**Web boundary files** (map payload per level)")
+    st.dataframe(boundary_sizes_table(manifest), hide_index=True)
+with st.expander("Output files and checksums"):
+    st.dataframe(outputs_table(manifest), hide_index=True)
+
 st.header("How aggregates are built")
 lep = manifest["lad_lep_lookup"]
 st.markdown(
@@ -29,26 +70,21 @@ st.markdown(
 - **Ratios are never averaged.** GVA per hour for a group of areas is the sum of its local authorities'
   GVA (current prices, £m; ONS regional GVA by industry) divided by the sum of their hours worked
   (ONS productivity tables, weekly hours × 52). Per filled job likewise with jobs.
-- **Smoothed and unsmoothed.** ONS's headline series are smoothed with a weighted 5-year moving average
-  (1,2,3,2,1)/9. LAD, ITL and combined-authority values are ONS's own; LEP and England excluding London
-  values are computed unsmoothed from GVA and hours and then smoothed with the same filter (end-year weights
-  estimated from ONS's published LAD series, reproducing them to within £0.006).
 - **England excluding London** is not published by ONS: it is derived from additive parts (English LADs
   outside London: sum of GVA over sum of hours), never by averaging ratios.
 - **LEPs** are the May 2021 set ({lep['leps']}). The LAD→LEP lookup is derived by {lep['method']};
   {lep['lads']} English LADs (2023 set) are assigned. {len(lep['lads_in_two_leps'])} LADs sat in two LEPs
-  and count in both, as ONS did: {', '.join(lep['lads_in_two_leps'])}. The April 2023 successor LADs
-  (Cumberland, Westmorland and Furness, North Yorkshire, Somerset) each lie wholly inside one LEP.
-- **Suppressed and missing are different.** Values withheld by the source are shown as *suppressed*
-  (white on maps); values the source does not have are *no data* (grey). Neither is ever shown as zero.
+  and count in both, as ONS did: {', '.join(lep['lads_in_two_leps'])} (see *LEP overlaps*).
 """
 )
 
 st.header("Measured aggregation error")
+worst = english_itl1_max_difference(manifest)
 st.markdown(
     "The LEP method, applied where ONS publishes the answer: local authorities summed to the 9 English "
     "ITL1 regions (smoothed £ per hour, against ONS's published values, 2004–2023), and to the combined "
     "authorities (unsmoothed, against ONS's CA tables). Differences are in % of ONS's value."
+    + (f" Largest difference for any English region in any year: **{worst:.3f}%**." if worst is not None else "")
 )
 st.dataframe(validation_table(manifest), hide_index=True)
 northern_ireland = manifest["validation"]["itl1_gva_per_hour_smoothed"]["areas"].get("TLN")
@@ -60,11 +96,74 @@ if northern_ireland:
         "Wales, Scotland and Northern Ireland, is in regional_data/manifest.json."
     )
 
-st.header("Indicators")
-st.dataframe(indicator_catalogue_table(snapshot.metadata), hide_index=True)
+st.header("LEP overlaps")
+overlaps = lep_overlaps_table(snapshot.areas)
+st.markdown(
+    f"In the May 2021 LEP geography {len(overlaps)} local authorities belonged to two LEPs. ONS counted them "
+    "in both, and so does this app: each LEP's totals (GVA, hours, jobs, people, firms) include them in full. "
+    "LEP ratios are correct for each LEP, but **LEP totals must not be added up to England** (they would "
+    "double count these authorities)."
+)
+st.dataframe(overlaps, hide_index=True)
 
-st.header("Source files")
-st.dataframe(source_files_table(manifest), hide_index=True)
+st.header("2023 LAD changes")
+changes = lad_changes_table(snapshot.areas)
+dropped = manifest.get("nomis_ladu_names_dropped_abolished_2023", [])
+one_lep = (changes["wholly in one LEP"] == "yes").all()
+st.markdown(
+    "On 1 April 2023 four unitary authorities replaced 17 districts and their county councils. The "
+    "snapshot uses the 2023 LAD set throughout. "
+    + ("Each successor lies wholly inside one LEP, so LEP values are unaffected by the change."
+       if one_lep else "Not every successor lies inside one LEP: see the table.")
+)
+st.dataframe(changes, hide_index=True)
+st.markdown(
+    "The Nomis extracts (Annual Population Survey and UK Business Counts, 2017–2022) name districts by their "
+    "2021 names. The abolished districts have no 2023 code, so their rows are **dropped from the Nomis "
+    f"LAD data** ({len(dropped)}: {', '.join(dropped) or 'none'}); the successor authorities therefore have "
+    "no Nomis LAD figures for those years. Nomis's own LEP figures are kept as published."
+)
+els_dropped = manifest.get("els_lad_codes_dropped_not_in_2023_set", [])
+recoded = manifest.get("cauth_lookup_recoded", {})
+if els_dropped or recoded:
+    st.caption(
+        f"Explore Local Statistics rows for {len(els_dropped)} pre-2023 district codes were dropped likewise. "
+        + (f"The May 2025 combined-authority lookup's newer codes {', '.join(recoded)} were matched by name to "
+           f"the 2023 codes {', '.join(recoded.values())}." if recoded else "")
+    )
+
+st.header("Smoothed and unsmoothed")
+st.markdown(
+    """
+ONS's headline subregional productivity series (GVA per hour and per filled job, and their indices) are
+**smoothed** with a weighted 5-year moving average, weights (1, 2, 3, 2, 1)/9, which damps survey noise in
+hours and jobs for small areas. LAD, ITL and combined-authority values are ONS's own. LEP and England
+excluding London values are computed **unsmoothed** from GVA and hours (or jobs) and then smoothed with the
+same filter; at the ends of the series, where the full window is not available, the end-year weights were
+estimated from ONS's published LAD series and reproduce them to within £0.006. The unsmoothed GVA per hour
+is offered as its own indicator: use it to see a single year's change, the smoothed series for levels and
+trends. Smoothed values for the latest years can change when ONS adds a new year.
+"""
+)
+
+st.header("Suppressed and missing")
+st.markdown(
+    """
+Two different things, never shown as zero:
+- **Suppressed**: the source withheld the value (too few survey responses or disclosure control). Maps show
+  these areas white with a dashed legend swatch; tables say *suppressed*.
+- **No data** (*unavailable*): the source has no figure for that area and year, e.g. a level it does not
+  publish or a year before an area existed. Maps show grey; tables say *no data*.
+"""
+)
+st.dataframe(status_counts(snapshot, manifest.get("built_at", "")), hide_index=True)
+
+st.header("Indicators")
+st.dataframe(indicator_catalogue_table(metadata), hide_index=True, column_config={"link": link("link")})
+st.subheader("Definitions and caveats")
+for category, text in definitions_by_category(metadata).items():
+    with st.expander(category):
+        st.markdown(text)
 
 st.header("Download")
 st.download_button(

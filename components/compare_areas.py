@@ -151,12 +151,12 @@ def spread_labels(values: Sequence[float], min_gap: float) -> list[float]:
     return out
 
 
-def end_labels(series: pd.DataFrame, height_px: int = 420, label_px: int = 14) -> pd.DataFrame:
+def end_labels(series: pd.DataFrame, height_px: int = 420, label_px: int = 13) -> pd.DataFrame:
     """The last point of each series with a label position spread to avoid overlaps."""
     ends = series.sort_values("period").groupby("area_code", sort=False).tail(1).sort_values("order")
     ends = ends.reset_index(drop=True)
     span = float(series["value"].max() - series["value"].min()) if len(series) else 0.0
-    gap = (span or 1.0) * label_px / max(height_px - 80, 100)
+    gap = (span or 1.0) * label_px / max(height_px, 100)
     ends["label_value"] = spread_labels(ends["value"].tolist(), gap)
     return ends
 
@@ -168,7 +168,8 @@ def time_series_chart(series: pd.DataFrame, meta: dict, codes: Sequence[str], la
     unit, decimals = meta["unit"], int(meta["decimals"])
     fmt = value_format(unit, decimals)
     domain = [labels[code] for code in codes]
-    colour = alt.Color("area:N", scale=alt.Scale(domain=domain, range=list(SERIES_COLOURS[:len(domain)])),
+    colour_scale = alt.Scale(domain=domain, range=list(SERIES_COLOURS[:len(domain)]))
+    colour = alt.Color("area:N", scale=colour_scale,
                        legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=320))
     shape = alt.Shape("area:N", scale=alt.Scale(domain=domain, range=list(SERIES_SHAPES[:len(domain)])),
                       legend=None)
@@ -190,12 +191,13 @@ def time_series_chart(series: pd.DataFrame, meta: dict, codes: Sequence[str], la
     points = base.mark_point(filled=True, size=55, opacity=1).encode(x=x, y=y, color=colour, shape=shape,
                                                                      tooltip=tooltip)
     labels_layer = alt.Chart(end_labels(series, height)).mark_text(align="left", dx=8, fontSize=12).encode(
-        x=x, y=alt.Y("label_value:Q"), text="area:N", color=alt.Color("area:N", scale=colour.scale, legend=None),
+        x=x, y=alt.Y("label_value:Q"), text="area:N", color=alt.Color("area:N", scale=colour_scale, legend=None),
     )
     return alt.layer(lines, points, labels_layer).properties(
         title=alt.TitleParams(text=meta["label"], subtitle=[subtitle, SOURCE_LINE], anchor="start", fontSize=16),
         width="container",
-        height=height,
+        height=height,  # of the plot itself: title, legend and end labels come on top
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
 
 
@@ -223,14 +225,16 @@ def comparison_table(rows: pd.DataFrame, metadata: Mapping[str, dict], codes: Se
     chosen area), one formatted column per area, then the unit and polarity."""
     valued = rows[rows["value"].notna()]
     years = {key: sorted(int(y) for y in group.unique()) for key, group in valued.groupby("indicator")["period"]}
+    shown_years = {key: nearest_year(years.get(key, []), year) for key in metadata}
+    picked = rows[rows["period"] == rows["indicator"].map(shown_years)]
     cells = {
-        (ind, code, int(period)): (value, status)
-        for ind, code, period, value, status in zip(rows["indicator"], rows["area_code"], rows["period"],
-                                                    rows["value"], rows["status"], strict=True)
+        (ind, code): (value, status)
+        for ind, code, value, status in zip(picked["indicator"], picked["area_code"], picked["value"],
+                                            picked["status"], strict=True)
     }
     records, no_data, other_year = [], [], []
     for key, meta in metadata.items():
-        shown = nearest_year(years.get(key, []), year)
+        shown = shown_years[key]
         if shown is None:
             no_data.append(meta["label"])
             continue
@@ -238,7 +242,7 @@ def comparison_table(rows: pd.DataFrame, metadata: Mapping[str, dict], codes: Se
             other_year.append(meta["label"])
         record: dict[str, object] = {"indicator": meta["label"], "year": shown}
         for code in codes:
-            value, status = cells.get((key, code, shown), (None, ""))
+            value, status = cells.get((key, code), (None, ""))
             record[labels[code]] = cell_text(value, status, meta["unit"], int(meta["decimals"]))
         record["unit"] = meta["unit"]
         record["polarity"] = POLARITY_TEXT.get(meta["polarity"], meta["polarity"])

@@ -69,3 +69,196 @@ def source_files_table(manifest: dict) -> pd.DataFrame:
 def tidy_table_csv(table: pd.DataFrame) -> bytes:
     """The whole tidy table as CSV with the attribution as a first comment line."""
     return (f"# {ATTRIBUTION}\n" + table.to_csv(index=False)).encode("utf-8")
+
+
+# --- sources -------------------------------------------------------------------------------------------
+
+# Which raw files (manifest paths) each indicator source in indicators.json was read from; the
+# Explore Local Statistics sources name their dataset in brackets, which is also the file name.
+SOURCE_FILE_RULES = (
+    ("subregional productivity", "stats/productivity/"),
+    ("gross value added (balanced) by industry", "stats/gva_gdp/gva_by_industry_local_authority/"),
+    ("regional gross domestic product: local authorities", "stats/gva_gdp/ons_regional_gdp_local_authorities"),
+    ("annual survey of hours and earnings", "stats/ashe/"),
+    ("annual population survey via nomis", "stats/nomis/nomis_aps_"),
+    ("business register and employment survey via nomis", "stats/nomis/nomis_bres_"),
+    ("uk business counts via nomis", "stats/nomis/nomis_ubc_"),
+)
+ELS_PREFIX = "ONS Explore Local Statistics ("
+ELS_DIR = "stats/levelling_up/explore_local_statistics/"
+
+
+def files_of_source(source: str, manifest: dict) -> list[dict]:
+    """The manifest's source files that an indicator source was built from (empty if unknown)."""
+    if source.startswith(ELS_PREFIX) and source.endswith(")"):
+        wanted = f"{ELS_DIR}{source[len(ELS_PREFIX):-1]}.csv"
+        return [entry for entry in manifest.get("sources", []) if entry["path"] == wanted]
+    lowered = source.lower()
+    prefixes = [prefix for phrase, prefix in SOURCE_FILE_RULES if phrase in lowered]
+    return [entry for entry in manifest.get("sources", []) if any(entry["path"].startswith(p) for p in prefixes)]
+
+
+def indicator_sources_table(metadata: dict, manifest: dict) -> pd.DataFrame:
+    """One row per source named in the indicator metadata: the edition of the files read (from the
+    build manifest), release date, licence, link and the indicators drawn from it."""
+    groups: dict[tuple[str, str, str, str], list[str]] = {}
+    for meta in metadata.values():
+        key = (meta["source"], meta["release"], meta["licence"], meta["source_url"])
+        groups.setdefault(key, []).append(meta["short_label"])
+    rows = []
+    for (source, release, licence, url), indicators in groups.items():
+        files = files_of_source(source, manifest)
+        editions = list(dict.fromkeys(entry.get("edition", "") for entry in files if entry.get("edition")))
+        rows.append({
+            "source": source,
+            "edition": " / ".join(editions) or "not recorded (see the source files)",
+            "released": release,
+            "licence": licence,
+            "link": url,
+            "files": len(files),
+            "indicators": ", ".join(indicators),
+        })
+    return pd.DataFrame(rows, columns=["source", "edition", "released", "licence", "link", "files", "indicators"])
+
+
+# --- build manifest --------------------------------------------------------------------------------------
+
+
+def manifest_summary_table(manifest: dict) -> pd.DataFrame:
+    """The build's headline facts as item/value text pairs."""
+    lookup = manifest.get("lad_lep_lookup", {})
+    areas = manifest.get("areas_by_geography", {})
+    items = [
+        ("Built at (UTC)", manifest.get("built_at", "")),
+        ("Build time", f"{manifest['build_seconds']:.1f} s" if "build_seconds" in manifest else "not recorded"),
+        ("Rows in the tidy table", f"{manifest.get('rows', 0):,}"),
+        ("Indicators", f"{len(manifest.get('rows_by_indicator', {}))}"),
+        ("Source files read", f"{len(manifest.get('sources', []))}"),
+        ("Areas by level", ", ".join(f"{level} {count}" for level, count in areas.items())),
+        ("LAD→LEP lookup", lookup.get("method", "not recorded")),
+        ("LADs assigned to LEPs", f"{lookup.get('lads', '')} (to {lookup.get('leps', '')} LEPs)"),
+        ("LADs in two LEPs", ", ".join(lookup.get("lads_in_two_leps", [])) or "none"),
+    ]
+    return pd.DataFrame(items, columns=["item", "value"])
+
+
+def rows_by_indicator_table(manifest: dict, metadata: dict) -> pd.DataFrame:
+    counts = manifest.get("rows_by_indicator", {})
+    return pd.DataFrame(
+        [{"id": key, "label": metadata.get(key, {}).get("label", ""), "rows": int(n)} for key, n in counts.items()],
+        columns=["id", "label", "rows"],
+    )
+
+
+def boundary_sizes_table(manifest: dict) -> pd.DataFrame:
+    """Web boundary file sizes per level (the map payload the browser receives)."""
+    sizes = manifest.get("web_boundary_bytes", {})
+    return pd.DataFrame(
+        [{"level": level, "bytes": int(n), "KB": round(n / 1024, 1)} for level, n in sizes.items()],
+        columns=["level", "bytes", "KB"],
+    )
+
+
+def outputs_table(manifest: dict) -> pd.DataFrame:
+    outputs = manifest.get("outputs", {})
+    return pd.DataFrame(
+        [{"file": path, "bytes": entry.get("bytes"), "checksum (sha256)": entry.get("sha256")}
+         for path, entry in outputs.items()],
+        columns=["file", "bytes", "checksum (sha256)"],
+    )
+
+
+# --- geography caveats -----------------------------------------------------------------------------------
+
+# April 2023 unitary authorities and the districts they replaced (LGR 2023).
+LAD_SUCCESSORS_2023 = {
+    "E06000063": ("Cumberland", ("Allerdale", "Carlisle", "Copeland")),
+    "E06000064": ("Westmorland and Furness", ("Barrow-in-Furness", "Eden", "South Lakeland")),
+    "E06000065": ("North Yorkshire", ("Craven", "Hambleton", "Harrogate", "Richmondshire", "Ryedale",
+                                      "Scarborough", "Selby")),
+    "E06000066": ("Somerset", ("Mendip", "Sedgemoor", "Somerset West and Taunton", "South Somerset")),
+}
+
+
+def _lep_names(areas: pd.DataFrame) -> dict[str, str]:
+    leps = areas[areas["geography"] == "lep"]
+    return dict(zip(leps["area_code"], leps["area_name"], strict=True))
+
+
+def _parent_leps(value: object) -> list[str]:
+    return [code for code in str(value or "").split(";") if code]
+
+
+def lep_overlaps_table(areas: pd.DataFrame) -> pd.DataFrame:
+    """LADs that sat in more than one LEP (from the area table's parent_leps), with the LEPs' names."""
+    names = _lep_names(areas)
+    lads = areas[areas["geography"] == "lad"].sort_values("area_name")
+    rows = [
+        {"LAD code": code, "LAD": name, "LEPs": "; ".join(names.get(lep, lep) for lep in _parent_leps(parents))}
+        for code, name, parents in zip(lads["area_code"], lads["area_name"], lads["parent_leps"], strict=True)
+        if len(_parent_leps(parents)) > 1
+    ]
+    return pd.DataFrame(rows, columns=["LAD code", "LAD", "LEPs"])
+
+
+def lad_changes_table(areas: pd.DataFrame) -> pd.DataFrame:
+    """The April 2023 successor LADs, the districts they replaced and the LEP(s) they lie in."""
+    names = _lep_names(areas)
+    parents = dict(zip(areas["area_code"], areas["parent_leps"], strict=True))
+    rows = []
+    for code, (name, replaced) in LAD_SUCCESSORS_2023.items():
+        leps = _parent_leps(parents.get(code, ""))
+        rows.append({
+            "LAD code": code,
+            "LAD": name,
+            "replaced": ", ".join(replaced),
+            "LEP": "; ".join(names.get(lep, lep) for lep in leps) or "not in the area table",
+            "wholly in one LEP": "yes" if len(leps) == 1 else "no",
+        })
+    return pd.DataFrame(rows, columns=["LAD code", "LAD", "replaced", "LEP", "wholly in one LEP"])
+
+
+# --- statuses and definitions ----------------------------------------------------------------------------
+
+
+def status_counts_table(table: pd.DataFrame, metadata: dict) -> pd.DataFrame:
+    """Rows without a value per indicator, split into suppressed (withheld by the source) and
+    unavailable (the source has no figure)."""
+    empty = table.loc[table["status"].isin(["suppressed", "unavailable"]), ["indicator", "status"]]
+    counts = pd.crosstab(empty["indicator"], empty["status"])
+    counts = counts.reindex(columns=["suppressed", "unavailable"], fill_value=0)
+    out = counts.reset_index().rename(columns={"indicator": "id"})
+    out.insert(1, "label", out["id"].map(lambda key: metadata.get(key, {}).get("label", "")))
+    return out.sort_values("id", ignore_index=True)
+
+
+POLARITY_WORDS = {"higher_better": "higher is better", "lower_better": "lower is better", "neutral": "neutral"}
+
+
+def definitions_by_category(metadata: dict) -> dict[str, str]:
+    """Markdown per category: each indicator's definition (label, id, unit, polarity, basis, levels,
+    years) with its caveats as sub-points."""
+    out: dict[str, list[str]] = {}
+    for key, meta in metadata.items():
+        periods = meta.get("periods") or []
+        facts = [f"unit {meta['unit']}", POLARITY_WORDS.get(meta["polarity"], meta["polarity"])]
+        if meta.get("basis"):
+            facts.append(f"{meta['basis']}-based")
+        facts.append("levels: " + ", ".join(meta["geographies"]))
+        if periods:
+            facts.append(f"years {min(periods)}–{max(periods)}")
+        lines = [f"- **{meta['label']}** (`{key}`): {'; '.join(facts)}. Source: {meta['source']}, "
+                 f"released {meta['release']}."]
+        lines += [f"    - {caveat}" for caveat in meta.get("caveats", [])]
+        out.setdefault(meta.get("category") or "Other", []).extend(lines)
+    return {category: "\n".join(lines) for category, lines in out.items()}
+
+
+def english_itl1_max_difference(manifest: dict) -> float | None:
+    """The largest |% difference| between LADs summed to an English ITL1 region and ONS's own figure
+    (smoothed GVA per hour, any year): the measured error of the LEP aggregation method."""
+    table = validation_table(manifest)
+    if table.empty:
+        return None
+    rows = table[table["check"] == VALIDATION_KEYS["itl1_gva_per_hour_smoothed"]]
+    return float(rows["max abs difference (%)"].abs().max()) if len(rows) else None

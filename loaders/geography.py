@@ -33,6 +33,7 @@ BOUNDARY_FILES = {
     "rgn": ("geo/boundaries/rgn/RGN_DEC_2021_EN_BUC.geojson", "RGN Dec 2021"),
 }
 LAD21_BOUNDARIES = "geo/boundaries/lad/LAD_DEC_2021_UK_BUC.geojson"  # names only: Nomis labels follow LAD 2021
+OTHER_COUNTRIES = {"W92000004": "Wales", "S92000003": "Scotland", "N92000002": "Northern Ireland"}
 LAD_ITL_LOOKUP = "stats/lookups/LAD_(December_2024)_to_LAU1_to_ITL3_to_ITL2_to_ITL1_(January_2025)_Lookup_in_the_UK.csv"
 LAD_CAUTH_LOOKUP = "stats/lookups/Local_Authority_District_to_Combined_Authority_(May_2025)_Lookup_in_EN.csv"
 LAD_RGN_LOOKUP = "geo/lookups/LAD23_RGN23_EN_LU.csv"
@@ -163,8 +164,8 @@ def area_table(
                     "parent_cauth": lad_cauth.get(code, "") if level == "lad" else "",
                 }
             )
-    for code, name in BENCHMARK_NAMES.items():
-        level = {UK: "uk", ENGLAND: "country"}.get(code, "benchmark")
+    for code, name in {**BENCHMARK_NAMES, **OTHER_COUNTRIES}.items():
+        level = {UK: "uk"}.get(code, "benchmark" if code == ENGLAND_EXCL_LONDON else "country")
         rows.append({"area_code": code, "area_name": name, "geography": level, "vintage": "",
                      "parent_itl1": "", "parent_rgn": "", "parent_leps": "", "parent_cauth": ""})
     return pd.DataFrame(rows)

@@ -82,3 +82,76 @@ def test_whole_table_download_is_offered(at: AppTest) -> None:
     buttons = at.get("download_button")
     assert len(buttons) == 1
     assert "CSV" in buttons[0].proto.label
+
+
+SECTIONS = ["Sources", "Build manifest", "How aggregates are built", "Measured aggregation error", "LEP overlaps",
+            "2023 LAD changes", "Smoothed and unsmoothed", "Suppressed and missing", "Indicators", "Download"]
+
+
+def test_every_section_is_present_in_order(at: AppTest) -> None:
+    headers = [h.value for h in at.header]
+    assert headers == SECTIONS
+    assert {"Indicator sources", "Source files", "Definitions and caveats"} <= {s.value for s in at.subheader}
+
+
+def test_indicator_sources_show_edition_release_licence_and_link(at: AppTest) -> None:
+    table = next(f for f in frames(at) if {"edition", "released", "licence", "link"} <= set(f.columns))
+    assert sorted(table["source"]) == sorted({meta["source"] for meta in METADATA.values()})
+    editions = {entry["edition"] for entry in MANIFEST["sources"]}
+    for row in table.itertuples():
+        meta = next(m for m in METADATA.values() if m["source"] == row.source)
+        assert (row.released, row.licence, row.link) == (meta["release"], meta["licence"], meta["source_url"])
+        assert row.edition and set(row.edition.split(" / ")) <= editions
+    files = next(f for f in frames(at) if "sha256" in f.columns)
+    assert list(files["edition"]) == [entry["edition"] for entry in MANIFEST["sources"]]
+
+
+def test_build_manifest_summary(at: AppTest) -> None:
+    summary = next(f for f in frames(at) if list(f.columns) == ["item", "value"]).set_index("item")["value"]
+    assert summary["Built at (UTC)"] == MANIFEST["built_at"]
+    assert summary["Rows in the tidy table"] == f"{MANIFEST['rows']:,}"
+    assert summary["Build time"] == f"{MANIFEST['build_seconds']:.1f} s"
+    rows = next(f for f in frames(at) if "rows" in f.columns and "id" in f.columns)
+    assert dict(zip(rows["id"], rows["rows"], strict=True)) == MANIFEST["rows_by_indicator"]
+    sizes = next(f for f in frames(at) if "KB" in f.columns)
+    assert dict(zip(sizes["level"], sizes["bytes"], strict=True)) == MANIFEST["web_boundary_bytes"]
+    text = "\n".join(m.value for m in at.markdown)
+    english = MANIFEST["validation"]["itl1_gva_per_hour_smoothed"]["areas"]
+    worst = max(abs(english[code]["max_abs_pct_difference"]) for code in english_itl1())
+    assert f"{worst:.3f}%" in text  # the measured LAD->ITL1 difference is stated
+
+
+def test_lep_overlaps_and_2023_lad_changes(at: AppTest) -> None:
+    overlaps = next(f for f in frames(at) if "LEPs" in f.columns)
+    assert sorted(overlaps["LAD"]) == sorted(MANIFEST["lad_lep_lookup"]["lads_in_two_leps"])
+    changes = next(f for f in frames(at) if "wholly in one LEP" in f.columns).set_index("LAD code")
+    assert sorted(changes.index) == ["E06000063", "E06000064", "E06000065", "E06000066"]
+    parents = AREAS.set_index("area_code")["parent_leps"]
+    for code in changes.index:  # each successor is wholly in one LEP, per the area table
+        assert ";" not in parents[code] and parents[code]
+        assert changes.loc[code, "wholly in one LEP"] == "yes"
+    text = "\n".join(m.value for m in at.markdown)
+    assert "wholly inside one LEP" in text
+    for name in MANIFEST["nomis_ladu_names_dropped_abolished_2023"]:
+        assert name in text
+
+
+def test_suppressed_and_missing_counts_match_the_parquet(at: AppTest) -> None:
+    counts = next(f for f in frames(at) if {"suppressed", "unavailable"} <= set(f.columns)).set_index("id")
+    parquet = pd.read_parquet(REPO / "regional_data" / "indicators.parquet", columns=["indicator", "status"])
+    for status in ("suppressed", "unavailable"):
+        expected = parquet[parquet["status"] == status].groupby("indicator").size()
+        assert counts.loc[expected.index, status].tolist() == expected.tolist()
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Smoothed" in text or "smoothed" in text
+    assert "(1, 2, 3, 2, 1)/9" in text
+
+
+def test_definitions_and_caveats_per_indicator(at: AppTest) -> None:
+    categories = {meta["category"] for meta in METADATA.values()}
+    assert {e.label for e in at.expander} >= categories
+    text = "\n".join(m.value for m in at.markdown)
+    for key, meta in METADATA.items():
+        assert f"(`{key}`)" in text
+        for caveat in meta["caveats"]:
+            assert caveat in text

@@ -18,7 +18,6 @@ def _open(query: dict[str, str] | None = None) -> AppTest:
     app = AppTest.from_file(APP, default_timeout=60)
     for key, value in (query or {}).items():
         app.query_params[key] = value
-    app.run()
     app.switch_page(PAGE)
     app.run()
     assert not app.exception, [e.message for e in app.exception]

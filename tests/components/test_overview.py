@@ -193,11 +193,11 @@ def test_named_benchmarks_take_their_own_value(snapshot: Snapshot, code: str, na
 
 
 def test_benchmark_missing_for_the_year_means_no_gap(snapshot: Snapshot) -> None:
-    # England excluding London is not in the snapshot for the employment rate.
-    has = PARQUET[(PARQUET["indicator"] == "employment_rate_16_64") & (PARQUET["area_code"] == EXCL_LONDON)]
+    # England excluding London is not in the snapshot for median pay (medians cannot be derived).
+    has = PARQUET[(PARQUET["indicator"] == "median_weekly_pay") & (PARQUET["area_code"] == EXCL_LONDON)]
     assert has.empty
-    year = latest_year("employment_rate_16_64", "rgn")
-    view = build(snapshot, "rgn", "employment_rate_16_64", year, EXCL_LONDON, "E12000001")
+    year = latest_year("median_weekly_pay", "rgn")
+    view = build(snapshot, "rgn", "median_weekly_pay", year, EXCL_LONDON, "E12000001")
     assert view.benchmark_value is None
     assert view.table["gap_pct"].isna().all()
     assert "below" not in view.headline and "above" not in view.headline

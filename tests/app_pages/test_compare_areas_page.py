@@ -1,0 +1,205 @@
+"""The Compare areas page under Streamlit's AppTest: the link carries the comparators, the chart has one
+series per chosen area, the table repeats the parquet's values, and every shared level renders.
+Expected values come from the committed parquet read here with pandas."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+REPO = Path(__file__).resolve().parents[2]
+APP = str(REPO / "app.py")
+PAGE = "app_pages/compare_areas.py"
+PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
+METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
+LEVELS = ["lep", "itl1", "itl2", "itl3", "lad", "cauth", "rgn"]
+LEP, LAD, ITL1 = "E37000025", "E06000001", "TLC"
+UNKNOWN = "XX_NOT_AN_AREA"
+
+
+# --- reading what the page sent ------------------------------------------------------------------
+
+
+def area_name(code: str) -> str:
+    return str(AREAS.set_index("area_code").loc[code, "area_name"])
+
+
+def parquet_value(indicator: str, code: str, year: int) -> float:
+    rows = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["area_code"] == code) & (PARQUET["period"] == year)]
+    assert len(rows) == 1
+    return float(rows["value"].iloc[0])
+
+
+def chart_layer(at: AppTest, mark: str) -> pd.DataFrame:
+    """The rows behind the chart's layer drawn with `mark` (Streamlit sends them as Arrow datasets)."""
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 1
+    proto = charts[0].proto
+    spec = json.loads(proto.spec)
+    named = {name: pd.DataFrame(values) for name, values in spec.get("datasets", {}).items()}
+    for dataset in proto.datasets:
+        named[dataset.name] = pa.ipc.open_stream(pa.py_buffer(dataset.data.data)).read_all().to_pandas()
+    for layer in spec["layer"]:
+        kind = layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+        if kind == mark:
+            return named[layer["data"]["name"]]
+    raise AssertionError(f"no {mark} layer")
+
+
+def comparison(at: AppTest) -> pd.DataFrame:
+    frames = [frame.value for frame in at.dataframe if "polarity" in frame.value.columns]
+    assert len(frames) == 1
+    return frames[0].set_index("indicator")
+
+
+def column_of(table: pd.DataFrame, code: str) -> str:
+    """The table column of an area: its name and level in brackets."""
+    pattern = re.compile(rf"{re.escape(area_name(code))} \([^()]+\)")
+    matches = [c for c in table.columns if pattern.fullmatch(c)]
+    assert len(matches) == 1, (code, list(table.columns))
+    return matches[0]
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def choose(at: AppTest, **values: Any) -> AppTest:
+    for key, value in values.items():
+        ok(at.selectbox(key=key).set_value(value).run())
+        assert at.selectbox(key=key).value == value
+    return at
+
+
+def comparators(at: AppTest) -> list[str]:
+    return list(at.multiselect(key="cmp_areas").value)
+
+
+def open_page(query: dict[str, str]) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params.update(query)
+    ok(app.run())
+    app.switch_page(PAGE)
+    return ok(app.run())
+
+
+@pytest.fixture(scope="module")
+def at() -> AppTest:
+    return open_page({"cmp_areas": f"{LAD},{ITL1},{UNKNOWN}"})
+
+
+# --- tests ---------------------------------------------------------------------------------------------
+
+
+def test_link_seeds_the_comparators_and_drops_unknown_codes(at: AppTest) -> None:
+    # Runs first, on the app as the link opened it.
+    assert [t.value for t in at.title] == ["Compare areas"]
+    assert comparators(at) == [LAD, ITL1]
+    assert any(UNKNOWN in toast.value for toast in at.toast)
+    assert at.query_params["cmp_areas"] == f"{LAD},{ITL1}"
+
+
+def test_three_levels_side_by_side_match_the_parquet(at: AppTest) -> None:
+    choose(at, level="lep", area=LEP, year=2023)
+    ok(at.selectbox(key="cmp_indicator").set_value("gva_per_hour").run())
+    points = chart_layer(at, "point")
+    assert sorted(points["area_code"].unique()) == sorted([LEP, LAD, ITL1])  # one series per chosen area
+    for code in (LEP, LAD, ITL1):
+        expected = PARQUET[(PARQUET["indicator"] == "gva_per_hour") & (PARQUET["area_code"] == code)].dropna(
+            subset=["value"])
+        got = points[points["area_code"] == code].set_index("period")["value"].sort_index()
+        assert list(got.index) == sorted(expected["period"])
+        assert got.loc[2023] == pytest.approx(parquet_value("gva_per_hour", code, 2023))
+    assert len(chart_layer(at, "text")) == 3  # one end label per line
+
+    table = comparison(at)
+    row = table.loc[METADATA["gva_per_hour"]["label"]]
+    assert row["year"] == 2023
+    for code in (LEP, LAD, ITL1):
+        assert row[column_of(table, code)] == f"£{parquet_value('gva_per_hour', code, 2023):,.2f}"
+    assert row["unit"] == "£" and row["polarity"] == "higher is better"
+
+
+def test_a_suppressed_cell_says_suppressed(at: AppTest) -> None:
+    codes = [LEP, LAD, ITL1]
+    valued = PARQUET[PARQUET["area_code"].isin(codes) & PARQUET["value"].notna()][["indicator", "period"]]
+    suppressed = PARQUET[PARQUET["area_code"].isin(codes) & (PARQUET["status"] == "suppressed")]
+    suppressed = suppressed.merge(valued.drop_duplicates(), on=["indicator", "period"])
+    lep_years = set(PARQUET.loc[(PARQUET["geography"] == "lep") & PARQUET["value"].notna(), "period"])
+    hit = suppressed[suppressed["period"].isin(lep_years)].iloc[0]
+    choose(at, level="lep", area=LEP, year=int(hit["period"]))
+    table = comparison(at)
+    row = table.loc[METADATA[hit["indicator"]]["label"]]
+    assert row["year"] == hit["period"]
+    assert row[column_of(table, hit["area_code"])] == "suppressed"
+    assert table.loc[METADATA["claimant_rate"]["label"], column_of(table, LEP)] == "no data"
+
+
+def test_areas_without_data_are_named_in_a_note(at: AppTest) -> None:
+    choose(at, level="lep", area=LEP)
+    ok(at.selectbox(key="cmp_indicator").set_value("claimant_rate").run())
+    have = set(PARQUET.loc[(PARQUET["indicator"] == "claimant_rate") & PARQUET["value"].notna(), "area_code"])
+    plotted = set(chart_layer(at, "point")["area_code"])
+    assert plotted == {code for code in (LEP, LAD, ITL1) if code in have}
+    note = next(c.value for c in at.caption if c.value.startswith("No figures for"))
+    assert area_name(LEP) in note
+    ok(at.selectbox(key="cmp_indicator").set_value("gva_per_hour").run())
+
+
+def test_changing_comparators_updates_chart_and_link(at: AppTest) -> None:
+    choose(at, level="lep", area=LEP)
+    ok(at.multiselect(key="cmp_areas").set_value([LAD, ITL1, "ENG_EXCL_LONDON"]).run())
+    assert at.query_params["cmp_areas"] == f"{LAD},{ITL1},ENG_EXCL_LONDON"
+    assert set(chart_layer(at, "point")["area_code"]) == {LEP, LAD, ITL1, "ENG_EXCL_LONDON"}
+    assert "England excluding London (benchmark)" in comparison(at).columns
+    ok(at.multiselect(key="cmp_areas").set_value([LAD, ITL1]).run())
+
+
+def test_main_area_can_be_picked_on_the_page(at: AppTest) -> None:
+    choose(at, level="lep", area=None)
+    cumbria = "E37000007"
+    ok(at.selectbox(key="cmp_main").set_value(cumbria).run())
+    assert set(chart_layer(at, "point")["area_code"]) == {cumbria, LAD, ITL1}
+    assert list(comparison(at).columns)[1] == column_of(comparison(at), cumbria)  # the main area comes first
+
+
+def test_table_download_is_offered(at: AppTest) -> None:
+    buttons = at.get("download_button")
+    assert len(buttons) == 1
+    assert "CSV" in buttons[0].proto.label
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_every_level_renders(at: AppTest, level: str) -> None:
+    choose(at, level=level)
+    first = AREAS[AREAS["geography"] == level].sort_values("area_name")["area_code"].iloc[0]
+    choose(at, area=first)
+    indicator = at.selectbox(key="cmp_indicator").value
+    table = comparison(at)
+    assert column_of(table, first) == list(table.columns)[1]
+    has = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["area_code"] == first) & PARQUET["value"].notna()]
+    plotted = set(chart_layer(at, "point")["area_code"])
+    assert (first in plotted) == (len(has) > 0)
+    assert comparators(at) == [LAD, ITL1] or first in (LAD, ITL1)
+
+
+def test_at_most_seven_comparators() -> None:
+    lads = AREAS[AREAS["geography"] == "lad"].sort_values("area_code")["area_code"].head(9).tolist()
+    app = open_page({"cmp_areas": ",".join(lads)})
+    widget = app.multiselect(key="cmp_areas")
+    assert widget.proto.max_selections == 7
+    assert comparators(app) == lads[:7]
+    assert any("At most 7" in toast.value for toast in app.toast)
+    ok(app.multiselect(key="cmp_areas").set_value(lads[:8]).run())  # more than the widget allows
+    assert comparators(app) == lads[:7]
+    assert app.query_params["cmp_areas"] == ",".join(lads[:7])
+    assert len(set(chart_layer(app, "point")["area_code"])) <= 7
