@@ -29,7 +29,14 @@ from loaders.els_indicators import ELS_FILES, els_rows, read_all_els
 from loaders.errors import SourceFormatError
 from loaders.gdp_local_authorities import read_gdp_la_table
 from loaders.geography import BOUNDARY_FILES, Geography, load_geography
-from loaders.gva_by_industry import MANUFACTURING, MANUFACTURING_SUBSECTORS, TOTAL, read_gva_by_industry
+from loaders.gva_by_industry import (
+    ITL3_SUBSECTORS,
+    ITL3_TABLE_3C,
+    MANUFACTURING,
+    MANUFACTURING_SUBSECTORS,
+    TOTAL,
+    read_gva_by_industry,
+)
 from loaders.manufacturing_indicators import manufacturing_rows
 from loaders.nomis_indicators import nomis_rows
 from loaders.pay_indicators import workplace_pay_rows
@@ -47,6 +54,7 @@ PRODUCTIVITY_ITL = f"{STATS}/productivity/ons_subregional_productivity_itl2_itl3
 PRODUCTIVITY_CA = f"{STATS}/productivity/ons_subregional_productivity_ca_eer_jun2025_labourproductivitycaeer3.xlsx"
 GVA_LA_DIR = f"{STATS}/gva_gdp/gva_by_industry_local_authority"
 GDP_LA = f"{STATS}/gva_gdp/ons_regional_gdp_local_authorities_apr2025.xlsx"
+GVA_ITL3 = f"{STATS}/gva_gdp/ons_regional_gva_by_industry_itl3_table3c_apr2025_trimmed.xlsx"
 ELS_DIR = f"{STATS}/levelling_up/explore_local_statistics"
 ASHE_T7_WEEKLY = f"{STATS}/ashe/ashe_2024prov_table7.1a_workplace_weekly_pay_gross.xlsx"
 
@@ -154,7 +162,9 @@ def assemble(source: Path, progress: Callable[[str], None]) -> tuple[pd.DataFram
     parts.append(component_rows(gva_total, lad_tables, {k: memberships[k] for k in levels}, names))
 
     progress("manufacturing indicators")
-    parts.append(manufacturing_rows(gva, {k: memberships[k] for k in levels}, names))
+    itl3_gva = read_gva_by_industry(source / GVA_ITL3, [MANUFACTURING, *(p for parts in ITL3_SUBSECTORS.values()
+                                                                          for p in parts)], ITL3_TABLE_3C)
+    parts.append(manufacturing_rows(gva, {k: memberships[k] for k in levels}, names, itl3_gva))
 
     progress("Nomis APS, UBC and BRES")
     nomis, nomis_facts = nomis_rows(source / STATS / "nomis", names, geography.lad_lep)
@@ -240,6 +250,7 @@ EDITIONS = {
     GDP_LA: "ONS regional GDP: local authorities, April 2025 release (1998-2023)",
     ASHE_T7_WEEKLY: "ONS ASHE table 7.1a, 2024 provisional",
     GVA_LA_DIR: "ONS regional GVA (balanced) by industry: local authorities, April 2025 release (1998-2023)",
+    GVA_ITL3: "ONS regional GVA (balanced) by industry: all ITL regions, Table 3c (ITL3), April 2025 (1998-2023)",
     ELS_DIR: "ONS Explore Local Statistics data repository (files of 2024-2026; see indicators.json)",
     f"{STATS}/nomis": "Nomis extracts of 24 April 2023 (APS, UBC) and 2022 (BRES CSV)",
     "geo/boundaries": "ONS Open Geography Portal boundaries (BUC), vintages in the file names",
@@ -257,7 +268,7 @@ def edition_of(relative_path: str) -> str:
 def source_manifest(source: Path) -> list[dict]:
     """Every raw file the build read, with its edition, size and checksum."""
     files = [
-        PRODUCTIVITY_LAD, PRODUCTIVITY_ITL, PRODUCTIVITY_CA, GDP_LA, ASHE_T7_WEEKLY,
+        PRODUCTIVITY_LAD, PRODUCTIVITY_ITL, PRODUCTIVITY_CA, GDP_LA, GVA_ITL3, ASHE_T7_WEEKLY,
         *(f"{GVA_LA_DIR}/{p.name}" for p in sorted((source / GVA_LA_DIR).glob("*.xlsx"))),
         *(f"{ELS_DIR}/{name}" for name in ELS_FILES),
         *(f"{STATS}/nomis/{p.name}" for p in sorted((source / STATS / "nomis").iterdir())),

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loaders.gva_by_industry import MANUFACTURING, MANUFACTURING_SUBSECTORS, TOTAL
-from loaders.snapshot_schema import ENGLAND, tidy_rows
+from loaders.gva_by_industry import ITL3_SUBSECTORS, MANUFACTURING, MANUFACTURING_SUBSECTORS, TOTAL
+from loaders.snapshot_schema import ENGLAND, ENGLAND_EXCL_LONDON, LONDON_ITL1, UK, tidy_rows
 from metrics.aggregation import sum_members
 from metrics.comparisons import location_quotient
+
+ENGLISH_ITL1 = tuple(f"TL{letter}" for letter in "CDEFGHIJK")
 
 
 def subsector_indicator_id(industry: str) -> str:
@@ -41,11 +43,61 @@ def _share(totals: pd.DataFrame, numerator: str, denominator: str) -> pd.DataFra
     return share.reset_index().rename(columns={"group_code": "area_code"})
 
 
+def itl3_memberships(itl3_codes: set[str]) -> dict[str, pd.DataFrame]:
+    """ITL3 (2025) -> England, UK, England excluding London and ITL1, by the codes' ITL1 prefix."""
+    codes = sorted(itl3_codes)
+    english = [c for c in codes if c[:3] in ENGLISH_ITL1]
+
+    def frame(members: list[str], groups: list[str] | str) -> pd.DataFrame:
+        return pd.DataFrame({"member_code": members, "group_code": groups})
+
+    return {
+        "country": frame(english, ENGLAND),
+        "uk": frame(codes, UK),
+        "benchmark": frame([c for c in english if c[:3] != LONDON_ITL1], ENGLAND_EXCL_LONDON),
+        "itl1": frame(codes, [c[:3] for c in codes]),
+    }
+
+
+def subsector_rows_from_itl3(
+    itl3_gva: pd.DataFrame, names: dict[str, dict[str, str]]
+) -> pd.DataFrame:
+    """Sub-sector shares of manufacturing for England, the UK, England excluding London and the ITL1
+    regions from ONS Table 3c, where no sub-sector is withheld (the LA tables withhold some, e.g. for
+    Cornwall, which would leave every total above them unknown)."""
+    parts = []
+    for grouping, pieces in ITL3_SUBSECTORS.items():
+        rows = itl3_gva[itl3_gva["industry"].isin(pieces)]
+        grouped = rows.groupby(["area_code", "period"])
+        complete = grouped["value"].count() == len(pieces)
+        summed = pd.DataFrame({
+            "value": grouped["value"].sum().where(complete),
+            "status": grouped["status"].agg(lambda s: "suppressed" if (s == "suppressed").any() else ""),
+        }).reset_index()
+        parts.append(summed.assign(industry=grouping))
+    manufacturing = itl3_gva[itl3_gva["industry"] == MANUFACTURING][["area_code", "period", "value", "status"]]
+    frame = pd.concat([*parts, manufacturing.assign(industry=MANUFACTURING)], ignore_index=True)
+    out = []
+    for level, membership in itl3_memberships(set(itl3_gva["area_code"])).items():
+        totals = industry_totals(frame, membership)
+        for subsector in MANUFACTURING_SUBSECTORS:
+            part = _share(totals, subsector, MANUFACTURING)
+            part["area_name"] = part["area_code"].map(names[level])
+            out.append(tidy_rows(part, subsector_indicator_id(subsector), level, status="derived"))
+    return pd.concat(out, ignore_index=True)
+
+
 def manufacturing_rows(
-    gva: pd.DataFrame, memberships: dict[str, pd.DataFrame], names: dict[str, dict[str, str]]
+    gva: pd.DataFrame,
+    memberships: dict[str, pd.DataFrame],
+    names: dict[str, dict[str, str]],
+    itl3_gva: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Rows for manufacturing_gva_share, manufacturing_gva_lq and the sub-sector shares of
-    manufacturing GVA, for every level in `memberships` (LAD -> group, incl. 'lad' -> itself)."""
+    manufacturing GVA, for every level in `memberships` (LAD -> group, incl. 'lad' -> itself).
+    With `itl3_gva` (Table 3c), the sub-sector mix of England, the UK, England excluding London and
+    the ITL1 regions comes from the ITL3 table instead of LA sums."""
+    from_itl3 = set(itl3_memberships(set()).keys()) if itl3_gva is not None else set()
     england = industry_totals(gva, memberships["country"])
     england_share = _share(england[england["group_code"] == ENGLAND], MANUFACTURING, TOTAL)
     england_by_year = england_share.set_index("period")["value"]
@@ -58,8 +110,12 @@ def manufacturing_rows(
         rows.append(tidy_rows(share, "manufacturing_gva_share", level, status=status))
         lq = share.assign(value=location_quotient(share["value"], share["period"].map(england_by_year)))
         rows.append(tidy_rows(lq, "manufacturing_gva_lq", level, status="derived"))
+        if level in from_itl3:
+            continue
         for subsector in MANUFACTURING_SUBSECTORS:
             part = _share(totals, subsector, MANUFACTURING)
             part["area_name"] = part["area_code"].map(names[level])
             rows.append(tidy_rows(part, subsector_indicator_id(subsector), level, status=status))
+    if itl3_gva is not None:
+        rows.append(subsector_rows_from_itl3(itl3_gva, names))
     return pd.concat(rows, ignore_index=True)

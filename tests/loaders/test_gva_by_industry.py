@@ -103,7 +103,7 @@ def test_requested_industry_missing_for_an_authority(tmp_path: Path) -> None:
         ["North East", "E06000001", "Hartlepool", "C (10-33)", "Manufacturing", 1, 1],
         ["North East", "E06000002", "Middlesbrough", "Total", "All", 3, 4],
     ])
-    with pytest.raises(SourceFormatError, match=r"partial\.xlsx.*not all present for every local authority"):
+    with pytest.raises(SourceFormatError, match=r"partial\.xlsx.*not all present for every area"):
         read_gva_by_industry(path, [TOTAL, MANUFACTURING])
 
 
