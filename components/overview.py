@@ -76,7 +76,7 @@ def benchmark_value(indicator_rows: pd.DataFrame, level_rows: pd.DataFrame, code
 def value_format(unit: str, decimals: int) -> str:
     """d3-format string for chart axes and tooltips."""
     if unit == "£":
-        return f"$,.{decimals}f"
+        return f",.{decimals}f"  # d3 "$" prints a dollar sign; the axis title carries "£"
     if unit in {"count", "persons"}:
         return ",.0f"
     return f",.{decimals}f"

@@ -1,0 +1,472 @@
+"""The Levelling up page's content, computed without Streamlit so tests can call it directly:
+an area's scorecard on every levelling-up indicator, a scatter of two indicators across a level's
+areas, and the inputs of the small-multiple maps and their table alternative.
+
+Ranks and quartile bands follow each indicator's polarity, so rank 1 and band 4 are always the
+best: for a lower-is-better indicator (unemployment, claimants) the lowest value ranks first.
+Neutral indicators (none in the scorecard today) rank by size, largest first, band 4 = largest
+quarter, and get no better/worse verdict.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from components.charts import SELECTED, SOURCE_LINE
+from components.formatting import format_value
+from components.overview import BENCHMARK_LABELS, LEVEL_LABELS, MEDIAN
+from components.static_maps import MAX_MAPS, MapPanel
+from components.view_choices import nearest_year
+from loaders.snapshot_schema import ENGLAND, ENGLAND_EXCL_LONDON, UK
+from metrics.comparisons import HIGHER_BETTER, LOWER_BETTER, NEUTRAL, percent_difference
+from metrics.ranking import LEVEL_NOUNS
+
+# Every levelling-up indicator of the snapshot, in the order the scorecard lists them.
+SCORECARD_INDICATORS: tuple[str, ...] = (
+    "employment_rate_16_64",
+    "economic_activity_rate_16_64",
+    "unemployment_rate",
+    "claimant_rate",
+    "median_weekly_pay",
+    "median_weekly_pay_workplace",
+    "gdhi_per_head",
+    "qualifications_l3_plus",
+    "qualifications_nvq4_plus",
+    "gigabit_coverage",
+    "business_birth_rate",
+    "business_survival_3y",
+    "gdp_per_head",
+    "gva_per_hour",
+)
+# Benchmark columns of the scorecard, and the order of fall-backs when the chosen benchmark is not
+# published for an indicator and year (England excluding London exists for GVA per hour and GDP per
+# head, and for the employment and activity rates in 2018-2022 only).
+BENCHMARK_COLUMNS: tuple[tuple[str, str], ...] = (
+    (UK, "uk"), (ENGLAND, "england"), (ENGLAND_EXCL_LONDON, "england_excl_london"),
+)
+VERDICT_FALLBACK = (ENGLAND, UK)
+SIMILAR_WITHIN_PCT = 1.0
+NOT_PUBLISHED = "not published for this geography"
+VERDICT_TEXT = {"better": "▲ better", "worse": "▼ worse", "similar": "● similar"}
+QUARTILE_TEXT = {1: "1 (bottom quarter)", 2: "2", 3: "3", 4: "4 (top quarter)"}
+MAP_DEFAULTS = ("gva_per_hour", "employment_rate_16_64", "median_weekly_pay", "gdhi_per_head",
+                "qualifications_l3_plus", "claimant_rate", "gdp_per_head", "qualifications_nvq4_plus")
+SCATTER_DEFAULTS = ("employment_rate_16_64", "gdhi_per_head", "gva_per_hour", "median_weekly_pay",
+                    "qualifications_l3_plus", "gdp_per_head")
+POINT = "#3b528b"
+MEDIAN_RULE = "#b35806"
+
+
+# --- choices -----------------------------------------------------------------------------------
+
+
+def indicators_at_level(metadata: Mapping[str, dict], level: str) -> list[str]:
+    """Scorecard indicators the snapshot publishes for `level`, in scorecard order."""
+    return [key for key in SCORECARD_INDICATORS if key in metadata and level in metadata[key]["geographies"]]
+
+
+def default_maps(available: list[str], count: int = 4) -> list[str]:
+    """Up to `count` indicators for the small multiples: preferred ones first, then scorecard order."""
+    ordered = [key for key in MAP_DEFAULTS if key in available]
+    ordered += [key for key in available if key not in ordered]
+    return ordered[:count]
+
+
+def default_pair(available: list[str]) -> tuple[str | None, str | None]:
+    """Default x and y of the scatter: two different indicators, preferred ones first."""
+    ordered = [key for key in SCATTER_DEFAULTS if key in available]
+    ordered += [key for key in available if key not in ordered]
+    x = ordered[0] if ordered else None
+    y = ordered[1] if len(ordered) > 1 else None
+    return x, y
+
+
+def valid_map_choice(wanted: Iterable[str] | None, available: list[str]) -> list[str]:
+    """The maps to draw at this level for what the user last picked (`wanted`, None = never):
+    the picked indicators the level has, topped up with the level's defaults to as many maps as
+    were picked, so switching to a level without some of them (and back) keeps the page full.
+    Nothing picked yet: the defaults. An empty pick stays empty."""
+    if wanted is None:
+        return default_maps(available)
+    wanted = list(dict.fromkeys(wanted))[:MAX_MAPS]
+    kept = [key for key in wanted if key in available]
+    target = min(len(wanted), len(available))
+    for key in default_maps(available, count=len(available)):
+        if len(kept) >= target:
+            break
+        if key not in kept:
+            kept.append(key)
+    return kept
+
+
+def latest_year_up_to(years: Iterable[int], wanted: int) -> int | None:
+    """The latest of `years` no later than `wanted`; if all are later, the latest of all."""
+    years = sorted({int(year) for year in years})
+    if not years:
+        return None
+    earlier = [year for year in years if year <= wanted]
+    return earlier[-1] if earlier else years[-1]
+
+
+# --- polarity ----------------------------------------------------------------------------------
+
+
+def judge(value: float | None, benchmark: float | None, polarity: str,
+          within_pct: float = SIMILAR_WITHIN_PCT) -> str | None:
+    """'better', 'worse' or 'similar' (within `within_pct` % of the benchmark), judged by polarity:
+    for a lower-is-better indicator a value below the benchmark is better. None for neutral
+    indicators and when either number is missing."""
+    if polarity not in {HIGHER_BETTER, LOWER_BETTER} or not _is_number(value) or not _is_number(benchmark):
+        return None
+    if benchmark == 0:
+        return None
+    gap = float(percent_difference(value, benchmark))
+    if abs(gap) <= within_pct:
+        return "similar"
+    above = gap > 0
+    return "better" if above == (polarity == HIGHER_BETTER) else "worse"
+
+
+def _is_number(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) and not pd.isna(value)
+
+
+# --- the level's rows, prepared once -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LevelIndicator:
+    """One indicator at one level, split by year and area once: the scorecard, scatter and maps then
+    look values up instead of filtering data frames on every rerun (the page caches this per level)."""
+
+    by_year: dict[int, pd.DataFrame]  # year -> the level's rows (area_code, area_name, value, status)
+    years: list[int]  # years with at least one value, ascending
+    area_values: dict[str, dict[int, tuple[float, str]]]  # area -> year -> (value, status)
+    year_values: dict[int, np.ndarray]  # year -> the level's non-missing values
+    benchmarks: dict[int, dict[str, float]]  # year -> UK / England / England excl. London values
+
+
+def prepare_indicator(indicator_rows: pd.DataFrame, level: str) -> LevelIndicator:
+    """Split one indicator's snapshot rows (every level) for `level`."""
+    rows = indicator_rows[indicator_rows["geography"] == level]
+    by_year = {int(year): group for year, group in rows.groupby("period", sort=True)}
+    area_values: dict[str, dict[int, tuple[float, str]]] = {}
+    for code, year, value, status in zip(rows["area_code"].tolist(), rows["period"].tolist(),
+                                         rows["value"].tolist(), rows["status"].tolist(), strict=True):
+        area_values.setdefault(code, {})[int(year)] = (float(value), str(status))
+    year_values = {year: group["value"].dropna().to_numpy(dtype=float) for year, group in by_year.items()}
+    codes = [code for code, _ in BENCHMARK_COLUMNS]
+    named = indicator_rows[indicator_rows["area_code"].isin(codes)].dropna(subset=["value"])
+    benchmarks: dict[int, dict[str, float]] = {}
+    for code, year, value in zip(named["area_code"].tolist(), named["period"].tolist(), named["value"].tolist(),
+                                 strict=True):
+        benchmarks.setdefault(int(year), {})[code] = float(value)
+    years = sorted(year for year, values in year_values.items() if values.size)
+    return LevelIndicator(by_year, years, area_values, year_values, benchmarks)
+
+
+def prepare_level(rows_by_indicator: Mapping[str, pd.DataFrame], metadata: Mapping[str, dict], level: str
+                  ) -> dict[str, LevelIndicator]:
+    """Every scorecard indicator published for `level` that has values there."""
+    prepared = {key: prepare_indicator(rows_by_indicator[key], level)
+                for key in indicators_at_level(metadata, level) if key in rows_by_indicator}
+    return {key: data for key, data in prepared.items() if data.years}
+
+
+# --- scorecard ---------------------------------------------------------------------------------
+
+
+def area_standing(values: np.ndarray, value: float, polarity: str) -> tuple[int, int]:
+    """Rank (1 = best; ties share the better rank) and quartile band (4 = best quarter) of `value`
+    among `values` (the level's non-missing values, `value` included). The same rules as
+    metrics.comparisons.rank_areas and quartile_band, by polarity, worked out for one area."""
+    signed, own = (-values, -value) if polarity == LOWER_BETTER else (values, value)
+    rank = 1 + int((signed > own).sum())
+    average_rank_from_bottom = (signed < own).sum() + ((signed == own).sum() + 1) / 2
+    band = int(min(4, max(1, math.ceil(average_rank_from_bottom / values.size * 4))))
+    return rank, band
+
+
+def verdict_benchmark(chosen: str, named: Mapping[str, float], level_values: np.ndarray
+                      ) -> tuple[str | None, float | None]:
+    """The code and value the verdict compares with: the chosen benchmark where the snapshot has it,
+    else England, else the UK. The median of the level's areas exists whenever any area has a value."""
+    if chosen == MEDIAN:
+        return (MEDIAN, float(np.median(level_values))) if level_values.size else (None, None)
+    for code in (chosen, *VERDICT_FALLBACK):
+        if code in named:
+            return code, named[code]
+    return None, None
+
+
+def benchmark_label(code: str | None, level: str) -> str:
+    if code is None:
+        return ""
+    if code == MEDIAN:
+        return f"median {LEVEL_NOUNS.get(level, (level,))[0]}"
+    return BENCHMARK_LABELS[code]
+
+
+def scorecard_row(indicator: str, meta: dict, data: LevelIndicator | None, level: str, area_code: str,
+                  wanted_year: int, benchmark: str) -> dict:
+    """One scorecard row; `data` is None when the indicator is not published for the level.
+
+    Year: the area's latest year with a value up to `wanted_year` (else its latest). Ranks and
+    quartile bands are among the level's areas with a value in that same year."""
+    unit, decimals, polarity = meta["unit"], int(meta["decimals"]), meta["polarity"]
+
+    def fmt(value: float | None) -> str:
+        return format_value(value, unit, decimals) if _is_number(value) else ""
+
+    row: dict = {"indicator": indicator, "label": meta["label"], "polarity": polarity, "year": None,
+                 "value": math.nan, "value_text": NOT_PUBLISHED, "status": "", "rank": None, "rank_of": None,
+                 "rank_text": "", "quartile": None, "quartile_text": "", "benchmark": "",
+                 "benchmark_value": math.nan, "gap_pct": math.nan, "verdict": "", "verdict_text": "", "note": ""}
+    for _, column in BENCHMARK_COLUMNS:
+        row[column], row[f"{column}_text"] = math.nan, ""
+    if data is None or level not in meta["geographies"] or not data.years:
+        return row
+    own = data.area_values.get(area_code, {})
+    own_years = [year for year, (value, _) in own.items() if not math.isnan(value)]
+    level_year = latest_year_up_to(data.years, wanted_year)
+    year = latest_year_up_to(own_years, wanted_year) if own_years else level_year
+    value, status = own.get(year, (math.nan, "unavailable"))
+    has_value = not math.isnan(value)
+    row.update(year=year, value=value, status=status,
+               value_text=fmt(value) if has_value else
+               ("suppressed" if status == "suppressed" else "no data for this area"),
+               note=_note(own, year, level_year, wanted_year, status if has_value else ""))
+    named = data.benchmarks.get(year, {})
+    for code, column in BENCHMARK_COLUMNS:
+        if code in named:
+            row[column], row[f"{column}_text"] = named[code], fmt(named[code])
+    if not has_value:
+        return row
+    values = data.year_values[year]
+    rank, band = area_standing(values, value, polarity)
+    row.update(rank=rank, rank_of=int(values.size), rank_text=f"{rank} of {values.size}", quartile=band,
+               quartile_text=QUARTILE_TEXT[band])
+    code, bench = verdict_benchmark(benchmark, named, values)
+    if code is not None and bench is not None:
+        verdict = judge(value, bench, polarity)
+        row.update(benchmark=benchmark_label(code, level), benchmark_value=bench,
+                   gap_pct=float(percent_difference(value, bench)), verdict=verdict or "",
+                   verdict_text=VERDICT_TEXT.get(verdict or "", "n/a (neutral)" if polarity == NEUTRAL else ""))
+    return row
+
+
+def _note(own: Mapping[int, tuple[float, str]], year: int, level_year: int | None, wanted: int, status: str) -> str:
+    """Why the row's year differs from the sidebar's, and any status flag (provisional, estimated...)."""
+    notes = []
+    if year > wanted:
+        notes.append(f"no figures up to {wanted}; first published for {year}")
+    elif level_year is not None and year < level_year:
+        why = "suppressed" if own.get(level_year, (math.nan, ""))[1] == "suppressed" else "no value"
+        notes.append(f"{level_year}: {why}; latest value shown")
+    if status and status != "unavailable":
+        notes.append(status)
+    return "; ".join(notes)
+
+
+def build_scorecard(prepared: Mapping[str, LevelIndicator], metadata: Mapping[str, dict], level: str,
+                    area_code: str, wanted_year: int, benchmark: str) -> pd.DataFrame:
+    """One row per scorecard indicator in the snapshot's metadata, including those not published for
+    this level (value: 'not published for this geography'). `prepared` comes from prepare_level."""
+    rows = [scorecard_row(key, metadata[key], prepared.get(key), level, area_code, wanted_year, benchmark)
+            for key in SCORECARD_INDICATORS if key in metadata]
+    table = pd.DataFrame(rows)
+    for column in ("year", "rank", "rank_of", "quartile"):
+        table[column] = table[column].astype("Int64")
+    return table
+
+
+def scorecard_summary(table: pd.DataFrame, area_name: str) -> str:
+    """'Hartlepool: better than the benchmark on 3, worse on 9, similar on 1 of 13 indicators.'"""
+    judged = table[table["verdict"] != ""]
+    if judged.empty:
+        return f"{area_name}: no indicator can be compared with a benchmark here."
+    counts = judged["verdict"].value_counts()
+    parts = [f"{VERDICT_TEXT[kind]} on {int(counts.get(kind, 0))}" for kind in ("better", "worse", "similar")]
+    benchmarks = sorted(set(judged["benchmark"]))
+    against = benchmarks[0] if len(benchmarks) == 1 else "the benchmark shown on each row"
+    return f"{area_name} against {against}: {', '.join(parts)} of {len(judged)} indicators."
+
+
+# --- scatter -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScatterYears:
+    x_year: int | None
+    y_year: int | None
+    common: bool
+
+
+def scatter_years(x_years: list[int], y_years: list[int], wanted: int) -> ScatterYears:
+    """The common year nearest to `wanted` (the latest before it if not available, else the
+    earliest after); with no common year, each indicator's own nearest year."""
+    common = sorted(set(x_years) & set(y_years))
+    if common:
+        year = nearest_year(common, wanted)
+        return ScatterYears(year, year, True)
+    return ScatterYears(nearest_year(x_years, wanted), nearest_year(y_years, wanted), False)
+
+
+def scatter_table(x_rows: pd.DataFrame, y_rows: pd.DataFrame, selected_code: str | None) -> pd.DataFrame:
+    """Areas with both values (area_code, area_name, x, y, selected); x_rows / y_rows are the level's
+    rows of each indicator for the year it is drawn in."""
+    x = x_rows.dropna(subset=["value"])[["area_code", "area_name", "value"]].rename(columns={"value": "x"})
+    y = y_rows.dropna(subset=["value"])[["area_code", "value"]].rename(columns={"value": "y"})
+    table = x.merge(y, on="area_code", how="inner").drop_duplicates("area_code")
+    table["selected"] = table["area_code"] == selected_code
+    return table.sort_values("selected", kind="stable").reset_index(drop=True)
+
+
+def correlation(table: pd.DataFrame) -> float | None:
+    """Pearson correlation of x and y (None with fewer than three areas or no spread)."""
+    if len(table) < 3 or table["x"].std() == 0 or table["y"].std() == 0:
+        return None
+    return float(table["x"].corr(table["y"]))
+
+
+def d3_format(meta: dict) -> str:
+    """d3-format for axes and tooltips. No currency prefix: d3's "$" prints a dollar sign whatever
+    the unit, and the axis title already says "(£)"."""
+    if meta["unit"] in {"count", "persons"}:
+        return ",.0f"
+    return f",.{int(meta['decimals'])}f"
+
+
+def _axis_title(meta: dict, year: int | None) -> str:
+    unit = meta["unit"]
+    suffix = "" if unit in {"index", "ratio", "count", "persons"} else f" ({unit})"
+    return f"{meta['short_label']}{suffix}, {year}"
+
+
+class ScatterChart(alt.LayerChart):
+    """A layer chart that skips altair's schema validation unless asked (the tests ask): Streamlit
+    calls `to_dict()` on every rerun, and validating this fixed-shape spec costs more than building it."""
+
+    def to_dict(self, validate: bool = False, **kwargs: Any) -> dict:
+        return super().to_dict(validate=validate, **kwargs)
+
+
+def scatter_chart(table: pd.DataFrame, x_meta: dict, y_meta: dict, years: ScatterYears, level: str,
+                  selected_name: str | None) -> ScatterChart:
+    """Points for every area, the selected one as a larger magenta diamond with its name, dashed
+    lines at the level's medians; tooltips name each area. Built through altair's constructors
+    with explicit channel objects, which validate nothing until `to_dict` (several times faster)."""
+    x_title, y_title = _axis_title(x_meta, years.x_year), _axis_title(y_meta, years.y_year)
+    x_format, y_format = d3_format(x_meta), d3_format(y_meta)
+    x = alt.X(field="x", type="quantitative", title=x_title, scale=alt.Scale(zero=False, nice=True),
+              axis=alt.Axis(format=x_format))
+    y = alt.Y(field="y", type="quantitative", title=y_title, scale=alt.Scale(zero=False, nice=True),
+              axis=alt.Axis(format=y_format))
+    selected = "datum.selected"
+    points = alt.Chart(
+        data=table[["area_code", "area_name", "x", "y", "selected"]],
+        mark=alt.MarkDef(type="point", filled=True, opacity=0.8),
+        encoding=alt.FacetedEncoding(
+            x=x, y=y,
+            color=alt.ColorValue(value=POINT, condition={"test": selected, "value": SELECTED}),
+            shape=alt.ShapeValue(value="circle", condition={"test": selected, "value": "diamond"}),
+            size=alt.SizeValue(value=45, condition={"test": selected, "value": 220}),
+            tooltip=[alt.Tooltip(field="area_name", type="nominal", title="Area"),
+                     alt.Tooltip(field="x", type="quantitative", title=x_title, format=x_format),
+                     alt.Tooltip(field="y", type="quantitative", title=y_title, format=y_format)],
+        ),
+    )
+    label = alt.Chart(
+        data=table.loc[table["selected"], ["area_name", "x", "y"]],
+        mark=alt.MarkDef(type="text", align="left", dx=10, dy=-10, fontSize=13, fontWeight="bold", color=SELECTED),
+        encoding=alt.FacetedEncoding(x=x, y=y, text=alt.Text(field="area_name", type="nominal")),
+    )
+    noun = LEVEL_NOUNS.get(level, (level,))[0]
+    medians = pd.DataFrame({"x": [table["x"].median()], "y": [table["y"].median()], "label": [f"Median {noun}"]})
+    rule = alt.MarkDef(type="rule", color=MEDIAN_RULE, strokeDash=[6, 3], size=1.5)
+    line_tip = alt.Tooltip(field="label", type="nominal", title="Line")
+    x_rule = alt.Chart(data=medians, mark=rule, encoding=alt.FacetedEncoding(
+        x=alt.X(field="x", type="quantitative"),
+        tooltip=[line_tip, alt.Tooltip(field="x", type="quantitative", title=x_title, format=x_format)]))
+    y_rule = alt.Chart(data=medians, mark=rule, encoding=alt.FacetedEncoding(
+        y=alt.Y(field="y", type="quantitative"),
+        tooltip=[line_tip, alt.Tooltip(field="y", type="quantitative", title=y_title, format=y_format)]))
+    year_text = (f"{years.x_year}" if years.common
+                 else f"no common year: x from {years.x_year}, y from {years.y_year}")
+    subtitle = [f"{LEVEL_LABELS.get(level, level)}, {year_text}; dashed lines: medians of the {len(table)} areas"]
+    if selected_name:
+        subtitle.append(f"Magenta diamond: {selected_name}")
+    subtitle.append(SOURCE_LINE)
+    return ScatterChart(
+        layer=[points, x_rule, y_rule, label],
+        title=alt.TitleParams(f"{y_meta['label']} against {x_meta['label']}", subtitle=subtitle, anchor="start",
+                              fontSize=16),
+        width="container",
+        height=420,
+    )
+
+
+# --- maps --------------------------------------------------------------------------------------
+
+
+def map_panels(prepared: Mapping[str, LevelIndicator], metadata: Mapping[str, dict], chosen: list[str],
+               wanted_year: int) -> list[MapPanel]:
+    """One panel per chosen indicator with values at the level, each in its year nearest to
+    `wanted_year` (the latest before it if missing, else the earliest after)."""
+    panels = []
+    for key in chosen:
+        if key in prepared:
+            year = nearest_year(prepared[key].years, wanted_year)
+            panels.append(MapPanel(key, metadata[key], year, prepared[key].by_year[year]))
+    return panels
+
+
+def panel_column(panel: MapPanel) -> str:
+    unit = panel.meta["unit"]
+    suffix = "" if unit in {"index", "ratio", "count", "persons"} else f" ({unit})"
+    return f"{panel.meta['short_label']}{suffix}, {panel.year}"
+
+
+def maps_table(boundaries: dict, panels: list[MapPanel]) -> pd.DataFrame:
+    """The table alternative of the maps: one row per mapped area, one numeric column per map, and
+    the maps on which the area's value is suppressed (a blank cell alone would hide that)."""
+    features = boundaries["features"]
+    table = pd.DataFrame({"area_name": [f["properties"]["area_name"] for f in features],
+                          "area_code": [f["properties"]["area_code"] for f in features]})
+    suppressed: dict[str, list[str]] = {}
+    for panel in panels:
+        rows = panel.rows.drop_duplicates("area_code").set_index("area_code")
+        table[panel_column(panel)] = rows["value"].reindex(table["area_code"]).to_numpy(dtype=float)
+        for code in rows.index[(rows["status"] == "suppressed") & rows["value"].isna()]:
+            suppressed.setdefault(code, []).append(panel.meta["short_label"])
+    table["suppressed_on"] = [", ".join(suppressed.get(code, [])) for code in table["area_code"]]
+    return table.sort_values("area_name", ignore_index=True)
+
+
+def printf_format(meta: dict) -> str:
+    """st.column_config.NumberColumn format for an indicator's unit."""
+    decimals = int(meta["decimals"])
+    if meta["unit"] == "£":
+        return f"£%.{decimals}f"
+    if meta["unit"] == "%":
+        return f"%.{decimals}f%%"
+    if meta["unit"] in {"count", "persons"}:
+        return "%d"
+    return f"%.{decimals}f"
+
+
+def maps_description(panels: list[MapPanel], level: str, selected_name: str | None) -> str:
+    """Alt text of the small multiples."""
+    names = "; ".join(f"{panel.meta['label']} ({panel.year})" for panel in panels)
+    text = (f"{len(panels)} maps of {LEVEL_LABELS.get(level, level).lower()}: {names}. Darker = higher value, "
+            "in five quantile classes per map; grey = no data; white with dashed outline = suppressed.")
+    if selected_name:
+        text += f" {selected_name} is outlined."
+    return text

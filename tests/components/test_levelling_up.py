@@ -1,0 +1,397 @@
+"""The Levelling up page's builders: scorecard (polarity-aware verdicts, ranks, quartile bands, years,
+benchmarks), scatter and map inputs. Expectations are hand-worked on small synthetic tables or
+computed here from the committed parquet with pandas, never taken from the code under test."""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from components.levelling_up import (
+    NOT_PUBLISHED,
+    SCORECARD_INDICATORS,
+    LevelIndicator,
+    build_scorecard,
+    correlation,
+    default_maps,
+    default_pair,
+    indicators_at_level,
+    judge,
+    latest_year_up_to,
+    map_panels,
+    maps_table,
+    prepare_indicator,
+    prepare_level,
+    scatter_chart,
+    scatter_table,
+    scatter_years,
+    scorecard_summary,
+    valid_map_choice,
+)
+from components.overview import MEDIAN
+
+REPO = Path(__file__).resolve().parents[2]
+PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
+METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+UK, ENGLAND, EXCL_LONDON = "K02000001", "E92000001", "ENG_EXCL_LONDON"
+HARTLEPOOL, NORTH_EAST_LEP = "E06000001", "E37000025"
+LEVELLING_UP = {
+    "employment_rate_16_64", "economic_activity_rate_16_64", "median_weekly_pay", "median_weekly_pay_workplace",
+    "gdhi_per_head", "gigabit_coverage", "qualifications_l3_plus", "qualifications_nvq4_plus", "unemployment_rate",
+    "claimant_rate", "business_birth_rate", "business_survival_3y", "gdp_per_head", "gva_per_hour",
+}
+
+
+def rows_of(indicator: str) -> pd.DataFrame:
+    return PARQUET[PARQUET["indicator"] == indicator]
+
+
+@cache
+def prepared(level: str) -> dict[str, LevelIndicator]:
+    return prepare_level({key: rows_of(key) for key in SCORECARD_INDICATORS}, METADATA, level)
+
+
+@cache
+def card(level: str, area: str, year: int, benchmark: str) -> pd.DataFrame:
+    return build_scorecard(prepared(level), METADATA, level, area, year, benchmark)
+
+
+def value_of(indicator: str, code: str, year: int, geography: str | None = None) -> float | None:
+    rows = rows_of(indicator)
+    rows = rows[(rows["area_code"] == code) & (rows["period"] == year)]
+    if geography:
+        rows = rows[rows["geography"] == geography]
+    rows = rows.dropna(subset=["value"])
+    return float(rows["value"].iloc[0]) if len(rows) else None
+
+
+def row(table: pd.DataFrame, indicator: str) -> pd.Series:
+    match = table[table["indicator"] == indicator]
+    assert len(match) == 1, indicator
+    return match.iloc[0]
+
+
+# --- polarity: synthetic ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "benchmark", "polarity", "expected"),
+    [
+        (110.0, 100.0, "higher_better", "better"),
+        (90.0, 100.0, "higher_better", "worse"),
+        (110.0, 100.0, "lower_better", "worse"),
+        (90.0, 100.0, "lower_better", "better"),
+        (100.9, 100.0, "higher_better", "similar"),
+        (99.2, 100.0, "lower_better", "similar"),
+        (110.0, 100.0, "neutral", None),
+        (math.nan, 100.0, "higher_better", None),
+        (110.0, None, "higher_better", None),
+    ],
+)
+def test_verdict_follows_polarity(value: float, benchmark: float | None, polarity: str, expected: str | None) -> None:
+    assert judge(value, benchmark, polarity) == expected
+
+
+def synthetic(polarity: str) -> tuple[dict, LevelIndicator]:
+    """Four areas valued 1..4 in 2020 and England at 2.5; in 2021 only C has a value, and D's is
+    suppressed."""
+    rows = pd.DataFrame({
+        "indicator": "x",
+        "geography": ["lad"] * 6 + ["country"],
+        "area_code": ["A", "B", "C", "D", "C", "D", ENGLAND],
+        "area_name": ["A", "B", "C", "D", "C", "D", "England"],
+        "period": [2020, 2020, 2020, 2020, 2021, 2021, 2020],
+        "value": [1.0, 2.0, 3.0, 4.0, 3.5, math.nan, 2.5],
+        "status": ["", "", "", "", "", "suppressed", ""],
+    })
+    meta = {"label": "X", "unit": "%", "decimals": 1, "polarity": polarity, "geographies": ["lad", "country"]}
+    return meta, prepare_indicator(rows, "lad")
+
+
+@pytest.mark.parametrize(
+    ("polarity", "verdict", "rank", "band"),
+    [("higher_better", "better", 1, 4), ("lower_better", "worse", 4, 1), ("neutral", "", 1, 4)],
+)
+def test_synthetic_scorecard_row_flips_with_polarity(polarity: str, verdict: str, rank: int, band: int) -> None:
+    from components.levelling_up import scorecard_row
+
+    meta, data = synthetic(polarity)
+    got = scorecard_row("x", meta, data, "lad", "D", 2021, ENGLAND)
+    assert got["year"] == 2020  # 2021 is suppressed for D: its latest value is shown
+    assert "2021: suppressed" in got["note"]
+    assert got["value"] == 4.0 and got["value_text"] == "4.0%"
+    assert got["england"] == 2.5 and got["england_text"] == "2.5%"
+    assert got["verdict"] == verdict
+    assert (got["rank"], got["rank_of"], got["quartile"]) == (rank, 4, band)
+    assert got["benchmark"] == "England"
+    assert got["gap_pct"] == pytest.approx(60.0)
+    if polarity == "neutral":
+        assert got["verdict_text"].startswith("n/a")
+
+
+def test_synthetic_lowest_area_mirrors_the_highest() -> None:
+    from components.levelling_up import scorecard_row
+
+    for polarity, verdict, rank, band in (("higher_better", "worse", 4, 1), ("lower_better", "better", 1, 4)):
+        meta, data = synthetic(polarity)
+        got = scorecard_row("x", meta, data, "lad", "A", 2020, ENGLAND)
+        assert (got["verdict"], got["rank"], got["quartile"]) == (verdict, rank, band)
+        assert got["verdict_text"].startswith("▲" if verdict == "better" else "▼")
+
+
+def test_year_is_the_latest_up_to_the_wanted_one_else_the_latest() -> None:
+    assert latest_year_up_to([2019, 2021, 2023], 2022) == 2021
+    assert latest_year_up_to([2019, 2021, 2023], 2023) == 2023
+    assert latest_year_up_to([2026], 2023) == 2026
+    assert latest_year_up_to([2024, 2026], 2020) == 2026
+    assert latest_year_up_to([], 2020) is None
+
+
+# --- polarity: the real snapshot -------------------------------------------------------------------
+
+
+def test_real_area_worse_on_unemployment_and_better_on_employment() -> None:
+    """An area above England on both the unemployment rate (lower is better) and the employment
+    rate (higher is better) must be 'worse' on the first and 'better' on the second."""
+    year = 2023
+    england_unemployment = value_of("unemployment_rate", ENGLAND, year)
+    england_employment = value_of("employment_rate_16_64", ENGLAND, year)
+    unemployment = rows_of("unemployment_rate")
+    employment = rows_of("employment_rate_16_64")
+    unemployment = unemployment[(unemployment["geography"] == "lad") & (unemployment["period"] == year)]
+    employment = employment[(employment["geography"] == "lad") & (employment["period"] == year)]
+    both = unemployment.set_index("area_code")["value"].to_frame("u").join(
+        employment.set_index("area_code")["value"].rename("e"), how="inner").dropna()
+    candidates = both[(both["u"] > england_unemployment * 1.01) & (both["e"] > england_employment * 1.01)]
+    assert len(candidates) > 0
+    area = sorted(candidates.index)[0]
+
+    table = card("lad", area, year, ENGLAND)
+    unemployment_row, employment_row = row(table, "unemployment_rate"), row(table, "employment_rate_16_64")
+    assert unemployment_row["year"] == employment_row["year"] == year
+    assert unemployment_row["value"] == pytest.approx(candidates.loc[area, "u"])
+    assert unemployment_row["england"] == pytest.approx(england_unemployment)
+    assert unemployment_row["verdict"] == "worse" and unemployment_row["verdict_text"] == "▼ worse"
+    assert employment_row["verdict"] == "better" and employment_row["verdict_text"] == "▲ better"
+
+
+def test_hartlepool_verdicts_match_the_parquet() -> None:
+    year = 2023
+    table = card("lad", HARTLEPOOL, year, ENGLAND)
+    for _, got in table.iterrows():
+        if got["verdict"] == "":
+            continue
+        own = value_of(got["indicator"], HARTLEPOOL, int(got["year"]), "lad")
+        bench = value_of(got["indicator"], ENGLAND, int(got["year"]))
+        assert own is not None and bench is not None
+        gap = (own / bench - 1) * 100
+        higher_better = METADATA[got["indicator"]]["polarity"] == "higher_better"
+        expected = "similar" if abs(gap) <= 1 else ("better" if (gap > 0) == higher_better else "worse")
+        assert got["verdict"] == expected, got["indicator"]
+
+
+@pytest.mark.parametrize(("level", "area"), [("lad", HARTLEPOOL), ("lep", NORTH_EAST_LEP), ("cauth", "E47000001"),
+                                             ("rgn", "E12000002"), ("lad", "S12000033")])
+def test_rank_and_quartile_match_the_parquet(level: str, area: str) -> None:
+    table = card(level, area, 2022, EXCL_LONDON)
+    checked = 0
+    for _, got in table.iterrows():
+        if pd.isna(got["rank"]):
+            continue
+        rows = rows_of(got["indicator"])
+        rows = rows[(rows["geography"] == level) & (rows["period"] == int(got["year"]))].dropna(subset=["value"])
+        values = rows.set_index("area_code")["value"]
+        lower = METADATA[got["indicator"]]["polarity"] == "lower_better"
+        expected_rank = int(values.rank(ascending=lower, method="min")[area])
+        signed = -values if lower else values
+        expected_band = int(np.clip(np.ceil(signed.rank(pct=True, method="average")[area] * 4), 1, 4))
+        assert (got["rank"], got["rank_of"]) == (expected_rank, len(values)), got["indicator"]
+        assert got["rank_text"] == f"{expected_rank} of {len(values)}"
+        assert got["quartile"] == expected_band, got["indicator"]
+        checked += 1
+    assert checked >= 1
+
+
+def test_hartlepool_has_a_row_for_every_indicator_with_values() -> None:
+    year = 2023
+    table = card("lad", HARTLEPOOL, year, EXCL_LONDON)
+    assert list(table["indicator"]) == [key for key in SCORECARD_INDICATORS if key in METADATA]
+    assert set(SCORECARD_INDICATORS) == LEVELLING_UP
+    own = PARQUET[(PARQUET["area_code"] == HARTLEPOOL) & PARQUET["indicator"].isin(LEVELLING_UP)
+                  & PARQUET["value"].notna()]
+    for indicator, group in own.groupby("indicator"):
+        years = sorted(group["period"].astype(int))
+        earlier = [y for y in years if y <= year]
+        expected_year = earlier[-1] if earlier else years[-1]
+        got = row(table, indicator)
+        assert got["year"] == expected_year, indicator
+        assert got["value"] == pytest.approx(float(group.loc[group["period"] == expected_year, "value"].iloc[0]))
+        assert got["value_text"] != NOT_PUBLISHED
+        for code, column in ((UK, "uk"), (ENGLAND, "england"), (EXCL_LONDON, "england_excl_london")):
+            expected = value_of(indicator, code, expected_year)
+            if expected is None:
+                assert math.isnan(got[column]) and got[f"{column}_text"] == "", (indicator, code)
+            else:
+                assert got[column] == pytest.approx(expected), (indicator, code)
+    assert set(own["indicator"]) == LEVELLING_UP  # Hartlepool has every one of them
+
+
+def test_indicators_not_published_for_a_level_say_so() -> None:
+    table = card("lep", NORTH_EAST_LEP, 2022, EXCL_LONDON)
+    published = {key for key in LEVELLING_UP if "lep" in METADATA[key]["geographies"]}
+    assert published == {"employment_rate_16_64", "economic_activity_rate_16_64", "qualifications_nvq4_plus",
+                         "gdp_per_head", "gva_per_hour"}
+    for _, got in table.iterrows():
+        if got["indicator"] in published:
+            assert got["value_text"] != NOT_PUBLISHED
+            assert not pd.isna(got["year"])
+        else:
+            assert got["value_text"] == NOT_PUBLISHED
+            assert pd.isna(got["year"]) and got["verdict"] == "" and pd.isna(got["rank"])
+    assert len(table) == len(LEVELLING_UP)
+
+
+def test_verdict_falls_back_to_england_when_the_benchmark_is_not_published() -> None:
+    table = card("lad", HARTLEPOOL, 2023, EXCL_LONDON)
+    employment, productivity = row(table, "employment_rate_16_64"), row(table, "gva_per_hour")
+    assert value_of("employment_rate_16_64", EXCL_LONDON, 2023) is None  # published for 2018-2022 only
+    assert employment["benchmark"] == "England"
+    assert employment["benchmark_value"] == pytest.approx(value_of("employment_rate_16_64", ENGLAND, 2023))
+    assert productivity["benchmark"] == "England excluding London"
+    assert productivity["benchmark_value"] == pytest.approx(value_of("gva_per_hour", EXCL_LONDON, 2023))
+    assert "the benchmark shown on each row" in scorecard_summary(table, "Hartlepool")
+
+
+def test_median_benchmark_is_the_median_area() -> None:
+    table = card("lad", HARTLEPOOL, 2023, MEDIAN)
+    got = row(table, "claimant_rate")
+    rows = rows_of("claimant_rate")
+    expected = rows[(rows["geography"] == "lad") & (rows["period"] == int(got["year"]))]["value"].median()
+    assert got["benchmark_value"] == pytest.approx(float(expected))
+    assert got["benchmark"] == "median local authority"
+
+
+def test_suppressed_latest_value_falls_back_with_a_note() -> None:
+    rows = rows_of("qualifications_nvq4_plus")
+    rows = rows[rows["geography"] == "lad"]
+    suppressed_2021 = set(rows[(rows["period"] == 2021) & (rows["status"] == "suppressed")]["area_code"])
+    valued_2020 = set(rows[(rows["period"] == 2020) & rows["value"].notna()]["area_code"])
+    area = sorted(suppressed_2021 & valued_2020)[0]
+    got = row(card("lad", area, 2023, ENGLAND), "qualifications_nvq4_plus")
+    assert got["year"] == 2020
+    assert got["value"] == pytest.approx(value_of("qualifications_nvq4_plus", area, 2020, "lad"))
+    assert "2021: suppressed" in got["note"]
+
+
+def test_area_with_only_suppressed_values_shows_suppressed_not_zero() -> None:
+    rows = rows_of("qualifications_nvq4_plus")
+    rows = rows[rows["geography"] == "lad"]
+    per_area = rows.groupby("area_code")["value"].count()
+    never = sorted(set(per_area[per_area == 0].index) & set(rows[rows["status"] == "suppressed"]["area_code"]))
+    assert never
+    got = row(card("lad", never[0], 2021, ENGLAND), "qualifications_nvq4_plus")
+    assert got["value_text"] == "suppressed"
+    assert math.isnan(got["value"]) and pd.isna(got["rank"]) and got["verdict"] == ""
+
+
+# --- choices, scatter and map inputs ---------------------------------------------------------------
+
+
+def test_choices_per_level() -> None:
+    assert indicators_at_level(METADATA, "itl2") == ["gva_per_hour"]
+    assert set(indicators_at_level(METADATA, "lad")) == LEVELLING_UP
+    assert default_maps(indicators_at_level(METADATA, "lad")) == [
+        "gva_per_hour", "employment_rate_16_64", "median_weekly_pay", "gdhi_per_head"]
+    assert default_maps(["gva_per_hour"]) == ["gva_per_hour"]
+    assert default_pair(["gva_per_hour"]) == ("gva_per_hour", None)
+    x, y = default_pair(indicators_at_level(METADATA, "lep"))
+    assert x != y and {x, y} <= set(indicators_at_level(METADATA, "lep"))
+
+
+def test_map_choice_survives_level_changes() -> None:
+    lad = indicators_at_level(METADATA, "lad")
+    assert valid_map_choice(None, lad) == default_maps(lad)
+    assert valid_map_choice(["claimant_rate", "gva_per_hour"], lad) == ["claimant_rate", "gva_per_hour"]
+    assert valid_map_choice(["claimant_rate", "gva_per_hour"], ["gva_per_hour"]) == ["gva_per_hour"]
+    # Two picked, one not at this level: topped up with the level's first default.
+    assert valid_map_choice(["claimant_rate", "gdhi_per_head"], ["gva_per_hour", "gdp_per_head"]) == [
+        "gva_per_hour", "gdp_per_head"]
+    assert valid_map_choice(["claimant_rate", "gdp_per_head"], ["gva_per_hour", "gdp_per_head"]) == [
+        "gdp_per_head", "gva_per_hour"]
+    assert valid_map_choice([], lad) == []  # the user cleared it
+    assert len(valid_map_choice(lad, lad)) == 6
+
+
+def test_scatter_years() -> None:
+    common = scatter_years([2019, 2020, 2021], [2020, 2021, 2022], 2023)
+    assert (common.x_year, common.y_year, common.common) == (2021, 2021, True)
+    before = scatter_years([2019, 2020, 2021], [2020, 2021, 2022], 2018)
+    assert (before.x_year, before.y_year) == (2020, 2020)
+    apart = scatter_years([2026], [2022, 2023], 2023)
+    assert (apart.x_year, apart.y_year, apart.common) == (2026, 2023, False)
+
+
+def test_scatter_table_and_chart_from_the_parquet() -> None:
+    data = prepared("lad")
+    years = scatter_years(data["employment_rate_16_64"].years, data["gdhi_per_head"].years, 2022)
+    assert years.common and years.x_year == 2022
+    table = scatter_table(data["employment_rate_16_64"].by_year[2022], data["gdhi_per_head"].by_year[2022],
+                          HARTLEPOOL)
+    x = rows_of("employment_rate_16_64").query("geography == 'lad' and period == 2022").dropna(subset=["value"])
+    y = rows_of("gdhi_per_head").query("geography == 'lad' and period == 2022").dropna(subset=["value"])
+    expected = x.set_index("area_code")["value"].to_frame("x").join(y.set_index("area_code")["value"].rename("y"),
+                                                                   how="inner")
+    assert len(table) == len(expected)
+    got = table.set_index("area_code")
+    pd.testing.assert_series_equal(got["x"].sort_index(), expected["x"].sort_index(), check_names=False)
+    pd.testing.assert_series_equal(got["y"].sort_index(), expected["y"].sort_index(), check_names=False)
+    assert got["selected"].sum() == 1 and bool(got.loc[HARTLEPOOL, "selected"])
+    assert correlation(table) == pytest.approx(expected["x"].corr(expected["y"]))
+
+    spec = scatter_chart(table, METADATA["employment_rate_16_64"], METADATA["gdhi_per_head"], years, "lad",
+                         "Hartlepool").to_dict()
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks == ["point", "rule", "rule", "text"]
+    text_layer = spec["layer"][3]
+    labels = spec["datasets"][text_layer["data"]["name"]]
+    assert [label["area_name"] for label in labels] == ["Hartlepool"]
+    assert "2022" in " ".join(spec["title"]["subtitle"])
+    assert {t["field"] for t in spec["layer"][0]["encoding"]["tooltip"]} == {"area_name", "x", "y"}
+
+
+def test_map_panels_and_table_match_the_parquet() -> None:
+    data = prepared("lad")
+    panels = map_panels(data, METADATA, ["gva_per_hour", "qualifications_nvq4_plus", "gigabit_coverage"], 2022)
+    assert [(p.indicator, p.year) for p in panels] == [
+        ("gva_per_hour", 2022), ("qualifications_nvq4_plus", 2021), ("gigabit_coverage", 2026)]
+    boundaries = json.loads((REPO / "geo" / "lad.geojson").read_text(encoding="utf-8"))
+    table = maps_table(boundaries, panels).set_index("area_code")
+    assert len(table) == len(boundaries["features"])
+    nvq = rows_of("qualifications_nvq4_plus").query("geography == 'lad' and period == 2021")
+    column = next(c for c in table.columns if c.startswith("NVQ4+"))
+    valued = nvq.dropna(subset=["value"]).set_index("area_code")["value"]
+    pd.testing.assert_series_equal(table.loc[valued.index, column].sort_index(), valued.sort_index(),
+                                   check_names=False)
+    suppressed = set(nvq[nvq["status"] == "suppressed"]["area_code"]) & set(table.index)
+    assert suppressed
+    for code in suppressed:
+        assert math.isnan(table.loc[code, column])
+        assert "NVQ4+" in table.loc[code, "suppressed_on"]
+    assert (table.drop(index=list(suppressed))["suppressed_on"].str.contains("NVQ4+", regex=False)).sum() == 0
+
+
+def test_scatter_axes_never_print_a_dollar_sign() -> None:
+    data = prepared("lad")
+    years = scatter_years(data["gdhi_per_head"].years, data["median_weekly_pay"].years, 2022)
+    table = scatter_table(data["gdhi_per_head"].by_year[years.x_year], data["median_weekly_pay"].by_year[years.y_year],
+                          None)
+    spec = scatter_chart(table, METADATA["gdhi_per_head"], METADATA["median_weekly_pay"], years, "lad", None).to_dict()
+    text = json.dumps(spec["layer"][0]["encoding"])
+    assert "$" not in text
+    assert "(£)" in spec["layer"][0]["encoding"]["x"]["title"]
