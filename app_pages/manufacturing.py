@@ -1,5 +1,163 @@
-"""Work in progress: this page is being built (issue 3)."""
+"""Manufacturing: how large and how concentrated manufacturing is in each area (share of GVA and of
+employment, location quotient against England), its trend, sub-sector mix and enterprises by size."""
+
+from __future__ import annotations
 
 import streamlit as st
 
-st.title("manufacturing".capitalize())
+from app_pages.state import current_view, pick, select_area_on_click, year_note
+from components.legend import legend_html
+from components.manufacturing import (
+    ENTERPRISES,
+    FAMILY_INDICATORS,
+    GVA_SHARE,
+    LEVEL_PLURALS,
+    MEASURES,
+    NOTES,
+    SIZE_BANDS,
+    SUBSECTORS,
+    build_measure_map,
+    display_name,
+    headline,
+    measures_for,
+    subsector_comparators,
+    years_with_values,
+)
+from components.manufacturing_charts import Section, enterprise_section, subsector_section, trend_section
+from components.view_choices import nearest_year
+from loaders.snapshot import cached_boundaries, cached_snapshot
+
+BASIS_NOTES = {
+    "workplace": "Workplace-based: counts output or jobs where they are located.",
+    "residence": "Residence-based: counts the area's residents, wherever they work.",
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_trend(level: str, area: str | None, area_name: str | None) -> Section:
+    snap = cached_snapshot()
+    return trend_section(snap.rows(GVA_SHARE), level, area, area_name,
+                         level in snap.metadata[GVA_SHARE]["geographies"])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_subsectors(level: str, area: str, area_label: str, year: int) -> Section:
+    snap = cached_snapshot()
+    series = [(level, area, area_label), *subsector_comparators(snap.areas, level, area)]
+    return subsector_section({indicator: snap.rows(indicator) for indicator, _, _ in SUBSECTORS}, year, series)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_enterprises(level: str, area: str, area_label: str) -> Section:
+    snap = cached_snapshot()
+    indicators = [ENTERPRISES, *(indicator for indicator, _ in SIZE_BANDS)]
+    return enterprise_section({indicator: snap.rows(indicator) for indicator in indicators}, level, area, area_label)
+
+
+snapshot = cached_snapshot()
+metadata = snapshot.metadata
+shared = current_view()
+level, area = shared.level, shared.area
+area_label = display_name(shared.area_name, level) if area and shared.area_name else None
+level_name = LEVEL_PLURALS[level]
+
+st.title("Manufacturing")
+
+with st.sidebar:
+    with_values = {m.indicator for m in MEASURES.values() if snapshot.rows(m.indicator, level)["value"].notna().any()}
+    choices = measures_for(metadata, level, with_values)
+    measure_key = pick("mfg_measure", "Manufacturing measure", choices, default=choices[0] if choices else None,
+                       format_func=lambda key: MEASURES[key].label)
+
+# --- map of the chosen measure -------------------------------------------------------------------
+if measure_key is None:
+    st.info(f"No manufacturing measure is available for {level_name} in this snapshot. GVA by industry is built "
+            "for LEPs, ITL1 regions, local authorities and combined authorities; BRES employment for LEPs and ITL3 "
+            "regions; APS residents' employment for LEPs and local authorities. Choose one of those levels "
+            "in the sidebar to see a map.")
+else:
+    measure = MEASURES[measure_key]
+    meta = metadata[measure.indicator]
+    indicator_rows = snapshot.rows(measure.indicator)
+    year = nearest_year(years_with_values(indicator_rows[indicator_rows["geography"] == level]), shared.year)
+    year_note(shared.year, year, meta["label"])
+
+    share_indicator, lq_indicator = FAMILY_INDICATORS[measure.family]
+    sentence = headline(snapshot.rows(share_indicator), snapshot.rows(lq_indicator) if lq_indicator else None,
+                        measure.family, level, area, shared.area_name, year)
+    if sentence:
+        st.markdown(f"**{sentence}**")
+    else:
+        st.caption("Pick an area in the sidebar, or click one on the map, for its figures.")
+
+    view = build_measure_map(indicator_rows, meta, measure, cached_boundaries(level), level, year,
+                             shared.benchmark, area)
+    st.caption(f"{meta['label']} · {year} · {meta['source']} · {BASIS_NOTES.get(meta['basis'], '')}")
+    map_col, legend_col = st.columns([4, 1])
+    with map_col:
+        st.pydeck_chart(view.deck, height=540, on_select=select_area_on_click("manufacturing_map"),
+                        selection_mode="single-object", key="manufacturing_map", alt=view.alt_text)
+    with legend_col:
+        st.markdown(legend_html(view.legend_title, view.legend), unsafe_allow_html=True)
+        st.caption(f"{view.legend_note} Click an area on the map to select it.")
+    with st.expander("Table (all areas)"):
+        gap_title = f"Gap to {view.benchmark_name} (%)" if view.benchmark_name else "Gap (%)"
+        st.dataframe(view.table[["rank", "area_name", "area_code", "value", "status", "gap_pct"]], hide_index=True,
+                     column_config={"value": st.column_config.NumberColumn(meta["short_label"], format="%.2f"),
+                                    "gap_pct": st.column_config.NumberColumn(gap_title, format="%+.1f")})
+    for caveat in meta["caveats"]:
+        st.caption(caveat)
+
+# --- trend of the share of GVA -------------------------------------------------------------------
+st.subheader("Trend: manufacturing share of GVA")
+trend = cached_trend(level, area, shared.area_name)
+if trend.note:
+    st.caption(trend.note)
+if trend.spec is None:
+    st.info("The snapshot has no manufacturing share of GVA for England, England excluding London or the UK.")
+else:
+    st.vega_lite_chart(trend.spec, width="stretch")
+    with st.expander("Trend table"):
+        st.dataframe(trend.table.pivot(index="period", columns="series", values="value"))
+
+# --- sub-sector mix ------------------------------------------------------------------------------
+st.subheader("Manufacturing sub-sectors")
+if level not in metadata[SUBSECTORS[0][0]]["geographies"]:
+    st.info(f"ONS GVA by industry gives the manufacturing sub-sectors for LEPs, ITL1 regions, local authorities "
+            f"and combined authorities, not for {level_name}.")
+elif not area:
+    st.info("Pick an area in the sidebar to see its manufacturing sub-sector mix.")
+else:
+    sub_year = nearest_year(years_with_values(snapshot.rows(SUBSECTORS[0][0], level)), shared.year)
+    year_note(shared.year, sub_year, "The sub-sector mix")
+    mix = cached_subsectors(level, area, area_label, sub_year)
+    if mix.spec is None:
+        st.info(mix.note)
+    else:
+        st.vega_lite_chart(mix.spec, width="stretch")
+        if mix.note:
+            st.caption(mix.note)
+    with st.expander("Sub-sector table"):
+        st.dataframe(mix.table.pivot(index="subsector", columns="series", values="label")
+                     .reindex(index=mix.table["subsector"].unique(), columns=mix.table["series"].unique()))
+
+# --- enterprises by size band --------------------------------------------------------------------
+st.subheader("Manufacturing enterprises by size band")
+if level not in metadata[ENTERPRISES]["geographies"]:
+    st.info(f"UK Business Counts are in the snapshot for LEPs and local authorities, not for {level_name}.")
+elif not area:
+    st.info("Pick an area in the sidebar to see its manufacturing enterprises by size band.")
+else:
+    firms = cached_enterprises(level, area, area_label)
+    if firms.spec is None:
+        st.info(firms.note)
+    else:
+        st.markdown(firms.note)
+        st.vega_lite_chart(firms.spec, width="content")
+        with st.expander("Enterprise counts"):
+            st.dataframe(firms.table.pivot(index="period", columns="band", values="count")
+                         .reindex(columns=firms.table["band"].unique()))
+
+# --- notes ---------------------------------------------------------------------------------------
+st.subheader("Notes")
+st.markdown("\n".join(f"- {note}" for note in NOTES))

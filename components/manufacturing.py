@@ -1,0 +1,431 @@
+"""Everything the Manufacturing page shows, computed from snapshot rows without Streamlit so tests can
+call it directly: which measures a level has, the choropleth (sequential for shares, diverging around
+1.0 for location quotients), the headline, and the tidy tables behind the trend, sub-sector and
+enterprise charts (drawn in components.manufacturing_charts)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from components.formatting import format_value
+from components.maps import DeckSpec, choropleth_deck, choropleth_features
+from components.overview import benchmark_value
+from components.palettes import (
+    DIVERGING_6,
+    NO_DATA,
+    SUPPRESSED,
+    VIRIDIS_5,
+    LegendEntry,
+    fill_colour,
+    legend_entries,
+    quantile_breaks,
+)
+from loaders.snapshot_schema import BENCHMARK_NAMES, ENGLAND, ENGLAND_EXCL_LONDON, UK
+from metrics.comparisons import NEUTRAL
+from metrics.ranking import ranked_table
+
+GVA_SHARE = "manufacturing_gva_share"
+GVA_LQ = "manufacturing_gva_lq"
+EMP_SHARE = "manufacturing_employment_share"
+EMP_LQ = "manufacturing_employment_lq"
+RES_SHARE = "manufacturing_employment_share_residence"
+ENTERPRISES = "manufacturing_enterprises"
+SUPPRESSED_STATUS = "suppressed"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One choice of the measure picker: an indicator plus how to read and colour it."""
+
+    key: str
+    indicator: str
+    label: str
+    family: str  # "gva" (ONS GVA by industry), "bres" (BRES jobs) or "aps" (APS residents)
+    is_lq: bool
+
+
+MEASURES: dict[str, Measure] = {
+    m.key: m
+    for m in (
+        Measure("gva_share", GVA_SHARE, "Share of GVA (workplace-based)", "gva", False),
+        Measure("gva_lq", GVA_LQ, "Location quotient of GVA (England = 1)", "gva", True),
+        Measure("emp_share", EMP_SHARE, "Share of employment, BRES (workplace-based)", "bres", False),
+        Measure("emp_lq", EMP_LQ, "Location quotient of employment, BRES (England = 1)", "bres", True),
+        Measure("res_share", RES_SHARE, "Share of residents' employment, APS (residence-based)", "aps", False),
+    )
+}
+# Share and location-quotient indicator of each family (APS has no published LQ: it is derived
+# for the headline as the area's share over England's, the same definition ONS-based LQs use).
+FAMILY_INDICATORS: dict[str, tuple[str, str | None]] = {
+    "gva": (GVA_SHARE, GVA_LQ),
+    "bres": (EMP_SHARE, EMP_LQ),
+    "aps": (RES_SHARE, None),
+}
+FAMILY_WORDS = {
+    "gva": ("GVA", "ONS GVA by industry, workplace-based"),
+    "bres": ("employment", "BRES, workplace-based"),
+    "aps": ("residents' employment", "APS, residence-based"),
+}
+SUBSECTORS: tuple[tuple[str, str, str], ...] = (
+    ("manufacturing_subsector_share_ca_cb", "CA-CB", "Food, drink, textiles, clothing"),
+    ("manufacturing_subsector_share_cc", "CC", "Wood, paper, printing"),
+    ("manufacturing_subsector_share_cd_cg", "CD-CG", "Petroleum, chemicals, pharma, minerals"),
+    ("manufacturing_subsector_share_ch", "CH", "Basic and fabricated metals"),
+    ("manufacturing_subsector_share_ci_cl", "CI-CL", "Electrical, machinery, transport equipment"),
+    ("manufacturing_subsector_share_cm", "CM", "Other manufacturing, repair"),
+)
+SIZE_BANDS: tuple[tuple[str, str], ...] = (
+    ("manufacturing_enterprises_micro", "Micro (0-9)"),
+    ("manufacturing_enterprises_small", "Small (10-49)"),
+    ("manufacturing_enterprises_medium", "Medium (50-249)"),
+    ("manufacturing_enterprises_large", "Large (250+)"),
+)
+TREND_BENCHMARKS: tuple[tuple[str, str], ...] = (
+    ("country", ENGLAND),
+    ("benchmark", ENGLAND_EXCL_LONDON),
+    ("uk", UK),
+)
+LEVEL_PLURALS = {
+    "lep": "LEPs",
+    "itl1": "ITL1 regions",
+    "itl2": "ITL2 regions",
+    "itl3": "ITL3 regions",
+    "lad": "local authorities",
+    "cauth": "combined authorities",
+    "rgn": "English regions",
+}
+NOTES: tuple[str, ...] = (
+    "**Workplace-based:** manufacturing share and location quotient of GVA (ONS regional GVA by industry) "
+    "and share of employment (BRES) count activity and jobs where they are located, whoever does them.",
+    "**Residence-based:** the APS share counts the residents of an area who work in manufacturing, "
+    "wherever they work, so it can differ from the workplace measures for commuter areas.",
+    "**Location quotient:** the area's manufacturing share divided by England's in the same year "
+    "(1 = England's concentration; 2 = twice it). Map classes are symmetric around 1 on a ratio scale "
+    "(0.8 = 1/1.25, 0.5 = 1/2), so halving and doubling England's concentration sit equally far from 1.",
+    "**LEPs:** the May 2021 set of 38, built from local authorities. Seven local authorities sat in two LEPs "
+    "and count in both, so LEP figures overlap and must not be added up to England.",
+    "**Sub-sectors:** ONS withholds a sub-sector's GVA where publishing it could disclose a business. Any area "
+    "built from a withheld local authority (e.g. Cornwall, Isles of Scilly) is shown as *withheld*, never zero. "
+    "England's, the UK's and the ITL1 regions' mixes come from ONS's ITL3 table (Table 3c), which withholds "
+    "nothing.",
+    "**Enterprises:** UK Business Counts, enterprises registered for VAT or PAYE in March, rounded to 5 by ONS; "
+    "size bands by number of employees.",
+)
+
+
+# --- measures ------------------------------------------------------------------------------------
+
+
+def measures_for(metadata: dict, level: str, indicators_with_values: set[str] | None = None) -> list[str]:
+    """Measure keys that exist at `level` (metadata geographies, and rows with values when given)."""
+    keys = []
+    for key, measure in MEASURES.items():
+        meta = metadata.get(measure.indicator)
+        if meta is None or level not in meta["geographies"]:
+            continue
+        if indicators_with_values is not None and measure.indicator not in indicators_with_values:
+            continue
+        keys.append(key)
+    return keys
+
+
+def years_with_values(rows: pd.DataFrame) -> list[int]:
+    return sorted(int(year) for year in rows.loc[rows["value"].notna(), "period"].unique())
+
+
+def display_name(area_name: str, level: str) -> str:
+    """How an area reads in a sentence: 'North East LEP', not a bare 'North East' that could be the region."""
+    if level == "lep" and not area_name.endswith("LEP"):
+        return f"{area_name} LEP"
+    if level == "cauth":
+        return f"{area_name} (combined authority)"
+    return area_name
+
+
+# --- map classes ---------------------------------------------------------------------------------
+
+
+def lq_breaks(inner: float = 1.25, outer: float = 2.0) -> list[float]:
+    """Class upper bounds for location quotients, symmetric around 1 on a ratio (log) scale:
+    [1/outer, 1/inner, 1, inner, outer, inf]. 1.0 is always a boundary, so the three classes at or
+    below 1 take the orange half of DIVERGING_6 and the three above it the purple half. Fixed
+    (not data-driven) breaks keep colours comparable between years, levels and the two LQs."""
+    if not 1 < inner < outer:
+        raise ValueError("need 1 < inner < outer")
+    return [1 / outer, 1 / inner, 1.0, inner, outer, math.inf]
+
+
+def lq_legend_entries(breaks: list[float], has_missing: bool, has_suppressed: bool) -> list[LegendEntry]:
+    """Legend rows for lq_breaks, low to high ('under 0.50' ... 'over 2.00'), then no data / suppressed."""
+
+    def num(x: float) -> str:
+        return f"{x:.2f}"
+
+    entries = []
+    previous: float | None = None
+    for upper in breaks:
+        colour = fill_colour(upper, "", breaks, DIVERGING_6)
+        if previous is None:
+            label = f"under {num(upper)}"
+        elif math.isinf(upper):
+            label = f"over {num(previous)}"
+        else:
+            label = f"{num(previous)} to {num(upper)}"
+        entries.append(LegendEntry(label, colour, "class"))
+        previous = upper
+    if has_missing:
+        entries.append(LegendEntry("No data", NO_DATA, "no_data"))
+    if has_suppressed:
+        entries.append(LegendEntry("Suppressed (withheld by the source)", SUPPRESSED, "suppressed"))
+    return entries
+
+
+@dataclass
+class MeasureMap:
+    table: pd.DataFrame  # ranked: area_code, area_name, value, status, rank, rank_of, gap_pct
+    features: dict
+    deck: DeckSpec
+    legend: list[LegendEntry]
+    legend_title: str
+    legend_note: str | None
+    benchmark_name: str | None
+    alt_text: str
+
+
+def build_measure_map(
+    indicator_rows: pd.DataFrame,
+    meta: dict,
+    measure: Measure,
+    boundaries: dict,
+    level: str,
+    year: int,
+    benchmark_code: str,
+    selected_code: str | None,
+) -> MeasureMap:
+    """Choropleth of one measure for every area of `level` in `year`. Shares use viridis quantile
+    classes and a gap to the sidebar benchmark; LQs use lq_breaks and their gap to England (= 1)."""
+    level_rows = indicator_rows[(indicator_rows["geography"] == level) & (indicator_rows["period"] == year)]
+    unit, decimals = meta["unit"], int(meta["decimals"])
+
+    def fmt(value: float | None) -> str:
+        return format_value(value, unit, decimals)
+
+    if measure.is_lq:
+        bench, bench_name = 1.0, BENCHMARK_NAMES[ENGLAND]
+        breaks, palette = lq_breaks(), DIVERGING_6
+    else:
+        bench = benchmark_value(indicator_rows, level_rows, benchmark_code, year)
+        bench_name = _benchmark_label(benchmark_code) if bench is not None else None
+        breaks, palette = None, VIRIDIS_5
+    table = ranked_table(level_rows, NEUTRAL, bench)
+    if breaks is None:
+        breaks = quantile_breaks(table["value"])
+    features = choropleth_features(boundaries, table, breaks, palette, fmt, bench_name, selected_code)
+    drawn = {feature["properties"]["code"] for feature in features["features"]}
+    drawn_rows = table[table["area_code"].isin(drawn)]
+    has_suppressed = bool((drawn_rows["value"].isna() & (drawn_rows["status"] == SUPPRESSED_STATUS)).any())
+    has_missing = bool((drawn_rows["value"].isna() & (drawn_rows["status"] != SUPPRESSED_STATUS)).any()
+                       or len(drawn - set(table["area_code"])) > 0)
+    if measure.is_lq:
+        legend = lq_legend_entries(breaks, has_missing, has_suppressed)
+        legend_title = f"{meta['short_label']} (England = 1)"
+        legend_note = "Under 1 (orange): less concentrated than England; over 1 (purple): more concentrated."
+    else:
+        low = float(table["value"].min()) if table["value"].notna().any() else None
+        legend = legend_entries(breaks, palette, fmt, has_missing, has_suppressed, lower_bound=low)
+        legend_title = f"{meta['short_label']} ({unit})"
+        legend_note = "Five classes with equal numbers of areas (quantiles)."
+    alt_text = _alt_text(table, meta, measure, level, year, fmt)
+    return MeasureMap(table, features, choropleth_deck(features, level), legend, legend_title, legend_note,
+                      bench_name, alt_text)
+
+
+def _benchmark_label(code: str) -> str:
+    return BENCHMARK_NAMES.get(code, "the median area")
+
+
+def _alt_text(table: pd.DataFrame, meta: dict, measure: Measure, level: str, year: int, fmt) -> str:
+    valued = table.dropna(subset=["value"])
+    text = f"Map of {meta['label']}, {year}, {len(valued)} areas with a value."
+    if valued.empty:
+        return text + " No area has a value."
+    top, bottom = valued.loc[valued["value"].idxmax()], valued.loc[valued["value"].idxmin()]
+    text += f" Highest {top['area_name']} ({fmt(top['value'])}), lowest {bottom['area_name']} ({fmt(bottom['value'])})."
+    if measure.is_lq:
+        above = int((valued["value"] > 1).sum())
+        text += f" {above} areas are above England's concentration and {len(valued) - above} at or below it."
+    return text
+
+
+# --- headline ------------------------------------------------------------------------------------
+
+
+def _value_at(rows: pd.DataFrame, code: str, year: int, geography: str | None = None) -> float | None:
+    match = rows[(rows["area_code"] == code) & (rows["period"] == year)]
+    if geography is not None:
+        match = match[match["geography"] == geography]
+    values = match["value"].dropna()
+    return float(values.iloc[0]) if len(values) else None
+
+
+def headline(
+    share_rows: pd.DataFrame,
+    lq_rows: pd.DataFrame | None,
+    family: str,
+    level: str,
+    area_code: str | None,
+    area_name: str | None,
+    year: int,
+) -> str | None:
+    """'Manufacturing is 15.4% of GVA in North East LEP in 2023 (...), 1.74 times England's share (8.9%).'
+    `share_rows`/`lq_rows` are all snapshot rows of the family's share and LQ indicators. The ratio is
+    the published LQ where there is one, else the share over England's share. None without an area."""
+    if not area_code or not area_name:
+        return None
+    name = display_name(area_name, level)
+    what, basis = FAMILY_WORDS[family]
+    share = _value_at(share_rows, area_code, year, level)
+    if share is None:
+        status = share_rows.loc[(share_rows["area_code"] == area_code) & (share_rows["period"] == year), "status"]
+        why = " (withheld by the source)" if (status == SUPPRESSED_STATUS).any() else ""
+        return f"{name} has no manufacturing share of {what} for {year}{why}."
+    england = _value_at(share_rows, ENGLAND, year, "country")
+    ratio = _value_at(lq_rows, area_code, year, level) if lq_rows is not None else None
+    if ratio is None and england:
+        ratio = share / england
+    if family == "aps":
+        text = f"{share:.1f}% of {name}'s residents in employment work in manufacturing in {year} ({basis})"
+    else:
+        text = f"Manufacturing is {share:.1f}% of {what} in {name} in {year} ({basis})"
+    if ratio is None or england is None:
+        return text + "."
+    return text + f", {ratio:.2f} times England's share ({england:.1f}%)."
+
+
+# --- trend ---------------------------------------------------------------------------------------
+
+
+def trend_rows(share_rows: pd.DataFrame, level: str, area_code: str | None, area_name: str | None) -> pd.DataFrame:
+    """series, area_code, period, value, status, order: the selected area's manufacturing share of GVA
+    over every year with a value (order 0), then England (1), England excluding London (2) and the UK (3)."""
+    wanted = [(order, geography, code) for order, (geography, code) in enumerate(TREND_BENCHMARKS, start=1)]
+    if area_code and area_name:
+        wanted.insert(0, (0, level, area_code))
+    candidates = share_rows[share_rows["area_code"].isin([code for _, _, code in wanted])].dropna(subset=["value"])
+    frames = []
+    for order, geography, code in wanted:
+        rows = candidates[(candidates["geography"] == geography) & (candidates["area_code"] == code)]
+        if rows.empty:
+            continue
+        label = BENCHMARK_NAMES.get(code) or display_name(str(area_name), level)
+        frames.append(pd.DataFrame({
+            "series": label,
+            "area_code": code,
+            "period": rows["period"].astype(int).to_numpy(),
+            "value": rows["value"].astype(float).to_numpy(),
+            "status": rows["status"].astype(str).to_numpy(),
+            "order": order,
+        }))
+    if not frames:
+        return pd.DataFrame(columns=["series", "area_code", "period", "value", "status", "order"])
+    return pd.concat(frames, ignore_index=True).sort_values(["order", "period"], ignore_index=True)
+
+
+def spread_labels(values: list[float], min_gap: float) -> list[float]:
+    """Label positions near `values` (same order) pushed apart to at least `min_gap`, so end-of-line
+    labels of close series (England 8.9%, UK 9.2%) do not print over each other."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    placed = [0.0] * len(values)
+    previous = -math.inf
+    for i in order:
+        placed[i] = max(values[i], previous + min_gap)
+        previous = placed[i]
+    # centre the block on the original values so labels do not all drift upwards
+    shift = (sum(placed) - sum(values)) / len(values) if values else 0.0
+    return [p - shift for p in placed]
+
+
+# --- sub-sectors ---------------------------------------------------------------------------------
+
+
+def subsector_comparators(areas: pd.DataFrame, level: str, area_code: str | None) -> list[tuple[str, str, str]]:
+    """(geography, code, name) of the series to compare the area's mix with: England, and the parent
+    ITL1 region."""
+    series = [("country", ENGLAND, BENCHMARK_NAMES[ENGLAND])]
+    if area_code and level != "itl1":
+        match = areas[(areas["area_code"] == area_code) & (areas["geography"] == level)]
+        parent = str(match["parent_itl1"].iloc[0]) if len(match) else ""
+        names = areas[(areas["geography"] == "itl1") & (areas["area_code"] == parent)]["area_name"]
+        if parent and len(names):
+            series.append(("itl1", parent, f"{names.iloc[0]} (region)"))
+    return series
+
+
+def subsector_table(
+    rows_by_indicator: dict[str, pd.DataFrame], year: int, series: list[tuple[str, str, str]]
+) -> pd.DataFrame:
+    """One row per sub-sector and series: code, name, series, series_order, value (% of manufacturing
+    GVA), status, withheld, label. Withheld (suppressed) shares stay missing and are labelled
+    'withheld'; other gaps are labelled 'no data'. Never a zero for either."""
+    records = []
+    for sub_order, (indicator, code, name) in enumerate(SUBSECTORS):
+        rows = rows_by_indicator[indicator]
+        rows = rows[rows["period"] == year]
+        found = {(g, c): (v, st) for g, c, v, st in
+                 zip(rows["geography"], rows["area_code"], rows["value"], rows["status"], strict=True)}
+        for series_order, (geography, area_code, series_name) in enumerate(series):
+            value, status = found.get((geography, area_code), (math.nan, "unavailable"))
+            value, status = float(value), str(status)
+            withheld = math.isnan(value) and status == SUPPRESSED_STATUS
+            label = f"{value:.1f}%" if not math.isnan(value) else ("withheld" if withheld else "no data")
+            records.append((code, f"{code} {name}", sub_order, series_name, area_code, series_order, value, status,
+                            withheld, label))
+    return pd.DataFrame.from_records(records, columns=[
+        "code", "subsector", "subsector_order", "series", "area_code", "series_order", "value", "status",
+        "withheld", "label"])
+
+
+# --- enterprises ---------------------------------------------------------------------------------
+
+
+def enterprise_table(
+    rows_by_indicator: dict[str, pd.DataFrame], level: str, area_code: str
+) -> pd.DataFrame:
+    """period, band, band_order, count, total, share_pct, england_count, england_total, england_share_pct:
+    the area's manufacturing enterprises per size band each year, as counts and as a % of all its
+    manufacturing enterprises, beside England's % in the same band (empty if the area has none)."""
+    wanted = {(level, area_code), ("country", ENGLAND)}
+    values: dict[str, dict[tuple[str, str], pd.Series]] = {}
+    for indicator in (ENTERPRISES, *(band_indicator for band_indicator, _ in SIZE_BANDS)):
+        rows = rows_by_indicator[indicator]
+        rows = rows[rows["area_code"].isin([area_code, ENGLAND])].dropna(subset=["value"])
+        values[indicator] = {key: _series(rows, *key) for key in wanted}
+    totals = values[ENTERPRISES][(level, area_code)]
+    england_totals = values[ENTERPRISES][("country", ENGLAND)]
+    frames = []
+    for band_order, (indicator, band) in enumerate(SIZE_BANDS):
+        counts = values[indicator][(level, area_code)]
+        england = values[indicator][("country", ENGLAND)]
+        frame = pd.DataFrame({"count": counts}).dropna()
+        frame["band"], frame["band_order"] = band, band_order
+        frame["total"] = totals.reindex(frame.index)
+        frame["england_count"] = england.reindex(frame.index)
+        frame["england_total"] = england_totals.reindex(frame.index)
+        frames.append(frame)
+    columns = ["period", "band", "band_order", "count", "total", "share_pct", "england_count", "england_total",
+               "england_share_pct"]
+    if not frames or all(frame.empty for frame in frames):
+        return pd.DataFrame(columns=columns)
+    table = pd.concat(frames).rename_axis("period").reset_index()
+    table["share_pct"] = table["count"] / table["total"] * 100
+    table["england_share_pct"] = table["england_count"] / table["england_total"] * 100
+    return table[columns].sort_values(["period", "band_order"], ignore_index=True)
+
+
+def _series(rows: pd.DataFrame, geography: str, code: str) -> pd.Series:
+    """period -> value of one area (missing values dropped)."""
+    match = rows[(rows["geography"] == geography) & (rows["area_code"] == code)].dropna(subset=["value"])
+    return pd.Series(match["value"].to_numpy(dtype=float), index=match["period"].astype(int).to_numpy())
