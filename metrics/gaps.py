@@ -18,9 +18,11 @@ PARENT_FROM_CODE = ("itl2", "itl3")  # ITL codes nest: TLC14 -> TLC1 -> TLC
 
 def by_year(rows: pd.DataFrame, area_code: str) -> pd.Series:
     """period -> value of one area (years without a value left out), sorted by year."""
-    picked = rows[(rows["area_code"] == area_code) & rows["value"].notna()]
-    series = pd.Series(picked["value"].to_numpy(dtype=float), index=picked["period"].to_numpy(dtype=int))
-    return series[~series.index.duplicated()].sort_index()
+    mask = (rows["area_code"] == area_code).to_numpy(dtype=bool) & rows["value"].notna().to_numpy(dtype=bool)
+    series = pd.Series(rows["value"].to_numpy(dtype=float)[mask], index=rows["period"].to_numpy(dtype=int)[mask])
+    if not series.index.is_unique:
+        series = series[~series.index.duplicated()]
+    return series if series.index.is_monotonic_increasing else series.sort_index()
 
 
 def yearly_median(level_rows: pd.DataFrame) -> pd.Series:
@@ -63,20 +65,22 @@ def convergence_table(level_rows: pd.DataFrame, benchmark: pd.Series, start: int
     """One row per area with a value in both years: area_code, area_name, start_value, end_value,
     gap_start_pct (to `benchmark` in the start year) and growth_pct (start to end). Plotting the two
     against each other shows whether areas that started behind grew faster (catching up)."""
-    valued = level_rows[level_rows["value"].notna() & level_rows["period"].isin([start, end])]
-    wide = valued.pivot_table(index=["area_code", "area_name"], columns="period", values="value", aggfunc="first")
-    columns = ["area_code", "area_name", "start_value", "end_value", "gap_start_pct", "growth_pct"]
-    if start not in wide.columns or end not in wide.columns:
-        return pd.DataFrame(columns=columns)
-    wide = wide.dropna(subset=[start, end]).reset_index()
+
+    def year_values(year: int) -> pd.DataFrame:
+        picked = level_rows[(level_rows["period"] == year) & level_rows["value"].notna()]
+        return picked.drop_duplicates("area_code").set_index("area_code")[["area_name", "value"]]
+
+    first, last = year_values(start), year_values(end)
+    codes = first.index.intersection(last.index, sort=False)
+    first, last = first.loc[codes], last.loc[codes]
     table = pd.DataFrame({
-        "area_code": wide["area_code"].astype(str),
-        "area_name": wide["area_name"].astype(str),
-        "start_value": wide[start].astype(float),
-        "end_value": wide[end].astype(float),
+        "area_code": codes.astype(str),
+        "area_name": first["area_name"].astype(str).to_numpy(),
+        "start_value": first["value"].to_numpy(dtype=float),
+        "end_value": last["value"].to_numpy(dtype=float),
     })
     bench_start = benchmark.get(start, np.nan)
-    table["gap_start_pct"] = (percent_difference(table["start_value"], bench_start)
-                              if pd.notna(bench_start) and bench_start != 0 else np.nan)
+    usable = pd.notna(bench_start) and bench_start != 0
+    table["gap_start_pct"] = percent_difference(table["start_value"], bench_start) if usable else np.nan
     table["growth_pct"] = growth_pct(table["start_value"], table["end_value"])
-    return table[columns].sort_values("area_name", ignore_index=True)
+    return table.sort_values("area_name", ignore_index=True)
