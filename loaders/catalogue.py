@@ -43,8 +43,9 @@ ASHE_T7 = (
 
 SMOOTHING_NOTE = (
     "Smoothed with ONS's weighted 5-year moving average (1,2,3,2,1)/9. Published by ONS for LADs, ITL "
-    "regions and combined authorities; for LEPs and England excluding London computed here from LAD "
-    "GVA and hours (ratio of sums), then smoothed with the same filter."
+    "regions and combined authorities; for LEPs, England excluding London and combined authorities ONS "
+    "does not cover (Devon and Torbay) computed here from LAD GVA and hours worked (per hour) or filled "
+    "jobs (per job) as a ratio of sums, then smoothed with the same filter."
 )
 LEP_NOTE = (
     "LEPs are the May 2021 set (38), aggregated from 2023 LADs with a LAD->LEP lookup derived by "
@@ -100,7 +101,7 @@ INDICATORS: dict[str, Indicator] = {
         _productivity("gva_per_job", "GVA per filled job (current prices, smoothed)", "GVA per job", "£", 0,
                       (SMOOTHING_NOTE, LEP_NOTE)),
         _productivity("gva_per_job_index", "GVA per filled job, index (UK = 100, smoothed)", "GVA/job index",
-                      "index", 1, ("UK = UK less Extra-Regio.",)),
+                      "index", 1, ("UK = UK less Extra-Regio.", SMOOTHING_NOTE)),
         Indicator("manufacturing_gva_share", "Manufacturing (SIC C) share of GVA", "Manufacturing % GVA", "%", 1,
                   "neutral", "Manufacturing", *ONS_GVA_LA, basis="workplace",
                   caveats=("Current prices. 2023 figures are provisional.", LEP_NOTE)),

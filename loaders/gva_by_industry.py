@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.errors import SourceFormatError
-from loaders.excel import find_header_row, read_grid
+from loaders.excel import find_header_row, read_grid, sheet_names
 from loaders.markers import classify_cell
 
 TOTAL = "Total"
@@ -44,7 +44,7 @@ ITL3_SUBSECTORS = {  # Table 3c splits two of the LA groupings; sum the parts to
 class Layout:
     """Column names of one edition of the GVA-by-industry tables."""
 
-    sheet: str
+    sheets: tuple[str, ...]  # accepted sheet names, first match wins
     code: str
     name: str
     industry: str
@@ -52,8 +52,9 @@ class Layout:
     region: str | None
 
 
-LOCAL_AUTHORITIES = Layout("Table 3", "LA code", "LA name", "SIC07", "SIC07 description", "ITL1 region")
-ITL3_TABLE_3C = Layout("Sheet1", "ITL code", "Region name", "SIC07 code", "SIC07 description", None)
+LOCAL_AUTHORITIES = Layout(("Table 3",), "LA code", "LA name", "SIC07", "SIC07 description", "ITL1 region")
+# The official workbook names the sheet "Table 3c"; the trimmed copy at hand calls it "Sheet1".
+ITL3_TABLE_3C = Layout(("Table 3c", "Sheet1"), "ITL code", "Region name", "SIC07 code", "SIC07 description", None)
 
 
 def read_gva_by_industry(
@@ -67,7 +68,8 @@ def read_gva_by_industry(
     because a share built on it would be wrong.
     """
     path = Path(path)
-    table = layout.sheet
+    available = {name.strip() for name in sheet_names(path)}
+    table = next((name for name in layout.sheets if name in available), layout.sheets[0])
     grid = read_grid(path, table)
     title = str(grid.iat[0, 0]).lower()
     if "current price" not in title:

@@ -116,6 +116,14 @@ def productivity_rows(
         ca = ca_tables[ca_tables["area_code"].str.startswith("E47")]
         for measure in (level_id, index_id):
             rows.append(tidy_rows(published(ca, measure), measure, "cauth"))
+        # Combined authorities newer than ONS's tables (e.g. Devon and Torbay): computed like LEPs.
+        unpublished = set(memberships["cauth"]["group_code"]) - set(ca["area_code"])
+        if unpublished:
+            newer = memberships["cauth"][memberships["cauth"]["group_code"].isin(unpublished)]
+            derived = derived_productivity(gva_total, labour, newer, per)
+            smoothed = group_rows(derived, names["cauth"], "smoothed")
+            rows.append(tidy_rows(smoothed, level_id, "cauth", status="derived"))
+            rows.append(tidy_rows(index_to_uk(smoothed, uk_smoothed), index_id, "cauth", status="derived"))
 
         # Published ITL1 and England (Explore Local Statistics, same June 2025 vintage).
         els = els_itl1[els_itl1["measure"] == level_id]

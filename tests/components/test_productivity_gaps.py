@@ -390,9 +390,11 @@ def test_table_views_have_readable_headings() -> None:
 
 def test_area_view_without_smoothed_values_explains_and_hints() -> None:
     snap = _snapshot()
-    devon = "E47000015"  # Devon and Torbay: in the unsmoothed series only
+    devon = "E47000015"  # Devon and Torbay, with its smoothed rows removed to make an area without values
     meta = snap.metadata["gva_per_hour"]
-    view = build_area_view(snap.rows("gva_per_hour"), snap.rows("gva_per_hour_index", "cauth"), AREAS, meta,
+    smoothed = snap.rows("gva_per_hour")
+    view = build_area_view(smoothed[smoothed["area_code"] != devon], snap.rows("gva_per_hour_index", "cauth"), AREAS,
+                           meta,
                            MEASURES["hour"], "cauth", devon, "Devon and Torbay", EXCL_LONDON, 2023, 2004, True)
     assert view.message == ("Devon and Torbay (combined authority) has no GVA per hour worked (current prices, "
                             "smoothed) values in the snapshot. Try the unsmoothed series.")
