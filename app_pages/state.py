@@ -25,7 +25,7 @@ def _from_url(key: str, options: Sequence[Any]) -> Any:
 
 
 def pick(key: str, label: str, options: Sequence[Any], default: Any,
-         format_func: Callable[[Any], Any] | None = None) -> Any:
+         format_func: Callable[[Any], Any] | None = None, placeholder: str | None = None) -> Any:
     """A selectbox whose choice comes from the URL on first load, persists, and is written back
     to the URL so a copied link reproduces the view. Unknown values fall back to the default."""
     options = list(options)
@@ -39,7 +39,7 @@ def pick(key: str, label: str, options: Sequence[Any], default: Any,
             st.session_state[key] = from_url
     if key not in st.session_state or st.session_state[key] not in options:
         st.session_state[key] = default if default in options else options[0]
-    value = st.selectbox(label, options, key=key, format_func=format_func or str)
+    value = st.selectbox(label, options, key=key, format_func=format_func or str, placeholder=placeholder)
     if value is None:
         st.query_params.pop(key, None)
     else:
@@ -80,7 +80,7 @@ def shared_sidebar(snapshot: Snapshot) -> SharedView:
     level = pick("level", "Geography", list(LEVEL_LABELS), default="lep", format_func=LEVEL_LABELS.get)
     names = area_names(snapshot.areas, level)
     area = pick("area", "Area", [None, *names], default=None,
-                format_func=lambda code: "(none)" if code is None else names[code])
+                format_func=lambda code: "(none)" if code is None else names[code], placeholder="(none)")
     years = snapshot.years_by_level.get(level, [])
     year = pick("year", "Year", years, default=default_year(years))
     benchmark = pick("benchmark", "Compare with", list(BENCHMARK_ORDER), default=BENCHMARK_ORDER[0],

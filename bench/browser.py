@@ -225,6 +225,22 @@ def wait_for_map(page: Page, timeout_s: float = 60.0, stable: bool = True) -> by
                        f"expected at least {min_map_pixels(page)}")
 
 
+def click_map(page: Page, x: float, y: float) -> None:
+    """A real mouse click on the deck.gl canvas at page coordinates (x, y).
+
+    deck.gl picks the object under the pointer on pointerdown, synchronously, and only counts a
+    click as one (a "tap") if the button is released within 250 ms. Under swiftshader on a busy
+    machine a pick that must wait for pending frames (the hover highlight of the move) takes longer,
+    the release comes too late and the click is lost. So hover first, wait until the map has
+    settled (tooltip shown, two identical screenshots), then press and release without moving."""
+    page.mouse.move(x, y)
+    with contextlib.suppress(PlaywrightTimeout):
+        page.locator(".deck-tooltip").first.wait_for(state="visible", timeout=5_000)
+    wait_for_map(page, stable=True)
+    page.mouse.down()
+    page.mouse.up()
+
+
 def combobox(page: Page, label: str) -> Locator:
     return page.get_by_role("combobox", name=label, exact=True)
 

@@ -4,8 +4,8 @@ browser context (a fresh Streamlit session) per test with every non-loopback req
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -20,7 +20,7 @@ expect.set_options(timeout=20_000)
 class AppPage:
     page: Page
     url: str
-    blocked: list[str] = field(default_factory=list)
+    blocked: list[str]  # URLs of the requests aborted because they were not for loopback
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +45,8 @@ def app_server(e2e_browser: Browser) -> Iterator[StreamlitServer]:
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # noqa: ANN201
+def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep each phase's report on the test item, so the `app` fixture knows if the test failed."""
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
