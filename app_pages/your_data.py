@@ -1,5 +1,298 @@
-"""Work in progress: bring your own data (issue 6)."""
+"""Your data: upload a table of values (and optionally boundaries), review how it matches the official
+areas, then map it and chart it beside an official indicator. Uploads live only in this browser
+session (Streamlit's session state); nothing is written to regional_data/ or geo/."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
+from app_pages.state import current_view, pick, select_area_on_click, year_note
+from components.formatting import format_value
+from components.legend import legend_html
+from components.overview import LEVEL_LABELS, indicators_for, value_format, years_for
+from components.view_choices import area_names, nearest_year
+from loaders.snapshot import cached_boundaries, cached_snapshot
+
+try:  # the geospatial stack is an optional extra of the package
+    from components import your_data as yd
+    from loaders import uploads
+except ImportError as exc:
+    st.title("Your data")
+    st.error(f"This page needs the geospatial packages ({exc.name} is missing): pip install '.[build]'.")
+    st.stop()
+
+snapshot = cached_snapshot()
+metadata = snapshot.metadata
+shared = current_view()
+level = shared.level
+
+
+def remembered(key: tuple[Hashable, ...], build: Callable[[], Any]) -> Any:
+    """Build once per session and inputs: parsing and matching an upload is not redone on reruns."""
+    store = st.session_state.setdefault("your_data_memo", {})
+    if key not in store:
+        if len(store) > 24:
+            store.clear()
+        store[key] = build()
+    return store[key]
+
+
+def choose(label: str, options: Sequence[Any], default: Any, key: str, **kwargs: Any) -> Any:
+    """A selectbox over options that come from a file: a stale choice falls back to the default."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default if default in options else options[0]
+    return st.selectbox(label, options, key=key, **kwargs)
+
+
+def show_notes(title: str, notes: Sequence[str]) -> None:
+    if notes:
+        with st.expander(f"{title} ({len(notes)})"):
+            st.markdown("\n".join(f"- {yd.plain(note)}" for note in notes))
+
+
 st.title("Your data")
+st.markdown(
+    "Map and chart your own figures beside the official indicators: upload a table of values keyed by "
+    "area codes (GSS or ITL) or area names, and optionally your own boundaries. Your files stay in this "
+    "browser session only; they are never saved on the server or added to the official data."
+)
+
+values_col, bounds_col = st.columns(2)
+with values_col:
+    values_file = st.file_uploader(
+        "Values: CSV or Excel (.xlsx)", type=["csv", "tsv", "txt", "xlsx", "xlsm", "xls"], key="your_data_values_file",
+        max_upload_size=uploads.MAX_VALUES_BYTES // uploads.MB,
+        help="One row per area: a code or name column, one or more columns of numbers, optionally a year column.",
+    )
+    use_example = st.toggle("Try it with an example file instead", key="your_data_example",
+                            disabled=values_file is not None)
+with bounds_col:
+    boundary_file = st.file_uploader(
+        "Boundaries (optional): GeoJSON, zipped shapefile or GeoPackage",
+        type=["geojson", "json", "zip", "gpkg", "shp"],
+        key="your_data_boundary_file", max_upload_size=uploads.MAX_BOUNDARY_BYTES // uploads.MB,
+        help="Any coordinate system stated in the file (.prj for shapefiles) is converted to longitude/latitude.",
+    )
+
+# --- reading ---------------------------------------------------------------------------------------------
+upload = None
+example_note = None
+if values_file is not None:
+    data, token = values_file.getvalue(), values_file.file_id
+    first, error = remembered(("values", token, None), lambda: yd.read_safely(uploads.read_values_upload,
+                                                                             values_file.name, data))
+    if error is not None:
+        st.error(yd.plain(error))
+    else:
+        default_key = first.key_column
+        with values_col:
+            key_column = choose("Areas are in column", list(first.columns), default_key, "your_data_key_column")
+        upload, error = (first, None) if key_column == default_key else remembered(
+            ("values", token, key_column),
+            lambda: yd.read_safely(uploads.read_values_upload, values_file.name, data, key_column=key_column))
+        if error is not None:
+            st.error(yd.plain(error))
+elif use_example:
+    compare_choices = indicators_for(metadata, level)
+    example_key = yd.example_indicator(metadata, level, yd.compare_default(compare_choices))
+    example_rows = snapshot.rows(example_key, level) if example_key else None
+    example_year = nearest_year(years_for(example_rows), shared.year) if example_rows is not None else None
+    if example_year is not None:
+        rows = example_rows[example_rows["period"] == example_year]
+        example_bytes = yd.example_csv(rows, metadata[example_key], area_names(snapshot.areas, level))
+        upload, _ = remembered(("example", level, example_key, example_year),
+                               lambda: yd.read_safely(uploads.read_values_upload, "example.csv", example_bytes))
+        example_note = (f"Example file: {metadata[example_key]['label']}, {example_year}, from the official snapshot, "
+                        "written as a CSV keyed by area names (with ONS markers for missing values).")
+
+boundaries = None
+if boundary_file is not None:
+    bdata, btoken = boundary_file.getvalue(), boundary_file.file_id
+    code_field = st.session_state.get(f"your_data_code_field_{btoken}")
+    boundaries, berror = remembered(("bounds", btoken, code_field), lambda: yd.read_safely(
+        uploads.read_boundary_upload, boundary_file.name, bdata, code_field=code_field))
+    if berror is not None:
+        st.error(yd.plain(berror))
+        if isinstance(berror, uploads.FieldChoiceError) and berror.fields:
+            with bounds_col:
+                st.selectbox("Which field holds the area codes?", berror.fields, key=f"your_data_code_field_{btoken}",
+                             index=None, placeholder="Pick a field")
+    else:
+        web_boundaries, web_notes = remembered(("web", btoken, code_field),
+                                               lambda: uploads.boundary_web_geojson(boundaries))
+        with bounds_col:
+            show_notes("Notes on your boundaries", [*boundaries.attrs.get("notes", []), *web_notes])
+
+if upload is None and boundaries is None:
+    st.info(
+        "**How to use this page**\n\n"
+        "1. Upload a table (CSV or .xlsx, up to "
+        f"{uploads.MAX_VALUES_BYTES // uploads.MB} MB and {uploads.MAX_ROWS:,} rows) with a column of area codes "
+        "(e.g. E37000025, E06000047, TLC4) or area names, and one or more columns of numbers. A year column, or "
+        "one column per year, is optional. Markers such as `..`, `[x]` or `c` are read as missing, never as zero.\n"
+        "2. Pick the geography level in the sidebar; the table below the map shows how each row matched an "
+        "official area (exact codes, or names after a fixed clean-up: no guessing). Resolve any that did not.\n"
+        "3. Optionally upload boundaries (GeoJSON, zipped shapefile with its .prj, or GeoPackage, up to "
+        f"{uploads.MAX_BOUNDARY_BYTES // uploads.MB} MB) to map your own areas.\n\n"
+        "Formulas in spreadsheets are never run: the values Excel saved are used. Or switch on the example above."
+    )
+    st.download_button(f"Template for {LEVEL_LABELS[level].lower()} (CSV)", data=yd.template_csv(snapshot.areas, level),
+                        file_name=f"template_{level}.csv", mime="text/csv", on_click="ignore")
+    st.stop()
+
+# --- matching --------------------------------------------------------------------------------------------
+official = boundaries is None or st.radio(
+    "Map on", ["official", "yours"], index=1, horizontal=True, key="your_data_map_on",
+    format_func={"official": f"Official boundaries: {LEVEL_LABELS[level]}",
+                 "yours": f"Your boundaries ({yd.plain(boundary_file.name) if boundary_file else ''})"}.get,
+) == "official"
+if official:
+    reference = area_names(snapshot.areas, level)
+    map_boundaries = cached_boundaries(level)
+    noun = yd.level_noun(level)
+else:
+    reference = dict(zip(boundaries["area_code"], boundaries["area_name"], strict=True))
+    map_boundaries = web_boundaries
+    noun = "the areas in your boundary file"
+token = ("example", example_note) if values_file is None else (values_file.file_id, upload and upload.key_column)
+official_choices = indicators_for(metadata, level)
+
+if upload is not None:
+    if example_note:
+        st.caption(example_note)
+    show_notes("Notes on your file", upload.notes)
+    st.header("How your areas matched")
+    matches = remembered(("match", *token, official, level), lambda: yd.match_upload(upload, reference))
+    editor = st.data_editor(
+        matches.assign(your_choice=""), hide_index=True, disabled=yd.MATCH_COLUMNS,
+        key=f"your_data_choices_{level}_{official}_{token[0]}_{token[-1]}",
+        column_config={
+            "uploaded": st.column_config.TextColumn("In your file"),
+            "name_in_file": st.column_config.TextColumn("Name in your file"),
+            "area_code": st.column_config.TextColumn("Official code"),
+            "official_name": st.column_config.TextColumn("Official name"),
+            "status": st.column_config.TextColumn("Status"),
+            "detail": st.column_config.TextColumn("Why"),
+            "your_choice": st.column_config.SelectboxColumn("Your choice (to resolve a row)",
+                                                            options=yd.choice_options(reference)),
+        },
+    )
+    matches = yd.apply_choices(matches, yd.choices_made(editor, reference), reference)
+    st.markdown(yd.plain(yd.match_summary(matches, noun)))
+    usable = int(matches["status"].isin(yd.USABLE).sum())
+    if official and usable * 2 < len(matches):
+        suggestion = remembered(("suggest", *token, level), lambda: yd.suggest_level(
+            list(matches["uploaded"]), upload.key_kind, snapshot.areas, level))
+        if suggestion is not None and suggestion[0] != level:
+            better, count = suggestion
+            st.info(f"{count} of your areas match {LEVEL_LABELS[better].lower()}.")
+            st.button(f"Switch to {LEVEL_LABELS[better]}", key="your_data_switch_level",
+                      on_click=lambda: st.session_state.update(level=better))
+
+    # --- map of the uploaded values ----------------------------------------------------------------------
+    column = choose("Value to map", list(upload.value_columns), upload.value_columns[0], "your_data_column")
+    periods = yd.periods_of(upload, column)
+    period = choose("Period", periods, periods[0], "your_data_period") if periods else None
+    values = yd.matched_values(upload, matches, column, period)
+    decimals = yd.decimals_for(values["value"])
+    fmt = yd.value_formatter(decimals)
+    label = column if period is None else f"{column}, {period}"
+    values_label = label
+else:
+    st.header("Your boundaries")
+    indicator = pick("your_data_indicator", "Official indicator on your boundaries", official_choices,
+                     default=yd.compare_default(official_choices), format_func=lambda key: metadata[key]["label"])
+    rows = snapshot.rows(indicator, level)
+    year = nearest_year(years_for(rows), shared.year)
+    year_note(shared.year, year, metadata[indicator]["label"])
+    values = rows[(rows["period"] == year) & rows["area_code"].isin(reference)][["area_code", "area_name", "value",
+                                                                                  "status"]]
+    meta = metadata[indicator]
+    decimals = int(meta["decimals"])
+
+    def fmt(value: float) -> str:
+        return format_value(value, meta["unit"], decimals)
+
+    values_label = f"{meta['short_label']}, {year}"
+    if values["value"].notna().sum() == 0:
+        st.info(f"None of the codes in your boundary file is a {yd.level_noun(level, False)} with {meta['label']} "
+                f"in {year}; the map shows your areas without values. Upload values keyed by the same codes to "
+                "colour them, or pick another level in the sidebar.")
+
+selected = shared.area if official else None
+content = int(pd.util.hash_pandas_object(values, index=False).sum())
+view = remembered(("map", *token, official, level, values_label, selected, content),
+                  lambda: yd.upload_map(map_boundaries, values, level, fmt, selected, fit=not official))
+st.header(f"Map: {yd.plain(values_label)}")
+map_col, legend_col = st.columns([4, 1])
+with map_col:
+    st.pydeck_chart(
+        view.deck, height=540, key="your_data_map", selection_mode="single-object",
+        on_select=select_area_on_click("your_data_map") if official else "ignore",
+        alt=f"Map of {values_label} for {view.valued} of {view.drawn} areas ({'official' if official else 'your'} "
+            "boundaries); the same figures are in the table below the map.",
+    )
+with legend_col:
+    st.markdown(legend_html(values_label, view.legend), unsafe_allow_html=True)
+    if official:
+        st.caption("Click an area on the map to select it.")
+with st.expander("Table of the mapped values"):
+    st.dataframe(view.table[["area_name", "area_code", "value", "status", "rank"]], hide_index=True)
+
+if upload is None:
+    st.stop()
+
+# --- charts beside the official indicators ----------------------------------------------------------------
+if values["value"].notna().sum() == 0:
+    st.info("No matched area has a value in this column and period, so there is nothing to chart.")
+    st.stop()
+bar = remembered(("bar", content, label, official, level, selected), lambda: yd.uploaded_bar_chart(
+    values, label, title=f"{label} (your data)", decimals=decimals, selected_code=selected,
+    subtitle=f"{LEVEL_LABELS[level] if official else 'Your areas'}, ranked largest first"))
+st.altair_chart(bar, width="stretch")
+
+st.header("Beside an official indicator")
+if not official_choices:
+    st.info(f"The snapshot has no official indicators for {LEVEL_LABELS[level].lower()}.")
+    st.stop()
+indicator = pick("your_data_indicator", "Official indicator", official_choices,
+                 default=yd.compare_default(official_choices), format_func=lambda key: metadata[key]["label"])
+meta = metadata[indicator]
+official_rows = snapshot.rows(indicator, level)
+year = nearest_year(years_for(official_rows), period or shared.year)
+year_note(period or shared.year, year, meta["label"])
+compared = yd.comparison_table(values, official_rows[official_rows["period"] == year])
+r, count = yd.correlation(compared)
+if count == 0:
+    st.info(f"None of your matched areas has {meta['label']} for {year}.")
+    st.stop()
+correlation_text = f"Pearson's r = {r:.2f} over {count} areas" if r is not None else f"{count} areas"
+scatter = remembered(("scatter", content, label, indicator, year, selected), lambda: yd.comparison_chart(
+    compared, uploaded_label=label, official_label=f"{meta['short_label']} ({meta['unit']})",
+    official_format=value_format(meta["unit"], int(meta["decimals"])), uploaded_decimals=decimals,
+    title=f"{label} against {meta['label']}, {year}", subtitle=f"{correlation_text}; one point per area",
+    source=yd.UPLOAD_SOURCE.format(file=upload.source), selected_code=selected,
+))
+st.altair_chart(scatter, width="stretch")
+st.caption("A correlation describes how the two move together across areas; it says nothing about cause.")
+
+# --- downloads --------------------------------------------------------------------------------------------
+st.subheader("Download")
+st.download_button(
+    "Matched data (CSV)", key="your_data_csv", mime="text/csv", file_name=f"your_data_{level}.csv",
+    data=lambda: yd.matched_csv(values, source=upload.source, level=level, column=column, period=period,
+                                comparison=compared, official_label=f"{meta['short_label']} {year}"),
+    on_click="ignore",
+)
+for chart_name, chart, stem in (("Ranked chart", bar, f"your_data_{level}"),
+                                ("Scatter", scatter, f"your_data_vs_{indicator}_{level}")):
+    exports = yd.chart_exports(chart, stem)
+    for export_col, (export_label, (build, file_name, mime)) in zip(st.columns(len(exports)), exports.items(),
+                                                                     strict=True):
+        with export_col:
+            st.download_button(f"{chart_name}: {export_label}", data=build, file_name=file_name, mime=mime,
+                               key=f"your_data_export_{stem}_{export_label}", on_click="ignore")

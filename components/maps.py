@@ -39,12 +39,12 @@ def choropleth_features(
     `table` is a ranked table (area_code, value, status, rank, rank_of, gap_pct). Areas without a row
     are drawn as no data. Text from the data is left raw: Streamlit escapes tooltip values.
     """
-    by_code = table.set_index("area_code")
+    by_code = table.drop_duplicates("area_code").set_index("area_code").to_dict("index")
     features = []
     for feature in boundaries["features"]:
         props = feature["properties"]
         code = props["area_code"]
-        row = by_code.loc[code] if code in by_code.index else None
+        row = by_code.get(code)
         value = float(row["value"]) if row is not None else float("nan")
         status = str(row["status"]) if row is not None else "unavailable"
         if row is not None and pd.notna(row["rank"]):

@@ -106,6 +106,17 @@ def indicator_metadata(table: pd.DataFrame) -> dict:
     return meta
 
 
+def with_official_names(table: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    """One name per area: sources spell some differently ("Hartlepool UA", "Durham CC"), so rows of
+    areas in the area table take its official boundary name."""
+    official = areas.drop_duplicates(["area_code", "geography"]).set_index(["area_code", "geography"])["area_name"]
+    keys = pd.MultiIndex.from_frame(table[["area_code", "geography"]])
+    names = official.reindex(keys).to_numpy()
+    out = table.copy()
+    out["area_name"] = pd.Series(names, index=table.index).fillna(table["area_name"])
+    return out
+
+
 def assemble(source: Path, progress: Callable[[str], None]) -> tuple[pd.DataFrame, Geography, dict]:
     """Parse every source and assemble the indicator table. Returns (table, geography, build facts)."""
     progress("boundaries and lookups")
@@ -182,6 +193,7 @@ def assemble(source: Path, progress: Callable[[str], None]) -> tuple[pd.DataFram
     parts.append(gdp_per_head_rows(gdp, population, {k: memberships[k] for k in ("lep", "benchmark")}, names))
 
     table = pd.concat(parts, ignore_index=True)[COLUMNS]
+    table = with_official_names(table, geography.areas)
     table = table.sort_values(["indicator", "geography", "area_code", "period"], ignore_index=True)
     problems = validate_snapshot(table)
     if problems:

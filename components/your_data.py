@@ -1,0 +1,480 @@
+"""Your data: match an uploaded table to the areas of a level, map it, chart it beside an official
+indicator and export it. Pure functions (no Streamlit) so the tests call them directly.
+
+Matching never guesses. Codes match exactly (case and spaces aside); names match only after the
+deterministic normalisation of loaders.area_names (case, "&"/"and", punctuation, "St."/"St",
+", City of"), and a name that matches nothing, several areas, or an area another row already took
+is shown as such in the match table for the user to resolve - never silently dropped or picked.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from components.attribution import ATTRIBUTION
+from components.charts import SOURCE_LINE, ranked_bar_chart, rows_for_ranked_chart
+from components.formatting import format_value
+from components.maps import TOOLTIP_HTML, TOOLTIP_STYLE, DeckSpec, choropleth_deck, choropleth_features
+from components.overview import LEVEL_LABELS
+from components.palettes import (
+    SELECTED_OUTLINE,
+    VIRIDIS_5,
+    LegendEntry,
+    fill_colour,
+    legend_entries,
+    quantile_breaks,
+    rgba_css,
+)
+from components.view_choices import area_names
+from loaders.area_names import NameMatchError, match_codes, normalise_area_name
+from loaders.errors import SourceFormatError
+from loaders.uploads import UploadedValues
+from metrics.comparisons import NEUTRAL
+from metrics.ranking import LEVEL_NOUNS, ranked_table
+
+LEVELS = tuple(LEVEL_LABELS)
+MATCHED = "matched"
+CHOSEN = "chosen by you"
+UNMATCHED = "unmatched"
+AMBIGUOUS = "ambiguous"
+DUPLICATE = "duplicate"
+LEFT_OUT = "left out"
+LEAVE_OUT = "(leave out)"
+USABLE = (MATCHED, CHOSEN)
+MATCH_COLUMNS = ["uploaded", "name_in_file", "area_code", "official_name", "status", "detail"]
+UPLOAD_SOURCE = "Your data: {file} (uploaded, not checked by us)"
+EXAMPLE_CHOICES = ("employment_rate_16_64", "gdhi_per_head", "population", "gva_per_job", "filled_jobs")
+COMPARE_DEFAULTS = ("gva_per_hour", "median_weekly_pay", "gva_per_job", "employment_rate_16_64")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$>])")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- safe text ---------------------------------------------------------------------------------------
+
+
+def plain(text: object) -> str:
+    """Text from a file made safe for st.markdown / st.error / st.caption: HTML escaped and every
+    Markdown (and LaTeX "$") character backslashed, so a name shows exactly as written."""
+    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")
+
+
+def csv_safe(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading
+    apostrophe in exported CSV; numbers pass through unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def read_safely(reader: Callable[..., Any], name: str, data: bytes,
+                **options: Any) -> tuple[Any, SourceFormatError | None]:
+    """(result, None) or (None, error): a reader's SourceFormatError is passed back, and anything
+    unforeseen is wrapped in one with a plain sentence, so the page never shows a traceback."""
+    try:
+        return reader(name, data, **options), None
+    except SourceFormatError as exc:
+        return None, exc
+    except Exception as exc:  # last line of defence for the page: report, never crash
+        problem = f"could not be read ({exc.__class__.__name__}); check the file and try again"
+        return None, SourceFormatError(name or "uploaded file", problem)
+
+
+# --- matching ----------------------------------------------------------------------------------------
+
+
+def match_table(keys: Iterable[str], kind: str, reference: Mapping[str, str],
+                names_in_file: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """One row per distinct uploaded key: uploaded, name_in_file, area_code, official_name,
+    status (matched | unmatched | ambiguous | duplicate) and a detail sentence.
+
+    `reference` is code -> official name of the areas a key may match. Codes match exactly after
+    upper-casing; names through loaders.area_names.match_codes (deterministic normalisation and
+    the documented aliases, never fuzzy)."""
+    unique = list(dict.fromkeys(k for k in keys if k))
+    names_in_file = names_in_file or {}
+    found: dict[str, str] = {}
+    ambiguous: dict[str, list[str]] = {}
+    if kind == "code":
+        upper = {code.upper(): code for code in reference}
+        found = {key: upper[key.strip().upper()] for key in unique if key.strip().upper() in upper}
+    else:
+        found, ambiguous = _match_names(unique, reference)
+    rows = []
+    for key in unique:
+        code = found.get(key)
+        if code is not None:
+            rows.append([key, names_in_file.get(key, ""), code, reference[code], MATCHED, ""])
+        elif key in ambiguous:
+            options = "; ".join(f"{c} {reference[c]}" for c in ambiguous[key])
+            rows.append([key, names_in_file.get(key, ""), "", "", AMBIGUOUS, f"could be: {options}"])
+        else:
+            what = "no area of this level has this code" if kind == "code" else "no area of this level has this name"
+            rows.append([key, names_in_file.get(key, ""), "", "", UNMATCHED, what])
+    return _flag_duplicates(pd.DataFrame(rows, columns=MATCH_COLUMNS))
+
+
+def match_upload(upload: UploadedValues, reference: Mapping[str, str]) -> pd.DataFrame:
+    """The match table of an upload, with the names the file gives beside its codes."""
+    names = dict(zip(upload.table["key"], upload.table["name"], strict=True)) if upload.key_kind == "code" else {}
+    return match_table(upload.table["key"], upload.key_kind, reference, names)
+
+
+def _match_names(names: list[str], reference: Mapping[str, str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """match_codes raises on the first unmatched or ambiguous name with the full lists; a second
+    call on the remaining names then matches every one of them."""
+    try:
+        return match_codes(names, reference), {}
+    except NameMatchError as exc:
+        rest = [n for n in names if n not in set(exc.unmatched) and n not in exc.ambiguous]
+        return (match_codes(rest, reference) if rest else {}), dict(exc.ambiguous)
+
+
+def _flag_duplicates(table: pd.DataFrame) -> pd.DataFrame:
+    """Two uploaded rows landing on one area cannot both be its value: flag every one of them."""
+    usable = table["status"].isin(USABLE)
+    taken = table.loc[usable, "area_code"]
+    clashes = set(taken[taken.duplicated()])
+    for code in clashes:
+        rows = usable & (table["area_code"] == code)
+        others = table.loc[rows, "uploaded"].tolist()
+        table.loc[rows, "status"] = DUPLICATE
+        table.loc[rows, "detail"] = f"{len(others)} rows match {code}: " + "; ".join(others)
+    return table
+
+
+def apply_choices(table: pd.DataFrame, choices: Mapping[str, str], reference: Mapping[str, str]) -> pd.DataFrame:
+    """The match table with the user's own decisions (uploaded key -> code, or LEAVE_OUT) applied,
+    then checked again for two rows on one area."""
+    out = table.copy()
+    clashed = out["status"] == DUPLICATE
+    out.loc[clashed, ["status", "detail"]] = [MATCHED, ""]
+    for key, code in choices.items():
+        rows = out["uploaded"] == key
+        if code == LEAVE_OUT:
+            out.loc[rows, ["status", "detail"]] = [LEFT_OUT, "left out by you"]
+        elif code in reference:
+            out.loc[rows, ["area_code", "official_name", "status", "detail"]] = [code, reference[code], CHOSEN, ""]
+    return _flag_duplicates(out)
+
+
+def choice_options(reference: Mapping[str, str]) -> list[str]:
+    """What the user may pick for a row of the match table: nothing, leave it out, or an area."""
+    return ["", LEAVE_OUT, *(f"{code} {name}" for code, name in reference.items())]
+
+
+def choices_made(edited: pd.DataFrame, reference: Mapping[str, str]) -> dict[str, str]:
+    """{uploaded key: code or LEAVE_OUT} from the match table's "your_choice" column as edited."""
+    by_label = {f"{code} {name}": code for code, name in reference.items()}
+    picked = edited[edited["your_choice"].fillna("") != ""]
+    return {key: LEAVE_OUT if choice == LEAVE_OUT else by_label[choice]
+            for key, choice in zip(picked["uploaded"], picked["your_choice"], strict=True)
+            if choice == LEAVE_OUT or choice in by_label}
+
+
+def match_summary(table: pd.DataFrame, level_noun: str) -> str:
+    """'36 of 38 rows matched to LEPs; 1 unmatched, 1 ambiguous.'"""
+    counts = table["status"].value_counts()
+    usable = int(counts.get(MATCHED, 0) + counts.get(CHOSEN, 0))
+    rest = [f"{int(counts[s])} {s}" for s in (UNMATCHED, AMBIGUOUS, DUPLICATE, LEFT_OUT) if counts.get(s, 0)]
+    text = f"{usable} of {len(table)} areas in your file matched {level_noun}"
+    return text + (f"; {', '.join(rest)} (not mapped until resolved)." if rest else ".")
+
+
+def suggest_level(keys: Sequence[str], kind: str, areas: pd.DataFrame, current: str) -> tuple[str, int] | None:
+    """The level whose areas match most of the keys, when that is not the current level and it
+    matches more (so "your codes look like local authorities" can be offered, not assumed)."""
+    unique = list(dict.fromkeys(k for k in keys if k))
+    if not unique:
+        return None
+    scores = {}
+    for level in LEVELS:
+        reference = area_names(areas, level)
+        table = match_table(unique, kind, reference)
+        scores[level] = int(table["status"].eq(MATCHED).sum())
+    best = max(LEVELS, key=lambda level: (scores[level], level == current))
+    if best == current or scores[best] <= scores[current]:
+        return None
+    return best, scores[best]
+
+
+def periods_of(upload: UploadedValues, column: str) -> list[int]:
+    """Periods of a value column that have at least one value, newest first."""
+    rows = upload.table[(upload.table["column"] == column) & upload.table["value"].notna()]
+    return sorted({int(p) for p in rows["period"].dropna()}, reverse=True)
+
+
+def matched_values(upload: UploadedValues, matches: pd.DataFrame, column: str, period: int | None) -> pd.DataFrame:
+    """area_code, area_name (official), value, status, uploaded, name_in_file, row for the usable
+    matches of one value column and period (every row when the file has no periods)."""
+    rows = upload.table[upload.table["column"] == column]
+    if period is not None:
+        rows = rows[rows["period"] == period]
+    usable = matches[matches["status"].isin(USABLE)].set_index("uploaded")
+    rows = rows[rows["key"].isin(usable.index)]
+    out = pd.DataFrame({
+        "area_code": usable.loc[rows["key"], "area_code"].to_numpy(),
+        "area_name": usable.loc[rows["key"], "official_name"].to_numpy(),
+        "value": rows["value"].to_numpy(dtype=float),
+        "status": rows["status"].to_numpy(),
+        "uploaded": rows["key"].to_numpy(),
+        "name_in_file": rows["name"].to_numpy(),
+        "row": rows["row"].to_numpy(),
+    })
+    return out.sort_values("area_name", ignore_index=True)
+
+
+def decimals_for(values: pd.Series) -> int:
+    """Decimals to show an uploaded column with: none for whole numbers, else up to 3."""
+    clean = values.dropna().to_numpy(dtype=float)
+    if clean.size == 0 or np.all(np.isclose(clean, np.round(clean))):
+        return 0
+    for decimals in (1, 2):
+        if np.all(np.isclose(clean, np.round(clean, decimals))):
+            return decimals
+    return 3
+
+
+# --- map ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class UploadMap:
+    deck: DeckSpec
+    features: dict
+    legend: list[LegendEntry]
+    table: pd.DataFrame
+    drawn: int
+    valued: int
+
+
+def upload_map(boundaries: dict, values: pd.DataFrame, level: str, fmt: Callable[[float], str],
+               selected_code: str | None = None, fit: bool = False) -> UploadMap:
+    """A choropleth of `values` (area_code, area_name, value, status [, name_in_file]) over
+    `boundaries` (official or uploaded; properties area_code, area_name). Names from the file stay
+    raw in the spec: Streamlit HTML-escapes every tooltip value. Where the file's own name differs
+    from the area's, the tooltip says so."""
+    table = ranked_table(values, NEUTRAL, None)
+    distinct = sorted(set(table["value"].dropna().astype(float)))
+    few = len(distinct) <= len(VIRIDIS_5)
+    breaks = distinct if few else quantile_breaks(table["value"])
+    features = choropleth_features(boundaries, table, breaks, VIRIDIS_5, fmt, None, selected_code)
+    in_file = values.set_index("area_code")["name_in_file"] if "name_in_file" in values else pd.Series(dtype=str)
+    for feature in features["features"]:
+        props = feature["properties"]
+        own = in_file.get(props["code"], "")
+        if isinstance(own, str) and own and normalise_area_name(own) != normalise_area_name(props["name"]):
+            props["gap_text"] = f"In your file: {own}"
+    deck = choropleth_deck(features, level)
+    if fit:
+        deck = DeckSpec({**deck.spec, "initialViewState": fitted_view(boundaries)},
+                        {"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE})
+    drawn = {f["properties"]["code"] for f in features["features"]}
+    shown = table[table["area_code"].isin(drawn)]
+    has_missing = bool((shown["value"].isna() & (shown["status"] != "suppressed")).any()
+                       or len(drawn - set(table["area_code"])))
+    has_suppressed = bool((shown["status"] == "suppressed").any())
+    if few:  # one class per value: label each with the value itself, not a range
+        classes = [LegendEntry(fmt(v), fill_colour(v, "", breaks, VIRIDIS_5), "class") for v in distinct]
+        legend = classes + legend_entries([], VIRIDIS_5, fmt, has_missing, has_suppressed)
+    else:
+        legend = legend_entries(breaks, VIRIDIS_5, _distinguishing(fmt, breaks), has_missing, has_suppressed,
+                                lower_bound=distinct[0])
+    return UploadMap(deck, features, legend, table, len(drawn), int(shown["value"].notna().sum()))
+
+
+def _distinguishing(fmt: Callable[[float], str], breaks: Sequence[float]) -> Callable[[float], str]:
+    """`fmt`, or a plain format with enough decimals (up to 3) that no two class bounds read alike."""
+    if len({fmt(b) for b in breaks}) == len(breaks):
+        return fmt
+    for decimals in (1, 2, 3):
+        if len({f"{b:,.{decimals}f}" for b in breaks}) == len(breaks):
+            return value_formatter(decimals)
+    return value_formatter(3)
+
+
+def axis_format(decimals: int) -> str:
+    """d3 format for an uploaded column's axis: at least two decimals, trailing zeros trimmed, so
+    ticks at 10.5 never read "10" and "11" twice."""
+    return f",.{max(decimals, 2)}~f"
+
+
+def fitted_view(boundaries: dict) -> dict:
+    """A view centred on the boundaries, zoomed so they fill a ~700 x 520 px map."""
+    coords = [pt for f in boundaries["features"] for pt in _points(f["geometry"]["coordinates"])]
+    if not coords:
+        return {"longitude": -2.0, "latitude": 54.0, "zoom": 4.5}
+    xy = np.asarray(coords, dtype=float)
+    (minx, miny), (maxx, maxy) = xy.min(axis=0), xy.max(axis=0)
+    lat = (miny + maxy) / 2
+    span_x = max(maxx - minx, 1e-4)
+    span_y = max((maxy - miny) / max(math.cos(math.radians(lat)), 0.1), 1e-4)
+    zoom = min(math.log2(700 * 360 / (256 * span_x)), math.log2(520 * 360 / (256 * span_y)))
+    return {"longitude": round(float((minx + maxx) / 2), 4), "latitude": round(float(lat), 4),
+            "zoom": round(max(1.0, min(zoom - 0.2, 14.0)), 2), "minZoom": 1, "maxZoom": 16}
+
+
+def _points(coords: Any) -> Iterable[Sequence[float]]:
+    if coords and isinstance(coords[0], int | float):
+        yield coords
+        return
+    for part in coords:
+        yield from _points(part)
+
+
+# --- charts ------------------------------------------------------------------------------------------
+
+
+def uploaded_bar_chart(values: pd.DataFrame, label: str, title: str, subtitle: str, decimals: int,
+                       selected_code: str | None) -> alt.LayerChart:
+    """The uploaded column ranked as bars (largest first), like the official rankings."""
+    table = ranked_table(values, NEUTRAL, None)
+    return ranked_bar_chart(
+        rows_for_ranked_chart(table, selected_code), title=title, subtitle=subtitle, value_title=label,
+        value_format=axis_format(decimals), selected_code=selected_code, benchmark=None, benchmark_name=None,
+    )
+
+
+def comparison_table(values: pd.DataFrame, official: pd.DataFrame) -> pd.DataFrame:
+    """area_code, area_name, uploaded, official, official_status for areas in both, by name."""
+    ours = values[["area_code", "area_name", "value"]].rename(columns={"value": "uploaded"})
+    theirs = official[["area_code", "value", "status"]].rename(columns={"value": "official",
+                                                                      "status": "official_status"})
+    both = ours.merge(theirs, on="area_code", how="inner")
+    return both.sort_values("area_name", ignore_index=True)
+
+
+def correlation(table: pd.DataFrame) -> tuple[float | None, int]:
+    """Pearson's r of uploaded vs official over areas with both values, and how many there are."""
+    both = table.dropna(subset=["uploaded", "official"])
+    if len(both) < 3 or both["uploaded"].std() == 0 or both["official"].std() == 0:
+        return None, len(both)
+    return float(np.corrcoef(both["uploaded"], both["official"])[0, 1]), len(both)
+
+
+def comparison_chart(table: pd.DataFrame, *, uploaded_label: str, official_label: str, official_format: str,
+                     uploaded_decimals: int, title: str, subtitle: str, source: str,
+                     selected_code: str | None) -> alt.LayerChart:
+    """Scatter of the uploaded value (y) against an official indicator (x), one point per area;
+    the selected area is a larger magenta diamond (shape as well as colour)."""
+    data = table.dropna(subset=["uploaded", "official"]).copy()
+    data["selected"] = data["area_code"] == selected_code
+    selected_colour = rgba_css(SELECTED_OUTLINE)
+    points = alt.Chart(data).mark_point(filled=True, opacity=0.85).encode(
+        x=alt.X("official:Q", title=official_label, scale=alt.Scale(zero=False),
+                axis=alt.Axis(format=official_format)),
+        y=alt.Y("uploaded:Q", title=uploaded_label, scale=alt.Scale(zero=False),
+                axis=alt.Axis(format=axis_format(uploaded_decimals))),
+        color=alt.condition("datum.selected", alt.value(selected_colour), alt.value("#3b528b")),
+        shape=alt.condition("datum.selected", alt.value("diamond"), alt.value("circle")),
+        size=alt.condition("datum.selected", alt.value(160), alt.value(60)),
+        tooltip=[alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("area_code:N", title="Code"),
+                 alt.Tooltip("official:Q", title=official_label, format=official_format),
+                 alt.Tooltip("uploaded:Q", title=uploaded_label, format=axis_format(uploaded_decimals))],
+    )
+    return alt.layer(points).properties(
+        title=alt.TitleParams(text=title, subtitle=[subtitle, source, SOURCE_LINE], anchor="start", fontSize=16),
+        width="container", height=420,
+    )
+
+
+# --- downloads ---------------------------------------------------------------------------------------
+
+
+def matched_csv(values: pd.DataFrame, *, source: str, level: str, column: str, period: int | None,
+                comparison: pd.DataFrame | None = None, official_label: str | None = None) -> bytes:
+    """The matched data as plotted (plus the official indicator where compared), after comment
+    lines naming the file, the level and the licence; text cells cannot run as formulas."""
+    out = values[["area_code", "area_name", "uploaded", "name_in_file", "value", "status"]].copy()
+    out.insert(2, "level", level)
+    out.insert(3, "period", period if period is not None else "")
+    if comparison is not None and official_label:
+        official = comparison.set_index("area_code")["official"]
+        out[official_label] = out["area_code"].map(official)
+    out = out.rename(columns={"value": column, "uploaded": "key_in_file"})
+    out = out.map(csv_safe)
+    header = (f"# {csv_safe(UPLOAD_SOURCE.format(file=source))}\n"
+              f"# Areas: {LEVEL_LABELS.get(level, level)}; official figures: {ATTRIBUTION}\n")
+    return (header + out.to_csv(index=False)).encode("utf-8")
+
+
+def chart_exports(chart: alt.TopLevelMixin, stem: str) -> dict[str, tuple[Callable[[], bytes], str, str]]:
+    """label -> (bytes builder, file name, mime) for a chart: the Vega-Lite JSON always, PNG (2x)
+    and SVG when vl-convert is installed (built only when asked for: rendering takes a moment)."""
+    exports: dict[str, tuple[Callable[[], bytes], str, str]] = {
+        "Vega-Lite JSON": (lambda: json.dumps(chart.to_dict(), indent=1).encode("utf-8"), f"{stem}.vl.json",
+                           "application/json"),
+    }
+    converter = _vl_convert()
+    if converter is not None:
+        exports["PNG (2x)"] = (lambda: bytes(converter.vegalite_to_png(chart.to_dict(), scale=2)), f"{stem}.png",
+                               "image/png")
+        exports["SVG"] = (lambda: converter.vegalite_to_svg(chart.to_dict()).encode("utf-8"), f"{stem}.svg",
+                          "image/svg+xml")
+    return exports
+
+
+def _vl_convert() -> Any:
+    try:
+        return importlib.import_module("vl_convert")
+    except ImportError:
+        return None
+
+
+def template_csv(areas: pd.DataFrame, level: str) -> bytes:
+    """A blank file to fill in: the level's codes and official names, an empty value column."""
+    names = area_names(areas, level)
+    frame = pd.DataFrame({"area_code": list(names), "area_name": list(names.values()), "value": ""})
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def example_csv(rows: pd.DataFrame, meta: dict, names: Mapping[str, str]) -> bytes:
+    """An example upload made from real snapshot rows (one indicator, level and year), keyed by
+    the areas' official names (`names`: code -> name; the rows keep their source's own names, e.g.
+    "Hartlepool UA") with ONS markers for missing values, as a person's own spreadsheet might be."""
+    out = io.StringIO()
+    frame = pd.DataFrame({
+        "Area": [names.get(code, name) for code, name in zip(rows["area_code"], rows["area_name"], strict=True)],
+        meta["short_label"]: [
+            (f"{v:.{int(meta['decimals'])}f}" if pd.notna(v) else ("[c]" if s == "suppressed" else ".."))
+            for v, s in zip(rows["value"], rows["status"], strict=True)
+        ],
+    })
+    frame.to_csv(out, index=False)
+    return out.getvalue().encode("utf-8")
+
+
+def compare_default(choices: Sequence[str], avoid: str | None = None) -> str | None:
+    """The official indicator to compare with first: productivity where the level has it."""
+    return next((key for key in COMPARE_DEFAULTS if key in choices and key != avoid),
+                next((key for key in choices if key != avoid), None))
+
+
+def example_indicator(metadata: Mapping[str, dict], level: str, avoid: str | None) -> str | None:
+    """The official indicator the example file is made from: one the level has, not the default
+    comparison (a scatter of a measure against itself would teach nothing)."""
+    have = [key for key, meta in metadata.items() if level in meta["geographies"] and key != avoid]
+    return next((key for key in EXAMPLE_CHOICES if key in have), have[0] if have else None)
+
+
+def level_noun(level: str, plural: bool = True) -> str:
+    nouns = LEVEL_NOUNS.get(level, (level, level))
+    return nouns[1] if plural else nouns[0]
+
+
+def value_formatter(decimals: int) -> Callable[[float], str]:
+    def fmt(value: float) -> str:
+        return format_value(value, "", decimals)
+
+    return fmt

@@ -1,0 +1,256 @@
+"""The Your data page under AppTest: instructions without an upload at every level, the example file
+at every level, real uploads (values by code, boundaries, bad files) through Streamlit's test
+uploader, and nothing written to the committed snapshot. Expected values come from the parquet and
+GeoJSON files, read here with pandas / json."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.palettes import NO_DATA, SUPPRESSED
+from tests.loaders.bad_files import corpus, csv_bytes, shapefile_zip, squares_bng, xlsx_bytes
+
+REPO = Path(__file__).resolve().parents[2]
+APP = str(REPO / "app.py")
+PAGE = "app_pages/your_data.py"
+PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
+AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
+METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+LEVELS = ["lep", "itl1", "itl2", "itl3", "lad", "cauth", "rgn"]
+XSS = "<img src=x onerror=alert(1)>"
+VALUES_TYPES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
+BOUNDARY_TYPES = (".geojson", ".json", ".zip", ".gpkg", ".shp")
+
+
+def snapshot_state() -> dict[str, float]:
+    return {str(p): p.stat().st_mtime for p in [*(REPO / "regional_data").iterdir(), *(REPO / "geo").iterdir()]}
+
+
+BEFORE = snapshot_state()
+
+
+@pytest.fixture(scope="module")
+def at() -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.switch_page(PAGE)
+    app.run()
+    return app
+
+
+def uploader(at: AppTest, index: int):  # 0: values, 1: boundaries
+    return at.get("file_uploader")[index]
+
+
+def reset(at: AppTest, level: str = "lep") -> None:
+    uploader(at, 0).set_value(None)
+    uploader(at, 1).set_value(None)
+    at.run()
+    at.toggle(key="your_data_example").set_value(False)
+    at.sidebar.selectbox(key="level").set_value(level)
+    at.run()
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def deck_features(at: AppTest) -> list[dict]:
+    (chart,) = at.get("deck_gl_json_chart")
+    (layer,) = json.loads(chart.proto.json)["layers"]
+    return layer["data"]["features"]
+
+
+def geo_codes(level: str) -> set[str]:
+    doc = json.loads((REPO / "geo" / f"{level}.geojson").read_text(encoding="utf-8"))
+    return {f["properties"]["area_code"] for f in doc["features"]}
+
+
+def chart_rows(at: AppTest, index: int) -> list[dict]:
+    """The rows of the chart's data, inline in the spec or in Streamlit's Arrow datasets beside it."""
+    proto = at.get("vega_lite_chart")[index].proto
+    spec = json.loads(proto.spec)
+    if spec.get("datasets"):
+        return next(iter(spec["datasets"].values()))
+    (dataset,) = proto.datasets
+    return pa.ipc.open_stream(pa.py_buffer(dataset.data.data)).read_all().to_pandas().to_dict("records")
+
+
+def download_labels(at: AppTest) -> list[str]:
+    return [button.proto.label for button in at.get("download_button")]
+
+
+# --- no upload ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_without_an_upload_the_page_explains_itself(at: AppTest, level: str) -> None:
+    reset(at, level)
+    no_exception(at)
+    assert any("How to use this page" in info.value for info in at.info)
+    assert any(label.startswith("Template for") for label in download_labels(at))
+    assert not at.get("deck_gl_json_chart") and not at.get("vega_lite_chart")
+    assert [u.label for u in at.get("file_uploader")] == [
+        "Values: CSV or Excel (.xlsx)", "Boundaries (optional): GeoJSON, zipped shapefile or GeoPackage"]
+
+
+# --- the example file -----------------------------------------------------------------------------------
+
+
+def nearest(available: list[int], wanted: int) -> int:
+    earlier = [y for y in available if y <= wanted]
+    return max(earlier) if earlier else min(available)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_example_file_at_every_level(at: AppTest, level: str) -> None:
+    reset(at, level)
+    at.toggle(key="your_data_example").set_value(True).run()
+    no_exception(at)
+    caption = next(c.value for c in at.caption if c.value.startswith("Example file: "))
+    label, year = re.match(r"Example file: (.+), (\d{4}), from the official snapshot", caption).groups()
+    indicator = next(key for key, meta in METADATA.items() if meta["label"] == label)
+    assert level in METADATA[indicator]["geographies"]
+    rows = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["geography"] == level)]
+    years = sorted(int(y) for y in rows.loc[rows["value"].notna(), "period"].unique())
+    assert int(year) == nearest(years, int(at.sidebar.selectbox(key="year").value))
+    in_year = rows[rows["period"] == int(year)]
+    summary = next(m.value for m in at.markdown if "areas in your file matched" in m.value)
+    assert summary.startswith(f"{len(in_year)} of {len(in_year)} areas")
+    features = deck_features(at)
+    assert {f["properties"]["code"] for f in features} == geo_codes(level)
+    fills = {f["properties"]["code"]: tuple(f["properties"]["fill"]) for f in features}
+    coloured = {code for code, fill in fills.items() if fill not in (NO_DATA, SUPPRESSED)}
+    assert coloured == set(in_year.loc[in_year["value"].notna(), "area_code"]) & geo_codes(level)
+    suppressed = set(in_year.loc[in_year["status"] == "suppressed", "area_code"]) & geo_codes(level)
+    assert {code for code, fill in fills.items() if fill == SUPPRESSED} == suppressed
+    assert len(at.get("vega_lite_chart")) == 2
+    scatter = chart_rows(at, 1)
+    assert {row["area_code"] for row in scatter} <= set(in_year["area_code"])
+    assert "Matched data (CSV)" in download_labels(at)
+    assert any(label.startswith("Scatter: Vega-Lite JSON") for label in download_labels(at))
+
+
+# --- real uploads -----------------------------------------------------------------------------------------
+
+
+def test_values_by_code_are_mapped_and_compared_with_the_official_figures(at: AppTest) -> None:
+    reset(at, "lep")
+    codes = sorted(AREAS.loc[AREAS["geography"] == "lep", "area_code"])[:5]
+    data = csv_bytes([["area_code", "area_name", "Score"], [codes[0], XSS, 10], *([c, "x", i] for i, c in
+                                                                                 enumerate(codes[1:]))])
+    uploader(at, 0).set_value(("mine.csv", data, "text/csv"))
+    at.run()
+    no_exception(at)
+    assert any(m.value.startswith("5 of 5 areas in your file matched LEPs") for m in at.markdown)
+    features = {f["properties"]["code"]: f["properties"] for f in deck_features(at)}
+    assert features[codes[0]]["gap_text"] == f"In your file: {XSS}"  # raw: Streamlit escapes tooltips
+    assert features[codes[0]]["value_text"] == "10"
+    assert sum(tuple(p["fill"]) not in (NO_DATA, SUPPRESSED) for p in features.values()) == 5
+    year = int(at.sidebar.selectbox(key="year").value)
+    indicator = at.selectbox(key="your_data_indicator").value
+    official = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["geography"] == "lep")]
+    years = sorted(int(y) for y in official.loc[official["value"].notna(), "period"].unique())
+    expected = official[official["period"] == nearest(years, year)].set_index("area_code")["value"]
+    scatter = {row["area_code"]: row for row in chart_rows(at, 1)}
+    assert set(scatter) == {c for c in codes if pd.notna(expected.get(c))}
+    for code, row in scatter.items():
+        assert row["official"] == pytest.approx(expected[code])
+    legend = next(m.value for m in at.markdown if "Map legend" in m.value)
+    assert "<strong>Score</strong>" in legend
+
+
+def test_xlsx_with_years_offers_a_period_choice(at: AppTest) -> None:
+    reset(at, "lep")
+    codes = sorted(AREAS.loc[AREAS["geography"] == "lep", "area_code"])[:3]
+    rows = [["LEP21CD", "Year", "Jobs"]] + [[code, year, 100 * i + year - 2020] for i, code in enumerate(codes)
+                                            for year in (2021, 2022)]
+    uploader(at, 0).set_value(("jobs.xlsx", xlsx_bytes(rows), "application/octet-stream"))
+    at.run()
+    no_exception(at)
+    period = at.selectbox(key="your_data_period")
+    assert period.options == ["2022", "2021"] and period.value == 2022
+    assert any(h.value == "Map: Jobs, 2022" for h in at.header)
+    values = {f["properties"]["code"]: f["properties"]["value_text"] for f in deck_features(at)}
+    assert [values[c] for c in codes] == ["2", "102", "202"]
+    period.set_value(2021).run()
+    values = {f["properties"]["code"]: f["properties"]["value_text"] for f in deck_features(at)}
+    assert [values[c] for c in codes] == ["1", "101", "201"]
+
+
+def test_codes_of_another_level_offer_a_switch(at: AppTest) -> None:
+    reset(at, "lep")
+    lads = sorted(AREAS.loc[AREAS["geography"] == "lad", "area_code"])[:12]
+    uploader(at, 0).set_value(("lads.csv", csv_bytes([["code", "v"], *([c, i] for i, c in enumerate(lads))]),
+                               "text/csv"))
+    at.run()
+    no_exception(at)
+    assert any(info.value == "12 of your areas match local authority districts (2023)." for info in at.info)
+    at.button(key="your_data_switch_level").click().run()
+    no_exception(at)
+    assert at.sidebar.selectbox(key="level").value == "lad"
+    assert any(m.value.startswith("12 of 12 areas in your file matched local authorities") for m in at.markdown)
+
+
+def test_uploaded_boundaries_show_official_figures_for_their_codes(at: AppTest) -> None:
+    reset(at, "lep")
+    uploader(at, 1).set_value(("squares.zip", shapefile_zip(squares_bng(2)), "application/zip"))
+    at.run()
+    no_exception(at)
+    features = deck_features(at)
+    assert [f["properties"]["code"] for f in features] == ["E37000001", "E37000002"]
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert -2.0 < spec["initialViewState"]["longitude"] < -1.0 and 54.5 < spec["initialViewState"]["latitude"] < 55.5
+    indicator = at.selectbox(key="your_data_indicator").value
+    year = int(re.search(r"Map: .+, (\d{4})", next(h.value for h in at.header if h.value.startswith("Map:")))[1])
+    rows = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["geography"] == "lep") & (PARQUET["period"] == year)]
+    valued = set(rows.loc[rows["value"].notna(), "area_code"]) & {"E37000001", "E37000002"}
+    assert {f["properties"]["code"] for f in features if tuple(f["properties"]["fill"]) not in (NO_DATA, SUPPRESSED)
+            } == valued
+    assert any("Reprojected from OSGB36 / British National Grid" in m.value for m in at.markdown)
+
+
+def test_a_boundary_file_without_an_obvious_code_field_asks_for_one(at: AppTest) -> None:
+    reset(at, "lep")
+    square = [[[-1.6, 54.9], [-1.5, 54.9], [-1.5, 55.0], [-1.6, 55.0], [-1.6, 54.9]]]
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"ref": "X1", "label": XSS},
+         "geometry": {"type": "Polygon", "coordinates": square}}]}
+    uploader(at, 1).set_value(("mine.geojson", json.dumps(doc).encode(), "application/geo+json"))
+    at.run()
+    no_exception(at)
+    assert "no single area code field found" in at.error[0].value
+    (field,) = [box for box in at.selectbox if box.label == "Which field holds the area codes?"]
+    assert field.options == ["ref", "label"]
+    field.set_value("ref").run()
+    no_exception(at)
+    assert not at.error
+    (feature,) = deck_features(at)
+    assert feature["properties"]["code"] == "X1" and tuple(feature["properties"]["fill"]) == NO_DATA
+    assert any("None of the codes in your boundary file" in info.value for info in at.info)
+
+
+PAGE_CORPUS = [b for b in corpus() if not b.repaired and b.name.endswith(VALUES_TYPES + BOUNDARY_TYPES)]
+
+
+@pytest.mark.parametrize("bad", PAGE_CORPUS, ids=lambda b: b.name)
+def test_bad_files_give_a_clear_error_on_the_page(at: AppTest, bad) -> None:
+    index = 0 if bad.kind == "values" else 1
+    uploader(at, index).set_value((bad.name, bad.data, "application/octet-stream"))
+    uploader(at, 1 - index).set_value(None)
+    at.run()
+    no_exception(at)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1
+    plain = re.sub(r"\\(.)", r"\1", errors[0]).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    assert plain.startswith(bad.name) and bad.expect in plain
+
+
+def test_the_committed_snapshot_is_untouched() -> None:
+    assert snapshot_state() == BEFORE

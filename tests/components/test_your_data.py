@@ -1,0 +1,319 @@
+"""Your data builders: matching uploaded codes and names to official areas (reviewable, never a guess),
+the choropleth and charts of an upload, and its exports. Reference areas and values come from the
+committed parquet files, read here with pandas."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import types
+from html import escape
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from components import your_data as yd
+from components.legend import legend_html
+from components.palettes import NO_DATA, VIRIDIS_5
+from loaders.errors import SourceFormatError
+from loaders.uploads import boundary_web_geojson, read_boundary_upload, read_values_upload
+from tests.loaders.bad_files import csv_bytes, xlsx_bytes
+
+REPO = Path(__file__).resolve().parents[2]
+AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
+PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
+METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def reference(level: str) -> dict[str, str]:
+    rows = AREAS[AREAS["geography"] == level]
+    return dict(zip(rows["area_code"], rows["area_name"], strict=True))
+
+
+def boundaries(level: str) -> dict:
+    return json.loads((REPO / "geo" / f"{level}.geojson").read_text(encoding="utf-8"))
+
+
+LEPS = reference("lep")
+LADS = reference("lad")
+NORTH_EAST = next(code for code, name in LEPS.items() if name == "North East")
+CHESHIRE = next(code for code, name in LEPS.items() if name == "Cheshire and Warrington")
+
+
+# --- matching -----------------------------------------------------------------------------------------
+
+
+def test_codes_match_exactly_whatever_their_case() -> None:
+    table = yd.match_table([NORTH_EAST.lower(), " " + CHESHIRE, "E06000001", "E99999999"], "code", LEPS)
+    by_key = table.set_index("uploaded")
+    assert by_key.loc[NORTH_EAST.lower(), "area_code"] == NORTH_EAST
+    assert by_key.loc[" " + CHESHIRE, "official_name"] == "Cheshire and Warrington"
+    assert by_key.loc["E06000001", "status"] == yd.UNMATCHED  # a LAD code is not a LEP
+    assert by_key.loc["E99999999", "status"] == yd.UNMATCHED
+    assert list(table.columns) == yd.MATCH_COLUMNS
+
+
+def test_names_with_one_unmatched_and_one_ambiguous() -> None:
+    upload = read_values_upload("names.csv", csv_bytes([
+        ["Area", "Score"], ["North East", 1], ["Cheshire & Warrington", 2], ["Narnia", 3], ["Newport", 4]]))
+    # A reference with two areas called Newport (as a mixed-vintage list could have): never a guess.
+    ref = {**LEPS, "W06000022": "Newport", "X00000001": "Newport"}
+    table = yd.match_upload(upload, ref).set_index("uploaded")
+    assert table.loc["North East", ["area_code", "status"]].tolist() == [NORTH_EAST, yd.MATCHED]
+    assert table.loc["Cheshire & Warrington", ["area_code", "status"]].tolist() == [CHESHIRE, yd.MATCHED]
+    assert table.loc["Narnia", ["area_code", "status"]].tolist() == ["", yd.UNMATCHED]
+    assert table.loc["Newport", ["area_code", "status"]].tolist() == ["", yd.AMBIGUOUS]
+    assert "W06000022 Newport" in table.loc["Newport", "detail"] and "X00000001" in table.loc["Newport", "detail"]
+    summary = yd.match_summary(table.reset_index(), "LEPs")
+    assert summary == "2 of 4 areas in your file matched LEPs; 1 unmatched, 1 ambiguous (not mapped until resolved)."
+
+
+def test_normalised_names_match_but_two_rows_on_one_area_are_flagged() -> None:
+    table = yd.match_table(["St Helens", "St. Helens", "Kingston upon Hull, City of"], "name", LADS)
+    assert set(table["status"][:2]) == {yd.DUPLICATE}
+    assert "2 rows match" in table["detail"][0]
+    hull = next(code for code, name in LADS.items() if "Hull" in name)
+    assert table.loc[2, ["area_code", "status"]].tolist() == [hull, yd.MATCHED]
+
+
+def test_user_choices_resolve_rows_and_are_rechecked() -> None:
+    table = yd.match_table(["Narnia", "North East", "north east"], "name", LEPS)
+    assert table["status"].tolist() == [yd.UNMATCHED, yd.DUPLICATE, yd.DUPLICATE]
+    resolved = yd.apply_choices(table, {"Narnia": CHESHIRE, "north east": yd.LEAVE_OUT}, LEPS)
+    assert resolved["status"].tolist() == [yd.CHOSEN, yd.MATCHED, yd.LEFT_OUT]
+    assert resolved.loc[0, "official_name"] == "Cheshire and Warrington"
+    clash = yd.apply_choices(table, {"Narnia": NORTH_EAST, "north east": yd.LEAVE_OUT}, LEPS)
+    assert clash["status"].tolist() == [yd.DUPLICATE, yd.DUPLICATE, yd.LEFT_OUT]
+    ignored = yd.apply_choices(table, {"Narnia": "NOT A CODE"}, LEPS)
+    assert ignored.loc[0, "status"] == yd.UNMATCHED
+
+
+def test_level_suggestion_for_codes_of_another_level() -> None:
+    lad_codes = list(LADS)[:25]
+    assert yd.suggest_level(lad_codes, "code", AREAS, "lep") == ("lad", 25)
+    assert yd.suggest_level(lad_codes, "code", AREAS, "lad") is None
+    assert yd.suggest_level([], "code", AREAS, "lep") is None
+
+
+def test_matched_values_by_period_and_column() -> None:
+    upload = read_values_upload("p.csv", csv_bytes([
+        ["code", "name", "year", "jobs", "firms"], [NORTH_EAST, XSS, 2021, 10, 1], [NORTH_EAST, XSS, 2022, 11, 2],
+        [CHESHIRE, "Ches", 2022, "c", 3], ["E99999999", "Nowhere", 2022, 5, 5]]))
+    matches = yd.match_upload(upload, LEPS)
+    assert matches.set_index("uploaded").loc[NORTH_EAST, "name_in_file"] == XSS
+    assert yd.periods_of(upload, "jobs") == [2022, 2021]
+    values = yd.matched_values(upload, matches, "jobs", 2022)
+    assert values["area_code"].tolist() == [CHESHIRE, NORTH_EAST]  # sorted by official name
+    assert values["area_name"].tolist() == ["Cheshire and Warrington", "North East"]
+    assert math.isnan(values.loc[0, "value"]) and values.loc[0, "status"] == "suppressed"
+    assert values.loc[1, "value"] == 11.0 and values.loc[1, "name_in_file"] == XSS
+    assert yd.matched_values(upload, matches, "firms", 2021)["value"].tolist() == [1.0]
+
+
+def test_decimals_for() -> None:
+    assert yd.decimals_for(pd.Series([1.0, 2.0, np.nan])) == 0
+    assert yd.decimals_for(pd.Series([1.5, 2.25])) == 2
+    assert yd.decimals_for(pd.Series([1 / 3])) == 3
+    assert yd.decimals_for(pd.Series([np.nan])) == 0
+
+
+# --- map ------------------------------------------------------------------------------------------------
+
+
+def lep_values() -> pd.DataFrame:
+    codes = sorted(LEPS)[:10]
+    return pd.DataFrame({"area_code": codes, "area_name": [LEPS[c] for c in codes],
+                         "value": [float(i) for i in range(10)], "status": [""] * 10,
+                         "name_in_file": [XSS] + [LEPS[c] for c in codes[1:]]})
+
+
+def test_map_of_uploaded_values_over_official_boundaries() -> None:
+    values = lep_values()
+    view = yd.upload_map(boundaries("lep"), values, "lep", yd.value_formatter(0))
+    fills = {f["properties"]["code"]: tuple(f["properties"]["fill"]) for f in view.features["features"]}
+    assert len(fills) == 38 and view.drawn == 38 and view.valued == 10
+    assert all(fills[c] == NO_DATA for c in LEPS if c not in set(values["area_code"]))
+    assert fills[values["area_code"][0]] == VIRIDIS_5[0] and fills[values["area_code"][9]] == VIRIDIS_5[-1]
+    assert [e.label for e in view.legend][-1] == "No data"
+
+
+def test_names_from_a_file_reach_the_deck_as_literal_text() -> None:
+    """Streamlit HTML-escapes every value it puts into the deck.gl tooltip, so the spec must carry the
+    name exactly as written (escaping here would show '&lt;img' to the user)."""
+    values = lep_values()
+    view = yd.upload_map(boundaries("lep"), values, "lep", yd.value_formatter(0))
+    spec = view.deck.to_json()
+    assert f"In your file: {XSS}" in json.loads(spec)["layers"][0]["data"]["features"][
+        [f["properties"]["code"] for f in view.features["features"]].index(values["area_code"][0])
+    ]["properties"]["gap_text"]
+    assert XSS in spec and escape(XSS) not in spec
+    others = [f["properties"]["gap_text"] for f in view.features["features"] if f["properties"]["code"] != values[
+        "area_code"][0]]
+    assert set(others) == {""}  # same name as the official one: nothing to say
+
+
+def test_html_we_build_from_file_text_is_escaped() -> None:
+    html = legend_html(XSS, yd.upload_map(boundaries("lep"), lep_values(), "lep", yd.value_formatter(0)).legend)
+    assert XSS not in html and escape(XSS) in html
+    shown = yd.plain(f"{XSS} [link](javascript:alert(1)) $x$ *bold*")
+    assert "<" not in shown and ">" not in shown
+    assert "\\[link\\]\\(javascript:alert\\(1\\)\\)" in shown and "\\$x\\$" in shown and "\\*bold\\*" in shown
+
+
+def test_map_over_uploaded_boundaries_is_fitted_to_them() -> None:
+    square = [[[-1.6, 54.9], [-1.5, 54.9], [-1.5, 55.0], [-1.6, 55.0], [-1.6, 54.9]]]
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"area_code": "X1", "area_name": XSS},
+         "geometry": {"type": "Polygon", "coordinates": square}}]}
+    frame = read_boundary_upload("mine.geojson", json.dumps(doc).encode())
+    web, _ = boundary_web_geojson(frame)
+    values = pd.DataFrame({"area_code": ["X1"], "area_name": [XSS], "value": [3.0], "status": [""]})
+    view = yd.upload_map(web, values, "lad", yd.value_formatter(0), fit=True)
+    spec = json.loads(view.deck.to_json())
+    state = spec["initialViewState"]
+    assert state["longitude"] == pytest.approx(-1.55, abs=1e-3) and state["latitude"] == pytest.approx(54.95, abs=1e-3)
+    assert 8 < state["zoom"] < 13  # a 0.1-degree square fills the map
+    assert spec["layers"][0]["data"]["features"][0]["properties"]["name"] == XSS
+    assert spec["mapStyle"] == "__MAP_STYLE__"
+
+
+# --- charts and exports ------------------------------------------------------------------------------
+
+
+def official_rows(indicator: str, level: str, year: int) -> pd.DataFrame:
+    return PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["geography"] == level) & (PARQUET["period"] == year)]
+
+
+def test_comparison_with_an_official_indicator() -> None:
+    official = official_rows("gva_per_hour", "lep", 2022)
+    values = lep_values()
+    table = yd.comparison_table(values, official)
+    expected = official.set_index("area_code").loc[values["area_code"], "value"].to_numpy()
+    np.testing.assert_allclose(table.set_index("area_code").loc[values["area_code"], "official"], expected)
+    r, count = yd.correlation(table)
+    assert count == 10 and r == pytest.approx(np.corrcoef(np.arange(10.0), expected)[0, 1])
+    chart = yd.comparison_chart(table, uploaded_label="Score", official_label="GVA per hour (£)",
+                                official_format="$,.2f", uploaded_decimals=0, title="t", subtitle="s",
+                                source=yd.UPLOAD_SOURCE.format(file=XSS), selected_code=values["area_code"][3])
+    spec = chart.to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) == 10 and sum(row["selected"] for row in rows) == 1
+    assert spec["title"]["subtitle"][1] == f"Your data: {XSS} (uploaded, not checked by us)"
+    assert yd.correlation(table.head(2)) == (None, 2)
+
+
+def test_bar_chart_of_uploaded_values() -> None:
+    spec = yd.uploaded_bar_chart(lep_values(), "Score", "Score", "sub", 0, None).to_dict()
+    bars = next(iter(spec["datasets"].values()))
+    assert [row["value"] for row in bars] == [9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0, 0.0]
+
+
+def test_matched_csv_is_attributed_and_formula_safe() -> None:
+    values = lep_values().assign(uploaded=lambda f: f["area_code"], row=range(10))
+    values.loc[1, "name_in_file"] = "=HYPERLINK(\"http://x\")"
+    text = yd.matched_csv(values, source="my.csv", level="lep", column="Score", period=2022).decode("utf-8")
+    lines = text.splitlines()
+    assert lines[0] == "# Your data: my.csv (uploaded, not checked by us)"
+    assert "Open Government Licence v3.0" in lines[1]
+    body = pd.read_csv(pd.io.common.StringIO("\n".join(lines[2:])))
+    assert body["Score"].tolist() == list(map(float, range(10)))
+    assert body["level"].unique().tolist() == ["lep"] and body["period"].unique().tolist() == [2022]
+    assert body.loc[1, "name_in_file"].startswith("'=")
+    assert body.loc[0, "name_in_file"] == XSS
+
+
+def test_chart_exports_with_and_without_a_renderer(monkeypatch: pytest.MonkeyPatch) -> None:
+    chart = yd.uploaded_bar_chart(lep_values(), "Score", "Score", "sub", 0, None)
+    monkeypatch.setitem(sys.modules, "vl_convert", None)  # not installed
+    exports = yd.chart_exports(chart, "stem")
+    assert list(exports) == ["Vega-Lite JSON"]
+    build, name, mime = exports["Vega-Lite JSON"]
+    assert name == "stem.vl.json" and mime == "application/json"
+    assert json.loads(build())["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    fake = types.SimpleNamespace(vegalite_to_png=lambda spec, scale: b"\x89PNG" + bytes([scale]),
+                                 vegalite_to_svg=lambda spec: "<svg/>")
+    monkeypatch.setitem(sys.modules, "vl_convert", fake)
+    exports = yd.chart_exports(chart, "stem")
+    assert exports["PNG (2x)"][0]() == b"\x89PNG\x02" and exports["SVG"][0]() == b"<svg/>"
+    assert exports["PNG (2x)"][1] == "stem.png"
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def test_read_safely_never_raises() -> None:
+    assert yd.read_safely(read_values_upload, "a.csv", b"")[1].problem == "file is empty"
+
+    def broken(name: str, data: bytes) -> None:
+        raise ZeroDivisionError("boom")
+
+    result, error = yd.read_safely(broken, "b.csv", b"x")
+    assert result is None and isinstance(error, SourceFormatError)
+    assert str(error) == "b.csv: could not be read (ZeroDivisionError); check the file and try again"
+
+
+def test_template_lists_the_level_areas() -> None:
+    template = pd.read_csv(pd.io.common.BytesIO(yd.template_csv(AREAS, "cauth")), dtype=str, keep_default_na=False)
+    assert sorted(template["area_code"]) == sorted(reference("cauth"))
+    assert set(template["value"]) == {""}
+
+
+def test_example_file_round_trips_the_snapshot_values() -> None:
+    rows = official_rows("employment_rate_16_64", "lad", 2023)
+    upload = read_values_upload("example.csv", yd.example_csv(rows, METADATA["employment_rate_16_64"], LADS))
+    assert upload.key_kind == "name"
+    matches = yd.match_upload(upload, LADS)
+    assert matches["status"].eq(yd.MATCHED).all()
+    values = yd.matched_values(upload, matches, upload.value_columns[0], None).set_index("area_code")
+    expected = rows.set_index("area_code")
+    np.testing.assert_allclose(values["value"], expected.loc[values.index, "value"].round(1), equal_nan=True)
+    missing = expected["value"].isna()
+    assert (values.loc[missing[missing].index, "status"] == expected.loc[missing, "status"]).all()
+
+
+def test_example_and_comparison_defaults() -> None:
+    assert yd.compare_default(["a", "gva_per_hour", "median_weekly_pay"]) == "gva_per_hour"
+    assert yd.compare_default(["a", "b"], avoid="a") == "b"
+    assert yd.example_indicator(METADATA, "lep", "gva_per_hour") == "employment_rate_16_64"
+    for level in yd.LEVELS:
+        key = yd.example_indicator(METADATA, level, "gva_per_hour")
+        assert key != "gva_per_hour" and level in METADATA[key]["geographies"]
+
+
+def test_xlsx_upload_matches_like_csv() -> None:
+    upload = read_values_upload("a.xlsx", xlsx_bytes([["LEP name", "v"], ["North East", 2], ["Cumbria", 3]]))
+    assert yd.match_upload(upload, LEPS)["status"].tolist() == [yd.MATCHED, yd.MATCHED]
+
+
+def test_few_distinct_values_get_one_class_each_labelled_by_value() -> None:
+    values = lep_values().head(3).assign(value=[10.0, 12.0, 10.0])
+    view = yd.upload_map(boundaries("lep"), values, "lep", yd.value_formatter(0))
+    assert [(e.label, e.kind) for e in view.legend] == [("10", "class"), ("12", "class"), ("No data", "no_data")]
+    fills = {f["properties"]["code"]: tuple(f["properties"]["fill"]) for f in view.features["features"]}
+    codes = values["area_code"].tolist()
+    assert fills[codes[0]] == fills[codes[2]] != fills[codes[1]]
+    assert {fills[codes[0]], fills[codes[1]]} <= set(VIRIDIS_5)
+
+
+def test_quantile_legend_labels_never_repeat() -> None:
+    values = lep_values().assign(value=[10.0, 10.2, 10.4, 10.6, 10.8, 11.0, 11.2, 11.4, 11.6, 12.0])
+    view = yd.upload_map(boundaries("lep"), values, "lep", yd.value_formatter(0))
+    labels = [e.label for e in view.legend if e.kind == "class"]
+    assert len(labels) == 5 and len(set(labels)) == 5
+    assert labels[0].startswith("10.0 to ")
+    assert yd.axis_format(0) == ",.2~f" and yd.axis_format(3) == ",.3~f"
+
+
+def test_choices_from_the_edited_match_table() -> None:
+    table = yd.match_table(["Narnia", "North East", "Mordor"], "name", LEPS)
+    options = yd.choice_options(LEPS)
+    assert options[:2] == ["", yd.LEAVE_OUT] and f"{CHESHIRE} Cheshire and Warrington" in options
+    edited = table.assign(your_choice=[f"{CHESHIRE} Cheshire and Warrington", None, yd.LEAVE_OUT])
+    choices = yd.choices_made(edited, LEPS)
+    assert choices == {"Narnia": CHESHIRE, "Mordor": yd.LEAVE_OUT}
+    assert yd.apply_choices(table, choices, LEPS)["status"].tolist() == [yd.CHOSEN, yd.MATCHED, yd.LEFT_OUT]
+    assert yd.choices_made(table.assign(your_choice=["not an option", "", ""]), LEPS) == {}
