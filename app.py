@@ -1,14 +1,23 @@
-"""Regional Productivity Explorer: entry point (navigation, shared sidebar, attribution footer)."""
+"""Regional Productivity Explorer: entry point (navigation, shared sidebar, link checks, presentation mode,
+slide pack and share link, attribution footer)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.figures import (
+    begin_run,
+    notice_link_problems,
+    page_body_container,
+    presentation_frame,
+    presentation_view,
+    sidebar_tools,
+)
 from app_pages.state import shared_sidebar
 from components.attribution import ATTRIBUTION
 from loaders.snapshot import SnapshotError, cached_snapshot
 
-st.set_page_config(page_title="Regional Productivity Explorer", page_icon=":material/monitoring:", layout="wide")
+st.set_page_config(page_title="Regional Productivity Explorer", page_icon="📈", layout="wide")
 
 try:
     snapshot = cached_snapshot()
@@ -26,10 +35,18 @@ navigation = st.navigation(
         st.Page("app_pages/targets.py", title="Targets", icon=":material/flag:"),
         st.Page("app_pages/your_data.py", title="Your data", icon=":material/upload_file:"),
         st.Page("app_pages/data_and_methods.py", title="Data and methods", icon=":material/menu_book:"),
+        st.Page("app_pages/accessibility.py", title="Accessibility", icon=":material/accessibility:"),
     ]
 )
+notice_link_problems()
 with st.sidebar:
     shared_sidebar(snapshot)
-navigation.run()
+begin_run()
+slots = presentation_frame()  # controls drawn before the page, so Exit works even if the page stops early
+with page_body_container():  # hidden in presentation mode: its figures are then shown one per screen above
+    navigation.run()
+sidebar_tools(navigation.title)
+if slots is not None:
+    presentation_view(slots, navigation.title)
 st.divider()
 st.caption(ATTRIBUTION)

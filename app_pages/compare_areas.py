@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.figures import show_chart, table_downloads
 from app_pages.state import current_view, pick
 from components.compare_areas import (
     MAX_COMPARATORS,
@@ -22,6 +23,7 @@ from components.compare_areas import (
     time_series_chart,
 )
 from components.overview import preferred_indicator
+from components.page_figures import chart_figure, compare_data
 from loaders.snapshot import Snapshot, cached_snapshot
 
 
@@ -109,7 +111,8 @@ meta = metadata[indicator]
 
 st.header("Over time")
 series, chart = over_time(snapshot, built_at, indicator, tuple(codes), bool(main))
-st.altair_chart(chart, width="stretch")
+show_chart(chart_figure("compare_over_time", chart, lambda: compare_data(series, indicator, meta["unit"]), [indicator],
+                        metadata), chart)
 missing = areas_without_data(series, codes, labels)
 if missing:
     st.caption(f"No figures for {meta['label']} in any year: {'; '.join(missing)}.")
@@ -117,6 +120,8 @@ for caveat in meta["caveats"]:
     st.caption(caveat)
 with st.expander("Chart data (table)"):
     st.dataframe(series[["area", "area_code", "period", "value", "status"]], hide_index=True)
+    table_downloads(f"compare_{indicator}", f"{meta['label']}: chosen areas over time",
+                    lambda: compare_data(series, indicator, meta["unit"]), [indicator], [meta["source"]])
 
 st.header(f"All indicators, {shared.year}")
 comparison = comparison_table(rows, metadata, codes, labels, shared.year)
@@ -130,10 +135,15 @@ if comparison.other_year:
                f"{'; '.join(comparison.other_year)}.")
 if comparison.no_data:
     st.caption(f"No figures for any chosen area: {'; '.join(comparison.no_data)}.")
-st.download_button(
-    "This table (CSV)",
-    data=lambda: comparison_csv(comparison.table, codes, labels),  # built only when clicked
-    file_name=f"compare_areas_{shared.year}.csv",
-    mime="text/csv",
-    on_click="ignore",
-)
+with st.container(horizontal=True):
+    st.download_button(
+        "This table (CSV)",
+        data=lambda: comparison_csv(comparison.table, codes, labels),  # built only when clicked
+        file_name=f"compare_areas_{shared.year}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/table_view:",
+    )
+    table_downloads(f"compare_areas_{shared.year}", f"All indicators, {shared.year}", comparison.table,
+                    list(metadata), [meta["source"] for meta in metadata.values()], formats=("xlsx",),
+                    subtitle="Areas: " + "; ".join(f"{labels[code]} = {code}" for code in codes))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.exports import LICENCE_LINE, metadata_rows, xlsx_bytes
 from components.methods import (
     boundary_sizes_table,
     definitions_by_category,
@@ -28,6 +29,14 @@ from loaders.snapshot import Snapshot, cached_snapshot
 def status_counts(_snapshot: Snapshot, built_at: str):
     """Suppressed/unavailable counts per indicator, once per snapshot (keyed on its build time)."""
     return status_counts_table(_snapshot.indicators, _snapshot.metadata)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def whole_table_xlsx(_snapshot: Snapshot, built_at: str) -> bytes:
+    """The whole table as XLSX with its metadata sheet, built once per snapshot (it takes a while)."""
+    rows = metadata_rows("Regional Productivity Explorer: tidy indicator table", f"Snapshot built {built_at}",
+                         [LICENCE_LINE], list(_snapshot.metadata), _snapshot.metadata, _snapshot.manifest)
+    return xlsx_bytes(_snapshot.indicators, rows, sheet_name="indicators")
 
 
 snapshot = cached_snapshot()
@@ -166,10 +175,23 @@ for category, text in definitions_by_category(metadata).items():
         st.markdown(text)
 
 st.header("Download")
-st.download_button(
-    "Whole tidy indicator table (CSV)",
-    data=lambda: tidy_table_csv(snapshot.indicators),  # built only when clicked
-    file_name="regional_productivity_indicators.csv",
-    mime="text/csv",
-    on_click="ignore",
-)
+st.markdown(f"The whole tidy indicator table: {manifest['rows']:,} rows (indicator, geography, area code and name, "
+            "period, value, status, confidence limits). The XLSX adds a metadata sheet with every indicator's "
+            "definition, unit, source and licence, and the build manifest it comes from.")
+with st.container(horizontal=True):
+    st.download_button(
+        "Whole tidy indicator table (CSV)",
+        data=lambda: tidy_table_csv(snapshot.indicators),  # built only when clicked
+        file_name="regional_productivity_indicators.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/table_view:",
+    )
+    st.download_button(
+        "Whole tidy indicator table (XLSX, takes about 20 s)",
+        data=lambda: whole_table_xlsx(snapshot, manifest.get("built_at", "")),  # built only when clicked, then kept
+        file_name="regional_productivity_indicators.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+        icon=":material/table_view:",
+    )

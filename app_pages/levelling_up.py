@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from app_pages.figures import show_chart, table_downloads
 from app_pages.state import current_view, pick
 from components.levelling_up import (
     NOT_PUBLISHED,
@@ -32,6 +33,7 @@ from components.levelling_up import (
     valid_map_choice,
 )
 from components.overview import BENCHMARK_LABELS, LEVEL_LABELS
+from components.page_figures import chart_figure, scatter_data, scorecard_data, small_multiples_data
 from components.static_maps import MAX_MAPS, GeoConcatChart, MapPanel, small_multiples
 from loaders.snapshot import cached_boundaries, cached_snapshot
 from metrics.ranking import LEVEL_NOUNS
@@ -135,6 +137,9 @@ else:
         f"or England (then the UK) where that is not published; 'similar' = within {SIMILAR_WITHIN_PCT:g}%. "
         f"'{NOT_PUBLISHED}': the source has no figures for this level."
     )
+    table_downloads(f"scorecard_{shared.area}", f"Levelling-up scorecard: {shared.area_name or shared.area}",
+                    lambda: scorecard_data(card, shared.area, shared.area_name or shared.area, metadata), available,
+                    [metadata[key]["source"] for key in available])
 
 # --- scatter -------------------------------------------------------------------------------------
 st.header("Two indicators across areas")
@@ -157,7 +162,9 @@ else:
     if points.empty:
         st.info("No area of this level has values for both indicators.")
     else:
-        st.altair_chart(chart, width="stretch")
+        show_chart(chart_figure("levelling_up_scatter", chart,
+                                lambda: scatter_data(points, x_key, y_key, years.x_year, years.y_year, metadata),
+                                [x_key, y_key], metadata), chart)
         r = correlation(points)
         if r is not None:
             st.caption(f"Correlation across the {len(points)} areas with both values: r = {r:+.2f}.")
@@ -174,7 +181,11 @@ else:
     if maps is None or table is None:
         st.info("Choose at least one indicator to map.")
     else:
-        st.altair_chart(maps, width="content", alt=maps_description(panels, level, shared.area_name))
+        mapped = [panel.indicator for panel in panels]
+        show_chart(chart_figure("levelling_up_maps", maps,
+                                lambda: small_multiples_data(cached_boundaries(level), panels, shared.area),
+                                mapped, metadata, kind="map"), maps, width="content",
+                   alt=maps_description(panels, level, shared.area_name))
         st.caption(f"Each map shows its indicator's year nearest to {shared.year}; "
                    "the table below lists the same values.")
         with st.expander("Table (the mapped values)"):
@@ -189,3 +200,5 @@ else:
                        for panel in panels},
                 },
             )
+            table_downloads(f"levelling_up_maps_{level}", f"Levelling-up indicators mapped: {LEVEL_LABELS[level]}",
+                            table, mapped, [metadata[key]["source"] for key in mapped])

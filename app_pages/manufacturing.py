@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.state import current_view, pick, select_area_on_click, year_note
-from components.legend import legend_html
+from app_pages.figures import show_chart, show_map, table_downloads
+from app_pages.state import current_view, pick, year_note
 from components.manufacturing import (
     ENTERPRISES,
     FAMILY_INDICATORS,
@@ -24,8 +24,16 @@ from components.manufacturing import (
     years_with_values,
 )
 from components.manufacturing_charts import Section, enterprise_section, subsector_section, trend_section
+from components.page_figures import (
+    enterprise_data,
+    manufacturing_map_figure,
+    section_figure,
+    subsector_data,
+    trend_data,
+)
 from components.view_choices import nearest_year
 from loaders.snapshot import cached_boundaries, cached_snapshot
+from loaders.snapshot_schema import ENGLAND
 
 BASIS_NOTES = {
     "workplace": "Workplace-based: counts output or jobs where they are located.",
@@ -93,18 +101,16 @@ else:
     view = build_measure_map(indicator_rows, meta, measure, cached_boundaries(level), level, year,
                              shared.benchmark, area)
     st.caption(f"{meta['label']} · {year} · {meta['source']} · {BASIS_NOTES.get(meta['basis'], '')}")
-    map_col, legend_col = st.columns([4, 1])
-    with map_col:
-        st.pydeck_chart(view.deck, height=540, on_select=select_area_on_click("manufacturing_map"),
-                        selection_mode="single-object", key="manufacturing_map", alt=view.alt_text)
-    with legend_col:
-        st.markdown(legend_html(view.legend_title, view.legend), unsafe_allow_html=True)
-        st.caption(f"{view.legend_note} Click an area on the map to select it.")
+    map_figure = manufacturing_map_figure(view, meta, measure.indicator, level, year, metadata)
+    show_map(map_figure, view.deck, key="manufacturing_map", alt=view.alt_text, legend_title=view.legend_title,
+             legend=view.legend, note=f"{view.legend_note} Click an area on the map to select it.", height=540)
     with st.expander("Table (all areas)"):
         gap_title = f"Gap to {view.benchmark_name} (%)" if view.benchmark_name else "Gap (%)"
         st.dataframe(view.table[["rank", "area_name", "area_code", "value", "status", "gap_pct"]], hide_index=True,
                      column_config={"value": st.column_config.NumberColumn(meta["short_label"], format="%.2f"),
                                     "gap_pct": st.column_config.NumberColumn(gap_title, format="%+.1f")})
+        table_downloads(f"manufacturing_{measure.indicator}_{level}_{year}", map_figure.title, map_figure.data,
+                        [measure.indicator], [meta["source"]])
     for caveat in meta["caveats"]:
         st.caption(caveat)
 
@@ -116,7 +122,10 @@ if trend.note:
 if trend.spec is None:
     st.info("The snapshot has no manufacturing share of GVA for England, England excluding London or the UK.")
 else:
-    st.vega_lite_chart(trend.spec, width="stretch")
+    share_meta = metadata[GVA_SHARE]
+    show_chart(section_figure("manufacturing_trend", trend.spec,
+                              lambda: trend_data(trend.table, GVA_SHARE, share_meta["unit"]), [GVA_SHARE], metadata),
+               trend.spec)
     with st.expander("Trend table"):
         st.dataframe(trend.table.pivot(index="period", columns="series", values="value"))
 
@@ -134,7 +143,8 @@ else:
     if mix.spec is None:
         st.info(mix.note)
     else:
-        st.vega_lite_chart(mix.spec, width="stretch")
+        show_chart(section_figure("manufacturing_subsectors", mix.spec, lambda: subsector_data(mix.table, sub_year),
+                                  [indicator for indicator, _, _ in SUBSECTORS], metadata), mix.spec)
         if mix.note:
             st.caption(mix.note)
     with st.expander("Sub-sector table"):
@@ -153,7 +163,10 @@ else:
         st.info(firms.note)
     else:
         st.markdown(firms.note)
-        st.vega_lite_chart(firms.spec, width="content")
+        show_chart(section_figure("manufacturing_enterprises", firms.spec,
+                                  lambda: enterprise_data(firms.table, area, area_label, ENGLAND),
+                                  [ENTERPRISES, *(indicator for indicator, _ in SIZE_BANDS)], metadata),
+                   firms.spec, width="content")
         with st.expander("Enterprise counts"):
             st.dataframe(firms.table.pivot(index="period", columns="band", values="count")
                          .reindex(columns=firms.table["band"].unique()))

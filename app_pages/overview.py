@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.figures import show_chart, show_map, table_downloads
 from app_pages.plan import user_plan
-from app_pages.state import current_view, pick, select_area_on_click, year_note
-from components.legend import legend_html
+from app_pages.state import current_view, pick, year_note
 from components.overview import (
     LEVEL_LABELS,
     build_overview,
@@ -14,6 +14,7 @@ from components.overview import (
     preferred_indicator,
     years_for,
 )
+from components.page_figures import overview_chart_figure, overview_map_figure
 from components.targets import PRESET_GROUPS, group_values
 from components.view_choices import nearest_year
 from loaders.snapshot import cached_boundaries, cached_snapshot
@@ -43,21 +44,18 @@ st.markdown(f"**{view.headline}**")
 basis = f" · {meta['basis']}-based" if meta["basis"] else ""
 st.caption(f"{meta['label']} · {year} · {meta['source']}{basis}")
 
-map_col, legend_col = st.columns([4, 1])
-with map_col:
-    st.pydeck_chart(
-        view.deck,
-        height=560,
-        on_select=select_area_on_click("overview_map"),
-        selection_mode="single-object",
-        key="overview_map",
-        alt=f"Map of {meta['label']} by {LEVEL_LABELS[level].lower()}, {year}. {view.headline}",
-    )
-with legend_col:
-    st.markdown(legend_html(view.value_label, view.legend), unsafe_allow_html=True)
-    st.caption("Click an area on the map to select it.")
-
-st.altair_chart(view.chart, width="stretch")
+map_figure = overview_map_figure(view, meta, indicator, level, year, metadata)
+show_map(
+    map_figure,
+    view.deck,
+    key="overview_map",
+    alt=f"Map of {meta['label']} by {LEVEL_LABELS[level].lower()}, {year}. {view.headline}",
+    legend_title=view.value_label,
+    legend=view.legend,
+    note="Click an area on the map to select it.",
+    height=560,
+)
+show_chart(overview_chart_figure(view, meta, indicator, year, shared.area, shared.benchmark, metadata), view.chart)
 
 with st.expander("Table (all areas)"):
     st.dataframe(
@@ -66,6 +64,9 @@ with st.expander("Table (all areas)"):
         column_config={"gap_pct": st.column_config.NumberColumn(f"Gap to {view.benchmark_name or 'benchmark'} (%)",
                                                                 format="%+.1f")},
     )
+    table_downloads(f"overview_{indicator}_{level}_{year}", f"{meta['label']}, {year}: {LEVEL_LABELS[level]}",
+                    map_figure.data,
+                    [indicator], [meta["source"]])
 groups, _ = user_plan(snapshot)
 group_table = group_values([*PRESET_GROUPS, *groups], level, indicator, year,
                            lambda key, geography: snapshot.rows(key, geography), snapshot.areas,

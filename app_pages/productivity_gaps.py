@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app_pages.figures import show_chart, table_downloads
 from app_pages.state import current_view, pick, year_note
 from components.overview import LEVEL_LABELS
+from components.page_figures import chart_figure, convergence_data, gap_chart_data, hour_job_data, level_chart_data
 from components.productivity_gaps import (
     JOB_SERIES_NOTE,
     MEASURES,
@@ -16,6 +18,7 @@ from components.productivity_gaps import (
     AreaView,
     ConvergenceView,
     HourJobView,
+    area_label,
     build_area_view,
     build_convergence_view,
     build_hour_job_view,
@@ -111,11 +114,18 @@ else:
         st.markdown(f"**{area.headline}**")
         if not area.has_parent:
             st.caption("Parent region: n/a (ITL1 regions and nations have no parent region).")
-        st.altair_chart(area.gap_chart, width="stretch")
-        st.altair_chart(area.level_chart, width="stretch")
+        label = area_label(shared.area_name or shared.area, level)
+        show_chart(chart_figure("gaps_to_benchmarks", area.gap_chart,
+                                lambda: gap_chart_data(area.gap_chart, shared.area, label, indicator),
+                                [indicator], metadata), area.gap_chart)
+        show_chart(chart_figure("gaps_levels", area.level_chart,
+                                lambda: level_chart_data(area.level_chart, area.gap_chart, shared.area, meta["unit"],
+                                                         indicator), [indicator], metadata), area.level_chart)
         with st.expander("Table: gap to each benchmark by year"):
             st.dataframe(area.table, hide_index=True, column_config={"Value": st.column_config.NumberColumn(
                 f"{MEASURES[measure].label} ({meta['unit']})", format=f"%.{int(meta['decimals'])}f")})
+            table_downloads(f"gaps_{indicator}_{shared.area}", f"{label}: gap to benchmarks ({meta['label']})",
+                            area.table, [indicator], [meta["source"]])
 
 # --- every area of the level ---------------------------------------------------------------------
 st.subheader(f"Convergence of {LEVEL_NOUNS.get(level, (level, level))[1]}")
@@ -127,10 +137,15 @@ else:
     if converging.message:
         st.info(converging.message)
     else:
-        st.altair_chart(converging.chart, width="stretch")
+        show_chart(chart_figure("gaps_convergence", converging.chart,
+                                lambda: convergence_data(converging.table, start, end, meta["unit"], indicator),
+                                [indicator], metadata), converging.chart)
         st.caption(converging.note)
         with st.expander("Table: convergence of every area"):
             st.dataframe(converging.table, hide_index=True)
+            table_downloads(f"convergence_{indicator}_{level}_{start}_{end}",
+                            f"Convergence of {LEVEL_LABELS[level]}, {start}-{end} ({meta['label']})",
+                            converging.table, [indicator], [meta["source"]])
 
 st.subheader("Per hour against per filled job")
 both_years = sorted(set(years_with_values(snapshot.rows(MEASURES["hour"].index, level)))
@@ -140,10 +155,16 @@ if scatter_year is None:
     st.info(f"GVA per hour and per job indices are not both available for {LEVEL_LABELS[level]}.")
 else:
     scatter = hour_job_view(built, level, scatter_year, shared.area)
-    st.altair_chart(scatter.chart, width="stretch")
+    hour_job_keys = [MEASURES["hour"].index, MEASURES["job"].index, MEASURES["hour"].smoothed,
+                     MEASURES["job"].smoothed]
+    show_chart(chart_figure("gaps_hour_job", scatter.chart, lambda: hour_job_data(scatter.table, scatter_year),
+                            hour_job_keys, metadata), scatter.chart)
     st.caption(scatter.note)
     with st.expander("Table: per hour and per job indices"):
         st.dataframe(scatter.table, hide_index=True)
+        table_downloads(f"per_hour_per_job_{level}_{scatter_year}",
+                        f"GVA per hour and per filled job indices, {LEVEL_LABELS[level]}, {scatter_year}",
+                        scatter.table, hour_job_keys, [metadata[MEASURES["hour"].index]["source"]])
 
 for caveat in meta["caveats"]:
     st.caption(caveat)

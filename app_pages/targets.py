@@ -3,11 +3,15 @@ user's own targets, and named groups of areas valued from additive parts."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
+from app_pages.figures import show_chart, table_downloads
 from app_pages.plan import area_levels, save_plan, user_plan
 from app_pages.state import current_view
 from components.formatting import format_value
+from components.page_figures import chart_figure, trajectory_data
 from components.targets import (
     GROUP_LEVELS,
     PRESET_GROUPS,
@@ -46,11 +50,13 @@ def rows_of(indicator: str, level: str | None):
     return snapshot.rows(indicator, level)
 
 
+AREA_NAMES = dict(zip(snapshot.areas["area_code"], snapshot.areas["area_name"], strict=True))  # once per run
+
+
 def label_of(code: str) -> str:
     if code.startswith("group:"):
         return f"{code.removeprefix('group:')} (group)"
-    names = snapshot.areas.set_index("area_code")["area_name"]
-    return names.get(code, BENCHMARK_NAMES.get(code, code))
+    return AREA_NAMES.get(code, BENCHMARK_NAMES.get(code, code))
 
 
 def show_target(target: Target, key: str) -> None:
@@ -83,15 +89,17 @@ def show_target(target: Target, key: str) -> None:
         columns[3].metric(f"Target for {target.target_year}", show(assessment.target))
         gap_words = (f"gap to {label_of(target.benchmark)} ({'% of its value' if relative else 'percentage points'})"
                      if is_gap else f"{meta['short_label']} ({unit})")
-        st.altair_chart(
-            trajectory_chart(assessment, title=f"{target.name}: {label_of(target.area)}",
-                             subtitle=f"{meta['label']}; {gap_words}; baseline {target.baseline_year}, "
-                                      f"target {target.target_year}",
-                             value_title=gap_words, is_gap=is_gap),
-            width="stretch",
-        )
+        chart = trajectory_chart(assessment, title=f"{target.name}: {label_of(target.area)}",
+                                 subtitle=f"{meta['label']}; {gap_words}; baseline {target.baseline_year}, "
+                                          f"target {target.target_year}",
+                                 value_title=gap_words, is_gap=is_gap)
+        data = partial(trajectory_data, assessment.path, target.area, label_of(target.area), gap_words,
+                       target.indicator)
+        show_chart(chart_figure(f"target-{key}", chart, data, [target.indicator], metadata), chart)
         with st.expander("Table"):
             st.dataframe(assessment.path, hide_index=True)
+            table_downloads(f"target-{key}", f"{target.name}: {label_of(target.area)}", data, [target.indicator],
+                            [meta["source"]])
     else:
         alternative = first_measurable_baseline(target, assessment, unit, rows_of, snapshot.areas, all_groups)
         if alternative is not None:

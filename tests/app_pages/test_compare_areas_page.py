@@ -173,9 +173,10 @@ def test_main_area_can_be_picked_on_the_page(at: AppTest) -> None:
 
 
 def test_table_download_is_offered(at: AppTest) -> None:
-    buttons = at.get("download_button")
-    assert len(buttons) == 1
-    assert "CSV" in buttons[0].proto.label
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels.count("This table (CSV)") == 1  # the comparison table (the chart has its own download menu)
+    assert any(button.proto.label == "Table (XLSX)" and button.key.startswith("table-compare_areas_")
+               and button.key.endswith(".xlsx") for button in at.get("download_button"))
 
 
 @pytest.mark.parametrize("level", LEVELS)

@@ -1,0 +1,93 @@
+"""Accessibility statement: what was tested, how the maps and charts can be used without sight of colour or a
+mouse, and the known gaps (ours and Streamlit's)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+AXE_VERSION = "4.14.1"  # tests/e2e/test_accessibility.py checks this against the axe-core the tests run
+STREAMLIT_VERSION = st.__version__
+TESTED_PAGES = ("Overview", "Manufacturing", "Productivity gaps", "Levelling up", "Compare areas", "Targets",
+                "Your data", "Data and methods", "Accessibility")
+
+st.title("Accessibility statement")
+st.markdown(
+    "We want everyone who needs these figures to be able to use this dashboard: to reach every control with "
+    "a keyboard, to read every map and chart as text, and never to need colour to tell things apart. We aim "
+    "to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA. This page says how we test "
+    "that and where we know we fall short."
+)
+
+st.header("How we test")
+st.markdown(
+    f"""
+- **Automated rules, on every change.** The test suite opens each page in a real browser (headless Chromium)
+  and runs **axe-core {AXE_VERSION}** with its WCAG 2.0, 2.1 and 2.2 level A and AA rules and its best-practice
+  rules. A serious or critical violation in our own content fails the build. Pages tested:
+  {", ".join(TESTED_PAGES)}; also the Overview at local authority level with an area selected and its table
+  open, and Your data with its example file mapped.
+- **A keyboard-only walk, on every change.** Using only Tab, the arrow keys and Enter, a test skips to the
+  content, changes the geography and the indicator on the Overview, picks an area, opens the map's table
+  and moves through it, and goes on to another page.
+- **Maps and charts.** Tests check that every map (interactive or static) has a text description and a
+  table listing every area it shows with a value, and that no chart tells series or a highlighted area
+  apart by colour alone.
+"""
+)
+
+st.header("Using the maps and charts without a mouse or without colour")
+st.markdown(
+    """
+- **Every map has a text alternative.** Screen readers announce the map as a figure with a description of
+  what it shows (the indicator, year and geography, and the highest and lowest areas). Beside it, the legend
+  is text; below it, a table lists every area with its value, rank, status and gap to the benchmark
+  (open it with Enter: "Table (all areas)" and similar). Tables can be read cell by cell with the arrow keys.
+- **Selecting an area does not need the map.** Clicking an area selects it; the "Area" box in the sidebar
+  does the same from the keyboard (type to filter, Enter to choose).
+- **Colour is never the only cue.** Map palettes (viridis, purple-orange for gaps) are safe for the common
+  colour-vision deficiencies and ordered by lightness; no data is grey and suppressed values have a dashed
+  outline, both named in the legend. In charts, lines differ in dash pattern and point shape and carry
+  labels, benchmarks are dashed lines, and the selected area is outlined and its name set in bold.
+- **Everything can be downloaded as data.** Each chart and map offers CSV and Excel files of exactly what
+  it plots, for use with a screen reader, a magnifier or other software.
+"""
+)
+
+st.header("Screen readers")
+st.markdown(
+    f"""
+The dashboard is built with Streamlit {STREAMLIT_VERSION}. Its controls are standard: drop-down lists are
+ARIA comboboxes with labels, switches and buttons have names, and a "Skip to main content" link comes first.
+Charts are SVG images whose bars and points carry labels; their titles and subtitles are text on the chart.
+Tables are drawn on a canvas with an accessible grid behind it that screen readers read. When a choice
+changes the view, the page is redrawn without moving focus; the headline sentence under the page title then
+gives the new result ("ranked 31st of 38 LEPs ..."). We have tested with the browser's accessibility tree
+and automated rules; we have not yet run a full audit with NVDA, JAWS or VoiceOver users.
+"""
+)
+
+st.header("Known gaps")
+st.markdown(
+    """
+- **The interactive map is a WebGL canvas.** With the keyboard it can be focused, panned (arrow keys) and
+  zoomed (+ and -), but an area cannot be chosen or read on the map itself, and its tooltips appear on mouse
+  hover only. Use the table below the map and the "Area" box instead; they hold the same information.
+- **Some pages skip a heading level** (a section heading directly under the page title); screen reader users
+  who move by headings may hear a level 3 heading after a level 1.
+- **Streamlit's own components**, which we cannot change: the file upload area on Your data has a
+  presentation role together with a label (an axe-core "minor" finding); an open drop-down list is drawn
+  outside the page's landmarks (an axe-core "moderate" finding); chart toolbars and the data grid's column
+  menus are Streamlit's. General accessibility work in Streamlit is tracked upstream
+  (github.com/streamlit/streamlit, issue 8399, "Basic accessibility web features").
+- **Presentation mode** hides the sidebar for large-screen use; leave it with Escape or the "Exit
+  presentation" button.
+"""
+)
+
+st.header("Feedback")
+st.markdown(
+    "If something on this dashboard is hard to use with your browser, screen reader or other assistive "
+    "technology, please tell the team that runs it, saying which page and what you tried to do. Every "
+    "figure here can also be downloaded as a table from the Data and methods page."
+)
+st.caption(f"Statement prepared for axe-core {AXE_VERSION} and Streamlit {STREAMLIT_VERSION}.")

@@ -1,0 +1,365 @@
+"""Exports of the charts and maps a page shows: PNG (2x) and SVG rendered on the server by vl-convert
+(offline: no URL may be loaded), the Vega-Lite JSON, and the plotted data as CSV and XLSX.
+
+A `Figure` describes one chart or map: its title, subtitle, a Vega-Lite spec and the data it plots.
+Spec and data may be given as zero-argument callables so that a page can describe a figure on every
+rerun for nothing and the work is done only when someone downloads it. Every exported image carries
+the title, the subtitle, a source line and the Open Government Licence text (maps also the OS
+copyright line); every data file carries the same attribution.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from components.attribution import ATTRIBUTION, OS_DATA_YEAR
+
+EXPORT_WIDTH = 900  # plot width (px) of a chart that fills its column on the page ("container")
+EXPORT_HEIGHT = 420  # likewise for a chart without a height of its own
+PNG_SCALE = 2
+VL_VERSION = "6.4"  # the Vega-Lite version altair 6 writes ($schema v6.4.x); vl-convert bundles it
+LICENCE_LINE = "Licensed under the Open Government Licence v3.0."
+OS_LINE = f"Contains OS data © Crown copyright and database right {OS_DATA_YEAR}."
+DEFAULT_SOURCE = "Office for National Statistics (and others as listed)"
+TIDY_COLUMNS = ("area_code", "area_name", "period", "value", "unit", "status")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MANIFEST_FILE = "regional_data/manifest.json"
+TABLE_FILE = "regional_data/indicators.parquet"
+
+# Type sizes for an image that ends up on a 13.3-inch slide: a 900 px chart is then about 12 inches
+# wide, so 13 px labels print at about 12 pt.
+EXPORT_CONFIG: dict[str, Any] = {
+    "axis": {"labelFontSize": 13, "titleFontSize": 14},
+    "legend": {"labelFontSize": 13, "titleFontSize": 13},
+    "header": {"labelFontSize": 14, "titleFontSize": 14},
+}
+TITLE_SIZE, SUBTITLE_SIZE = 22, 14
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One chart or map of a page, as exported.
+
+    `spec`: a Vega-Lite dict, an altair chart, or a callable returning either. `data`: the plotted data
+    (a DataFrame or a callable returning one) with area_code, area_name, period, value, unit and status
+    where they apply. `sources`: source names for the source line; `indicators`: metadata keys for
+    the definitions in the XLSX metadata sheet.
+    """
+
+    key: str
+    title: str
+    subtitle: str
+    spec: Any
+    data: Any
+    kind: str = "chart"  # "chart" or "map"
+    sources: tuple[str, ...] = ()
+    indicators: tuple[str, ...] = field(default_factory=tuple)
+    file_stem: str = ""  # names the downloaded files (default: the key)
+
+    @property
+    def stem(self) -> str:
+        """A file name stem: anything but letters, digits, - and _ replaced."""
+        return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in self.file_stem or self.key) or "figure"
+
+
+def _resolve(value: Any) -> Any:
+    return value() if callable(value) and not hasattr(value, "to_dict") else value
+
+
+def spec_dict(spec: Any) -> dict:
+    """A fresh Vega-Lite dict from a dict, an altair chart or a callable returning either."""
+    spec = _resolve(spec)
+    if hasattr(spec, "to_dict"):
+        return spec.to_dict()
+    return copy.deepcopy(spec)
+
+
+def figure_data(figure: Figure) -> pd.DataFrame:
+    """The plotted data with the tidy columns first (those the figure has)."""
+    data = _resolve(figure.data)
+    data = pd.DataFrame(data).reset_index(drop=True)
+    first = [column for column in TIDY_COLUMNS if column in data.columns]
+    return data[first + [column for column in data.columns if column not in first]]
+
+
+def source_lines(figure: Figure) -> list[str]:
+    """The source line(s) an exported image of the figure carries (maps add the OS copyright)."""
+    names = "; ".join(dict.fromkeys(name for name in figure.sources if name)) or DEFAULT_SOURCE
+    licence = LICENCE_LINE + (f" {OS_LINE}" if figure.kind == "map" else "")
+    return [f"Source: {names}.", licence]
+
+
+def _title_params(spec: dict, figure: Figure) -> dict:
+    title = spec.get("title")
+    if isinstance(title, (str, list)):
+        title = {"text": title}
+    title = dict(title or {})
+    if not title.get("text"):
+        title["text"] = figure.title
+    subtitle = title.get("subtitle") or []
+    lines = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    lines = [line for line in lines if not str(line).startswith("Source:")]  # replaced by the fuller one
+    if not lines and figure.subtitle:
+        lines = [figure.subtitle]
+    title["subtitle"] = [*lines, *source_lines(figure)]
+    title["fontSize"] = max(float(title.get("fontSize") or 0), TITLE_SIZE)
+    title["subtitleFontSize"] = SUBTITLE_SIZE
+    title.setdefault("anchor", "start")
+    title["subtitleColor"] = "#333333"
+    return title
+
+
+def _merge(base: dict, extra: Mapping[str, Any]) -> dict:
+    """`extra` under `base`: keys the spec already sets keep its values."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(dict(merged[key]), value)
+        else:
+            merged.setdefault(key, value)
+    return merged
+
+
+def export_spec(figure: Figure, width: int = EXPORT_WIDTH) -> dict:
+    """The figure's Vega-Lite spec made ready to render off the page: title, subtitle, source line and
+    licence text present, a fixed width where the page let the chart fill its column, larger type, and
+    a white background (a transparent PNG vanishes on a dark slide)."""
+    spec = spec_dict(figure.spec)
+    spec["title"] = _title_params(spec, figure)
+    if spec.get("width") == "container":
+        spec["width"] = width
+    if spec.get("height") == "container":
+        spec["height"] = EXPORT_HEIGHT
+    view = spec.get("config", {}).get("view", {})
+    for key in ("continuousWidth", "continuousHeight"):
+        view.pop(key, None)
+    spec["config"] = _merge(spec.get("config", {}), EXPORT_CONFIG)
+    if "view" in spec["config"] and not spec["config"]["view"]:
+        spec["config"].pop("view")
+    spec["background"] = "white"
+    spec.setdefault("$schema", f"https://vega.github.io/schema/vega-lite/v{VL_VERSION}.json")
+    return spec
+
+
+def _vl_convert() -> Any:
+    import vl_convert  # a compiled module: imported on first export, not when a page loads
+
+    return vl_convert
+
+
+def png(spec: dict, scale: int = PNG_SCALE) -> bytes:
+    """PNG of a Vega-Lite spec at `scale` times its CSS pixel size. No URL is loaded (offline)."""
+    return bytes(_vl_convert().vegalite_to_png(spec, vl_version=VL_VERSION, scale=scale, allowed_base_urls=[]))
+
+
+def svg(spec: dict) -> str:
+    """SVG of a Vega-Lite spec (text stays text, so titles and sources can be searched and edited)."""
+    return _vl_convert().vegalite_to_svg(spec, vl_version=VL_VERSION, allowed_base_urls=[])
+
+
+def vega_json(spec: dict, compact: bool = False) -> bytes:
+    """The spec as a JSON file (compact for maps, whose coordinates would otherwise take a line each)."""
+    if compact:
+        return json.dumps(spec, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(spec, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _safe_text(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _safe_frame(data: pd.DataFrame) -> pd.DataFrame:
+    out = data.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(_safe_text)
+    return out
+
+
+def header_lines(figure: Figure) -> list[str]:
+    """What every data file of a figure starts with: title, subtitle and attribution."""
+    lines = [figure.title]
+    if figure.subtitle:
+        lines.append(figure.subtitle)
+    lines.append(ATTRIBUTION)
+    return lines
+
+
+def csv_bytes(data: pd.DataFrame, comments: Iterable[str] = (ATTRIBUTION,)) -> bytes:
+    """CSV (UTF-8) after "# " comment lines (title, attribution); read it back with
+    pandas.read_csv(..., comment=None, skiprows=<number of # lines>)."""
+    head = "".join(f"# {' '.join(str(line).split())}\n" for line in comments)
+    return (head + _safe_frame(data).to_csv(index=False)).encode("utf-8")
+
+
+def comment_line_count(text: str) -> int:
+    """How many "# " lines a CSV from csv_bytes starts with."""
+    count = 0
+    for line in text.splitlines():
+        if not line.startswith("# "):
+            break
+        count += 1
+    return count
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        value = value.item()
+        if isinstance(value, float) and math.isnan(value):
+            return None
+    return _safe_text(value)
+
+
+def metadata_rows(figure_title: str, figure_subtitle: str, source: list[str], indicator_keys: Iterable[str],
+                  metadata: Mapping[str, dict], manifest: Mapping[str, Any]) -> list[list[Any]]:
+    """The rows of an XLSX "metadata" sheet: what the data is, its attribution and licence, each
+    indicator's definition, unit and source, and which build of the snapshot it came from."""
+    rows: list[list[Any]] = [
+        ["Title", figure_title],
+        ["Subtitle", figure_subtitle],
+        ["Source", " ".join(source)],
+        ["Attribution", ATTRIBUTION],
+        ["Licence", "Open Government Licence v3.0 (https://www.nationalarchives.gov.uk/doc/open-government-licence/"
+                    "version/3/)"],
+        ["Status values", "'' = published; provisional; estimated; derived (computed here from published parts); "
+                          "suppressed (withheld by the source, not zero); unavailable (no figure)"],
+        [],
+        ["Indicator", "Label", "Unit", "Decimals", "Polarity", "Category", "Basis", "Source", "Source URL",
+         "Release", "Licence", "Caveats"],
+    ]
+    for key in dict.fromkeys(indicator_keys):
+        meta = metadata.get(key)
+        if meta is None:
+            continue
+        rows.append([key, meta.get("label"), meta.get("unit"), meta.get("decimals"), meta.get("polarity"),
+                     meta.get("category"), meta.get("basis"), meta.get("source"), meta.get("source_url"),
+                     meta.get("release"), meta.get("licence"), " ".join(meta.get("caveats") or [])])
+    table = (manifest.get("outputs") or {}).get(TABLE_FILE, {})
+    rows += [
+        [],
+        ["Build manifest", MANIFEST_FILE],
+        ["Snapshot built", manifest.get("built_at")],
+        ["Rows in the snapshot", manifest.get("rows")],
+        [f"{TABLE_FILE} sha256", table.get("sha256")],
+    ]
+    return rows
+
+
+def xlsx_bytes(data: pd.DataFrame, metadata_sheet: list[list[Any]], sheet_name: str = "data") -> bytes:
+    """An XLSX workbook: the data (header row, one row per record; missing values are empty cells,
+    never zero) and a "metadata" sheet."""
+    from openpyxl import Workbook  # imported on first export only
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_name[:31])
+    sheet.append([str(column) for column in data.columns])
+    for record in data.itertuples(index=False, name=None):
+        sheet.append([_cell(value) for value in record])
+    meta = book.create_sheet("metadata")
+    for row in metadata_sheet:
+        meta.append([_cell(value) for value in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Export:
+    label: str
+    file_name: str
+    mime: str
+    build: Callable[[], bytes]
+
+
+def figure_exports(figure: Figure, metadata: Mapping[str, dict], manifest: Mapping[str, Any]) -> list[Export]:
+    """The download menu of a figure: PNG (2x), SVG, Vega-Lite JSON, CSV and XLSX of the plotted data.
+    Nothing is computed until a `build` is called."""
+    stem = figure.stem
+
+    def data_xlsx() -> bytes:
+        rows = metadata_rows(figure.title, figure.subtitle, source_lines(figure), figure.indicators, metadata,
+                             manifest)
+        return xlsx_bytes(figure_data(figure), rows)
+
+    return [
+        Export("Image (PNG, 2x)", f"{stem}.png", "image/png", lambda: png(export_spec(figure))),
+        Export("Image (SVG)", f"{stem}.svg", "image/svg+xml", lambda: svg(export_spec(figure)).encode("utf-8")),
+        Export("Vega-Lite JSON", f"{stem}.vl.json", "application/json",
+               lambda: vega_json(export_spec(figure), compact=figure.kind == "map")),
+        Export("Data (CSV)", f"{stem}.csv", "text/csv",
+               lambda: csv_bytes(figure_data(figure), header_lines(figure))),
+        Export("Data (XLSX)", f"{stem}.xlsx",
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data_xlsx),
+    ]
+
+
+def table_exports(stem: str, title: str, data: Callable[[], pd.DataFrame] | pd.DataFrame,
+                  indicator_keys: Iterable[str], metadata: Mapping[str, dict], manifest: Mapping[str, Any],
+                  sources: Iterable[str] = (), subtitle: str = "") -> list[Export]:
+    """CSV and XLSX (with the metadata sheet) of a table the page shows."""
+    keys = tuple(indicator_keys)
+    names = "; ".join(dict.fromkeys(s for s in sources if s)) or DEFAULT_SOURCE
+    source = [f"Source: {names}.", LICENCE_LINE]
+
+    def frame() -> pd.DataFrame:
+        return pd.DataFrame(_resolve(data)).reset_index(drop=True)
+
+    return [
+        Export("Table (CSV)", f"{stem}.csv", "text/csv",
+               lambda: csv_bytes(frame(), [title, *([subtitle] if subtitle else []), ATTRIBUTION])),
+        Export("Table (XLSX)", f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               lambda: xlsx_bytes(frame(), metadata_rows(title, subtitle, source, keys, metadata, manifest))),
+    ]
+
+
+PRESENTATION_CONFIG: dict[str, Any] = {
+    "axis": {"labelFontSize": 16, "titleFontSize": 17},
+    "legend": {"labelFontSize": 16, "titleFontSize": 16, "symbolSize": 160},
+    "header": {"labelFontSize": 17, "titleFontSize": 17},
+}
+PRESENTATION_GROWTH = 1.3  # taller plots, so larger axis labels are not thinned out
+
+
+def _grow_heights(node: Any, skip: tuple[str, ...] = ("data", "datasets", "encoding")) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "height" and isinstance(value, int | float) and not isinstance(value, bool):
+                node[key] = round(value * PRESENTATION_GROWTH)
+            elif key not in skip:
+                _grow_heights(value)
+    elif isinstance(node, list):
+        for item in node:
+            _grow_heights(item)
+
+
+def presentation_spec(figure: Figure) -> dict:
+    """A chart's spec for a summit screen: the same chart, still filling the screen's width, with the
+    full source and licence lines, larger titles, axes and legends, and taller plots to match."""
+    out = spec_dict(figure.spec)
+    out["title"] = {**_title_params(out, figure), "fontSize": 30, "subtitleFontSize": 19}
+    config = dict(out.get("config", {}))
+    for group, values in PRESENTATION_CONFIG.items():
+        config[group] = {**config.get(group, {}), **values}
+    out["config"] = config
+    _grow_heights(out, skip=("data", "datasets", "encoding", "title", "config"))
+    if "autosize" not in out and not any(key in out for key in ("facet", "hconcat", "vconcat", "concat")):
+        # Streamlit would otherwise fit titles and axes inside `height`, shrinking the plot again
+        out["autosize"] = {"type": "fit-x", "contains": "padding"}
+    return out

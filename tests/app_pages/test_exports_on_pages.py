@@ -1,0 +1,306 @@
+"""Export and presentation on every page, under AppTest: each chart and map has a download menu whose
+files (built by the very callables a click runs) open and check out; the slide pack; presentation
+mode from the URL flag; links with stale parameters; a copied link reproduces the view."""
+
+from __future__ import annotations
+
+import io
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import jsonschema
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyarrow as pa
+import pytest
+from altair.vegalite.v6.schema import load_schema
+from PIL import Image
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from components.exports import comment_line_count
+
+APP = str(Path(__file__).parents[2] / "app.py")
+REPO = Path(__file__).resolve().parents[2]
+PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
+NEWCASTLE = "E08000021"
+MENU_LABELS = ["Image (PNG, 2x)", "Image (SVG)", "Vega-Lite JSON", "Data (CSV)", "Data (XLSX)"]
+PAGES = ["overview", "manufacturing", "productivity_gaps", "levelling_up", "compare_areas", "targets"]
+VALIDATOR = jsonschema.Draft7Validator(load_schema())
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+STALE = {"foo": "bar", "year": "1850", "benchmark": "nowhere", "indicator": "gone", "mfg_measure": "old",
+         "gap_measure": "per_minute", "gap_start": "x", "lu_x": "nothing", "lu_maps": "a,b", "cmp_areas": "ZZZ,,",
+         "cmp_indicator": "none", "plan": "%%%not-a-plan", "present": "perhaps", "slide": "-4"}
+
+DEFERRED: dict[str, tuple[Callable[[], bytes], str | None]] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def record_deferred_downloads() -> Iterator[None]:
+    """Keep each deferred download's callable by its file id: the test then runs exactly what a click runs."""
+    original = MediaFileManager.add_deferred
+
+    def recording(self, data_callable, mimetype, coordinates, file_name=None, *, element_id=""):
+        file_id = original(self, data_callable, mimetype, coordinates, file_name, element_id=element_id)
+        DEFERRED[file_id] = (data_callable, file_name)
+        return file_id
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(MediaFileManager, "add_deferred", recording)
+        yield
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def open_app(page: str, params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in (params or {"level": "lad", "area": NEWCASTLE}).items():
+        at.query_params[key] = value
+    at.switch_page(f"app_pages/{page}.py")
+    return ok(at.run())
+
+
+@pytest.fixture(scope="module")
+def app() -> AppTest:
+    return open_app("overview")
+
+
+def on_page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"app_pages/{page}.py")
+    return ok(at.run())
+
+
+def menus(at: AppTest) -> list:
+    return [block for block in at.get("popover") if block.proto.popover.label.startswith("Download this")]
+
+
+def download(button) -> tuple[bytes, str]:
+    """Run the button's deferred callable, as Streamlit does when it is clicked."""
+    assert button.proto.deferred_file_id and not button.proto.url  # nothing was built during the rerun
+    build, name = DEFERRED[button.proto.deferred_file_id]
+    data = build()
+    return (data.encode("utf-8") if isinstance(data, str) else data), str(name)
+
+
+def menu_files(menu) -> dict[str, tuple[bytes, str]]:
+    buttons = menu.get("download_button")
+    assert [button.proto.label for button in buttons] == MENU_LABELS
+    return {button.proto.label: download(button) for button in buttons}
+
+
+def bar_layer_on_page(at: AppTest) -> pd.DataFrame:
+    """The rows of the ranked chart's bars as the browser gets them (Streamlit sends Arrow datasets)."""
+    proto = at.get("vega_lite_chart")[0].proto
+    spec = json.loads(proto.spec)
+    named = {name: pd.DataFrame(values) for name, values in spec.get("datasets", {}).items()}
+    for dataset in proto.datasets:
+        named[dataset.name] = pa.ipc.open_stream(pa.py_buffer(dataset.data.data)).read_all().to_pandas()
+    layer = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "bar")
+    return named[layer["data"]["name"]]
+
+
+def read_csv(data: bytes) -> pd.DataFrame:
+    text = data.decode("utf-8")
+    return pd.read_csv(io.StringIO(text), skiprows=comment_line_count(text), keep_default_na=False, na_values=[""])
+
+
+def svg_size_and_text(data: bytes) -> tuple[float, float, str]:
+    root = ET.fromstring(data)
+    text = " ".join(" ".join(node.itertext()) for node in root.iter())
+    return float(root.get("width")), float(root.get("height")), text
+
+
+def check_menu(menu, figure) -> pd.DataFrame:
+    """Every file of one figure's menu: PNG (2x the SVG's size), SVG text, JSON schema, CSV and XLSX."""
+    files = menu_files(menu)
+    stem = figure.stem
+    assert [name for _, name in files.values()] == [f"{stem}.png", f"{stem}.svg", f"{stem}.vl.json", f"{stem}.csv",
+                                                      f"{stem}.xlsx"]
+    width, height, text = svg_size_and_text(files["Image (SVG)"][0])
+    assert figure.title in text and "Source: " in text and "Open Government Licence v3.0" in text
+    if figure.kind == "map":
+        assert "Contains OS data © Crown copyright and database right" in text
+    png = files["Image (PNG, 2x)"][0]
+    assert png[:8] == PNG_SIGNATURE
+    image = Image.open(io.BytesIO(png))
+    assert image.width >= 2 * width - 1 and image.height >= 2 * height - 1 and width > 200
+    spec = json.loads(files["Vega-Lite JSON"][0])
+    VALIDATOR.validate(spec)
+    assert spec["title"]["text"] == figure.title
+    table = read_csv(files["Data (CSV)"][0])
+    assert len(table) > 0 and "area_code" in table.columns
+    book = openpyxl.load_workbook(io.BytesIO(files["Data (XLSX)"][0]), read_only=True)
+    assert book.sheetnames == ["data", "metadata"]
+    rows = list(book["data"].iter_rows(values_only=True))
+    assert list(rows[0]) == list(table.columns) and len(rows) - 1 == len(table)
+    listed = {row[0] for row in book["metadata"].iter_rows(values_only=True) if row}
+    assert set(figure.indicators) <= listed
+    return table
+
+
+def test_presentation_defaults_are_off_and_the_link_tools_are_there(app: AppTest) -> None:
+    assert app.toggle(key="present").value is False
+    assert not [m for m in app.markdown if "<style>" in m.value]
+    assert any(block.proto.popover.label == "Copy link to this view" for block in app.get("popover"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_chart_and_map_has_a_download_menu(app: AppTest, page: str) -> None:
+    at = on_page(app, page)
+    figures = [item.figure for item in at.session_state["_figures_this_run"]]
+    drawn = len(at.get("vega_lite_chart")) + len(at.get("deck_gl_json_chart"))
+    assert len(figures) >= 1 and len(menus(at)) == len(figures) == drawn
+    for menu, figure in zip(menus(at), figures, strict=True):
+        noun = "map" if figure.kind == "map" else "chart"
+        assert menu.proto.popover.label == f"Download this {noun}"
+        assert [button.proto.label for button in menu.get("download_button")] == MENU_LABELS
+        assert all(button.proto.ignore_rerun for button in menu.get("download_button"))
+    pack = [b for b in at.get("download_button") if b.proto.label.startswith("Slide pack")]
+    assert len(pack) == 1 and f"{len(figures)} figure" in pack[0].proto.label
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "overview"])
+def test_every_export_of_every_figure_opens_and_checks(app: AppTest, page: str) -> None:
+    at = on_page(app, page)
+    figures = [item.figure for item in at.session_state["_figures_this_run"]]
+    for menu, figure in zip(menus(at), figures, strict=True):
+        check_menu(menu, figure)
+
+
+def test_overview_exports_round_trip_to_the_plotted_values(app: AppTest) -> None:
+    at = on_page(app, "overview")
+    map_figure, chart_figure = [item.figure for item in at.session_state["_figures_this_run"]]
+    truth = PARQUET[(PARQUET["indicator"] == "gva_per_hour") & (PARQUET["geography"] == "lad")
+                    & (PARQUET["period"] == 2023)].set_index("area_code")
+
+    mapped = check_menu(menus(at)[0], map_figure)
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    drawn = {f["properties"]["code"] for f in deck["layers"][0]["data"]["features"]}
+    assert set(mapped["area_code"]) == drawn  # every area the map draws, no more
+    valued = mapped.dropna(subset=["value"])
+    np.testing.assert_allclose(valued["value"], truth["value"].reindex(valued["area_code"]).to_numpy())
+    assert (mapped["unit"] == "£").all() and (mapped["period"] == 2023).all()
+
+    plotted = check_menu(menus(at)[1], chart_figure)
+    bars = bar_layer_on_page(at)
+    exported = plotted[plotted["drawn_as"] == "bar"]
+    assert sorted(exported["area_code"]) == sorted(bars["area_code"])
+    merged = exported.merge(bars[["area_code", "value"]], on="area_code", suffixes=("", "_on_page"))
+    np.testing.assert_allclose(merged["value"], merged["value_on_page"])
+
+    xlsx = menu_files(menus(at)[1])["Data (XLSX)"][0]
+    rows = list(openpyxl.load_workbook(io.BytesIO(xlsx), read_only=True)["data"].iter_rows(values_only=True))
+    sheet = pd.DataFrame(rows[1:], columns=rows[0])
+    assert list(sheet["area_code"]) == list(plotted["area_code"])
+    np.testing.assert_allclose(sheet["value"].astype(float), plotted["value"].astype(float))
+
+
+def test_slide_pack_has_a_slide_per_figure_with_picture_and_source(app: AppTest) -> None:
+    at = on_page(app, "manufacturing")
+    figures = [item.figure for item in at.session_state["_figures_this_run"]]
+    [button] = [b for b in at.get("download_button") if b.proto.label.startswith("Slide pack")]
+    data, name = download(button)
+    assert name == "manufacturing_slides.pptx"
+    deck = Presentation(io.BytesIO(data))
+    slides = list(deck.slides)
+    assert len(slides) == len(figures) + 2 == 6
+    assert abs(deck.slide_width / deck.slide_height - 16 / 9) < 0.001
+    assert "Manufacturing: Newcastle upon Tyne" in " ".join(s.text_frame.text for s in slides[0].shapes
+                                                             if s.has_text_frame)
+    for slide, figure in zip(slides[1:-1], figures, strict=True):
+        text = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+        pictures = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1 and pictures[0].image.blob[:8] == PNG_SIGNATURE
+        assert figure.title in text and "Source: " in text and "Open Government Licence v3.0" in text
+    closing = " ".join(s.text_frame.text for s in slides[-1].shapes if s.has_text_frame)
+    assert "Sources and licence" in closing and "level=lad" in closing
+
+
+def test_presentation_mode_from_the_link_shows_one_figure_at_a_time() -> None:
+    at = open_app("overview", {"level": "lad", "area": NEWCASTLE, "present": "1"})
+    styles = [m.value for m in at.markdown if "<style>" in m.value]
+    assert len(styles) == 1 and '[data-testid="stSidebar"]' in styles[0] and "display: none" in styles[0]
+    assert ".st-key-page_body" in styles[0]  # the page itself is hidden; the figure is drawn big below it
+    assert at.toggle(key="present").value is True
+    assert not menus(at)  # no download menus on a summit screen
+    assert len(at.get("deck_gl_json_chart")) == 1 and not at.get("vega_lite_chart")
+    assert at.button(key="present-previous").disabled and not at.button(key="present-next").disabled
+    assert at.query_params["slide"] == "1" and at.query_params["present"] == "1"
+    ok(at.button(key="present-next").click().run())
+    assert len(at.get("vega_lite_chart")) == 1 and not at.get("deck_gl_json_chart")
+    big = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert big["title"]["fontSize"] >= 30 and big["config"]["axis"]["labelFontSize"] >= 16  # enlarged type
+    assert at.query_params["slide"] == "2" and at.button(key="present-next").disabled
+    ok(at.button(key="present-previous").click().run())
+    assert len(at.get("deck_gl_json_chart")) == 1
+    ok(at.button(key="present-exit").click().run())
+    assert at.toggle(key="present").value is False and "present" not in at.query_params
+    assert not [m for m in at.markdown if "<style>" in m.value] and len(menus(at)) == 2
+
+
+def test_presentation_mode_from_the_toggle_and_a_slide_number_in_the_link() -> None:
+    at = open_app("productivity_gaps", {"level": "lad", "area": NEWCASTLE, "slide": "3"})
+    ok(at.toggle(key="present").set_value(True).run())
+    assert len(at.get("vega_lite_chart")) == 1
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["title"]["text"].startswith("Convergence")  # the third figure of the page
+    assert at.query_params["slide"] == "3"
+
+
+@pytest.mark.parametrize("page", [*PAGES, "data_and_methods"])
+def test_a_link_with_stale_parameters_falls_back_gently(page: str) -> None:
+    at = open_app(page, {"level": "lad", **STALE})
+    toasts = " ".join(toast.value for toast in at.toast)
+    assert "`foo`" in toasts  # unknown parameter named and ignored
+    assert "presentation setting could not be read" in toasts and "not a slide number" in toasts
+    assert "foo" not in at.query_params and at.session_state["_presenting"] is False
+    assert not at.error or all("Traceback" not in e.value for e in at.error)
+
+
+def test_a_copied_link_reproduces_the_view() -> None:
+    at = open_app("manufacturing", {})
+    ok(at.selectbox(key="level").set_value("lad").run())
+    ok(at.selectbox(key="area").set_value(NEWCASTLE).run())
+    ok(at.selectbox(key="year").set_value(2021).run())
+    ok(at.selectbox(key="benchmark").set_value("E92000001").run())
+    ok(at.selectbox(key="mfg_measure").set_value("gva_lq").run())
+    [link] = [code.value for code in at.code]
+    params = dict(parse_qsl(urlsplit(link).query, keep_blank_values=True))
+    assert params == {"level": "lad", "area": NEWCASTLE, "year": "2021", "benchmark": "E92000001",
+                      "mfg_measure": "gva_lq"}
+    again = open_app("manufacturing", params)
+    for key in params:
+        assert str(again.selectbox(key=key).value) == params[key]
+    assert again.get("deck_gl_json_chart")[0].proto.json == at.get("deck_gl_json_chart")[0].proto.json
+    assert [c.proto.spec for c in again.get("vega_lite_chart")] == [c.proto.spec for c in at.get("vega_lite_chart")]
+
+
+def test_presentation_mode_on_a_page_that_stops_early_can_still_be_left() -> None:
+    at = open_app("compare_areas", {"level": "lad", "present": "1", "cmp_areas": ""})  # no area: the page stops
+    assert any("Choose a main area" in info.value for info in at.info)  # the page stopped here
+    assert any("no chart or map to present" in info.value for info in at.info)
+    assert any('[data-testid="stSidebar"]' in m.value for m in at.markdown if "<style>" in m.value)
+    ok(at.button(key="present-exit").click().run())
+    assert at.session_state["_presenting"] is False
+    assert not [m for m in at.markdown if "<style>" in m.value]
+
+
+def test_a_copied_link_carries_the_chosen_comparators() -> None:
+    at = open_app("compare_areas", {"level": "lad", "area": NEWCASTLE})
+    chosen = ["E08000037", "E92000001"]  # Gateshead and England
+    ok(at.multiselect(key="cmp_areas").set_value(chosen).run())
+    [link] = [code.value for code in at.code]
+    params = dict(parse_qsl(urlsplit(link).query, keep_blank_values=True))
+    assert params["cmp_areas"].split(",") == chosen and params["area"] == NEWCASTLE
+    again = open_app("compare_areas", params)
+    assert again.multiselect(key="cmp_areas").value == chosen
+    assert [c.proto.spec for c in again.get("vega_lite_chart")] == [c.proto.spec for c in at.get("vega_lite_chart")]
