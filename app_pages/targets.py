@@ -53,6 +53,26 @@ def rows_of(indicator: str, level: str | None):
 AREA_NAMES = dict(zip(snapshot.areas["area_code"], snapshot.areas["area_name"], strict=True))  # once per run
 
 
+@st.cache_resource(show_spinner=False, max_entries=512)
+def assessment_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], built_at: str):
+    """Assessments are shared by all sessions (read-only) until the snapshot changes (built_at)."""
+    del built_at
+    return evaluate(target, unit, rows_of, snapshot.areas, list(groups))
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def group_values_of(group: AreaGroup, indicator: str, built_at: str):
+    del built_at
+    return group_series(group, indicator, rows_of, snapshot.areas)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def rebased_target_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], built_at: str) -> Target | None:
+    del built_at
+    assessment = evaluate(target, unit, rows_of, snapshot.areas, list(groups))
+    return first_measurable_baseline(target, assessment, unit, rows_of, snapshot.areas, list(groups))
+
+
 def label_of(code: str) -> str:
     if code.startswith("group:"):
         return f"{code.removeprefix('group:')} (group)"
@@ -63,7 +83,7 @@ def show_target(target: Target, key: str) -> None:
     """One target: verdict, the numbers behind it and the trajectory chart."""
     meta = metadata[target.indicator]
     unit = meta["unit"]
-    assessment = evaluate(target, unit, rows_of, snapshot.areas, all_groups)
+    assessment = assessment_of(target, unit, tuple(all_groups), snapshot.manifest["built_at"])
     icon = {ON_TRACK: ":material/check_circle:", ACHIEVED: ":material/verified:",
             NOT_MEASURABLE: ":material/help:"}.get(assessment.verdict, ":material/warning:")
     st.markdown(f"#### {target.name} — {label_of(target.area)}")
@@ -101,7 +121,7 @@ def show_target(target: Target, key: str) -> None:
             table_downloads(f"target-{key}", f"{target.name}: {label_of(target.area)}", data, [target.indicator],
                             [meta["source"]])
     else:
-        alternative = first_measurable_baseline(target, assessment, unit, rows_of, snapshot.areas, all_groups)
+        alternative = rebased_target_of(target, unit, tuple(all_groups), snapshot.manifest["built_at"])
         if alternative is not None:
             with st.expander(f"Measured from {alternative.baseline_year}, the first year with data (not the "
                              "official baseline)"):
@@ -172,7 +192,7 @@ with groups_tab:
         values = []
         for indicator in ("gva_per_hour", "gva_per_job", "employment_rate_16_64", "filled_jobs"):
             try:
-                series = group_series(group, indicator, rows_of, snapshot.areas)
+                series = group_values_of(group, indicator, snapshot.manifest["built_at"])
             except GroupError as exc:
                 values.append(f"{metadata[indicator]['short_label']}: not available ({exc})")
                 continue
