@@ -1,18 +1,25 @@
 """Measure the app against the budgets in DESIGN.md and print the figures.
 
-    python -m bench [--json] [--skip-browser] [--skip-build]
+    python -m bench [--json] [--skip-build] [--skip-browser] [--skip-load] [--via-nginx]
+    python -m bench --load [--via-nginx] [--sessions 20] [--steps 12]     only the load test
+    python -m bench --profile [--json]                                     where the cold start goes
 
-Build time (into a fresh temp folder; the committed snapshot is never touched), the deck.gl payload
-per geography level and warm rerun times (both via AppTest), cold start to coloured map pixels and
-server memory after 10 browser sessions (headless Debian chromium, loopback only).
+Build time (into a fresh temp folder; the committed snapshot is never touched); the deck.gl payload per
+geography level and the warm rerun time of every page at every level (AppTest); cold start to coloured
+map pixels and server memory after 10 sessions (headless Debian chromium, loopback only), for the app
+as deployed (`python -m deploy.serve`, which warms the process up) and as a plain `streamlit run
+app.py`; and a bounded load test of concurrent browser sessions clicking through the pages (bench/load.py),
+against one process and, with --via-nginx, against two processes behind nginx (deploy/start.sh).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -24,10 +31,21 @@ from typing import Any
 from bench.browser import REPO
 
 LEVELS = ("lep", "itl1", "itl2", "itl3", "lad", "cauth", "rgn")
-PAGES = {"overview": "app_pages/overview.py", "data_and_methods": "app_pages/data_and_methods.py"}
-WARM_UP_RUNS, TIMED_RUNS = 3, 10
+PAGES = {
+    "overview": "app_pages/overview.py",
+    "manufacturing": "app_pages/manufacturing.py",
+    "productivity_gaps": "app_pages/productivity_gaps.py",
+    "levelling_up": "app_pages/levelling_up.py",
+    "compare_areas": "app_pages/compare_areas.py",
+    "targets": "app_pages/targets.py",
+    "data_and_methods": "app_pages/data_and_methods.py",
+    "your_data": "app_pages/your_data.py",
+    "accessibility": "app_pages/accessibility.py",
+}
+WARM_UP_RUNS, TIMED_RUNS = 2, 7
 SESSIONS = 10
 BUILD_TIMEOUT_S = 900
+DEPLOYED = ["-m", "deploy.serve"]  # how deploy/start.sh runs each app process
 # DESIGN.md "Budgets" (KB and MB taken as 1000 bytes and MiB).
 BUDGETS: dict[str, float] = {
     "build_s": 90,
@@ -65,57 +83,134 @@ def _median_ms(run: Callable[[], object]) -> float:
     return round(statistics.median(times), 1)
 
 
-def measure_apptest() -> dict[str, Any]:
-    """Deck.gl JSON bytes per level and median warm rerun time per page and level, via AppTest."""
+def measure_apptest(pages: dict[str, str] = PAGES, freeze: bool = True) -> dict[str, Any]:
+    """Deck.gl JSON bytes per level (Overview) and the median warm rerun time of every page at every
+    level, via AppTest (one session: the level is set in the shared sidebar, then each page is run).
+    Your data is measured with its example file switched on, its heaviest view without an upload."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
     payload: dict[str, int] = {}
-    rerun: dict[str, dict[str, float]] = {page: {} for page in PAGES}
+    rerun: dict[str, dict[str, float]] = {page: {} for page in pages}
 
     def run() -> None:
         at.run()
         if at.exception:
-            raise RuntimeError(f"the app raised: {at.exception[0].message}")
+            raise RuntimeError(f"{at.exception[0].message}")
 
+    at.switch_page(PAGES["overview"])
+    run()
+    # Streamlit collects garbage after every run (runner.postScriptGC); deploy/serve.py freezes what is
+    # loaded at start-up so that this stays cheap. Do the same here, and say what it saves.
+    gc_before = _gc_ms()
+    gc_after = None
+    if freeze:
+        gc.freeze()
+        gc_after = _gc_ms()
+    log(f"post-run gc.collect(2): {gc_before} ms; after gc.freeze(): {gc_after} ms")
     for level in LEVELS:
         at.switch_page(PAGES["overview"])
         run()
         at.selectbox(key="level").set_value(level)
         run()
         payload[level] = len(at.get("deck_gl_json_chart")[0].proto.json.encode("utf-8"))
-        rerun["overview"][level] = _median_ms(run)
-        at.switch_page(PAGES["data_and_methods"])  # the level stays in the session, unused by this page
-        run()
-        rerun["data_and_methods"][level] = _median_ms(run)
-        log(f"{level}: payload {payload[level]:,} B, rerun overview {rerun['overview'][level]} ms, "
-            f"data_and_methods {rerun['data_and_methods'][level]} ms")
-    return {"map_payload_bytes": payload, "rerun_ms": rerun}
+        for page, path in pages.items():
+            at.switch_page(path)
+            try:
+                run()
+                if page == "your_data" and not at.toggle(key="your_data_example").value:
+                    at.toggle(key="your_data_example").set_value(True)
+                    run()
+                rerun[page][level] = _median_ms(run)
+            except Exception as exc:  # a page that fails is reported, the others still measured
+                rerun[page][level] = None  # type: ignore[assignment]
+                log(f"{page} at {level} failed: {exc}")
+        log(f"{level}: payload {payload[level]:,} B; rerun ms "
+            + ", ".join(f"{page} {times[level]}" for page, times in rerun.items()))
+    gc.unfreeze()
+    return {"map_payload_bytes": payload, "rerun_ms": rerun,
+            "post_run_gc_ms": {"without_freeze": gc_before, "with_freeze": gc_after}}
+
+
+def _gc_ms() -> float:
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        gc.collect(2)
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def cold_start(browser: Any, launcher: list[str] | None, blocked: list[str],
+               via_nginx: bool = False) -> tuple[dict[str, Any], Any]:
+    """A fresh server process (`launcher` as in StreamlitServer; or deploy/start.sh with one app process
+    behind nginx) to coloured map pixels in a new page of an already running browser. Returns the figures
+    and the still running server (the caller stops it)."""
+    from bench.browser import MAP_CANVAS, StreamlitServer, new_page, wait_for_map
+    from bench.coldstart import BROWSER_TIMING_JS
+    from bench.load import NginxDeployment
+
+    started = time.perf_counter()
+    server: Any = NginxDeployment(processes=1) if via_nginx else StreamlitServer(launcher=launcher)
+    try:
+        server.start()
+        if not via_nginx:
+            server.wait_healthy()
+        healthy_s = time.perf_counter() - started
+        page = new_page(browser, blocked)
+        requested_s = time.perf_counter() - started
+        page.goto(server.url, timeout=60_000)
+        page.wait_for_selector(MAP_CANVAS, state="visible", timeout=60_000)
+        canvas_s = time.perf_counter() - started
+        wait_for_map(page, stable=False)
+        cold_s = time.perf_counter() - started
+        timing = page.evaluate(BROWSER_TIMING_JS)
+    except Exception:
+        server.stop()
+        raise
+    offset = requested_s  # the browser's times count from the page's request (performance.timeOrigin)
+    deck = [entry for entry in timing["resources"] if entry["name"].startswith("DeckGlJsonChart")]
+    phases = {
+        "server_healthy": round(healthy_s, 2),
+        "page_requested": round(requested_s, 2),
+        "dom_content_loaded": round(offset + timing["dom_content_loaded"] / 1000, 2),
+        "map_canvas": round(canvas_s, 2),
+        "map_pixels": round(cold_s, 2),
+    }
+    if deck:
+        phases["deck_chunk_requested"] = round(offset + deck[0]["start"] / 1000, 2)
+        phases["deck_chunk_loaded"] = round(offset + deck[0]["end"] / 1000, 2)
+    return {"cold_start_to_pixels_s": round(cold_s, 2),
+            "phases_s": dict(sorted(phases.items(), key=lambda item: item[1]))}, (server, page)
 
 
 def measure_browser() -> dict[str, Any]:
-    """Cold start of a fresh server to coloured map pixels, then server RSS after SESSIONS sessions."""
+    """Cold start to coloured map pixels for plain `streamlit run app.py`, for one process behind nginx
+    (deploy/start.sh) and for the deployed launcher (python -m deploy.serve, the budget figure), then
+    server RSS after SESSIONS sessions of the deployed launcher."""
     from playwright.sync_api import sync_playwright
 
-    from bench.browser import MAP_CANVAS, StreamlitServer, launch_chromium, new_page, open_app, wait_for_map
+    from bench.browser import launch_chromium, new_page, open_app, wait_for_map
 
     blocked: list[str] = []
+    results: dict[str, Any] = {}
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)  # already running, as a user's browser would be
         try:
-            started = time.perf_counter()
-            with StreamlitServer() as server:
-                server.wait_healthy()
-                healthy_s = time.perf_counter() - started
-                pages = [new_page(browser, blocked)]
-                pages[0].goto(server.url, timeout=60_000)
-                pages[0].wait_for_selector(MAP_CANVAS, state="visible", timeout=60_000)
-                canvas_s = time.perf_counter() - started
-                wait_for_map(pages[0], stable=False)
-                cold_s = time.perf_counter() - started
-                log(f"cold start to map pixels {cold_s:.2f} s (server healthy after {healthy_s:.2f} s, "
-                    f"canvas after {canvas_s:.2f} s)")
+            plain, (server, page) = cold_start(browser, None, blocked)
+            page.context.close()
+            server.stop()
+            log(f"cold start, plain streamlit run: {plain['cold_start_to_pixels_s']} s {plain['phases_s']}")
+            behind, (server, page) = cold_start(browser, None, blocked, via_nginx=True)
+            page.context.close()
+            server.stop()
+            log(f"cold start, deploy/start.sh (nginx, 1 process): {behind['cold_start_to_pixels_s']} s "
+                f"{behind['phases_s']}")
+            deployed, (server, first) = cold_start(browser, DEPLOYED, blocked)
+            log(f"cold start, python -m deploy.serve: {deployed['cold_start_to_pixels_s']} s {deployed['phases_s']}")
+            try:
                 rss_first = server.rss_mb()
+                pages = [first]
                 while len(pages) < SESSIONS:
                     page = new_page(browser, blocked)
                     open_app(page, server.url)
@@ -126,22 +221,48 @@ def measure_browser() -> dict[str, Any]:
                 log(f"server RSS {rss_first:.0f} MiB after 1 session, {rss:.0f} MiB after {len(pages)}")
                 for page in pages:
                     page.context.close()
+            finally:
+                server.stop()
         finally:
             browser.close()
-    return {
-        "cold_start_to_pixels_s": round(cold_s, 2),
-        "cold_start_phases_s": {"server_healthy": round(healthy_s, 2), "map_canvas": round(canvas_s, 2)},
+    results.update({
+        "cold_start_to_pixels_s": deployed["cold_start_to_pixels_s"],
+        "cold_start_phases_s": deployed["phases_s"],
+        "cold_start_plain_streamlit_run": plain,
+        "cold_start_via_nginx": behind,
         "memory_after_1_session_mb": round(rss_first, 1),
         "memory_after_10_sessions_mb": round(rss, 1),
         "blocked_requests": sorted(set(blocked)),
-    }
+    })
+    return results
+
+
+def measure_profile() -> dict[str, Any]:
+    from bench.coldstart import profile_cold_start
+
+    return {"cold_start_profile": {"plain_streamlit_run": profile_cold_start(REPO, warm_up=False),
+                                   "deploy_serve": profile_cold_start(REPO, warm_up=True)}}
+
+
+def measure_load(via_nginx: bool, sessions: int, steps: int, timeout_s: float) -> dict[str, Any]:
+    from bench.load import run_load
+
+    single = run_load(via_nginx=False, sessions=sessions, steps=steps, timeout_s=timeout_s)
+    log(f"load, one process: {single['summary']}")
+    results: dict[str, Any] = {"load": {"single_process": single}}
+    if via_nginx:
+        behind = run_load(via_nginx=True, sessions=sessions, steps=steps, timeout_s=timeout_s)
+        log(f"load, via nginx: {behind['summary']}")
+        results["load"]["via_nginx"] = behind
+    return results
 
 
 def budget_report(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     rerun = results.get("rerun_ms") or {}
+    lad = [pages["lad"] for pages in rerun.values() if pages.get("lad") is not None]
     measured = {
         "build_s": results.get("build_s"),
-        "rerun_ms_lad": max((pages["lad"] for pages in rerun.values() if "lad" in pages), default=None),
+        "rerun_ms_lad": max(lad, default=None),
         "map_payload_bytes_lad": (results.get("map_payload_bytes") or {}).get("lad"),
         "cold_start_to_pixels_s": results.get("cold_start_to_pixels_s"),
         "memory_after_10_sessions_mb": results.get("memory_after_10_sessions_mb"),
@@ -153,18 +274,45 @@ def budget_report(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like Ctrl-C, so the servers, nginx and browsers started here are always stopped."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print only the JSON object on stdout")
-    parser.add_argument("--skip-browser", action="store_true", help="no chromium measurements")
+    parser.add_argument("--skip-browser", action="store_true", help="no cold start or memory measurement")
     parser.add_argument("--skip-build", action="store_true", help="do not time loaders.build")
+    parser.add_argument("--skip-load", action="store_true", help="no load test")
+    parser.add_argument("--load", action="store_true", help="run only the load test")
+    parser.add_argument("--via-nginx", action="store_true",
+                        help="also run the load test through nginx in front of two app processes")
+    parser.add_argument("--profile", action="store_true", help="run only the cold start profile")
+    parser.add_argument("--no-freeze", action="store_true",
+                        help="rerun times as under plain `streamlit run` (no gc.freeze after start-up)")
+    parser.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions in the load test")
+    parser.add_argument("--steps", type=int, default=14, help="interactions per session in the load test")
+    parser.add_argument("--load-timeout", type=float, default=600, help="overall limit of one load test (s)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
 
-    steps: list[tuple[str, Callable[[], dict[str, Any]]]] = [("apptest", measure_apptest)]
-    if not args.skip_build:
-        steps.insert(0, ("build", measure_build))
-    if not args.skip_browser:
-        steps.append(("browser", measure_browser))
+    def load() -> dict[str, Any]:
+        return measure_load(args.via_nginx, args.sessions, args.steps, args.load_timeout)
+
+    steps: list[tuple[str, Callable[[], dict[str, Any]]]]
+    if args.profile:
+        steps = [("profile", measure_profile)]
+    elif args.load:
+        steps = [("load", load)]
+    else:
+        steps = [("apptest", lambda: measure_apptest(freeze=not args.no_freeze))]
+        if not args.skip_build:
+            steps.insert(0, ("build", measure_build))
+        if not args.skip_browser:
+            steps.append(("browser", measure_browser))
+        if not args.skip_load:
+            steps.append(("load", load))
 
     results: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()}}
     errors: dict[str, str] = {}
@@ -177,14 +325,18 @@ def main(argv: list[str] | None = None) -> int:
             errors[name] = f"{type(exc).__name__}: {exc}"
             log(f"{name} failed: {errors[name]}")
     results["machine"]["load_average_at_end"] = os.getloadavg()
-    results["budgets"] = budget_report(results)
-    results["all_within_budget"] = all(entry["within_budget"] for entry in results["budgets"].values()
-                                       if entry["within_budget"] is not None)
+    if not (args.profile or args.load):
+        results["budgets"] = budget_report(results)
+        results["all_within_budget"] = all(entry["within_budget"] for entry in results["budgets"].values()
+                                           if entry["within_budget"] is not None)
+    load_errors = sum(run["summary"]["errors"] for run in (results.get("load") or {}).values())
+    if load_errors:
+        errors["load_errors"] = f"{load_errors} failed steps or app errors under load"
     if errors:
         results["errors"] = errors
     text = json.dumps(results, indent=None if args.json else 2)
     if not args.json:
-        for name, entry in results["budgets"].items():
+        for name, entry in (results.get("budgets") or {}).items():
             verdict = {True: "ok", False: "OVER", None: "skipped"}[entry["within_budget"]]
             print(f"{name:32} {entry['measured']!s:>12} / {entry['budget']:<10} {verdict}")
     print(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
@@ -47,29 +49,44 @@ MAP = "[data-testid='stDeckGlJsonChart']"
 MAP_CANVAS = f"{MAP} canvas"
 # A drawn choropleth fills a good part of its container; a blank canvas has no coloured pixel.
 MIN_COLOURED_SHARE = 0.02
+# axe-core, from the npm registry (`npm install --prefix .ci/node axe-core@4.14.1`; .ci/run does it), or
+# wherever AXE_CORE_JS points. It is injected into the page under test, never served by the app.
+AXE_JS = Path(os.environ.get("AXE_CORE_JS") or REPO / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js")
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice")
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'tag', values: tags}});
+  return {version: axe.version, violations: result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 300),
+                              summary: (n.failureSummary || '').slice(0, 400)}))}))};
+}"""
 
 
 class StreamlitServer:
     """`python -m streamlit run app.py` on a free loopback port; use as a context manager so the
     process is always terminated. Output goes to an anonymous temp file, shown if start-up fails."""
 
-    def __init__(self, repo: Path = REPO, port: int | None = None) -> None:
+    def __init__(self, repo: Path = REPO, port: int | None = None, launcher: Sequence[str] | None = None,
+                 env: Mapping[str, str] | None = None) -> None:
         self.repo = repo
         self.port = port or free_port()
+        # What runs `streamlit run app.py` (the profiler in bench/profiled_server.py takes its place).
+        self.launcher = list(launcher) if launcher else ["-m", "streamlit", "run", "app.py"]
+        self.env = {**os.environ, **(env or {})}
         self.url = f"http://127.0.0.1:{self.port}/"
         self.process: subprocess.Popen[bytes] | None = None
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
 
     def start(self) -> StreamlitServer:
         command = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, *self.launcher,
             "--server.headless", "true",
             "--server.address", "127.0.0.1",
             "--server.port", str(self.port),
             "--browser.gatherUsageStats", "false",
         ]
         self.process = subprocess.Popen(command, cwd=self.repo, stdout=self._log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL)
+                                        stdin=subprocess.DEVNULL, env=self.env)
         return self
 
     def wait_healthy(self, timeout_s: float = 60.0) -> None:
@@ -223,6 +240,21 @@ def wait_for_map(page: Page, timeout_s: float = 60.0, stable: bool = True) -> by
         time.sleep(0.1)
     raise TimeoutError(f"map drew {coloured_pixels(png)} coloured pixels in {timeout_s:.0f} s, "
                        f"expected at least {min_map_pixels(page)}")
+
+
+def axe_version(path: Path = AXE_JS) -> str:
+    """The version of the axe-core file (from its package.json beside it)."""
+    import json
+
+    return str(json.loads((path.parent / "package.json").read_text(encoding="utf-8"))["version"])
+
+
+def run_axe(page: Page) -> dict:
+    """Inject axe-core (once per document) and run the WCAG 2.x A/AA and best-practice rules on the whole
+    page. Returns {"version": ..., "violations": [{id, impact, help, nodes: [{target, html, summary}]}]}."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    return page.evaluate(AXE_RUN, list(AXE_TAGS))
 
 
 def click_map(page: Page, x: float, y: float) -> None:

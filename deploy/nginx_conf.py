@@ -1,0 +1,83 @@
+"""Render deploy/nginx.conf.template for a set of app processes (used by deploy/start.sh and the tests).
+
+    python -m deploy.nginx_conf --out RUN/nginx.conf --run-dir RUN --listen 127.0.0.1:8500 \
+        --backend 127.0.0.1:8501 --backend 127.0.0.1:8502 [--gzip off] [--user nobody]
+
+Placeholders are upper-case names in double braces (nginx's own $variables are left alone); a missing
+value, or a placeholder left over, is an error rather than a broken config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from pathlib import Path
+
+TEMPLATE = Path(__file__).with_name("nginx.conf.template")
+PLACEHOLDER = re.compile(r"\{\{([A-Z_]+)\}\}")
+LOOPBACK = ("127.0.0.1:", "[::1]:", "localhost:")
+
+
+def streamlit_static_dir() -> Path:
+    """The installed Streamlit's front-end bundle (index.html and static/)."""
+    import streamlit
+
+    return Path(streamlit.__file__).parent / "static"
+
+
+def deck_chunk(static_dir: Path) -> str | None:
+    """The file name of the deck.gl chunk the map loads (its name carries a content hash)."""
+    found = sorted((static_dir / "static" / "js").glob("DeckGlJsonChart.*.js"))
+    return found[0].name if found else None
+
+
+def render(template: str, values: dict[str, str]) -> str:
+    missing = sorted(set(PLACEHOLDER.findall(template)) - set(values))
+    if missing:
+        raise ValueError(f"no value for {', '.join(missing)}")
+    return PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
+
+
+def config(run_dir: Path, listen: str, backends: list[str], *, gzip: bool = True, user: str | None = None,
+           workers: int = 1, static_dir: Path | None = None, template: str | None = None) -> str:
+    """The nginx.conf text. Only loopback addresses are accepted for `listen` and the backends."""
+    for address in (listen, *backends):
+        if not address.startswith(LOOPBACK):
+            raise ValueError(f"{address} is not a loopback address")
+    if not backends:
+        raise ValueError("at least one backend is needed")
+    static_dir = static_dir or streamlit_static_dir()
+    chunk = deck_chunk(static_dir)
+    preload = f'<link rel="modulepreload" crossorigin href="./static/js/{chunk}">' if chunk else ""
+    values = {
+        "USER_LINE": f"user {user};" if user else "",
+        "WORKERS": str(workers),
+        "RUN_DIR": str(run_dir),
+        "GZIP": "on" if gzip else "off",
+        "BACKENDS": "\n".join(f"        server {address};" for address in backends),
+        "LISTEN": listen,
+        "STREAMLIT_STATIC": str(static_dir),
+        "PRELOAD": preload,
+    }
+    return render(template if template is not None else TEMPLATE.read_text(encoding="utf-8"), values)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m deploy.nginx_conf", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--run-dir", type=Path, required=True)
+    parser.add_argument("--listen", required=True)
+    parser.add_argument("--backend", action="append", required=True)
+    parser.add_argument("--gzip", choices=("on", "off"), default="on")
+    parser.add_argument("--user", default=None, help="worker user (only when nginx is started as root)")
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args(argv)
+    text = config(args.run_dir.resolve(), args.listen, args.backend, gzip=args.gzip == "on", user=args.user,
+                  workers=args.workers)
+    args.out.write_text(text, encoding="utf-8")
+    os.chmod(args.out, 0o644)
+
+
+if __name__ == "__main__":
+    main()

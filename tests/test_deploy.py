@@ -1,0 +1,172 @@
+"""Scale-out deployment: the nginx config renders and passes `nginx -t`, and deploy/start.sh runs two app
+processes behind nginx on loopback with sticky sessions and WebSocket proxying, then stops everything.
+
+Needs Debian's nginx (apt-get install nginx): missing nginx fails in CI and skips elsewhere."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from deploy.nginx_conf import config, deck_chunk, render, streamlit_static_dir
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def nginx() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if found is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("nginx is missing (apt-get install nginx)")
+        pytest.skip("nginx is not installed")
+    return found
+
+
+def test_render_fills_every_placeholder_and_refuses_gaps() -> None:
+    assert render("a {{X}} b $host", {"X": "1"}) == "a 1 b $host"  # nginx's own variables are left alone
+    with pytest.raises(ValueError, match="Y"):
+        render("{{X}} {{Y}}", {"X": "1"})
+
+
+def test_config_is_loopback_only_sticky_and_proxies_websockets(tmp_path: Path) -> None:
+    text = config(tmp_path, "127.0.0.1:8500", ["127.0.0.1:8501", "127.0.0.1:8502"])
+    assert "{{" not in text
+    assert "listen 127.0.0.1:8500;" in text
+    assert re.findall(r"^\s*server (\S+);", text, re.MULTILINE) == ["127.0.0.1:8501", "127.0.0.1:8502"]
+    assert "hash $rpe_backend_key consistent;" in text  # a cookie pins a browser to one process
+    assert "proxy_set_header Upgrade $http_upgrade;" in text
+    assert "proxy_set_header Connection $connection_upgrade;" in text
+    assert re.search(r"proxy_read_timeout 1d;", text)
+    assert f"pid {tmp_path}/nginx.pid;" in text
+    assert f"alias {streamlit_static_dir()}/static/;" in text
+    chunk = deck_chunk(streamlit_static_dir())
+    assert chunk and (streamlit_static_dir() / "static" / "js" / chunk).exists()
+    assert f'href="./static/js/{chunk}"' in text
+    for address in ("0.0.0.0:8500", "192.168.1.5:8500"):
+        with pytest.raises(ValueError, match="loopback"):
+            config(tmp_path, address, ["127.0.0.1:8501"])
+    with pytest.raises(ValueError, match="loopback"):
+        config(tmp_path, "127.0.0.1:8500", ["10.0.0.2:8501"])
+
+
+def test_nginx_accepts_the_rendered_config(tmp_path: Path, nginx: str) -> None:
+    for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (tmp_path / sub).mkdir()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(config(tmp_path, f"127.0.0.1:{free_port()}", ["127.0.0.1:8501", "127.0.0.1:8502"]))
+    done = subprocess.run([nginx, "-t", "-e", str(tmp_path / "error.log"), "-p", str(tmp_path), "-c", str(conf)],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert "syntax is ok" in done.stderr and "test is successful" in done.stderr
+
+
+# --- deploy/start.sh end to end ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def deployment(nginx: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    port, first = free_port(), free_port()
+    while first == port or any(_listening(candidate) for candidate in (first, first + 1)):
+        first = free_port()
+    run_dir = tmp_path_factory.mktemp("deploy")
+    process = subprocess.Popen(
+        ["bash", str(REPO / "deploy" / "start.sh"), "--processes", "2", "--port", str(port),
+         "--first-app-port", str(first), "--run-dir", str(run_dir)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHON": sys.executable}, stdin=subprocess.DEVNULL)
+    lines: list[str] = []
+    assert process.stdout is not None
+    deadline = time.monotonic() + 150
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line.rstrip())
+        if "ready at" in line:
+            break
+    info = {"process": process, "port": port, "ports": (first, first + 1), "run_dir": run_dir, "lines": lines,
+            "pids": [int(pid) for pid in re.findall(r"app process (\d+) on", "\n".join(lines))]}
+    try:
+        assert any("ready at" in line for line in lines), "start.sh did not get ready:\n" + "\n".join(lines)
+        yield info
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _get(url: str, cookie: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Cookie": f"rpe_backend={cookie}"} if cookie else {})
+    with urllib.request.urlopen(request, timeout=20) as response:
+        return response.status, {key.lower(): value for key, value in response.headers.items()}, response.read()
+
+
+def test_start_sh_serves_the_app_with_sticky_sessions(deployment: dict) -> None:
+    base = f"http://127.0.0.1:{deployment['port']}"
+    status, headers, body = _get(f"{base}/")
+    assert status == 200 and b"<html" in body
+    assert b'rel="modulepreload" crossorigin href="./static/js/DeckGlJsonChart' in body
+    cookie = re.match(r"rpe_backend=([0-9a-f]+);", headers["set-cookie"]).group(1)
+    first_backend = headers["x-rpe-backend"]
+    assert first_backend in {f"127.0.0.1:{port}" for port in deployment["ports"]}
+    for _ in range(5):  # with its cookie, a browser stays on the process that served it first
+        status, headers, _ = _get(f"{base}/", cookie)
+        assert headers["x-rpe-backend"] == first_backend and "set-cookie" not in headers
+    seen = {_get(f"{base}/_stcore/health", f"{n:032x}")[1]["x-rpe-backend"] for n in range(1, 25)}
+    assert len(seen) == 2, f"24 different browsers all went to {seen}"
+    status, _, body = _get(f"{base}/healthz")
+    assert (status, body.strip()) == (200, b"ok")
+    status, headers, body = _get(f"{base}/static/js/{deck_chunk(streamlit_static_dir())}")
+    assert status == 200 and len(body) > 1_000_000 and "immutable" in headers["cache-control"]
+
+
+def test_start_sh_proxies_the_websocket(deployment: dict) -> None:
+    with socket.create_connection(("127.0.0.1", deployment["port"]), timeout=20) as sock:
+        key = base64.b64encode(os.urandom(16)).decode()
+        sock.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: 127.0.0.1:{deployment['port']}\r\n"
+                      "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                      f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Protocol: streamlit\r\n"
+                      f"Origin: http://127.0.0.1:{deployment['port']}\r\n\r\n").encode())
+        reply = sock.recv(4096).decode("latin-1")
+    assert reply.startswith("HTTP/1.1 101"), reply
+    assert "upgrade: websocket" in reply.lower()
+
+
+def test_start_sh_stops_everything_on_sigterm(deployment: dict) -> None:
+    process = deployment["process"]
+    pids = deployment["pids"]
+    nginx_pid = int((deployment["run_dir"] / "nginx.pid").read_text().strip())
+    assert len(pids) == 2
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=40) == 0
+    for pid in (*pids, nginx_pid):
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+    assert not _listening(deployment["port"])
+    assert not any(_listening(port) for port in deployment["ports"])
