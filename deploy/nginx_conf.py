@@ -55,7 +55,9 @@ def config(run_dir: Path, listen: str, backends: list[str], *, gzip: bool = True
         "WORKERS": str(workers),
         "RUN_DIR": str(run_dir),
         "GZIP": "on" if gzip else "off",
-        "BACKENDS": "\n".join(f"        server {address};" for address in backends),
+        # max_fails=0: one failed request must not mark a process down and move every new browser to the
+        # others for fail_timeout; the request itself is still retried on the next process.
+        "BACKENDS": "\n".join(f"        server {address} max_fails=0;" for address in backends),
         "LISTEN": listen,
         "STREAMLIT_STATIC": str(static_dir),
         "PRELOAD": preload,

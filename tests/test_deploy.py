@@ -51,7 +51,7 @@ def test_config_is_loopback_only_sticky_and_proxies_websockets(tmp_path: Path) -
     text = config(tmp_path, "127.0.0.1:8500", ["127.0.0.1:8501", "127.0.0.1:8502"])
     assert "{{" not in text
     assert "listen 127.0.0.1:8500;" in text
-    assert re.findall(r"^\s*server (\S+);", text, re.MULTILINE) == ["127.0.0.1:8501", "127.0.0.1:8502"]
+    assert re.findall(r"^\s*server (\S+) max_fails=0;", text, re.MULTILINE) == ["127.0.0.1:8501", "127.0.0.1:8502"]
     assert "hash $rpe_backend_key consistent;" in text  # a cookie pins a browser to one process
     assert "proxy_set_header Upgrade $http_upgrade;" in text
     assert "proxy_set_header Connection $connection_upgrade;" in text

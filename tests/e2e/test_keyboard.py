@@ -34,9 +34,11 @@ FOCUS = """() => { const e = document.activeElement; if (!e) return {};
   return {tag: e.tagName, role: e.getAttribute('role') || '', name: e.getAttribute('aria-label') || '',
           text: (e.innerText || '').trim().split('\\n').pop().slice(0, 80),
           testid: owner ? owner.getAttribute('data-testid') : '', cls: e.className || ''}; }"""
+# The highlighted option's position: long lists are virtualised and their rows carry no id, so read the
+# position from the combobox's aria-activedescendant ("...-option-<n>").
 ACTIVE_OPTION = """() => { const box = document.activeElement;
-  const id = box && box.getAttribute('aria-activedescendant');
-  const option = id && document.getElementById(id); return option ? option.innerText.trim() : null; }"""
+  const id = (box && box.getAttribute('aria-activedescendant')) || '';
+  const found = id.match(/-option-(\\d+)$/); return found ? Number(found[1]) : null; }"""
 
 Focus = dict[str, str]
 
@@ -66,12 +68,12 @@ def arrow_to(page: Page, option: str, options: list[str], walk: list[str]) -> No
     page.keyboard.press("ArrowDown")
     expect(page.get_by_role("listbox")).to_be_visible()
     presses = 1
+    wanted = options.index(option)
     for _ in range(2 * len(options) + 2):
-        current = page.evaluate(ACTIVE_OPTION)
-        if current == option:
+        here = page.evaluate(ACTIVE_OPTION)
+        if here == wanted:
             break
-        here = options.index(current) if current in options else -1
-        page.keyboard.press("ArrowDown" if here < options.index(option) else "ArrowUp")
+        page.keyboard.press("ArrowDown" if here is None or here < wanted else "ArrowUp")
         presses += 1
     else:
         raise AssertionError(f"the arrow keys never reached {option!r}")
