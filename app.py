@@ -3,6 +3,8 @@ slide pack and share link, attribution footer)."""
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
 from app_pages.figures import (
@@ -13,7 +15,7 @@ from app_pages.figures import (
     presentation_view,
     sidebar_tools,
 )
-from app_pages.state import shared_sidebar
+from app_pages.state import PageStopped, shared_sidebar
 from components.attribution import ATTRIBUTION
 from loaders.snapshot import SnapshotError, cached_snapshot
 
@@ -43,7 +45,9 @@ with st.sidebar:
     shared_sidebar(snapshot)
 begin_run()
 slots = presentation_frame()  # controls drawn before the page, so Exit works even if the page stops early
-with page_body_container():  # hidden in presentation mode: its figures are then shown one per screen above
+# The page body is hidden in presentation mode (its figures are then shown one per screen above); a page
+# that ends early with stop_page() still gets the tools and the footer below.
+with page_body_container(), contextlib.suppress(PageStopped):
     navigation.run()
 sidebar_tools(navigation.title)
 if slots is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.figures import show_chart, table_downloads
-from app_pages.state import current_view, pick
+from app_pages.state import current_view, pick, stop_page
 from components.compare_areas import (
     MAX_COMPARATORS,
     area_options,
@@ -97,13 +97,13 @@ with pick_col:
 codes = ([main] if main else []) + comparators
 if not codes:
     st.info("Choose a main area (here or in the sidebar) or at least one comparator.")
-    st.stop()
+    stop_page()
 
 rows = rows_for_areas(snapshot.indicators, positions, codes)
 choices = indicator_choices(rows, metadata)
 if not choices:
     st.info("The snapshot has no figures for the chosen areas.")
-    st.stop()
+    stop_page()
 with indicator_col:
     indicator = pick("cmp_indicator", "Indicator", choices, default=preferred_indicator(choices),
                      format_func=lambda key: metadata[key]["label"])

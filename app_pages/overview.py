@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages.figures import show_chart, show_map, table_downloads
 from app_pages.plan import user_plan
-from app_pages.state import current_view, pick, year_note
+from app_pages.state import current_view, pick, stop_page, year_note
 from components.overview import (
     LEVEL_LABELS,
     build_overview,
@@ -35,7 +35,7 @@ meta = metadata[indicator]
 year = nearest_year(years_for(indicator_rows[indicator_rows["geography"] == level]), shared.year)
 if year is None:
     st.info(f"{meta['label']} has no values for {LEVEL_LABELS[level].lower()}.")
-    st.stop()
+    stop_page()
 year_note(shared.year, year, meta["label"])
 
 view = build_overview(indicator_rows, meta, cached_boundaries(level), level, year, shared.benchmark, shared.area)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.figures import show_chart, table_downloads
-from app_pages.state import current_view, pick, year_note
+from app_pages.state import current_view, pick, stop_page, year_note
 from components.overview import LEVEL_LABELS
 from components.page_figures import chart_figure, convergence_data, gap_chart_data, hour_job_data, level_chart_data
 from components.productivity_gaps import (
@@ -75,7 +75,7 @@ if level not in productivity_levels(metadata):
     st.info(f"GVA per hour and per filled job are not available for {LEVEL_LABELS[level]}: ONS does not "
             "publish them for this geography. ITL1 regions cover the same English regions; choose them under "
             "Geography.")
-    st.stop()
+    stop_page()
 
 measure_col, series_col, start_col = st.columns(3)
 with measure_col:
@@ -91,7 +91,7 @@ years = years_with_values(snapshot.rows(indicator, level))
 end = nearest_year(years, shared.year)
 if end is None:
     st.info(f"{meta['label']} has no values for {LEVEL_LABELS[level]}.")
-    st.stop()
+    stop_page()
 year_note(shared.year, end, meta["label"])
 with start_col:
     starts = start_year_options(years, end)

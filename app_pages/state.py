@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 
 from components.overview import BENCHMARK_LABELS, BENCHMARK_ORDER, LEVEL_LABELS
 from components.view_choices import area_names, default_year
 from loaders.snapshot import Snapshot
+
+
+class PageStopped(Exception):
+    """Raised by `stop_page`; app.py catches it around the page."""
+
+
+def stop_page() -> NoReturn:
+    """End the page here (e.g. nothing to show for this choice) while app.py still draws the sidebar tools and
+    the attribution footer after it; `st.stop()` would end the whole script run and lose them."""
+    raise PageStopped
 
 
 def _from_url(key: str, options: Sequence[Any]) -> Any:

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.state import current_view, pick, select_area_on_click, year_note
+from app_pages.state import current_view, pick, select_area_on_click, stop_page, year_note
 from components.formatting import format_value
 from components.legend import legend_html
 from components.overview import LEVEL_LABELS, indicators_for, value_format, years_for
@@ -23,7 +23,7 @@ try:  # the geospatial stack is an optional extra of the package
 except ImportError as exc:
     st.title("Your data")
     st.error(f"This page needs the geospatial packages ({exc.name} is missing): pip install '.[build]'.")
-    st.stop()
+    stop_page()
 
 snapshot = cached_snapshot()
 metadata = snapshot.metadata
@@ -142,7 +142,7 @@ if upload is None and boundaries is None:
     )
     st.download_button(f"Template for {LEVEL_LABELS[level].lower()} (CSV)", data=yd.template_csv(snapshot.areas, level),
                         file_name=f"template_{level}.csv", mime="text/csv", on_click="ignore")
-    st.stop()
+    stop_page()
 
 # --- matching --------------------------------------------------------------------------------------------
 official = boundaries is None or st.radio(
@@ -244,12 +244,12 @@ with st.expander("Table of the mapped values"):
     st.dataframe(view.table[["area_name", "area_code", "value", "status", "rank"]], hide_index=True)
 
 if upload is None:
-    st.stop()
+    stop_page()
 
 # --- charts beside the official indicators ----------------------------------------------------------------
 if values["value"].notna().sum() == 0:
     st.info("No matched area has a value in this column and period, so there is nothing to chart.")
-    st.stop()
+    stop_page()
 bar = remembered(("bar", content, label, official, level, selected), lambda: yd.uploaded_bar_chart(
     values, label, title=f"{label} (your data)", decimals=decimals, selected_code=selected,
     subtitle=f"{LEVEL_LABELS[level] if official else 'Your areas'}, ranked largest first"))
@@ -258,7 +258,7 @@ st.altair_chart(bar, width="stretch")
 st.header("Beside an official indicator")
 if not official_choices:
     st.info(f"The snapshot has no official indicators for {LEVEL_LABELS[level].lower()}.")
-    st.stop()
+    stop_page()
 indicator = pick("your_data_indicator", "Official indicator", official_choices,
                  default=yd.compare_default(official_choices), format_func=lambda key: metadata[key]["label"])
 meta = metadata[indicator]
@@ -269,7 +269,7 @@ compared = yd.comparison_table(values, official_rows[official_rows["period"] == 
 r, count = yd.correlation(compared)
 if count == 0:
     st.info(f"None of your matched areas has {meta['label']} for {year}.")
-    st.stop()
+    stop_page()
 correlation_text = f"Pearson's r = {r:.2f} over {count} areas" if r is not None else f"{count} areas"
 scatter = remembered(("scatter", content, label, indicator, year, selected), lambda: yd.comparison_chart(
     compared, uploaded_label=label, official_label=f"{meta['short_label']} ({meta['unit']})",

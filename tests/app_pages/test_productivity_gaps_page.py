@@ -15,6 +15,8 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.attribution import ATTRIBUTION
+
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 PAGE = "app_pages/productivity_gaps.py"
@@ -279,6 +281,9 @@ def test_english_regions_have_no_productivity_data(at: AppTest) -> None:
     assert not at.exception
     assert any("not available for English regions" in info.value for info in at.info)
     assert len(at.get("vega_lite_chart")) == 0
+    # The page ended early, but the tools and the footer drawn after it by app.py are still there.
+    assert [toggle.label for toggle in at.sidebar.toggle] == ["Presentation mode"]
+    assert any(caption.value == ATTRIBUTION for caption in at.caption)
     choose(at, level="lep")
     assert len(at.get("vega_lite_chart")) >= 2
 
