@@ -15,13 +15,12 @@ from components.maps import DeckSpec, choropleth_deck, choropleth_features
 from components.overview import benchmark_value
 from components.palettes import (
     DIVERGING_6,
-    NO_DATA,
-    SUPPRESSED,
     VIRIDIS_5,
     LegendEntry,
     fill_colour,
     legend_entries,
     quantile_breaks,
+    status_legend_entries,
 )
 from loaders.snapshot_schema import BENCHMARK_NAMES, ENGLAND, ENGLAND_EXCL_LONDON, UK
 from metrics.comparisons import NEUTRAL
@@ -176,11 +175,7 @@ def lq_legend_entries(breaks: list[float], has_missing: bool, has_suppressed: bo
             label = f"{num(previous)} to {num(upper)}"
         entries.append(LegendEntry(label, colour, "class"))
         previous = upper
-    if has_missing:
-        entries.append(LegendEntry("No data", NO_DATA, "no_data"))
-    if has_suppressed:
-        entries.append(LegendEntry("Suppressed (withheld by the source)", SUPPRESSED, "suppressed"))
-    return entries
+    return entries + status_legend_entries(has_missing, has_suppressed)
 
 
 @dataclass

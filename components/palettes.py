@@ -98,6 +98,12 @@ def legend_entries(
         label = f"{fmt(previous)} to {fmt(upper)}" if previous is not None else f"up to {fmt(upper)}"
         entries.append(LegendEntry(label, colour, "class"))
         previous = upper
+    return entries + status_legend_entries(has_missing, has_suppressed)
+
+
+def status_legend_entries(has_missing: bool, has_suppressed: bool) -> list[LegendEntry]:
+    """The rows after the classes: no data / suppressed, only where the map shows them."""
+    entries = []
     if has_missing:
         entries.append(LegendEntry("No data", NO_DATA, "no_data"))
     if has_suppressed:

@@ -70,7 +70,8 @@ class BuildError(RuntimeError):
     """The snapshot could not be built; the message says what failed and where."""
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file read in 1 MiB chunks (sources can be large)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -228,7 +229,7 @@ def write_snapshot(target: Path, table: pd.DataFrame, geography: Geography, fact
         for level, payload in geo_files.items():
             (geo_dir / f"{level}.geojson").write_bytes(payload)
         manifest["outputs"] = {
-            f"{folder.name}/{path.name}": {"bytes": path.stat().st_size, "sha256": _sha256(path)}
+            f"{folder.name}/{path.name}": {"bytes": path.stat().st_size, "sha256": file_sha256(path)}
             for folder in (data_dir, geo_dir)
             for path in sorted(folder.iterdir())
         }
@@ -291,7 +292,7 @@ def source_manifest(source: Path) -> list[dict]:
     ]
     return [
         {"path": rel, "edition": edition_of(rel), "bytes": (source / rel).stat().st_size,
-         "sha256": _sha256(source / rel)}
+         "sha256": file_sha256(source / rel)}
         for rel in files
     ]
 

@@ -101,14 +101,6 @@ class Fetched:
     attempts: int = 1
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _reason(exc: BaseException) -> str:
     """The innermost cause of a requests/urllib3 error, in words."""
     seen = exc
@@ -570,7 +562,7 @@ def fetch_entry(entry: SourceFile, dest: Path, downloader: Downloader, *, mirror
             check_content(dest, entry.kind)
         except ContentError as exc:
             raise RefreshError("content check", f"{entry.path}: {exc} (from {record.origin})") from exc
-    record.sha256, record.bytes = _sha256(dest), dest.stat().st_size
+    record.sha256, record.bytes = build.file_sha256(dest), dest.stat().st_size
     record.note = "; ".join(filter(None, [record.note, *notes]))
     return record
 
@@ -598,7 +590,7 @@ def check_folder(entries: Iterable[SourceFile], folder: Path, show_progress: boo
                 check_content(path, entry.kind)
             except ContentError as exc:
                 raise RefreshError("content check", f"{entry.path}: {exc} (in {folder})") from exc
-            records.append(SourceRecord(entry.path, str(path), _sha256(path), path.stat().st_size))
+            records.append(SourceRecord(entry.path, str(path), build.file_sha256(path), path.stat().st_size))
     return records
 
 
@@ -606,7 +598,7 @@ def check_folder(entries: Iterable[SourceFile], folder: Path, show_progress: boo
 
 def snapshot_hashes(target: Path) -> dict[str, str]:
     """sha256 of every file of the snapshot folders (used to prove a failed refresh changed nothing)."""
-    return {str(p.relative_to(target)): _sha256(p) for name in SNAPSHOT_DIRS if (target / name).is_dir()
+    return {str(p.relative_to(target)): build.file_sha256(p) for name in SNAPSHOT_DIRS if (target / name).is_dir()
             for p in sorted((target / name).rglob("*")) if p.is_file()}
 
 
