@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from loaders.errors import SourceFormatError
+from loaders.errors import SourceFormatError, read_csv_text
 from loaders.excel import read_grid
 from loaders.nomis import STATUS_ORDER, parse_cells
 
@@ -122,17 +122,7 @@ def _is_coded(area_type: str) -> bool:
 
 
 def _csv_rows(path: Path) -> list[list[str]]:
-    if not path.is_file():
-        raise SourceFormatError(path, "file not found")
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise SourceFormatError(path, "file is empty")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceFormatError(path, f"not a UTF-8 CSV ({exc})") from exc
-    if "\x00" in text:
-        raise SourceFormatError(path, "not a CSV (binary content)")
+    text = read_csv_text(path)
     try:
         return list(csv.reader(io.StringIO(text)))
     except csv.Error as exc:

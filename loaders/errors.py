@@ -17,3 +17,20 @@ class SourceFormatError(ValueError):
         self.sheet = sheet
         where = f"{self.path.name}" + (f", sheet '{sheet}'" if sheet else "")
         super().__init__(f"{where}: {problem}")
+
+
+def read_csv_text(path: Path) -> str:
+    """The text of a CSV source, or a SourceFormatError for the ways official downloads go wrong: missing,
+    empty, not UTF-8 (a saved-as-Excel file), or binary content (an .xlsx renamed .csv)."""
+    if not path.is_file():
+        raise SourceFormatError(path, "file not found")
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise SourceFormatError(path, "file is empty")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceFormatError(path, f"not a UTF-8 CSV (bad byte at offset {exc.start})") from exc
+    if "\x00" in text:
+        raise SourceFormatError(path, "not a text CSV (contains NUL bytes)")
+    return text

@@ -50,7 +50,7 @@ from typing import Any
 
 import pandas as pd
 
-from loaders.errors import SourceFormatError
+from loaders.errors import SourceFormatError, read_csv_text
 
 OUTPUT_COLUMNS: tuple[str, ...] = (
     "area_code",
@@ -320,17 +320,7 @@ def read_els_metadata(json_path: str | Path) -> dict[str, Any]:
 
 
 def _read_table(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise SourceFormatError(path, "file not found")
-    data = path.read_bytes()
-    if not data.strip():
-        raise SourceFormatError(path, "file is empty")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceFormatError(path, f"not UTF-8 text (bad byte at offset {exc.start})") from exc
-    if "\x00" in text:
-        raise SourceFormatError(path, "not a text CSV (contains NUL bytes)")
+    text = read_csv_text(path)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:

@@ -414,12 +414,12 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_garbage_bytes(tmp_path: Path) -> None:
     path = tmp_path / "garbage.csv"
     path.write_bytes(bytes(range(256)) * 4)
-    expect_error(path, "not UTF-8")
+    expect_error(path, "not a UTF-8 CSV")
 
 
 def test_non_utf8_csv(tmp_path: Path) -> None:
     rows = [common_row(unit="£", measure="Pounds")]
-    expect_error(write_csv(tmp_path / "latin1.csv", COMMON_HEADER, rows, encoding="latin-1"), "not UTF-8")
+    expect_error(write_csv(tmp_path / "latin1.csv", COMMON_HEADER, rows, encoding="latin-1"), "not a UTF-8 CSV")
 
 
 def test_xlsx_bytes_named_csv(tmp_path: Path) -> None:
