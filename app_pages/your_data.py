@@ -10,7 +10,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.state import current_view, pick, select_area_on_click, stop_page, year_note
+from app_pages.figures import MAP_HEIGHT_PRESENTING, show_chart, show_figure, show_map
+from app_pages.state import current_view, pick, stop_page, year_note
 from components.formatting import format_value
 from components.legend import legend_html
 from components.overview import LEVEL_LABELS, indicators_for, value_format, years_for
@@ -228,18 +229,35 @@ content = int(pd.util.hash_pandas_object(values, index=False).sum())
 view = remembered(("map", *token, official, level, values_label, selected, content),
                   lambda: yd.upload_map(map_boundaries, values, level, fmt, selected, fit=not official))
 st.header(f"Map: {yd.plain(values_label)}")
-map_col, legend_col = st.columns([4, 1])
-with map_col:
-    st.pydeck_chart(
-        view.deck, height=540, key="your_data_map", selection_mode="single-object",
-        on_select=select_area_on_click("your_data_map") if official else "ignore",
-        alt=f"Map of {values_label} for {view.valued} of {view.drawn} areas ({'official' if official else 'your'} "
-            "boundaries); the same figures are in the table below the map.",
-    )
-with legend_col:
-    st.markdown(legend_html(values_label, view.legend), unsafe_allow_html=True)
-    if official:
-        st.caption("Click an area on the map to select it.")
+where = LEVEL_LABELS[level] if official else f"Your boundaries ({boundary_file.name})"
+map_subtitle = f"{where}; {view.valued} of {view.drawn} areas with a value"
+if upload is not None:
+    map_figure = yd.upload_map_figure(
+        view, values, title=f"{label} (your data)", subtitle=map_subtitle,
+        legend_title=values_label, level=level, period=period, measure=column, unit=yd.UPLOADED_UNIT,
+        sources=(yd.upload_source(upload.source), *(() if official else (yd.boundary_source(boundary_file.name),))))
+else:
+    map_figure = yd.upload_map_figure(
+        view, values, title=f"{meta['label']}, {year}", subtitle=map_subtitle, legend_title=values_label,
+        level=level, period=year, measure=indicator, unit=meta["unit"],
+        sources=(str(meta["source"]), yd.boundary_source(boundary_file.name)), indicators=(indicator,))
+map_alt = (f"Map of {values_label} for {view.valued} of {view.drawn} areas ({'official' if official else 'your'} "
+           "boundaries); the same figures are in the table below the map.")
+if official:
+    show_map(map_figure, view.deck, key="your_data_map", alt=map_alt, legend_title=values_label, legend=view.legend,
+             note="Click an area on the map to select it.", height=540)
+else:
+    # Not show_map: a click there selects the clicked code as the sidebar's area, which for codes of the
+    # user's own boundaries would quietly clear the area chosen on the other pages. Same layout and menu.
+    def render_own_boundaries(big: bool) -> None:
+        map_col, legend_col = st.columns([4, 1])
+        with map_col:
+            st.pydeck_chart(view.deck, height=MAP_HEIGHT_PRESENTING if big else 540, key="your_data_map",
+                            selection_mode="single-object", on_select="ignore", alt=map_alt)
+        with legend_col:
+            st.markdown(legend_html(values_label, view.legend), unsafe_allow_html=True)
+
+    show_figure(map_figure, render_own_boundaries, titled=False)
 with st.expander("Table of the mapped values"):
     st.dataframe(view.table[["area_name", "area_code", "value", "status", "rank"]], hide_index=True)
 
@@ -250,10 +268,15 @@ if upload is None:
 if values["value"].notna().sum() == 0:
     st.info("No matched area has a value in this column and period, so there is nothing to chart.")
     stop_page()
-bar = remembered(("bar", content, label, official, level, selected), lambda: yd.uploaded_bar_chart(
-    values, label, title=f"{label} (your data)", decimals=decimals, selected_code=selected,
-    subtitle=f"{LEVEL_LABELS[level] if official else 'Your areas'}, ranked largest first"))
-st.altair_chart(bar, width="stretch")
+source = yd.upload_source(upload.source)
+chosen = view.table.loc[view.table["area_code"] == selected, "area_name"] if selected else pd.Series(dtype=str)
+chosen_words = f"; {chosen.iloc[0]} is marked \"selected\"" if len(chosen) else ""
+bar = remembered(("bar", content, label, official, level, selected, source), lambda: yd.uploaded_bar_chart(
+    values, label, title=f"{label} (your data), ranked", decimals=decimals, selected_code=selected, source=source,
+    subtitle=yd.bar_subtitle(LEVEL_LABELS[level] if official else "Your areas", values, selected)))
+show_chart(yd.bar_figure(values, bar, selected_code=selected, column=column, period=period, file_name=upload.source,
+                         level=level), bar,
+           alt=f"Bar chart of {label} (your data), largest first{chosen_words}.")
 
 st.header("Beside an official indicator")
 if not official_choices:
@@ -271,28 +294,25 @@ if count == 0:
     st.info(f"None of your matched areas has {meta['label']} for {year}.")
     stop_page()
 correlation_text = f"Pearson's r = {r:.2f} over {count} areas" if r is not None else f"{count} areas"
-scatter = remembered(("scatter", content, label, indicator, year, selected), lambda: yd.comparison_chart(
+scatter = remembered(("scatter", content, label, indicator, year, selected, source), lambda: yd.comparison_chart(
     compared, uploaded_label=label, official_label=f"{meta['short_label']} ({meta['unit']})",
     official_format=value_format(meta["unit"], int(meta["decimals"])), uploaded_decimals=decimals,
     title=f"{label} against {meta['label']}, {year}", subtitle=f"{correlation_text}; one point per area",
-    source=yd.UPLOAD_SOURCE.format(file=upload.source), selected_code=selected,
+    source=f"{source}; {meta['source']}", selected_code=selected,
 ))
-st.altair_chart(scatter, width="stretch")
+show_chart(yd.comparison_figure(compared, scatter, selected_code=selected, column=column, period=period,
+                                file_name=upload.source, level=level, indicator=indicator, meta=meta, year=year),
+           scatter, alt=f"Scatter plot of {label} (your data) against {meta['label']}, {year}, one point per area; "
+                        f"{correlation_text}{chosen_words}.")
 st.caption("A correlation describes how the two move together across areas; it says nothing about cause.")
 
 # --- downloads --------------------------------------------------------------------------------------------
-st.subheader("Download")
+st.subheader("Download the matched data")
+st.caption("Every matched row of your file with the official figure beside it (each chart and the map also has "
+           "its own download menu above).")
 st.download_button(
     "Matched data (CSV)", key="your_data_csv", mime="text/csv", file_name=f"your_data_{level}.csv",
     data=lambda: yd.matched_csv(values, source=upload.source, level=level, column=column, period=period,
                                 comparison=compared, official_label=f"{meta['short_label']} {year}"),
     on_click="ignore",
 )
-for chart_name, chart, stem in (("Ranked chart", bar, f"your_data_{level}"),
-                                ("Scatter", scatter, f"your_data_vs_{indicator}_{level}")):
-    exports = yd.chart_exports(chart, stem)
-    for export_col, (export_label, (build, file_name, mime)) in zip(st.columns(len(exports)), exports.items(),
-                                                                     strict=True):
-        with export_col:
-            st.download_button(f"{chart_name}: {export_label}", data=build, file_name=file_name, mime=mime,
-                               key=f"your_data_export_{stem}_{export_label}", on_click="ignore")

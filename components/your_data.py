@@ -9,7 +9,6 @@ is shown as such in the match table for the user to resolve - never silently dro
 
 from __future__ import annotations
 
-import importlib
 import io
 import json
 import math
@@ -23,10 +22,13 @@ import numpy as np
 import pandas as pd
 
 from components.attribution import ATTRIBUTION
-from components.charts import SOURCE_LINE, ranked_bar_chart, rows_for_ranked_chart
+from components.charts import rows_for_ranked_chart
+from components.exports import Figure
 from components.formatting import format_value
+from components.map_export import static_map_spec
 from components.maps import TOOLTIP_HTML, TOOLTIP_STYLE, DeckSpec, choropleth_deck, choropleth_features
 from components.overview import LEVEL_LABELS
+from components.page_figures import chart_titles, map_data
 from components.palettes import (
     SELECTED_OUTLINE,
     VIRIDIS_5,
@@ -54,6 +56,7 @@ LEAVE_OUT = "(leave out)"
 USABLE = (MATCHED, CHOSEN)
 MATCH_COLUMNS = ["uploaded", "name_in_file", "area_code", "official_name", "status", "detail"]
 UPLOAD_SOURCE = "Your data: {file} (uploaded, not checked by us)"
+BOUNDARY_SOURCE = "Boundaries: {file} (uploaded, not checked by us)"
 EXAMPLE_CHOICES = ("employment_rate_16_64", "gdhi_per_head", "population", "gva_per_job", "filled_jobs")
 COMPARE_DEFAULTS = ("gva_per_hour", "median_weekly_pay", "gva_per_job", "employment_rate_16_64")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$>])")
@@ -257,6 +260,7 @@ class UploadMap:
     table: pd.DataFrame
     drawn: int
     valued: int
+    note: str = ""  # how the classes were made (the static map's legend note)
 
 
 def upload_map(boundaries: dict, values: pd.DataFrame, level: str, fmt: Callable[[float], str],
@@ -291,7 +295,8 @@ def upload_map(boundaries: dict, values: pd.DataFrame, level: str, fmt: Callable
     else:
         legend = legend_entries(breaks, VIRIDIS_5, _distinguishing(fmt, breaks), has_missing, has_suppressed,
                                 lower_bound=distinct[0])
-    return UploadMap(deck, features, legend, table, len(drawn), int(shown["value"].notna().sum()))
+    note = "One class per value." if few else "Five classes with equal numbers of areas (quantiles)."
+    return UploadMap(deck, features, legend, table, len(drawn), int(shown["value"].notna().sum()), note)
 
 
 def _distinguishing(fmt: Callable[[float], str], breaks: Sequence[float]) -> Callable[[float], str]:
@@ -333,22 +338,129 @@ def _points(coords: Any) -> Iterable[Sequence[float]]:
         yield from _points(part)
 
 
-# --- charts ------------------------------------------------------------------------------------------
+# --- charts and their figures ------------------------------------------------------------------------
+#
+# Each chart of the page is drawn through app_pages.figures (show_chart / show_map), so it gets the shared
+# download menu (PNG 2x, SVG, Vega-Lite JSON, CSV and XLSX of the plotted data), a slide in the slide pack
+# and a screen in presentation mode. The uploaded values stay in memory: the figures hold the session's
+# data frames and every export is built in memory when it is clicked.
+
+BAR_COLOUR = "#3b528b"
+SELECTED_COLOUR = rgba_css(SELECTED_OUTLINE)
+# The words beside the selected bar (and before the selected point's name): the highlight is not colour alone.
+# U+25C4, the counterpart of the "► " the official rankings put before the selected name: Liberation Sans (the
+# sans-serif vl-convert's PNG export finds) has both, unlike U+25C0 / U+25B6.
+SELECTED_MARK = "\u25c4 selected"
+SELECTED_PREFIX = "\u25ba "
+UPLOADED_UNIT = "as in your file"
+BAR_LIMIT = 40  # bars drawn at most: the largest and smallest 20 (plus the selected area)
+
+
+def source_line(*sources: str) -> str:
+    """The source line a chart shows on the page (exports replace it with their fuller one)."""
+    return "Source: " + "; ".join(dict.fromkeys(s for s in sources if s))
+
+
+def upload_source(file_name: str) -> str:
+    return UPLOAD_SOURCE.format(file=file_name)
+
+
+def boundary_source(file_name: str) -> str:
+    return BOUNDARY_SOURCE.format(file=file_name)
+
+
+def uploaded_bar_rows(values: pd.DataFrame, selected_code: str | None, limit: int = BAR_LIMIT) -> pd.DataFrame:
+    """The areas the ranked chart draws: every valued area (largest first), or the largest and smallest
+    limit/2 and the selected area when there are more; with rank and whether each is selected."""
+    table = ranked_table(values, NEUTRAL, None)
+    rows = rows_for_ranked_chart(table, selected_code, limit).copy()
+    rows["selected"] = rows["area_code"] == selected_code
+    extra = [c for c in ("name_in_file", "uploaded") if c in values.columns]
+    if extra:
+        rows = rows.merge(values[["area_code", *extra]].drop_duplicates("area_code"), on="area_code", how="left")
+    return rows.reset_index(drop=True)
+
+
+def bar_subtitle(where: str, values: pd.DataFrame, selected_code: str | None, limit: int = BAR_LIMIT) -> str:
+    """'LEPs, ranked largest first', saying so when only the ends of a long ranking are drawn."""
+    valued = int(values["value"].notna().sum())
+    if valued <= limit:
+        return f"{where}, ranked largest first"
+    also = " and the selected area" if selected_code in set(values["area_code"]) else ""
+    return f"{where}: the {limit // 2} largest and {limit // 2} smallest of {valued} areas{also}, largest first"
+
+
+def selected_label_cues(name: str | None) -> dict:
+    """Axis properties that mark the selected area's label without colour, as components.charts does for
+    the official rankings: "► " before it and bold type (nothing when no bar is selected)."""
+    if name is None:
+        return {}
+    test = f"datum.value === {json.dumps(name)}"  # JSON string syntax is a valid Vega expression literal
+    return {"labelExpr": f"{test} ? {json.dumps(SELECTED_PREFIX)} + datum.label : datum.label",
+            "labelFontWeight": {"condition": {"test": test, "value": "bold"}, "value": "normal"}}
+
+
+def selected_text(rows: pd.DataFrame) -> pd.DataFrame:
+    """The label drawn beside the selected bar or point (no rows when nothing is selected)."""
+    return rows[rows["selected"]].assign(mark_text=SELECTED_MARK)
 
 
 def uploaded_bar_chart(values: pd.DataFrame, label: str, title: str, subtitle: str, decimals: int,
-                       selected_code: str | None) -> alt.LayerChart:
-    """The uploaded column ranked as bars (largest first), like the official rankings."""
-    table = ranked_table(values, NEUTRAL, None)
-    return ranked_bar_chart(
-        rows_for_ranked_chart(table, selected_code), title=title, subtitle=subtitle, value_title=label,
-        value_format=axis_format(decimals), selected_code=selected_code, benchmark=None, benchmark_name=None,
+                       selected_code: str | None, source: str = "") -> alt.LayerChart:
+    """The uploaded column ranked as bars (largest first), like the official rankings. The selected
+    area is marked not by colour alone: its bar is outlined, its name on the axis is bold with "► "
+    before it (as on the official rankings) and the words "◄ selected" stand beside the bar."""
+    rows = uploaded_bar_rows(values, selected_code)
+    data = rows[["area_code", "area_name", "value", "status", "rank", "selected"]].copy()
+    data["rank"] = data["rank"].astype(float)
+    value_format = axis_format(decimals)
+    names = data["area_name"].tolist()
+    chosen = data.loc[data["selected"], "area_name"].tolist()
+    y = alt.Y("area_name:N", sort=names, title=None,
+              axis=alt.Axis(labelLimit=260, **selected_label_cues(chosen[0] if chosen else None)))
+    bars = alt.Chart(data).mark_bar(stroke="#000000").encode(
+        y=y,
+        x=alt.X("value:Q", title=label, axis=alt.Axis(format=value_format)),
+        color=alt.condition("datum.selected", alt.value(SELECTED_COLOUR), alt.value(BAR_COLOUR)),
+        strokeWidth=alt.condition("datum.selected", alt.value(2), alt.value(0)),
+        tooltip=[alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("area_code:N", title="Code"),
+                 alt.Tooltip("value:Q", title=label, format=value_format), alt.Tooltip("rank:Q", title="Rank")],
+    )
+    marker = selected_text(data).assign(at=lambda f: f["value"].clip(lower=0))
+    words = alt.Chart(marker).mark_text(align="left", baseline="middle", dx=5, fontWeight="bold",
+                                        font="sans-serif", color="#000000").encode(
+        y=alt.Y("area_name:N", sort=names), x="at:Q", text="mark_text:N")
+    lines = [subtitle, source_line(source)] if source else [subtitle]
+    return alt.layer(bars, words).properties(
+        title=alt.TitleParams(text=title, subtitle=lines, anchor="start", fontSize=16),
+        width="container", height=max(180, 16 * len(data)),
     )
 
 
+def bar_chart_data(values: pd.DataFrame, selected_code: str | None, *, column: str, period: int | None,
+                   source: str) -> pd.DataFrame:
+    """The ranked chart's bars as its CSV / XLSX: code, name, period, value (as uploaded), unit, status,
+    then the column, rank, how the area was keyed in the file and where the values came from."""
+    rows = uploaded_bar_rows(values, selected_code)
+    out = pd.DataFrame({
+        "area_code": rows["area_code"].to_numpy(dtype=object), "area_name": rows["area_name"].to_numpy(dtype=object),
+        "period": period, "value": rows["value"].to_numpy(dtype=float), "unit": UPLOADED_UNIT,
+        "status": rows["status"].fillna("").to_numpy(dtype=object), "measure": column,
+        "rank": rows["rank"].to_numpy(dtype=float), "selected": rows["selected"].to_numpy(dtype=bool),
+    })
+    if "uploaded" in rows:
+        out["key_in_file"] = rows["uploaded"].to_numpy(dtype=object)
+    if "name_in_file" in rows:
+        out["name_in_file"] = rows["name_in_file"].fillna("").to_numpy(dtype=object)
+    out["source"] = source
+    return out
+
+
 def comparison_table(values: pd.DataFrame, official: pd.DataFrame) -> pd.DataFrame:
-    """area_code, area_name, uploaded, official, official_status for areas in both, by name."""
-    ours = values[["area_code", "area_name", "value"]].rename(columns={"value": "uploaded"})
+    """area_code, area_name, uploaded, uploaded_status, official, official_status for areas in both, by
+    name."""
+    ours = values[["area_code", "area_name", "value", "status"]].rename(columns={"value": "uploaded",
+                                                                                "status": "uploaded_status"})
     theirs = official[["area_code", "value", "status"]].rename(columns={"value": "official",
                                                                       "status": "official_status"})
     both = ours.merge(theirs, on="area_code", how="inner")
@@ -363,30 +475,102 @@ def correlation(table: pd.DataFrame) -> tuple[float | None, int]:
     return float(np.corrcoef(both["uploaded"], both["official"])[0, 1]), len(both)
 
 
+def comparison_points(table: pd.DataFrame, selected_code: str | None) -> pd.DataFrame:
+    """The points of the scatter: areas with both values, and whether each is the selected one."""
+    data = table.dropna(subset=["uploaded", "official"]).copy()
+    data["selected"] = data["area_code"] == selected_code
+    return data.reset_index(drop=True)
+
+
 def comparison_chart(table: pd.DataFrame, *, uploaded_label: str, official_label: str, official_format: str,
                      uploaded_decimals: int, title: str, subtitle: str, source: str,
                      selected_code: str | None) -> alt.LayerChart:
-    """Scatter of the uploaded value (y) against an official indicator (x), one point per area;
-    the selected area is a larger magenta diamond (shape as well as colour)."""
-    data = table.dropna(subset=["uploaded", "official"]).copy()
-    data["selected"] = data["area_code"] == selected_code
-    selected_colour = rgba_css(SELECTED_OUTLINE)
+    """Scatter of the uploaded value (y) against an official indicator (x), one point per area; the
+    selected area is a larger magenta diamond named beside it ("◄ <name> (selected)"), so shape, size and words
+    mark it as well as colour."""
+    data = comparison_points(table, selected_code)
     points = alt.Chart(data).mark_point(filled=True, opacity=0.85).encode(
         x=alt.X("official:Q", title=official_label, scale=alt.Scale(zero=False),
                 axis=alt.Axis(format=official_format)),
         y=alt.Y("uploaded:Q", title=uploaded_label, scale=alt.Scale(zero=False),
                 axis=alt.Axis(format=axis_format(uploaded_decimals))),
-        color=alt.condition("datum.selected", alt.value(selected_colour), alt.value("#3b528b")),
+        color=alt.condition("datum.selected", alt.value(SELECTED_COLOUR), alt.value(BAR_COLOUR)),
         shape=alt.condition("datum.selected", alt.value("diamond"), alt.value("circle")),
         size=alt.condition("datum.selected", alt.value(160), alt.value(60)),
         tooltip=[alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("area_code:N", title="Code"),
                  alt.Tooltip("official:Q", title=official_label, format=official_format),
                  alt.Tooltip("uploaded:Q", title=uploaded_label, format=axis_format(uploaded_decimals))],
     )
-    return alt.layer(points).properties(
-        title=alt.TitleParams(text=title, subtitle=[subtitle, source, SOURCE_LINE], anchor="start", fontSize=16),
+    marker = selected_text(data).assign(mark_text=lambda f: "\u25c4 " + f["area_name"] + " (selected)")
+    words = alt.Chart(marker).mark_text(align="left", baseline="middle", dx=10, fontWeight="bold",
+                                        font="sans-serif", color="#000000").encode(
+        x="official:Q", y="uploaded:Q", text="mark_text:N")
+    return alt.layer(points, words).properties(
+        title=alt.TitleParams(text=title, subtitle=[subtitle, source_line(source)], anchor="start", fontSize=16),
         width="container", height=420,
     )
+
+
+def comparison_data(table: pd.DataFrame, selected_code: str | None, *, column: str, period: int | None,
+                    source: str, indicator: str, official_year: int, official_unit: str) -> pd.DataFrame:
+    """The scatter's points as its CSV / XLSX: the uploaded value (y) in the tidy columns, then the
+    official indicator (x) with its year, unit and status."""
+    data = comparison_points(table, selected_code)
+    return pd.DataFrame({
+        "area_code": data["area_code"].to_numpy(dtype=object), "area_name": data["area_name"].to_numpy(dtype=object),
+        "period": period, "value": data["uploaded"].to_numpy(dtype=float), "unit": UPLOADED_UNIT,
+        "status": data["uploaded_status"].fillna("").to_numpy(dtype=object), "measure": column, "source": source,
+        "official_indicator": indicator, "official_period": official_year,
+        "official_value": data["official"].to_numpy(dtype=float), "official_unit": official_unit,
+        "official_status": data["official_status"].fillna("").to_numpy(dtype=object),
+        "selected": data["selected"].to_numpy(dtype=bool),
+    })
+
+
+def bar_figure(values: pd.DataFrame, chart: Any, *, selected_code: str | None, column: str, period: int | None,
+               file_name: str, level: str) -> Figure:
+    """The ranked chart of the uploaded column as the shared exports see it (source: the user's file)."""
+    title, subtitle = chart_titles(chart)
+    source = upload_source(file_name)
+    return Figure("your_data_ranked", title, subtitle, chart,
+                  lambda: bar_chart_data(values, selected_code, column=column, period=period, source=source),
+                  sources=(source,), file_stem=f"your_data_ranked_{level}")
+
+
+def comparison_figure(table: pd.DataFrame, chart: Any, *, selected_code: str | None, column: str,
+                      period: int | None, file_name: str, level: str, indicator: str, meta: Mapping[str, Any],
+                      year: int) -> Figure:
+    """The scatter against an official indicator: sources are the user's file and the indicator's own."""
+    title, subtitle = chart_titles(chart)
+    source = upload_source(file_name)
+    return Figure("your_data_scatter", title, subtitle, chart,
+                  lambda: comparison_data(table, selected_code, column=column, period=period, source=source,
+                                          indicator=indicator, official_year=year, official_unit=str(meta["unit"])),
+                  sources=(source, str(meta["source"])), indicators=(indicator,),
+                  file_stem=f"your_data_vs_{indicator}_{level}_{year}")
+
+
+def upload_map_figure(view: UploadMap, values: pd.DataFrame, *, title: str, subtitle: str, legend_title: str,
+                      level: str, period: int | None, measure: str, unit: str, sources: Sequence[str],
+                      indicators: Sequence[str] = ()) -> Figure:
+    """The deck.gl map's static twin (same features, classes, colours and legend) and one row per area it
+    draws: value, status (areas without one: unavailable), rank, class, and the name in the file."""
+
+    def spec() -> dict:
+        return static_map_spec(view.features, view.legend, title=title, subtitle=[subtitle],
+                               legend_title=legend_title, level=level, legend_note=view.note)
+
+    def data() -> pd.DataFrame:
+        out = map_data(view.features, view.table, period, {"unit": unit}, measure, view.legend)
+        out = out.rename(columns={"indicator": "measure"}).drop(columns=["gap_pct"], errors="ignore")
+        if "name_in_file" in values.columns:
+            out["name_in_file"] = out["area_code"].map(values.drop_duplicates("area_code")
+                                                       .set_index("area_code")["name_in_file"]).fillna("")
+        out["source"] = "; ".join(dict.fromkeys(s for s in sources if s))
+        return out
+
+    return Figure("your_data_map", title, subtitle, spec, data, kind="map", sources=tuple(sources),
+                  indicators=tuple(indicators), file_stem=f"your_data_map_{level}")
 
 
 # --- downloads ---------------------------------------------------------------------------------------
@@ -407,29 +591,6 @@ def matched_csv(values: pd.DataFrame, *, source: str, level: str, column: str, p
     header = (f"# {csv_safe(UPLOAD_SOURCE.format(file=source))}\n"
               f"# Areas: {LEVEL_LABELS.get(level, level)}; official figures: {ATTRIBUTION}\n")
     return (header + out.to_csv(index=False)).encode("utf-8")
-
-
-def chart_exports(chart: alt.TopLevelMixin, stem: str) -> dict[str, tuple[Callable[[], bytes], str, str]]:
-    """label -> (bytes builder, file name, mime) for a chart: the Vega-Lite JSON always, PNG (2x)
-    and SVG when vl-convert is installed (built only when asked for: rendering takes a moment)."""
-    exports: dict[str, tuple[Callable[[], bytes], str, str]] = {
-        "Vega-Lite JSON": (lambda: json.dumps(chart.to_dict(), indent=1).encode("utf-8"), f"{stem}.vl.json",
-                           "application/json"),
-    }
-    converter = _vl_convert()
-    if converter is not None:
-        exports["PNG (2x)"] = (lambda: bytes(converter.vegalite_to_png(chart.to_dict(), scale=2)), f"{stem}.png",
-                               "image/png")
-        exports["SVG"] = (lambda: converter.vegalite_to_svg(chart.to_dict()).encode("utf-8"), f"{stem}.svg",
-                          "image/svg+xml")
-    return exports
-
-
-def _vl_convert() -> Any:
-    try:
-        return importlib.import_module("vl_convert")
-    except ImportError:
-        return None
 
 
 def template_csv(areas: pd.DataFrame, level: str) -> bytes:

@@ -5,15 +5,20 @@ GeoJSON files, read here with pandas / json."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pytest
+from pptx import Presentation
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from components.exports import comment_line_count
 from components.palettes import NO_DATA, SUPPRESSED
 from tests.loaders.bad_files import corpus, csv_bytes, shapefile_zip, squares_bng, xlsx_bytes
 
@@ -27,6 +32,9 @@ LEVELS = ["lep", "itl1", "itl2", "itl3", "lad", "cauth", "rgn"]
 XSS = "<img src=x onerror=alert(1)>"
 VALUES_TYPES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
 BOUNDARY_TYPES = (".geojson", ".json", ".zip", ".gpkg", ".shp")
+MENU_LABELS = ["Image (PNG, 2x)", "Image (SVG)", "Vega-Lite JSON", "Data (CSV)", "Data (XLSX)"]
+FIGURE_KEYS = ["your_data_map", "your_data_ranked", "your_data_scatter"]
+DEFERRED: dict[str, Callable[[], bytes | str]] = {}
 
 
 def snapshot_state() -> dict[str, float]:
@@ -34,6 +42,21 @@ def snapshot_state() -> dict[str, float]:
 
 
 BEFORE = snapshot_state()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def record_deferred_downloads() -> Iterator[None]:
+    """Keep each deferred download's callable by its file id: a test then runs exactly what a click runs."""
+    original = MediaFileManager.add_deferred
+
+    def recording(self, data_callable, mimetype, coordinates, file_name=None, *, element_id=""):
+        file_id = original(self, data_callable, mimetype, coordinates, file_name, element_id=element_id)
+        DEFERRED[file_id] = data_callable
+        return file_id
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(MediaFileManager, "add_deferred", recording)
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -72,18 +95,56 @@ def geo_codes(level: str) -> set[str]:
     return {f["properties"]["area_code"] for f in doc["features"]}
 
 
-def chart_rows(at: AppTest, index: int) -> list[dict]:
-    """The rows of the chart's data, inline in the spec or in Streamlit's Arrow datasets beside it."""
+def chart_datasets(at: AppTest, index: int) -> tuple[dict, dict[str, list[dict]]]:
+    """A chart's spec and its named datasets (inline in the spec, or Streamlit's Arrow datasets beside it)."""
     proto = at.get("vega_lite_chart")[index].proto
     spec = json.loads(proto.spec)
-    if spec.get("datasets"):
-        return next(iter(spec["datasets"].values()))
-    (dataset,) = proto.datasets
-    return pa.ipc.open_stream(pa.py_buffer(dataset.data.data)).read_all().to_pandas().to_dict("records")
+    named = dict(spec.get("datasets") or {})
+    for dataset in proto.datasets:
+        named[dataset.name] = pa.ipc.open_stream(pa.py_buffer(dataset.data.data)).read_all().to_pandas().to_dict(
+            "records")
+    return spec, named
+
+
+def chart_rows(at: AppTest, index: int, layer: int = 0) -> list[dict]:
+    """The rows one layer of a chart draws (the first: the bars or points)."""
+    spec, named = chart_datasets(at, index)
+    return named[spec["layer"][layer]["data"]["name"]]
+
+
+def marked_rows(at: AppTest, index: int) -> list[dict]:
+    """The rows of a chart's text layer: the words beside the selected area."""
+    spec, named = chart_datasets(at, index)
+    (words,) = [unit for unit in spec["layer"] if unit["mark"]["type"] == "text"]
+    return named[words["data"]["name"]]
 
 
 def download_labels(at: AppTest) -> list[str]:
     return [button.proto.label for button in at.get("download_button")]
+
+
+def figures(at: AppTest) -> list:
+    return [item.figure for item in at.session_state["_figures_this_run"]]
+
+
+def menus(at: AppTest) -> list:
+    return [block for block in at.get("popover") if block.proto.popover.label.startswith("Download this")]
+
+
+def download(button) -> bytes:
+    """Run the button's deferred callable, as Streamlit does when it is clicked."""
+    assert button.proto.deferred_file_id and not button.proto.url  # nothing was built during the rerun
+    data = DEFERRED[button.proto.deferred_file_id]()
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def menu_csv(menu) -> tuple[list[str], pd.DataFrame]:
+    """The comment lines and the table of a figure's "Data (CSV)" download."""
+    (button,) = [b for b in menu.get("download_button") if b.proto.label == "Data (CSV)"]
+    text = download(button).decode("utf-8")
+    skip = comment_line_count(text)
+    table = pd.read_csv(io.StringIO(text), skiprows=skip, keep_default_na=False, na_values=[""], dtype={"status": str})
+    return text.splitlines()[:skip], table
 
 
 # --- no upload ----------------------------------------------------------------------------------------
@@ -134,7 +195,56 @@ def test_example_file_at_every_level(at: AppTest, level: str) -> None:
     scatter = chart_rows(at, 1)
     assert {row["area_code"] for row in scatter} <= set(in_year["area_code"])
     assert "Matched data (CSV)" in download_labels(at)
-    assert any(label.startswith("Scatter: Vega-Lite JSON") for label in download_labels(at))
+    assert [figure.key for figure in figures(at)] == FIGURE_KEYS
+    assert [menu.proto.popover.label for menu in menus(at)] == ["Download this map", "Download this chart",
+                                                                "Download this chart"]
+
+
+def test_the_charts_are_in_the_slide_pack_and_mark_the_selected_area(at: AppTest) -> None:
+    reset(at, "lep")
+    at.toggle(key="your_data_example").set_value(True).run()
+    chosen = at.sidebar.selectbox(key="area").options[3]
+    code = next(c for c, name in zip(AREAS["area_code"], AREAS["area_name"], strict=True) if name == chosen
+                and c.startswith("E37"))
+    at.sidebar.selectbox(key="area").set_value(code).run()
+    no_exception(at)
+    shown = figures(at)
+    assert [figure.key for figure in shown] == FIGURE_KEYS
+    assert [figure.kind for figure in shown] == ["map", "chart", "chart"]
+    for menu in menus(at):
+        assert [button.proto.label for button in menu.get("download_button")] == MENU_LABELS
+        assert all(button.proto.ignore_rerun for button in menu.get("download_button"))
+    assert not [label for label in download_labels(at) if label.startswith(("Ranked chart:", "Scatter:"))]
+    # the selected area has words beside its bar and its point, not only another colour
+    assert [(row["area_code"], row["mark_text"]) for row in marked_rows(at, 0)] == [(code, "◄ selected")]
+    assert [row["mark_text"] for row in marked_rows(at, 1)] == [f"◄ {chosen} (selected)"]
+    (pack,) = [b for b in at.get("download_button") if b.proto.label.startswith("Slide pack")]
+    assert pack.proto.label == "Slide pack (PPTX, 3 figures)"
+    slides = list(Presentation(io.BytesIO(download(pack))).slides)
+    assert len(slides) == 5  # title, the three figures, sources
+    for slide, figure in zip(slides[1:-1], shown, strict=True):
+        text = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+        assert figure.title in text and "Source: " in text
+    assert "example.csv" in " ".join(shape.text_frame.text for shape in slides[2].shapes if shape.has_text_frame)
+
+
+def test_presentation_mode_shows_the_map_and_both_charts() -> None:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.switch_page(PAGE)
+    app.run()
+    app.toggle(key="your_data_example").set_value(True).run()
+    app.toggle(key="present").set_value(True).run()
+    no_exception(app)
+    assert not menus(app)
+    assert len(app.get("deck_gl_json_chart")) == 1 and not app.get("vega_lite_chart")
+    titles = []
+    for _ in range(2):
+        app.button(key="present-next").click().run()
+        no_exception(app)
+        (chart,) = app.get("vega_lite_chart")
+        titles.append(json.loads(chart.proto.spec)["title"]["text"])
+    assert titles[0].endswith("(your data), ranked") and " against " in titles[1]
+    assert app.button(key="present-next").disabled
 
 
 # --- real uploads -----------------------------------------------------------------------------------------
@@ -164,6 +274,27 @@ def test_values_by_code_are_mapped_and_compared_with_the_official_figures(at: Ap
         assert row["official"] == pytest.approx(expected[code])
     legend = next(m.value for m in at.markdown if "Map legend" in m.value)
     assert "<strong>Score</strong>" in legend
+
+    # The charts' download menus: the plotted CSV round-trips to the uploaded values (and the official ones)
+    uploaded = {codes[0]: 10.0, **{code: float(i) for i, code in enumerate(codes[1:])}}
+    map_menu, bar_menu, scatter_menu = menus(at)
+    head, bars = menu_csv(bar_menu)
+    assert dict(zip(bars["area_code"], bars["value"], strict=True)) == uploaded
+    assert list(bars.columns[:6]) == ["area_code", "area_name", "period", "value", "unit", "status"]
+    assert (bars["source"] == "Your data: mine.csv (uploaded, not checked by us)").all()
+    assert head[0] == "# Score (your data), ranked"
+    _, mapped = menu_csv(map_menu)
+    assert dict(zip(*mapped.dropna(subset=["value"])[["area_code", "value"]].to_dict("list").values(),
+                    strict=True)) == uploaded
+    assert set(mapped["area_code"]) == geo_codes("lep")  # every area the map draws
+    _, points = menu_csv(scatter_menu)
+    assert set(points["area_code"]) == set(scatter)
+    for row in points.itertuples():
+        assert row.value == uploaded[row.area_code] and row.official_value == pytest.approx(expected[row.area_code])
+    bar_figure, scatter_figure = figures(at)[1:]
+    assert bar_figure.sources == ("Your data: mine.csv (uploaded, not checked by us)",)
+    assert scatter_figure.sources[0] == bar_figure.sources[0]
+    assert scatter_figure.sources[1] == METADATA[indicator]["source"]  # the official indicator keeps its source
 
 
 def test_xlsx_with_years_offers_a_period_choice(at: AppTest) -> None:
@@ -214,6 +345,15 @@ def test_uploaded_boundaries_show_official_figures_for_their_codes(at: AppTest) 
     assert {f["properties"]["code"] for f in features if tuple(f["properties"]["fill"]) not in (NO_DATA, SUPPRESSED)
             } == valued
     assert any("Reprojected from OSGB36 / British National Grid" in m.value for m in at.markdown)
+    (figure,) = figures(at)  # the map of the user's boundaries has the same download menu
+    assert figure.kind == "map" and figure.sources == (METADATA[indicator]["source"],
+                                                       "Boundaries: squares.zip (uploaded, not checked by us)")
+    (menu,) = menus(at)
+    _, mapped = menu_csv(menu)
+    assert set(mapped["area_code"]) == {"E37000001", "E37000002"}
+    truth = rows.set_index("area_code")["value"]
+    for row in mapped.dropna(subset=["value"]).itertuples():
+        assert row.value == pytest.approx(truth[row.area_code]) and row.period == year
 
 
 def test_a_boundary_file_without_an_obvious_code_field_asks_for_one(at: AppTest) -> None:

@@ -1,9 +1,12 @@
 """The Your data page in a real browser: a CSV of values and a zipped shapefile uploaded through the file
-inputs are drawn on the map (with a script-like area name shown as text, never run), and hostile files
-are refused with a clear message that names them and no traceback."""
+inputs are drawn on the map (with a script-like area name shown as text, never run), the map and both charts
+have the shared download menu (the ranked chart's CSV holds the uploaded values), and hostile files are
+refused with a clear message that names them and no traceback."""
 
 from __future__ import annotations
 
+import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -14,8 +17,9 @@ from playwright.sync_api import Locator, Page, expect
 from shapely.geometry import box
 
 from bench.browser import MAP, coloured_pixels, min_map_pixels, wait_for_map, wait_idle
+from components.exports import comment_line_count
 from tests.e2e.conftest import AppPage
-from tests.e2e.helpers_pages import ERROR, EXCEPTION, MAIN, assert_no_error, go_to, main_text, watch_dialogs
+from tests.e2e.helpers_pages import ERROR, EXCEPTION, MAIN, VEGA, assert_no_error, go_to, main_text, watch_dialogs
 
 pytestmark = pytest.mark.e2e
 
@@ -24,6 +28,7 @@ HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 VALUE_COLUMN = "jobs_index"
 SQUARE_M = 40_000  # side of the uploaded squares, metres (British National Grid)
 GRID = [(0, 0), (-1, 0), (1, 0), (0, -1), (0, 1)]  # a plus sign of squares; the centre one is named hostilely
+FIGURE_MENUS = f"{MAIN} [data-testid='stPopover'] button"
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +99,7 @@ def test_values_and_zipped_shapefile_are_mapped(app: AppPage, lep_codes: list[st
     official = wait_for_map(page)
     assert coloured_pixels(official) >= min_map_pixels(page)
     assert_no_error(page)
+    check_chart_menus(page, tmp_path / "my_values.csv")
 
     upload(page, "Boundaries (optional)", write_zipped_shapefile(tmp_path, lep_codes))
     yours = page.get_by_role("radio", name="Your boundaries (my_squares.zip)")
@@ -116,6 +122,30 @@ def test_values_and_zipped_shapefile_are_mapped(app: AppPage, lep_codes: list[st
     assert page.locator("img[src='x']").count() == 0, "an uploaded name was rendered as HTML"
     assert not dialogs.messages, f"a script from an upload ran: {dialogs.messages}"
     assert not app.blocked, f"requests beyond loopback: {sorted(set(app.blocked))}"
+
+
+def check_chart_menus(page: Page, uploaded: Path) -> None:
+    """The map and both charts carry the shared download menu; the ranked chart's CSV, built on click, holds
+    exactly the uploaded values."""
+    menus = page.locator(FIGURE_MENUS).filter(has_text=re.compile(r"Download this (chart|map)"))
+    expect(menus).to_have_count(3, timeout=30_000)
+    assert [re.search(r"Download this (chart|map)", text)[1] for text in menus.all_inner_texts()] == [
+        "map", "chart", "chart"]
+    expect(page.locator(f"{MAIN} {VEGA}")).to_have_count(2)
+    menus.nth(1).scroll_into_view_if_needed()
+    menus.nth(1).click()
+    button = page.locator("[data-testid='stPopoverBody']:visible [data-testid='stDownloadButton'] button").filter(
+        has_text="Data (CSV)")
+    with page.expect_download(timeout=120_000) as info:
+        button.click()
+    assert info.value.suggested_filename == "your_data_ranked_lep.csv"
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "my_values.csv" in text
+    got = pd.read_csv(io.StringIO(text), skiprows=comment_line_count(text))
+    sent = pd.read_csv(uploaded)
+    assert dict(zip(got["area_code"], got["value"], strict=True)) == dict(
+        zip(sent["area_code"], sent[VALUE_COLUMN], strict=True))
+    page.keyboard.press("Escape")
 
 
 def test_hostile_files_get_a_clear_message(app: AppPage, tmp_path: Path) -> None:
