@@ -235,12 +235,15 @@ if upload is not None:
     map_figure = yd.upload_map_figure(
         view, values, title=f"{label} (your data)", subtitle=map_subtitle,
         legend_title=values_label, level=level, period=period, measure=column, unit=yd.UPLOADED_UNIT,
-        sources=(yd.upload_source(upload.source), *(() if official else (yd.boundary_source(boundary_file.name),))))
+        sources=(yd.upload_source(upload.source), *(() if official else (yd.boundary_source(boundary_file.name),))),
+        credit=yd.upload_credit(("values",) if official else ("values", "boundaries"),
+                                ("boundaries",) if official else (), os_boundaries=official))
 else:
     map_figure = yd.upload_map_figure(
         view, values, title=f"{meta['label']}, {year}", subtitle=map_subtitle, legend_title=values_label,
         level=level, period=year, measure=indicator, unit=meta["unit"],
-        sources=(str(meta["source"]), yd.boundary_source(boundary_file.name)), indicators=(indicator,))
+        sources=(str(meta["source"]), yd.boundary_source(boundary_file.name)), indicators=(indicator,),
+        credit=yd.upload_credit(("boundaries",), ("figures",), os_boundaries=False))
 map_alt = (f"Map of {values_label} for {view.valued} of {view.drawn} areas ({'official' if official else 'your'} "
            "boundaries); the same figures are in the table below the map.")
 if official:

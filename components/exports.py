@@ -63,6 +63,9 @@ class Figure:
     sources: tuple[str, ...] = ()
     indicators: tuple[str, ...] = field(default_factory=tuple)
     file_stem: str = ""  # names the downloaded files (default: the key)
+    # The line after the source line; None: the Open Government Licence (maps add the OS copyright).
+    # Figures of a user's own data say instead what is theirs and what is official.
+    credit: str | None = None
 
     @property
     def stem(self) -> str:
@@ -93,6 +96,8 @@ def figure_data(figure: Figure) -> pd.DataFrame:
 def source_lines(figure: Figure) -> list[str]:
     """The source line(s) an exported image of the figure carries (maps add the OS copyright)."""
     names = "; ".join(dict.fromkeys(name for name in figure.sources if name)) or DEFAULT_SOURCE
+    if figure.credit is not None:
+        return [f"Source: {names}.", figure.credit]
     licence = LICENCE_LINE + (f" {OS_LINE}" if figure.kind == "map" else "")
     return [f"Source: {names}.", licence]
 

@@ -23,7 +23,7 @@ import pandas as pd
 
 from components.attribution import ATTRIBUTION
 from components.charts import rows_for_ranked_chart
-from components.exports import Figure
+from components.exports import LICENCE_LINE, OS_LINE, Figure
 from components.formatting import format_value
 from components.map_export import static_map_spec
 from components.maps import TOOLTIP_HTML, TOOLTIP_STYLE, DeckSpec, choropleth_deck, choropleth_features
@@ -361,6 +361,19 @@ def source_line(*sources: str) -> str:
     return "Source: " + "; ".join(dict.fromkeys(s for s in sources if s))
 
 
+def upload_credit(yours: Sequence[str], official: Sequence[str], *, os_boundaries: bool) -> str:
+    """The licence line of a Your data figure. The Open Government Licence covers only its official parts (an
+    uploaded file keeps whatever terms its owner gave it), and the OS copyright only official boundaries."""
+    lines = []
+    if yours:
+        lines.append(f"Your {' and '.join(yours)}: under their owner's terms, not the Open Government Licence.")
+    if official:
+        lines.append(f"Official {' and '.join(official)}: {LICENCE_LINE}")
+    if os_boundaries:
+        lines.append(OS_LINE)
+    return " ".join(lines)
+
+
 def upload_source(file_name: str) -> str:
     return UPLOAD_SOURCE.format(file=file_name)
 
@@ -534,7 +547,8 @@ def bar_figure(values: pd.DataFrame, chart: Any, *, selected_code: str | None, c
     source = upload_source(file_name)
     return Figure("your_data_ranked", title, subtitle, chart,
                   lambda: bar_chart_data(values, selected_code, column=column, period=period, source=source),
-                  sources=(source,), file_stem=f"your_data_ranked_{level}")
+                  sources=(source,), file_stem=f"your_data_ranked_{level}",
+                  credit=upload_credit(("values",), ("area names",), os_boundaries=False))
 
 
 def comparison_figure(table: pd.DataFrame, chart: Any, *, selected_code: str | None, column: str,
@@ -547,12 +561,13 @@ def comparison_figure(table: pd.DataFrame, chart: Any, *, selected_code: str | N
                   lambda: comparison_data(table, selected_code, column=column, period=period, source=source,
                                           indicator=indicator, official_year=year, official_unit=str(meta["unit"])),
                   sources=(source, str(meta["source"])), indicators=(indicator,),
-                  file_stem=f"your_data_vs_{indicator}_{level}_{year}")
+                  file_stem=f"your_data_vs_{indicator}_{level}_{year}",
+                  credit=upload_credit(("values",), ("figures and area names",), os_boundaries=False))
 
 
 def upload_map_figure(view: UploadMap, values: pd.DataFrame, *, title: str, subtitle: str, legend_title: str,
                       level: str, period: int | None, measure: str, unit: str, sources: Sequence[str],
-                      indicators: Sequence[str] = ()) -> Figure:
+                      credit: str, indicators: Sequence[str] = ()) -> Figure:
     """The deck.gl map's static twin (same features, classes, colours and legend) and one row per area it
     draws: value, status (areas without one: unavailable), rank, class, and the name in the file."""
 
@@ -570,7 +585,7 @@ def upload_map_figure(view: UploadMap, values: pd.DataFrame, *, title: str, subt
         return out
 
     return Figure("your_data_map", title, subtitle, spec, data, kind="map", sources=tuple(sources),
-                  indicators=tuple(indicators), file_stem=f"your_data_map_{level}")
+                  indicators=tuple(indicators), file_stem=f"your_data_map_{level}", credit=credit)
 
 
 # --- downloads ---------------------------------------------------------------------------------------

@@ -17,7 +17,16 @@ import pytest
 import vl_convert
 
 from components import your_data as yd
-from components.exports import Figure, comment_line_count, figure_data, figure_exports, source_lines, spec_dict
+from components.exports import (
+    LICENCE_LINE,
+    OS_LINE,
+    Figure,
+    comment_line_count,
+    figure_data,
+    figure_exports,
+    source_lines,
+    spec_dict,
+)
 from components.legend import legend_html
 from components.palettes import NO_DATA, VIRIDIS_5
 from loaders.errors import SourceFormatError
@@ -323,6 +332,8 @@ def test_bar_figure_exports_round_trip_to_the_uploaded_values() -> None:
                            file_name="mine.csv", level="lep")
     assert (figure.title, figure.subtitle, figure.kind) == ("Score, 2022 (your data), ranked", "LEPs, ranked", "chart")
     assert source_lines(figure)[0] == "Source: Your data: mine.csv (uploaded, not checked by us)."
+    assert source_lines(figure)[1].startswith("Your values: under their owner's terms, not the Open Government")
+    assert "Crown copyright" not in source_lines(figure)[1]  # no boundaries on a bar chart
     files = files_of(figure)
     assert list(files) == ["Image (PNG, 2x)", "Image (SVG)", "Vega-Lite JSON", "Data (CSV)", "Data (XLSX)"]
     assert files["Image (PNG, 2x)"][:8] == b"\x89PNG\r\n\x1a\n"
@@ -365,8 +376,11 @@ def test_map_figure_is_the_static_twin_of_the_uploaded_map() -> None:
     view = yd.upload_map(boundaries("lep"), values, "lep", yd.value_formatter(0), values["area_code"][0])
     figure = yd.upload_map_figure(view, values, title="Score (your data)", subtitle="LEPs", legend_title="Score",
                                   level="lep", period=2022, measure="Score", unit=yd.UPLOADED_UNIT,
-                                  sources=(yd.upload_source("mine.csv"),))
+                                  sources=(yd.upload_source("mine.csv"),),
+                                  credit=yd.upload_credit(("values",), ("boundaries",), os_boundaries=True))
     assert figure.kind == "map" and figure.stem == "your_data_map_lep"
+    assert source_lines(figure)[1] == ("Your values: under their owner's terms, not the Open Government Licence. "
+                                       f"Official boundaries: {LICENCE_LINE} {OS_LINE}")
     spec = spec_dict(figure.spec)
     assert spec["title"]["text"] == "Score (your data)"
     data = figure_data(figure)
@@ -467,3 +481,11 @@ def test_choices_from_the_edited_match_table() -> None:
     assert choices == {"Narnia": CHESHIRE, "Mordor": yd.LEAVE_OUT}
     assert yd.apply_choices(table, choices, LEPS)["status"].tolist() == [yd.CHOSEN, yd.MATCHED, yd.LEFT_OUT]
     assert yd.choices_made(table.assign(your_choice=["not an option", "", ""]), LEPS) == {}
+
+
+def test_credit_licenses_only_the_official_parts() -> None:
+    own_boundaries = yd.upload_credit(("values", "boundaries"), (), os_boundaries=False)
+    assert "Open Government Licence v3.0." not in own_boundaries and "Crown copyright" not in own_boundaries
+    assert own_boundaries.startswith("Your values and boundaries:")
+    official_figures = yd.upload_credit(("boundaries",), ("figures",), os_boundaries=False)
+    assert f"Official figures: {LICENCE_LINE}" in official_figures and "Crown copyright" not in official_figures
