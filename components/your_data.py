@@ -10,7 +10,6 @@ is shown as such in the match table for the user to resolve - never silently dro
 from __future__ import annotations
 
 import io
-import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -22,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from components.attribution import ATTRIBUTION
-from components.charts import rows_for_ranked_chart
+from components.charts import rows_for_ranked_chart, selected_label_cues
 from components.exports import LICENCE_LINE, OS_LINE, Figure
 from components.formatting import format_value
 from components.map_export import static_map_spec
@@ -351,7 +350,6 @@ SELECTED_COLOUR = rgba_css(SELECTED_OUTLINE)
 # U+25C4, the counterpart of the "► " the official rankings put before the selected name: Liberation Sans (the
 # sans-serif vl-convert's PNG export finds) has both, unlike U+25C0 / U+25B6.
 SELECTED_MARK = "\u25c4 selected"
-SELECTED_PREFIX = "\u25ba "
 UPLOADED_UNIT = "as in your file"
 BAR_LIMIT = 40  # bars drawn at most: the largest and smallest 20 (plus the selected area)
 
@@ -401,16 +399,6 @@ def bar_subtitle(where: str, values: pd.DataFrame, selected_code: str | None, li
         return f"{where}, ranked largest first"
     also = " and the selected area" if selected_code in set(values["area_code"]) else ""
     return f"{where}: the {limit // 2} largest and {limit // 2} smallest of {valued} areas{also}, largest first"
-
-
-def selected_label_cues(name: str | None) -> dict:
-    """Axis properties that mark the selected area's label without colour, as components.charts does for
-    the official rankings: "► " before it and bold type (nothing when no bar is selected)."""
-    if name is None:
-        return {}
-    test = f"datum.value === {json.dumps(name)}"  # JSON string syntax is a valid Vega expression literal
-    return {"labelExpr": f"{test} ? {json.dumps(SELECTED_PREFIX)} + datum.label : datum.label",
-            "labelFontWeight": {"condition": {"test": test, "value": "bold"}, "value": "normal"}}
 
 
 def selected_text(rows: pd.DataFrame) -> pd.DataFrame:

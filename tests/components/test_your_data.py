@@ -221,10 +221,10 @@ def test_comparison_with_an_official_indicator() -> None:
 
 
 def colour_rule() -> tuple:
-    """The very rule tests/e2e/test_accessibility.py applies to every chart the pages draw (that module is
-    added separately; without it these checks are skipped, the other assertions still run first)."""
-    rule = pytest.importorskip("tests.e2e.test_accessibility")
-    return rule.colour_alone, rule.layer_groups
+    """The very rule tests/e2e/test_accessibility.py applies to every chart the pages draw."""
+    from tests.e2e.test_accessibility import colour_alone, layer_groups
+
+    return colour_alone, layer_groups
 
 
 def dataset_of(spec: dict, unit: dict) -> list[dict]:
