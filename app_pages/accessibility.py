@@ -9,24 +9,6 @@ AXE_VERSION = "4.14.1"  # tests/e2e/test_accessibility.py checks this against th
 STREAMLIT_VERSION = st.__version__
 TESTED_PAGES = ("Overview", "Manufacturing", "Productivity gaps", "Levelling up", "Compare areas", "Targets",
                 "Your data", "Data and methods", "Accessibility")
-# Streamlit 1.67 draws st.caption in the theme's text colour at 60% opacity; its light theme's text is #2F2D2B.
-CAPTION_OPACITY = 0.6
-DEFAULT_TEXT = "#2F2D2B"
-
-
-def contrast_on_white(hex_colour: str, opacity: float = 1.0) -> float:
-    """WCAG contrast ratio of a colour drawn at `opacity` over white."""
-    def linear(channel: float) -> float:
-        channel /= 255
-        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
-
-    digits = hex_colour.lstrip("#")
-    rgb = [opacity * int(digits[i:i + 2], 16) + (1 - opacity) * 255 for i in (0, 2, 4)]
-    luminance = 0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2])
-    return 1.05 / (luminance + 0.05)
-
-
-CAPTION_CONTRAST = contrast_on_white(st.get_option("theme.textColor") or DEFAULT_TEXT, CAPTION_OPACITY)
 
 st.title("Accessibility statement")
 st.markdown(
@@ -89,18 +71,8 @@ and automated rules; we have not yet run a full audit with NVDA, JAWS or VoiceOv
 )
 
 st.header("Known gaps")
-caption_gap = (
-    f"""- **Small grey notes are below the contrast minimum.** Captions under maps and charts (sources, notes
-  such as "Click an area on the map to select it") are drawn in Streamlit's caption style, lighter text with
-  a contrast of {CAPTION_CONTRAST:.2f}:1 on white where WCAG AA asks for 4.5:1; axe-core reports them as
-  serious (color-contrast) on most pages. A darker theme text colour fixes this; until then,
-  browser zoom or a high-contrast mode helps.
-"""
-    if CAPTION_CONTRAST < 4.5 else ""
-)
 st.markdown(
-    caption_gap
-    + """
+    """
 - **The interactive map is a WebGL canvas.** With the keyboard it can be focused, panned (arrow keys) and
   zoomed (+ and -), but an area cannot be chosen or read on the map itself, and its tooltips appear on mouse
   hover only. Use the table below the map and the "Area" box instead; they hold the same information.
