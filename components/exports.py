@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from components.attribution import ATTRIBUTION, OS_DATA_YEAR
+from components.map_export import VL_SCHEMA
 
 EXPORT_WIDTH = 900  # plot width (px) of a chart that fills its column on the page ("container")
 EXPORT_HEIGHT = 420  # likewise for a chart without a height of its own
@@ -150,7 +151,7 @@ def export_spec(figure: Figure, width: int = EXPORT_WIDTH) -> dict:
     if "view" in spec["config"] and not spec["config"]["view"]:
         spec["config"].pop("view")
     spec["background"] = "white"
-    spec.setdefault("$schema", f"https://vega.github.io/schema/vega-lite/v{VL_VERSION}.json")
+    spec.setdefault("$schema", VL_SCHEMA)
     return spec
 
 

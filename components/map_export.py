@@ -14,6 +14,10 @@ from typing import Any
 
 from components.palettes import OUTLINE, SELECTED_OUTLINE, LegendEntry
 
+# The $schema altair writes (a test keeps them equal), so a map's Vega-Lite JSON names the same version as a chart's;
+# written out here because importing altair for a constant would slow the map pages' first run.
+VL_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"
+
 MAP_WIDTH = 520
 MAP_HEIGHT = {"england": 560, "uk": 700}
 ENGLAND_ONLY = {"lep", "cauth", "rgn"}
@@ -157,7 +161,7 @@ def static_map_spec(
         "layer": legend_layers,
     }
     return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.4.json",
+        "$schema": VL_SCHEMA,
         "title": {"text": title, "subtitle": list(subtitle), "anchor": "start", "fontSize": 20},
         "hconcat": [map_view, legend_view],
         "spacing": 24,

@@ -4,7 +4,7 @@ written, and how presentation-mode parameters from a link are read (a bad value 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 # Every parameter some page reads; anything else in a link is left out with a notice.
 SHARED_PARAMS = ("level", "area", "year", "benchmark")
@@ -63,4 +63,7 @@ def share_url(base: str | None, params: Mapping[str, str]) -> str:
     known address (no browser) it is the query string alone, relative to the page."""
     query = urlencode({key: value for key, value in params.items() if key in KNOWN_PARAMS})
     address = (base or "").split("?")[0].split("#")[0]
+    parts = urlsplit(address)
+    if parts.netloc and not parts.path:  # the default page's address: "http://host" -> "http://host/"
+        address += "/"
     return f"{address}?{query}" if query else (address or "?")

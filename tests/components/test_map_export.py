@@ -16,7 +16,7 @@ from altair.vegalite.v6.schema import load_schema
 from PIL import Image
 
 from components.exports import OS_LINE, export_spec, png, svg, vega_json
-from components.map_export import LEGEND_WIDTH, MAP_WIDTH, legend_rows, map_rows, static_map_spec
+from components.map_export import LEGEND_WIDTH, MAP_WIDTH, VL_SCHEMA, legend_rows, map_rows, static_map_spec
 from components.overview import build_overview
 from components.page_figures import map_data, overview_map_figure
 from components.palettes import NO_DATA, SELECTED_OUTLINE, SUPPRESSED, VIRIDIS_5
@@ -186,3 +186,10 @@ def test_england_only_levels_get_a_shorter_map(snapshot) -> None:
     assert spec["hconcat"][0]["height"] < static_map_spec(view.features, view.legend, title="t", subtitle=[],
                                                           legend_title="l", level="lad")["hconcat"][0]["height"]
     assert len(spec["hconcat"][0]["data"]["values"]) == 38
+
+
+def test_map_json_names_the_schema_altair_writes() -> None:
+    """A map's Vega-Lite JSON and a chart's name the same version (the map's spec is written by hand)."""
+    import altair as alt
+
+    assert VL_SCHEMA == alt.SCHEMA_URL

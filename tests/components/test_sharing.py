@@ -42,3 +42,4 @@ def test_link_without_an_address_is_relative() -> None:
     assert share_url(None, {"level": "lep"}) == "?level=lep"
     assert share_url(None, {}) == "?"
     assert share_url("http://h/p", {"plan": "a b&c"}) == "http://h/p?plan=a+b%26c"
+    assert share_url("http://h:8501", {"level": "lep"}) == "http://h:8501/?level=lep"  # the default page
