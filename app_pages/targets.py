@@ -73,6 +73,16 @@ def rebased_target_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], 
     return first_measurable_baseline(target, assessment, unit, rows_of, snapshot.areas, list(groups))
 
 
+@st.cache_data(show_spinner=False, max_entries=512)
+def trajectory_spec_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], built_at: str, *, title: str,
+                       subtitle: str, value_title: str, is_gap: bool) -> dict:
+    """The trajectory chart as a Vega-Lite dict, built and converted once per target and snapshot: altair's
+    conversion (with its schema validation) was most of this page's rerun time."""
+    assessment = assessment_of(target, unit, groups, built_at)
+    return trajectory_chart(assessment, title=title, subtitle=subtitle, value_title=value_title,
+                            is_gap=is_gap).to_dict()
+
+
 def label_of(code: str) -> str:
     if code.startswith("group:"):
         return f"{code.removeprefix('group:')} (group)"
@@ -109,10 +119,11 @@ def show_target(target: Target, key: str) -> None:
         columns[3].metric(f"Target for {target.target_year}", show(assessment.target))
         gap_words = (f"gap to {label_of(target.benchmark)} ({'% of its value' if relative else 'percentage points'})"
                      if is_gap else f"{meta['short_label']} ({unit})")
-        chart = trajectory_chart(assessment, title=f"{target.name}: {label_of(target.area)}",
-                                 subtitle=f"{meta['label']}; {gap_words}; baseline {target.baseline_year}, "
-                                          f"target {target.target_year}",
-                                 value_title=gap_words, is_gap=is_gap)
+        chart = trajectory_spec_of(target, unit, tuple(all_groups), snapshot.manifest["built_at"],
+                                   title=f"{target.name}: {label_of(target.area)}",
+                                   subtitle=f"{meta['label']}; {gap_words}; baseline {target.baseline_year}, "
+                                            f"target {target.target_year}",
+                                   value_title=gap_words, is_gap=is_gap)
         data = partial(trajectory_data, assessment.path, target.area, label_of(target.area), gap_words,
                        target.indicator)
         show_chart(chart_figure(f"target-{key}", chart, data, [target.indicator], metadata), chart)
