@@ -21,6 +21,7 @@ class AppPage:
     page: Page
     url: str
     blocked: list[str]  # URLs of the requests aborted because they were not for loopback
+    console_errors: list[str]  # console messages of type "error" and uncaught exceptions, as they came
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +59,10 @@ def app(request: pytest.FixtureRequest, e2e_browser: Browser, app_server: Stream
     """The app's default page, loaded and idle, in its own browser context. On failure a full-page
     screenshot is saved and its path printed."""
     blocked: list[str] = []
-    app_page = AppPage(new_page(e2e_browser, blocked), app_server.url, blocked)
+    app_page = AppPage(new_page(e2e_browser, blocked), app_server.url, blocked, [])
+    app_page.page.on("console", lambda message: app_page.console_errors.append(message.text)
+                     if message.type == "error" else None)
+    app_page.page.on("pageerror", lambda error: app_page.console_errors.append(f"uncaught: {error}"))
     open_app(app_page.page, app_server.url)
     yield app_page
     report = getattr(request.node, "report_call", None)
