@@ -46,6 +46,7 @@ WARM_UP_RUNS, TIMED_RUNS = 2, 7
 SESSIONS = 10
 BUILD_TIMEOUT_S = 900
 DEPLOYED = ["-m", "deploy.serve"]  # how deploy/start.sh runs each app process
+FLOOR = ["-m", "streamlit", "run", "bench/floor_app.py"]  # Streamlit + deck.gl alone, for comparison
 # DESIGN.md "Budgets" (KB and MB taken as 1000 bytes and MiB).
 BUDGETS: dict[str, float] = {
     "build_s": 90,
@@ -198,9 +199,9 @@ def cold_start(browser: Any, launcher: list[str] | None, blocked: list[str],
 
 
 def measure_browser() -> dict[str, Any]:
-    """Cold start to coloured map pixels for plain `streamlit run app.py`, for one process behind nginx
-    (deploy/start.sh) and for the deployed launcher (python -m deploy.serve, the budget figure), then
-    server RSS after SESSIONS sessions of the deployed launcher."""
+    """Cold start to coloured map pixels for a page with only a deck.gl map (the floor), for plain
+    `streamlit run app.py`, for one process behind nginx (deploy/start.sh) and for the deployed launcher
+    (python -m deploy.serve, the budget figure), then server RSS after SESSIONS sessions of the latter."""
     from playwright.sync_api import sync_playwright
 
     from bench.browser import launch_chromium, new_page, open_app, wait_for_map
@@ -210,6 +211,11 @@ def measure_browser() -> dict[str, Any]:
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)  # already running, as a user's browser would be
         try:
+            floor, (server, page) = cold_start(browser, FLOOR, blocked)
+            page.context.close()
+            server.stop()
+            log(f"cold start, a page with only a deck.gl map (bench/floor_app.py): {floor['cold_start_to_pixels_s']} s "
+                f"{floor['phases_s']}")
             plain, (server, page) = cold_start(browser, None, blocked)
             page.context.close()
             server.stop()
@@ -242,6 +248,7 @@ def measure_browser() -> dict[str, Any]:
         "cold_start_to_pixels_s": deployed["cold_start_to_pixels_s"],
         "cold_start_phases_s": deployed["phases_s"],
         "cold_start_plain_streamlit_run": plain,
+        "cold_start_floor_deck_only_page": floor,
         "cold_start_via_nginx": behind,
         "memory_after_1_session_mb": round(rss_first, 1),
         "memory_after_10_sessions_mb": round(rss, 1),
