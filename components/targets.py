@@ -196,7 +196,8 @@ def trajectory_chart(assessment: Assessment, *, title: str, subtitle: str, value
     path["series"] = path["series"].map({"actual": "Actual", "trajectory": "Straight-line path to target"})
     lines = alt.Chart(path).mark_line(point=True).encode(
         x=alt.X("period:O", title=None),
-        y=alt.Y("value:Q", title=value_title),
+        # a level (e.g. 834,022 -> 934,022 jobs) on an axis from zero would hide the gap to the path
+        y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=is_gap)),
         strokeDash=alt.StrokeDash("series:N", title=None, legend=alt.Legend(orient="bottom")),
         color=alt.Color("series:N", title=None, scale=alt.Scale(range=["#3b528b", "#b35806"])),
         tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("period:O", title="Year"),

@@ -163,4 +163,7 @@ def _verdict(target: Target, baseline: float, goal: float, since: pd.Series, lin
 
 
 def _fmt(value: float) -> str:
-    return "n/a" if value is None or math.isnan(value) else f"{value:,.2f}"
+    """Two decimals for gaps and rates; whole numbers from 1,000 up (jobs, pounds), where decimals mislead."""
+    if value is None or math.isnan(value):
+        return "n/a"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.2f}"

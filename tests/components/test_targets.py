@@ -17,6 +17,7 @@ from components.targets import (
     first_measurable_baseline,
     plan_from_json,
     plan_to_json,
+    trajectory_chart,
 )
 from loaders.snapshot import read_snapshot
 from metrics.groups import AreaGroup
@@ -68,6 +69,17 @@ def test_jobs_preset_counts_filled_jobs(snapshot) -> None:
     result = _evaluate(snapshot, target)
     start = _value(snapshot, "filled_jobs", "E37000025", 2014)
     assert result.baseline == pytest.approx(start) and result.target == pytest.approx(start + 100_000)
+
+
+def test_level_charts_do_not_start_at_zero_but_gap_charts_show_it(snapshot) -> None:
+    """834,022 -> 934,022 jobs on an axis from zero would flatten the shortfall to the path."""
+    jobs = _evaluate(snapshot, PRESET_TARGETS[0])
+    level = trajectory_chart(jobs, title="t", subtitle="s", value_title="jobs", is_gap=False).to_dict()
+    assert level["layer"][0]["encoding"]["y"]["scale"] == {"zero": False}
+    gap_target = next(t for t in PRESET_TARGETS if t.indicator == "gva_per_hour")
+    gap = trajectory_chart(_evaluate(snapshot, gap_target), title="t", subtitle="s", value_title="gap",
+                           is_gap=True).to_dict()
+    assert gap["layer"][0]["encoding"]["y"]["scale"] == {"zero": True}
 
 
 def test_unmeasurable_presets_explain_and_can_be_rebased(snapshot) -> None:

@@ -116,3 +116,11 @@ def test_invalid_targets_are_rejected() -> None:
     with pytest.raises(ValueError, match="needs a benchmark"):
         Target("t", "A", "x", CLOSE_GAP, 50, 2014, 2024)
     assert rebased(_halve(), 2018).baseline_year == 2018
+
+
+def test_reason_shows_counts_as_whole_numbers_and_gaps_with_decimals() -> None:
+    jobs = Target("jobs", "A", "filled_jobs", CHANGE, 100_000, 2014, 2024)
+    reason = assess(jobs, _series({2014: 834_022, 2019: 835_000})).reason  # the line needs 884,022 by 2019
+    assert reason.endswith("needs 884,022 by then and the actual is 835,000")
+    gap = assess(_halve(2014, 2030), _series({2014: 90, 2020: 93}), BENCH).reason  # needs -8.125, actual -7
+    assert gap.endswith("by then and the actual is -7.00")
