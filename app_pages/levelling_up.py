@@ -111,6 +111,8 @@ if shared.area is None:
 else:
     card = build_scorecard(prepared, metadata, level, shared.area, shared.year, shared.benchmark)
     st.markdown(f"**{scorecard_summary(card, shared.area_name or shared.area)}**")
+    # years as text, so an indicator not published for the level shows an empty cell rather than "None"
+    card = card.assign(year=card["year"].map(lambda year: "" if pd.isna(year) else str(int(year))))
     st.dataframe(
         card[["label", "year", "value_text", "verdict_text", "benchmark", "rank_text", "quartile_text", "uk_text",
               "england_text", "england_excl_london_text", "note"]],
@@ -118,7 +120,7 @@ else:
         hide_index=True,
         column_config={
             "label": st.column_config.TextColumn("Indicator", width="medium"),
-            "year": st.column_config.NumberColumn("Year", format="%d"),
+            "year": st.column_config.TextColumn("Year"),
             "value_text": st.column_config.TextColumn(shared.area_name or "Value"),
             "verdict_text": st.column_config.TextColumn("Verdict"),
             "benchmark": st.column_config.TextColumn("Verdict against"),

@@ -183,7 +183,7 @@ def test_hartlepool_scorecard_has_a_row_per_indicator(at: AppTest) -> None:
         assert got["value_text"] != NOT_PUBLISHED, key
         years = sorted(int(y) for y in own.loc[own["indicator"] == key, "period"])
         earlier = [y for y in years if y <= 2023]
-        assert got["year"] == (earlier[-1] if earlier else years[-1]), key
+        assert got["year"] == str(earlier[-1] if earlier else years[-1]), key
     gva = card.iloc[LEVELLING_UP.index("gva_per_hour")]
     values = level_values("gva_per_hour", "lad", 2023)
     assert gva["rank_text"] == f"{int((values > values[HARTLEPOOL]).sum()) + 1} of {len(values)}"
@@ -283,3 +283,12 @@ def test_link_reproduces_the_maps() -> None:
     assert len(spec["concat"]) == 2
     assert len(named["boundaries_rgn"]) == len(geo_codes("rgn"))
     assert scorecard(app)["value_text"].ne(NOT_PUBLISHED).sum() == len(with_values("rgn"))
+
+
+def test_unpublished_indicators_have_an_empty_year(at: AppTest) -> None:
+    """LEPs have no figures for some indicators: their row says so and its year cell is empty, not "None"."""
+    choose(at, level="lep", area="E37000025", year=2023)
+    card = scorecard(at)
+    unpublished = card[card["value_text"] == NOT_PUBLISHED]
+    assert len(unpublished) > 0 and (unpublished["year"] == "").all()
+    assert (card.loc[card["value_text"] != NOT_PUBLISHED, "year"].str.fullmatch(r"\d{4}")).all()
