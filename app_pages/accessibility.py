@@ -76,6 +76,8 @@ st.markdown(
 - **The interactive map is a WebGL canvas.** With the keyboard it can be focused, panned (arrow keys) and
   zoomed (+ and -), but an area cannot be chosen or read on the map itself, and its tooltips appear on mouse
   hover only. Use the table below the map and the "Area" box instead; they hold the same information.
+  Where WebGL is switched off (as on some managed desktops), each map is shown as a still picture of the
+  same areas and colours, without zoom, tooltips or clicking.
 - **Some pages skip a heading level** (a section heading directly under the page title); screen reader users
   who move by headings may hear a level 3 heading after a level 1.
 - **Streamlit's own components**, which we cannot change: the file upload area on Your data has a

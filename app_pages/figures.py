@@ -19,6 +19,7 @@ import streamlit as st
 from app_pages.state import select_area_on_click
 from components.exports import Figure, figure_exports, presentation_spec, source_lines, table_exports
 from components.legend import legend_html
+from components.map_preview import SLOT_KEY_PREFIX, deck_preview_html
 from components.overview import BENCHMARK_LABELS, LEVEL_LABELS
 from components.palettes import LegendEntry
 from components.sharing import (
@@ -107,13 +108,16 @@ def show_chart(figure: Figure, chart: Any, *, width: str = "stretch", alt: str |
 def show_map(figure: Figure, deck: Any, *, key: str, alt: str, legend_title: str, legend: list[LegendEntry],
              note: str | None = None, height: int = 560) -> None:
     """The deck.gl choropleth with its legend beside it (a click selects the area), and the download
-    menu of its static twin (figure.spec)."""
+    menu of its static twin (figure.spec). A still picture of the same map lies under the deck.gl
+    canvas, so the map shows before deck.gl has loaded and drawn (components/map_preview.py)."""
 
     def render(big: bool) -> None:
+        map_height = MAP_HEIGHT_PRESENTING if big else height
         map_col, legend_col = st.columns([4, 1])
-        with map_col:
-            st.pydeck_chart(deck, height=MAP_HEIGHT_PRESENTING if big else height,
-                            on_select=select_area_on_click(key), selection_mode="single-object", key=key, alt=alt)
+        with map_col, st.container(key=f"{SLOT_KEY_PREFIX}{key}"):
+            st.markdown(deck_preview_html(deck.spec, map_height), unsafe_allow_html=True)
+            st.pydeck_chart(deck, height=map_height, on_select=select_area_on_click(key),
+                            selection_mode="single-object", key=key, alt=alt)
         with legend_col:
             st.markdown(legend_html(legend_title, legend), unsafe_allow_html=True)
             if note:

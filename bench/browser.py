@@ -27,6 +27,8 @@ from PIL import Image, ImageChops
 from playwright.sync_api import Browser, Locator, Page, Playwright, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from components.map_preview import PREVIEW_CLASS, SLOT_KEY_PREFIX
+
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -47,6 +49,8 @@ IDLE = f"{APP}[data-test-script-state='notRunning']"
 RUNNING = f"{APP}[data-test-script-state='running']"
 MAP = "[data-testid='stDeckGlJsonChart']"
 MAP_CANVAS = f"{MAP} canvas"
+MAP_SLOT = f"[class*='st-key-{SLOT_KEY_PREFIX}']"  # the map's cell: its still preview under the deck.gl chart
+MAP_PREVIEW = f".{PREVIEW_CLASS}"
 # A drawn choropleth fills a good part of its container; a blank canvas has no coloured pixel.
 MIN_COLOURED_SHARE = 0.02
 # axe-core, from the npm registry (`npm install --prefix .ci/node axe-core@4.14.1`; .ci/run does it), or
@@ -226,10 +230,48 @@ def min_map_pixels(page: Page) -> int:
     return int(MIN_COLOURED_SHARE * box["width"] * box["height"]) if box else 1
 
 
+def hide_map_previews(page: Page) -> None:
+    """Hide the still previews under the deck.gl maps, for the rest of the page's life, so that what a
+    screenshot of a map shows is deck.gl's own drawing."""
+    page.add_style_tag(content=f"{MAP_PREVIEW} {{ visibility: hidden !important; }}")
+
+
+PREVIEW_PAINTED = """(identifier) => new Promise(resolve => {
+  const observer = new PerformanceObserver(list => {
+    const entries = list.getEntries().filter(entry => entry.identifier === identifier && entry.renderTime > 0);
+    if (entries.length) { observer.disconnect(); resolve(performance.timeOrigin + entries[0].renderTime); }
+  });
+  observer.observe({type: 'element', buffered: true});
+  setTimeout(() => { observer.disconnect(); resolve(null); }, 200);
+})"""
+
+
+def wait_for_map_preview(page: Page, timeout_s: float = 60.0) -> float:
+    """When the first map's still preview was painted (epoch seconds), from the browser's own record
+    (Element Timing: the image carries `elementtiming`), so that no screenshot taken while waiting slows
+    the page down. One screenshot afterwards proves the cell shows a coloured map."""
+    deadline = time.monotonic() + timeout_s
+    page.wait_for_selector(f"{MAP_PREVIEW} img", state="attached", timeout=timeout_s * 1000)
+    painted = None
+    while painted is None and time.monotonic() < deadline:
+        painted = page.evaluate(PREVIEW_PAINTED, PREVIEW_CLASS)
+    if painted is None:
+        raise TimeoutError(f"the map preview was not painted in {timeout_s:.0f} s")
+    slot = page.locator(MAP_SLOT).first
+    png = slot.screenshot(animations="disabled", timeout=30_000)
+    box = slot.bounding_box()
+    wanted = MIN_COLOURED_SHARE * box["width"] * box["height"] if box else 1
+    if coloured_pixels(png) < wanted:
+        raise AssertionError(f"the map's cell shows {coloured_pixels(png)} coloured pixels, expected {wanted:.0f}")
+    return painted / 1000
+
+
 def wait_for_map(page: Page, timeout_s: float = 60.0, stable: bool = True) -> bytes:
     """Wait for the deck canvas, then until its screenshot shows a drawn map (and, if `stable`,
-    two identical screenshots in a row). Returns the last screenshot (PNG)."""
+    two identical screenshots in a row). The previews are hidden first: only deck.gl's drawing counts.
+    Returns the last screenshot (PNG)."""
     deadline = time.monotonic() + timeout_s
+    hide_map_previews(page)
     page.wait_for_selector(MAP_CANVAS, state="visible", timeout=timeout_s * 1000)
     previous, png = b"", b""
     while time.monotonic() < deadline:

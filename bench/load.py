@@ -16,6 +16,12 @@ mid-walk, or a traceback in the server logs. Server RSS (every app process, plus
 throughout. The whole test stops itself after `timeout_s`; unfinished steps then count as errors.
 
 Single process: `python -m deploy.serve`. Via nginx: deploy/start.sh with two processes.
+
+With `webgl=False` the browsers run with WebGL switched off: deck.gl cannot draw, so each map stays the
+still preview the server sends under it (components/map_preview.py), and the two cores are no longer
+spent drawing twenty WebGL maps in software. The server does exactly the same work (same script runs,
+same deck.gl JSON sent); deck.gl's own "cannot create a WebGL context" error is then expected and
+reported apart.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from bench.browser import (
     CHROMIUM_ARGS,
     IDLE,
     MAP_CANVAS,
+    MAP_PREVIEW,
     REPO,
     VIEWPORT,
     StreamlitServer,
@@ -52,6 +59,8 @@ BROWSERS = 2
 THINK_S = 0.5
 RAMP_S = 0.25  # session i starts i * RAMP_S after the first
 STEP_TIMEOUT_S = 90.0
+NO_WEBGL_ARGS = ["--disable-webgl", "--disable-3d-apis"]
+NO_WEBGL_ERROR = r"Failed to create WebGL context"
 # Uncaught browser errors that are Streamlit's own known bugs, reported apart from `errors` with their
 # upstream reference (everything else a page throws counts as an error).
 KNOWN_STREAMLIT_ERRORS: tuple[tuple[str, str], ...] = (
@@ -346,7 +355,7 @@ async def _select(page: Any, label: str, session: int, number: int) -> Any:
 
 
 async def _session(browser: Any, url: str, index: int, steps: int, think_s: float, results: list[Step],
-                   states: list[SessionState], blocked: list[str], page_errors: list[str]) -> None:
+                   states: list[SessionState], blocked: list[str], page_errors: list[str], webgl: bool) -> None:
     await asyncio.sleep(index * RAMP_S)
     state = SessionState()
     states.append(state)
@@ -380,7 +389,8 @@ async def _session(browser: Any, url: str, index: int, steps: int, think_s: floa
                 state.backend = (await response.all_headers()).get("x-rpe-backend")
             await _wait_for_run(page, state, 0, STEP_TIMEOUT_S)
             step.to_finished_seconds = state.finished_at - started
-            await page.wait_for_selector(MAP_CANVAS, state="visible")  # the Overview has drawn its map
+            # the Overview shows its map: deck.gl's canvas, or without WebGL the still preview
+            await page.wait_for_selector(MAP_CANVAS if webgl else f"{MAP_PREVIEW} img", state="visible")
             step.seconds = time.perf_counter() - started
         except Exception as exc:
             step.error = f"{type(exc).__name__}: {str(exc)[:200]}"
@@ -416,7 +426,7 @@ async def _session(browser: Any, url: str, index: int, steps: int, think_s: floa
 
 
 async def _run_sessions(url: str, sessions: int, steps: int, think_s: float, timeout_s: float,
-                        browsers: int) -> dict[str, Any]:
+                        browsers: int, webgl: bool) -> dict[str, Any]:
     from playwright.async_api import async_playwright
 
     results: list[Step] = []
@@ -425,10 +435,11 @@ async def _run_sessions(url: str, sessions: int, steps: int, think_s: float, tim
     page_errors: list[str] = []
     timed_out = False
     async with async_playwright() as playwright:
-        launched = [await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        args = CHROMIUM_ARGS if webgl else [*CHROMIUM_ARGS, *NO_WEBGL_ARGS]
+        launched = [await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
                     for _ in range(browsers)]
         tasks = [asyncio.create_task(_session(launched[index % browsers], url, index, steps, think_s, results,
-                                              states, blocked, page_errors))
+                                              states, blocked, page_errors, webgl))
                  for index in range(sessions)]
         try:
             done, pending = await asyncio.wait(tasks, timeout=timeout_s)
@@ -448,14 +459,14 @@ async def _run_sessions(url: str, sessions: int, steps: int, think_s: float, tim
 
 
 def run_load(via_nginx: bool = False, sessions: int = 20, steps: int = len(ACTIONS), timeout_s: float = 600,
-             think_s: float = THINK_S, browsers: int = BROWSERS) -> dict[str, Any]:
+             think_s: float = THINK_S, browsers: int = BROWSERS, webgl: bool = True) -> dict[str, Any]:
     if not CHROMIUM.exists():
         raise FileNotFoundError(f"{CHROMIUM} is missing: apt-get install chromium")
     load_start = os.getloadavg()
     with deployment(via_nginx) as (url, pids, log_problems):
         with RssSampler(pids) as rss:
             started = time.perf_counter()
-            outcome = asyncio.run(_run_sessions(url, sessions, steps, think_s, timeout_s, browsers))
+            outcome = asyncio.run(_run_sessions(url, sessions, steps, think_s, timeout_s, browsers, webgl))
             wall = time.perf_counter() - started
         server_problems = log_problems()
     steps_run: list[Step] = outcome["steps"]
@@ -467,14 +478,18 @@ def run_load(via_nginx: bool = False, sessions: int = 20, steps: int = len(ACTIO
                               if step.seconds is not None or step.error is not None or step.skipped])
     known = [(error, reference) for error in outcome["page_errors"] for pattern, reference in KNOWN_STREAMLIT_ERRORS
              if re.search(pattern, error)]
-    browser_errors = [error for error in outcome["page_errors"] if error not in {item[0] for item in known}]
+    without_webgl = [] if webgl else [error for error in outcome["page_errors"] if re.search(NO_WEBGL_ERROR, error)]
+    browser_errors = [error for error in outcome["page_errors"]
+                      if error not in {item[0] for item in known} and error not in without_webgl]
     errors = len(failed) + len(app_problems) + len(browser_errors) + len(server_problems) + missing
     backends: dict[str, int] = {}
     for state in outcome["states"]:
         backends[state.backend or "direct"] = backends.get(state.backend or "direct", 0) + 1
     summary = summarise(steps_run)
     return {
-        "mode": "nginx, 2 processes" if via_nginx else "single process",
+        "mode": ("nginx, 2 processes" if via_nginx else "single process")
+        + ("" if webgl else ", browsers without WebGL"),
+        "webgl": webgl,
         "sessions": sessions, "steps_per_session": steps, "browser_processes": browsers, "think_s": think_s,
         "wall_s": round(wall, 1), "timed_out": outcome["timed_out"],
         "time_to_idle": summary,
@@ -489,6 +504,7 @@ def run_load(via_nginx: bool = False, sessions: int = 20, steps: int = len(ACTIO
         },
         "skipped_steps": sorted({f"{step.action}: {step.skipped}" for step in steps_run if step.skipped}),
         "known_streamlit_errors": [f"{error} ({reference})" for error, reference in known][:20],
+        "expected_without_webgl": len(without_webgl),
         "sessions_per_backend": backends,
         "server_rss": rss.report(),
         "blocked_requests": sorted(set(outcome["blocked"])),

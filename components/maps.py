@@ -16,6 +16,7 @@ ENGLAND_ONLY = {"lep", "cauth", "rgn"}
 TOOLTIP_HTML = "<b>{name}</b><br/>{value_text}<br/>{rank_text}<br/>{gap_text}"
 TOOLTIP_STYLE = {"backgroundColor": "#1f1f1f", "color": "white", "fontSize": "14px"}
 NO_BASEMAP = "__MAP_STYLE__"
+MAP_BACKGROUND: RGBA = (255, 255, 255, 255)  # the page's background (theme base "light")
 
 
 def view_for_level(level: str) -> dict:
@@ -110,7 +111,8 @@ def choropleth_deck(features: dict, level: str) -> DeckSpec:
     spec = {
         "initialViewState": view,
         "layers": [layer],
-        "views": [{"@@type": "MapView", "controller": True}],
+        # An opaque clear: once deck.gl has drawn, it covers the still preview beneath it (map_preview.py).
+        "views": [{"@@type": "MapView", "controller": True, "clear": True, "clearColor": list(MAP_BACKGROUND)}],
         # Streamlit's sentinel for "no map style": without it, it injects a CARTO basemap.
         "mapStyle": NO_BASEMAP,
     }

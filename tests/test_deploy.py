@@ -159,6 +159,17 @@ def test_start_sh_proxies_the_websocket(deployment: dict) -> None:
     assert "upgrade: websocket" in reply.lower()
 
 
+def test_each_app_process_warms_up_once_it_listens(deployment: dict) -> None:
+    """deploy/serve.py's warm-up runs in every process, after the server has started, and completes."""
+    logs = [deployment["run_dir"] / f"app-{port}.log" for port in deployment["ports"]]
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not all("warm-up done" in log.read_text() for log in logs):
+        time.sleep(0.5)
+    for log in logs:
+        text = log.read_text()
+        assert "warm-up done in" in text and "warm-up failed" not in text, text[-2000:]
+
+
 def test_start_sh_stops_everything_on_sigterm(deployment: dict) -> None:
     process = deployment["process"]
     pids = deployment["pids"]

@@ -25,6 +25,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from components.exports import comment_line_count
+from components.map_preview import PREVIEW_CLASS
 
 APP = str(Path(__file__).parents[2] / "app.py")
 REPO = Path(__file__).resolve().parents[2]
@@ -149,7 +150,7 @@ def check_menu(menu, figure) -> pd.DataFrame:
 
 def test_presentation_defaults_are_off_and_the_link_tools_are_there(app: AppTest) -> None:
     assert app.toggle(key="present").value is False
-    assert not [m for m in app.markdown if "<style>" in m.value]
+    assert not [m for m in app.markdown if "<style>" in m.value and "stSidebar" in m.value]  # presentation CSS
     assert any(block.proto.popover.label == "Copy link to this view" for block in app.get("popover"))
 
 
@@ -227,7 +228,7 @@ def test_slide_pack_has_a_slide_per_figure_with_picture_and_source(app: AppTest)
 
 def test_presentation_mode_from_the_link_shows_one_figure_at_a_time() -> None:
     at = open_app("overview", {"level": "lad", "area": NEWCASTLE, "present": "1"})
-    styles = [m.value for m in at.markdown if "<style>" in m.value]
+    styles = [m.value for m in at.markdown if "<style>" in m.value and PREVIEW_CLASS not in m.value]
     assert len(styles) == 1 and '[data-testid="stSidebar"]' in styles[0] and "display: none" in styles[0]
     assert ".st-key-page_body" in styles[0]  # the page itself is hidden; the figure is drawn big below it
     assert at.toggle(key="present").value is True
@@ -244,7 +245,8 @@ def test_presentation_mode_from_the_link_shows_one_figure_at_a_time() -> None:
     assert len(at.get("deck_gl_json_chart")) == 1
     ok(at.button(key="present-exit").click().run())
     assert at.toggle(key="present").value is False and "present" not in at.query_params
-    assert not [m for m in at.markdown if "<style>" in m.value] and len(menus(at)) == 2
+    assert not [m for m in at.markdown if "<style>" in m.value and PREVIEW_CLASS not in m.value]
+    assert len(menus(at)) == 2
 
 
 def test_presentation_mode_from_the_toggle_and_a_slide_number_in_the_link() -> None:

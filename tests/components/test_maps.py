@@ -190,3 +190,11 @@ def test_initial_view_frames_england_for_english_levels(features: dict) -> None:
         assert 49.5 < view["latitude"] < 56.5 and -6.5 < view["longitude"] < 1.8
     assert uk["latitude"] > england["latitude"]  # the UK view reaches Scotland
     assert uk["zoom"] < england["zoom"]
+
+
+def test_deck_clears_to_an_opaque_background(deck: pdk.Deck) -> None:
+    """Once deck.gl has drawn, its canvas hides the still preview beneath it (and the preview does not
+    show through around the areas, nor after a pan or zoom)."""
+    (view,) = json.loads(deck.to_json())["views"]
+    assert view["clear"] is True
+    assert len(view["clearColor"]) == 4 and view["clearColor"][3] == 255
