@@ -4,12 +4,14 @@
     python -m bench --load [--via-nginx] [--no-webgl] [--sessions 20] [--steps 14]   only the load test
     python -m bench --profile [--json]                                     where the cold start goes
 
-Build time (into a fresh temp folder; the committed snapshot is never touched); the deck.gl payload per
-geography level and the warm rerun time of every page at every level (AppTest); cold start to coloured
-map pixels and server memory after 10 sessions (headless Debian chromium, loopback only), for the app
-as deployed (`python -m deploy.serve`, which warms the process up) and as a plain `streamlit run
-app.py`; and a bounded load test of concurrent browser sessions clicking through the pages (bench/load.py),
-against one process and, with --via-nginx, against two processes behind nginx (deploy/start.sh).
+Build time (into a fresh temp folder; the committed snapshot is never touched); the map payload (deck.gl
+JSON and still preview) per geography level and the warm rerun time of every page at every level
+(AppTest); cold start to coloured map pixels (the still preview painted, from the browser's Element
+Timing record; and deck.gl's own map drawn) and server memory after 10 sessions (headless Debian
+chromium, loopback only), for the app as deployed (`python -m deploy.serve`, which warms the process
+up), behind nginx and as a plain `streamlit run app.py`; and a bounded load test of concurrent browser
+sessions clicking through the pages (bench/load.py), against one process and, with --via-nginx, against
+two processes behind nginx (deploy/start.sh).
 """
 
 from __future__ import annotations
@@ -168,7 +170,7 @@ def cold_start(browser: Any, launcher: list[str] | None, blocked: list[str],
     """A fresh server process (`launcher` as in StreamlitServer; or deploy/start.sh with one app process
     behind nginx) to coloured map pixels in a tab of an already running browser, opened (empty, with
     no cache) before the server starts. Two moments: the first coloured map pixels in the map's cell
-    (the still preview, or deck.gl if it drew first) and deck.gl's own map drawn (previews hidden).
+    (the still preview painted) and deck.gl's own map drawn (previews hidden).
     `preview=False` for a page without previews (the floor page). Returns the figures and the still
     running server (the caller stops it)."""
     from bench.browser import MAP_CANVAS, StreamlitServer, new_page, wait_for_map, wait_for_map_preview
@@ -243,9 +245,10 @@ def cold_starts(browser: Any, launcher: list[str] | None, blocked: list[str], vi
 
 
 def measure_browser() -> dict[str, Any]:
-    """Cold start to coloured map pixels for a page with only a deck.gl map (the floor), for plain
-    `streamlit run app.py`, for one process behind nginx (deploy/start.sh) and for the deployed launcher
-    (python -m deploy.serve, the budget figure), then server RSS after SESSIONS sessions of the latter."""
+    """Cold starts (cold_starts) for a page with only a deck.gl map (the floor), for plain `streamlit run
+    app.py`, for one process behind nginx (deploy/start.sh) and for the deployed launcher (python -m
+    deploy.serve: its first map pixels counted from the server process start are the budget figure),
+    then server RSS after SESSIONS sessions of the latter."""
     from playwright.sync_api import sync_playwright
 
     from bench.browser import launch_chromium, new_page, open_app, wait_for_map

@@ -3,7 +3,7 @@
 deck.gl needs its 3 MB bundle and a WebGL context before it draws anything; on a machine without a GPU
 (software WebGL) that takes seconds. The picture is the same map in the same Web Mercator view, so
 the reader sees the coloured map at once, and deck.gl, when it has drawn, covers it exactly with the
-interactive one (its canvas has an opaque background layer). Where WebGL is not available at all, the
+interactive one (its view clears to an opaque background, components.maps). Where WebGL is not available at all, the
 picture stays: the map is still there, without zoom, tooltip or click-to-select.
 
 The areas are rasterised once per geography level and view (a label image: which area each pixel
@@ -13,6 +13,7 @@ belongs to); a preview is then a palette lookup and a PNG encode, a few millisec
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import math
 from collections.abc import Sequence
@@ -59,7 +60,8 @@ def mercator_pixels(lon: np.ndarray, lat: np.ndarray, zoom: float) -> tuple[np.n
 
 
 def _rings(geometry: dict) -> list[list[list[float]]]:
-    """The exterior rings of a (Multi)Polygon; holes are left out (they hold other areas, drawn after)."""
+    """The exterior rings of a (Multi)Polygon. Holes are left out: in these boundaries a hole is another
+    area (an enclave), which is drawn over it."""
     if geometry["type"] == "Polygon":
         return [geometry["coordinates"][0]]
     if geometry["type"] == "MultiPolygon":
@@ -146,30 +148,27 @@ def preview_html(png: bytes, raster: AreaRaster, height: int) -> str:
             f'</div>')
 
 
-_RASTERS: dict[tuple, AreaRaster] = {}
-_PREVIEWS: dict[tuple, str] = {}
-MAX_PREVIEWS = 256  # ~20 KB each at most
+_RASTERS: dict[tuple, AreaRaster] = {}  # a few per geography level: one per set of areas and view
+
+
+@functools.lru_cache(maxsize=128)  # ~20 KB each at most; thread-safe, as sessions run in threads
+def _cached_preview(raster_key: tuple, fills: tuple[RGBA, ...], selected: str | None, height: int) -> str:
+    raster = _RASTERS[raster_key]
+    return preview_html(preview_png(raster, dict(zip(raster.codes, fills, strict=True)), selected), raster, height)
 
 
 def deck_preview_html(spec: dict, height: int) -> str:
     """The preview element for a choropleth deck spec (components.maps.choropleth_deck): the area raster
-    is kept per set of areas and view for the process's life (a few per level), the picture per
-    colouring (bounded), so a rerun of the same view costs a dictionary lookup."""
+    is kept per set of areas and view for the process's life, the picture per colouring and selection,
+    so a rerun of the same view costs a cache lookup."""
     (layer,) = (layer for layer in spec["layers"] if layer["@@type"] == "GeoJsonLayer")
     features = layer["data"]["features"]
     view = spec["initialViewState"]
-    codes = tuple(feature["properties"]["code"] for feature in features)
-    raster_key = (codes, view["longitude"], view["latitude"], view["zoom"])
+    raster_key = (tuple(feature["properties"]["code"] for feature in features),
+                  view["longitude"], view["latitude"], view["zoom"])
+    if raster_key not in _RASTERS:  # two sessions may both draw it once; either result is the same
+        _RASTERS[raster_key] = area_raster(features, view)
     fills = tuple(tuple(feature["properties"]["fill"]) for feature in features)
     selected = next((feature["properties"]["code"] for feature in features
                      if tuple(feature["properties"].get("line", ())) == SELECTED_OUTLINE), None)
-    preview_key = (raster_key, fills, selected, height)
-    if preview_key not in _PREVIEWS:
-        if raster_key not in _RASTERS:
-            _RASTERS[raster_key] = area_raster(features, view)
-        raster = _RASTERS[raster_key]
-        if len(_PREVIEWS) >= MAX_PREVIEWS:
-            _PREVIEWS.pop(next(iter(_PREVIEWS)))
-        png = preview_png(raster, dict(zip(codes, fills, strict=True)), selected)
-        _PREVIEWS[preview_key] = preview_html(png, raster, height)
-    return _PREVIEWS[preview_key]
+    return _cached_preview(raster_key, fills, selected, height)  # type: ignore[arg-type]
