@@ -41,6 +41,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+NO_WEBGL_ARGS = ["--disable-webgl", "--disable-3d-apis"]  # a browser without WebGL, as on some managed desktops
 VIEWPORT = {"width": 1400, "height": 1000}
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 

@@ -48,6 +48,7 @@ from bench.browser import (
     IDLE,
     MAP_CANVAS,
     MAP_PREVIEW,
+    NO_WEBGL_ARGS,
     REPO,
     VIEWPORT,
     StreamlitServer,
@@ -59,7 +60,6 @@ BROWSERS = 2
 THINK_S = 0.5
 RAMP_S = 0.25  # session i starts i * RAMP_S after the first
 STEP_TIMEOUT_S = 90.0
-NO_WEBGL_ARGS = ["--disable-webgl", "--disable-3d-apis"]
 NO_WEBGL_ERROR = r"Failed to create WebGL context"
 # Uncaught browser errors that are Streamlit's own known bugs, reported apart from `errors` with their
 # upstream reference (everything else a page throws counts as an error).

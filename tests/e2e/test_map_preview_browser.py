@@ -15,6 +15,7 @@ from bench.browser import (
     MAP,
     MAP_PREVIEW,
     MAP_SLOT,
+    NO_WEBGL_ARGS,
     StreamlitServer,
     colour_counts,
     new_page,
@@ -70,7 +71,7 @@ def test_without_webgl_the_map_is_still_shown(e2e_browser: Browser, app_server: 
     """A browser with WebGL switched off (as some managed desktops have it): deck.gl cannot draw, the
     preview stays, and the page still works."""
     browser = e2e_browser.browser_type.launch(
-        executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, "--disable-webgl", "--disable-3d-apis"])
+        executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *NO_WEBGL_ARGS])
     try:
         blocked: list[str] = []
         page = new_page(browser, blocked)
