@@ -28,16 +28,16 @@ from loaders.snapshot import Snapshot, cached_snapshot
 
 
 @st.cache_resource(show_spinner=False)
-def area_lookup(_snapshot: Snapshot, built_at: str) -> tuple[dict, dict]:
+def area_lookup(_snapshot: Snapshot, snapshot_id: str) -> tuple[dict, dict]:
     """Area labels and each area's row positions, once per snapshot (keyed on its build time)."""
     return area_options(_snapshot.areas), area_positions(_snapshot.indicators)
 
 
 @st.cache_resource(show_spinner=False, max_entries=200)
-def over_time(_snapshot: Snapshot, built_at: str, indicator: str, codes: tuple[str, ...], has_main: bool):
+def over_time(_snapshot: Snapshot, snapshot_id: str, indicator: str, codes: tuple[str, ...], has_main: bool):
     """The plotted rows and the chart of one indicator for one list of areas (altair's validation
     costs more than the data, so a rerun that changes neither reuses them)."""
-    labels, positions = area_lookup(_snapshot, built_at)
+    labels, positions = area_lookup(_snapshot, snapshot_id)
     series = series_rows(rows_for_areas(_snapshot.indicators, positions, codes), indicator, codes, labels)
     first, last = int(series["period"].min()), int(series["period"].max())
     lead = f"{labels[codes[0]]} (thick line) and {len(codes) - 1}" if has_main else f"{len(codes)}"
@@ -74,8 +74,8 @@ def pick_areas(key: str, label: str, options: dict[str, str], default: list[str]
 
 snapshot = cached_snapshot()
 metadata = snapshot.metadata
-built_at = snapshot.manifest.get("built_at", "")
-labels, positions = area_lookup(snapshot, built_at)
+snapshot_id = snapshot.manifest.get("snapshot_id", "")
+labels, positions = area_lookup(snapshot, snapshot_id)
 shared = current_view()
 
 st.title("Compare areas")
@@ -110,7 +110,7 @@ with indicator_col:
 meta = metadata[indicator]
 
 st.header("Over time")
-series, chart = over_time(snapshot, built_at, indicator, tuple(codes), bool(main))
+series, chart = over_time(snapshot, snapshot_id, indicator, tuple(codes), bool(main))
 show_chart(chart_figure("compare_over_time", chart, lambda: compare_data(series, indicator, meta["unit"]), [indicator],
                         metadata), chart)
 missing = areas_without_data(series, codes, labels)

@@ -26,15 +26,15 @@ from loaders.snapshot import Snapshot, cached_snapshot
 
 
 @st.cache_resource(show_spinner=False)
-def status_counts(_snapshot: Snapshot, built_at: str):
+def status_counts(_snapshot: Snapshot, snapshot_id: str):
     """Suppressed/unavailable counts per indicator, once per snapshot (keyed on its build time)."""
     return status_counts_table(_snapshot.indicators, _snapshot.metadata)
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
-def whole_table_xlsx(_snapshot: Snapshot, built_at: str) -> bytes:
+def whole_table_xlsx(_snapshot: Snapshot, snapshot_id: str) -> bytes:
     """The whole table as XLSX with its metadata sheet, built once per snapshot (it takes a while)."""
-    rows = metadata_rows("Regional Productivity Explorer: tidy indicator table", f"Snapshot built {built_at}",
+    rows = metadata_rows("Regional Productivity Explorer: tidy indicator table", f"Snapshot {snapshot_id}",
                          [LICENCE_LINE], list(_snapshot.metadata), _snapshot.metadata, _snapshot.manifest)
     return xlsx_bytes(_snapshot.indicators, rows, sheet_name="indicators")
 
@@ -47,8 +47,9 @@ link = st.column_config.LinkColumn
 st.title("Data and methods")
 st.markdown(
     "Every figure comes from an official file listed below, processed by this project's own code "
-    "(`python -m loaders.build`). Snapshot built "
-    f"{manifest['built_at']} from {len(manifest['sources'])} source files, {manifest['rows']:,} rows."
+    "(`python -m loaders.build`). Snapshot "
+    f"{manifest['snapshot_id']} (a hash of its files), built from {len(manifest['sources'])} source files, "
+    f"{manifest['rows']:,} rows."
 )
 
 st.header("Sources")
@@ -165,7 +166,7 @@ Two different things, never shown as zero:
   publish or a year before an area existed. Maps show grey; tables say *no data*.
 """
 )
-st.dataframe(status_counts(snapshot, manifest.get("built_at", "")), hide_index=True)
+st.dataframe(status_counts(snapshot, manifest.get("snapshot_id", "")), hide_index=True)
 
 st.header("Indicators")
 st.dataframe(indicator_catalogue_table(metadata), hide_index=True, column_config={"link": link("link")})
@@ -189,7 +190,7 @@ with st.container(horizontal=True):
     )
     st.download_button(
         "Whole tidy indicator table (XLSX, takes about 20 s)",
-        data=lambda: whole_table_xlsx(snapshot, manifest.get("built_at", "")),  # built only when clicked, then kept
+        data=lambda: whole_table_xlsx(snapshot, manifest.get("snapshot_id", "")),  # built only when clicked, then kept
         file_name="regional_productivity_indicators.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",

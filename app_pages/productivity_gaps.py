@@ -66,7 +66,7 @@ def hour_job_view(built: str, level: str, year: int, area: str | None) -> HourJo
 
 snapshot = cached_snapshot()
 metadata = snapshot.metadata
-built = str(snapshot.manifest.get("built_at", ""))
+built = str(snapshot.manifest.get("snapshot_id", ""))
 
 st.title("Productivity gaps")
 shared = current_view()

@@ -54,31 +54,31 @@ AREA_NAMES = dict(zip(snapshot.areas["area_code"], snapshot.areas["area_name"], 
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def assessment_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], built_at: str):
-    """Assessments are shared by all sessions (read-only) until the snapshot changes (built_at)."""
-    del built_at
+def assessment_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], snapshot_id: str):
+    """Assessments are shared by all sessions (read-only) until the snapshot changes (snapshot_id)."""
+    del snapshot_id
     return evaluate(target, unit, rows_of, snapshot.areas, list(groups))
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def group_values_of(group: AreaGroup, indicator: str, built_at: str):
-    del built_at
+def group_values_of(group: AreaGroup, indicator: str, snapshot_id: str):
+    del snapshot_id
     return group_series(group, indicator, rows_of, snapshot.areas)
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def rebased_target_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], built_at: str) -> Target | None:
-    del built_at
+def rebased_target_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], snapshot_id: str) -> Target | None:
+    del snapshot_id
     assessment = evaluate(target, unit, rows_of, snapshot.areas, list(groups))
     return first_measurable_baseline(target, assessment, unit, rows_of, snapshot.areas, list(groups))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def trajectory_spec_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], built_at: str, *, title: str,
+def trajectory_spec_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], snapshot_id: str, *, title: str,
                        subtitle: str, value_title: str, is_gap: bool) -> dict:
     """The trajectory chart as a Vega-Lite dict, built and converted once per target and snapshot: altair's
     conversion (with its schema validation) was most of this page's rerun time."""
-    assessment = assessment_of(target, unit, groups, built_at)
+    assessment = assessment_of(target, unit, groups, snapshot_id)
     return trajectory_chart(assessment, title=title, subtitle=subtitle, value_title=value_title,
                             is_gap=is_gap).to_dict()
 
@@ -93,7 +93,7 @@ def show_target(target: Target, key: str) -> None:
     """One target: verdict, the numbers behind it and the trajectory chart."""
     meta = metadata[target.indicator]
     unit = meta["unit"]
-    assessment = assessment_of(target, unit, tuple(all_groups), snapshot.manifest["built_at"])
+    assessment = assessment_of(target, unit, tuple(all_groups), snapshot.manifest["snapshot_id"])
     icon = {ON_TRACK: ":material/check_circle:", ACHIEVED: ":material/verified:",
             NOT_MEASURABLE: ":material/help:"}.get(assessment.verdict, ":material/warning:")
     st.markdown(f"#### {target.name} — {label_of(target.area)}")
@@ -119,7 +119,7 @@ def show_target(target: Target, key: str) -> None:
         columns[3].metric(f"Target for {target.target_year}", show(assessment.target))
         gap_words = (f"gap to {label_of(target.benchmark)} ({'% of its value' if relative else 'percentage points'})"
                      if is_gap else f"{meta['short_label']} ({unit})")
-        chart = trajectory_spec_of(target, unit, tuple(all_groups), snapshot.manifest["built_at"],
+        chart = trajectory_spec_of(target, unit, tuple(all_groups), snapshot.manifest["snapshot_id"],
                                    title=f"{target.name}: {label_of(target.area)}",
                                    subtitle=f"{meta['label']}; {gap_words}; baseline {target.baseline_year}, "
                                             f"target {target.target_year}",
@@ -132,7 +132,7 @@ def show_target(target: Target, key: str) -> None:
             table_downloads(f"target-{key}", f"{target.name}: {label_of(target.area)}", data, [target.indicator],
                             [meta["source"]])
     else:
-        alternative = rebased_target_of(target, unit, tuple(all_groups), snapshot.manifest["built_at"])
+        alternative = rebased_target_of(target, unit, tuple(all_groups), snapshot.manifest["snapshot_id"])
         if alternative is not None:
             with st.expander(f"Measured from {alternative.baseline_year}, the first year with data (not the "
                              "official baseline)"):
@@ -203,7 +203,7 @@ with groups_tab:
         values = []
         for indicator in ("gva_per_hour", "gva_per_job", "employment_rate_16_64", "filled_jobs"):
             try:
-                series = group_values_of(group, indicator, snapshot.manifest["built_at"])
+                series = group_values_of(group, indicator, snapshot.manifest["snapshot_id"])
             except GroupError as exc:
                 values.append(f"{metadata[indicator]['short_label']}: not available ({exc})")
                 continue

@@ -261,7 +261,7 @@ def metadata_rows(figure_title: str, figure_subtitle: str, source: list[str], in
     rows += [
         [],
         ["Build manifest", MANIFEST_FILE],
-        ["Snapshot built", manifest.get("built_at")],
+        ["Snapshot id", manifest.get("snapshot_id")],
         ["Rows in the snapshot", manifest.get("rows")],
         [f"{TABLE_FILE} sha256", table.get("sha256")],
     ]

@@ -129,8 +129,7 @@ def manifest_summary_table(manifest: dict) -> pd.DataFrame:
     lookup = manifest.get("lad_lep_lookup", {})
     areas = manifest.get("areas_by_geography", {})
     items = [
-        ("Built at (UTC)", manifest.get("built_at", "")),
-        ("Build time", f"{manifest['build_seconds']:.1f} s" if "build_seconds" in manifest else "not recorded"),
+        ("Snapshot id", manifest.get("snapshot_id", "not recorded")),
         ("Rows in the tidy table", f"{manifest.get('rows', 0):,}"),
         ("Indicators", f"{len(manifest.get('rows_by_indicator', {}))}"),
         ("Source files read", f"{len(manifest.get('sources', []))}"),

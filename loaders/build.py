@@ -17,7 +17,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -44,7 +43,7 @@ from loaders.population_indicators import gdp_per_head_rows, population_rows
 from loaders.productivity import read_productivity_workbook
 from loaders.productivity_indicators import component_rows, productivity_rows
 from loaders.snapshot_schema import COLUMNS, validate_snapshot
-from loaders.web_boundaries import simplify_coverage, to_web_geojson
+from loaders.web_boundaries import simplify_coverage, snap_round_coverage, to_web_geojson
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = REPO.parent / "shared" / "data"
@@ -203,12 +202,19 @@ def assemble(source: Path, progress: Callable[[str], None]) -> tuple[pd.DataFram
 
 
 def web_boundaries(geography: Geography) -> dict[str, bytes]:
-    """Coverage-simplified (shared edges kept), rounded GeoJSON per level."""
+    """Coverage-simplified (shared edges kept), snap-rounded (valid at the rounding) GeoJSON per level."""
     out = {}
     for level, gdf in geography.boundaries.items():
         simplified = simplify_coverage(gdf, WEB_TOLERANCE_M[level])
-        out[level] = to_web_geojson(simplified, decimals=WEB_DECIMALS)
+        out[level] = to_web_geojson(snap_round_coverage(simplified, WEB_DECIMALS), decimals=WEB_DECIMALS)
     return out
+
+
+def snapshot_id(outputs: dict[str, dict]) -> str:
+    """A short content hash of the output files: the same data give the same id on any machine, so
+    it names a snapshot (and keys caches) where a build time would make every rebuild differ."""
+    digest = hashlib.sha256("".join(f"{name}:{entry['sha256']};" for name, entry in sorted(outputs.items())).encode())
+    return digest.hexdigest()[:12]
 
 
 def write_snapshot(target: Path, table: pd.DataFrame, geography: Geography, facts: dict,
@@ -233,6 +239,7 @@ def write_snapshot(target: Path, table: pd.DataFrame, geography: Geography, fact
             for folder in (data_dir, geo_dir)
             for path in sorted(folder.iterdir())
         }
+        manifest["snapshot_id"] = snapshot_id(manifest["outputs"])
         (data_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False, default=str))
         _swap_in(staging, target, ("regional_data", "geo"))
     finally:
@@ -317,8 +324,7 @@ def build(source: Path, target: Path, show_progress: bool = True) -> dict:
         geo_files = web_boundaries(geography)
         progress("write snapshot")
         manifest = {
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "source_folder": str(source),
+            "source_folder": os.path.relpath(source, REPO),
             "sources": source_manifest(source),
             "rows": int(len(table)),
             "rows_by_indicator": {k: int(v) for k, v in table.groupby("indicator").size().items()},
@@ -333,10 +339,9 @@ def build(source: Path, target: Path, show_progress: bool = True) -> dict:
             },
             **facts,
         }
-        manifest["build_seconds"] = round(time.perf_counter() - started, 1)
         write_snapshot(target, table, geography, facts, geo_files, manifest)
         bar.update(1)
-    return manifest
+    return {**manifest, "build_seconds": round(time.perf_counter() - started, 1)}
 
 
 def main(argv: list[str] | None = None) -> int:

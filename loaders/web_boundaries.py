@@ -42,6 +42,36 @@ def simplify_coverage(gdf: gpd.GeoDataFrame, tolerance_m: float, grid_m: float =
     return out.set_geometry(gpd.GeoSeries(simplified, index=gdf.index, crs=BNG).to_crs(WGS84))
 
 
+def snap_round_coverage(gdf: gpd.GeoDataFrame, decimals: int) -> gpd.GeoDataFrame:
+    """Put a set of lon/lat polygons on the `decimals` grid as one noded mosaic, valid by construction.
+
+    Rounding each vertex on its own can make a ring touch or cross itself (a narrow inlet, two
+    close islands), and GEOS releases differ in which. Instead every boundary is snap-rounded
+    together (`union_all(grid_size=...)`, which nodes lines where they meet), the linework is cut
+    into faces, and each face goes to the area(s) covering at least half of it. Shared borders are
+    then the very same lines on both sides, so neighbours have no gaps or overlaps; areas that
+    overlap on purpose (LEPs sharing districts) both take the faces they share. Parts smaller than
+    a grid cell (specks of islands) vanish; an area that would vanish entirely raises ValueError.
+    """
+    grid = 10.0**-decimals
+    frame = gdf.to_crs(WGS84) if gdf.crs is not None and not gdf.crs.equals(WGS84) else gdf
+    geoms = frame.geometry.to_numpy()
+    linework = shapely.union_all(shapely.get_parts(shapely.boundary(geoms)), grid_size=grid)
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(linework)))
+    face_index, area_index = shapely.STRtree(geoms).query(faces, predicate="intersects")
+    covered = shapely.area(shapely.intersection(faces[face_index], geoms[area_index]))
+    owned = covered >= 0.5 * shapely.area(faces[face_index])
+    face_index, area_index = face_index[owned], area_index[owned]
+    snapped = []
+    labels = frame.get("area_code", frame.index)
+    for position, code in enumerate(labels):
+        mine = faces[face_index[area_index == position]]
+        if len(mine) == 0:
+            raise ValueError(f"geometry of {code!r} is empty after snapping to {decimals} decimals")
+        snapped.append(shapely.union_all(mine, grid_size=grid))
+    return frame.set_geometry(gpd.GeoSeries(snapped, index=frame.index, crs=WGS84))
+
+
 def signed_area(ring: Sequence[Sequence[float]]) -> float:
     """Shoelace area, positive when the ring runs counter-clockwise (x east, y north)."""
     xy = np.asarray(ring, dtype=float)

@@ -204,7 +204,7 @@ def test_xlsx_round_trips_and_has_a_metadata_sheet(snapshot, lad_chart: Figure) 
     definitions = json.loads((REPO / "regional_data" / "indicators.json").read_text())["gva_per_hour"]
     assert indicator_row[1] == definitions["label"] and indicator_row[2] == "£"
     assert definitions["source"] in indicator_row and "Open Government Licence v3.0" in indicator_row
-    assert "regional_data/manifest.json" in flat and MANIFEST["built_at"] in flat
+    assert "regional_data/manifest.json" in flat and MANIFEST["snapshot_id"] in flat
     assert MANIFEST["outputs"]["regional_data/indicators.parquet"]["sha256"] in flat
 
 
@@ -221,9 +221,9 @@ def test_missing_values_stay_empty_and_formulas_stay_text() -> None:
 
 
 def test_metadata_rows_skip_unknown_indicators() -> None:
-    rows = metadata_rows("T", "S", ["Source: x."], ["nope"], {}, {"built_at": "then"})
+    rows = metadata_rows("T", "S", ["Source: x."], ["nope"], {}, {"snapshot_id": "0123abcd"})
     assert not any(row and row[0] == "nope" for row in rows)
-    assert ["Snapshot built", "then"] in rows
+    assert ["Snapshot id", "0123abcd"] in rows
 
 
 def test_nothing_is_computed_until_a_download_is_clicked() -> None:

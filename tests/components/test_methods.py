@@ -184,13 +184,12 @@ def test_files_of_source_follow_the_source_name() -> None:
 
 def test_manifest_summary_states_the_build() -> None:
     summary = manifest_summary_table(MANIFEST).set_index("item")["value"]
-    assert summary["Built at (UTC)"] == MANIFEST["built_at"]
+    assert summary["Snapshot id"] == MANIFEST["snapshot_id"]
     assert summary["Rows in the tidy table"] == f"{MANIFEST['rows']:,}"
-    assert summary["Build time"] == f"{MANIFEST['build_seconds']:.1f} s"
     assert summary["Source files read"] == str(len(MANIFEST["sources"]))
     assert MANIFEST["lad_lep_lookup"]["method"] == summary["LAD→LEP lookup"]
     assert all(isinstance(v, str) for v in summary)  # one text column (Arrow needs one type)
-    assert manifest_summary_table({}).set_index("item").loc["Build time", "value"] == "not recorded"
+    assert manifest_summary_table({}).set_index("item").loc["Snapshot id", "value"] == "not recorded"
 
 
 def test_rows_boundaries_and_outputs_repeat_the_manifest() -> None:
