@@ -224,6 +224,7 @@ def write_snapshot(target: Path, table: pd.DataFrame, geography: Geography, fact
     The old folders are moved aside first and restored if the swap fails, so the target never
     holds a half-written snapshot.
     """
+    target.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=target))
     try:
         data_dir, geo_dir = staging / "regional_data", staging / "geo"
