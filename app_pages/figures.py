@@ -127,7 +127,8 @@ def show_map(figure: Figure, deck: Any, *, key: str, alt: str, legend_title: str
 
 
 def download_menu(figure: Figure) -> None:
-    """PNG (2x), SVG, Vega-Lite JSON, CSV and XLSX of one figure, each built only when clicked."""
+    """PNG (2x), SVG, Vega-Lite JSON, CSV (with its CSVW description) and XLSX of one figure, each built only
+    when clicked."""
     snapshot = cached_snapshot()
     noun = "map" if figure.kind == "map" else "chart"
     with st.popover(f"Download this {noun}", icon=":material/download:", key=f"menu-{figure.key}"):
@@ -139,12 +140,13 @@ def download_menu(figure: Figure) -> None:
 def table_downloads(stem: str, title: str, data: Callable[[], pd.DataFrame] | pd.DataFrame,
                     indicators: Iterable[str] = (), sources: Iterable[str] = (), *, subtitle: str = "",
                     formats: tuple[str, ...] = ("csv", "xlsx")) -> None:
-    """CSV and XLSX (with a metadata sheet) buttons for a table the page shows."""
+    """CSV, its CSVW description and XLSX (with a metadata sheet) buttons for a table the page shows."""
     snapshot = cached_snapshot()
     exports = table_exports(stem, title, data, indicators, snapshot.metadata, snapshot.manifest, sources, subtitle)
     with st.container(horizontal=True):
         for export in exports:
-            if export.file_name.rsplit(".", 1)[-1] not in formats:
+            kind = "csv" if export.file_name.endswith(".csv-metadata.json") else export.file_name.rsplit(".", 1)[-1]
+            if kind not in formats:
                 continue
             st.download_button(export.label, data=export.build, file_name=export.file_name, mime=export.mime,
                                on_click="ignore", key=f"table-{export.file_name}", icon=":material/table_view:")
