@@ -67,8 +67,9 @@ def csv_header(data: pd.DataFrame) -> list[str]:
 
 
 def csv_bytes(data: pd.DataFrame) -> bytes:
-    """Plain UTF-8 CSV: the header in row 1, one row per record, missing values empty (never zero)."""
-    return safe_frame(data).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """Plain UTF-8 CSV (RFC 4180: CRLF line ends, so a cell with a line break of either kind is quoted): the
+    header in row 1, one row per record, missing values empty (never zero)."""
+    return safe_frame(data).to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def _datatype(column: pd.Series) -> str | dict:

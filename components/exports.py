@@ -66,6 +66,7 @@ class Figure:
     # The line after the source line; None: the Open Government Licence (maps add the OS copyright).
     # Figures of a user's own data say instead what is theirs and what is official.
     credit: str | None = None
+    description: str = ""  # what the figure shows, in words (the page's alt text): a slide picture's alt text
 
     @property
     def stem(self) -> str:
