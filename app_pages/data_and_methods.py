@@ -3,6 +3,8 @@ geography caveats, definitions per indicator, and a download of the whole tidy t
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from components.exports import CSVW_MIME, XLSX_MIME
@@ -36,8 +38,18 @@ def status_counts(_snapshot: Snapshot, snapshot_id: str):
 
 @st.cache_resource(show_spinner=False, max_entries=1)
 def whole_table_xlsx(_snapshot: Snapshot, snapshot_id: str) -> bytes:
-    """The whole table as XLSX with its metadata sheet, built once per snapshot."""
+    """The whole table as XLSX with its metadata sheet, built once per snapshot (a few seconds)."""
     return tidy_table_xlsx(_snapshot.indicators, _snapshot.metadata, _snapshot.manifest)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def start_building_whole_table_xlsx(_snapshot: Snapshot, snapshot_id: str) -> threading.Thread:
+    """Once per snapshot and process: build the XLSX in the background while the page is read, so that a
+    click on its button finds it ready."""
+    worker = threading.Thread(target=whole_table_xlsx, args=(_snapshot, snapshot_id), daemon=True,
+                              name="whole-table-xlsx")
+    worker.start()
+    return worker
 
 
 snapshot = cached_snapshot()
@@ -177,6 +189,7 @@ for category, text in definitions_by_category(metadata).items():
         st.markdown(text)
 
 st.header("Download")
+start_building_whole_table_xlsx(snapshot, manifest.get("snapshot_id", ""))
 st.markdown(f"The whole tidy indicator table: {manifest['rows']:,} rows (indicator, geography, area code and name, "
             "period, value, status, confidence limits). The CSV is plain (the header in row 1), so any program reads "
             "it; its description file (W3C CSV on the Web, as ONS publishes) and the XLSX's metadata sheet give "

@@ -169,7 +169,7 @@ def untitled_spec(figure: Figure, width_px: int) -> dict:
     for group, sizes in DEFAULT_FONTS.items():
         config[group] = {**sizes, **config.get(group, {})}
     # Numbers on a value axis may be thinned where larger type would run them together (names never are).
-    config["axisQuantitative"] = {"labelOverlap": "greedy", **config.get("axisQuantitative", {})}
+    config["axisQuantitative"] = {"labelOverlap": "parity", "labelSeparation": 8, **config.get("axisQuantitative", {})}
     config["axis"] = {"labelLimit": 180, **config["axis"]}  # Vega's default limits, written out so they
     config["legend"] = {"labelLimit": 160, **config["legend"]}  # grow with the type
     spec["config"] = config
