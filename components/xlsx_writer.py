@@ -86,6 +86,22 @@ def _data_rows_xml(data: pd.DataFrame) -> str:
     return rows.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]].decode("utf-8")
 
 
+def _column_widths(header: Sequence[Any], data: pd.DataFrame | None, rows: Sequence[Sequence[Any]],
+                   sample: int = 2000) -> list[int]:
+    """Column widths (characters) that show the header and most values: the longest in a sample, 8 to 60."""
+    texts: list[list[str]] = [[str(name)] for name in header]
+    if data is not None:
+        head = data.head(sample)
+        texts = [[str(name), *head.iloc[:, j].dropna().astype(str).tolist()] for j, name in enumerate(data.columns)]
+    for row in rows[:sample]:
+        for j, value in enumerate(row):
+            while len(texts) <= j:
+                texts.append([])
+            if value is not None and j < 2:  # a metadata sheet: its long text columns are left to wrap
+                texts[j].append(str(value)[:60])
+    return [min(60, max(8, max((len(text) for text in column), default=0) + 2)) for column in texts]
+
+
 def _sheet_xml(header: Sequence[Any], data: pd.DataFrame | None, rows: Sequence[Sequence[Any]] = (),
                freeze_header: bool = True) -> str:
     """One worksheet: a bold header row, then `data` (vectorised) or `rows` (a few mixed rows)."""
@@ -93,6 +109,10 @@ def _sheet_xml(header: Sequence[Any], data: pd.DataFrame | None, rows: Sequence[
     if freeze_header:
         lines.append('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
                      'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>')
+    widths = _column_widths(header, data, rows)
+    if widths:
+        lines.append("<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+                                        for i, w in enumerate(widths, start=1)) + "</cols>")
     lines.append("<sheetData>")
     if header:
         lines.append(_row_xml(1, header, bold=True))
