@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import ipaddress
 import math
-import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
@@ -128,22 +127,6 @@ class Slide:
     picture: SlidePicture
     source: str
     alt: str
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    """Pixel width and height from a PNG's IHDR chunk (no image library needed)."""
-    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
-        raise ValueError("not a PNG image")
-    width, height = struct.unpack(">II", data[16:24])
-    return int(width), int(height)
-
-
-def fit(image_w: int, image_h: int, box_w: int, box_h: int) -> tuple[int, int]:
-    """The largest size with the image's aspect ratio inside the box (never stretched)."""
-    if image_w <= 0 or image_h <= 0:
-        raise ValueError("an image needs a positive size")
-    scale = min(box_w / image_w, box_h / image_h)
-    return int(image_w * scale), int(image_h * scale)
 
 
 def _text(slide, left: int, top: int, width: int, height: int, lines: Sequence[str], size: int,

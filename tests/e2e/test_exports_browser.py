@@ -317,16 +317,19 @@ def check_table(csv_file: Download, csvw_file: Download, xlsx_file: Download) ->
 
 
 def check_slide_pack(data: bytes, figures: list[FigureFiles], page_title: str, where: str) -> int:
-    """Title slide, one slide per figure (its title, its picture, its source line), sources slide."""
+    """Title slide, one slide per figure (its title, its picture, its source line; a tall chart goes on over
+    more slides), sources slide. Returns the slides that are not continuations."""
     deck = Presentation(io.BytesIO(data))
     slides = list(deck.slides)
-    assert len(slides) == len(figures) + 2, (len(slides), [f.title for f in figures])
 
     def text(slide) -> str:
         return " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
 
+    # a chart with too many rows for 14 pt type on one slide continues on the next: "(part 2 of 3)"
+    firsts = [slide for slide in slides[1:-1] if not re.search(r"\(part [2-9] of \d\)", text(slide))]
+    assert len(firsts) == len(figures), (len(firsts), [f.title for f in figures])
     assert f"{page_title}: {where}" in text(slides[0]), text(slides[0])
-    for slide, figure in zip(slides[1:-1], figures, strict=True):
+    for slide, figure in zip(firsts, figures, strict=True):
         words = " ".join(text(slide).split())
         assert " ".join(figure.title.split()) in words, (figure.title, words)
         assert "Source:" in words and LICENCE in words, words
@@ -334,9 +337,12 @@ def check_slide_pack(data: bytes, figures: list[FigureFiles], page_title: str, w
             assert OS_COPYRIGHT in words, words
         pictures = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
         assert len(pictures) == 1, words
-        assert png_size(pictures[0].image.blob) == figure.png_size, figure.title  # the same 2x rendering
+        width, height = png_size(pictures[0].image.blob)  # drawn for the slide: larger type, no title of its own
+        assert width >= 600 and height >= 300, (figure.title, width, height)
+        assert pictures[0].element.nvPicPr.cNvPr.get("descr").startswith(figure.title), figure.title
     assert "Sources and licence" in text(slides[-1]) and LICENCE in text(slides[-1]), text(slides[-1])
-    return len(slides)
+    print(f"{page_title}: {len(slides)} slides for {len(figures)} figures")
+    return len(firsts) + 2  # the title slide, a first slide per figure, the sources slide
 
 
 def chart_titles_on_page(page: Page) -> list[str]:
