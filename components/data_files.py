@@ -46,6 +46,7 @@ COLUMN_DESCRIPTIONS = {
     "source": "Source of the row",
 }
 _NAME_SAFE = re.compile(r"[^A-Za-z0-9_.]")
+_UNIT_IN_NAME = re.compile(r"\(([^()]+)\)")  # a wide table's column names carry their unit in brackets
 
 
 def safe_frame(data: pd.DataFrame) -> pd.DataFrame:
@@ -129,6 +130,8 @@ def csvw_metadata(data: pd.DataFrame, *, csv_name: str, title: str, description:
         column["dc:description"] = described or f"{original}, as shown in the app"
         if str(original) in ("value", "lci", "uci") and len(units) == 1:
             column["schema:unitText"] = units[0]
+        elif column["datatype"] in ("number", "integer") and _UNIT_IN_NAME.search(str(original)):
+            column["schema:unitText"] = _UNIT_IN_NAME.findall(str(original))[-1]  # "GVA per hour (£), 2023"
         columns.append(column)
     document: dict[str, Any] = {
         "@context": [CSVW_CONTEXT, {"@language": "en"}],

@@ -123,6 +123,15 @@ def _stack_legends(node: Any) -> None:
             _stack_legends(item)
 
 
+def two_lines(text: str) -> list[str] | str:
+    """The text broken at the space nearest its middle (unchanged if it has no space)."""
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return text
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return [text[:cut], text[cut + 1:]]
+
+
 def _fit_axes(node: Any) -> None:
     """Axes that larger type would crowd: a long y title on two lines (rotated, it would be taller than the
     plot), and level labels of a fixed-width ordinal x axis (years under facetted bars) set at an angle."""
@@ -133,10 +142,7 @@ def _fit_axes(node: Any) -> None:
             if key == "encoding" and isinstance(value, dict):
                 y, x = value.get("y"), value.get("x")
                 if isinstance(y, dict) and isinstance(y.get("title"), str) and len(y["title"]) > LONG_NAME:
-                    words = y["title"].split()
-                    half = next(i for i in range(1, len(words) + 1)
-                                if len(" ".join(words[:i])) >= len(y["title"]) / 2) if len(words) > 1 else 1
-                    y["title"] = [" ".join(words[:half]), " ".join(words[half:])] if half < len(words) else y["title"]
+                    y["title"] = two_lines(y["title"])
                 axis = x.get("axis") if isinstance(x, dict) else None
                 if isinstance(axis, dict) and x.get("type") in ("ordinal", "nominal") and axis.get("labelAngle") == 0:
                     axis.update(labelAngle=-45, labelAlign="right")

@@ -126,6 +126,15 @@ def test_a_chart_is_drawn_without_its_title_and_with_fixed_width() -> None:
     spec = untitled_spec(chart("c", "Title"), width_px=700)
     assert "title" not in spec and spec["width"] == 400 and spec["background"] == "white"
     assert spec["config"]["axis"]["labelFontSize"] == 10  # every size written out, so it can be scaled
+    long_axis = {"mark": "line", "width": "container", "encoding": {
+        "y": {"field": "v", "type": "quantitative", "title": "gap to England excluding London (percentage points)"},
+        "color": {"field": "s", "type": "nominal", "scale": {"domain": ["Greater Cambridge and Greater "
+                                                                       "Peterborough LEP", "England"]},
+                  "legend": {"orient": "bottom"}}}}
+    spec = untitled_spec(Figure("k", "T", "", long_axis, pd.DataFrame()), width_px=700)
+    assert spec["width"] == 700
+    assert spec["encoding"]["y"]["title"] == ["gap to England excluding", "London (percentage points)"]
+    assert spec["encoding"]["color"]["legend"]["columns"] == 1  # a long name gets its own line
 
 
 def test_a_long_ranked_chart_is_split_on_one_value_axis() -> None:
