@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from components.map_preview import PREVIEW_CLASS
+from components.slides import NO_LINK
 from tests.export_checks import check_csvw, read_plain_csv, read_xlsx
 
 APP = str(Path(__file__).parents[2] / "app.py")
@@ -213,17 +215,22 @@ def test_slide_pack_has_a_slide_per_figure_with_picture_and_source(app: AppTest)
     assert name == "manufacturing_slides.pptx"
     deck = Presentation(io.BytesIO(data))
     slides = list(deck.slides)
-    assert len(slides) == len(figures) + 2 == 6
+
+    def text(slide) -> str:
+        return " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+
+    # one first slide per figure; a chart with too many rows for 14 pt type goes on: "(part 2 of 3)"
+    firsts = [slide for slide in slides[1:-1] if not re.search(r"\(part [2-9] of \d\)", text(slide))]
+    assert len(firsts) == len(figures) == 4 and len(slides) >= len(figures) + 2
     assert abs(deck.slide_width / deck.slide_height - 16 / 9) < 0.001
-    assert "Manufacturing: Newcastle upon Tyne" in " ".join(s.text_frame.text for s in slides[0].shapes
-                                                             if s.has_text_frame)
-    for slide, figure in zip(slides[1:-1], figures, strict=True):
-        text = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+    assert "Manufacturing: Newcastle upon Tyne" in text(slides[0])
+    for slide, figure in zip(firsts, figures, strict=True):
         pictures = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
         assert len(pictures) == 1 and pictures[0].image.blob[:8] == PNG_SIGNATURE
-        assert figure.title in text and "Source: " in text and "Open Government Licence v3.0" in text
-    closing = " ".join(s.text_frame.text for s in slides[-1].shapes if s.has_text_frame)
-    assert "Sources and licence" in closing and "level=lad" in closing
+        assert figure.title in text(slide) and "Source: " in text(slide)
+        assert "Open Government Licence v3.0" in text(slide)
+    closing = text(slides[-1])
+    assert "Sources and licence" in closing and NO_LINK in closing  # no public address under AppTest
 
 
 def test_presentation_mode_from_the_link_shows_one_figure_at_a_time() -> None:
