@@ -12,7 +12,6 @@ from components.compare_areas import (
     area_options,
     area_positions,
     areas_without_data,
-    comparison_csv,
     comparison_table,
     format_area_codes,
     indicator_choices,
@@ -135,15 +134,6 @@ if comparison.other_year:
                f"{'; '.join(comparison.other_year)}.")
 if comparison.no_data:
     st.caption(f"No figures for any chosen area: {'; '.join(comparison.no_data)}.")
-with st.container(horizontal=True):
-    st.download_button(
-        "This table (CSV)",
-        data=lambda: comparison_csv(comparison.table, codes, labels),  # built only when clicked
-        file_name=f"compare_areas_{shared.year}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/table_view:",
-    )
-    table_downloads(f"compare_areas_{shared.year}", f"All indicators, {shared.year}", comparison.table,
-                    list(metadata), [meta["source"] for meta in metadata.values()], formats=("xlsx",),
-                    subtitle="Areas: " + "; ".join(f"{labels[code]} = {code}" for code in codes))
+table_downloads(f"compare_areas_{shared.year}", f"All indicators, {shared.year}", comparison.table,
+                list(metadata), [meta["source"] for meta in metadata.values()],
+                subtitle="Areas: " + "; ".join(f"{labels[code]} = {code}" for code in codes))

@@ -3,10 +3,13 @@ geography caveats, definitions per indicator, and a download of the whole tidy t
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
-from components.exports import LICENCE_LINE, metadata_rows, xlsx_bytes
+from components.exports import CSVW_MIME, XLSX_MIME
 from components.methods import (
+    WHOLE_TABLE_STEM,
     boundary_sizes_table,
     definitions_by_category,
     english_itl1_max_difference,
@@ -20,6 +23,8 @@ from components.methods import (
     source_files_table,
     status_counts_table,
     tidy_table_csv,
+    tidy_table_csvw,
+    tidy_table_xlsx,
     validation_table,
 )
 from loaders.snapshot import Snapshot, cached_snapshot
@@ -33,10 +38,18 @@ def status_counts(_snapshot: Snapshot, snapshot_id: str):
 
 @st.cache_resource(show_spinner=False, max_entries=1)
 def whole_table_xlsx(_snapshot: Snapshot, snapshot_id: str) -> bytes:
-    """The whole table as XLSX with its metadata sheet, built once per snapshot (it takes a while)."""
-    rows = metadata_rows("Regional Productivity Explorer: tidy indicator table", f"Snapshot {snapshot_id}",
-                         [LICENCE_LINE], list(_snapshot.metadata), _snapshot.metadata, _snapshot.manifest)
-    return xlsx_bytes(_snapshot.indicators, rows, sheet_name="indicators")
+    """The whole table as XLSX with its metadata sheet, built once per snapshot (a few seconds)."""
+    return tidy_table_xlsx(_snapshot.indicators, _snapshot.metadata, _snapshot.manifest)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def start_building_whole_table_xlsx(_snapshot: Snapshot, snapshot_id: str) -> threading.Thread:
+    """Once per snapshot and process: build the XLSX in the background while the page is read, so that a
+    click on its button finds it ready."""
+    worker = threading.Thread(target=whole_table_xlsx, args=(_snapshot, snapshot_id), daemon=True,
+                              name="whole-table-xlsx")
+    worker.start()
+    return worker
 
 
 snapshot = cached_snapshot()
@@ -176,23 +189,35 @@ for category, text in definitions_by_category(metadata).items():
         st.markdown(text)
 
 st.header("Download")
+start_building_whole_table_xlsx(snapshot, manifest.get("snapshot_id", ""))
 st.markdown(f"The whole tidy indicator table: {manifest['rows']:,} rows (indicator, geography, area code and name, "
-            "period, value, status, confidence limits). The XLSX adds a metadata sheet with every indicator's "
-            "definition, unit, source and licence, and the build manifest it comes from.")
+            "period, value, status, confidence limits). The CSV is plain (the header in row 1), so any program reads "
+            "it; its description file (W3C CSV on the Web, as ONS publishes) and the XLSX's metadata sheet give "
+            "every column's meaning, every indicator's definition, unit, source and licence, and the build it "
+            "comes from.")
 with st.container(horizontal=True):
     st.download_button(
         "Whole tidy indicator table (CSV)",
         data=lambda: tidy_table_csv(snapshot.indicators),  # built only when clicked
-        file_name="regional_productivity_indicators.csv",
+        file_name=f"{WHOLE_TABLE_STEM}.csv",
         mime="text/csv",
         on_click="ignore",
         icon=":material/table_view:",
     )
     st.download_button(
-        "Whole tidy indicator table (XLSX, takes about 20 s)",
+        "Its description (CSVW, JSON)",
+        data=lambda: tidy_table_csvw(snapshot.indicators, metadata, manifest),
+        file_name=f"{WHOLE_TABLE_STEM}.csv-metadata.json",
+        mime=CSVW_MIME,
+        on_click="ignore",
+        icon=":material/description:",
+        help="W3C CSV on the Web metadata: title, source, licence, and each column's and indicator's meaning and unit.",
+    )
+    st.download_button(
+        "Whole tidy indicator table (XLSX)",
         data=lambda: whole_table_xlsx(snapshot, manifest.get("snapshot_id", "")),  # built only when clicked, then kept
-        file_name="regional_productivity_indicators.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        file_name=f"{WHOLE_TABLE_STEM}.xlsx",
+        mime=XLSX_MIME,
         on_click="ignore",
         icon=":material/table_view:",
     )

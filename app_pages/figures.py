@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -23,6 +24,7 @@ from components.map_preview import SLOT_KEY_PREFIX, deck_preview_html
 from components.overview import BENCHMARK_LABELS, LEVEL_LABELS
 from components.palettes import LegendEntry
 from components.sharing import (
+    KNOWN_PARAMS,
     PRESENT_PARAM,
     SLIDE_PARAM,
     clamp_slide,
@@ -31,7 +33,7 @@ from components.sharing import (
     share_url,
     unknown_params,
 )
-from components.slides import page_slide_pack
+from components.slides import PUBLIC_URL_ENV, page_slide_pack, public_view_link
 from loaders.snapshot import cached_snapshot
 
 REGISTRY = "_figures_this_run"
@@ -93,6 +95,8 @@ def show_figure(figure: Figure, render: Callable[[bool], None], titled: bool = T
 
 def show_chart(figure: Figure, chart: Any, *, width: str = "stretch", alt: str | None = None) -> None:
     """An altair chart or a Vega-Lite dict, with its download menu."""
+    if alt and not figure.description:
+        figure = replace(figure, description=alt)  # the slide picture's alt text
 
     def render(big: bool) -> None:
         if big:
@@ -110,6 +114,8 @@ def show_map(figure: Figure, deck: Any, *, key: str, alt: str, legend_title: str
     """The deck.gl choropleth with its legend beside it (a click selects the area), and the download
     menu of its static twin (figure.spec). A still picture of the same map lies under the deck.gl
     canvas, so the map shows before deck.gl has loaded and drawn (components/map_preview.py)."""
+    if alt and not figure.description:
+        figure = replace(figure, description=alt)  # the slide picture's alt text
 
     def render(big: bool) -> None:
         map_height = MAP_HEIGHT_PRESENTING if big else height
@@ -127,7 +133,8 @@ def show_map(figure: Figure, deck: Any, *, key: str, alt: str, legend_title: str
 
 
 def download_menu(figure: Figure) -> None:
-    """PNG (2x), SVG, Vega-Lite JSON, CSV and XLSX of one figure, each built only when clicked."""
+    """PNG (2x), SVG, Vega-Lite JSON, CSV (with its CSVW description) and XLSX of one figure, each built only
+    when clicked."""
     snapshot = cached_snapshot()
     noun = "map" if figure.kind == "map" else "chart"
     with st.popover(f"Download this {noun}", icon=":material/download:", key=f"menu-{figure.key}"):
@@ -139,12 +146,13 @@ def download_menu(figure: Figure) -> None:
 def table_downloads(stem: str, title: str, data: Callable[[], pd.DataFrame] | pd.DataFrame,
                     indicators: Iterable[str] = (), sources: Iterable[str] = (), *, subtitle: str = "",
                     formats: tuple[str, ...] = ("csv", "xlsx")) -> None:
-    """CSV and XLSX (with a metadata sheet) buttons for a table the page shows."""
+    """CSV, its CSVW description and XLSX (with a metadata sheet) buttons for a table the page shows."""
     snapshot = cached_snapshot()
     exports = table_exports(stem, title, data, indicators, snapshot.metadata, snapshot.manifest, sources, subtitle)
     with st.container(horizontal=True):
         for export in exports:
-            if export.file_name.rsplit(".", 1)[-1] not in formats:
+            kind = "csv" if export.file_name.endswith(".csv-metadata.json") else export.file_name.rsplit(".", 1)[-1]
+            if kind not in formats:
                 continue
             st.download_button(export.label, data=export.build, file_name=export.file_name, mime=export.mime,
                                on_click="ignore", key=f"table-{export.file_name}", icon=":material/table_view:")
@@ -243,7 +251,8 @@ def slide_pack_button(page_title: str, key: str) -> None:
     if not figures:
         return
     where, what = _view_words()
-    link = current_link()
+    params = {key: st.query_params.get(key) for key in st.query_params if key in KNOWN_PARAMS}
+    link = public_view_link(st.context.url, params, os.environ.get(PUBLIC_URL_ENV))
 
     def build() -> bytes:
         return page_slide_pack(figures, page_title=page_title, where=where, what=what,

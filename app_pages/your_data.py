@@ -12,6 +12,7 @@ import streamlit as st
 
 from app_pages.figures import MAP_HEIGHT_PRESENTING, show_chart, show_figure, show_map
 from app_pages.state import current_view, pick, stop_page, year_note
+from components.exports import CSVW_MIME
 from components.formatting import format_value
 from components.legend import legend_html
 from components.overview import LEVEL_LABELS, indicators_for, value_format, years_for
@@ -313,9 +314,12 @@ st.caption("A correlation describes how the two move together across areas; it s
 st.subheader("Download the matched data")
 st.caption("Every matched row of your file with the official figure beside it (each chart and the map also has "
            "its own download menu above).")
-st.download_button(
-    "Matched data (CSV)", key="your_data_csv", mime="text/csv", file_name=f"your_data_{level}.csv",
-    data=lambda: yd.matched_csv(values, source=upload.source, level=level, column=column, period=period,
-                                comparison=compared, official_label=f"{meta['short_label']} {year}"),
-    on_click="ignore",
-)
+matched = {"level": level, "column": column, "period": period, "comparison": compared,
+           "official_label": f"{meta['short_label']} {year}"}
+with st.container(horizontal=True):
+    st.download_button("Matched data (CSV)", key="your_data_csv", mime="text/csv", file_name=f"your_data_{level}.csv",
+                       data=lambda: yd.matched_csv(values, **matched), on_click="ignore")
+    st.download_button("Its description (CSVW, JSON)", key="your_data_csvw", mime=CSVW_MIME,
+                       file_name=f"your_data_{level}.csv-metadata.json", on_click="ignore",
+                       data=lambda: yd.matched_csvw(values, source=upload.source, csv_name=f"your_data_{level}.csv",
+                                                    **matched))

@@ -10,7 +10,6 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from components.attribution import ATTRIBUTION
 from components.charts import SOURCE_LINE
 from components.formatting import format_value
 from components.overview import value_format
@@ -250,9 +249,3 @@ def comparison_table(rows: pd.DataFrame, metadata: Mapping[str, dict], codes: Se
     columns = ["indicator", "year", *(labels[code] for code in codes), "unit", "polarity"]
     return ComparisonTable(pd.DataFrame(records, columns=columns), no_data, other_year)
 
-
-def comparison_csv(table: pd.DataFrame, codes: Sequence[str], labels: Mapping[str, str]) -> bytes:
-    """The comparison table as shown, as CSV, after comment lines with the attribution and the
-    area codes behind the column names."""
-    key = "; ".join(f"{labels[code]} = {code}" for code in codes)
-    return (f"# {ATTRIBUTION}\n# Areas: {key}\n" + table.to_csv(index=False)).encode("utf-8")

@@ -11,17 +11,17 @@ copyright line); every data file carries the same attribution.
 from __future__ import annotations
 
 import copy
-import io
 import json
-import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from components.attribution import ATTRIBUTION, OS_DATA_YEAR
+from components.attribution import OS_DATA_YEAR
+from components.data_files import csv_bytes, csvw_bytes, csvw_metadata, metadata_rows
 from components.map_export import VL_SCHEMA
+from components.xlsx_writer import xlsx_bytes
 
 EXPORT_WIDTH = 900  # plot width (px) of a chart that fills its column on the page ("container")
 EXPORT_HEIGHT = 420  # likewise for a chart without a height of its own
@@ -31,9 +31,8 @@ LICENCE_LINE = "Licensed under the Open Government Licence v3.0."
 OS_LINE = f"Contains OS data © Crown copyright and database right {OS_DATA_YEAR}."
 DEFAULT_SOURCE = "Office for National Statistics (and others as listed)"
 TIDY_COLUMNS = ("area_code", "area_name", "period", "value", "unit", "status")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-MANIFEST_FILE = "regional_data/manifest.json"
-TABLE_FILE = "regional_data/indicators.parquet"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSVW_MIME = "application/csvm+json"  # the media type the CSVW recommendation registers
 
 # Type sizes for an image that ends up on a 13.3-inch slide: a 900 px chart is then about 12 inches
 # wide, so 13 px labels print at about 12 pt.
@@ -67,6 +66,7 @@ class Figure:
     # The line after the source line; None: the Open Government Licence (maps add the OS copyright).
     # Figures of a user's own data say instead what is theirs and what is official.
     credit: str | None = None
+    description: str = ""  # what the figure shows, in words (the page's alt text): a slide picture's alt text
 
     @property
     def stem(self) -> str:
@@ -178,114 +178,6 @@ def vega_json(spec: dict, compact: bool = False) -> bytes:
     return json.dumps(spec, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def _safe_text(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _safe_frame(data: pd.DataFrame) -> pd.DataFrame:
-    out = data.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(_safe_text)
-    return out
-
-
-def header_lines(figure: Figure) -> list[str]:
-    """What every data file of a figure starts with: title, subtitle and attribution."""
-    lines = [figure.title]
-    if figure.subtitle:
-        lines.append(figure.subtitle)
-    lines.append(ATTRIBUTION)
-    return lines
-
-
-def csv_bytes(data: pd.DataFrame, comments: Iterable[str] = (ATTRIBUTION,)) -> bytes:
-    """CSV (UTF-8) after "# " comment lines (title, attribution); read it back with
-    pandas.read_csv(..., comment=None, skiprows=<number of # lines>)."""
-    head = "".join(f"# {' '.join(str(line).split())}\n" for line in comments)
-    return (head + _safe_frame(data).to_csv(index=False)).encode("utf-8")
-
-
-def comment_line_count(text: str) -> int:
-    """How many "# " lines a CSV from csv_bytes starts with."""
-    count = 0
-    for line in text.splitlines():
-        if not line.startswith("# "):
-            break
-        count += 1
-    return count
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is pd.NA or value is pd.NaT:
-        return None
-    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
-        value = value.item()
-        if isinstance(value, float) and math.isnan(value):
-            return None
-    return _safe_text(value)
-
-
-def metadata_rows(figure_title: str, figure_subtitle: str, source: list[str], indicator_keys: Iterable[str],
-                  metadata: Mapping[str, dict], manifest: Mapping[str, Any]) -> list[list[Any]]:
-    """The rows of an XLSX "metadata" sheet: what the data is, its attribution and licence, each
-    indicator's definition, unit and source, and which build of the snapshot it came from."""
-    rows: list[list[Any]] = [
-        ["Title", figure_title],
-        ["Subtitle", figure_subtitle],
-        ["Source", " ".join(source)],
-        ["Attribution", ATTRIBUTION],
-        ["Licence", "Open Government Licence v3.0 (https://www.nationalarchives.gov.uk/doc/open-government-licence/"
-                    "version/3/)"],
-        ["Status values", "'' = published; provisional; estimated; derived (computed here from published parts); "
-                          "suppressed (withheld by the source, not zero); unavailable (no figure)"],
-        [],
-        ["Indicator", "Label", "Unit", "Decimals", "Polarity", "Category", "Basis", "Source", "Source URL",
-         "Release", "Licence", "Caveats"],
-    ]
-    for key in dict.fromkeys(indicator_keys):
-        meta = metadata.get(key)
-        if meta is None:
-            continue
-        rows.append([key, meta.get("label"), meta.get("unit"), meta.get("decimals"), meta.get("polarity"),
-                     meta.get("category"), meta.get("basis"), meta.get("source"), meta.get("source_url"),
-                     meta.get("release"), meta.get("licence"), " ".join(meta.get("caveats") or [])])
-    table = (manifest.get("outputs") or {}).get(TABLE_FILE, {})
-    rows += [
-        [],
-        ["Build manifest", MANIFEST_FILE],
-        ["Snapshot id", manifest.get("snapshot_id")],
-        ["Rows in the snapshot", manifest.get("rows")],
-        [f"{TABLE_FILE} sha256", table.get("sha256")],
-    ]
-    return rows
-
-
-def xlsx_bytes(data: pd.DataFrame, metadata_sheet: list[list[Any]], sheet_name: str = "data") -> bytes:
-    """An XLSX workbook: the data (header row, one row per record; missing values are empty cells,
-    never zero) and a "metadata" sheet."""
-    from openpyxl import Workbook  # imported on first export only
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(sheet_name[:31])
-    sheet.append([str(column) for column in data.columns])
-    for record in data.itertuples(index=False, name=None):
-        sheet.append([_cell(value) for value in record])
-    meta = book.create_sheet("metadata")
-    for row in metadata_sheet:
-        meta.append([_cell(value) for value in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 @dataclass(frozen=True)
 class Export:
     label: str
@@ -294,45 +186,54 @@ class Export:
     build: Callable[[], bytes]
 
 
+def data_exports(stem: str, label: str, *, title: str, description: str, source: list[str],
+                 data: Callable[[], pd.DataFrame], indicator_keys: Iterable[str], metadata: Mapping[str, dict],
+                 manifest: Mapping[str, Any]) -> list[Export]:
+    """CSV, its CSVW description and XLSX of one table: the CSV plain, the what/where/licence beside it."""
+    keys = tuple(indicator_keys)
+
+    def describe() -> bytes:
+        return csvw_bytes(csvw_metadata(data(), csv_name=f"{stem}.csv", title=title, description=description,
+                                        source=source, indicator_keys=keys, metadata=metadata, manifest=manifest))
+
+    def workbook() -> bytes:
+        frame = data()
+        rows = metadata_rows(title, description, source, keys, metadata, manifest, columns=frame.columns)
+        return xlsx_bytes(frame, rows)
+
+    return [
+        Export(f"{label} (CSV)", f"{stem}.csv", "text/csv", lambda: csv_bytes(data())),
+        Export(f"{label} description (CSVW, JSON)", f"{stem}.csv-metadata.json", CSVW_MIME, describe),
+        Export(f"{label} (XLSX)", f"{stem}.xlsx", XLSX_MIME, workbook),
+    ]
+
+
 def figure_exports(figure: Figure, metadata: Mapping[str, dict], manifest: Mapping[str, Any]) -> list[Export]:
-    """The download menu of a figure: PNG (2x), SVG, Vega-Lite JSON, CSV and XLSX of the plotted data.
-    Nothing is computed until a `build` is called."""
+    """The download menu of a figure: PNG (2x), SVG, Vega-Lite JSON, then CSV, its CSVW description and
+    XLSX of the plotted data. Nothing is computed until a `build` is called."""
     stem = figure.stem
-
-    def data_xlsx() -> bytes:
-        rows = metadata_rows(figure.title, figure.subtitle, source_lines(figure), figure.indicators, metadata,
-                             manifest)
-        return xlsx_bytes(figure_data(figure), rows)
-
     return [
         Export("Image (PNG, 2x)", f"{stem}.png", "image/png", lambda: png(export_spec(figure))),
         Export("Image (SVG)", f"{stem}.svg", "image/svg+xml", lambda: svg(export_spec(figure)).encode("utf-8")),
         Export("Vega-Lite JSON", f"{stem}.vl.json", "application/json",
                lambda: vega_json(export_spec(figure), compact=figure.kind == "map")),
-        Export("Data (CSV)", f"{stem}.csv", "text/csv",
-               lambda: csv_bytes(figure_data(figure), header_lines(figure))),
-        Export("Data (XLSX)", f"{stem}.xlsx",
-               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data_xlsx),
+        *data_exports(stem, "Data", title=figure.title, description=figure.subtitle, source=source_lines(figure),
+                      data=lambda: figure_data(figure), indicator_keys=figure.indicators, metadata=metadata,
+                      manifest=manifest),
     ]
 
 
 def table_exports(stem: str, title: str, data: Callable[[], pd.DataFrame] | pd.DataFrame,
                   indicator_keys: Iterable[str], metadata: Mapping[str, dict], manifest: Mapping[str, Any],
                   sources: Iterable[str] = (), subtitle: str = "") -> list[Export]:
-    """CSV and XLSX (with the metadata sheet) of a table the page shows."""
-    keys = tuple(indicator_keys)
+    """CSV, CSVW description and XLSX (with the metadata sheet) of a table the page shows."""
     names = "; ".join(dict.fromkeys(s for s in sources if s)) or DEFAULT_SOURCE
-    source = [f"Source: {names}.", LICENCE_LINE]
 
     def frame() -> pd.DataFrame:
         return pd.DataFrame(_resolve(data)).reset_index(drop=True)
 
-    return [
-        Export("Table (CSV)", f"{stem}.csv", "text/csv",
-               lambda: csv_bytes(frame(), [title, *([subtitle] if subtitle else []), ATTRIBUTION])),
-        Export("Table (XLSX)", f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               lambda: xlsx_bytes(frame(), metadata_rows(title, subtitle, source, keys, metadata, manifest))),
-    ]
+    return data_exports(stem, "Table", title=title, description=subtitle, source=[f"Source: {names}.", LICENCE_LINE],
+                        data=frame, indicator_keys=indicator_keys, metadata=metadata, manifest=manifest)
 
 
 PRESENTATION_CONFIG: dict[str, Any] = {

@@ -22,6 +22,7 @@ import pandas as pd
 
 from components.attribution import ATTRIBUTION
 from components.charts import rows_for_ranked_chart, selected_label_cues
+from components.data_files import csv_bytes, csvw_bytes, csvw_metadata
 from components.exports import LICENCE_LINE, OS_LINE, Figure
 from components.formatting import format_value
 from components.map_export import static_map_spec
@@ -59,7 +60,6 @@ BOUNDARY_SOURCE = "Boundaries: {file} (uploaded, not checked by us)"
 EXAMPLE_CHOICES = ("employment_rate_16_64", "gdhi_per_head", "population", "gva_per_job", "filled_jobs")
 COMPARE_DEFAULTS = ("gva_per_hour", "median_weekly_pay", "gva_per_job", "employment_rate_16_64")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$>])")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- safe text ---------------------------------------------------------------------------------------
@@ -70,14 +70,6 @@ def plain(text: object) -> str:
     Markdown (and LaTeX "$") character backslashed, so a name shows exactly as written."""
     escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")
-
-
-def csv_safe(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading
-    apostrophe in exported CSV; numbers pass through unchanged."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def read_safely(reader: Callable[..., Any], name: str, data: bytes,
@@ -579,21 +571,40 @@ def upload_map_figure(view: UploadMap, values: pd.DataFrame, *, title: str, subt
 # --- downloads ---------------------------------------------------------------------------------------
 
 
-def matched_csv(values: pd.DataFrame, *, source: str, level: str, column: str, period: int | None,
-                comparison: pd.DataFrame | None = None, official_label: str | None = None) -> bytes:
-    """The matched data as plotted (plus the official indicator where compared), after comment
-    lines naming the file, the level and the licence; text cells cannot run as formulas."""
+def matched_table(values: pd.DataFrame, *, level: str, column: str, period: int | None,
+                  comparison: pd.DataFrame | None = None, official_label: str | None = None) -> pd.DataFrame:
+    """The matched data as plotted (plus the official indicator where compared), one row per area."""
     out = values[["area_code", "area_name", "uploaded", "name_in_file", "value", "status"]].copy()
     out.insert(2, "level", level)
     out.insert(3, "period", period if period is not None else "")
     if comparison is not None and official_label:
         official = comparison.set_index("area_code")["official"]
         out[official_label] = out["area_code"].map(official)
-    out = out.rename(columns={"value": column, "uploaded": "key_in_file"})
-    out = out.map(csv_safe)
-    header = (f"# {csv_safe(UPLOAD_SOURCE.format(file=source))}\n"
-              f"# Areas: {LEVEL_LABELS.get(level, level)}; official figures: {ATTRIBUTION}\n")
-    return (header + out.to_csv(index=False)).encode("utf-8")
+    return out.rename(columns={"value": column, "uploaded": "key_in_file"})
+
+
+def matched_csv(values: pd.DataFrame, *, level: str, column: str, period: int | None,
+                comparison: pd.DataFrame | None = None, official_label: str | None = None) -> bytes:
+    """The matched data as a plain CSV (header first); every cell, the user's column name included, is
+    made safe for spreadsheets. What it is goes in `matched_csvw`."""
+    return csv_bytes(matched_table(values, level=level, column=column, period=period, comparison=comparison,
+                                   official_label=official_label))
+
+
+def matched_csvw(values: pd.DataFrame, *, source: str, level: str, column: str, period: int | None,
+                 comparison: pd.DataFrame | None = None, official_label: str | None = None,
+                 csv_name: str = "your_data.csv") -> bytes:
+    """The CSVW description of `matched_csv`: which file, which areas, what is yours and what is official."""
+    table = matched_table(values, level=level, column=column, period=period, comparison=comparison,
+                          official_label=official_label)
+    notes = {"level": "Geography level the rows were matched to", "key_in_file": "The area key as written in the file",
+             "name_in_file": "The area name as written in the file", column: f"{column}: from the uploaded file"}
+    if official_label:
+        notes[official_label] = f"{official_label}: the official figure for the area"
+    return csvw_bytes(csvw_metadata(
+        table, csv_name=csv_name, title=f"Matched data: {column}",
+        description=f"{UPLOAD_SOURCE.format(file=source)}; areas: {LEVEL_LABELS.get(level, level)}",
+        source=[UPLOAD_SOURCE.format(file=source), f"Official figures: {ATTRIBUTION}"], column_notes=notes))
 
 
 def template_csv(areas: pd.DataFrame, level: str) -> bytes:

@@ -80,7 +80,8 @@ def test_attribution_footer(at: AppTest) -> None:
 
 def test_whole_table_download_is_offered(at: AppTest) -> None:
     labels = [button.proto.label for button in at.get("download_button")]
-    assert labels == ["Whole tidy indicator table (CSV)", "Whole tidy indicator table (XLSX, takes about 20 s)"]
+    assert labels == ["Whole tidy indicator table (CSV)", "Its description (CSVW, JSON)",
+                      "Whole tidy indicator table (XLSX)"]
 
 
 SECTIONS = ["Sources", "Build manifest", "How aggregates are built", "Measured aggregation error", "LEP overlaps",

@@ -18,8 +18,8 @@ from pptx import Presentation
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from components.exports import comment_line_count
 from components.palettes import NO_DATA, SUPPRESSED
+from tests.export_checks import check_csvw, read_plain_csv
 from tests.loaders.bad_files import corpus, csv_bytes, shapefile_zip, squares_bng, xlsx_bytes
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,7 +32,8 @@ LEVELS = ["lep", "itl1", "itl2", "itl3", "lad", "cauth", "rgn"]
 XSS = "<img src=x onerror=alert(1)>"
 VALUES_TYPES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
 BOUNDARY_TYPES = (".geojson", ".json", ".zip", ".gpkg", ".shp")
-MENU_LABELS = ["Image (PNG, 2x)", "Image (SVG)", "Vega-Lite JSON", "Data (CSV)", "Data (XLSX)"]
+MENU_LABELS = ["Image (PNG, 2x)", "Image (SVG)", "Vega-Lite JSON", "Data (CSV)", "Data description (CSVW, JSON)",
+               "Data (XLSX)"]
 FIGURE_KEYS = ["your_data_map", "your_data_ranked", "your_data_scatter"]
 DEFERRED: dict[str, Callable[[], bytes | str]] = {}
 
@@ -138,13 +139,12 @@ def download(button) -> bytes:
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
-def menu_csv(menu) -> tuple[list[str], pd.DataFrame]:
-    """The comment lines and the table of a figure's "Data (CSV)" download."""
-    (button,) = [b for b in menu.get("download_button") if b.proto.label == "Data (CSV)"]
-    text = download(button).decode("utf-8")
-    skip = comment_line_count(text)
-    table = pd.read_csv(io.StringIO(text), skiprows=skip, keep_default_na=False, na_values=[""], dtype={"status": str})
-    return text.splitlines()[:skip], table
+def menu_csv(menu) -> tuple[dict, pd.DataFrame]:
+    """A figure's "Data (CSV)" download, read with no options, and its CSVW description (checked against it)."""
+    buttons = {b.proto.label: b for b in menu.get("download_button")}
+    data, description = download(buttons["Data (CSV)"]), download(buttons["Data description (CSVW, JSON)"])
+    document = check_csvw(data, description, json.loads(description)["url"])
+    return document, read_plain_csv(data)
 
 
 # --- no upload ----------------------------------------------------------------------------------------
@@ -221,11 +221,16 @@ def test_the_charts_are_in_the_slide_pack_and_mark_the_selected_area(at: AppTest
     (pack,) = [b for b in at.get("download_button") if b.proto.label.startswith("Slide pack")]
     assert pack.proto.label == "Slide pack (PPTX, 3 figures)"
     slides = list(Presentation(io.BytesIO(download(pack))).slides)
-    assert len(slides) == 5  # title, the three figures, sources
-    for slide, figure in zip(slides[1:-1], shown, strict=True):
-        text = " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
-        assert figure.title in text and "Source: " in text
-    assert "example.csv" in " ".join(shape.text_frame.text for shape in slides[2].shapes if shape.has_text_frame)
+
+    def text(slide) -> str:
+        return " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+
+    # title, a first slide per figure (the ranked chart of 38 LEPs goes on: "(part 2 of 3)"), sources
+    firsts = [slide for slide in slides[1:-1] if not re.search(r"\(part [2-9] of \d\)", text(slide))]
+    assert len(firsts) == 3
+    for slide, figure in zip(firsts, shown, strict=True):
+        assert figure.title in text(slide) and "Source: " in text(slide)
+    assert "example.csv" in text(firsts[1])
 
 
 def test_presentation_mode_shows_the_map_and_both_charts() -> None:
@@ -282,7 +287,7 @@ def test_values_by_code_are_mapped_and_compared_with_the_official_figures(at: Ap
     assert dict(zip(bars["area_code"], bars["value"], strict=True)) == uploaded
     assert list(bars.columns[:6]) == ["area_code", "area_name", "period", "value", "unit", "status"]
     assert (bars["source"] == "Your data: mine.csv (uploaded, not checked by us)").all()
-    assert head[0] == "# Score (your data), ranked"
+    assert head["dc:title"] == "Score (your data), ranked"
     _, mapped = menu_csv(map_menu)
     assert dict(zip(*mapped.dropna(subset=["value"])[["area_code", "value"]].to_dict("list").values(),
                     strict=True)) == uploaded

@@ -3,7 +3,6 @@ all-indicator table. Expected values come from the committed parquet read here w
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from components.compare_areas import (
     area_positions,
     areas_without_data,
     cell_text,
-    comparison_csv,
     comparison_table,
     end_labels,
     format_area_codes,
@@ -192,17 +190,6 @@ def test_table_falls_back_to_the_nearest_year_and_says_which() -> None:
     assert row["year"] == latest
     assert row[LABELS[LAD]] == f"£{parquet_value('gva_per_hour', LAD, latest):,.2f}"
     assert METADATA["gva_per_hour"]["label"] in result.other_year
-
-
-def test_csv_is_the_table_with_attribution_and_codes() -> None:
-    table = comparison_table(ROWS, METADATA, THREE, LABELS, 2023).table
-    text = comparison_csv(table, THREE, LABELS).decode("utf-8")
-    first, second, body = text.split("\n", 2)
-    assert "Open Government Licence v3.0" in first and "Crown copyright" in first
-    assert all(f"{LABELS[code]} = {code}" in second for code in THREE)
-    back = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
-    expected = table.astype(str)
-    pd.testing.assert_frame_equal(back, expected)
 
 
 @pytest.mark.parametrize("value, status, text", [

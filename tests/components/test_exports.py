@@ -19,25 +19,24 @@ from PIL import Image
 
 from components.attribution import ATTRIBUTION
 from components.charts import SOURCE_LINE
+from components.data_files import csv_bytes, metadata_rows
 from components.exports import (
     EXPORT_WIDTH,
     LICENCE_LINE,
     OS_LINE,
     Figure,
-    comment_line_count,
-    csv_bytes,
     export_spec,
     figure_exports,
-    metadata_rows,
     png,
     presentation_spec,
     svg,
     vega_json,
-    xlsx_bytes,
 )
 from components.overview import build_overview
 from components.page_figures import overview_chart_figure
+from components.xlsx_writer import xlsx_bytes
 from loaders.snapshot import read_boundaries_json, read_snapshot
+from tests.export_checks import check_csvw, read_plain_csv, read_xlsx
 
 REPO = Path(__file__).resolve().parents[2]
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
@@ -164,11 +163,8 @@ def _bars_in_spec(spec: dict) -> pd.DataFrame:
 
 
 def test_csv_round_trips_to_the_plotted_values(lad_chart: Figure, lad_chart_spec: dict) -> None:
-    exports = {e.file_name.rsplit(".", 1)[-1]: e for e in figure_exports(lad_chart, {}, MANIFEST)}
-    text = exports["csv"].build().decode("utf-8")
-    skip = comment_line_count(text)
-    assert skip >= 3 and ATTRIBUTION in text.splitlines()[skip - 1]
-    table = pd.read_csv(io.StringIO(text), skiprows=skip, keep_default_na=False, na_values=[""])
+    exports = {e.file_name.split(".", 1)[-1]: e for e in figure_exports(lad_chart, {}, MANIFEST)}
+    table = read_plain_csv(exports["csv"].build())
     assert list(table.columns[:6]) == ["area_code", "area_name", "period", "value", "unit", "status"]
     bars = table[table["drawn_as"] == "bar"]
     plotted = _bars_in_spec(lad_chart_spec)
@@ -187,17 +183,12 @@ def test_csv_round_trips_to_the_plotted_values(lad_chart: Figure, lad_chart_spec
 
 
 def test_xlsx_round_trips_and_has_a_metadata_sheet(snapshot, lad_chart: Figure) -> None:
-    exports = {e.file_name.rsplit(".", 1)[-1]: e for e in figure_exports(lad_chart, snapshot.metadata, MANIFEST)}
-    book = openpyxl.load_workbook(io.BytesIO(exports["xlsx"].build()), read_only=True)
-    assert book.sheetnames == ["data", "metadata"]
-    rows = list(book["data"].iter_rows(values_only=True))
-    sheet = pd.DataFrame(rows[1:], columns=rows[0])
-    text = exports["csv"].build().decode("utf-8")
-    csv = pd.read_csv(io.StringIO(text), skiprows=comment_line_count(text), keep_default_na=False, na_values=[""])
+    exports = {e.file_name.split(".", 1)[-1]: e for e in figure_exports(lad_chart, snapshot.metadata, MANIFEST)}
+    sheet, meta_rows = read_xlsx(exports["xlsx"].build())
+    csv = read_plain_csv(exports["csv"].build())
     assert list(sheet.columns) == list(csv.columns)
     assert list(sheet["area_code"]) == list(csv["area_code"])
     np.testing.assert_allclose(sheet["value"].astype(float), csv["value"].astype(float))
-    meta_rows = [row for row in book["metadata"].iter_rows(values_only=True)]
     flat = [str(cell) for row in meta_rows for cell in row if cell is not None]
     assert ATTRIBUTION in flat
     indicator_row = next(row for row in meta_rows if row and row[0] == "gva_per_hour")
@@ -211,13 +202,30 @@ def test_xlsx_round_trips_and_has_a_metadata_sheet(snapshot, lad_chart: Figure) 
 def test_missing_values_stay_empty_and_formulas_stay_text() -> None:
     data = pd.DataFrame({"area_code": ["X1", "X2"], "area_name": ["=HYPERLINK(\"x\")", "Plain"],
                          "value": [np.nan, -2.5], "status": ["suppressed", ""]})
-    text = csv_bytes(data, ["Title"]).decode("utf-8")
+    text = csv_bytes(data).decode("utf-8")
     assert "'=HYPERLINK" in text and ",-2.5," in text
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(data, [["Title", "T"]])))
     rows = list(book["data"].iter_rows(values_only=True))
     assert rows[1][2] is None and rows[1][3] == "suppressed"  # suppressed is not a zero
     assert rows[1][1].startswith("'=") and rows[2][2] == -2.5
     assert book["data"].cell(2, 2).data_type == "s"  # text, never a formula
+
+
+def test_the_csv_is_plain_and_its_csvw_description_matches_it(snapshot, lad_chart: Figure) -> None:
+    """Defect 7 of issue 11: the CSV started with "# " lines, so pandas.read_csv and spreadsheet imports
+    broke; now the header is row 1 and the title, source, licence and units are in the CSVW file beside it."""
+    exports = {e.file_name.split(".", 1)[-1]: e for e in figure_exports(lad_chart, snapshot.metadata, MANIFEST)}
+    assert set(exports) >= {"csv", "csv-metadata.json", "xlsx"}
+    data = exports["csv"].build()
+    assert data.decode("utf-8").splitlines()[0].startswith("area_code,area_name,period,value,unit,status")
+    document = check_csvw(data, exports["csv-metadata.json"].build(), exports["csv"].file_name)
+    assert document["dc:title"] == lad_chart.title and document["dc:description"] == lad_chart.subtitle
+    assert "Open Government Licence v3.0" in document["dc:source"] and document["dc:rights"] == ATTRIBUTION
+    value = next(c for c in document["tableSchema"]["columns"] if c["titles"] == "value")
+    assert value["schema:unitText"] == "£" and value["datatype"] == "number"
+    [variable] = document["schema:variableMeasured"]
+    assert variable["schema:identifier"] == "gva_per_hour" and variable["schema:unitText"] == "£"
+    assert variable["dc:source"] == snapshot.metadata["gva_per_hour"]["source"]
 
 
 def test_metadata_rows_skip_unknown_indicators() -> None:
@@ -235,9 +243,10 @@ def test_nothing_is_computed_until_a_download_is_clicked() -> None:
 
     exports = figure_exports(small_figure(data=data, file_stem="my chart/2023"), {}, {})
     assert [e.label for e in exports] == ["Image (PNG, 2x)", "Image (SVG)", "Vega-Lite JSON", "Data (CSV)",
-                                          "Data (XLSX)"]
+                                          "Data description (CSVW, JSON)", "Data (XLSX)"]
     assert [e.file_name for e in exports] == ["my_chart_2023.png", "my_chart_2023.svg", "my_chart_2023.vl.json",
-                                              "my_chart_2023.csv", "my_chart_2023.xlsx"]
+                                              "my_chart_2023.csv", "my_chart_2023.csv-metadata.json",
+                                              "my_chart_2023.xlsx"]
     assert calls == []
     exports[3].build()
     assert calls == [1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import math
 from pathlib import Path
@@ -25,8 +24,10 @@ from components.methods import (
     source_files_table,
     status_counts_table,
     tidy_table_csv,
+    tidy_table_csvw,
     validation_table,
 )
+from tests.export_checks import check_csvw, read_plain_csv
 
 REPO = Path(__file__).resolve().parents[2]
 MANIFEST = json.loads((REPO / "regional_data" / "manifest.json").read_text(encoding="utf-8"))
@@ -114,7 +115,7 @@ def test_source_files_table_lists_every_source_file() -> None:
     assert table["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
 
 
-def test_tidy_csv_starts_with_the_attribution_and_round_trips() -> None:
+def test_tidy_csv_is_plain_round_trips_and_is_described() -> None:
     table = pd.DataFrame(
         {
             "indicator": ["gva_per_hour", "gva_per_hour"],
@@ -126,12 +127,11 @@ def test_tidy_csv_starts_with_the_attribution_and_round_trips() -> None:
             "status": ["", "suppressed"],
         }
     )
-    text = tidy_table_csv(table).decode("utf-8")
-    first, rest = text.split("\n", 1)
-    assert first.startswith("# ")
+    data = tidy_table_csv(table)
+    back = read_plain_csv(data)
+    document = check_csvw(data, tidy_table_csvw(table, METADATA, MANIFEST), "regional_productivity_indicators.csv")
     for phrase in ("Office for National Statistics", "Open Government Licence v3.0", "Crown copyright"):
-        assert phrase in first
-    back = pd.read_csv(io.StringIO(rest), keep_default_na=False, na_values=[""])
+        assert phrase in document["dc:source"]
     assert list(back.columns) == list(table.columns)
     assert back.loc[1, "area_name"] == 'Coventry, "and" Warwickshire'
     assert back.loc[0, "value"] == pytest.approx(35.5)

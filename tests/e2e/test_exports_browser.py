@@ -51,6 +51,7 @@ from tests.e2e.helpers_pages import (
     wait_for_pixels,
     widget_values,
 )
+from tests.export_checks import check_csvw, read_plain_csv
 
 pytestmark = pytest.mark.e2e
 
@@ -61,8 +62,9 @@ VALIDATOR = jsonschema.Draft7Validator(load_schema())  # altair's bundled Vega-L
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LICENCE = "Open Government Licence v3.0"
 OS_COPYRIGHT = "Contains OS data © Crown copyright"
-FIGURE_LABELS = ["Image (PNG, 2x)", "Image (SVG)", "Vega-Lite JSON", "Data (CSV)", "Data (XLSX)"]
-FIGURE_EXTENSIONS = ["png", "svg", "vl.json", "csv", "xlsx"]
+FIGURE_LABELS = ["Image (PNG, 2x)", "Image (SVG)", "Vega-Lite JSON", "Data (CSV)", "Data description (CSVW, JSON)",
+                 "Data (XLSX)"]
+FIGURE_EXTENSIONS = ["png", "svg", "vl.json", "csv", "csv-metadata.json", "xlsx"]
 DEFAULT_VL_SPACING = 20  # Vega-Lite's default spacing between concatenated views
 
 POPOVER_BODY = "[data-testid='stPopoverBody']:visible"
@@ -153,8 +155,8 @@ def download_figure(page: Page, index: int) -> tuple[str, dict[str, Download]]:
     return noun, files
 
 
-def download_tables(page: Page) -> list[tuple[Download, Download]]:
-    """Open every expander of the page body and click each table's CSV and XLSX buttons."""
+def download_tables(page: Page) -> list[tuple[Download, Download, Download]]:
+    """Open every expander of the page body and click each table's CSV, CSVW and XLSX buttons."""
     summaries = page.locator(f"{MAIN} [data-testid='stExpander'] details")
     for number in range(summaries.count()):
         details = summaries.nth(number)
@@ -162,15 +164,16 @@ def download_tables(page: Page) -> list[tuple[Download, Download]]:
             details.locator("summary").click()
     buttons = page.locator(f"{MAIN} [class*='st-key-table-'] button")
     labels = [" ".join(text.split()) for text in buttons.all_inner_texts()]
-    assert labels and len(labels) % 2 == 0, labels
-    pairs = []
-    for number in range(0, len(labels), 2):
-        assert labels[number].endswith("Table (CSV)") and labels[number + 1].endswith("Table (XLSX)"), labels
-        csv_file, xlsx_file = download(page, buttons.nth(number)), download(page, buttons.nth(number + 1))
+    assert labels and len(labels) % 3 == 0, labels
+    triples = []
+    for number in range(0, len(labels), 3):
+        assert labels[number].endswith("Table (CSV)") and labels[number + 2].endswith("Table (XLSX)"), labels
+        assert labels[number + 1].endswith("Table description (CSVW, JSON)"), labels
+        csv_file, csvw_file, xlsx_file = (download(page, buttons.nth(number + k)) for k in range(3))
         assert csv_file.name.endswith(".csv") and xlsx_file.name.endswith(".xlsx"), (csv_file.name, xlsx_file.name)
-        assert csv_file.name[:-4] == xlsx_file.name[:-5]
-        pairs.append((csv_file, xlsx_file))
-    return pairs
+        assert csv_file.name[:-4] == xlsx_file.name[:-5] and csvw_file.name == f"{csv_file.name}-metadata.json"
+        triples.append((csv_file, csvw_file, xlsx_file))
+    return triples
 
 
 def download_slide_pack(page: Page, figures: int) -> Download:
@@ -232,13 +235,9 @@ def svg_text(data: bytes) -> str:
     return " ".join(" ".join(node.itertext()) for node in root.iter())
 
 
-def read_csv(data: bytes) -> tuple[list[str], pd.DataFrame]:
-    """The "# " comment lines (title, subtitle, attribution) and the table after them."""
-    text = data.decode("utf-8")
-    lines = text.splitlines()
-    comments = [line[2:] for line in lines[:next(i for i, line in enumerate(lines) if not line.startswith("# "))]]
-    frame = pd.read_csv(io.StringIO(text), skiprows=len(comments), keep_default_na=False, na_values=[""])
-    return comments, frame
+def read_csv(csv_file: Download, csvw_file: Download) -> tuple[dict, pd.DataFrame]:
+    """The CSV's CSVW description (checked against it) and the CSV read with no options."""
+    return check_csvw(csv_file.data, csvw_file.data, csv_file.name), read_plain_csv(csv_file.data)
 
 
 def read_xlsx(data: bytes) -> tuple[pd.DataFrame, dict[str, object], list[tuple]]:
@@ -296,9 +295,9 @@ def check_figure(noun: str, files: dict[str, Download]) -> FigureFiles:
     if noun == "map":
         assert OS_COPYRIGHT in text, text[-600:]
 
-    comments, table = read_csv(files["csv"].data)
-    assert comments[0] == heading, comments
-    assert LICENCE in comments[-1] and "Source:" in comments[-1], comments
+    described, table = read_csv(files["csv"], files["csv-metadata.json"])
+    assert described["dc:title"] == heading, described["dc:title"]
+    assert LICENCE in described["dc:source"] and "Source:" in described["dc:source"], described["dc:source"]
     assert len(table) > 0 and list(table.columns[:4]) == ["area_code", "area_name", "period", "value"], table.columns
 
     sheet, meta, _ = read_xlsx(files["xlsx"].data)
@@ -307,27 +306,30 @@ def check_figure(noun: str, files: dict[str, Download]) -> FigureFiles:
     return FigureFiles(noun, heading, (width, height), table, files)
 
 
-def check_table(csv_file: Download, xlsx_file: Download) -> pd.DataFrame:
-    comments, table = read_csv(csv_file.data)
-    assert len(comments) >= 2 and LICENCE in comments[-1], comments
+def check_table(csv_file: Download, csvw_file: Download, xlsx_file: Download) -> pd.DataFrame:
+    described, table = read_csv(csv_file, csvw_file)
+    assert LICENCE in described["dc:source"], described
     assert len(table) > 0
     sheet, meta, _ = read_xlsx(xlsx_file.data)
     assert_same_table(sheet, table)
-    assert meta["Title"] == comments[0], (meta["Title"], comments)
+    assert meta["Title"] == described["dc:title"], (meta["Title"], described["dc:title"])
     return table
 
 
 def check_slide_pack(data: bytes, figures: list[FigureFiles], page_title: str, where: str) -> int:
-    """Title slide, one slide per figure (its title, its picture, its source line), sources slide."""
+    """Title slide, one slide per figure (its title, its picture, its source line; a tall chart goes on over
+    more slides), sources slide. Returns the slides that are not continuations."""
     deck = Presentation(io.BytesIO(data))
     slides = list(deck.slides)
-    assert len(slides) == len(figures) + 2, (len(slides), [f.title for f in figures])
 
     def text(slide) -> str:
         return " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
 
+    # a chart with too many rows for 14 pt type on one slide continues on the next: "(part 2 of 3)"
+    firsts = [slide for slide in slides[1:-1] if not re.search(r"\(part [2-9] of \d\)", text(slide))]
+    assert len(firsts) == len(figures), (len(firsts), [f.title for f in figures])
     assert f"{page_title}: {where}" in text(slides[0]), text(slides[0])
-    for slide, figure in zip(slides[1:-1], figures, strict=True):
+    for slide, figure in zip(firsts, figures, strict=True):
         words = " ".join(text(slide).split())
         assert " ".join(figure.title.split()) in words, (figure.title, words)
         assert "Source:" in words and LICENCE in words, words
@@ -335,9 +337,12 @@ def check_slide_pack(data: bytes, figures: list[FigureFiles], page_title: str, w
             assert OS_COPYRIGHT in words, words
         pictures = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
         assert len(pictures) == 1, words
-        assert png_size(pictures[0].image.blob) == figure.png_size, figure.title  # the same 2x rendering
+        width, height = png_size(pictures[0].image.blob)  # drawn for the slide: larger type, no title of its own
+        assert width >= 600 and height >= 300, (figure.title, width, height)
+        assert pictures[0].element.nvPicPr.cNvPr.get("descr").startswith(figure.title), figure.title
     assert "Sources and licence" in text(slides[-1]) and LICENCE in text(slides[-1]), text(slides[-1])
-    return len(slides)
+    print(f"{page_title}: {len(slides)} slides for {len(figures)} figures")
+    return len(firsts) + 2  # the title slide, a first slide per figure, the sources slide
 
 
 def chart_titles_on_page(page: Page) -> list[str]:
@@ -364,9 +369,9 @@ def export_page(page: Page) -> tuple[list[FigureFiles], list[pd.DataFrame], list
         figures.append(check_figure(noun, files))
         every += files.values()
     tables = []
-    for csv_file, xlsx_file in download_tables(page):
-        tables.append(check_table(csv_file, xlsx_file))
-        every += [csv_file, xlsx_file]
+    for csv_file, csvw_file, xlsx_file in download_tables(page):
+        tables.append(check_table(csv_file, csvw_file, xlsx_file))
+        every += [csv_file, csvw_file, xlsx_file]
     charts = [figure.title for figure in figures if figure.noun == "chart"]
     shown = [" ".join(t.split()) for t in chart_titles_on_page(page)]
     assert [" ".join(t.split()) for t in charts] == shown, (charts, shown)  # the exports are of these charts

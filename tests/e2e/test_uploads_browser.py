@@ -5,7 +5,6 @@ refused with a clear message that names them and no traceback."""
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from pathlib import Path
@@ -17,9 +16,9 @@ from playwright.sync_api import Locator, Page, expect
 from shapely.geometry import box
 
 from bench.browser import MAP, coloured_pixels, min_map_pixels, wait_for_map, wait_idle
-from components.exports import comment_line_count
 from tests.e2e.conftest import AppPage
 from tests.e2e.helpers_pages import ERROR, EXCEPTION, MAIN, VEGA, assert_no_error, go_to, main_text, watch_dialogs
+from tests.export_checks import read_plain_csv
 
 pytestmark = pytest.mark.e2e
 
@@ -141,7 +140,7 @@ def check_chart_menus(page: Page, uploaded: Path) -> None:
     assert info.value.suggested_filename == "your_data_ranked_lep.csv"
     text = Path(info.value.path()).read_text(encoding="utf-8")
     assert "my_values.csv" in text
-    got = pd.read_csv(io.StringIO(text), skiprows=comment_line_count(text))
+    got = read_plain_csv(text.encode("utf-8"))
     sent = pd.read_csv(uploaded)
     assert dict(zip(got["area_code"], got["value"], strict=True)) == dict(
         zip(sent["area_code"], sent[VALUE_COLUMN], strict=True))
