@@ -83,9 +83,9 @@ def test_whole_table_download_is_offered(at: AppTest) -> None:
     assert labels == ["Whole tidy indicator table (CSV)", "Whole tidy indicator table (XLSX, takes about 20 s)"]
 
 
-SECTIONS = ["Sources", "Build manifest", "How aggregates are built", "Measured aggregation error", "Provisional figures",
-            "LEP overlaps",
-            "2023 LAD changes", "Smoothed and unsmoothed", "Suppressed and missing", "Indicators", "Download"]
+SECTIONS = ["Sources", "Build manifest", "How aggregates are built", "Measured aggregation error",
+            "Provisional figures", "LEP overlaps", "2023 LAD changes", "Smoothed and unsmoothed",
+            "Suppressed and missing", "Indicators", "Download"]
 
 
 def test_every_section_is_present_in_order(at: AppTest) -> None:
