@@ -10,7 +10,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from loaders.derived_memberships import itl2_2021_membership, lad_successors
 from loaders.lookups import read_lookup
 
 REPO = Path(__file__).resolve().parents[2]
@@ -84,6 +83,7 @@ def test_north_east_region_against_ons_table_6(shared_data: Path) -> None:
 
 def test_itl2_membership_chains_the_official_lookups(shared_data: Path) -> None:
     from loaders.boundaries import read_boundaries
+    from loaders.derived_memberships import itl2_2021_membership
 
     lads = read_boundaries(shared_data / "geo/boundaries/lad/LAD_DEC_2023_UK_BUC.geojson")
     itl2 = read_boundaries(shared_data / "geo/boundaries/itl/ITL2_JAN_2021_UK_BUC.geojson")
@@ -105,6 +105,7 @@ def test_itl2_membership_chains_the_official_lookups(shared_data: Path) -> None:
 
 def test_2023_successors_come_from_the_boundaries(shared_data: Path) -> None:
     from loaders.boundaries import read_boundaries
+    from loaders.derived_memberships import lad_successors
 
     before = read_boundaries(shared_data / "geo/boundaries/lad/LAD_DEC_2021_UK_BUC.geojson")
     after = read_boundaries(shared_data / "geo/boundaries/lad/LAD_DEC_2023_UK_BUC.geojson")
