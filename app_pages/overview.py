@@ -90,6 +90,7 @@ groups_here = group_table([*PRESET_GROUPS, *groups], level, indicator, meta, yea
                           reference.code if reference else ENGLAND)
 if not groups_here.empty:
     st.markdown("**Area groups at this level** (valued from additive parts; see the Targets page)")
-    st.dataframe(groups_here, hide_index=True)
+    st.dataframe(groups_here, hide_index=True,
+                 column_config={"group": st.column_config.TextColumn("group", pinned=True)})
 for caveat in meta["caveats"]:
     st.caption(caveat)

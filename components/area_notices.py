@@ -19,8 +19,8 @@ LEVEL_SUFFIX = {
     "lad": " (local authority)",
     "cauth": " (combined authority)",
 }
-LEP_END = ("Government support for LEPs ended in April 2024 and their functions passed to combined authorities "
-           "and upper-tier local authorities. Figures here are for the LEP's May 2021 area.")
+LEP_END = ("LEPs lost government support in April 2024; their work passed to combined authorities and upper-tier "
+           "councils. Figures are for the LEP's May 2021 area.")
 
 
 def area_label(name: str, level: str) -> str:
@@ -59,11 +59,11 @@ def _lep_parts(successors: list[tuple[str | None, list[str]]]) -> list[str]:
     for cauth, names in successors:
         share = f"all {total}" if len(names) == total else f"{len(names)} of {total}"
         if cauth is not None:
-            parts.append(f"{cauth} combined authority ({share})")
+            parts.append(f"in {cauth} combined authority ({share})")
         elif len(names) <= 8:
-            parts.append(f"no combined authority ({share}: {_listing(names)})")
+            parts.append(f"in no combined authority ({share}: {_listing(names)})")
         else:
-            parts.append(f"no combined authority ({share})")
+            parts.append(f"in no combined authority ({share})")
     return parts
 
 
@@ -74,7 +74,7 @@ def area_notice(code: str, level: str, areas: pd.DataFrame, manifest: dict) -> s
         parts = _lep_parts(lep_successors(areas, code))
         if not parts:
             return f"{name}: {LEP_END}"
-        return f"{name}: {LEP_END} Its local authorities are now in: {'; '.join(parts)}."
+        return f"{name}: {LEP_END} Its local authorities now: {'; '.join(parts)}."
     if level == "lad":
         successor = manifest.get("lad_2023_successors", {}).get("successors", {}).get(code)
         if not successor:

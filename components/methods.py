@@ -272,7 +272,7 @@ def manufacturing_validation_table(manifest: dict) -> pd.DataFrame:
     for key, facts in checks.items():
         row = {"check": CHECK_NAMES.get(key, key), "areas": facts.get("areas"), "years": facts.get("years")}
         for column, label in DIFFERENCE_COLUMNS.items():
-            row[label] = f"{facts[column]:.3f}" if column in facts else "not published by ONS"
+            row[label] = f"{facts[column]:.3f}" if column in facts else "not compared (manufacturing only)"
         left_out = facts.get("left_out_regions_with_split_lads", [])
         row["left out"] = ", ".join(left_out) if left_out else "none"
         rows.append(row)

@@ -184,6 +184,13 @@ INDICATORS: dict[str, Indicator] = {
                   "Manufacturing GVA (£m)", "£m", 0, "neutral", "Components", *ONS_GVA_LA, basis="workplace",
                   caveats=("Groups are sums of their LADs (LEP overlaps counted in both LEPs); missing where ONS "
                            "withholds a district's figure.",)),
+        Indicator("manufacturing_employment", "Manufacturing (SIC C) employment (BRES)", "Manufacturing jobs (BRES)",
+                  "count", 0, "neutral", "Components", *NOMIS_BRES, basis="workplace",
+                  caveats=("Employees plus working owners, rounded by ONS; with all-industry employment, the parts "
+                           "from which the share is built for groups of areas.",)),
+        Indicator("employment_bres", "Employment, all industries (BRES)", "Employment (BRES)", "count", 0,
+                  "neutral", "Components", *NOMIS_BRES, basis="workplace",
+                  caveats=("Sum of SIC sections A-U; missing where any section is withheld.",)),
         Indicator("gdp_current_prices", "Gross domestic product, current market prices", "GDP (£m)", "£m", 0,
                   "neutral", "Components", *ONS_GDP_LA, basis="workplace",
                   caveats=("Groups are sums of their LADs (LEP overlaps counted in both LEPs).",)),

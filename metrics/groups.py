@@ -68,6 +68,11 @@ RECIPES: dict[str, Recipe] = {
     "population_16_64": Recipe("population_16_64", None, lad_based=False),
     "employment_16_64": Recipe("employment_16_64", None, lad_based=False),
     "economically_active_16_64": Recipe("economically_active_16_64", None, lad_based=False),
+    # BRES is published for LEPs and ITL3 regions, not districts: summed over the group's own areas
+    "manufacturing_employment": Recipe("manufacturing_employment", None, lad_based=False),
+    "employment_bres": Recipe("employment_bres", None, lad_based=False),
+    "manufacturing_employment_share": Recipe("manufacturing_employment", "employment_bres", 100, lad_based=False),
+    "manufacturing_employment_lq": Recipe("manufacturing_employment_share", None, relative_to=QUOTIENT),
     # UK Business Counts for districts follow the 2021 LADs (none for the 2023 successors), so counts are
     # summed over the published areas of the group's own level
     **{f"manufacturing_enterprises{band}": Recipe(f"manufacturing_enterprises{band}", None, lad_based=False)

@@ -109,3 +109,18 @@ def test_non_additive_indicators_are_refused_in_words(snapshot) -> None:
     assert "median_weekly_pay" not in row["note"] and "None" not in " ".join(map(str, row.to_numpy()))
     with pytest.raises(GroupError, match="cannot be summed"):
         group_series(PILOT, "median_weekly_pay", rows_of(snapshot), snapshot.areas)
+
+
+def test_bres_share_of_a_group_is_summed_from_published_employment_counts(snapshot) -> None:
+    """BRES is published for LEPs, not districts: a group sums the LEPs' manufacturing and all-industry
+    employment, so a one-LEP group gives back the LEP's published share exactly."""
+    share = snapshot.rows("manufacturing_employment_share", "lep", 2020).set_index("area_code")["value"]
+    alone = AreaGroup("one", "lep", ("E37000003",))
+    assert group_series(alone, "manufacturing_employment_share", rows_of(snapshot), snapshot.areas)[2020] == \
+        pytest.approx(share["E37000003"], rel=1e-12)
+    counts = {key: snapshot.rows(key, "lep", 2020).set_index("area_code")["value"]
+              for key in ("manufacturing_employment", "employment_bres")}
+    members = list(PILOT.members)
+    by_hand = counts["manufacturing_employment"][members].sum() / counts["employment_bres"][members].sum() * 100
+    pilot = group_series(PILOT, "manufacturing_employment_share", rows_of(snapshot), snapshot.areas)
+    assert pilot[2020] == pytest.approx(by_hand, rel=1e-12)
