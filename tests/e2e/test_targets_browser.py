@@ -112,7 +112,7 @@ def test_presets_show_the_six_targets_with_verdicts(app: AppPage, indicators: pd
         verdict = verdict_of(page, name)
         expect(verdict.locator("strong").first).to_contain_text(expected[name])
     # The jobs verdict quotes the straight-line requirement and the actual, both from the data.
-    expect(verdict_of(page, PRESET_NAMES[0])).to_contain_text(f"needs {required:,.0f} by then")
+    expect(verdict_of(page, PRESET_NAMES[0])).to_contain_text(f"needs {required:,.0f} filled jobs by then")
     expect(verdict_of(page, PRESET_NAMES[0])).to_contain_text(f"actual is {jobs[latest]:,.0f}")
     # A measurable preset is charted: the first chart on the tab is the jobs trajectory.
     jobs_chart = page.locator(f"xpath=//h4[contains(., \"{PRESET_NAMES[0]}\")]"
