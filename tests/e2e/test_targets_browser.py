@@ -48,9 +48,11 @@ def indicators() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def area_names() -> dict[str, str]:
+    """LEPs as the page names them in headings and pickers: "North East LEP", never a bare "North East"
+    that could be the region (issue 11)."""
     areas = pd.read_parquet(DATA / "areas.parquet")
     lep = areas[areas["geography"] == "lep"]
-    return dict(zip(lep["area_code"], lep["area_name"], strict=True))
+    return {code: f"{name} LEP" for code, name in zip(lep["area_code"], lep["area_name"], strict=True)}
 
 
 def series(frame: pd.DataFrame, indicator: str, code: str) -> pd.Series:
