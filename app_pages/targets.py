@@ -30,7 +30,7 @@ from components.targets import (
 from components.view_choices import area_names
 from loaders.snapshot import cached_snapshot
 from loaders.snapshot_schema import BENCHMARK_NAMES
-from metrics.groups import RECIPES, AreaGroup, GroupError, group_series
+from metrics.groups import RECIPES, AreaGroup, GroupError, group_series, provisional_years
 from metrics.targets import (
     ACHIEVED,
     CHANGE,
@@ -93,6 +93,17 @@ def trajectory_spec_of(target: Target, unit: str, groups: tuple[AreaGroup, ...],
                             is_gap=is_gap).to_dict()
 
 
+def provisional_in(code: str | None, indicator: str, year: int | None) -> bool:
+    """Whether an area's (or group's) value of `year` rests on figures the source calls provisional."""
+    if code is None or year is None:
+        return False
+    if code.startswith("group:"):
+        group = next((g for g in all_groups if g.code == code), None)
+        return group is not None and year in provisional_years(group, indicator, rows_of, snapshot.areas)
+    rows = snapshot.rows(indicator, None, year)
+    return bool((rows.loc[rows["area_code"] == code, "status"] == "provisional").any())
+
+
 def label_of(code: str) -> str:
     """An area as read in a heading: "North East LEP", "North East (region)", "My pilot (group)"."""
     if code.startswith("group:"):
@@ -125,9 +136,12 @@ def show_target(target: Target, key: str) -> None:
             return format_value(value, unit, int(meta["decimals"]))
 
         measured = "Gap" if is_gap else "Value"
+        latest_provisional = any(provisional_in(code, target.indicator, assessment.latest_year)
+                                 for code in (target.area, target.benchmark))
         columns = st.columns(4)
         columns[0].metric(f"{measured} in {target.baseline_year} (baseline)", show(assessment.baseline))
-        columns[1].metric(f"{measured} in {assessment.latest_year} (latest)", show(assessment.latest))
+        latest_words = "latest, provisional" if latest_provisional else "latest"
+        columns[1].metric(f"{measured} in {assessment.latest_year} ({latest_words})", show(assessment.latest))
         columns[2].metric(f"Needed by {assessment.latest_year} on the path", show(assessment.required_now))
         columns[3].metric(f"Target for {target.target_year}", show(assessment.target))
         gap_words = (f"gap to {label_of(target.benchmark)} ({'% of its value' if relative else 'percentage points'})"
