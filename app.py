@@ -15,7 +15,7 @@ from app_pages.figures import (
     presentation_view,
     sidebar_tools,
 )
-from app_pages.state import PageStopped, shared_sidebar
+from app_pages.state import PageStopped, finish_sidebar, shared_sidebar
 from components.attribution import ATTRIBUTION
 from loaders.snapshot import SnapshotError, cached_snapshot
 
@@ -49,6 +49,7 @@ slots = presentation_frame()  # controls drawn before the page, so Exit works ev
 # that ends early with stop_page() still gets the tools and the footer below.
 with page_body_container(), contextlib.suppress(PageStopped):
     navigation.run()
+finish_sidebar(snapshot)  # the Year picker, for pages that did not draw one for their own indicator
 sidebar_tools(navigation.title)
 if slots is not None:
     presentation_view(slots, navigation.title)

@@ -9,6 +9,7 @@ from app_pages.figures import show_chart, table_downloads
 from app_pages.state import current_view, pick, stop_page
 from components.compare_areas import (
     MAX_COMPARATORS,
+    YEAR_RULE,
     area_options,
     area_positions,
     areas_without_data,
@@ -123,15 +124,14 @@ with st.expander("Chart data (table)"):
                     lambda: compare_data(series, indicator, meta["unit"]), [indicator], [meta["source"]])
 
 st.header(f"All indicators, {shared.year}")
+st.caption(YEAR_RULE)
 comparison = comparison_table(rows, metadata, codes, labels, shared.year)
 st.dataframe(comparison.table, hide_index=True, height="content",
-             column_config={"indicator": st.column_config.TextColumn("indicator", pinned=True),
-                            "year": st.column_config.NumberColumn("year", format="%d")})
+             column_config={"indicator": st.column_config.TextColumn("indicator", pinned=True)})
 st.caption("*suppressed*: withheld by the source (e.g. too few survey responses); *no data*: the source has "
-           "no figure for that area and year. Neither is zero.")
+           "no figure for that area in any year; *provisional*: the source will revise it. None is zero.")
 if comparison.other_year:
-    st.caption(f"Not available for {shared.year}, shown for the nearest year with figures (see the year column): "
-               f"{'; '.join(comparison.other_year)}.")
+    st.caption(f"Some areas shown for another year (in brackets) for: {'; '.join(comparison.other_year)}.")
 if comparison.no_data:
     st.caption(f"No figures for any chosen area: {'; '.join(comparison.no_data)}.")
 table_downloads(f"compare_areas_{shared.year}", f"All indicators, {shared.year}", comparison.table,

@@ -18,7 +18,9 @@ from components.methods import (
     lad_changes_table,
     lep_overlaps_table,
     manifest_summary_table,
+    manufacturing_validation_table,
     outputs_table,
+    provisional_table,
     rows_by_indicator_table,
     source_files_table,
     status_counts_table,
@@ -119,6 +121,44 @@ if northern_ireland:
         "Wales, Scotland and Northern Ireland, is in regional_data/manifest.json."
     )
 
+st.subheader("Manufacturing for regions and ITL2 regions")
+checks = manifest["validation"].get("manufacturing_gva", {})
+itl2 = manifest.get("itl2_2021_membership", {})
+left_out = itl2.get("regions_left_out", {})
+st.markdown(
+    "Manufacturing GVA and its share for English regions, ITL2 regions, LEPs and combined authorities are sums "
+    "of the local authorities' GVA by industry (£m), never averages of shares. ONS publishes the same sums "
+    "for ITL1 and ITL2 regions (GVA per head and income components, Table 6, 2025 ITL codes) and ITL3 "
+    "regions (Table 3c): the table gives the largest difference of our sums from ONS's, over every region and "
+    "year 1998–2023. English regions are the English ITL1 regions (same local authorities)."
+    + (" Largest difference in a region's manufacturing share: "
+       f"**{checks['itl2_2025']['max_abs_share_point_difference']:.3f} percentage points** (ITL2)."
+       if "itl2_2025" in checks else "")
+)
+st.dataframe(manufacturing_validation_table(manifest), hide_index=True)
+if itl2:
+    regions = "; ".join(f"{code} {facts['name']} (split: {', '.join(facts['straddling_lads'])})"
+                        for code, facts in left_out.items())
+    st.caption(
+        f"The map's ITL2 regions are the 2021 ones: local authorities are placed in them by {itl2['method']}. "
+        + (f"Regions holding part of a local authority cannot be summed from whole authorities and have no "
+           f"manufacturing figures: {regions}. " if regions else "")
+        + "Regions whose authorities are the same in 2021 and 2025 are checked against ONS directly; the others "
+        "are built the same way from the same tables."
+    )
+
+st.header("Provisional figures")
+st.markdown(
+    "Where a source says a year's figures are provisional (subject to revision), those rows carry the status "
+    "*provisional*, and so does every figure computed here from them (a LEP's GVA, a group's share). Maps say "
+    "so in the tooltip, tables beside the value, and pages under the figure. ONS's productivity workbooks mark "
+    "no year provisional, so their published values are left as published, although their latest year rests on "
+    "the same provisional regional GVA. Smoothed series for the latest years also move when ONS revises or "
+    "adds a year."
+)
+st.dataframe(provisional_table(manifest, metadata), hide_index=True,
+             column_config={"the source says": st.column_config.TextColumn("the source says", width="large")})
+
 st.header("LEP overlaps")
 overlaps = lep_overlaps_table(snapshot.areas)
 st.markdown(
@@ -130,12 +170,14 @@ st.markdown(
 st.dataframe(overlaps, hide_index=True)
 
 st.header("2023 LAD changes")
-changes = lad_changes_table(snapshot.areas)
+changes = lad_changes_table(snapshot.areas, manifest)
 dropped = manifest.get("nomis_ladu_names_dropped_abolished_2023", [])
 one_lep = (changes["wholly in one LEP"] == "yes").all()
 st.markdown(
-    "On 1 April 2023 four unitary authorities replaced 17 districts and their county councils. The "
-    "snapshot uses the 2023 LAD set throughout. "
+    f"On 1 April 2023 {len(changes)} unitary authorities replaced "
+    f"{sum(len(r.split(', ')) for r in changes['replaced'])} districts and their county councils (placed by "
+    f"{manifest.get('lad_2023_successors', {}).get('method', 'boundary overlay')}). The snapshot uses the 2023 "
+    "LAD set throughout. "
     + ("Each successor lies wholly inside one LEP, so LEP values are unaffected by the change."
        if one_lep else "Not every successor lies inside one LEP: see the table.")
 )

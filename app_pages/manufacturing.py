@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.figures import show_chart, show_map, table_downloads
-from app_pages.state import current_view, pick, year_note
+from app_pages.state import current_view, indicator_slot, pick, pick_year, year_note
 from components.manufacturing import (
     ENTERPRISES,
     FAMILY_INDICATORS,
@@ -18,12 +18,12 @@ from components.manufacturing import (
     SUBSECTORS,
     build_measure_map,
     display_name,
-    headline,
     measures_for,
     subsector_comparators,
     years_with_values,
 )
 from components.manufacturing_charts import Section, enterprise_section, subsector_section, trend_section
+from components.manufacturing_headline import headline
 from components.page_figures import (
     enterprise_data,
     manufacturing_map_figure,
@@ -31,9 +31,12 @@ from components.page_figures import (
     subsector_data,
     trend_data,
 )
+from components.quotients import lq_reference, relabelled
+from components.status_notes import provisional_note
 from components.view_choices import nearest_year
 from loaders.snapshot import cached_boundaries, cached_snapshot
 from loaders.snapshot_schema import ENGLAND
+from metrics.location_quotients import quotient_rows
 
 BASIS_NOTES = {
     "workplace": "Workplace-based: counts output or jobs where they are located.",
@@ -69,38 +72,53 @@ level, area = shared.level, shared.area
 area_label = display_name(shared.area_name, level) if area and shared.area_name else None
 level_name = LEVEL_PLURALS[level]
 
+
+def levels_of(indicator: str) -> str:
+    """The levels an indicator has, in words ("LEPs, ITL1 regions and local authorities")."""
+    names = [LEVEL_PLURALS[lv] for lv in LEVEL_PLURALS if lv in metadata[indicator]["geographies"]]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
 st.title("Manufacturing")
 
-with st.sidebar:
+with indicator_slot():
     with_values = {m.indicator for m in MEASURES.values() if snapshot.rows(m.indicator, level)["value"].notna().any()}
     choices = measures_for(metadata, level, with_values)
     measure_key = pick("mfg_measure", "Manufacturing measure", choices, default=choices[0] if choices else None,
-                       format_func=lambda key: MEASURES[key].label)
+                       format_func=lambda key: MEASURES[key].label, unavailable=f"for {level_name}")
 
 # --- map of the chosen measure -------------------------------------------------------------------
 if measure_key is None:
     st.info(f"No manufacturing measure is available for {level_name} in this snapshot. GVA by industry is built "
-            "for LEPs, ITL1 regions, local authorities and combined authorities; BRES employment for LEPs and ITL3 "
-            "regions; APS residents' employment for LEPs and local authorities. Choose one of those levels "
+            f"for {levels_of(GVA_SHARE)}; BRES employment for {levels_of(MEASURES['emp_share'].indicator)}; APS "
+            f"residents' employment for {levels_of(MEASURES['res_share'].indicator)}. Choose one of those levels "
             "in the sidebar to see a map.")
 else:
     measure = MEASURES[measure_key]
-    meta = metadata[measure.indicator]
-    indicator_rows = snapshot.rows(measure.indicator)
-    year = nearest_year(years_with_values(indicator_rows[indicator_rows["geography"] == level]), shared.year)
+    share_indicator, _ = FAMILY_INDICATORS[measure.family]
+    share_rows = snapshot.rows(share_indicator)
+    reference = lq_reference(shared.benchmark, share_rows, metadata[share_indicator]["label"])
+    meta, indicator_rows = metadata[measure.indicator], snapshot.rows(measure.indicator)
+    if measure.is_lq:  # against the benchmark economy chosen, not always England
+        meta, indicator_rows = relabelled(meta, reference), quotient_rows(share_rows, reference.code)
+    year = pick_year(years_with_values(indicator_rows[indicator_rows["geography"] == level]),
+                     f"for {meta['short_label']} of {level_name}")
     year_note(shared.year, year, meta["label"])
 
-    share_indicator, lq_indicator = FAMILY_INDICATORS[measure.family]
-    sentence = headline(snapshot.rows(share_indicator), snapshot.rows(lq_indicator) if lq_indicator else None,
-                        measure.family, level, area, shared.area_name, year)
+    sentence = headline(share_rows, measure.family, level, area, shared.area_name, year, reference)
     if sentence:
         st.markdown(f"**{sentence}**")
     else:
         st.caption("Pick an area in the sidebar, or click one on the map, for its figures.")
 
     view = build_measure_map(indicator_rows, meta, measure, cached_boundaries(level), level, year,
-                             shared.benchmark, area)
+                             shared.benchmark, area, reference.name)
     st.caption(f"{meta['label']} · {year} · {meta['source']} · {BASIS_NOTES.get(meta['basis'], '')}")
+    if reference.note:
+        st.caption(reference.note)
+    shown = indicator_rows[indicator_rows["period"] == year]
+    provisional = provisional_note(shown["status"], shown["period"])
+    if provisional:
+        st.caption(provisional)
     map_figure = manufacturing_map_figure(view, meta, measure.indicator, level, year, metadata)
     show_map(map_figure, view.deck, key="manufacturing_map", alt=view.alt_text, legend_title=view.legend_title,
              legend=view.legend, note=f"{view.legend_note} Click an area on the map to select it.", height=540)
@@ -113,6 +131,12 @@ else:
                         [measure.indicator], [meta["source"]])
     for caveat in meta["caveats"]:
         st.caption(caveat)
+    left_out = snapshot.manifest.get("itl2_2021_membership", {}).get("regions_left_out", {})
+    if level == "itl2" and measure.family == "gva" and left_out:
+        names = "; ".join(f"{facts['name']} ({', '.join(facts['straddling_lads'])} partly inside)"
+                          for facts in left_out.values())
+        st.caption(f"No figures for {names}: ONS's local-authority GVA cannot be split between ITL2 regions, so "
+                   "these regions cannot be summed from whole authorities (see Data and methods).")
 
 # --- trend of the share of GVA -------------------------------------------------------------------
 st.subheader("Trend: manufacturing share of GVA")
@@ -132,8 +156,8 @@ else:
 # --- sub-sector mix ------------------------------------------------------------------------------
 st.subheader("Manufacturing sub-sectors")
 if level not in metadata[SUBSECTORS[0][0]]["geographies"]:
-    st.info(f"ONS GVA by industry gives the manufacturing sub-sectors for LEPs, ITL1 regions, local authorities "
-            f"and combined authorities, not for {level_name}.")
+    st.info(f"ONS GVA by industry gives the manufacturing sub-sectors for {levels_of(SUBSECTORS[0][0])}, not for "
+            f"{level_name}.")
 elif not area:
     st.info("Pick an area in the sidebar to see its manufacturing sub-sector mix.")
 else:
@@ -154,7 +178,7 @@ else:
 # --- enterprises by size band --------------------------------------------------------------------
 st.subheader("Manufacturing enterprises by size band")
 if level not in metadata[ENTERPRISES]["geographies"]:
-    st.info(f"UK Business Counts are in the snapshot for LEPs and local authorities, not for {level_name}.")
+    st.info(f"UK Business Counts are in the snapshot for {levels_of(ENTERPRISES)}, not for {level_name}.")
 elif not area:
     st.info("Pick an area in the sidebar to see its manufacturing enterprises by size band.")
 else:

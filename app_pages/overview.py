@@ -6,7 +6,8 @@ import streamlit as st
 
 from app_pages.figures import show_chart, show_map, table_downloads
 from app_pages.plan import user_plan
-from app_pages.state import current_view, pick, stop_page, year_note
+from app_pages.state import current_view, indicator_slot, pick, pick_year, stop_page, year_note
+from components.groups import benchmark_values, group_table
 from components.overview import (
     LEVEL_LABELS,
     build_overview,
@@ -15,9 +16,12 @@ from components.overview import (
     years_for,
 )
 from components.page_figures import overview_chart_figure, overview_map_figure
-from components.targets import PRESET_GROUPS, group_values
-from components.view_choices import nearest_year
+from components.quotients import quotient_view
+from components.status_notes import provisional_note
+from components.targets import PRESET_GROUPS
 from loaders.snapshot import cached_boundaries, cached_snapshot
+from loaders.snapshot_schema import ENGLAND
+from metrics.ranking import LEVEL_NOUNS
 
 snapshot = cached_snapshot()
 metadata = snapshot.metadata
@@ -26,13 +30,18 @@ st.title("Regional productivity overview")
 
 shared = current_view()
 level = shared.level
-with st.sidebar:
+with indicator_slot():
     choices = indicators_for(metadata, level)
     indicator = pick("indicator", "Indicator", choices, default=preferred_indicator(choices),
-                     format_func=lambda key: metadata[key]["label"])
-indicator_rows = snapshot.rows(indicator)
-meta = metadata[indicator]
-year = nearest_year(years_for(indicator_rows[indicator_rows["geography"] == level]), shared.year)
+                     format_func=lambda key: metadata[key]["label"],
+                     unavailable=f"for {LEVEL_NOUNS[level][1]}")
+indicator_rows, meta = snapshot.rows(indicator), metadata[indicator]
+reference = None
+quotient = quotient_view(indicator, shared.benchmark, snapshot.rows, metadata)
+if quotient is not None:  # a location quotient: against the benchmark chosen, where it is an economy
+    indicator_rows, meta, reference = quotient
+year = pick_year(years_for(indicator_rows[indicator_rows["geography"] == level]),
+                 f"for {meta['short_label']} of {LEVEL_NOUNS[level][1]}")
 if year is None:
     st.info(f"{meta['label']} has no values for {LEVEL_LABELS[level].lower()}.")
     stop_page()
@@ -43,6 +52,13 @@ view = build_overview(indicator_rows, meta, cached_boundaries(level), level, yea
 st.markdown(f"**{view.headline}**")
 basis = f" · {meta['basis']}-based" if meta["basis"] else ""
 st.caption(f"{meta['label']} · {year} · {meta['source']}{basis}")
+if reference is not None and reference.note:
+    st.caption(reference.note)
+shown_rows = indicator_rows[(indicator_rows["period"] == year)
+                            & indicator_rows["geography"].isin([level, "uk", "country", "benchmark"])]
+provisional = provisional_note(shown_rows["status"], shown_rows["period"])
+if provisional:
+    st.caption(provisional)
 
 map_figure = overview_map_figure(view, meta, indicator, level, year, metadata)
 show_map(
@@ -68,11 +84,13 @@ with st.expander("Table (all areas)"):
                     map_figure.data,
                     [indicator], [meta["source"]])
 groups, _ = user_plan(snapshot)
-group_table = group_values([*PRESET_GROUPS, *groups], level, indicator, year,
-                           lambda key, geography: snapshot.rows(key, geography), snapshot.areas,
-                           view.table["value"])
-if not group_table.empty:
+groups_here = group_table([*PRESET_GROUPS, *groups], level, indicator, meta, year,
+                          lambda key, geography: snapshot.rows(key, geography), snapshot.areas,
+                          view.table["value"], benchmark_values(indicator_rows, year),
+                          reference.code if reference else ENGLAND)
+if not groups_here.empty:
     st.markdown("**Area groups at this level** (valued from additive parts; see the Targets page)")
-    st.dataframe(group_table, hide_index=True)
+    st.dataframe(groups_here, hide_index=True,
+                 column_config={"group": st.column_config.TextColumn("group", pinned=True)})
 for caveat in meta["caveats"]:
     st.caption(caveat)

@@ -29,6 +29,7 @@ from components.productivity_gaps import (
     start_year_options,
     years_with_values,
 )
+from components.status_notes import provisional_note
 from components.view_choices import nearest_year
 from loaders.snapshot import cached_snapshot
 from metrics.ranking import LEVEL_NOUNS
@@ -93,6 +94,10 @@ if end is None:
     st.info(f"{meta['label']} has no values for {LEVEL_LABELS[level]}.")
     stop_page()
 year_note(shared.year, end, meta["label"])
+shown = snapshot.rows(indicator, level, end)
+provisional = provisional_note(shown["status"], shown["period"])
+if provisional:
+    st.caption(provisional)
 with start_col:
     starts = start_year_options(years, end)
     first = starts[0] if starts else None

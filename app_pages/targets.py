@@ -10,10 +10,13 @@ import streamlit as st
 from app_pages.figures import show_chart, table_downloads
 from app_pages.plan import area_levels, save_plan, user_plan
 from app_pages.state import current_view
-from components.formatting import format_value
+from components.area_notices import area_label, area_notice
+from components.formatting import format_target_gap, format_value
+from components.manufacturing import LEVEL_PLURALS
 from components.page_figures import chart_figure, trajectory_data
 from components.targets import (
     GROUP_LEVELS,
+    NORTH_EAST_LEP,
     PRESET_GROUPS,
     PRESET_TARGETS,
     SEP_SOURCE,
@@ -27,7 +30,7 @@ from components.targets import (
 from components.view_choices import area_names
 from loaders.snapshot import cached_snapshot
 from loaders.snapshot_schema import BENCHMARK_NAMES
-from metrics.groups import RECIPES, AreaGroup, GroupError, group_series
+from metrics.groups import RECIPES, AreaGroup, GroupError, group_series, provisional_years
 from metrics.targets import (
     ACHIEVED,
     CHANGE,
@@ -51,13 +54,20 @@ def rows_of(indicator: str, level: str | None):
 
 
 AREA_NAMES = dict(zip(snapshot.areas["area_code"], snapshot.areas["area_name"], strict=True))  # once per run
+AREA_LEVELS = dict(zip(snapshot.areas["area_code"], snapshot.areas["geography"], strict=True))
+
+
+def noun_of(indicator: str) -> str:
+    """What a count counts, in words ("filled jobs"), for the numbers of a target's verdict."""
+    return metadata[indicator]["short_label"].lower()
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
 def assessment_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], snapshot_id: str):
     """Assessments are shared by all sessions (read-only) until the snapshot changes (snapshot_id)."""
     del snapshot_id
-    return evaluate(target, unit, rows_of, snapshot.areas, list(groups))
+    return evaluate(target, unit, rows_of, snapshot.areas, list(groups), int(metadata[target.indicator]["decimals"]),
+                    noun_of(target.indicator))
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
@@ -83,10 +93,24 @@ def trajectory_spec_of(target: Target, unit: str, groups: tuple[AreaGroup, ...],
                             is_gap=is_gap).to_dict()
 
 
+def provisional_in(code: str | None, indicator: str, year: int | None) -> bool:
+    """Whether an area's (or group's) value of `year` rests on figures the source calls provisional."""
+    if code is None or year is None:
+        return False
+    if code.startswith("group:"):
+        group = next((g for g in all_groups if g.code == code), None)
+        return group is not None and year in provisional_years(group, indicator, rows_of, snapshot.areas)
+    rows = snapshot.rows(indicator, None, year)
+    return bool((rows.loc[rows["area_code"] == code, "status"] == "provisional").any())
+
+
 def label_of(code: str) -> str:
+    """An area as read in a heading: "North East LEP", "North East (region)", "My pilot (group)"."""
     if code.startswith("group:"):
         return f"{code.removeprefix('group:')} (group)"
-    return AREA_NAMES.get(code, BENCHMARK_NAMES.get(code, code))
+    if code in BENCHMARK_NAMES:
+        return BENCHMARK_NAMES[code]
+    return area_label(AREA_NAMES.get(code, code), AREA_LEVELS.get(code, ""))
 
 
 def show_target(target: Target, key: str) -> None:
@@ -108,13 +132,16 @@ def show_target(target: Target, key: str) -> None:
             if value is None:
                 return "n/a"
             if is_gap:
-                return f"{value:+.2f}{'%' if relative else ' points'}"
+                return format_target_gap(value, relative)
             return format_value(value, unit, int(meta["decimals"]))
 
         measured = "Gap" if is_gap else "Value"
+        latest_provisional = any(provisional_in(code, target.indicator, assessment.latest_year)
+                                 for code in (target.area, target.benchmark))
         columns = st.columns(4)
         columns[0].metric(f"{measured} in {target.baseline_year} (baseline)", show(assessment.baseline))
-        columns[1].metric(f"{measured} in {assessment.latest_year} (latest)", show(assessment.latest))
+        latest_words = "latest, provisional" if latest_provisional else "latest"
+        columns[1].metric(f"{measured} in {assessment.latest_year} ({latest_words})", show(assessment.latest))
         columns[2].metric(f"Needed by {assessment.latest_year} on the path", show(assessment.required_now))
         columns[3].metric(f"Target for {target.target_year}", show(assessment.target))
         gap_words = (f"gap to {label_of(target.benchmark)} ({'% of its value' if relative else 'percentage points'})"
@@ -153,6 +180,7 @@ preset_tab, own_tab, groups_tab, file_tab = st.tabs(
 
 with preset_tab:
     st.caption(f"Source of the targets: {SEP_SOURCE}. Baseline 2014, target 2024.")
+    st.caption(area_notice(NORTH_EAST_LEP, "lep", snapshot.areas, snapshot.manifest) or "")
     for number, target in enumerate(PRESET_TARGETS):
         show_target(target, key=f"preset-{number}")
         st.divider()
@@ -199,9 +227,12 @@ with groups_tab:
         "16-64. Rates without published parts (pay, broadband, ...) cannot be grouped and say so."
     )
     for group in all_groups:
-        st.markdown(f"**{group.name}** ({group.level}): {', '.join(label_of(code) for code in group.members)}")
+        kind = LEVEL_PLURALS.get(group.level, group.level)
+        st.markdown(f"**{group.name}** ({len(group.members)} {kind}): "
+                    f"{', '.join(AREA_NAMES.get(code, code) for code in group.members)}")
         values = []
-        for indicator in ("gva_per_hour", "gva_per_job", "employment_rate_16_64", "filled_jobs"):
+        for indicator in ("gva_per_hour", "gva_per_job", "employment_rate_16_64", "filled_jobs",
+                          "manufacturing_gva_share"):
             try:
                 series = group_values_of(group, indicator, snapshot.manifest["snapshot_id"])
             except GroupError as exc:
@@ -214,7 +245,8 @@ with groups_tab:
         st.caption(" · ".join(values))
     st.markdown("**Make a group** of areas of the geography chosen in the sidebar.")
     if shared.level not in GROUP_LEVELS:
-        st.info(f"Groups can be made of {', '.join(GROUP_LEVELS)} areas; switch the geography in the sidebar.")
+        kinds = ", ".join(LEVEL_PLURALS[level] for level in GROUP_LEVELS)
+        st.info(f"Groups can be made of {kinds}; switch the geography in the sidebar.")
     else:
         names = area_names(snapshot.areas, shared.level)
         with st.form("new_group"):
@@ -234,7 +266,8 @@ with groups_tab:
             save_plan([g for i, g in enumerate(groups) if i != number],
                       [t for t in targets if t.area != group.code])
             st.rerun()
-    st.caption(f"Indicators a group can be valued on: {', '.join(sorted(RECIPES))}.")
+    groupable = sorted(metadata[key]["label"] for key in RECIPES if key in metadata)
+    st.caption(f"Indicators a group can be valued on: {'; '.join(groupable)}.")
 
 with file_tab:
     st.download_button("Download your groups and targets (JSON)", data=plan_to_json(groups, targets),

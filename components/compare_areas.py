@@ -203,49 +203,65 @@ def time_series_chart(series: pd.DataFrame, meta: dict, codes: Sequence[str], la
 # --- every indicator in one year ------------------------------------------------------------------------
 
 
-def cell_text(value: float | None, status: str, unit: str, decimals: int) -> str:
-    """A value as read in the table; suppressed and missing are words, never a number."""
+YEAR_RULE = ("Each cell is for the year chosen; where an area has no figure for it, its latest earlier year is "
+             "shown, with that year in brackets (a later year only when there is no earlier one).")
+
+
+def cell_text(value: float | None, status: str, unit: str, decimals: int, year: int | None = None,
+              wanted: int | None = None) -> str:
+    """A value as read in the table; suppressed and missing are words, never a number. The year is said
+    when it is not the one asked for, and a provisional or estimated value says so."""
+    notes = [str(year)] if year is not None and wanted is not None and year != wanted else []
     if value is None or pd.isna(value):
-        return SUPPRESSED_TEXT if status == "suppressed" else NO_DATA_TEXT
+        text = SUPPRESSED_TEXT if status == "suppressed" else NO_DATA_TEXT
+        return f"{text} ({notes[0]})" if notes and status == "suppressed" else text
+    if status in NOTED_STATUSES:
+        notes.append(status)
     text = format_value(float(value), unit, decimals)
-    return f"{text} ({status})" if status in NOTED_STATUSES else text
+    return f"{text} ({', '.join(notes)})" if notes else text
+
+
+def year_for_cell(years_with_values: Sequence[int], suppressed_years: Collection[int], wanted: int) -> int | None:
+    """The year a cell shows: the year asked for if the area has a value (or a suppressed row) then, else
+    its latest earlier year with a value, else its first later one; None if it has none at all."""
+    if wanted in suppressed_years and wanted not in years_with_values:
+        return wanted
+    return nearest_year(sorted(years_with_values), wanted)
 
 
 @dataclass(frozen=True)
 class ComparisonTable:
     table: pd.DataFrame
     no_data: list[str]  # labels of indicators without a value for any chosen area in any year
-    other_year: list[str]  # labels of indicators shown for a year other than the one asked for
+    other_year: list[str]  # labels of indicators with at least one cell from a year other than the one asked for
 
 
 def comparison_table(rows: pd.DataFrame, metadata: Mapping[str, dict], codes: Sequence[str],
                      labels: Mapping[str, str], year: int) -> ComparisonTable:
-    """One row per indicator: the year used (the wanted year, else the nearest with a value for any
-    chosen area), one formatted column per area, then the unit and polarity."""
-    valued = rows[rows["value"].notna()]
-    years = {key: sorted(int(y) for y in group.unique()) for key, group in valued.groupby("indicator")["period"]}
-    shown_years = {key: nearest_year(years.get(key, []), year) for key in metadata}
-    picked = rows[rows["period"] == rows["indicator"].map(shown_years)]
-    cells = {
-        (ind, code): (value, status)
-        for ind, code, value, status in zip(picked["indicator"], picked["area_code"], picked["value"],
-                                            picked["status"], strict=True)
-    }
+    """One row per indicator: one formatted column per area, then the unit and polarity. Each cell follows
+    one rule (YEAR_RULE), area by area, and names its year when it is not `year`."""
+    by_cell: dict[tuple[str, str], dict[int, tuple[float, str]]] = {}
+    for ind, code, period, value, status in zip(rows["indicator"], rows["area_code"], rows["period"], rows["value"],
+                                                rows["status"], strict=True):
+        by_cell.setdefault((ind, code), {})[int(period)] = (value, status)
     records, no_data, other_year = [], [], []
     for key, meta in metadata.items():
-        shown = shown_years[key]
-        if shown is None:
+        cells = {code: by_cell.get((key, code), {}) for code in codes}
+        if not any(pd.notna(v) for cell in cells.values() for v, _ in cell.values()):
             no_data.append(meta["label"])
             continue
-        if shown != year:
-            other_year.append(meta["label"])
-        record: dict[str, object] = {"indicator": meta["label"], "year": shown}
-        for code in codes:
-            value, status = cells.get((key, code), (None, ""))
-            record[labels[code]] = cell_text(value, status, meta["unit"], int(meta["decimals"]))
+        record: dict[str, object] = {"indicator": meta["label"]}
+        for code, cell in cells.items():
+            valued = [y for y, (v, _) in cell.items() if pd.notna(v)]
+            suppressed = [y for y, (v, st) in cell.items() if pd.isna(v) and st == "suppressed"]
+            shown = year_for_cell(valued, suppressed, year)
+            value, status = cell.get(shown, (None, "")) if shown is not None else (None, "")
+            if shown is not None and shown != year and meta["label"] not in other_year:
+                other_year.append(meta["label"])
+            record[labels[code]] = cell_text(value, status, meta["unit"], int(meta["decimals"]), shown, year)
         record["unit"] = meta["unit"]
         record["polarity"] = POLARITY_TEXT.get(meta["polarity"], meta["polarity"])
         records.append(record)
-    columns = ["indicator", "year", *(labels[code] for code in codes), "unit", "polarity"]
+    columns = ["indicator", *(labels[code] for code in codes), "unit", "polarity"]
     return ComparisonTable(pd.DataFrame(records, columns=columns), no_data, other_year)
 

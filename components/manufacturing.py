@@ -1,7 +1,7 @@
 """Everything the Manufacturing page shows, computed from snapshot rows without Streamlit so tests can
 call it directly: which measures a level has, the choropleth (sequential for shares, diverging around
-1.0 for location quotients), the headline, and the tidy tables behind the trend, sub-sector and
-enterprise charts (drawn in components.manufacturing_charts)."""
+1.0 for location quotients), and the tidy tables behind the trend, sub-sector and enterprise charts
+(drawn in components.manufacturing_charts; the headline is in components.manufacturing_headline)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from components.area_notices import area_label
 from components.formatting import format_value
 from components.maps import DeckSpec, choropleth_deck, choropleth_features
 from components.overview import benchmark_value
@@ -50,9 +51,9 @@ MEASURES: dict[str, Measure] = {
     m.key: m
     for m in (
         Measure("gva_share", GVA_SHARE, "Share of GVA (workplace-based)", "gva", False),
-        Measure("gva_lq", GVA_LQ, "Location quotient of GVA (England = 1)", "gva", True),
+        Measure("gva_lq", GVA_LQ, "Location quotient of GVA (benchmark economy = 1)", "gva", True),
         Measure("emp_share", EMP_SHARE, "Share of employment, BRES (workplace-based)", "bres", False),
-        Measure("emp_lq", EMP_LQ, "Location quotient of employment, BRES (England = 1)", "bres", True),
+        Measure("emp_lq", EMP_LQ, "Location quotient of employment, BRES (benchmark economy = 1)", "bres", True),
         Measure("res_share", RES_SHARE, "Share of residents' employment, APS (residence-based)", "aps", False),
     )
 }
@@ -101,9 +102,11 @@ NOTES: tuple[str, ...] = (
     "and share of employment (BRES) count activity and jobs where they are located, whoever does them.",
     "**Residence-based:** the APS share counts the residents of an area who work in manufacturing, "
     "wherever they work, so it can differ from the workplace measures for commuter areas.",
-    "**Location quotient:** the area's manufacturing share divided by England's in the same year "
-    "(1 = England's concentration; 2 = twice it). Map classes are symmetric around 1 on a ratio scale "
-    "(0.8 = 1/1.25, 0.5 = 1/2), so halving and doubling England's concentration sit equally far from 1.",
+    "**Location quotient:** the area's manufacturing share divided by the benchmark economy's in the same "
+    "year (the UK, England or England excluding London, as chosen under *Compare with*; England when the "
+    "median area is chosen or the benchmark has no share): 1 = the same concentration, 2 = twice it. Map "
+    "classes are symmetric around 1 on a ratio scale (0.8 = 1/1.25, 0.5 = 1/2), so halving and doubling "
+    "the benchmark's concentration sit equally far from 1.",
     "**LEPs:** the May 2021 set of 38, built from local authorities. Seven local authorities sat in two LEPs "
     "and count in both, so LEP figures overlap and must not be added up to England.",
     "**Sub-sectors:** ONS withholds a sub-sector's GVA where publishing it could disclose a business. Any area "
@@ -136,11 +139,10 @@ def years_with_values(rows: pd.DataFrame) -> list[int]:
 
 
 def display_name(area_name: str, level: str) -> str:
-    """How an area reads in a sentence: 'North East LEP', not a bare 'North East' that could be the region."""
-    if level == "lep" and not area_name.endswith("LEP"):
-        return f"{area_name} LEP"
-    if level == "cauth":
-        return f"{area_name} (combined authority)"
+    """How an area reads in a sentence: 'North East LEP', not a bare 'North East' that could be the region
+    (regions and ITL regions keep their plain names here, as the level is chosen on the page)."""
+    if level in ("lep", "cauth"):
+        return area_label(area_name, level)
     return area_name
 
 
@@ -199,9 +201,11 @@ def build_measure_map(
     year: int,
     benchmark_code: str,
     selected_code: str | None,
+    reference_name: str = BENCHMARK_NAMES[ENGLAND],
 ) -> MeasureMap:
     """Choropleth of one measure for every area of `level` in `year`. Shares use viridis quantile
-    classes and a gap to the sidebar benchmark; LQs use lq_breaks and their gap to England (= 1)."""
+    classes and a gap to the sidebar benchmark; LQs (rows already taken against the reference economy
+    `reference_name`) use lq_breaks and their gap to the reference (= 1)."""
     level_rows = indicator_rows[(indicator_rows["geography"] == level) & (indicator_rows["period"] == year)]
     unit, decimals = meta["unit"], int(meta["decimals"])
 
@@ -209,7 +213,7 @@ def build_measure_map(
         return format_value(value, unit, decimals)
 
     if measure.is_lq:
-        bench, bench_name = 1.0, BENCHMARK_NAMES[ENGLAND]
+        bench, bench_name = 1.0, reference_name
         breaks, palette = lq_breaks(), DIVERGING_6
     else:
         bench = benchmark_value(indicator_rows, level_rows, benchmark_code, year)
@@ -226,14 +230,15 @@ def build_measure_map(
                        or len(drawn - set(table["area_code"])) > 0)
     if measure.is_lq:
         legend = lq_legend_entries(breaks, has_missing, has_suppressed)
-        legend_title = f"{meta['short_label']} (England = 1)"
-        legend_note = "Under 1 (orange): less concentrated than England; over 1 (purple): more concentrated."
+        legend_title = f"{meta['short_label']} ({reference_name} = 1)"
+        legend_note = (f"Under 1 (orange): less concentrated than {reference_name}; over 1 (purple): more "
+                       "concentrated.")
     else:
         low = float(table["value"].min()) if table["value"].notna().any() else None
         legend = legend_entries(breaks, palette, fmt, has_missing, has_suppressed, lower_bound=low)
         legend_title = f"{meta['short_label']} ({unit})"
         legend_note = "Five classes with equal numbers of areas (quantiles)."
-    alt_text = _alt_text(table, meta, measure, level, year, fmt)
+    alt_text = _alt_text(table, meta, measure, year, fmt, reference_name)
     return MeasureMap(table, features, choropleth_deck(features, level), legend, legend_title, legend_note,
                       bench_name, alt_text)
 
@@ -242,7 +247,7 @@ def _benchmark_label(code: str) -> str:
     return BENCHMARK_NAMES.get(code, "the median area")
 
 
-def _alt_text(table: pd.DataFrame, meta: dict, measure: Measure, level: str, year: int, fmt) -> str:
+def _alt_text(table: pd.DataFrame, meta: dict, measure: Measure, year: int, fmt, reference_name: str) -> str:
     valued = table.dropna(subset=["value"])
     text = f"Map of {meta['label']}, {year}, {len(valued)} areas with a value."
     if valued.empty:
@@ -251,53 +256,9 @@ def _alt_text(table: pd.DataFrame, meta: dict, measure: Measure, level: str, yea
     text += f" Highest {top['area_name']} ({fmt(top['value'])}), lowest {bottom['area_name']} ({fmt(bottom['value'])})."
     if measure.is_lq:
         above = int((valued["value"] > 1).sum())
-        text += f" {above} areas are above England's concentration and {len(valued) - above} at or below it."
+        text += (f" {above} areas are above {reference_name}'s concentration and {len(valued) - above} at or "
+                 "below it.")
     return text
-
-
-# --- headline ------------------------------------------------------------------------------------
-
-
-def _value_at(rows: pd.DataFrame, code: str, year: int, geography: str | None = None) -> float | None:
-    match = rows[(rows["area_code"] == code) & (rows["period"] == year)]
-    if geography is not None:
-        match = match[match["geography"] == geography]
-    values = match["value"].dropna()
-    return float(values.iloc[0]) if len(values) else None
-
-
-def headline(
-    share_rows: pd.DataFrame,
-    lq_rows: pd.DataFrame | None,
-    family: str,
-    level: str,
-    area_code: str | None,
-    area_name: str | None,
-    year: int,
-) -> str | None:
-    """'Manufacturing is 15.4% of GVA in North East LEP in 2023 (...), 1.74 times England's share (8.9%).'
-    `share_rows`/`lq_rows` are all snapshot rows of the family's share and LQ indicators. The ratio is
-    the published LQ where there is one, else the share over England's share. None without an area."""
-    if not area_code or not area_name:
-        return None
-    name = display_name(area_name, level)
-    what, basis = FAMILY_WORDS[family]
-    share = _value_at(share_rows, area_code, year, level)
-    if share is None:
-        status = share_rows.loc[(share_rows["area_code"] == area_code) & (share_rows["period"] == year), "status"]
-        why = " (withheld by the source)" if (status == SUPPRESSED_STATUS).any() else ""
-        return f"{name} has no manufacturing share of {what} for {year}{why}."
-    england = _value_at(share_rows, ENGLAND, year, "country")
-    ratio = _value_at(lq_rows, area_code, year, level) if lq_rows is not None else None
-    if ratio is None and england:
-        ratio = share / england
-    if family == "aps":
-        text = f"{share:.1f}% of {name}'s residents in employment work in manufacturing in {year} ({basis})"
-    else:
-        text = f"Manufacturing is {share:.1f}% of {what} in {name} in {year} ({basis})"
-    if ratio is None or england is None:
-        return text + "."
-    return text + f", {ratio:.2f} times England's share ({england:.1f}%)."
 
 
 # --- trend ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from components.formatting import format_gap
 from components.palettes import OUTLINE, RGBA, SELECTED_OUTLINE, fill_colour
 
 ENGLAND_ONLY = {"lep", "cauth", "rgn"}
+NOTED_STATUSES = ("provisional", "estimated")  # said beside the value in the tooltip
 TOOLTIP_HTML = "<b>{name}</b><br/>{value_text}<br/>{rank_text}<br/>{gap_text}"
 TOOLTIP_STYLE = {"backgroundColor": "#1f1f1f", "color": "white", "fontSize": "14px"}
 NO_BASEMAP = "__MAP_STYLE__"
@@ -54,6 +55,8 @@ def choropleth_features(
             rank_text = "Not ranked"
         gap = format_gap(float(row["gap_pct"])) if row is not None else ""
         value_text = "Suppressed by the source" if status == "suppressed" and pd.isna(value) else fmt(value)
+        if status in NOTED_STATUSES and pd.notna(value):
+            value_text += f" ({status})"
         features.append(
             {
                 "type": "Feature",

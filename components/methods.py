@@ -192,16 +192,6 @@ def outputs_table(manifest: dict) -> pd.DataFrame:
 
 # --- geography caveats -----------------------------------------------------------------------------------
 
-# April 2023 unitary authorities and the districts they replaced (LGR 2023).
-LAD_SUCCESSORS_2023 = {
-    "E06000063": ("Cumberland", ("Allerdale", "Carlisle", "Copeland")),
-    "E06000064": ("Westmorland and Furness", ("Barrow-in-Furness", "Eden", "South Lakeland")),
-    "E06000065": ("North Yorkshire", ("Craven", "Hambleton", "Harrogate", "Richmondshire", "Ryedale",
-                                      "Scarborough", "Selby")),
-    "E06000066": ("Somerset", ("Mendip", "Sedgemoor", "Somerset West and Taunton", "South Somerset")),
-}
-
-
 def _lep_names(areas: pd.DataFrame) -> dict[str, str]:
     leps = areas[areas["geography"] == "lep"]
     return dict(zip(leps["area_code"], leps["area_name"], strict=True))
@@ -223,17 +213,18 @@ def lep_overlaps_table(areas: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["LAD code", "LAD", "LEPs"])
 
 
-def lad_changes_table(areas: pd.DataFrame) -> pd.DataFrame:
-    """The April 2023 successor LADs, the districts they replaced and the LEP(s) they lie in."""
+def lad_changes_table(areas: pd.DataFrame, manifest: dict) -> pd.DataFrame:
+    """The April 2023 successor LADs, the districts they replaced (from the build's overlay of the official
+    2021 and 2023 boundaries, in the manifest) and the LEP(s) they lie in."""
     names = _lep_names(areas)
     parents = dict(zip(areas["area_code"], areas["parent_leps"], strict=True))
     rows = []
-    for code, (name, replaced) in LAD_SUCCESSORS_2023.items():
+    for code, successor in manifest.get("lad_2023_successors", {}).get("successors", {}).items():
         leps = _parent_leps(parents.get(code, ""))
         rows.append({
             "LAD code": code,
-            "LAD": name,
-            "replaced": ", ".join(replaced),
+            "LAD": successor["name"],
+            "replaced": ", ".join(entry["name"] for entry in successor["replaced"]),
             "LEP": "; ".join(names.get(lep, lep) for lep in leps) or "not in the area table",
             "wholly in one LEP": "yes" if len(leps) == 1 else "no",
         })
@@ -284,3 +275,37 @@ def english_itl1_max_difference(manifest: dict) -> float | None:
         return None
     rows = table[table["check"] == VALIDATION_KEYS["itl1_gva_per_hour_smoothed"]]
     return float(rows["max abs difference (%)"].abs().max()) if len(rows) else None
+
+
+# --- manufacturing by region, and provisional figures -----------------------------------------------------
+
+CHECK_NAMES = {"itl1_2025": "LADs → ITL1 regions", "itl2_2025": "LADs → ITL2 regions (2025 codes)",
+               "itl3_2025": "LADs → ITL3 regions (2025 codes)"}
+DIFFERENCE_COLUMNS = {
+    "max_abs_manufacturing_pct_difference": "manufacturing GVA, max |difference| (%)",
+    "max_abs_total_pct_difference": "total GVA, max |difference| (%)",
+    "max_abs_share_point_difference": "manufacturing share, max |difference| (points)",
+}
+
+
+def manufacturing_validation_table(manifest: dict) -> pd.DataFrame:
+    """One row per check of LAD-summed manufacturing GVA against ONS's published regional figures."""
+    checks = manifest.get("validation", {}).get("manufacturing_gva", {})
+    rows = []
+    for key, facts in checks.items():
+        row = {"check": CHECK_NAMES.get(key, key), "areas": facts.get("areas"), "years": facts.get("years")}
+        for column, label in DIFFERENCE_COLUMNS.items():
+            row[label] = f"{facts[column]:.3f}" if column in facts else "not compared (manufacturing only)"
+        left_out = facts.get("left_out_regions_with_split_lads", [])
+        row["left out"] = ", ".join(left_out) if left_out else "none"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["check", "areas", "years", *DIFFERENCE_COLUMNS.values(), "left out"])
+
+
+def provisional_table(manifest: dict, metadata: dict) -> pd.DataFrame:
+    """Which indicators carry provisional figures, for which year, how many rows, and the source's words."""
+    return pd.DataFrame(
+        [{"indicator": metadata.get(key, {}).get("label", key), "year": entry["year"], "rows": entry["rows"],
+          "the source says": entry["source"]}
+         for key, entry in manifest.get("provisional", {}).items()],
+        columns=["indicator", "year", "rows", "the source says"])

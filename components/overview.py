@@ -144,7 +144,8 @@ def _headline(table: pd.DataFrame, level: str, bench_name: str | None, polarity:
         gap = None if math.isnan(row["gap_pct"]) else float(row["gap_pct"])
         rank = None if pd.isna(row["rank"]) else int(row["rank"])
         sentence = headline_sentence(row["area_name"], rank, int(row["rank_of"]), level, gap, bench_name, polarity)
-        return f"{sentence} Value: {fmt(row['value'])}."
+        flag = f" ({row['status']})" if row["status"] in ("provisional", "estimated") and pd.notna(row["value"]) else ""
+        return f"{sentence} Value: {fmt(row['value'])}{flag}."
     top, bottom = ranked.iloc[0], ranked.iloc[-1]
     plural = LEVEL_NOUNS.get(level, (level, level))[1]
     return (f"{len(ranked)} {plural}: first {top['area_name']} ({fmt(top['value'])}), "

@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 
 from components.charts import SOURCE_LINE
+from components.formatting import format_target_gap, format_value
 from loaders.snapshot_schema import ENGLAND_EXCL_LONDON
 from metrics.groups import MAX_MEMBERS, AreaGroup, GroupError, group_series
 from metrics.targets import (
@@ -225,8 +226,24 @@ def area_series(code: str, indicator: str, rows_of, areas: pd.DataFrame, groups:
     return rows.loc[rows["area_code"] == code].set_index("period")["value"].sort_index()
 
 
-def evaluate(target: Target, unit: str, rows_of, areas: pd.DataFrame, groups: list[AreaGroup]) -> Assessment:
-    """Assess a target from the snapshot (and groups), with the gap measure suited to the unit."""
+def target_number_format(target: Target, unit: str, decimals: int, noun: str = ""):
+    """How the numbers of a target read, always with their unit: a gap in percentage points (rates) or in
+    % of the benchmark (money and counts); a value in the indicator's unit, counts followed by `noun`."""
+    if target.kind == CLOSE_GAP:
+        relative = uses_relative_gap(unit)
+        return lambda value: format_target_gap(value, relative)
+
+    def value_text(value: float) -> str:
+        text = format_value(value, unit, 0 if unit in {"count", "persons"} or abs(value) >= 1000 else decimals)
+        return f"{text} {noun}" if noun and unit in {"count", "persons"} else text
+
+    return value_text
+
+
+def evaluate(target: Target, unit: str, rows_of, areas: pd.DataFrame, groups: list[AreaGroup], decimals: int = 2,
+             noun: str = "") -> Assessment:
+    """Assess a target from the snapshot (and groups), with the gap measure suited to the unit and the
+    reason's numbers written with their unit (`noun` names what a count counts, e.g. "filled jobs")."""
     if target.unmeasurable_reason:
         return assess(target, pd.Series(dtype=float))
     try:
@@ -235,7 +252,8 @@ def evaluate(target: Target, unit: str, rows_of, areas: pd.DataFrame, groups: li
                  if target.benchmark else None)
     except GroupError as exc:
         return Assessment(NOT_MEASURABLE, str(exc))
-    return assess(target, area, bench, relative=uses_relative_gap(unit))
+    return assess(target, area, bench, relative=uses_relative_gap(unit),
+                  fmt=target_number_format(target, unit, decimals, noun))
 
 
 def first_measurable_baseline(target: Target, assessment: Assessment, unit: str, rows_of, areas: pd.DataFrame,
@@ -252,27 +270,3 @@ def first_measurable_baseline(target: Target, assessment: Assessment, unit: str,
         return None
     later = [int(year) for year in area.index if target.baseline_year < year < target.target_year]
     return rebased(target, min(later)) if later else None
-
-
-def group_values(groups: list[AreaGroup], level: str, indicator: str, year: int, rows_of,
-                 areas: pd.DataFrame, level_values: pd.Series) -> pd.DataFrame:
-    """Groups of this level valued on `indicator` in `year`, with where each would rank among the
-    level's areas (1 = highest value). Groups that cannot be valued say why."""
-    rows = []
-    ranked = level_values.dropna().sort_values(ascending=False).to_numpy()
-    for group in groups:
-        if group.level != level:
-            continue
-        try:
-            series = group_series(group, indicator, rows_of, areas)
-        except GroupError as exc:
-            rows.append({"group": group.name, "value": None, "would rank": None, "note": str(exc)})
-            continue
-        value = series.get(year)
-        if value is None or pd.isna(value):
-            rows.append({"group": group.name, "value": None, "would rank": None, "note": f"no value for {year}"})
-            continue
-        position = int((ranked > value).sum()) + 1
-        rows.append({"group": group.name, "value": float(value), "would rank": f"{position} of {len(ranked) + 1}",
-                     "note": f"{len(group.members)} areas"})
-    return pd.DataFrame(rows, columns=["group", "value", "would rank", "note"])

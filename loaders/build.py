@@ -24,10 +24,11 @@ from tqdm import tqdm
 
 from loaders.ashe import read_ashe_table
 from loaders.catalogue import INDICATORS
-from loaders.els_indicators import ELS_FILES, els_rows, read_all_els
+from loaders.derived_memberships import successors_fact
+from loaders.els_indicators import ELS_FILES, ELS_METADATA, els_rows, read_all_els
 from loaders.errors import SourceFormatError
 from loaders.gdp_local_authorities import read_gdp_la_table
-from loaders.geography import BOUNDARY_FILES, Geography, load_geography
+from loaders.geography import BOUNDARY_FILES, ITL3_2021_2025_LOOKUP, LAD_ITL_LOOKUP, Geography, load_geography
 from loaders.gva_by_industry import (
     ITL3_SUBSECTORS,
     ITL3_TABLE_3C,
@@ -37,11 +38,13 @@ from loaders.gva_by_industry import (
     read_gva_by_industry,
 )
 from loaders.manufacturing_indicators import manufacturing_rows
+from loaders.manufacturing_validation import manufacturing_validation, read_lad_itl
 from loaders.nomis_indicators import nomis_rows
 from loaders.pay_indicators import workplace_pay_rows
 from loaders.population_indicators import gdp_per_head_rows, population_rows
 from loaders.productivity import read_productivity_workbook
 from loaders.productivity_indicators import component_rows, productivity_rows
+from loaders.provisional import mark_provisional, provisional_rules
 from loaders.snapshot_schema import COLUMNS, validate_snapshot
 from loaders.web_boundaries import simplify_coverage, snap_round_coverage, to_web_geojson
 
@@ -54,6 +57,7 @@ PRODUCTIVITY_CA = f"{STATS}/productivity/ons_subregional_productivity_ca_eer_jun
 GVA_LA_DIR = f"{STATS}/gva_gdp/gva_by_industry_local_authority"
 GDP_LA = f"{STATS}/gva_gdp/ons_regional_gdp_local_authorities_apr2025.xlsx"
 GVA_ITL3 = f"{STATS}/gva_gdp/ons_regional_gva_by_industry_itl3_table3c_apr2025_trimmed.xlsx"
+GVA_ITL_TABLE_6 = f"{STATS}/gva_gdp/ons_regional_gva_perhead_and_income_components_itl_apr2025.xlsx"
 ELS_DIR = f"{STATS}/levelling_up/explore_local_statistics"
 ASHE_T7_WEEKLY = f"{STATS}/ashe/ashe_2024prov_table7.1a_workplace_weekly_pay_gross.xlsx"
 
@@ -175,7 +179,11 @@ def assemble(source: Path, progress: Callable[[str], None]) -> tuple[pd.DataFram
     progress("manufacturing indicators")
     itl3_gva = read_gva_by_industry(source / GVA_ITL3, [MANUFACTURING, *(p for parts in ITL3_SUBSECTORS.values()
                                                                           for p in parts)], ITL3_TABLE_3C)
-    parts.append(manufacturing_rows(gva, {k: memberships[k] for k in levels}, names, itl3_gva))
+    parts.append(manufacturing_rows(gva, {k: memberships[k] for k in (*levels, "rgn", "itl2")}, names, itl3_gva))
+    facts["validation"]["manufacturing_gva"] = manufacturing_validation(
+        gva, read_lad_itl(source / LAD_ITL_LOOKUP), source / GVA_ITL_TABLE_6, itl3_gva)
+    facts["itl2_2021_membership"] = geography.itl2_facts
+    facts["lad_2023_successors"] = successors_fact(geography.lad_successors)
 
     progress("Nomis APS, UBC and BRES")
     nomis, nomis_facts = nomis_rows(source / STATS / "nomis", names, geography.lad_lep)
@@ -186,14 +194,19 @@ def assemble(source: Path, progress: Callable[[str], None]) -> tuple[pd.DataFram
     els_part, els_facts = els_rows(els, names["lad"])
     parts.append(els_part)
     facts.update(els_facts)
-    parts.append(workplace_pay_rows(read_ashe_table(source / ASHE_T7_WEEKLY), set(names["lad"])))
+    ashe = read_ashe_table(source / ASHE_T7_WEEKLY)
+    parts.append(workplace_pay_rows(ashe, set(names["lad"])))
     population = read_gdp_la_table(source / GDP_LA, "Table 6")
     gdp = read_gdp_la_table(source / GDP_LA, "Table 5")
     parts.append(population_rows(population, {k: memberships[k] for k in levels}, names))
+    parts.append(population_rows(gdp, {k: memberships[k] for k in levels}, names, "gdp_current_prices"))
     parts.append(gdp_per_head_rows(gdp, population, {k: memberships[k] for k in ("lep", "benchmark")}, names))
 
     table = pd.concat(parts, ignore_index=True)[COLUMNS]
     table = with_official_names(table, geography.areas)
+    table, facts["provisional"] = mark_provisional(table, provisional_rules(
+        gva_files, source / GDP_LA, gva, gdp, [source / ELS_DIR / name for name in ELS_METADATA],
+        ("median_weekly_pay_workplace", ashe, EDITIONS[ASHE_T7_WEEKLY])))
     table = table.sort_values(["indicator", "geography", "area_code", "period"], ignore_index=True)
     problems = validate_snapshot(table)
     if problems:
@@ -272,6 +285,7 @@ EDITIONS = {
     ASHE_T7_WEEKLY: "ONS ASHE table 7.1a, 2024 provisional",
     GVA_LA_DIR: "ONS regional GVA (balanced) by industry: local authorities, April 2025 release (1998-2023)",
     GVA_ITL3: "ONS regional GVA (balanced) by industry: all ITL regions, Table 3c (ITL3), April 2025 (1998-2023)",
+    GVA_ITL_TABLE_6: "ONS regional GVA (balanced) per head and income components, Table 6, April 2025 (1998-2023)",
     ELS_DIR: "ONS Explore Local Statistics data repository (files of 2024-2026; see indicators.json)",
     f"{STATS}/nomis": "Nomis extracts of 24 April 2023 (APS, UBC) and 2022 (BRES CSV)",
     "geo/boundaries": "ONS Open Geography Portal boundaries (BUC), vintages in the file names",
@@ -289,14 +303,15 @@ def edition_of(relative_path: str) -> str:
 def source_manifest(source: Path) -> list[dict]:
     """Every raw file the build read, with its edition, size and checksum."""
     files = [
-        PRODUCTIVITY_LAD, PRODUCTIVITY_ITL, PRODUCTIVITY_CA, GDP_LA, GVA_ITL3, ASHE_T7_WEEKLY,
+        PRODUCTIVITY_LAD, PRODUCTIVITY_ITL, PRODUCTIVITY_CA, GDP_LA, GVA_ITL3, GVA_ITL_TABLE_6, ASHE_T7_WEEKLY,
         *(f"{GVA_LA_DIR}/{p.name}" for p in sorted((source / GVA_LA_DIR).glob("*.xlsx"))),
-        *(f"{ELS_DIR}/{name}" for name in ELS_FILES),
+        *(f"{ELS_DIR}/{name}" for name in (*ELS_FILES, *ELS_METADATA)),
         *(f"{STATS}/nomis/{p.name}" for p in sorted((source / STATS / "nomis").iterdir())),
         *(rel for rel, _ in BOUNDARY_FILES.values()),
         "stats/lookups/LAD_(December_2024)_to_LAU1_to_ITL3_to_ITL2_to_ITL1_(January_2025)_Lookup_in_the_UK.csv",
         "stats/lookups/Local_Authority_District_to_Combined_Authority_(May_2025)_Lookup_in_EN.csv",
         "geo/lookups/LAD23_RGN23_EN_LU.csv",
+        ITL3_2021_2025_LOOKUP,
     ]
     return [
         {"path": rel, "edition": edition_of(rel), "bytes": (source / rel).stat().st_size,

@@ -27,6 +27,7 @@ ELS_FILES = (
     "gdp-per-head.csv",
     "business-demography.csv",
 )
+ELS_METADATA = tuple(name.removesuffix(".csv") + ".json" for name in ELS_FILES)  # caveats, e.g. provisional years
 # Indicators taken from ELS into the snapshot (others come from richer sources: e.g. GVA per hour
 # for LADs from the ONS productivity tables, employment rates for LEPs from Nomis).
 SNAPSHOT_IDS = {

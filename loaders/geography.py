@@ -4,7 +4,8 @@ The statistics use the 2023 LAD set (361 UK LADs). Groups are built from it:
 - LEPs (May 2021, 38): a LAD->LEP lookup derived here by largest-area overlay of the official LAD
   Dec 2023 and LEP May 2021 boundaries (no official lookup is available offline). The 2023 successor
   LADs each fall wholly inside one LEP; seven LADs sat in two LEPs and belong to both.
-- ITL1 (official LAD Dec 2024 -> ITL Jan 2025 lookup; same LAD codes as 2023), English regions
+- ITL1 (official LAD Dec 2024 -> ITL Jan 2025 lookup; same LAD codes as 2023), ITL2 of 2021 (the map's
+  vintage: official lookups chained, see loaders/derived_memberships.py), English regions
   (official LAD 2023 -> region lookup), combined authorities (official May 2025 lookup, whose two
   2025 codes for Barnsley and Sheffield are matched to the 2023 codes by exact name).
 """
@@ -18,6 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from loaders.boundaries import read_boundaries
+from loaders.derived_memberships import itl2_2021_membership, lad_successors
 from loaders.errors import SourceFormatError
 from loaders.lep_lookup import derive_lad_to_lep
 from loaders.lookups import read_lookup
@@ -37,6 +39,7 @@ OTHER_COUNTRIES = {"W92000004": "Wales", "S92000003": "Scotland", "N92000002": "
 LAD_ITL_LOOKUP = "stats/lookups/LAD_(December_2024)_to_LAU1_to_ITL3_to_ITL2_to_ITL1_(January_2025)_Lookup_in_the_UK.csv"
 LAD_CAUTH_LOOKUP = "stats/lookups/Local_Authority_District_to_Combined_Authority_(May_2025)_Lookup_in_EN.csv"
 LAD_RGN_LOOKUP = "geo/lookups/LAD23_RGN23_EN_LU.csv"
+ITL3_2021_2025_LOOKUP = "geo/lookups/ITL321_ITL325_UK_LU.csv"
 
 
 @dataclass
@@ -47,6 +50,8 @@ class Geography:
     lad_lep: pd.DataFrame
     cauth_recoded: dict[str, str]
     areas: pd.DataFrame
+    itl2_facts: dict  # how LADs were placed in 2021 ITL2 regions, and the regions left out
+    lad_successors: pd.DataFrame  # successor_code, successor_name, predecessor_code, predecessor_name
 
 
 def membership(frame: pd.DataFrame, member: str, group: str) -> pd.DataFrame:
@@ -75,12 +80,15 @@ def load_geography(source: Path) -> Geography:
     """Read every boundary and lookup the snapshot needs and derive the memberships."""
     boundaries = {level: read_boundaries(source / rel) for level, (rel, _) in BOUNDARY_FILES.items()}
     names = {level: dict(zip(gdf["area_code"], gdf["area_name"], strict=True)) for level, gdf in boundaries.items()}
-    names["lad21"] = dict(read_boundaries(source / LAD21_BOUNDARIES)[["area_code", "area_name"]].to_numpy())
+    lads_2021 = read_boundaries(source / LAD21_BOUNDARIES)
+    names["lad21"] = dict(lads_2021[["area_code", "area_name"]].to_numpy())
     lad_names = names["lad"]
     lads = pd.DataFrame({"lad_code": list(lad_names)})
 
     lad_lep = derive_lad_to_lep(boundaries["lad"], boundaries["lep"])
-    itl = read_lookup(source / LAD_ITL_LOOKUP, {"LAD24CD": "lad_code", "ITL125CD": "itl1_code"})
+    itl = read_lookup(source / LAD_ITL_LOOKUP, {"LAD24CD": "lad_code", "ITL125CD": "itl1_code",
+                                                "ITL325CD": "itl3_2025"})
+    itl3_vintages = read_lookup(source / ITL3_2021_2025_LOOKUP, {"ITL321CD": "itl3_2021", "ITL325CD": "itl3_2025"})
     rgn = read_lookup(source / LAD_RGN_LOOKUP, {"LAD23CD": "lad_code", "RGN23CD": "rgn_code"}, unique=["lad_code"])
     cauth = read_lookup(
         source / LAD_CAUTH_LOOKUP,
@@ -96,12 +104,15 @@ def load_geography(source: Path) -> Geography:
     _require_known_lads(source / LAD_RGN_LOOKUP, set(rgn["lad_code"]), lad_names)
 
     itl1 = membership(itl, "lad_code", "itl1_code")
+    itl2, itl2_facts = itl2_2021_membership(itl[["lad_code", "itl3_2025"]].astype(str), itl3_vintages.astype(str),
+                                            boundaries["lad"], boundaries["itl2"])
     english = lads[lads["lad_code"].str.startswith("E")]
     outside_london = english[~english["lad_code"].isin(itl1.loc[itl1["group_code"] == LONDON_ITL1, "member_code"])]
     memberships = {
         "lad": pd.DataFrame({"member_code": lads["lad_code"], "group_code": lads["lad_code"]}),
         "lep": membership(lad_lep, "lad_code", "lep_code"),
         "itl1": itl1,
+        "itl2": itl2,
         "rgn": membership(rgn, "lad_code", "rgn_code"),
         "cauth": membership(cauth, "lad_code", "cauth_code"),
         "country": pd.DataFrame({"member_code": english["lad_code"], "group_code": ENGLAND}),
@@ -112,7 +123,8 @@ def load_geography(source: Path) -> Geography:
     names["uk"] = {UK: BENCHMARK_NAMES[UK]}
     names["benchmark"] = {ENGLAND_EXCL_LONDON: BENCHMARK_NAMES[ENGLAND_EXCL_LONDON]}
     areas = area_table(boundaries, memberships, lad_lep)
-    return Geography(boundaries, memberships, names, lad_lep, cauth_recoded, areas)
+    return Geography(boundaries, memberships, names, lad_lep, cauth_recoded, areas, itl2_facts,
+                     lad_successors(lads_2021, boundaries["lad"]))
 
 
 def _require_known_lads(path: Path, codes: set[str], lad_names: dict[str, str]) -> None:

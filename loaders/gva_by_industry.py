@@ -72,7 +72,7 @@ def read_gva_by_industry(
     table = next((name for name in layout.sheets if name in available), layout.sheets[0])
     grid = read_grid(path, table)
     title = str(grid.iat[0, 0]).lower()
-    if "current price" not in title:
+    if "current price" not in title and "current basic price" not in title:
         raise SourceFormatError(path, f"title '{grid.iat[0, 0]}' is not the current-price table", sheet=table)
     header_row = find_header_row(grid, layout.region or layout.code, path, table)
     header = [_header_text(cell) for cell in grid.iloc[header_row]]

@@ -1,5 +1,6 @@
-"""Assemble manufacturing indicators from LA GVA by industry: share of GVA, location quotient and
-sub-sector mix, for LADs and every group built from LADs (sums of £m, never means of shares)."""
+"""Assemble manufacturing indicators from LA GVA by industry: manufacturing GVA (£m, the additive part
+that user-defined groups are summed from), share of GVA, location quotient and sub-sector mix, for LADs
+and every group built from LADs (sums of £m, never means of shares)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,15 @@ def industry_totals(gva: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame
         )
         frames.append(summed.assign(industry=industry))
     return pd.concat(frames, ignore_index=True)
+
+
+def _level_amount(totals: pd.DataFrame, industry: str) -> pd.DataFrame:
+    """£m of one industry per group and year (area_code, period, value, status); withheld = suppressed."""
+    rows = totals[totals["industry"] == industry].rename(columns={"group_code": "area_code"})
+    suppressed = rows["suppressed"].to_numpy(dtype=bool)
+    return pd.DataFrame({"area_code": rows["area_code"].to_numpy(), "period": rows["period"].to_numpy(),
+                         "value": rows["value"].where(~suppressed).to_numpy(),
+                         "status": ["suppressed" if hit else "" for hit in suppressed]})
 
 
 def _share(totals: pd.DataFrame, numerator: str, denominator: str) -> pd.DataFrame:
@@ -93,7 +103,7 @@ def manufacturing_rows(
     names: dict[str, dict[str, str]],
     itl3_gva: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Rows for manufacturing_gva_share, manufacturing_gva_lq and the sub-sector shares of
+    """Rows for manufacturing_gva_current_prices, _share, _lq and the sub-sector shares of
     manufacturing GVA, for every level in `memberships` (LAD -> group, incl. 'lad' -> itself).
     With `itl3_gva` (Table 3c), the sub-sector mix of England, the UK, England excluding London and
     the ITL1 regions comes from the ITL3 table instead of LA sums."""
@@ -104,9 +114,12 @@ def manufacturing_rows(
     rows = []
     for level, membership in memberships.items():
         totals = industry_totals(gva, membership)
+        amount = _level_amount(totals, MANUFACTURING)
+        amount["area_name"] = amount["area_code"].map(names[level])
+        status = None if level == "lad" else "derived"
+        rows.append(tidy_rows(amount, "manufacturing_gva_current_prices", level, status=status))
         share = _share(totals, MANUFACTURING, TOTAL)
         share["area_name"] = share["area_code"].map(names[level])
-        status = None if level == "lad" else "derived"
         rows.append(tidy_rows(share, "manufacturing_gva_share", level, status=status))
         lq = share.assign(value=location_quotient(share["value"], share["period"].map(england_by_year)))
         rows.append(tidy_rows(lq, "manufacturing_gva_lq", level, status="derived"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.area_names import match_codes
-from loaders.bres import bres_manufacturing_share, read_bres_csv
+from loaders.bres import SECTIONS, bres_manufacturing_share, read_bres_csv, sic_section
 from loaders.nomis import (
     aps_employment_rates,
     aps_manufacturing_employment_share,
@@ -81,8 +81,36 @@ def england_excluding_london_rates(counts: pd.DataFrame) -> list[pd.DataFrame]:
     return frames
 
 
+def bres_counts(bres: pd.DataFrame) -> pd.DataFrame:
+    """Manufacturing (section C) and all-section (A-U) employment per area and year, the additive parts of
+    the BRES share, so groups of areas are valued as sums over sums (rows as bres_manufacturing_share)."""
+    section = bres["industry"].map(sic_section)
+    sections = bres[section.notna()].assign(section=section[section.notna()])
+    keys = ["area_type", "area_code", "area_name", "period"]
+    grouped = sections.groupby(keys)
+    complete = grouped["value"].count() == len(SECTIONS)
+    total = grouped["value"].sum().where(complete).rename("value").reset_index()
+    manufacturing = sections[sections["section"] == "C"][[*keys, "value", "status"]]
+    total["status"] = ""
+    parts = [manufacturing.assign(indicator="manufacturing_employment"), total.assign(indicator="employment_bres")]
+    out = pd.concat(parts, ignore_index=True)
+    out["status"] = out["status"].where(out["value"].notna() | out["status"].isin(["suppressed"]), "unavailable")
+    return out
+
+
 def _rows(frame: pd.DataFrame, indicator: str, status: str | None = None) -> list[pd.DataFrame]:
     return [tidy_rows(part, indicator, geography, status=status) for geography, part in frame.groupby("geography")]
+
+
+def _coded_bres(frame: pd.DataFrame, names: dict[str, dict[str, str]], source: Path) -> pd.DataFrame:
+    """BRES rows of LEPs and England (matched by name) and of ITL3 regions (NUTS 2016 level 3 codes)."""
+    frame = frame.assign(status=frame["status"].replace(STATUS_MAP))
+    coded, _ = with_codes(frame, names, source, ("lep", "country"))
+    itl3 = frame[frame["area_type"] == "nuts316"].copy()
+    itl3["area_code"] = "TL" + itl3["area_code"].str[2:]  # NUTS 2016 level 3 = ITL3 2021 (GB)
+    itl3 = itl3[itl3["area_code"].isin(names["itl3"])].assign(geography="itl3")
+    itl3["area_name"] = itl3["area_code"].map(names["itl3"])
+    return pd.concat([coded, itl3], ignore_index=True)
 
 
 def nomis_rows(folder: Path, names: dict[str, dict[str, str]], lad_lep: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -125,15 +153,12 @@ def nomis_rows(folder: Path, names: dict[str, dict[str, str]], lad_lep: pd.DataF
         raise FileNotFoundError(f"{folder}: no BRES CSV files ({BRES_CSV_GLOB})")
     bres = pd.concat([read_bres_csv(path) for path in bres_files], ignore_index=True)
     share = bres_manufacturing_share(bres, "manufacturing_employment_share", source=str(folder / BRES_CSV_GLOB))
-    share["status"] = share["status"].replace(STATUS_MAP)
-    coded, _ = with_codes(share, names, folder / BRES_CSV_GLOB, ("lep", "country"))
-    itl3 = share[share["area_type"] == "nuts316"].copy()
-    itl3["area_code"] = "TL" + itl3["area_code"].str[2:]  # NUTS 2016 level 3 = ITL3 2021 (GB)
-    itl3 = itl3[itl3["area_code"].isin(names["itl3"])].assign(geography="itl3")
-    itl3["area_name"] = itl3["area_code"].map(names["itl3"])
-    shares = pd.concat([coded, itl3], ignore_index=True)
+    shares = _coded_bres(share, names, folder / BRES_CSV_GLOB)
     england = shares[shares["area_code"] == ENGLAND].set_index("period")["value"]
     rows += _rows(shares, "manufacturing_employment_share")
+    counts = _coded_bres(bres_counts(bres), names, folder / BRES_CSV_GLOB)
+    for indicator, part in counts.groupby("indicator"):
+        rows += _rows(part, str(indicator))
     lq = shares.assign(value=location_quotient(shares["value"], shares["period"].map(england)))
     rows += _rows(lq, "manufacturing_employment_lq", status="derived")
 

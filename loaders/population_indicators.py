@@ -1,4 +1,4 @@
-"""Population for every level (sums of LAD mid-year estimates) and GDP per head for LEPs and
+"""Population and GDP for every level (sums of LAD figures) and GDP per head for LEPs and
 England excluding London (sum of GDP over sum of population), from the ONS GDP LA workbook."""
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ POUNDS_PER_MILLION = 1_000_000
 
 
 def population_rows(
-    population: pd.DataFrame, memberships: dict[str, pd.DataFrame], names: dict[str, dict[str, str]]
+    population: pd.DataFrame, memberships: dict[str, pd.DataFrame], names: dict[str, dict[str, str]],
+    indicator: str = "population",
 ) -> pd.DataFrame:
-    """population (persons) for every level in `memberships`; groups missing a member are missing."""
+    """population (persons), or another additive LAD table such as GDP (£m), for every level in
+    `memberships`; groups missing a member are missing."""
     rows = []
     values = population[["area_code", "period", "value"]]
     for level, membership in memberships.items():
@@ -22,7 +24,7 @@ def population_rows(
         summed["area_name"] = summed["area_code"].map(names[level])
         if level == "lad":
             summed = summed.merge(population[["area_code", "period", "status"]], on=["area_code", "period"])
-        rows.append(tidy_rows(summed, "population", level, status=None if level == "lad" else "derived"))
+        rows.append(tidy_rows(summed, indicator, level, status=None if level == "lad" else "derived"))
     return pd.concat(rows, ignore_index=True)
 
 

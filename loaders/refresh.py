@@ -367,8 +367,22 @@ def check_text(path: Path) -> None:
         raise ContentError("is a binary file, not a web page or JSON")
 
 
+def check_metadata(path: Path) -> None:
+    """A JSON object (Explore Local Statistics metadata), not a web page or a truncated file."""
+    data = path.read_bytes()
+    if _looks_like_html(data[:2048]):
+        raise ContentError(f"is not JSON but {_describe(data[:2048])}")
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ContentError(f"is not valid JSON, possibly truncated ({exc})") from exc
+    if not isinstance(doc, dict):
+        raise ContentError(f"is JSON but not an object ({type(doc).__name__})")
+
+
 CHECKS: dict[str, Callable[[Path], None]] = {
     "spreadsheet": check_spreadsheet, "csv": check_csv, "boundary": check_boundary, "zip": check_zip,
+    "metadata": check_metadata,
 }
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loaders import build, geography
-from loaders.els_indicators import ELS_FILES
+from loaders.els_indicators import ELS_FILES, ELS_METADATA
 
 ONS = "https://www.ons.gov.uk"
 ARCGIS = "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services"
@@ -43,6 +43,8 @@ GVA_LA_PAGE = ("/economy/grossdomesticproductgdp/datasets/"
                "regionalgrossvalueaddedbalancedbyindustrylocalauthoritiesbyitl1region")
 GVA_ALL_ITL_PAGE = "/economy/grossvalueaddedgva/datasets/nominalandrealregionalgrossvalueaddedbalancedbyindustry"
 GDP_LA_PAGE = "/economy/grossdomesticproductgdp/datasets/regionalgrossdomesticproductlocalauthorities"
+GVA_PER_HEAD_PAGE = ("/economy/grossvalueaddedgva/datasets/"
+                     "nominalregionalgrossvalueaddedbalancedperheadandincomecomponents")
 ASHE_T7_PAGE = ("/employmentandlabourmarket/peopleinwork/earningsandworkinghours/datasets/"
                 "placeofworkbylocalauthorityashetable7")
 
@@ -70,6 +72,8 @@ class SourceFile:
             return "spreadsheet"
         if name.endswith(".csv"):
             return "csv"
+        if name.endswith(".json") and self.path.startswith(build.ELS_DIR):
+            return "metadata"
         if name.endswith((".geojson", ".json")):
             return "boundary"
         raise ValueError(f"{self.path}: no content check for this file type")
@@ -154,6 +158,12 @@ CATALOGUE: tuple[SourceFile, ...] = (
                                                         "allinternationalterritoriallevelsitlregions.xlsx"),
                note="The local copy is a third-party trim of the official workbook to one sheet named 'Sheet1'; "
                     "the official workbook (> 4 MiB) calls it 'Table 3c'. The loader accepts both sheet names."),
+    # --- GVA per head and income components (Table 6: GVA by industry for ITL1/ITL2): validation only.
+    SourceFile(build.GVA_ITL_TABLE_6, "ons_landing", ONS + GVA_PER_HEAD_PAGE, "M", "ONS",
+               link_pattern=r"^regionalgrossvalueaddedbalancedperheadandincomecomponents\.xlsx$",
+               fallback_url=_ons_file(GVA_PER_HEAD_PAGE,
+                                      "current/regionalgrossvalueaddedbalancedperheadandincomecomponents.xlsx"),
+               note="Read for Table 6 only, to check LAD sums of manufacturing GVA against ONS's ITL1/ITL2 figures."),
     # --- ASHE table 7 (place of work), zipped; the build reads table 7.1a (weekly pay, gross).
     SourceFile(build.ASHE_T7_WEEKLY, "ons_zip_member", ONS + ASHE_T7_PAGE, "M", "ONS",
                link_pattern=r"^(ashe)?table7\d{4}(provisional|revised)\.zip$",
@@ -163,9 +173,9 @@ CATALOGUE: tuple[SourceFile, ...] = (
                     "edition on the page is taken."),
     # --- Explore Local Statistics (raw files of the public data repository, branch main).
     *(
-        SourceFile(f"{build.ELS_DIR}/{name}", "direct", f"{ELS_RAW}/{name.removesuffix('.csv')}/{name}", "M",
+        SourceFile(f"{build.ELS_DIR}/{name}", "direct", f"{ELS_RAW}/{name.rsplit('.', 1)[0]}/{name}", "M",
                    "ONS Explore Local Statistics")
-        for name in ELS_FILES
+        for name in (*ELS_FILES, *ELS_METADATA)
     ),
     # --- Nomis extracts (web query tool, 24 April 2023) and BRES CSV exports.
     _nomis("stats/nomis/nomis_aps_T01_econ_activity_16to64_england_lep_lad_2018_2022.xlsx", "apsnew",
@@ -202,6 +212,8 @@ CATALOGUE: tuple[SourceFile, ...] = (
     _arcgis(geography.LAD_ITL_LOOKUP, "ITL125_ITL225_ITL325_LAU125_LAD24_UK_LU", "arcgis_csv"),
     _arcgis(geography.LAD_CAUTH_LOOKUP, "LAD25_CAUTH25_EN_LU", "arcgis_csv", "M", note="Seen in the listing only."),
     _arcgis(geography.LAD_RGN_LOOKUP, "LAD23_RGN23_EN_LU", "arcgis_csv"),
+    _arcgis(geography.ITL3_2021_2025_LOOKUP, "ITL321_ITL325_UK_LU", "arcgis_csv", "M",
+            note="Chained with the LAD -> ITL 2025 lookup to place 2023 LADs in the 2021 ITL2 regions."),
 )
 
 BY_PATH: dict[str, SourceFile] = {entry.path: entry for entry in CATALOGUE}

@@ -10,6 +10,7 @@ crosses zero counts as closed. "Change" and "value" targets follow the area's ow
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -92,10 +93,12 @@ def _open_share(gap: float, baseline_gap: float) -> float:
     return gap / baseline_gap
 
 
-def assess(target: Target, area: pd.Series, benchmark: pd.Series | None = None, relative: bool = False) -> Assessment:
+def assess(target: Target, area: pd.Series, benchmark: pd.Series | None = None, relative: bool = False,
+           fmt: Callable[[float], str] | None = None) -> Assessment:
     """Judge a target against yearly values (index = year) of the area and, for gap targets, the
     benchmark (gap in % of the benchmark if `relative`). Years missing from either series are left out
-    of the path, never filled."""
+    of the path, never filled. `fmt` writes the numbers of the reason with their unit (the caller knows
+    it); without it they are bare numbers."""
     if target.unmeasurable_reason:
         return Assessment(NOT_MEASURABLE, target.unmeasurable_reason)
     area = area.dropna().sort_index()
@@ -129,7 +132,7 @@ def assess(target: Target, area: pd.Series, benchmark: pd.Series | None = None, 
     latest_year = int(since.index.max())
     latest = float(since[latest_year])
     assessment = Assessment("", "", path, baseline, goal, latest_year, latest, float(line[latest_year]))
-    assessment.verdict, assessment.reason = _verdict(target, baseline, goal, since, line)
+    assessment.verdict, assessment.reason = _verdict(target, baseline, goal, since, line, fmt or _fmt)
     return assessment
 
 
@@ -141,16 +144,20 @@ def _better_or_equal(value: float, reference: float, baseline: float, goal: floa
     return value >= reference - 1e-12 if rising else value <= reference + 1e-12
 
 
-def _verdict(target: Target, baseline: float, goal: float, since: pd.Series, line: pd.Series) -> tuple[str, str]:
+def _verdict(target: Target, baseline: float, goal: float, since: pd.Series, line: pd.Series,
+             fmt: Callable[[float], str]) -> tuple[str, str]:
     latest_year = int(since.index.max())
     latest = float(since[latest_year])
+    gap = target.kind == CLOSE_GAP
+    a, the = ("a gap of ", "the actual gap") if gap else ("", "the actual")
     if target.target_year <= latest_year:
         if target.target_year not in since.index:
             return NOT_MEASURABLE, f"no data for the target year {target.target_year}"
         at_target = float(since[target.target_year])
+        words = f"{'gap ' if gap else ''}{fmt(at_target)} against {a}{fmt(goal)} needed"
         if _better_or_equal(at_target, goal, baseline, goal, target.kind):
-            return ACHIEVED, f"met in {target.target_year} ({_fmt(at_target)} against {_fmt(goal)} needed)"
-        return NOT_ACHIEVED, f"missed in {target.target_year} ({_fmt(at_target)} against {_fmt(goal)} needed)"
+            return ACHIEVED, f"met in {target.target_year} ({words})"
+        return NOT_ACHIEVED, f"missed in {target.target_year} ({words})"
     if _better_or_equal(latest, goal, baseline, goal, target.kind):
         return ACHIEVED, f"already met in {latest_year}, ahead of {target.target_year}"
     if latest_year == target.baseline_year:
@@ -158,12 +165,15 @@ def _verdict(target: Target, baseline: float, goal: float, since: pd.Series, lin
     required = float(line[latest_year])
     on_track = _better_or_equal(latest, required, baseline, goal, target.kind)
     return (ON_TRACK if on_track else OFF_TRACK,
-            f"{latest_year} is the latest year with data: the straight-line path needs {_fmt(required)} "
-            f"by then and the actual is {_fmt(latest)}")
+            f"{latest_year} is the latest year with data: the straight-line path needs {a}{fmt(required)} "
+            f"by then and {the} is {fmt(latest)}")
 
 
 def _fmt(value: float) -> str:
-    """Two decimals for gaps and rates; whole numbers from 1,000 up (jobs, pounds), where decimals mislead."""
+    """Two decimals for gaps and rates; whole numbers from 1,000 up (jobs, pounds), where decimals mislead;
+    never "-0.00"."""
     if value is None or math.isnan(value):
         return "n/a"
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.2f}"
+    decimals = 0 if abs(value) >= 1000 else 2
+    shown = round(value, decimals) or 0.0
+    return f"{shown:,.{decimals}f}"

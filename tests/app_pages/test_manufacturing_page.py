@@ -126,7 +126,8 @@ def at() -> AppTest:
 @pytest.fixture
 def north_east(at: AppTest) -> AppTest:
     """LEP level, 2023, North East LEP, share of GVA: restored whatever an earlier test left."""
-    for key, val in (("level", "lep"), ("year", 2023), ("area", NORTH_EAST_LEP), ("mfg_measure", "gva_share"),
+    # the measure before the year: the Year picker offers the years of the measure shown
+    for key, val in (("level", "lep"), ("area", NORTH_EAST_LEP), ("mfg_measure", "gva_share"), ("year", 2023),
                      ("benchmark", EXCL_LONDON)):
         if widget(at, key) != val:
             choose(at, **{key: val})
@@ -177,10 +178,17 @@ def test_every_level_renders_with_the_measures_it_has(at: AppTest, level: str) -
     chart_starting(at, "Manufacturing share of GVA")
 
 
+def lq_against(reference: str, level: str, year: int) -> pd.Series:
+    """Location quotients of a level's areas against a benchmark economy: share / its share that year."""
+    geography = {ENGLAND: "country", EXCL_LONDON: "benchmark", UK: "uk"}[reference]
+    return values("manufacturing_gva_share", level, year) / value("manufacturing_gva_share", geography, reference,
+                                                                   year)
+
+
 def test_lq_map_is_diverging_around_one(north_east: AppTest) -> None:
-    choose(north_east, mfg_measure="gva_lq")
+    choose(north_east, mfg_measure="gva_lq")  # against England excluding London, the benchmark chosen
     colours = fills(north_east)
-    lq = values("manufacturing_gva_lq", "lep", 2023)
+    lq = lq_against(EXCL_LONDON, "lep", 2023)
     assert {colours[c] for c in lq.index} & BELOW, "no area drawn in the 'below 1' half"
     assert {colours[c] for c in lq.index} & ABOVE, "no area drawn in the 'above 1' half"
     for code, val in lq.items():
@@ -191,10 +199,10 @@ def test_lq_map_is_diverging_around_one(north_east: AppTest) -> None:
 
 def test_north_east_headline_and_trend_match_the_snapshot(north_east: AppTest) -> None:
     share = value("manufacturing_gva_share", "lep", NORTH_EAST_LEP, 2023)
-    lq = value("manufacturing_gva_lq", "lep", NORTH_EAST_LEP, 2023)
+    lq = lq_against(EXCL_LONDON, "lep", 2023)[NORTH_EAST_LEP]
     headline = next(m.value for m in north_east.markdown if m.value.startswith("**Manufacturing is"))
     assert f"{share:.1f}% of GVA in North East LEP in 2023" in headline
-    assert f"{lq:.2f} times England's share" in headline
+    assert f"{lq:.2f} times England excluding London's share" in headline
     spec, trend = chart_starting(north_east, "Manufacturing share of GVA, North East LEP")
     point = trend[(trend["area_code"] == NORTH_EAST_LEP) & (trend["period"] == 2023)]["value"]
     assert len(point) == 1 and point.iloc[0] == pytest.approx(share)
@@ -261,7 +269,8 @@ def test_level_without_enterprises_or_subsectors_says_so(north_east: AppTest) ->
     assert widget(north_east, "area") is None  # the LEP is not an ITL3 region
     choose(north_east, area="TLC11")
     text = text_of(north_east)
-    assert "sub-sectors for LEPs, ITL1 regions, local authorities and combined authorities, not for ITL3" in text
+    assert ("sub-sectors for LEPs, ITL1 regions, ITL2 regions, local authorities, combined authorities and English "
+            "regions, not for ITL3") in text
     assert "UK Business Counts are in the snapshot for LEPs and local authorities, not for ITL3 regions" in text
     assert "Manufacturing share of GVA is not built for ITL3 regions; the chart shows the benchmarks only" in text
     assert [t for t in charts(north_east)] == ["Manufacturing share of GVA, benchmarks, 1998-2023"]
@@ -279,7 +288,7 @@ def test_link_reproduces_the_lq_view() -> None:
     assert widget(app, "mfg_measure") == "gva_lq" and widget(app, "area") == "E06000001"
     colours = fills(app)
     assert len(colours) == len(geo_codes("lad"))
-    lq = values("manufacturing_gva_lq", "lad", 2022)
+    lq = lq_against(EXCL_LONDON, "lad", 2022)
     assert all(colours[c] in (ABOVE if v > 1 else BELOW) for c, v in lq.items())
     headline = next(m.value for m in app.markdown if m.value.startswith("**Manufacturing is"))
     share = value("manufacturing_gva_share", "lad", "E06000001", 2022)

@@ -44,6 +44,15 @@ def parquet_value(indicator: str, code: str, year: int) -> float:
     return float(rows["value"].iloc[0])
 
 
+def pounds_cell(code: str, year: int, notes: tuple[str, ...] = ()) -> str:
+    """The GVA per hour cell as the parquet gives it: the value, then the year (if another) and status."""
+    rows = PARQUET[(PARQUET["indicator"] == "gva_per_hour") & (PARQUET["area_code"] == code)
+                   & (PARQUET["period"] == year)]
+    status = rows["status"].iloc[0]
+    notes = (*notes, status) if status == "provisional" else notes
+    return f"£{parquet_value('gva_per_hour', code, year):,.2f}" + (f" ({', '.join(notes)})" if notes else "")
+
+
 # --- areas and links ---------------------------------------------------------------------------------------
 
 
@@ -157,11 +166,11 @@ def test_chart_has_lines_shapes_and_end_labels_for_each_area() -> None:
 def test_table_values_equal_the_parquet_for_three_levels() -> None:
     result = comparison_table(ROWS, METADATA, THREE, LABELS, 2023)
     table = result.table
-    assert list(table.columns) == ["indicator", "year", *(LABELS[c] for c in THREE), "unit", "polarity"]
+    assert list(table.columns) == ["indicator", *(LABELS[c] for c in THREE), "unit", "polarity"]
     row = table.set_index("indicator").loc[METADATA["gva_per_hour"]["label"]]
-    assert row["year"] == 2023
     for code in THREE:
-        assert row[LABELS[code]] == f"£{parquet_value('gva_per_hour', code, 2023):,.2f}"
+        assert row[LABELS[code]] == pounds_cell(code, 2023)
+    assert row[LABELS[LEP]].endswith("(provisional)")  # the LEP's 2023 value rests on provisional GVA
     assert row["unit"] == "£" and row["polarity"] == "higher is better"
     assert len(table) == len(indicator_choices(ROWS, METADATA))
     assert len(table) + len(result.no_data) == len(METADATA)
@@ -175,7 +184,6 @@ def test_suppressed_and_missing_cells_are_words() -> None:
     hit = suppressed.iloc[0]
     table = comparison_table(ROWS, METADATA, THREE, LABELS, int(hit["period"])).table.set_index("indicator")
     row = table.loc[METADATA[hit["indicator"]]["label"]]
-    assert row["year"] == hit["period"]
     assert row[LABELS[hit["area_code"]]] == "suppressed"
     # The LEP has no claimant rate at all: "no data", never a number or zero.
     claimants = table.loc[METADATA["claimant_rate"]["label"]]
@@ -187,8 +195,7 @@ def test_table_falls_back_to_the_nearest_year_and_says_which() -> None:
                              & PARQUET["value"].notna(), "period"].max())
     result = comparison_table(ROWS, METADATA, THREE, LABELS, 2099)
     row = result.table.set_index("indicator").loc[METADATA["gva_per_hour"]["label"]]
-    assert row["year"] == latest
-    assert row[LABELS[LAD]] == f"£{parquet_value('gva_per_hour', LAD, latest):,.2f}"
+    assert row[LABELS[LAD]] == pounds_cell(LAD, latest, (str(latest),))
     assert METADATA["gva_per_hour"]["label"] in result.other_year
 
 
@@ -201,3 +208,23 @@ def test_table_falls_back_to_the_nearest_year_and_says_which() -> None:
 ])
 def test_cell_text(value: float | None, status: str, text: str) -> None:
     assert cell_text(value, status, "£", 2) == text
+
+
+def test_each_cell_takes_its_own_latest_year_at_or_before_the_one_chosen() -> None:
+    """Issue 11, defect 6: in 2023 the LEP has no APS employment rate (Nomis extracts end in 2022) while
+    other areas do; its cell shows its 2022 figure with the year, never "no data" while 2022 exists."""
+    rows = PARQUET[(PARQUET["indicator"] == "employment_rate_16_64") & (PARQUET["area_code"] == LEP)
+                   & PARQUET["value"].notna()]
+    assert int(rows["period"].max()) == 2022 and PARQUET[(PARQUET["indicator"] == "employment_rate_16_64")
+                                                         & (PARQUET["period"] == 2023)]["value"].notna().any()
+    result = comparison_table(ROWS, METADATA, THREE, LABELS, 2023)
+    row = result.table.set_index("indicator").loc[METADATA["employment_rate_16_64"]["label"]]
+    value_2022 = float(rows.loc[rows["period"] == 2022, "value"].iloc[0])
+    assert row[LABELS[LEP]] == f"{value_2022:.1f}% (2022)"
+    lad_2023 = PARQUET[(PARQUET["indicator"] == "employment_rate_16_64") & (PARQUET["area_code"] == LAD)
+                       & (PARQUET["period"] == 2023)]
+    assert row[LABELS[LAD]] == f"{float(lad_2023['value'].iloc[0]):.1f}%"  # the chosen year, no bracket
+    assert METADATA["employment_rate_16_64"]["label"] in result.other_year
+    # A year before any figure: the first later year, named.
+    early = comparison_table(ROWS, METADATA, THREE, LABELS, 1990).table.set_index("indicator")
+    assert early.loc[METADATA["gva_per_hour"]["label"], LABELS[LAD]].endswith("(2004)")

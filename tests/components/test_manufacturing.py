@@ -26,7 +26,6 @@ from components.manufacturing import (
     build_measure_map,
     display_name,
     enterprise_table,
-    headline,
     lq_breaks,
     lq_legend_entries,
     measures_for,
@@ -36,7 +35,9 @@ from components.manufacturing import (
     trend_rows,
 )
 from components.manufacturing_charts import enterprise_section, subsector_section, trend_section, vega_spec
+from components.manufacturing_headline import headline
 from components.palettes import NO_DATA, SUPPRESSED, VIRIDIS_5, fill_colour
+from components.quotients import Reference
 from loaders.snapshot import Snapshot, read_snapshot
 
 REPO = Path(__file__).resolve().parents[2]
@@ -96,8 +97,10 @@ def test_measures_offered_are_those_with_values_at_the_level(level: str) -> None
     assert measures_for(METADATA, level) == expected  # metadata geographies agree with the rows
 
 
-def test_levels_without_any_measure() -> None:
-    assert measures_for(METADATA, "itl2") == [] and measures_for(METADATA, "rgn") == []
+def test_measures_of_each_level() -> None:
+    # Regions and ITL2 regions have the GVA measures (summed from their LADs, issue 11); BRES is for ITL3.
+    assert measures_for(METADATA, "itl2") == ["gva_share", "gva_lq"]
+    assert measures_for(METADATA, "rgn") == ["gva_share", "gva_lq"]
     assert measures_for(METADATA, "itl3") == ["emp_share", "emp_lq"]
     assert measures_for(METADATA, "lep") == list(MEASURES)
 
@@ -106,7 +109,7 @@ def test_basis_of_each_measure_matches_metadata() -> None:
     for measure in MEASURES.values():
         basis = METADATA[measure.indicator]["basis"]
         assert basis in {"workplace", "residence"}
-        assert f"{basis}-based" in measure.label or "England = 1" in measure.label
+        assert f"{basis}-based" in measure.label or "benchmark economy = 1" in measure.label
     assert "residence" in MEASURES["res_share"].label
 
 
@@ -205,8 +208,11 @@ def test_share_map_gap_is_to_the_sidebar_benchmark() -> None:
 # --- headline ------------------------------------------------------------------------------------
 
 
+ENGLAND_REFERENCE = Reference(ENGLAND, "England", None)
+
+
 def test_headline_for_north_east_lep_gva_2023() -> None:
-    text = headline(rows_of(GVA_SHARE), rows_of(GVA_LQ), "gva", "lep", NORTH_EAST_LEP, "North East", 2023)
+    text = headline(rows_of(GVA_SHARE), "gva", "lep", NORTH_EAST_LEP, "North East", 2023, ENGLAND_REFERENCE)
     share = parquet_value(GVA_SHARE, "lep", NORTH_EAST_LEP, 2023)
     england = parquet_value(GVA_SHARE, "country", ENGLAND, 2023)
     assert share == pytest.approx(15.41, abs=0.01)  # the committed snapshot's figure
@@ -217,11 +223,11 @@ def test_headline_for_north_east_lep_gva_2023() -> None:
 
 
 def test_headline_for_bres_uses_the_published_lq_and_for_aps_the_ratio_of_shares() -> None:
-    bres = headline(rows_of(EMP_SHARE), rows_of(EMP_LQ), "bres", "lep", NORTH_EAST_LEP, "North East", 2020)
+    bres = headline(rows_of(EMP_SHARE), "bres", "lep", NORTH_EAST_LEP, "North East", 2020, ENGLAND_REFERENCE)
     lq = parquet_value(EMP_LQ, "lep", NORTH_EAST_LEP, 2020)
     assert f"{parquet_value(EMP_SHARE, 'lep', NORTH_EAST_LEP, 2020):.1f}% of employment" in bres
     assert f"{lq:.2f} times England's share" in bres and "BRES, workplace-based" in bres
-    aps = headline(rows_of(RES_SHARE), None, "aps", "lep", NORTH_EAST_LEP, "North East", 2022)
+    aps = headline(rows_of(RES_SHARE), "aps", "lep", NORTH_EAST_LEP, "North East", 2022, ENGLAND_REFERENCE)
     share = parquet_value(RES_SHARE, "lep", NORTH_EAST_LEP, 2022)
     england = parquet_value(RES_SHARE, "country", ENGLAND, 2022)
     assert aps.startswith(f"{share:.1f}% of North East LEP's residents in employment work in manufacturing")
@@ -229,10 +235,10 @@ def test_headline_for_bres_uses_the_published_lq_and_for_aps_the_ratio_of_shares
 
 
 def test_headline_says_withheld_and_nothing_without_an_area() -> None:
-    text = headline(rows_of(RES_SHARE), None, "aps", "lep", BLACK_COUNTRY_LEP, "Black Country", 2022)
+    text = headline(rows_of(RES_SHARE), "aps", "lep", BLACK_COUNTRY_LEP, "Black Country", 2022, ENGLAND_REFERENCE)
     assert text == ("Black Country LEP has no manufacturing share of residents' employment for 2022 "
                     "(withheld by the source).")
-    assert headline(rows_of(GVA_SHARE), rows_of(GVA_LQ), "gva", "lep", None, None, 2023) is None
+    assert headline(rows_of(GVA_SHARE), "gva", "lep", None, None, 2023, ENGLAND_REFERENCE) is None
 
 
 # --- trend ---------------------------------------------------------------------------------------

@@ -228,7 +228,7 @@ def test_lep_overlaps_from_a_small_area_table() -> None:
 
 
 def test_2023_successors_each_lie_in_one_lep_and_replace_the_dropped_districts() -> None:
-    table = lad_changes_table(AREAS).set_index("LAD code")
+    table = lad_changes_table(AREAS, MANIFEST).set_index("LAD code")
     assert list(table.index) == ["E06000063", "E06000064", "E06000065", "E06000066"]
     lads = AREAS.set_index("area_code")
     leps = lads[lads["geography"] == "lep"]["area_name"]

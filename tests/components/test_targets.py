@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -153,18 +154,21 @@ def test_oversized_and_non_utf8_files(known) -> None:
         decode_from_link("!!!not-base64")
 
 
-def test_group_values_rank_among_the_level(snapshot) -> None:
-    from components.targets import group_values
+def test_verdicts_carry_units_and_never_minus_zero(snapshot) -> None:
+    """Issue 11, defect 8: 'needs -3.81' had no unit; gaps now read in % of the benchmark (money) or
+    percentage points (rates), counts with what they count."""
+    from components.targets import PRESET_TARGETS, evaluate
 
-    rows = snapshot.rows("gva_per_hour", "itl1", 2023)
-    table = group_values(list(PRESET_GROUPS), "itl1", "gva_per_hour", 2023, lambda i, lv: snapshot.rows(i, lv),
-                         snapshot.areas, rows["value"])
-    assert table["group"].tolist() == ["The three northern ITL1 regions"]
-    northern = rows[rows["area_code"].isin(["TLC", "TLD", "TLE"])]["value"]
-    value = table["value"].iloc[0]
-    assert northern.min() < value < northern.max()  # a sum-over-sum lies between its members
-    higher = int((rows["value"] > value).sum())
-    assert table["would rank"].iloc[0] == f"{higher + 1} of {len(rows) + 1}"
-    pay = group_values(list(PRESET_GROUPS), "itl1", "median_weekly_pay", 2023,
-                       lambda i, lv: snapshot.rows(i, lv), snapshot.areas, rows["value"])
-    assert pay["value"].isna().all() and "cannot be summed" in pay["note"].iloc[0]
+    rows_of = lambda indicator, level: snapshot.rows(indicator, level)  # noqa: E731
+    reasons = {}
+    for target in PRESET_TARGETS:
+        meta = snapshot.metadata[target.indicator]
+        result = evaluate(target, meta["unit"], rows_of, snapshot.areas, [], int(meta["decimals"]),
+                          meta["short_label"].lower())
+        reasons[target.name] = result.reason
+    assert "needs a gap of -" in reasons["Halve the GVA per hour worked gap"]
+    assert re.search(r"needs a gap of -\d+\.\d\d% by then and the actual gap is -\d+\.\d\d%\.?$",
+                     reasons["Halve the GVA per hour worked gap"])
+    assert re.search(r"needs [\d,]+ filled jobs by then and the actual is [\d,]+ filled jobs",
+                     reasons["Increase the number of jobs by 100,000"])
+    assert not any("-0.00" in reason for reason in reasons.values())

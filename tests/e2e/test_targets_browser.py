@@ -48,9 +48,11 @@ def indicators() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def area_names() -> dict[str, str]:
+    """LEPs as the page names them in headings and pickers: "North East LEP", never a bare "North East"
+    that could be the region (issue 11)."""
     areas = pd.read_parquet(DATA / "areas.parquet")
     lep = areas[areas["geography"] == "lep"]
-    return dict(zip(lep["area_code"], lep["area_name"], strict=True))
+    return {code: f"{name} LEP" for code, name in zip(lep["area_code"], lep["area_name"], strict=True)}
 
 
 def series(frame: pd.DataFrame, indicator: str, code: str) -> pd.Series:
@@ -112,7 +114,7 @@ def test_presets_show_the_six_targets_with_verdicts(app: AppPage, indicators: pd
         verdict = verdict_of(page, name)
         expect(verdict.locator("strong").first).to_contain_text(expected[name])
     # The jobs verdict quotes the straight-line requirement and the actual, both from the data.
-    expect(verdict_of(page, PRESET_NAMES[0])).to_contain_text(f"needs {required:,.0f} by then")
+    expect(verdict_of(page, PRESET_NAMES[0])).to_contain_text(f"needs {required:,.0f} filled jobs by then")
     expect(verdict_of(page, PRESET_NAMES[0])).to_contain_text(f"actual is {jobs[latest]:,.0f}")
     # A measurable preset is charted: the first chart on the tab is the jobs trajectory.
     jobs_chart = page.locator(f"xpath=//h4[contains(., \"{PRESET_NAMES[0]}\")]"

@@ -81,7 +81,7 @@ def test_overlapping_leps_are_not_double_counted(snapshot) -> None:
 def test_ungroupable_indicators_and_levels_say_why(snapshot) -> None:
     with pytest.raises(GroupError, match="cannot be summed"):
         group_series(PILOT, "median_weekly_pay", _rows_of(snapshot), snapshot.areas)
-    with pytest.raises(GroupError, match="itl3"):
+    with pytest.raises(GroupError, match="ITL3"):
         group_series(AreaGroup("x", "itl3", ("TLC11",)), "gva_per_hour", _rows_of(snapshot), snapshot.areas)
     with pytest.raises(GroupError, match="no areas"):
         group_series(AreaGroup("x", "lep", ()), "gva_per_hour", _rows_of(snapshot), snapshot.areas)

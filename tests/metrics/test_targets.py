@@ -123,4 +123,4 @@ def test_reason_shows_counts_as_whole_numbers_and_gaps_with_decimals() -> None:
     reason = assess(jobs, _series({2014: 834_022, 2019: 835_000})).reason  # the line needs 884,022 by 2019
     assert reason.endswith("needs 884,022 by then and the actual is 835,000")
     gap = assess(_halve(2014, 2030), _series({2014: 90, 2020: 93}), BENCH).reason  # needs -8.125, actual -7
-    assert gap.endswith("by then and the actual is -7.00")
+    assert gap.endswith("needs a gap of -8.12 by then and the actual gap is -7.00")
