@@ -40,7 +40,15 @@ from loaders.catalogue import INDICATORS
 from loaders.errors import SourceFormatError
 from loaders.geography import Geography
 from loaders.snapshot_losses import Provenance, coverage, coverage_problems
-from loaders.snapshot_swap import SwapError, recover, remove_staging, require_writable, snapshot_lock, swap_in
+from loaders.snapshot_swap import (
+    SwapError,
+    fsync_dir,
+    recover,
+    remove_staging,
+    require_writable,
+    snapshot_lock,
+    swap_in,
+)
 from loaders.web_boundaries import simplify_coverage, snap_round_coverage, to_web_geojson
 
 REPO = Path(__file__).resolve().parents[1]
@@ -121,11 +129,7 @@ def write_manifest(folder: Path, manifest: dict) -> None:
         for path in sub.iterdir():
             with path.open("rb") as handle:
                 os.fsync(handle.fileno())
-        descriptor = os.open(sub, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+        fsync_dir(sub)
 
 
 STEPS = ["boundaries and lookups", "ONS productivity workbooks", "ONS GVA by industry (12 workbooks)",
@@ -201,8 +205,7 @@ def build(source: Path, target: Path, show_progress: bool = True, accept_losses:
     started = time.perf_counter()
     if not source.is_dir():
         raise BuildError(f"source folder {source} does not exist")
-    if not target.is_dir():
-        raise BuildError(f"target folder {target} does not exist")
+    target.mkdir(parents=True, exist_ok=True)
     require_writable(target)
     with snapshot_lock(target):
         recovered = recover(target)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
-import fcntl
 import json
 import os
 import shutil
@@ -33,6 +32,11 @@ import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; the swap is then not guarded against a second build at once
+    fcntl = None
 
 SNAPSHOT_DIRS = ("regional_data", "geo")
 JOURNAL = ".swap-journal.json"
@@ -61,7 +65,9 @@ def _ident(path: Path) -> Ident | None:
     return info.st_dev, info.st_ino
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    if not hasattr(os, "O_DIRECTORY"):  # Windows cannot open a folder to flush it
+        return
     descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(descriptor)
@@ -118,7 +124,7 @@ def _place(target: Path, slots: tuple[Path, Path], want: Ident | None, step: _St
     if want is None:
         free = next(slot for slot in slots if _ident(slot) is None)
         os.rename(target, free)
-        _fsync_dir(parent)
+        fsync_dir(parent)
         step()
         return
     source = next((slot for slot in slots if _ident(slot) == want), None)
@@ -132,11 +138,11 @@ def _place(target: Path, slots: tuple[Path, Path], want: Ident | None, step: _St
         if _ident(free) is not None:
             raise SwapError(f"{free} is in the way of the swap")
         os.rename(target, free)
-        _fsync_dir(parent)
+        fsync_dir(parent)
         step()
         os.rename(source, target)
-    _fsync_dir(parent)
-    _fsync_dir(source.parent)
+    fsync_dir(parent)
+    fsync_dir(source.parent)
     step()
 
 
@@ -154,7 +160,7 @@ def _write_journal(target: Path, entry: dict) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(part, path)
-    _fsync_dir(target)
+    fsync_dir(target)
 
 
 def _read_journal(target: Path) -> dict | None:
@@ -170,7 +176,7 @@ def _read_journal(target: Path) -> dict | None:
 
 def _drop_journal(target: Path) -> None:
     _journal_path(target).unlink(missing_ok=True)
-    _fsync_dir(target)
+    fsync_dir(target)
 
 
 def _slots(staging: Path, name: str) -> tuple[Path, Path]:
@@ -239,12 +245,16 @@ def _os_reason(exc: OSError) -> str:
 
 @contextlib.contextmanager
 def snapshot_lock(target: Path) -> Iterator[None]:
-    """Hold the target's swap lock for a whole build or refresh (fails at once if another holds it)."""
+    """Hold the target's swap lock for a whole build or refresh (fails at once if another holds it).
+    The lock file exists only while it is held, so a finished build leaves nothing behind."""
+    if fcntl is None:
+        yield
+        return
+    path = target / LOCK
     try:
-        handle = (target / LOCK).open("a+", encoding="utf-8")
+        handle = path.open("a+", encoding="utf-8")
     except OSError as exc:
-        raise SwapError(f"cannot create the lock file {target / LOCK} ({_os_reason(exc)}); is {target} writable?"
-                        ) from exc
+        raise SwapError(f"cannot create the lock file {path} ({_os_reason(exc)}); is {target} writable?") from exc
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -253,6 +263,8 @@ def snapshot_lock(target: Path) -> Iterator[None]:
             holder = handle.read().strip() or "another process"
             raise SwapError(f"another build or refresh ({holder}) is working on {target}; wait for it to finish"
                             ) from exc
+        if _ident(path) != (os.fstat(handle.fileno()).st_dev, os.fstat(handle.fileno()).st_ino):
+            raise SwapError(f"another build or refresh just finished or started on {target}; run again")
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}\n")
@@ -260,8 +272,7 @@ def snapshot_lock(target: Path) -> Iterator[None]:
         try:
             yield
         finally:
-            handle.seek(0)
-            handle.truncate()
+            path.unlink(missing_ok=True)  # before unlocking: whoever opens the path next makes a new lock
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
@@ -307,6 +318,8 @@ def interrupted_swap(target: Path, wait_s: float = 5.0) -> str | None:
 
 
 def _locked_by_other(target: Path) -> bool:
+    if fcntl is None:
+        return False
     try:
         handle = (target / LOCK).open("r", encoding="utf-8")
     except OSError:

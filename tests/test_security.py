@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import hashlib
 from pathlib import Path
 
@@ -22,7 +23,9 @@ def _run(middleware: SecurityHeaders, scope: dict) -> list[dict]:
     async def send(message: dict) -> None:
         sent.append(message)
 
-    asyncio.run(middleware({"path": "/", "client": ("127.0.0.1", 1), **scope}, receive, send))
+    call = middleware({"path": "/", "client": ("127.0.0.1", 1), **scope}, receive, send)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # its own event loop, whatever runs in this thread
+        pool.submit(asyncio.run, call).result()
     return sent
 
 

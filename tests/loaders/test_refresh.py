@@ -27,7 +27,6 @@ from loaders.refresh import main, snapshot_hashes
 from loaders.refresh_checks import ContentError, check_boundary, check_csv, check_spreadsheet
 from loaders.refresh_download import Downloader, FetchPolicy, RefreshError
 from loaders.refresh_fetch import fetch_entry, scrape_file_links
-from loaders.snapshot_swap import LOCK
 from loaders.source_catalogue import BY_PATH, CATALOGUE, SourceFile, catalogue_problems
 from tests.loaders.bad_sources import ASHE_PAY_CSV, every_other_row
 from tests.loaders.fault_server import Body, Delay, FaultServer, Reset, Rewrite, Status, Truncate
@@ -75,8 +74,7 @@ def _run(server: FaultServer, tmp: Path, *extra: str) -> tuple[int, Path, dict[s
 
 
 def _entries(target: Path) -> list[str]:
-    """What the target folder holds besides the swap's lock file (which stays, like any lock file)."""
-    return sorted(p.name for p in target.iterdir() if p.name != LOCK)
+    return sorted(p.name for p in target.iterdir())
 
 
 def _assert_failed_cleanly(status: int, target: Path, before: dict[str, str], report: Path, err: str,

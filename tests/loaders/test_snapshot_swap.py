@@ -25,7 +25,6 @@ from loaders.snapshot import SnapshotError, read_snapshot
 from loaders.snapshot_swap import (
     FAULT_ENV,
     JOURNAL,
-    LOCK,
     MODE_ENV,
     SwapError,
     interrupted_swap,
@@ -96,7 +95,7 @@ def _state(target: Path) -> str:
 
 
 def _leftovers(target: Path) -> list[str]:
-    return sorted(p.name for p in target.iterdir() if p.name not in ("regional_data", "geo", LOCK))
+    return sorted(p.name for p in target.iterdir() if p.name not in ("regional_data", "geo"))
 
 
 def _swap_subprocess(target: Path, env: dict[str, str]) -> int:
