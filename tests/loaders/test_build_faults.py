@@ -10,6 +10,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from tests.loaders.read_only import read_only
 
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 600  # far above the ~1 minute a whole build takes here: only a hang reaches it
+MAX_RSS_MB = 3000  # far above the ~1 GB a whole build peaks at: only a runaway reaches it
 
 
 def _target(folder: Path) -> Path:
@@ -36,6 +39,25 @@ def _target(folder: Path) -> Path:
 def _run(module: str, *args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", module, *map(str, args), "--quiet"], cwd=REPO, text=True,
                           capture_output=True, timeout=TIMEOUT_S, env={**os.environ, **(env or {})})
+
+
+def _measured(module: str, *args: str | Path) -> tuple[subprocess.CompletedProcess[str], float, float]:
+    """The command's result with its wall time (s) and peak resident memory (MB, from wait4)."""
+    command = [sys.executable, "-m", module, *map(str, args), "--quiet"]
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=REPO, text=True, stdout=out, stderr=err)
+        timer = threading.Timer(TIMEOUT_S, process.kill)  # a hang ends as a failure, not a stuck test
+        timer.start()
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        done = subprocess.CompletedProcess(command, process.returncode, out.read(), err.read())
+    return done, time.perf_counter() - started, usage.ru_maxrss / 1024
 
 
 def _one_line_failure(done: subprocess.CompletedProcess[str], prefix: str) -> str:
@@ -58,9 +80,11 @@ def test_broken_source_fails_in_one_line_naming_the_file(shared_data: Path, tmp_
     case.damage(source, shared_data)
     target = _target(tmp_path / "target")
     before = snapshot_hashes(target)
-    started = time.perf_counter()
-    done = _run("loaders.build", "--source", source, "--out", target)
-    record_property("seconds", round(time.perf_counter() - started, 1))
+    done, seconds, peak_mb = _measured("loaders.build", "--source", source, "--out", target)
+    record_property("seconds", round(seconds, 1))
+    record_property("peak_rss_mb", round(peak_mb))
+    print(f"{case.name}: {seconds:.1f} s, peak RSS {peak_mb:.0f} MB")
+    assert peak_mb < MAX_RSS_MB
     line = _one_line_failure(done, "build failed, snapshot unchanged: ")
     assert case.file in line and case.expect in line, line
     _unchanged(target, before)
