@@ -1,11 +1,17 @@
 """Regional Productivity Explorer: entry point (navigation, shared sidebar, link checks, presentation mode,
-slide pack and share link, attribution footer)."""
+slide pack and share link, attribution footer).
+
+`streamlit run app.py` finds the `app` below (an st.App, Streamlit's ASGI application) and serves it,
+so every response carries the security headers of deploy/security.py; the server then runs this same
+file as the page script, with __name__ == "__main__" (as AppTest does), which draws the app.
+"""
 
 from __future__ import annotations
 
 import contextlib
 
 import streamlit as st
+from starlette.middleware import Middleware
 
 from app_pages.figures import (
     begin_run,
@@ -17,41 +23,46 @@ from app_pages.figures import (
 )
 from app_pages.state import PageStopped, finish_sidebar, shared_sidebar
 from components.attribution import ATTRIBUTION
+from deploy.security import SecurityHeaders
 from loaders.snapshot import SnapshotError, cached_snapshot
 
-st.set_page_config(page_title="Regional Productivity Explorer", page_icon="📈", layout="wide")
+if __name__ != "__main__":  # imported by the ASGI server: serve this file with the security middleware
+    app = st.App(__file__, middleware=[Middleware(SecurityHeaders)])
 
-try:
-    snapshot = cached_snapshot()
-except SnapshotError as exc:
-    st.error(f"The data snapshot cannot be loaded: {exc}")
-    st.stop()
+else:  # the page script
+    st.set_page_config(page_title="Regional Productivity Explorer", page_icon="📈", layout="wide")
 
-navigation = st.navigation(
-    [
-        st.Page("app_pages/overview.py", title="Overview", icon=":material/map:", default=True),
-        st.Page("app_pages/manufacturing.py", title="Manufacturing", icon=":material/factory:"),
-        st.Page("app_pages/productivity_gaps.py", title="Productivity gaps", icon=":material/trending_up:"),
-        st.Page("app_pages/levelling_up.py", title="Levelling up", icon=":material/balance:"),
-        st.Page("app_pages/compare_areas.py", title="Compare areas", icon=":material/compare_arrows:"),
-        st.Page("app_pages/targets.py", title="Targets", icon=":material/flag:"),
-        st.Page("app_pages/your_data.py", title="Your data", icon=":material/upload_file:"),
-        st.Page("app_pages/data_and_methods.py", title="Data and methods", icon=":material/menu_book:"),
-        st.Page("app_pages/accessibility.py", title="Accessibility", icon=":material/accessibility:"),
-    ]
-)
-notice_link_problems()
-with st.sidebar:
-    shared_sidebar(snapshot)
-begin_run()
-slots = presentation_frame()  # controls drawn before the page, so Exit works even if the page stops early
-# The page body is hidden in presentation mode (its figures are then shown one per screen above); a page
-# that ends early with stop_page() still gets the tools and the footer below.
-with page_body_container(), contextlib.suppress(PageStopped):
-    navigation.run()
-finish_sidebar(snapshot)  # the Year picker, for pages that did not draw one for their own indicator
-sidebar_tools(navigation.title)
-if slots is not None:
-    presentation_view(slots, navigation.title)
-st.divider()
-st.caption(ATTRIBUTION)
+    try:
+        snapshot = cached_snapshot()
+    except SnapshotError as exc:
+        st.error(f"The data snapshot cannot be loaded: {exc}")
+        st.stop()
+
+    navigation = st.navigation(
+        [
+            st.Page("app_pages/overview.py", title="Overview", icon=":material/map:", default=True),
+            st.Page("app_pages/manufacturing.py", title="Manufacturing", icon=":material/factory:"),
+            st.Page("app_pages/productivity_gaps.py", title="Productivity gaps", icon=":material/trending_up:"),
+            st.Page("app_pages/levelling_up.py", title="Levelling up", icon=":material/balance:"),
+            st.Page("app_pages/compare_areas.py", title="Compare areas", icon=":material/compare_arrows:"),
+            st.Page("app_pages/targets.py", title="Targets", icon=":material/flag:"),
+            st.Page("app_pages/your_data.py", title="Your data", icon=":material/upload_file:"),
+            st.Page("app_pages/data_and_methods.py", title="Data and methods", icon=":material/menu_book:"),
+            st.Page("app_pages/accessibility.py", title="Accessibility", icon=":material/accessibility:"),
+        ]
+    )
+    notice_link_problems()
+    with st.sidebar:
+        shared_sidebar(snapshot)
+    begin_run()
+    slots = presentation_frame()  # controls drawn before the page, so Exit works even if the page stops early
+    # The page body is hidden in presentation mode (its figures are then shown one per screen above); a page
+    # that ends early with stop_page() still gets the tools and the footer below.
+    with page_body_container(), contextlib.suppress(PageStopped):
+        navigation.run()
+    finish_sidebar(snapshot)  # the Year picker, for pages that did not draw one for their own indicator
+    sidebar_tools(navigation.title)
+    if slots is not None:
+        presentation_view(slots, navigation.title)
+    st.divider()
+    st.caption(ATTRIBUTION)

@@ -55,6 +55,7 @@ from bench.browser import (
     free_port,
     is_loopback,
 )
+from deploy.nginx_conf import backends_by_key
 
 BROWSERS = 2
 THINK_S = 0.5
@@ -111,7 +112,6 @@ class SessionState:
     finished_at: float = 0.0  # perf_counter() when the last script_finished message arrived
     problems: list[str] = field(default_factory=list)
     closed: bool = False
-    backend: str | None = None
 
 
 def read_message(payload: bytes | str, state: SessionState) -> None:
@@ -282,6 +282,17 @@ class NginxDeployment:
                          if "[error]" in line or "[crit]" in line or "[alert]" in line or "[emerg]" in line]
         return problems
 
+    def sessions_per_backend(self) -> dict[str, int]:
+        """Browsers (rpe_backend cookie keys) per app process, from nginx's upstream log (nginx no longer
+        tells browsers which process served them)."""
+        log = self.run_dir / "upstream.log"
+        served = backends_by_key(log.read_text(errors="replace") if log.exists() else "")
+        counts: dict[str, int] = {}
+        for backends in served.values():
+            for backend in backends:
+                counts[backend] = counts.get(backend, 0) + 1
+        return counts
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()  # start.sh stops nginx and the app processes itself
@@ -300,12 +311,13 @@ def _port_taken(port: int) -> bool:
 
 
 @contextlib.contextmanager
-def deployment(via_nginx: bool) -> Iterator[tuple[str, dict[str, int], Any]]:
-    """The app as a single warmed-up process or behind nginx: (url, pids to watch, log reader)."""
+def deployment(via_nginx: bool) -> Iterator[tuple[str, dict[str, int], Any, Any]]:
+    """The app as a single warmed-up process or behind nginx: (url, pids to watch, log reader, sessions
+    per backend reader)."""
     if via_nginx:
         target = NginxDeployment().start()
         try:
-            yield target.url, target.pids(), target.log_problems
+            yield target.url, target.pids(), target.log_problems, target.sessions_per_backend
         finally:
             target.stop()
     else:
@@ -318,7 +330,7 @@ def deployment(via_nginx: bool) -> Iterator[tuple[str, dict[str, int], Any]]:
                         if "Traceback" in line or " ERROR " in line]
 
             assert server.process is not None
-            yield server.url, {"app": server.process.pid}, problems
+            yield server.url, {"app": server.process.pid}, problems, dict
         finally:
             server.stop()
 
@@ -384,9 +396,7 @@ async def _session(browser: Any, url: str, index: int, steps: int, think_s: floa
         results.append(step)
         started = time.perf_counter()
         try:
-            response = await page.goto(url, timeout=STEP_TIMEOUT_S * 1000)
-            if response is not None:
-                state.backend = (await response.all_headers()).get("x-rpe-backend")
+            await page.goto(url, timeout=STEP_TIMEOUT_S * 1000)
             await _wait_for_run(page, state, 0, STEP_TIMEOUT_S)
             step.to_finished_seconds = state.finished_at - started
             # the Overview shows its map: deck.gl's canvas, or without WebGL the still preview
@@ -463,12 +473,14 @@ def run_load(via_nginx: bool = False, sessions: int = 20, steps: int = len(ACTIO
     if not CHROMIUM.exists():
         raise FileNotFoundError(f"{CHROMIUM} is missing: apt-get install chromium")
     load_start = os.getloadavg()
-    with deployment(via_nginx) as (url, pids, log_problems):
+    with deployment(via_nginx) as (url, pids, log_problems, sessions_per_backend):
         with RssSampler(pids) as rss:
             started = time.perf_counter()
             outcome = asyncio.run(_run_sessions(url, sessions, steps, think_s, timeout_s, browsers, webgl))
             wall = time.perf_counter() - started
         server_problems = log_problems()
+        time.sleep(1.5)  # nginx flushes its upstream log every second
+        backends = sessions_per_backend() or {"direct": len(outcome["states"])}
     steps_run: list[Step] = outcome["steps"]
     expected = sessions * (steps + 1)
     failed = [step for step in steps_run if step.error is not None]
@@ -482,9 +494,6 @@ def run_load(via_nginx: bool = False, sessions: int = 20, steps: int = len(ACTIO
     browser_errors = [error for error in outcome["page_errors"]
                       if error not in {item[0] for item in known} and error not in without_webgl]
     errors = len(failed) + len(app_problems) + len(browser_errors) + len(server_problems) + missing
-    backends: dict[str, int] = {}
-    for state in outcome["states"]:
-        backends[state.backend or "direct"] = backends.get(state.backend or "direct", 0) + 1
     summary = summarise(steps_run)
     return {
         "mode": ("nginx, 2 processes" if via_nginx else "single process")

@@ -2,11 +2,14 @@
 # Run N app processes behind nginx, all on loopback, in the foreground; Ctrl-C or SIGTERM stops everything.
 #
 #   deploy/start.sh [--processes N] [--port PORT] [--first-app-port P] [--run-dir DIR] [--gzip on|off]
+#                   [--host NAME ...]
 #
 # Each process is `python -m deploy.serve` (streamlit run app.py, warmed up) on 127.0.0.1:P, P+1, ...;
 # nginx listens on 127.0.0.1:PORT, pins each browser to one process by a cookie and proxies the
 # WebSocket. The nginx config is rendered from deploy/nginx.conf.template into the run folder, which also
 # holds nginx's pid, temp folders and the logs (a fresh temp folder unless --run-dir is given).
+# Only localhost, 127.0.0.1 and each --host NAME (the public name, e.g. explorer.example.org) are served:
+# nginx answers 421 to any other Host header and the app processes get the same server.allowedHosts.
 # The processes share nothing but the read-only snapshot files, and one cookie secret so that a browser
 # moved to another process (after a restart) is still accepted. PYTHON picks the interpreter.
 set -euo pipefail
@@ -19,8 +22,10 @@ PORT=8500
 FIRST_APP_PORT=8501
 RUN_DIR=""
 GZIP=on
+HOSTS=(localhost 127.0.0.1)
+HOST_ARGS=()
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --processes) PROCESSES="$2"; shift 2 ;;
@@ -28,6 +33,7 @@ while [ $# -gt 0 ]; do
     --first-app-port) FIRST_APP_PORT="$2"; shift 2 ;;
     --run-dir) RUN_DIR="$2"; shift 2 ;;
     --gzip) GZIP="$2"; shift 2 ;;
+    --host) HOSTS+=("$2"); HOST_ARGS+=(--host "$2"); shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "start.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -74,13 +80,15 @@ trap stop_all EXIT
 trap 'exit 0' INT TERM
 
 SECRET="$("$PYTHON" -c 'import secrets; print(secrets.token_hex(32))')"
+ALLOWED=()
+for host in "${HOSTS[@]}"; do ALLOWED+=(--server.allowedHosts "$host"); done
 BACKENDS=()
 cd "$REPO"
 for i in $(seq 0 $((PROCESSES - 1))); do
   port=$((FIRST_APP_PORT + i))
   STREAMLIT_SERVER_COOKIE_SECRET="$SECRET" "$PYTHON" -m deploy.serve \
     --server.address 127.0.0.1 --server.port "$port" --server.headless true --browser.gatherUsageStats false \
-    >"$RUN_DIR/app-$port.log" 2>&1 &
+    "${ALLOWED[@]}" >"$RUN_DIR/app-$port.log" 2>&1 &
   APP_PIDS+=("$!")
   BACKENDS+=(--backend "127.0.0.1:$port")
   echo "start.sh: app process $! on 127.0.0.1:$port"
@@ -109,7 +117,7 @@ EOF
 done
 
 "$PYTHON" -m deploy.nginx_conf --out "$RUN_DIR/nginx.conf" --run-dir "$RUN_DIR" --listen "127.0.0.1:$PORT" \
-  "${BACKENDS[@]}" --gzip "$GZIP" "${WORKER_USER[@]}"
+  "${BACKENDS[@]}" --gzip "$GZIP" "${WORKER_USER[@]}" "${HOST_ARGS[@]}"
 "$NGINX" -t -q -e "$RUN_DIR/error.log" -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf"
 "$NGINX" -e "$RUN_DIR/error.log" -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -g "daemon off;" &
 NGINX_PID=$!

@@ -16,7 +16,7 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from loaders.errors import SourceFormatError
+from loaders.errors import SourceFormatError, require_file
 from loaders.topojson import TopoJSONError, topology_to_features
 
 log = logging.getLogger(__name__)
@@ -37,8 +37,7 @@ def read_boundaries(
     `attrs["repaired"]` holds how many invalid geometries were fixed with make_valid.
     """
     path = Path(path)
-    if not path.is_file():
-        raise SourceFormatError(path, "file not found")
+    require_file(path)
     if path.stat().st_size == 0:
         raise SourceFormatError(path, "file is empty")
     name = path.name.lower()

@@ -1,9 +1,12 @@
 """Rebuild the committed snapshot (`regional_data/`, `geo/`) from the official raw files.
 
-    python -m loaders.build [--source ../shared/data] [--out .]
+    python -m loaders.build [--source ../shared/data] [--out .] [--accept-losses] [--recover] [--quiet]
 
-Everything is built in a temporary folder beside the target, validated, and only then swapped in;
-on any failure the current snapshot is left exactly as it was and the error names the file at fault.
+The new snapshot is built in a staging folder beside the target and validated; then it is compared
+with the current one, and a build that would lose areas, values or years beyond the limits of
+loaders/snapshot_losses.py is refused unless --accept-losses is given. Only then is it swapped in,
+crash-safely (loaders/snapshot_swap.py; --recover finishes a swap a crash interrupted). On any
+failure the current snapshot is left exactly as it was and one line names the file at fault.
 """
 
 from __future__ import annotations
@@ -12,89 +15,60 @@ import argparse
 import hashlib
 import json
 import os
-import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm
 
-from loaders.ashe import read_ashe_table
-from loaders.catalogue import INDICATORS
-from loaders.derived_memberships import successors_fact
-from loaders.els_indicators import ELS_FILES, ELS_METADATA, els_rows, read_all_els
-from loaders.errors import SourceFormatError
-from loaders.gdp_local_authorities import read_gdp_la_table
-from loaders.geography import BOUNDARY_FILES, ITL3_2021_2025_LOOKUP, LAD_ITL_LOOKUP, Geography, load_geography
-from loaders.gva_by_industry import (
-    ITL3_SUBSECTORS,
-    ITL3_TABLE_3C,
-    MANUFACTURING,
-    MANUFACTURING_SUBSECTORS,
-    TOTAL,
-    read_gva_by_industry,
+from loaders.build_assemble import BuildError, assemble
+from loaders.build_sources import (
+    ASHE_T7_WEEKLY,
+    ELS_DIR,
+    GDP_LA,
+    GVA_LA_DIR,
+    PRODUCTIVITY_LAD,
+    check_sources,
+    file_sha256,
+    relative_to_source,
+    source_manifest,
 )
-from loaders.manufacturing_indicators import manufacturing_rows
-from loaders.manufacturing_validation import manufacturing_validation, read_lad_itl
-from loaders.nomis_indicators import nomis_rows
-from loaders.pay_indicators import workplace_pay_rows
-from loaders.population_indicators import gdp_per_head_rows, population_rows
-from loaders.productivity import read_productivity_workbook
-from loaders.productivity_indicators import component_rows, productivity_rows
-from loaders.provisional import mark_provisional, provisional_rules
-from loaders.snapshot_schema import COLUMNS, validate_snapshot
+from loaders.catalogue import INDICATORS
+from loaders.errors import SourceFormatError
+from loaders.geography import Geography
+from loaders.snapshot_losses import Provenance, coverage, coverage_problems
+from loaders.snapshot_swap import (
+    SwapError,
+    fsync_dir,
+    recover,
+    remove_staging,
+    require_writable,
+    snapshot_lock,
+    swap_in,
+)
 from loaders.web_boundaries import simplify_coverage, snap_round_coverage, to_web_geojson
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = REPO.parent / "shared" / "data"
-STATS = "stats"
-PRODUCTIVITY_LAD = f"{STATS}/productivity/ons_subregional_productivity_lad_jun2025_labourproductivitylad1.xls"
-PRODUCTIVITY_ITL = f"{STATS}/productivity/ons_subregional_productivity_itl2_itl3_jun2024_labourproductivityitls.xls"
-PRODUCTIVITY_CA = f"{STATS}/productivity/ons_subregional_productivity_ca_eer_jun2025_labourproductivitycaeer3.xlsx"
-GVA_LA_DIR = f"{STATS}/gva_gdp/gva_by_industry_local_authority"
-GDP_LA = f"{STATS}/gva_gdp/ons_regional_gdp_local_authorities_apr2025.xlsx"
-GVA_ITL3 = f"{STATS}/gva_gdp/ons_regional_gva_by_industry_itl3_table3c_apr2025_trimmed.xlsx"
-GVA_ITL_TABLE_6 = f"{STATS}/gva_gdp/ons_regional_gva_perhead_and_income_components_itl_apr2025.xlsx"
-ELS_DIR = f"{STATS}/levelling_up/explore_local_statistics"
-ASHE_T7_WEEKLY = f"{STATS}/ashe/ashe_2024prov_table7.1a_workplace_weekly_pay_gross.xlsx"
+__all__ = ["ASHE_T7_WEEKLY", "ELS_DIR", "GDP_LA", "GVA_LA_DIR", "PRODUCTIVITY_LAD", "BuildError", "file_sha256"]
 
 # Web boundaries: simplification tolerance (metres, British National Grid) and decimals per level.
 WEB_TOLERANCE_M = {"lad": 1500.0, "lep": 800.0, "itl1": 1000.0, "itl2": 1000.0, "itl3": 1200.0, "cauth": 600.0,
                    "rgn": 1000.0}
 WEB_DECIMALS = 3
-VALIDATION_LIMIT_PCT = 0.1  # an English LAD->ITL1 aggregation difference above this fails the build
-ENGLISH_ITL1 = tuple(f"TL{letter}" for letter in "CDEFGHIJK")
 
 
-class BuildError(RuntimeError):
-    """The snapshot could not be built; the message says what failed and where."""
+@dataclass
+class Candidate:
+    """A built and validated snapshot waiting in `folder` (regional_data/ and geo/) to be swapped in."""
 
-
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file read in 1 MiB chunks (sources can be large)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def validation_summary(table: pd.DataFrame) -> dict:
-    """Per-area max |%| difference and the latest year's difference, plus the overall max."""
-    per_area = {}
-    for code, rows in table.groupby("area_code"):
-        latest = rows.loc[rows["period"].idxmax()]
-        per_area[code] = {
-            "area_name": rows["area_name"].iloc[0],
-            "max_abs_pct_difference": round(float(rows["pct_difference"].abs().max()), 4),
-            "latest_year": int(latest["period"]),
-            "latest_pct_difference": round(float(latest["pct_difference"]), 4),
-            "years": int(len(rows)),
-        }
-    return {"max_abs_pct_difference": round(float(table["pct_difference"].abs().max()), 4), "areas": per_area}
+    folder: Path
+    table: pd.DataFrame
+    manifest: dict
+    provenance: Provenance = field(default_factory=dict)
 
 
 def indicator_metadata(table: pd.DataFrame) -> dict:
@@ -108,110 +82,6 @@ def indicator_metadata(table: pd.DataFrame) -> dict:
         entry["periods"] = sorted(int(p) for p in rows["period"].unique())
         meta[indicator] = entry
     return meta
-
-
-def with_official_names(table: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
-    """One name per area: sources spell some differently ("Hartlepool UA", "Durham CC"), so rows of
-    areas in the area table take its official boundary name."""
-    official = areas.drop_duplicates(["area_code", "geography"]).set_index(["area_code", "geography"])["area_name"]
-    keys = pd.MultiIndex.from_frame(table[["area_code", "geography"]])
-    names = official.reindex(keys).to_numpy()
-    out = table.copy()
-    out["area_name"] = pd.Series(names, index=table.index).fillna(table["area_name"])
-    return out
-
-
-def assemble(source: Path, progress: Callable[[str], None]) -> tuple[pd.DataFrame, Geography, dict]:
-    """Parse every source and assemble the indicator table. Returns (table, geography, build facts)."""
-    progress("boundaries and lookups")
-    geography = load_geography(source)
-    facts: dict = {"cauth_lookup_recoded": geography.cauth_recoded}
-    memberships, names = geography.memberships, geography.names
-
-    progress("ONS productivity workbooks")
-    lad_tables = read_productivity_workbook(source / PRODUCTIVITY_LAD)
-    itl_tables = read_productivity_workbook(source / PRODUCTIVITY_ITL)
-    ca_tables = read_productivity_workbook(source / PRODUCTIVITY_CA)
-
-    progress("ONS GVA by industry (12 workbooks)")
-    gva_files = sorted((source / GVA_LA_DIR).glob("*.xlsx"))
-    if len(gva_files) != 12:
-        raise BuildError(f"{source / GVA_LA_DIR}: expected 12 ITL1 workbooks, found {len(gva_files)}")
-    gva = pd.concat(
-        [read_gva_by_industry(path, [TOTAL, MANUFACTURING, *MANUFACTURING_SUBSECTORS]) for path in gva_files],
-        ignore_index=True,
-    )
-    unknown = set(gva["area_code"]) - set(names["lad"])
-    if unknown:
-        raise BuildError(f"GVA workbooks hold LA codes outside the 2023 LAD set: {sorted(unknown)[:5]}")
-    gva_total = gva.loc[gva["industry"] == TOTAL, ["area_code", "period", "value"]]
-
-    progress("Explore Local Statistics")
-    els = read_all_els(source / ELS_DIR)
-    els_itl1 = els[els["indicator"].isin(["gva_per_hour", "gva_per_job"])].copy()
-    els_itl1["area_code"] = els_itl1["area_code"].replace({"TLB": "E92000001"})
-    els_itl1 = els_itl1.drop(columns="measure").rename(columns={"indicator": "measure"})
-
-    progress("productivity indicators and validation")
-    rows, validation = productivity_rows(
-        lad_tables=lad_tables,
-        itl_tables=itl_tables,
-        ca_tables=ca_tables,
-        els_itl1=els_itl1,
-        gva_total=gva_total,
-        memberships=memberships,
-        names=names,
-    )
-    parts = [rows]
-    facts["validation"] = {key: validation_summary(table) for key, table in validation.items()}
-    english = validation["itl1_gva_per_hour_smoothed"]
-    english = english[english["area_code"].isin(ENGLISH_ITL1)]
-    worst = float(english["pct_difference"].abs().max())
-    facts["validation"]["english_itl1_max_abs_pct_difference"] = round(worst, 4)
-    if worst > VALIDATION_LIMIT_PCT:
-        raise BuildError(
-            f"LAD->ITL1 aggregation differs from ONS by up to {worst:.3f}% (limit {VALIDATION_LIMIT_PCT}%)"
-        )
-
-    levels = ("lad", "lep", "itl1", "cauth", "country", "uk", "benchmark")
-    parts.append(component_rows(gva_total, lad_tables, {k: memberships[k] for k in levels}, names))
-
-    progress("manufacturing indicators")
-    itl3_gva = read_gva_by_industry(source / GVA_ITL3, [MANUFACTURING, *(p for parts in ITL3_SUBSECTORS.values()
-                                                                          for p in parts)], ITL3_TABLE_3C)
-    parts.append(manufacturing_rows(gva, {k: memberships[k] for k in (*levels, "rgn", "itl2")}, names, itl3_gva))
-    facts["validation"]["manufacturing_gva"] = manufacturing_validation(
-        gva, read_lad_itl(source / LAD_ITL_LOOKUP), source / GVA_ITL_TABLE_6, itl3_gva)
-    facts["itl2_2021_membership"] = geography.itl2_facts
-    facts["lad_2023_successors"] = successors_fact(geography.lad_successors)
-
-    progress("Nomis APS, UBC and BRES")
-    nomis, nomis_facts = nomis_rows(source / STATS / "nomis", names, geography.lad_lep)
-    parts.append(nomis)
-    facts.update(nomis_facts)
-
-    progress("ELS levelling-up indicators, ASHE, population")
-    els_part, els_facts = els_rows(els, names["lad"])
-    parts.append(els_part)
-    facts.update(els_facts)
-    ashe = read_ashe_table(source / ASHE_T7_WEEKLY)
-    parts.append(workplace_pay_rows(ashe, set(names["lad"])))
-    population = read_gdp_la_table(source / GDP_LA, "Table 6")
-    gdp = read_gdp_la_table(source / GDP_LA, "Table 5")
-    parts.append(population_rows(population, {k: memberships[k] for k in levels}, names))
-    parts.append(population_rows(gdp, {k: memberships[k] for k in levels}, names, "gdp_current_prices"))
-    parts.append(gdp_per_head_rows(gdp, population, {k: memberships[k] for k in ("lep", "benchmark")}, names))
-
-    table = pd.concat(parts, ignore_index=True)[COLUMNS]
-    table = with_official_names(table, geography.areas)
-    table, facts["provisional"] = mark_provisional(table, provisional_rules(
-        gva_files, source / GDP_LA, gva, gdp, [source / ELS_DIR / name for name in ELS_METADATA],
-        ("median_weekly_pay_workplace", ashe, EDITIONS[ASHE_T7_WEEKLY])))
-    table = table.sort_values(["indicator", "geography", "area_code", "period"], ignore_index=True)
-    problems = validate_snapshot(table)
-    if problems:
-        raise BuildError("snapshot failed validation: " + "; ".join(problems))
-    return table, geography, facts
 
 
 def web_boundaries(geography: Geography) -> dict[str, bytes]:
@@ -230,112 +100,54 @@ def snapshot_id(outputs: dict[str, dict]) -> str:
     return digest.hexdigest()[:12]
 
 
-def write_snapshot(target: Path, table: pd.DataFrame, geography: Geography, facts: dict,
-                   geo_files: dict[str, bytes], manifest: dict) -> None:
-    """Write regional_data/ and geo/ into temporary folders, then swap them in.
-
-    The old folders are moved aside first and restored if the swap fails, so the target never
-    holds a half-written snapshot.
-    """
-    target.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=target))
-    try:
-        data_dir, geo_dir = staging / "regional_data", staging / "geo"
-        data_dir.mkdir()
-        geo_dir.mkdir()
-        table.to_parquet(data_dir / "indicators.parquet", index=False, compression="zstd")
-        geography.areas.to_parquet(data_dir / "areas.parquet", index=False)
-        (data_dir / "indicators.json").write_text(json.dumps(indicator_metadata(table), indent=1, ensure_ascii=False))
-        for level, payload in geo_files.items():
-            (geo_dir / f"{level}.geojson").write_bytes(payload)
-        manifest["outputs"] = {
-            f"{folder.name}/{path.name}": {"bytes": path.stat().st_size, "sha256": file_sha256(path)}
-            for folder in (data_dir, geo_dir)
-            for path in sorted(folder.iterdir())
-        }
-        manifest["snapshot_id"] = snapshot_id(manifest["outputs"])
-        (data_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False, default=str))
-        _swap_in(staging, target, ("regional_data", "geo"))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+def write_candidate(folder: Path, table: pd.DataFrame, geography: Geography, geo_files: dict[str, bytes],
+                    manifest: dict) -> None:
+    """Write regional_data/ and geo/ into `folder` (a staging folder), each file flushed to disk."""
+    data_dir, geo_dir = folder / "regional_data", folder / "geo"
+    data_dir.mkdir()
+    geo_dir.mkdir()
+    table.to_parquet(data_dir / "indicators.parquet", index=False, compression="zstd")
+    geography.areas.to_parquet(data_dir / "areas.parquet", index=False)
+    (data_dir / "indicators.json").write_text(json.dumps(indicator_metadata(table), indent=1, ensure_ascii=False))
+    for level, payload in geo_files.items():
+        (geo_dir / f"{level}.geojson").write_bytes(payload)
+    manifest["outputs"] = {
+        f"{sub.name}/{path.name}": {"bytes": path.stat().st_size, "sha256": file_sha256(path)}
+        for sub in (data_dir, geo_dir)
+        for path in sorted(sub.iterdir())
+    }
+    manifest["snapshot_id"] = snapshot_id(manifest["outputs"])
+    write_manifest(folder, manifest)
 
 
-def _swap_in(staging: Path, target: Path, names: tuple[str, ...]) -> None:
-    moved: list[tuple[Path, Path]] = []
-    try:
-        for name in names:
-            current, backup = target / name, staging / f"{name}.old"
-            if current.exists():
-                os.replace(current, backup)
-                moved.append((backup, current))
-            os.replace(staging / name, current)
-    except OSError:
-        for backup, current in moved:
-            if current.exists():
-                shutil.rmtree(current)
-            os.replace(backup, current)
-        raise
+def write_manifest(folder: Path, manifest: dict) -> None:
+    """Write (or rewrite) the manifest, then flush every file of the candidate to disk: the swap's
+    journal promises a complete snapshot even after a power cut."""
+    (folder / "regional_data" / "manifest.json").write_text(
+        json.dumps(manifest, indent=1, ensure_ascii=False, default=str))
+    for sub in (folder / "regional_data", folder / "geo"):
+        for path in sub.iterdir():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+        fsync_dir(sub)
 
 
-EDITIONS = {
-    PRODUCTIVITY_LAD: "ONS subregional productivity, LAD tables, June 2025 release (2004-2023)",
-    PRODUCTIVITY_ITL: "ONS subregional productivity, ITL2/ITL3 tables, June 2024 release (2004-2022)",
-    PRODUCTIVITY_CA: "ONS subregional productivity, CA/EER tables, June 2025 release (2004-2023)",
-    GDP_LA: "ONS regional GDP: local authorities, April 2025 release (1998-2023)",
-    ASHE_T7_WEEKLY: "ONS ASHE table 7.1a, 2024 provisional",
-    GVA_LA_DIR: "ONS regional GVA (balanced) by industry: local authorities, April 2025 release (1998-2023)",
-    GVA_ITL3: "ONS regional GVA (balanced) by industry: all ITL regions, Table 3c (ITL3), April 2025 (1998-2023)",
-    GVA_ITL_TABLE_6: "ONS regional GVA (balanced) per head and income components, Table 6, April 2025 (1998-2023)",
-    ELS_DIR: "ONS Explore Local Statistics data repository (files of 2024-2026; see indicators.json)",
-    f"{STATS}/nomis": "Nomis extracts of 24 April 2023 (APS, UBC) and 2022 (BRES CSV)",
-    "geo/boundaries": "ONS Open Geography Portal boundaries (BUC), vintages in the file names",
-    "geo/lookups": "ONS Open Geography Portal lookups",
-    "stats/lookups": "ONS Open Geography Portal lookups",
-}
+STEPS = ["boundaries and lookups", "ONS productivity workbooks", "ONS GVA by industry (12 workbooks)",
+         "Explore Local Statistics", "productivity indicators and validation", "manufacturing indicators",
+         "Nomis APS, UBC and BRES", "ELS levelling-up indicators, ASHE, population", "web boundaries",
+         "write snapshot"]
 
 
-def edition_of(relative_path: str) -> str:
-    """The release a source file belongs to (longest matching prefix in EDITIONS)."""
-    matches = [prefix for prefix in EDITIONS if relative_path.startswith(prefix)]
-    return EDITIONS[max(matches, key=len)] if matches else ""
-
-
-def source_manifest(source: Path) -> list[dict]:
-    """Every raw file the build read, with its edition, size and checksum."""
-    files = [
-        PRODUCTIVITY_LAD, PRODUCTIVITY_ITL, PRODUCTIVITY_CA, GDP_LA, GVA_ITL3, GVA_ITL_TABLE_6, ASHE_T7_WEEKLY,
-        *(f"{GVA_LA_DIR}/{p.name}" for p in sorted((source / GVA_LA_DIR).glob("*.xlsx"))),
-        *(f"{ELS_DIR}/{name}" for name in (*ELS_FILES, *ELS_METADATA)),
-        *(f"{STATS}/nomis/{p.name}" for p in sorted((source / STATS / "nomis").iterdir())),
-        *(rel for rel, _ in BOUNDARY_FILES.values()),
-        "stats/lookups/LAD_(December_2024)_to_LAU1_to_ITL3_to_ITL2_to_ITL1_(January_2025)_Lookup_in_the_UK.csv",
-        "stats/lookups/Local_Authority_District_to_Combined_Authority_(May_2025)_Lookup_in_EN.csv",
-        "geo/lookups/LAD23_RGN23_EN_LU.csv",
-        ITL3_2021_2025_LOOKUP,
-    ]
-    return [
-        {"path": rel, "edition": edition_of(rel), "bytes": (source / rel).stat().st_size,
-         "sha256": file_sha256(source / rel)}
-        for rel in files
-    ]
-
-
-def build(source: Path, target: Path, show_progress: bool = True) -> dict:
-    """Build and swap in a new snapshot; returns the manifest."""
-    started = time.perf_counter()
-    if not source.is_dir():
-        raise BuildError(f"source folder {source} does not exist")
-    steps = ["boundaries and lookups", "ONS productivity workbooks", "ONS GVA by industry (12 workbooks)",
-             "Explore Local Statistics", "productivity indicators and validation", "manufacturing indicators",
-             "Nomis APS, UBC and BRES", "ELS levelling-up indicators, ASHE, population", "web boundaries",
-             "write snapshot"]
-    with tqdm(total=len(steps), desc="build", unit="step", disable=not show_progress, file=sys.stderr) as bar:
+def build_candidate(source: Path, folder: Path, show_progress: bool = True) -> Candidate:
+    """Parse, assemble, validate and write a new snapshot into `folder` (empty, beside the target)."""
+    check_sources(source)
+    with tqdm(total=len(STEPS), desc="build", unit="step", disable=not show_progress, file=sys.stderr) as bar:
         def progress(label: str) -> None:
-            if bar.n or label != steps[0]:
+            if bar.n or label != STEPS[0]:
                 bar.update(1)
             bar.set_postfix_str(label)
 
-        table, geography, facts = assemble(source, progress)
+        table, geography, facts, provenance = assemble(source, progress)
         progress("web boundaries")
         geo_files = web_boundaries(geography)
         progress("write snapshot")
@@ -355,23 +167,101 @@ def build(source: Path, target: Path, show_progress: bool = True) -> dict:
             },
             **facts,
         }
-        write_snapshot(target, table, geography, facts, geo_files, manifest)
+        write_candidate(folder, table, geography, geo_files, manifest)
         bar.update(1)
-    return {**manifest, "build_seconds": round(time.perf_counter() - started, 1)}
+    return Candidate(folder, table, manifest, provenance)
+
+
+def current_table(target: Path) -> tuple[pd.DataFrame | None, dict]:
+    """The current snapshot's indicator table and metadata (None if there is none yet)."""
+    data = target / "regional_data"
+    table_path, meta_path = data / "indicators.parquet", data / "indicators.json"
+    if not table_path.exists():
+        return None, {}
+    try:
+        return pd.read_parquet(table_path), json.loads(meta_path.read_text()) if meta_path.is_file() else {}
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise BuildError(f"the current snapshot {table_path} cannot be read ({exc.__class__.__name__}), so what the "
+                         "new one would lose cannot be checked; move regional_data/ away to build from scratch"
+                         ) from exc
+
+
+def loss_problems(target: Path, candidate: Candidate) -> list[str]:
+    """What the candidate would lose against the current snapshot beyond the limits (none: [])."""
+    old, metadata = current_table(target)
+    if old is None:
+        return []
+    return coverage_problems(coverage(old, candidate.table), metadata=metadata, provenance=candidate.provenance)
+
+
+def losses_message(problems: list[str], flag: str = "--accept-losses") -> str:
+    shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
+    return f"the new snapshot would lose data: {shown}. If these losses are expected, rerun with {flag}"
+
+
+def build(source: Path, target: Path, show_progress: bool = True, accept_losses: bool = False) -> dict:
+    """Build, check against the current snapshot and swap in a new snapshot; returns the manifest
+    (with `accepted_losses` and `recovered` lists when there were any)."""
+    started = time.perf_counter()
+    if not source.is_dir():
+        raise BuildError(f"source folder {source} does not exist")
+    target.mkdir(parents=True, exist_ok=True)
+    require_writable(target)
+    with snapshot_lock(target):
+        recovered = recover(target)
+        staging = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=target))
+        try:
+            candidate = build_candidate(source, staging, show_progress)
+            problems = loss_problems(target, candidate)
+            if problems and not accept_losses:
+                raise BuildError(losses_message(problems))
+            swap_in(staging, target)
+        finally:
+            remove_staging(target, staging)
+    extra = {"accepted_losses": problems} if problems else {}
+    extra |= {"recovered": recovered} if recovered else {}
+    return {**candidate.manifest, **extra, "build_seconds": round(time.perf_counter() - started, 1)}
+
+
+def failure_line(exc: Exception, source: Path) -> str:
+    """One line for any failure of a build: the file and the problem, no traceback."""
+    if isinstance(exc, SourceFormatError):
+        return relative_to_source(exc, source)
+    if isinstance(exc, OSError):
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}"
+    if isinstance(exc, BuildError | SwapError):
+        return str(exc)
+    return f"{exc.__class__.__name__}: {exc}"  # a parser meeting a layout it does not know
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m loaders.build", description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="folder of official raw files")
     parser.add_argument("--out", type=Path, default=REPO, help="folder that holds regional_data/ and geo/")
+    parser.add_argument("--accept-losses", action="store_true",
+                        help="swap in a snapshot that loses areas, values or years beyond the limits (e.g. after a "
+                             "boundary change); the losses are listed")
+    parser.add_argument("--recover", action="store_true",
+                        help="only finish a swap a crash interrupted and remove leftover staging folders")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
+    source, target = args.source.resolve(), args.out.resolve()
     try:
-        manifest = build(args.source.resolve(), args.out.resolve(), show_progress=not args.quiet)
-    except (SourceFormatError, BuildError) as exc:
-        print(f"build failed, snapshot unchanged: {exc}", file=sys.stderr)
+        if args.recover:
+            with snapshot_lock(target):
+                done = recover(target)
+            print("; ".join(done) if done else f"nothing to recover in {target}")
+            return 0
+        manifest = build(source, target, show_progress=not args.quiet, accept_losses=args.accept_losses)
+    except Exception as exc:  # every failure is one line naming the file and problem; the snapshot is unchanged
+        print(f"build failed, snapshot unchanged: {failure_line(exc, source)}", file=sys.stderr)
         return 1
-    print(f"built {manifest['rows']} rows in {manifest['build_seconds']} s -> {args.out / 'regional_data'}")
+    for line in manifest.get("recovered", []):
+        print(f"recovered: {line}", file=sys.stderr)
+    for problem in manifest.get("accepted_losses", []):
+        print(f"accepted loss (--accept-losses): {problem}", file=sys.stderr)
+    print(f"built {manifest['rows']} rows in {manifest['build_seconds']} s -> {target / 'regional_data'}")
     return 0
 
 

@@ -49,11 +49,12 @@ ELS_ENGLAND = "TLB"
 
 
 def read_all_els(folder: Path) -> pd.DataFrame:
-    """Every ELS file in `folder`, stacked, with our indicator id and geography level."""
+    """Every ELS file in `folder`, stacked, with our indicator id, geography level and file name."""
     frames = []
     for name in ELS_FILES:
         frame = read_els_csv(folder / name)
         frame["indicator"] = frame["indicator_label"].map(ELS_INDICATOR_IDS)
+        frame["source_file"] = name
         frames.append(frame)
     stacked = pd.concat(frames, ignore_index=True)
     stacked["geography"] = stacked["area_code"].map(classify_area_code)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
+
+NOT_REGULAR = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+               stat.S_IFBLK: "a block device"}
 
 
 class SourceFormatError(ValueError):
@@ -19,11 +23,33 @@ class SourceFormatError(ValueError):
         super().__init__(f"{where}: {problem}")
 
 
+def file_problem(path: Path) -> str | None:
+    """Why `path` cannot be read as a source file, or None. Checked before opening: a named pipe in
+    place of a file would make a reader wait forever."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return "is a symbolic link to a missing file" if path.is_symlink() else "file not found"
+    except OSError as exc:
+        return f"cannot be opened ({exc.strerror or exc})"
+    if stat.S_ISDIR(info.st_mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(info.st_mode):
+        return f"is {NOT_REGULAR.get(stat.S_IFMT(info.st_mode), 'not a regular file')}, not a regular file"
+    return None
+
+
+def require_file(path: Path) -> None:
+    """SourceFormatError naming the file unless it is a regular file that exists."""
+    problem = file_problem(path)
+    if problem:
+        raise SourceFormatError(path, problem)
+
+
 def read_csv_text(path: Path) -> str:
     """The text of a CSV source, or a SourceFormatError for the ways official downloads go wrong: missing,
     empty, not UTF-8 (a saved-as-Excel file), or binary content (an .xlsx renamed .csv)."""
-    if not path.is_file():
-        raise SourceFormatError(path, "file not found")
+    require_file(path)
     raw = path.read_bytes()
     if not raw.strip():
         raise SourceFormatError(path, "file is empty")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.errors import SourceFormatError
+from loaders.errors import SourceFormatError, require_file
 
 
 def sheet_names(path: str | Path) -> list[str]:
@@ -65,7 +65,6 @@ def find_header_row(grid: pd.DataFrame, first_cell: str, path: str | Path, sheet
 
 
 def _require_file(path: Path) -> None:
-    if not path.exists():
-        raise SourceFormatError(path, "file not found")
+    require_file(path)
     if path.stat().st_size == 0:
         raise SourceFormatError(path, "file is empty")

@@ -50,7 +50,7 @@ from typing import Any
 
 import pandas as pd
 
-from loaders.errors import SourceFormatError, read_csv_text
+from loaders.errors import SourceFormatError, read_csv_text, require_file
 
 OUTPUT_COLUMNS: tuple[str, ...] = (
     "area_code",
@@ -427,8 +427,7 @@ def _line(index: Any) -> int:
 
 
 def _load_json(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        raise SourceFormatError(path, "file not found")
+    require_file(path)
     try:
         document = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -95,6 +95,7 @@ def load_geography(source: Path) -> Geography:
         {"LAD25CD": "lad_code", "LAD25NM": "lad_name", "CAUTH25CD": "cauth_code"},
         unique=["lad_code"],
     )
+    _require_lad_vintage(source / BOUNDARY_FILES["lad"][0], lad_names, set(itl["lad_code"]), set(rgn["lad_code"]))
     try:
         cauth_recoded = recode_by_name(cauth[["lad_code", "lad_name"]], lad_names)
     except LookupError as exc:
@@ -125,6 +126,19 @@ def load_geography(source: Path) -> Geography:
     areas = area_table(boundaries, memberships, lad_lep)
     return Geography(boundaries, memberships, names, lad_lep, cauth_recoded, areas, itl2_facts,
                      lad_successors(lads_2021, boundaries["lad"]))
+
+
+def _require_lad_vintage(path: Path, lad_names: dict[str, str], itl_codes: set[str], rgn_codes: set[str]) -> None:
+    """The LAD boundary file sets the statistics' LAD vintage. When both official lookups (LAD->ITL,
+    LAD->region) hold LADs it lacks, the boundary file is the odd one out, so it is named (not a lookup)."""
+    missing = sorted((itl_codes | rgn_codes) - set(lad_names))
+    if missing and itl_codes - set(lad_names) and rgn_codes - set(lad_names):
+        unknown = sorted(set(lad_names) - itl_codes)
+        examples = ", ".join(f"{code} {lad_names[code]}" for code in unknown[:3])
+        raise SourceFormatError(path, f"LAD codes of another vintage: {len(missing)} LADs of the lookups are missing "
+                                      f"(e.g. {', '.join(missing[:3])})" + (f" and {len(unknown)} of its codes are "
+                                      f"in no lookup (e.g. {examples})" if unknown else "")
+                                + "; the build needs the December 2023 LAD boundaries")
 
 
 def _require_known_lads(path: Path, codes: set[str], lad_names: dict[str, str]) -> None:

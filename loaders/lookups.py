@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.errors import SourceFormatError
+from loaders.errors import SourceFormatError, require_file
 
 
 def read_lookup(path: str | Path, columns: Mapping[str, str], unique: Sequence[str] = ()) -> pd.DataFrame:
@@ -20,8 +20,7 @@ def read_lookup(path: str | Path, columns: Mapping[str, str], unique: Sequence[s
     (e.g. ["lad_code"] for a one-to-one lookup); duplicates raise, naming examples.
     """
     path = Path(path)
-    if not path.is_file():
-        raise SourceFormatError(path, "file not found")
+    require_file(path)
     try:
         frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
     except pd.errors.EmptyDataError as exc:

@@ -35,6 +35,15 @@ AREA_TYPES = {"lep": "lep", "ladu": "lad", "country": "country"}
 # Additive APS counts kept so that rates for groups of areas are built as sums over sums.
 APS_COUNTS = ("population_16_64", "employment_16_64", "economically_active_16_64")
 LONDON_LEP = "E37000051"
+NOMIS_FILES = {"qualifications_nvq4_plus": APS_T19, "manufacturing_employment_share_residence": APS_T13A,
+               "manufacturing_employment_share": BRES_CSV_GLOB, "manufacturing_employment_lq": BRES_CSV_GLOB}
+
+
+def nomis_file_of(indicator: str) -> str:
+    """The extract (in the Nomis folder) an indicator of `nomis_rows` comes from, for messages."""
+    if indicator.startswith("manufacturing_enterprises"):
+        return UBC_BY_INDUSTRY
+    return NOMIS_FILES.get(indicator, APS_T01)
 
 
 def with_codes(

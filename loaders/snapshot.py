@@ -1,8 +1,14 @@
 """Read the committed snapshot (regional_data/, geo/). The only loader that knows about Streamlit:
-the `cached_*` wrappers keep one read-only copy per server process, shared by every session."""
+the `cached_*` wrappers keep one read-only copy per server process, shared by every session.
+
+A snapshot is only read whole: a swap that a crash interrupted (its journal is left) or files that do
+not match the checksums in manifest.json (regional_data/ and geo/ from different builds) raise a
+SnapshotError that says what to run, rather than showing a mix of two snapshots.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -10,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+
+from loaders.snapshot_swap import RECOVER_COMMAND, interrupted_swap
 
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO / "regional_data"
@@ -70,20 +78,50 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         raise SnapshotError(f"{path.name} cannot be read ({exc})") from exc
 
 
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError as exc:
+        raise SnapshotError(f"{path.parent.name}/{path.name} is missing; run {RECOVER_COMMAND}, or rebuild with "
+                            "python -m loaders.build") from exc
+    except OSError as exc:
+        raise SnapshotError(f"{path.name} cannot be read ({exc.strerror or exc})") from exc
+
+
+def check_whole(data_dir: Path) -> dict:
+    """The manifest, after checking that regional_data/ and geo/ (beside it) are the complete output of
+    one build (SnapshotError otherwise)."""
+    problem = interrupted_swap(data_dir.parent)
+    if problem:
+        raise SnapshotError(problem)
+    manifest = _read_json(data_dir / "manifest.json")
+    for name, entry in sorted((manifest.get("outputs") or {}).items()):
+        if _sha256(data_dir.parent / name) != entry.get("sha256"):
+            raise SnapshotError(f"{name} does not match manifest.json, so regional_data/ and geo/ are not from one "
+                                f"build; run {RECOVER_COMMAND}, or rebuild with python -m loaders.build")
+    return manifest
+
+
 def read_snapshot(data_dir: Path = DATA_DIR) -> Snapshot:
+    manifest = check_whole(data_dir)
     indicators = _read_parquet(data_dir / "indicators.parquet")
     indicators["period"] = indicators["period"].astype(int)
     return Snapshot(
         indicators=indicators,
         metadata=_read_json(data_dir / "indicators.json"),
         areas=_read_parquet(data_dir / "areas.parquet"),
-        manifest=_read_json(data_dir / "manifest.json"),
+        manifest=manifest,
     )
 
 
-def read_boundaries_json(level: str, geo_dir: Path = GEO_DIR) -> dict:
-    """The web-ready GeoJSON FeatureCollection of one level (parsed)."""
-    return _read_json(geo_dir / f"{level}.geojson")
+def read_boundaries_json(level: str, geo_dir: Path = GEO_DIR, sha256: str | None = None) -> dict:
+    """The web-ready GeoJSON FeatureCollection of one level (parsed). With `sha256` (from the manifest of
+    the snapshot already read), a file swapped since then is refused rather than mixed in."""
+    path = geo_dir / f"{level}.geojson"
+    if sha256 is not None and _sha256(path) != sha256:
+        raise SnapshotError(f"geo/{path.name} changed since this process read the snapshot (a new snapshot was "
+                            "swapped in); restart the app to show it")
+    return _read_json(path)
 
 
 @st.cache_resource(show_spinner=False)
@@ -93,4 +131,5 @@ def cached_snapshot() -> Snapshot:
 
 @st.cache_resource(show_spinner=False)
 def cached_boundaries(level: str) -> dict:
-    return read_boundaries_json(level)
+    outputs = cached_snapshot().manifest.get("outputs") or {}
+    return read_boundaries_json(level, sha256=outputs.get(f"geo/{level}.geojson", {}).get("sha256"))

@@ -4,8 +4,8 @@
 the current one, and `render_report` writes the result as Markdown:
 
 - schema: the snapshot contract (`loaders.snapshot_schema.validate_snapshot`);
-- coverage: for every (indicator, geography) the current snapshot has, the candidate keeps at least
-  `min_share` of the areas that have values, and still has values for the current latest year;
+- losses: for every (indicator, geography) the current snapshot has, the areas, values, years per
+  area and first/last year the candidate keeps (limits in loaders/snapshot_losses.py);
 - ranges: percentages within 0-100, no negative money, counts, indices or ratios (by the unit in
   the indicator metadata), confidence bounds likewise;
 - the diff: rows added/removed and values changed per indicator, areas gained/lost, the largest
@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from loaders.snapshot_losses import MIN_AREA_SHARE, Provenance, coverage, coverage_problems, sample
 from loaders.snapshot_schema import COLUMNS, validate_snapshot
 
 KEY = ["indicator", "geography", "area_code", "period"]
-MIN_AREA_SHARE = 0.9
 # unit -> (lowest, highest) allowed value; None = unbounded on that side
 UNIT_RANGES: dict[str, tuple[float | None, float | None]] = {
     "%": (0.0, 100.0),
@@ -35,7 +35,6 @@ UNIT_RANGES: dict[str, tuple[float | None, float | None]] = {
     "ratio": (0.0, None),
 }
 REL_TOLERANCE = 1e-9
-LIST_LIMIT = 10
 
 
 @dataclass
@@ -59,64 +58,6 @@ def schema_problems(table: pd.DataFrame) -> list[str]:
     if table.empty:
         return ["the indicator table has no rows"]
     return validate_snapshot(table)
-
-
-def _with_values(table: pd.DataFrame) -> pd.DataFrame:
-    return table.loc[table["value"].notna(), KEY]
-
-
-def coverage(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    """Per (indicator, geography) of either table: areas with values before/after, the share of the
-    old areas kept, areas lost and gained, and the latest year with values before/after."""
-    old_v, new_v = _with_values(old), _with_values(new)
-    groups = ["indicator", "geography"]
-    old_areas = old_v.groupby(groups)["area_code"].agg(lambda s: set(s))
-    new_areas = new_v.groupby(groups)["area_code"].agg(lambda s: set(s))
-    old_latest = old_v.groupby(groups)["period"].max()
-    new_latest = new_v.groupby(groups)["period"].max()
-    rows = []
-    for key in sorted(set(old_areas.index) | set(new_areas.index)):
-        before, after = old_areas.get(key, set()), new_areas.get(key, set())
-        lost, gained = sorted(before - after), sorted(after - before)
-        latest_before = old_latest.get(key)
-        latest_after = new_latest.get(key)
-        rows.append({
-            "indicator": key[0], "geography": key[1],
-            "areas_before": len(before), "areas_after": len(after),
-            "kept_share": (len(before & after) / len(before)) if before else 1.0,
-            "lost": lost, "gained": gained,
-            "latest_before": None if latest_before is None else int(latest_before),
-            "latest_after": None if latest_after is None else int(latest_after),
-        })
-    columns = ["indicator", "geography", "areas_before", "areas_after", "kept_share", "lost", "gained",
-               "latest_before", "latest_after"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def _sample(codes: list[str]) -> str:
-    more = f" and {len(codes) - LIST_LIMIT} more" if len(codes) > LIST_LIMIT else ""
-    return ", ".join(codes[:LIST_LIMIT]) + more
-
-
-def coverage_problems(cov: pd.DataFrame, min_share: float = MIN_AREA_SHARE, metadata: dict | None = None
-                      ) -> list[str]:
-    """Losses that block a refresh: an (indicator, geography) keeping < min_share of its areas, or
-    losing the latest year it had. With `metadata`, each problem names the indicator's source."""
-    problems = []
-    for row in cov.itertuples(index=False):
-        source = (metadata or {}).get(row.indicator, {}).get("source")
-        where = f"{row.indicator} ({row.geography}" + (f"; source: {source})" if source else ")")
-        if row.areas_before and row.areas_after == 0:
-            problems.append(f"{where}: no areas with values any more (had {row.areas_before})")
-            continue
-        if row.areas_before and row.kept_share < min_share:
-            problems.append(
-                f"{where}: keeps {row.areas_before - len(row.lost)} of {row.areas_before} areas "
-                f"({row.kept_share:.0%}, below the {min_share:.0%} minimum); lost {_sample(row.lost)}"
-            )
-        if row.latest_before is not None and (row.latest_after is None or row.latest_after < row.latest_before):
-            problems.append(f"{where}: latest year {row.latest_before} is gone (latest now {row.latest_after})")
-    return problems
 
 
 def range_problems(table: pd.DataFrame, metadata: dict) -> tuple[list[str], list[str]]:
@@ -194,8 +135,9 @@ def largest_changes(old: pd.DataFrame, new: pd.DataFrame, limit: int = 20) -> pd
 
 
 def compare(old: pd.DataFrame | None, new: pd.DataFrame, metadata: dict, *, min_share: float = MIN_AREA_SHARE,
-            accept_coverage_loss: bool = False) -> Comparison:
-    """Every check of a candidate snapshot `new` against the current `old` (None: no current one)."""
+            accept_losses: bool = False, provenance: Provenance | None = None) -> Comparison:
+    """Every check of a candidate snapshot `new` against the current `old` (None: no current one).
+    `provenance` names the source files of each (indicator, geography) in loss messages."""
     result = Comparison()
     schema = schema_problems(new)
     detail = "; ".join(schema) or "columns, levels, statuses ok"
@@ -211,19 +153,19 @@ def compare(old: pd.DataFrame | None, new: pd.DataFrame, metadata: dict, *, min_
 
     if old is None or old.empty:
         result.warnings.append("no current snapshot to compare with; coverage and diff checks skipped")
-        result.checks.append(("areas and years kept", True, "no current snapshot"))
+        result.checks.append(("areas, values and years kept", True, "no current snapshot"))
         result.rows = row_diff(new.iloc[0:0], new)
         return result
 
     result.coverage = coverage(old, new)
-    losses = coverage_problems(result.coverage, min_share, metadata)
-    detail = "; ".join(losses) or f"every indicator and level keeps >= {min_share:.0%} of its areas and its latest year"
-    if losses and accept_coverage_loss:
-        result.warnings += [f"coverage (accepted with --accept-coverage-loss): {p}" for p in losses]
-        result.checks.append(("areas and years kept", True, "ACCEPTED: " + detail))
+    losses = coverage_problems(result.coverage, min_share, metadata, provenance)
+    detail = "; ".join(losses) or "every indicator and level keeps its areas, values and years (within the limits)"
+    if losses and accept_losses:
+        result.warnings += [f"loss (accepted with --accept-losses): {p}" for p in losses]
+        result.checks.append(("areas, values and years kept", True, "ACCEPTED: " + detail))
     else:
-        result.checks.append(("areas and years kept", not losses, detail))
-        result.problems += [f"coverage: {p}" for p in losses]
+        result.checks.append(("areas, values and years kept", not losses, detail))
+        result.problems += [f"loss: {p}" for p in losses]
     result.rows = row_diff(old, new)
     result.changes = largest_changes(old, new)
     return result
@@ -280,18 +222,20 @@ def render_report(comparison: Comparison | None, *, outcome: str, context: dict[
                             rows[["indicator", "rows_before", "rows_after", "added", "removed", "changed"]]
                             .values.tolist())
         if comparison.coverage is not None:
-            moved = comparison.coverage[
-                comparison.coverage["lost"].map(len).gt(0) | comparison.coverage["gained"].map(len).gt(0)
-                | (comparison.coverage["latest_before"] != comparison.coverage["latest_after"])
-            ]
-            lines += ["", "## Areas and latest years gained or lost", ""]
+            cov = comparison.coverage
+            moved = cov[cov["lost"].map(len).gt(0) | cov["gained"].map(len).gt(0) | cov["rows_lost"].gt(0)
+                        | (cov["first_before"] != cov["first_after"]) | (cov["latest_before"] != cov["latest_after"])]
+            lines += ["", "## Areas, values and years gained or lost", ""]
             if moved.empty:
-                lines.append("No indicator or level gained or lost an area or its latest year.")
+                lines.append("No indicator or level gained or lost an area, a value or a year.")
             else:
                 lines += _table(
-                    ["indicator", "level", "areas before", "areas after", "kept", "lost", "gained", "latest year"],
+                    ["indicator", "level", "areas before", "areas after", "kept", "lost", "gained", "values lost",
+                     "areas losing years", "years"],
                     [[r.indicator, r.geography, r.areas_before, r.areas_after, f"{r.kept_share:.0%}",
-                      _sample(r.lost), _sample(r.gained), f"{r.latest_before} -> {r.latest_after}"]
+                      sample(r.lost), sample(r.gained), f"{r.rows_lost:,} of {r.rows_before:,}",
+                      f"{r.areas_losing_years}" + (f" (e.g. {r.losing_years_example})" if r.areas_losing_years else ""),
+                      f"{r.first_before}-{r.latest_before} -> {r.first_after}-{r.latest_after}"]
                      for r in moved.itertuples(index=False)],
                 )
         if comparison.changes is not None:

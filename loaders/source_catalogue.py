@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders import build, geography
+from loaders import build_sources, geography
 from loaders.els_indicators import ELS_FILES, ELS_METADATA
 
 ONS = "https://www.ons.gov.uk"
@@ -72,7 +72,7 @@ class SourceFile:
             return "spreadsheet"
         if name.endswith(".csv"):
             return "csv"
-        if name.endswith(".json") and self.path.startswith(build.ELS_DIR):
+        if name.endswith(".json") and self.path.startswith(build_sources.ELS_DIR):
             return "metadata"
         if name.endswith((".geojson", ".json")):
             return "boundary"
@@ -120,38 +120,38 @@ GVA_FILE = "regionalgrossvalueaddedbalancedbyindustrylocalauthorities{region}.xl
 CATALOGUE: tuple[SourceFile, ...] = (
     # --- ONS subregional productivity (annual, June); file names rotate, so the pages are scraped.
     _productivity(
-        build.PRODUCTIVITY_LAD, "subregionalproductivitylabourproductivityindicesbylocalauthoritydistrict",
+        build_sources.PRODUCTIVITY_LAD, "subregionalproductivitylabourproductivityindicesbylocalauthoritydistrict",
         r"^(labourproductivitylad\d*|labourproductivitylocalauthorities|ladproductivity)\.xlsx?$",
         "current/ladproductivity.xls", "inferred",
         "Landing page H; only the old name ladproductivity.xls was seen, labourproductivitylad1.xls must be "
         "found by scraping.",
     ),
     _productivity(
-        build.PRODUCTIVITY_ITL,
+        build_sources.PRODUCTIVITY_ITL,
         "subregionalproductivitylabourproductivitygvaperhourworkedandgvaperfilledjobindicesbyuknuts2andnuts3subregions",
         r"^(labourproductivityitls\d*|itlproductivity)\.xlsx?$", "current/labourproductivityitls1.xlsx", "H",
         "June 2024 file was current/labourproductivityitls.xls; June 2025 is labourproductivityitls1.xlsx. "
         "Whatever edition is current is saved under the build's path.",
     ),
     _productivity(
-        build.PRODUCTIVITY_CA,
+        build_sources.PRODUCTIVITY_CA,
         "subregionalproductivitylabourproductivityindicesbycombinedauthoritiesandeconomicenterpriseregions",
         r"^labourproductivitycaeer\d*\.xlsx?$", "current/labourproductivitycaeer2.xlsx", "M",
         "labourproductivitycaeer2.xlsx seen once; the local file is caeer3.",
     ),
     # --- ONS regional GDP / GVA (April releases).
-    SourceFile(build.GDP_LA, "ons_landing", ONS + GDP_LA_PAGE, "H", "ONS",
+    SourceFile(build_sources.GDP_LA, "ons_landing", ONS + GDP_LA_PAGE, "H", "ONS",
                link_pattern=r"^regionalgrossdomesticproductgdplocalauthorities\.xlsx$",
                fallback_url=_ons_file(GDP_LA_PAGE, "1998to2023/regionalgrossdomesticproductgdplocalauthorities.xlsx")),
     *(
-        SourceFile(f"{build.GVA_LA_DIR}/{GVA_FILE.format(region=region)}", "ons_landing", ONS + GVA_LA_PAGE, "H",
-                   "ONS", link_pattern="^" + re.escape(GVA_FILE.format(region=region)) + "$",
+        SourceFile(f"{build_sources.GVA_LA_DIR}/{GVA_FILE.format(region=region)}", "ons_landing",
+                   ONS + GVA_LA_PAGE, "H", "ONS", link_pattern="^" + re.escape(GVA_FILE.format(region=region)) + "$",
                    fallback_url=_ons_file(GVA_LA_PAGE, f"{region}/{GVA_FILE.format(region=region)}"),
                    note="Direct URL form seen once (tldnorthwest); other regions follow the same pattern.")
         for region in GVA_REGIONS
     ),
     # --- GVA by industry, all ITL regions (Table 3c, ITL3): the sub-sector mix of England, UK and ITL1.
-    SourceFile(build.GVA_ITL3, "ons_landing", ONS + GVA_ALL_ITL_PAGE, "H", "ONS",
+    SourceFile(build_sources.GVA_ITL3, "ons_landing", ONS + GVA_ALL_ITL_PAGE, "H", "ONS",
                link_pattern=r"^regionalgrossvalueaddedbalancedbyindustryand(allinternationalterritoriallevels"
                             r"itl|allitl)regions\.xlsx$",
                fallback_url=_ons_file(GVA_ALL_ITL_PAGE, "current/regionalgrossvalueaddedbalancedbyindustryand"
@@ -159,13 +159,13 @@ CATALOGUE: tuple[SourceFile, ...] = (
                note="The local copy is a third-party trim of the official workbook to one sheet named 'Sheet1'; "
                     "the official workbook (> 4 MiB) calls it 'Table 3c'. The loader accepts both sheet names."),
     # --- GVA per head and income components (Table 6: GVA by industry for ITL1/ITL2): validation only.
-    SourceFile(build.GVA_ITL_TABLE_6, "ons_landing", ONS + GVA_PER_HEAD_PAGE, "M", "ONS",
+    SourceFile(build_sources.GVA_ITL_TABLE_6, "ons_landing", ONS + GVA_PER_HEAD_PAGE, "M", "ONS",
                link_pattern=r"^regionalgrossvalueaddedbalancedperheadandincomecomponents\.xlsx$",
                fallback_url=_ons_file(GVA_PER_HEAD_PAGE,
                                       "current/regionalgrossvalueaddedbalancedperheadandincomecomponents.xlsx"),
                note="Read for Table 6 only, to check LAD sums of manufacturing GVA against ONS's ITL1/ITL2 figures."),
     # --- ASHE table 7 (place of work), zipped; the build reads table 7.1a (weekly pay, gross).
-    SourceFile(build.ASHE_T7_WEEKLY, "ons_zip_member", ONS + ASHE_T7_PAGE, "M", "ONS",
+    SourceFile(build_sources.ASHE_T7_WEEKLY, "ons_zip_member", ONS + ASHE_T7_PAGE, "M", "ONS",
                link_pattern=r"^(ashe)?table7\d{4}(provisional|revised)\.zip$",
                member_pattern=r"7\.1a.*weekly pay.*gross.*\.xlsx?$",
                fallback_url=_ons_file(ASHE_T7_PAGE, "2024provisional/ashetable72024provisional.zip"),
@@ -173,7 +173,7 @@ CATALOGUE: tuple[SourceFile, ...] = (
                     "edition on the page is taken."),
     # --- Explore Local Statistics (raw files of the public data repository, branch main).
     *(
-        SourceFile(f"{build.ELS_DIR}/{name}", "direct", f"{ELS_RAW}/{name.rsplit('.', 1)[0]}/{name}", "M",
+        SourceFile(f"{build_sources.ELS_DIR}/{name}", "direct", f"{ELS_RAW}/{name.rsplit('.', 1)[0]}/{name}", "M",
                    "ONS Explore Local Statistics")
         for name in (*ELS_FILES, *ELS_METADATA)
     ),
@@ -240,7 +240,7 @@ def catalogue_problems(source: Path | None = None) -> list[str]:
         except ValueError as exc:
             problems.append(str(exc))
     if source is not None:
-        read = {item["path"] for item in build.source_manifest(source)} | {geography.LAD21_BOUNDARIES}
+        read = {item["path"] for item in build_sources.source_manifest(source)} | {geography.LAD21_BOUNDARIES}
         if missing := sorted(read - set(BY_PATH)):
             problems.append(f"files the build reads but the catalogue lacks: {', '.join(missing)}")
         if extra := sorted(set(BY_PATH) - read):

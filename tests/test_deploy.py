@@ -14,13 +14,15 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from deploy.nginx_conf import config, deck_chunk, render, streamlit_static_dir
+from deploy.nginx_conf import backends_by_key, config, deck_chunk, render, streamlit_static_dir
+from deploy.security import security_headers
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -66,6 +68,25 @@ def test_config_is_loopback_only_sticky_and_proxies_websockets(tmp_path: Path) -
             config(tmp_path, address, ["127.0.0.1:8501"])
     with pytest.raises(ValueError, match="loopback"):
         config(tmp_path, "127.0.0.1:8500", ["10.0.0.2:8501"])
+
+
+def test_config_sends_the_security_headers_and_hides_internals(tmp_path: Path) -> None:
+    text = config(tmp_path, "127.0.0.1:8500", ["127.0.0.1:8501"], hosts=["Explorer.Example.org"])
+    for name, value in security_headers().items():
+        assert text.count(f'add_header {name} "{value}" always;') == 2, name  # server and /static/
+        assert f"proxy_hide_header {name};" in text  # the app's own copy is not sent twice
+    assert "X-RPE-Backend" not in text and "$upstream_addr always" not in text
+    assert re.search(r"location = /_stcore/metrics \{\s*return 404;", text)
+    assert "server_name localhost 127.0.0.1 explorer.example.org;" in text
+    assert re.search(r"listen 127\.0\.0\.1:8500 default_server;\s*server_name _;\s*return 421;", text)
+    with pytest.raises(ValueError, match="not a host name"):
+        config(tmp_path, "127.0.0.1:8500", ["127.0.0.1:8501"], hosts=["evil.example; include /etc/passwd"])
+
+
+def test_backends_by_key_reads_the_upstream_log() -> None:
+    log = ('k1 127.0.0.1:8501 200 "GET /"\nk2 127.0.0.1:8502 200 "GET /"\nk1 127.0.0.1:8501 200 "GET /x"\n'
+           'k3 - 404 "GET /_stcore/metrics"\n')
+    assert backends_by_key(log) == {"k1": {"127.0.0.1:8501"}, "k2": {"127.0.0.1:8502"}}
 
 
 def test_nginx_accepts_the_rendered_config(tmp_path: Path, nginx: str) -> None:
@@ -122,10 +143,26 @@ def _listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _get(url: str, cookie: str | None = None) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers={"Cookie": f"rpe_backend={cookie}"} if cookie else {})
-    with urllib.request.urlopen(request, timeout=20) as response:
-        return response.status, {key.lower(): value for key, value in response.headers.items()}, response.read()
+def _get(url: str, cookie: str | None = None, host: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    headers = {"Cookie": f"rpe_backend={cookie}"} if cookie else {}
+    if host:
+        headers["Host"] = host
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=20) as response:
+            return response.status, {key.lower(): value for key, value in response.headers.items()}, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, {key.lower(): value for key, value in error.headers.items()}, error.read()
+
+
+def _served(deployment: dict, keys: set[str]) -> dict[str, set[str]]:
+    """The backends nginx's upstream log says served each key (the log is flushed within a second)."""
+    log = deployment["run_dir"] / "upstream.log"
+    deadline = time.monotonic() + 10
+    while True:
+        served = backends_by_key(log.read_text() if log.exists() else "")
+        if keys <= set(served) or time.monotonic() > deadline:
+            return {key: served.get(key, set()) for key in keys}
+        time.sleep(0.2)
 
 
 def test_start_sh_serves_the_app_with_sticky_sessions(deployment: dict) -> None:
@@ -134,29 +171,65 @@ def test_start_sh_serves_the_app_with_sticky_sessions(deployment: dict) -> None:
     assert status == 200 and b"<html" in body
     assert b'rel="modulepreload" crossorigin href="./static/js/DeckGlJsonChart' in body
     cookie = re.match(r"rpe_backend=([0-9a-f]+);", headers["set-cookie"]).group(1)
-    first_backend = headers["x-rpe-backend"]
-    assert first_backend in {f"127.0.0.1:{port}" for port in deployment["ports"]}
     for _ in range(5):  # with its cookie, a browser stays on the process that served it first
         status, headers, _ = _get(f"{base}/", cookie)
-        assert headers["x-rpe-backend"] == first_backend and "set-cookie" not in headers
-    seen = {_get(f"{base}/_stcore/health", f"{n:032x}")[1]["x-rpe-backend"] for n in range(1, 25)}
-    assert len(seen) == 2, f"24 different browsers all went to {seen}"
+        assert status == 200 and "set-cookie" not in headers
+    backends = {f"127.0.0.1:{port}" for port in deployment["ports"]}
+    first = _served(deployment, {cookie})[cookie]
+    assert len(first) == 1 and first <= backends, first
+    keys = {f"{n:032x}" for n in range(1, 25)}
+    for key in keys:
+        _get(f"{base}/_stcore/health", key)
+    served = _served(deployment, keys)
+    assert all(len(found) == 1 for found in served.values()), served
+    assert set().union(*served.values()) == backends, f"24 different browsers all went to {served}"
     status, _, body = _get(f"{base}/healthz")
     assert (status, body.strip()) == (200, b"ok")
     status, headers, body = _get(f"{base}/static/js/{deck_chunk(streamlit_static_dir())}")
     assert status == 200 and len(body) > 1_000_000 and "immutable" in headers["cache-control"]
 
 
-def test_start_sh_proxies_the_websocket(deployment: dict) -> None:
-    with socket.create_connection(("127.0.0.1", deployment["port"]), timeout=20) as sock:
+@pytest.mark.parametrize("path", ["/", "/healthz", "/_stcore/health", "/static/js/DECK", "/_stcore/metrics"])
+def test_every_response_behind_nginx_carries_the_security_headers_once(deployment: dict, path: str) -> None:
+    path = path.replace("DECK", deck_chunk(streamlit_static_dir()) or "")
+    status, headers, _ = _get(f"http://127.0.0.1:{deployment['port']}{path}")
+    assert status == (404 if path == "/_stcore/metrics" else 200)
+    for name, value in security_headers().items():
+        assert headers.get(name.lower()) == value, (path, name)  # urllib joins repeated headers with ", "
+    assert "x-rpe-backend" not in headers and not any("127.0.0.1:" in value for value in headers.values())
+
+
+def test_nginx_refuses_other_host_names_and_keeps_metrics_private(deployment: dict) -> None:
+    base = f"http://127.0.0.1:{deployment['port']}"
+    assert _get(f"{base}/", host="rebound.example.net")[0] == 421
+    assert _get(f"{base}/", host=f"localhost:{deployment['port']}")[0] == 200
+    status, _, body = _get(f"{base}/_stcore/metrics")
+    assert status == 404 and b"session" not in body
+    app_port = deployment["ports"][0]  # on loopback, the operator still reads the counters from a process
+    assert _get(f"http://127.0.0.1:{app_port}/_stcore/metrics")[0] == 200
+
+
+def _websocket_reply(port: int, host: str) -> str:
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
         key = base64.b64encode(os.urandom(16)).decode()
-        sock.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: 127.0.0.1:{deployment['port']}\r\n"
+        sock.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\n"
                       "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
                       f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Protocol: streamlit\r\n"
-                      f"Origin: http://127.0.0.1:{deployment['port']}\r\n\r\n").encode())
-        reply = sock.recv(4096).decode("latin-1")
+                      f"Origin: http://{host}\r\n\r\n").encode())
+        return sock.recv(4096).decode("latin-1")
+
+
+def test_start_sh_proxies_the_websocket(deployment: dict) -> None:
+    reply = _websocket_reply(deployment["port"], f"127.0.0.1:{deployment['port']}")
     assert reply.startswith("HTTP/1.1 101"), reply
     assert "upgrade: websocket" in reply.lower()
+
+
+def test_app_processes_refuse_websockets_for_other_host_names(deployment: dict) -> None:
+    """server.allowedHosts, set by start.sh: a DNS-rebinding page reaching a process directly gets no session."""
+    app_port = deployment["ports"][0]
+    assert _websocket_reply(app_port, f"127.0.0.1:{app_port}").startswith("HTTP/1.1 101")
+    assert not _websocket_reply(app_port, f"rebound.example.net:{app_port}").startswith("HTTP/1.1 101")
 
 
 def test_each_app_process_warms_up_once_it_listens(deployment: dict) -> None:

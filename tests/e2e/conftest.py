@@ -14,6 +14,10 @@ from bench.browser import CHROMIUM, StreamlitServer, launch_chromium, new_page, 
 
 # Reruns on a loaded 2-core machine can take seconds; assertions poll for this long.
 expect.set_options(timeout=20_000)
+# Every Content-Security-Policy violation of the page (deploy/security.py), kept for the end of the test.
+RECORD_CSP_VIOLATIONS = """window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', event => window.__cspViolations.push(
+  `${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`));"""
 
 
 @dataclass
@@ -57,9 +61,11 @@ def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, pytest.TestR
 def app(request: pytest.FixtureRequest, e2e_browser: Browser, app_server: StreamlitServer,
         tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppPage]:
     """The app's default page, loaded and idle, in its own browser context. On failure a full-page
-    screenshot is saved and its path printed."""
+    screenshot is saved and its path printed. Whatever the test does, the app's security policy must
+    not have blocked anything (a CSP violation fails the test at teardown)."""
     blocked: list[str] = []
     app_page = AppPage(new_page(e2e_browser, blocked), app_server.url, blocked, [])
+    app_page.page.add_init_script(RECORD_CSP_VIOLATIONS)
     app_page.page.on("console", lambda message: app_page.console_errors.append(message.text)
                      if message.type == "error" else None)
     app_page.page.on("pageerror", lambda error: app_page.console_errors.append(f"uncaught: {error}"))
@@ -70,4 +76,15 @@ def app(request: pytest.FixtureRequest, e2e_browser: Browser, app_server: Stream
         path = tmp_path_factory.mktemp("e2e-failure") / f"{request.node.name}.png"
         app_page.page.screenshot(path=path, full_page=True)
         print(f"screenshot of the failed page: {path}")
+    violations = csp_violations(app_page.page)
     app_page.page.context.close()
+    if violations:
+        pytest.fail(f"the Content-Security-Policy blocked: {violations}")
+
+
+def csp_violations(page: Page) -> list[str]:
+    """The CSP violations recorded in the page's current document (empty if it has none or is gone)."""
+    try:
+        return page.evaluate("window.__cspViolations || []")
+    except Exception:  # the page crashed or navigated away: nothing to read
+        return []

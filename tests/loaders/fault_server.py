@@ -1,6 +1,7 @@
 """A loopback HTTP server for refresh tests: serves a folder of files (with ETag / Last-Modified and
 304 answers) and injects faults per path: delays, connection resets, error statuses, truncated
-bodies and substituted bodies. Extra routes (callables) stand in for landing pages and APIs.
+bodies, substituted bodies and rewritten files (rows or years removed). Extra routes (callables)
+stand in for landing pages and APIs.
 
     with FaultServer(root) as server:
         server.fault("stats/x.xlsx", Status(500, times=1))
@@ -56,7 +57,13 @@ class Body:
     send_length: bool = True  # False: no Content-Length, the body ends when the connection closes
 
 
-Fault = Delay | Reset | Status | Truncate | Body
+@dataclass
+class Rewrite:
+    """Serve the file as `change` rewrites it (e.g. an official CSV with rows or years missing)."""
+    change: Callable[[bytes], bytes]
+
+
+Fault = Delay | Reset | Status | Truncate | Body | Rewrite
 Route = Callable[[dict[str, list[str]]], tuple[int, str, bytes]]  # query -> (status, content type, body)
 
 
@@ -157,6 +164,8 @@ class FaultServer:
                     self._send(404, "text/html", b"<html><body><h1>404 Not Found</h1></body></html>")
                     return
                 data = file.read_bytes()
+                if isinstance(fault, Rewrite):
+                    data = fault.change(data)
                 etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
                 modified = email.utils.formatdate(file.stat().st_mtime, usegmt=True)
                 if fault is None and self.headers.get("If-None-Match") == etag:

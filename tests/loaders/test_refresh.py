@@ -22,23 +22,14 @@ import pandas as pd
 import pytest
 
 from loaders import build
-from loaders import refresh as refresh_module
-from loaders.refresh import (
-    ContentError,
-    Downloader,
-    FetchPolicy,
-    RefreshError,
-    check_boundary,
-    check_csv,
-    check_spreadsheet,
-    fetch_entry,
-    main,
-    scrape_file_links,
-    snapshot_hashes,
-    swap_in,
-)
+from loaders import refresh_fetch as fetch_module
+from loaders.refresh import main, snapshot_hashes
+from loaders.refresh_checks import ContentError, check_boundary, check_csv, check_spreadsheet
+from loaders.refresh_download import Downloader, FetchPolicy, RefreshError
+from loaders.refresh_fetch import fetch_entry, scrape_file_links
 from loaders.source_catalogue import BY_PATH, CATALOGUE, SourceFile, catalogue_problems
-from tests.loaders.fault_server import Body, Delay, FaultServer, Reset, Status, Truncate
+from tests.loaders.bad_sources import ASHE_PAY_CSV, every_other_row
+from tests.loaders.fault_server import Body, Delay, FaultServer, Reset, Rewrite, Status, Truncate
 
 REPO = Path(__file__).resolve().parents[2]
 LAD_PRODUCTIVITY = build.PRODUCTIVITY_LAD
@@ -82,6 +73,10 @@ def _run(server: FaultServer, tmp: Path, *extra: str) -> tuple[int, Path, dict[s
     return status, target, before, report
 
 
+def _entries(target: Path) -> list[str]:
+    return sorted(p.name for p in target.iterdir())
+
+
 def _assert_failed_cleanly(status: int, target: Path, before: dict[str, str], report: Path, err: str,
                            *needles: str) -> None:
     assert status == 1
@@ -90,7 +85,7 @@ def _assert_failed_cleanly(status: int, target: Path, before: dict[str, str], re
         assert needle in err, (needle, err)
     assert "Traceback" not in err
     assert snapshot_hashes(target) == before, "the previous snapshot changed"
-    assert sorted(p.name for p in target.iterdir()) == ["geo", "regional_data"], "staging left behind"
+    assert _entries(target) == ["geo", "regional_data"], "staging left behind"
     text = report.read_text()
     assert "FAILED" in text and "current snapshot unchanged" in text
 
@@ -161,7 +156,7 @@ def test_refresh_succeeds_and_equals_a_plain_build(refreshed: dict, plain_build:
     for name, digest in plain.items():
         if name != "regional_data/manifest.json":  # build time, source folder and the refresh section differ
             assert after[name] == digest, name
-    assert sorted(p.name for p in target.iterdir()) == ["geo", "regional_data"]
+    assert _entries(target) == ["geo", "regional_data"]
 
 
 def test_http_500_is_retried(refreshed: dict) -> None:
@@ -184,7 +179,7 @@ def test_manifest_records_every_file_with_its_url_and_sha256(refreshed: dict, sh
 def test_report_of_a_successful_refresh(refreshed: dict) -> None:
     text = refreshed["report"].read_text()
     assert "**Result: passed; new snapshot swapped in**" in text
-    assert "| schema (snapshot contract) | pass |" in text and "| areas and years kept | pass |" in text
+    assert "| schema (snapshot contract) | pass |" in text and "| areas, values and years kept | pass |" in text
     assert "## Rows by indicator" in text and "## Largest value changes" in text
     assert "| stats/levelling_up/explore_local_statistics/claimant-count.csv | http://127.0.0.1:" in text
 
@@ -296,13 +291,38 @@ def test_a_third_of_the_areas_missing_fails_validation(server: FaultServer, shar
     status, target, before, report = _run(server, tmp_path)
     err = capsys.readouterr().err
     _assert_failed_cleanly(status, target, before, report, err, "refresh failed at validation",
-                           "gigabit_coverage (lad; source: ONS Explore Local Statistics (gigabit-capable-broadband))",
+                           "gigabit_coverage (lad; source: ONS Explore Local Statistics (gigabit-capable-broadband); "
+                           f"file: {ELS_GIGABIT})",
                            "below the 90% minimum); lost E06000001, ")
     text = report.read_text()
-    assert "| areas and years kept | FAIL |" in text
+    assert "| areas, values and years kept | FAIL |" in text
     assert "## Rows by indicator" in text and "## Largest value changes" in text
     gigabit = next(line for line in text.splitlines() if line.startswith("| gigabit_coverage | lad |"))
     assert sorted(dropped)[0] in gigabit
+
+
+def test_every_other_row_of_the_ashe_pay_csv_gone_fails_validation(server: FaultServer, tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 12.2: this refresh exited 0 and swapped in 6,695 -> 3,348 rows of median_weekly_pay."""
+    server.fault(ASHE_PAY_CSV, Rewrite(every_other_row))
+    status, target, before, report = _run(server, tmp_path)
+    err = capsys.readouterr().err
+    _assert_failed_cleanly(status, target, before, report, err, "refresh failed at validation",
+                           "loss: median_weekly_pay (lad; source: ONS Explore Local Statistics "
+                           f"(gross-median-weekly-pay); file: {ASHE_PAY_CSV}): ",
+                           "values are gone (50%, more than the 5% allowed",
+                           "If these losses are expected, rerun with --accept-losses")
+    assert "| median_weekly_pay | 6695 | 3348 | 0 | 3347 | 0 |" in report.read_text()
+
+
+def test_a_second_refresh_of_the_same_sources_changes_no_byte(server: FaultServer, refreshed: dict,
+                                                              tmp_path: Path) -> None:
+    """Issue 12.11 for refresh: the same sources give the same files, manifest included."""
+    target = refreshed["target"]
+    before = snapshot_hashes(target)
+    assert main(["--mirror", server.url, "--out", str(target), "--cache-dir", str(tmp_path / "cache"),
+                 "--report", str(tmp_path / "report.md"), *FAST]) == 0
+    assert snapshot_hashes(target) == before
 
 
 # ---------------------------------------------------------------------------------- --from-dir
@@ -485,7 +505,7 @@ def test_landing_page_without_a_match_falls_back_and_says_so(server: FaultServer
 
 
 def test_arcgis_layers_are_paged_into_one_file(server: FaultServer, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(refresh_module, "ARCGIS_PAGE", 2)
+    monkeypatch.setattr(fetch_module, "ARCGIS_PAGE", 2)
     features = [{"type": "Feature", "properties": {"LAD23CD": f"E0{i}", "LAD23NM": f"Area {i}"},
                  "geometry": {"type": "Point", "coordinates": [0, i]}} for i in range(5)]
     service = "arcgis/rest/services/LAD_TEST/FeatureServer"
@@ -554,62 +574,3 @@ def test_manual_files_come_from_the_fallback_folder(tmp_path: Path, shared_data:
     assert "carried over, not refreshed" in record.note
     with pytest.raises(RefreshError, match="has no machine-readable URL"):
         fetch_entry(entry, tmp_path / "m.xlsx", _downloader(tmp_path), mirror=None, fallback_dir=tmp_path / "none")
-
-
-# ---------------------------------------------------------------------------------------- swap
-
-def _tiny_snapshot(folder: Path, tag: str) -> Path:
-    for name in ("regional_data", "geo"):
-        (folder / name).mkdir(parents=True)
-        (folder / name / "file.txt").write_text(f"{tag} {name}")
-    return folder
-
-
-def test_swap_replaces_both_folders(tmp_path: Path) -> None:
-    target = _tiny_snapshot(tmp_path / "target", "old")
-    staged = _tiny_snapshot(target / ".refresh-x", "new")
-    swap_in(staged, target)
-    assert (target / "geo" / "file.txt").read_text() == "new geo"
-    assert (staged / "previous" / "geo" / "file.txt").read_text() == "old geo"
-
-
-@pytest.mark.parametrize("fail_on_call", [1, 2, 3, 4])
-def test_swap_rolls_back_on_error(tmp_path: Path, monkeypatch, fail_on_call: int) -> None:
-    target = _tiny_snapshot(tmp_path / "target", "old")
-    staged = _tiny_snapshot(target / ".refresh-x", "new")
-    before = snapshot_hashes(target)
-    real_replace = refresh_module.os.replace
-    calls = {"n": 0}
-
-    def flaky_replace(src, dst):
-        calls["n"] += 1
-        if calls["n"] == fail_on_call:
-            raise OSError(28, "No space left on device")
-        return real_replace(src, dst)
-
-    monkeypatch.setattr(refresh_module.os, "replace", flaky_replace)
-    with pytest.raises(RefreshError, match="previous snapshot was restored"):
-        swap_in(staged, target)
-    monkeypatch.undo()
-    assert snapshot_hashes(target) == before
-
-
-def test_failed_rollback_keeps_the_previous_snapshot_and_says_where(tmp_path: Path, monkeypatch) -> None:
-    target = _tiny_snapshot(tmp_path / "target", "old")
-    staged = _tiny_snapshot(target / ".refresh-x", "new")
-    real_replace = refresh_module.os.replace
-    calls = {"n": 0}
-
-    def flaky_replace(src, dst):
-        calls["n"] += 1
-        if calls["n"] in (3, 4):  # moving the new data in fails, and so does moving the old back
-            raise OSError(5, "Input/output error")
-        return real_replace(src, dst)
-
-    monkeypatch.setattr(refresh_module.os, "replace", flaky_replace)
-    with pytest.raises(RefreshError, match="so did the rollback") as failure:
-        swap_in(staged, target)
-    monkeypatch.undo()
-    assert failure.value.keep_workdir
-    assert str(staged / "previous") in str(failure.value)
-    assert (staged / "previous" / "regional_data" / "file.txt").read_text() == "old regional_data"

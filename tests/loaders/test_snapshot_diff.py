@@ -11,14 +11,13 @@ import pytest
 
 from loaders.snapshot_diff import (
     compare,
-    coverage,
-    coverage_problems,
     largest_changes,
     md,
     range_problems,
     render_report,
     row_diff,
 )
+from loaders.snapshot_losses import coverage, coverage_problems
 from loaders.snapshot_schema import COLUMNS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -61,7 +60,7 @@ def test_identical_snapshots_pass_with_no_changes(old: pd.DataFrame) -> None:
     assert result.rows[["added", "removed", "changed"]].to_numpy().sum() == 0
     assert result.changes.empty
     assert [name for name, _, _ in result.checks] == ["schema (snapshot contract)", "value ranges by unit",
-                                                      "areas and years kept"]
+                                                      "areas, values and years kept"]
 
 
 def test_losing_a_third_of_the_areas_fails(old: pd.DataFrame) -> None:
@@ -70,9 +69,10 @@ def test_losing_a_third_of_the_areas_fails(old: pd.DataFrame) -> None:
     result = compare(old, new, META)
     assert not result.passed
     assert result.problems == [
-        "coverage: rate (lad; source: ONS Explore Local Statistics (rate)): keeps 20 of 30 areas (67%, below the "
+        "loss: rate (lad; source: ONS Explore Local Statistics (rate)): keeps 20 of 30 areas (67%, below the "
         "90% minimum); lost E06000000, E06000003, E06000006, E06000009, E06000012, E06000015, E06000018, "
-        "E06000021, E06000024, E06000027"
+        "E06000021, E06000024, E06000027; 30 of its 90 values are gone (33%, more than the 5% allowed; 60 values "
+        "now)",
     ]
     rate = result.rows.set_index("indicator").loc["rate"]
     assert (rate["rows_before"], rate["rows_after"], rate["removed"], rate["added"]) == (93, 63, 30, 0)
@@ -92,26 +92,29 @@ def test_areas_whose_values_turned_missing_count_as_lost(old: pd.DataFrame) -> N
     new.loc[gone, "value"] = math.nan
     new.loc[gone, "status"] = "unavailable"
     problems = compare(old, new, META).problems
-    assert any(p.startswith("coverage: pay (lad; source: ASHE): keeps 20 of 30") for p in problems)
+    assert any(p.startswith("loss: pay (lad; source: ASHE): keeps 20 of 30") for p in problems)
 
 
 def test_losing_the_latest_year_fails(old: pd.DataFrame) -> None:
     new = old[~((old["indicator"] == "pay") & (old["period"] == 2023))]
     assert compare(old, new, META).problems == [
-        "coverage: pay (lad; source: ASHE): latest year 2023 is gone (latest now 2022)"]
+        "loss: pay (lad; source: ASHE): 30 of its 60 values are gone (50%, more than the 5% allowed; 30 values now); "
+        "30 of 30 areas lost years they had (more than the 5% allowed; e.g. E06000000 lost 2023 of its 2 years); "
+        "latest year 2023 is gone (latest now 2022)"]
 
 
 def test_losing_an_indicator_or_level_fails(old: pd.DataFrame) -> None:
     new = old[old["indicator"] != "jobs"]
     problems = compare(old, new, META).problems
-    assert problems == ["coverage: jobs (lep; source: BRES): no areas with values any more (had 1)"]
+    assert problems == ["loss: jobs (lep; source: BRES): no areas with values any more (had 1)"]
 
 
 def test_coverage_losses_can_be_accepted_as_warnings(old: pd.DataFrame) -> None:
     new = old[old["indicator"] != "jobs"]
-    result = compare(old, new, META, accept_coverage_loss=True)
+    result = compare(old, new, META, accept_losses=True)
     assert result.passed
-    assert result.warnings and "accepted with --accept-coverage-loss" in result.warnings[0]
+    assert result.warnings == ["loss (accepted with --accept-losses): jobs (lep; source: BRES): no areas with values "
+                               "any more (had 1)"]
 
 
 def test_new_areas_and_years_are_reported_not_failed(old: pd.DataFrame) -> None:
@@ -205,8 +208,8 @@ def test_report_says_what_failed_and_escapes_data(old: pd.DataFrame) -> None:
                                    "bytes": 1234}])
     assert "**Result: FAILED at validation; current snapshot unchanged**" in text
     assert "## What failed" in text and "The current snapshot was left unchanged." in text
-    assert "| areas and years kept | FAIL |" in text
-    assert "| rate | lad | 30 | 20 | 67% |" in text
+    assert "| areas, values and years kept | FAIL |" in text
+    assert "| rate | lad | 30 | 20 | 67% |" in text and "| 30 of 90 | 0 | 2021-2023 -> 2021-2023 |" in text
     assert "<script>" not in text and "&lt;script&gt;" not in text and "&lt;script>alert(1)&lt;/script> \\| Bad" in text
     assert "| pay | lad | E0600" in text and "| 50 |" in text  # 600 -> 900 is +50%
     assert "| stats/x.csv | http://127.0.0.1:1/stats/x.csv | 1,234 | ab |" in text
@@ -227,3 +230,47 @@ def test_committed_snapshot_passes_against_itself() -> None:
     result = compare(table, table, metadata)
     assert result.passed, result.problems
     assert result.warnings == []
+
+
+# ------------------------------------------------------------------ losses of values and years (issue 12.2)
+
+def test_every_other_row_gone_fails_naming_the_source_file(old: pd.DataFrame) -> None:
+    """Half the values of an indicator gone (areas and the span of years intact) was accepted before."""
+    pay = old[old["indicator"] == "pay"]
+    alternate = (pay["area_code"].map(LADS.index) + pay["period"]) % 2 == 0  # each area keeps one of its 2 years
+    new = pd.concat([old[old["indicator"] != "pay"], pay[alternate]], ignore_index=True)
+    provenance = {("pay", "lad"): ["stats/ashe/pay.csv"]}
+    problems = compare(old, new, META, provenance=provenance).problems
+    assert problems == [
+        "loss: pay (lad; source: ASHE; file: stats/ashe/pay.csv): 30 of its 60 values are gone (50%, more than the "
+        "5% allowed; 30 values now); 30 of 30 areas lost years they had (more than the 5% allowed; e.g. E06000000 "
+        "lost 2023 of its 2 years)",
+    ]
+
+
+def test_losing_the_first_years_fails(old: pd.DataFrame) -> None:
+    new = old[~((old["indicator"] == "rate") & (old["period"] < 2023))]
+    problems = compare(old, new, META).problems
+    uk = ("loss: rate (uk; source: ONS Explore Local Statistics (rate)): 2 of its 3 values are gone (67%, more than "
+          "the 5% allowed; 1 values now); 1 of 1 areas lost years they had (more than the 5% allowed; e.g. "
+          "K02000001 lost 2021-2022 of its 3 years); years 2021-2022 are gone (first year 2021, now 2023)")
+    assert uk in problems
+    assert any(p.startswith("loss: rate (lad; source: ONS Explore Local Statistics (rate)): 60 of its 90 values")
+               and p.endswith("; years 2021-2022 are gone (first year 2021, now 2023)") for p in problems)
+
+
+def test_a_few_holes_within_the_limits_pass(old: pd.DataFrame) -> None:
+    """One area of thirty losing one middle year is 1% of the values and 3% of the areas: reported, not failed."""
+    hole = (old["indicator"] == "rate") & (old["area_code"] == LADS[5]) & (old["period"] == 2022)
+    result = compare(old, old[~hole], META)
+    assert result.passed, result.problems
+    row = result.coverage.set_index(["indicator", "geography"]).loc[("rate", "lad")]
+    assert (row["rows_lost"], row["areas_losing_years"]) == (1, 1)
+    assert row["losing_years_example"] == "E06000005 lost 2022 of its 3 years"
+
+
+def test_provenance_of_a_vanished_level_falls_back_to_its_indicator(old: pd.DataFrame) -> None:
+    new = old[~((old["indicator"] == "rate") & (old["geography"] == "uk"))]
+    problems = compare(old, new, META, provenance={("rate", "lad"): ["stats/rate.csv"]}).problems
+    assert problems == ["loss: rate (uk; source: ONS Explore Local Statistics (rate); file: stats/rate.csv): no areas "
+                        "with values any more (had 1)"]
