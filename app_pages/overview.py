@@ -7,6 +7,7 @@ import streamlit as st
 from app_pages.figures import show_chart, show_map, table_downloads
 from app_pages.plan import user_plan
 from app_pages.state import current_view, pick, stop_page, year_note
+from components.formatting import MISSING_CELL
 from components.overview import (
     LEVEL_LABELS,
     build_overview,
@@ -56,6 +57,8 @@ show_map(
     height=560,
 )
 show_chart(overview_chart_figure(view, meta, indicator, year, shared.area, shared.benchmark, metadata), view.chart)
+if view.chart_note:
+    st.caption(f"{view.chart_note} Every area is in “Table (all areas)” below.")
 
 with st.expander("Table (all areas)"):
     st.dataframe(
@@ -63,7 +66,7 @@ with st.expander("Table (all areas)"):
         hide_index=True,
         column_config={"gap_pct": st.column_config.NumberColumn(f"Gap to {view.benchmark_name or 'benchmark'} (%)",
                                                                 format="%+.1f")},
-    )
+     placeholder=MISSING_CELL)
     table_downloads(f"overview_{indicator}_{level}_{year}", f"{meta['label']}, {year}: {LEVEL_LABELS[level]}",
                     map_figure.data,
                     [indicator], [meta["source"]])
@@ -73,6 +76,6 @@ group_table = group_values([*PRESET_GROUPS, *groups], level, indicator, year,
                            view.table["value"])
 if not group_table.empty:
     st.markdown("**Area groups at this level** (valued from additive parts; see the Targets page)")
-    st.dataframe(group_table, hide_index=True)
+    st.dataframe(group_table, hide_index=True, placeholder=MISSING_CELL)
 for caveat in meta["caveats"]:
     st.caption(caveat)
