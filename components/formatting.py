@@ -23,3 +23,6 @@ def format_gap(gap_pct: float | None) -> str:
     if gap_pct is None or (isinstance(gap_pct, float) and math.isnan(gap_pct)):
         return ""
     return f"{gap_pct:+.1f}%"
+
+
+MISSING_CELL = "no data"  # what a table cell without a value shows (Streamlit would show "None")
