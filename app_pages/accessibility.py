@@ -39,7 +39,7 @@ st.markdown(
   on a 1400 px desktop and on a 390 px phone, and checked: every bar of a ranked chart is named, with no two
   names touching and the selected area always named; no title or label is cut off; plots keep their height.
   A phone-sized browser checks that each page fits the screen, and a keyboard test that focus on the
-  navigation is a clear outline. No text on any page may show "None", "nan", "-0.00" or an internal key.
+  navigation is a clear outline. No text on any page may show `None`, `nan`, `-0.00` or an internal key.
 """
 )
 
