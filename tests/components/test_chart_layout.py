@@ -11,7 +11,8 @@ import vl_convert
 
 from components.chart_layout import page_spec, wrapped
 from components.charts import ranked_bar_chart, ranked_chart_note, rows_for_ranked_chart
-from tests.drawn_charts import line_variants, parse_svg
+from tests.drawn_charts import line_variants
+from tests.svg_text import parse_svg
 
 LONG_TITLE = "Halve the economic activity gap (16-64) (re-based to 2018): North East"
 SUBTITLE = ("Economic activity rate, aged 16-64; gap to England excluding London (percentage points); "
