@@ -120,9 +120,8 @@ else:
         height=35 * (len(card) + 1) + 3,
         hide_index=True,
         column_config={
-            # wide enough for the longest name (about 7.5 px a character at 14 px), kept in view when scrolling
-            "label": st.column_config.TextColumn("Indicator", width=int(7.5 * card["label"].str.len().max()) + 24,
-                                                 pinned=True),
+            # wide enough for the longest name (about 7.5 px a character at 14 px)
+            "label": st.column_config.TextColumn("Indicator", width=int(7.5 * card["label"].str.len().max()) + 24),
             "year": st.column_config.TextColumn("Year"),
             "value_text": st.column_config.TextColumn(shared.area_name or "Value"),
             "verdict_text": st.column_config.TextColumn("Verdict"),

@@ -22,7 +22,7 @@ import altair as alt
 PAGE_AUTOSIZE = {"type": "fit-x", "contains": "padding"}
 COMPOSITIONS = ("hconcat", "vconcat", "concat", "facet", "repeat")
 WIDTH = "containerSize()[0]"
-NARROW = 600  # px: a column narrower than this (a phone) gets its legend as a list and short end labels
+NARROW = 600  # px: a column narrower than this (a phone) gets legends as lists and short end labels
 # (column narrower than, characters per title line, per subtitle line): a 16 px bold title and 12 px subtitle
 # in Liberation Sans (wider than the browser's Source Sans) within the column less Streamlit's 40 px.
 TITLE_TIERS = ((340, 28, 42), (400, 32, 48), (600, 36, 54), (800, 56, 80))
@@ -68,10 +68,10 @@ def page_title(title: Any) -> Any:
     return out
 
 
-# Legends that set no columns of their own become a list on a phone (one row of four long names runs off), and
-# an x-axis label that would run more than 2 px past the end of the axis is left out rather than cut.
-PAGE_CONFIG = {"legend": {"columns": {"expr": f"{WIDTH} > 0 && {WIDTH} < {NARROW} ? 1 : 0"}},
-               "axisX": {"labelBound": 2}}
+# An x-axis label that would run more than 2 px past the end of the axis is left out rather than cut.
+PAGE_CONFIG = {"axisX": {"labelBound": 2}}
+# A legend under a chart: one row on a desktop, a list on a phone (one row of four long names runs off).
+LEGEND_COLUMNS = narrow_or_wide(1, 0)
 
 
 def _with_page_config(config: Any) -> dict:

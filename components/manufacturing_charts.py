@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from components.chart_layout import LEGEND_COLUMNS
 from components.charts import LEGEND_LIMIT, LINE_LABEL_LIMIT, SOURCE_LINE, name_axis
 from components.manufacturing import (
     LEVEL_PLURALS,
@@ -55,7 +56,7 @@ def trend_chart(rows: pd.DataFrame, *, title: str, subtitle: str, height: int = 
     styles = [TREND_STYLES[int(order)] for order in present["order"]]
     colour_scale = alt.Scale(domain=domain, range=[s[0] for s in styles])
     colour = alt.Color("series:N", scale=colour_scale,
-                       legend=alt.Legend(title=None, orient="bottom", symbolStrokeWidth=2,
+                       legend=alt.Legend(title=None, orient="bottom", symbolStrokeWidth=2, columns=LEGEND_COLUMNS,
                                          labelLimit=LEGEND_LIMIT))
     dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=domain, range=[s[1] for s in styles]), legend=None)
     shape = alt.Shape("series:N", scale=alt.Scale(domain=domain, range=[s[2] for s in styles]), legend=None)
@@ -85,7 +86,8 @@ def subsector_chart(table: pd.DataFrame, *, title: str, subtitle: str) -> alt.La
     series = data.drop_duplicates("series").sort_values("series_order")["series"].tolist()
     subsectors = data.drop_duplicates("subsector").sort_values("subsector_order")["subsector"].tolist()
     colour = alt.Color("series:N", scale=alt.Scale(domain=series, range=list(SERIES_COLOURS[: len(series)])),
-                       legend=alt.Legend(title=None, orient="bottom", labelLimit=LEGEND_LIMIT))
+                       legend=alt.Legend(title=None, orient="bottom", labelLimit=LEGEND_LIMIT,
+                                         columns=LEGEND_COLUMNS))
     y = alt.Y("subsector:N", sort=subsectors, title=None,
               axis=name_axis())
     top = float(data["value"].max()) if data["value"].notna().any() else 1.0
@@ -119,13 +121,13 @@ def enterprise_chart(table: pd.DataFrame, *, area_label: str, title: str, subtit
                alt.Tooltip("england_share_pct:Q", title="England: % of manufacturing enterprises", format=".1f")]
     x = alt.X("period:O", title=None, axis=alt.Axis(labelAngle=0))
     bars = alt.Chart().mark_bar(color="#3b528b").encode(
-        x=x, y=alt.Y("share_pct:Q", title="% of manufacturing enterprises"), tooltip=tooltip)
+        x=x, y=alt.Y("share_pct:Q", title="% of enterprises"), tooltip=tooltip)  # the subtitle says of what
     england = alt.Chart().mark_line(color=ENGLAND_MARK, strokeDash=[6, 3], strokeWidth=2,
                                     point=alt.OverlayMarkDef(shape="diamond", size=60, color=ENGLAND_MARK)).encode(
         x=x, y="england_share_pct:Q", tooltip=tooltip)
     return (
         alt.layer(bars, england, data=data)
-        .properties(width=170, height=200)
+        .properties(width=150, height=200)  # four panels fit a desktop column (a phone scrolls them sideways)
         .facet(column=alt.Column("band:N", sort=bands, title=None, header=alt.Header(labelFontSize=13)))
         .resolve_scale(y="independent")
         .properties(title=_title(title, [subtitle, f"Bars: {area_label}; dashed line with diamonds: England"]))

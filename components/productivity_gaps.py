@@ -10,7 +10,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from components.chart_layout import narrow_or_wide
+from components.chart_layout import LEGEND_COLUMNS, narrow_or_wide
 from components.charts import (
     BAR,
     LEGEND_LIMIT,
@@ -316,7 +316,8 @@ def labelled_lines(
         y=alt.Y(f"{value_field}:Q", title=value_title, axis=alt.Axis(format=axis_fmt or value_fmt),
                 scale=alt.Scale(zero=zero_rule)),
         color=alt.Color("series:N", scale=colour_scale, title=None,
-                        legend=alt.Legend(orient="bottom", symbolStrokeWidth=2, labelLimit=LEGEND_LIMIT)
+                        legend=alt.Legend(orient="bottom", symbolStrokeWidth=2, labelLimit=LEGEND_LIMIT,
+                                          columns=LEGEND_COLUMNS)
                         if legend else None),
         strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=domain, range=[styles[n][1] for n in domain]),
                                   title=None, legend=alt.Legend() if legend else None),

@@ -256,15 +256,23 @@ def plot_problems(spec: Mapping[str, Any], drawing: Drawing) -> list[str]:
     return problems
 
 
-def drawn_problems(spec: Mapping[str, Any], selected_name: str | None) -> list[str]:
-    """Everything wrong with a chart as drawn (the spec as `browser_spec` made it). The same spec drawn
-    again (a chart that does not change with the level or the selection) is not compiled twice."""
-    return list(_drawn_problems(json.dumps(spec, sort_keys=True), selected_name))
+def width_problems(drawing: Drawing, column: float | None) -> list[str]:
+    """The chart fits the width of its column (a wider one would be cut, or scroll sideways)."""
+    if column is not None and drawing.width > column + 3:
+        return [f"the chart is {drawing.width:.0f} px wide in a {column:.0f} px column"]
+    return []
+
+
+def drawn_problems(spec: Mapping[str, Any], selected_name: str | None, column: float | None = None) -> list[str]:
+    """Everything wrong with a chart as drawn (the spec as `browser_spec` made it), in a column `column` px
+    wide (None: its width is not checked). The same spec drawn again (a chart that does not change with the
+    level or the selection) is not compiled twice."""
+    return list(_drawn_problems(json.dumps(spec, sort_keys=True), selected_name, column))
 
 
 @cache
-def _drawn_problems(spec_json: str, selected_name: str | None) -> tuple[str, ...]:
+def _drawn_problems(spec_json: str, selected_name: str | None, column: float | None) -> tuple[str, ...]:
     spec = json.loads(spec_json)
     drawing = draw(spec)
     return (*title_problems(spec, drawing), *category_label_problems(spec, drawing, selected_name),
-            *plot_problems(spec, drawing))
+            *plot_problems(spec, drawing), *width_problems(drawing, column))

@@ -9,11 +9,15 @@ fixed, so the entry is then removed."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pytest
+from PIL import ImageFont
+from streamlit.testing.v1 import AppTest
 
-from tests.page_walk import PAGES, TextFault, View, seen, text_faults, views
+from tests.page_walk import APP, PAGES, TextFault, View, seen, text_faults, views
+from tests.svg_text import FONT_DIRS
 
 VIEWS = views(PAGES)
 
@@ -77,3 +81,20 @@ def test_known_fault_fixed_elsewhere_is_gone(known: Known, request: pytest.Fixtu
     request.applymarker(pytest.mark.xfail(strict=True, reason=known.defect))
     found = [fault for view in VIEWS if view.page == known.page for fault in faults_of(view) if known.covers(fault)]
     assert not found, f"{known.defect}: {found[0].text[:200]!r}"
+
+
+def test_scorecard_names_fit_their_column() -> None:
+    """Issue 11: the Levelling up scorecard cut indicator names short. Its Indicator column is at least as
+    wide as its longest name set in 14 px Liberation Sans (wider than the grid's Source Sans) plus the cell's
+    8 px padding each side."""
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["level"], at.query_params["area"] = "lad", "E06000001"
+    at.switch_page("app_pages/levelling_up.py")
+    at.run()
+    assert not at.exception
+    (card,) = [frame for frame in at.dataframe if "label" in frame.value.columns]
+    width = json.loads(card.proto.columns)["label"]["width"]
+    font = ImageFont.truetype(str(next(folder / "LiberationSans-Regular.ttf" for folder in FONT_DIRS
+                                       if (folder / "LiberationSans-Regular.ttf").exists())), size=14)
+    longest = max(font.getlength(name) for name in card.value["label"])
+    assert isinstance(width, int) and width >= longest + 16, (width, longest)
