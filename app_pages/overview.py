@@ -58,7 +58,7 @@ show_map(
 )
 show_chart(overview_chart_figure(view, meta, indicator, year, shared.area, shared.benchmark, metadata), view.chart)
 if view.chart_note:
-    st.caption(f"{view.chart_note} Every area is in “Table (all areas)” below.")
+    st.caption(f"{view.chart_note} Every area is listed in the full table below the chart.")
 
 with st.expander("Table (all areas)"):
     st.dataframe(

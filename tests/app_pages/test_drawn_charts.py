@@ -116,4 +116,4 @@ def test_lad_ranking_says_what_it_shows_and_where_the_rest_is() -> None:
     assert len(rows) == 41 and "Liverpool" in {row["area_name"] for row in rows}
     assert note in " ".join(chart_title_texts(chart.spec))
     captions = [text for where, text in run.texts if where.endswith("/caption")]
-    assert f"{note} Every area is in “Table (all areas)” below." in captions
+    assert f"{note} Every area is listed in the full table below the chart." in captions

@@ -58,8 +58,10 @@ OVERFLOW = """() => { const main = document.querySelector('[data-testid="stMain"
 
 
 @pytest.fixture
-def phone(e2e_browser: Browser, app_server: StreamlitServer) -> Iterator[Page]:
-    """A fresh phone-sized browser context (a fresh session) that aborts every non-loopback request."""
+def phone(request: pytest.FixtureRequest, e2e_browser: Browser, app_server: StreamlitServer,
+          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
+    """A fresh phone-sized browser context (a fresh session) that aborts every non-loopback request. On
+    failure a screenshot of the whole page is saved and its path printed."""
     context = e2e_browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
 
     def guard(route: Route) -> None:
@@ -71,6 +73,13 @@ def phone(e2e_browser: Browser, app_server: StreamlitServer) -> Iterator[Page]:
     context.route("**/*", guard)
     page = context.new_page()
     yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+        page.set_viewport_size({"width": PHONE["width"], "height": min(int(height), 16_000)})
+        path = tmp_path_factory.mktemp("phone-failure") / f"{request.node.name}.png"
+        page.screenshot(path=path)
+        print(f"screenshot of the failed page: {path}")
     context.close()
 
 
