@@ -34,6 +34,12 @@ st.markdown(
   table listing every area it shows with a value, and that no chart on any page, at three geography levels,
   tells series or a highlighted area apart by colour alone. Unit tests check that the ranked bar chart marks
   the selected area without colour, and only that area, in the chart and in its exported SVG.
+- **What is drawn, on a desktop and on a phone.** Every chart on every page, at every geography level and
+  for several selections (long area names among them), is drawn as the browser draws it, at the width it gets
+  on a 1400 px desktop and on a 390 px phone, and checked: every bar of a ranked chart is named, with no two
+  names touching and the selected area always named; no title or label is cut off; plots keep their height.
+  A phone-sized browser checks that each page fits the screen, and a keyboard test that focus on the
+  navigation is a clear outline. No text on any page may show `None`, `nan`, `-0.00` or an internal key.
 """
 )
 
@@ -62,6 +68,7 @@ st.markdown(
     f"""
 The dashboard is built with Streamlit {STREAMLIT_VERSION}. Its controls are standard: drop-down lists are
 ARIA comboboxes with labels, switches and buttons have names, and a "Skip to main content" link comes first.
+Keyboard focus on a link is drawn as a 3 px dark blue outline.
 Charts are SVG images whose bars and points carry labels; their titles and subtitles are text on the chart.
 Tables are drawn on a canvas with an accessible grid behind it that screen readers read. When a choice
 changes the view, the page is redrawn without moving focus; the headline sentence under the page title then
@@ -85,6 +92,9 @@ st.markdown(
   outside the page's landmarks (an axe-core "moderate" finding); chart toolbars and the data grid's column
   menus are Streamlit's. General accessibility work in Streamlit is tracked upstream
   (github.com/streamlit/streamlit, issue 8399, "Basic accessibility web features").
+- **On a phone**, long area names in charts end in "…" (the full name is in the tooltip, the legend or the
+  table), and the small multiples (the maps side by side, firms by size band) keep their desktop size and
+  scroll sideways in their own frame.
 - **Presentation mode** hides the sidebar for large-screen use; leave it with Escape or the "Exit
   presentation" button.
 """

@@ -22,6 +22,7 @@ from components.compare_areas import (
     series_rows,
     time_series_chart,
 )
+from components.formatting import MISSING_CELL
 from components.overview import preferred_indicator
 from components.page_figures import chart_figure, compare_data
 from loaders.snapshot import Snapshot, cached_snapshot
@@ -119,7 +120,7 @@ if missing:
 for caveat in meta["caveats"]:
     st.caption(caveat)
 with st.expander("Chart data (table)"):
-    st.dataframe(series[["area", "area_code", "period", "value", "status"]], hide_index=True)
+    st.dataframe(series[["area", "area_code", "period", "value", "status"]], hide_index=True, placeholder=MISSING_CELL)
     table_downloads(f"compare_{indicator}", f"{meta['label']}: chosen areas over time",
                     lambda: compare_data(series, indicator, meta["unit"]), [indicator], [meta["source"]])
 
@@ -127,7 +128,8 @@ st.header(f"All indicators, {shared.year}")
 st.caption(YEAR_RULE)
 comparison = comparison_table(rows, metadata, codes, labels, shared.year)
 st.dataframe(comparison.table, hide_index=True, height="content",
-             column_config={"indicator": st.column_config.TextColumn("indicator", pinned=True)})
+             column_config={"indicator": st.column_config.TextColumn("indicator", pinned=True)},
+             placeholder=MISSING_CELL)
 st.caption("*suppressed*: withheld by the source (e.g. too few survey responses); *no data*: the source has "
            "no figure for that area in any year; *provisional*: the source will revise it. None is zero.")
 if comparison.other_year:

@@ -8,6 +8,7 @@ import threading
 import streamlit as st
 
 from components.exports import CSVW_MIME, XLSX_MIME
+from components.formatting import MISSING_CELL
 from components.methods import (
     WHOLE_TABLE_STEM,
     boundary_sizes_table,
@@ -72,21 +73,22 @@ st.subheader("Indicator sources")
 st.dataframe(indicator_sources_table(metadata, manifest), hide_index=True,
              column_config={"source": st.column_config.TextColumn("source", width="medium"),
                             "edition": st.column_config.TextColumn("edition", width="medium"),
-                            "link": link("link"), "files": st.column_config.NumberColumn("files read")})
+                            "link": link("link"), "files": st.column_config.NumberColumn("files read")},
+             placeholder=MISSING_CELL)
 st.subheader("Source files")
-st.dataframe(source_files_table(manifest), hide_index=True)
+st.dataframe(source_files_table(manifest), hide_index=True, placeholder=MISSING_CELL)
 
 st.header("Build manifest")
-st.dataframe(manifest_summary_table(manifest), hide_index=True)
+st.dataframe(manifest_summary_table(manifest), hide_index=True, placeholder=MISSING_CELL)
 rows_col, geo_col = st.columns([3, 2])
 with rows_col:
     st.markdown("**Rows per indicator**")
-    st.dataframe(rows_by_indicator_table(manifest, metadata), hide_index=True, height=300)
+    st.dataframe(rows_by_indicator_table(manifest, metadata), hide_index=True, height=300, placeholder=MISSING_CELL)
 with geo_col:
     st.markdown("**Web boundary files** (map payload per level)")
-    st.dataframe(boundary_sizes_table(manifest), hide_index=True)
+    st.dataframe(boundary_sizes_table(manifest), hide_index=True, placeholder=MISSING_CELL)
 with st.expander("Output files and checksums"):
-    st.dataframe(outputs_table(manifest), hide_index=True)
+    st.dataframe(outputs_table(manifest), hide_index=True, placeholder=MISSING_CELL)
 
 st.header("How aggregates are built")
 lep = manifest["lad_lep_lookup"]
@@ -111,7 +113,7 @@ st.markdown(
     "authorities (unsmoothed, against ONS's CA tables). Differences are in % of ONS's value."
     + (f" Largest difference for any English region in any year: **{worst:.3f}%**." if worst is not None else "")
 )
-st.dataframe(validation_table(manifest), hide_index=True)
+st.dataframe(validation_table(manifest), hide_index=True, placeholder=MISSING_CELL)
 northern_ireland = manifest["validation"]["itl1_gva_per_hour_smoothed"]["areas"].get("TLN")
 if northern_ireland:
     st.caption(
@@ -167,7 +169,7 @@ st.markdown(
     "LEP ratios are correct for each LEP, but **LEP totals must not be added up to England** (they would "
     "double count these authorities)."
 )
-st.dataframe(overlaps, hide_index=True)
+st.dataframe(overlaps, hide_index=True, placeholder=MISSING_CELL)
 
 st.header("2023 LAD changes")
 changes = lad_changes_table(snapshot.areas, manifest)
@@ -181,7 +183,7 @@ st.markdown(
     + ("Each successor lies wholly inside one LEP, so LEP values are unaffected by the change."
        if one_lep else "Not every successor lies inside one LEP: see the table.")
 )
-st.dataframe(changes, hide_index=True)
+st.dataframe(changes, hide_index=True, placeholder=MISSING_CELL)
 st.markdown(
     "The Nomis extracts (Annual Population Survey and UK Business Counts, 2017–2022) name districts by their "
     "2021 names. The abolished districts have no 2023 code, so their rows are **dropped from the Nomis "
@@ -221,10 +223,11 @@ Two different things, never shown as zero:
   publish or a year before an area existed. Maps show grey; tables say *no data*.
 """
 )
-st.dataframe(status_counts(snapshot, manifest.get("snapshot_id", "")), hide_index=True)
+st.dataframe(status_counts(snapshot, manifest.get("snapshot_id", "")), hide_index=True, placeholder=MISSING_CELL)
 
 st.header("Indicators")
-st.dataframe(indicator_catalogue_table(metadata), hide_index=True, column_config={"link": link("link")})
+st.dataframe(indicator_catalogue_table(metadata), hide_index=True, column_config={"link": link("link")},
+             placeholder=MISSING_CELL)
 st.subheader("Definitions and caveats")
 for category, text in definitions_by_category(metadata).items():
     with st.expander(category):

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.state import select_area_on_click
+from components.chart_layout import page_spec
 from components.exports import Figure, figure_exports, presentation_spec, source_lines, table_exports
 from components.legend import legend_html
 from components.map_preview import SLOT_KEY_PREFIX, deck_preview_html
@@ -101,10 +102,8 @@ def show_chart(figure: Figure, chart: Any, *, width: str = "stretch", alt: str |
     def render(big: bool) -> None:
         if big:
             st.vega_lite_chart(presentation_spec(figure), width=width, alt=alt)
-        elif isinstance(chart, dict):
-            st.vega_lite_chart(chart, width=width, alt=alt)
         else:
-            st.altair_chart(chart, width=width, alt=alt)
+            st.vega_lite_chart(page_spec(chart), width=width, alt=alt)
 
     show_figure(figure, render)
 

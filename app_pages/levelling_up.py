@@ -10,6 +10,7 @@ import streamlit as st
 
 from app_pages.figures import show_chart, table_downloads
 from app_pages.state import current_view, pick
+from components.formatting import MISSING_CELL
 from components.levelling_up import (
     NOT_PUBLISHED,
     SCORECARD_INDICATORS,
@@ -119,11 +120,12 @@ else:
         height=35 * (len(card) + 1) + 3,
         hide_index=True,
         column_config={
-            "label": st.column_config.TextColumn("Indicator", width="medium"),
+            # wide enough for the longest name (about 7.5 px a character at 14 px)
+            "label": st.column_config.TextColumn("Indicator", width=int(7.5 * card["label"].str.len().max()) + 24),
             "year": st.column_config.TextColumn("Year"),
             "value_text": st.column_config.TextColumn(shared.area_name or "Value"),
             "verdict_text": st.column_config.TextColumn("Verdict"),
-            "benchmark": st.column_config.TextColumn("Verdict against"),
+            "benchmark": st.column_config.TextColumn("Verdict against", width="medium"),
             "rank_text": st.column_config.TextColumn("Rank (1 = best)"),
             "quartile_text": st.column_config.TextColumn("Quartile band (4 = best)"),
             "uk_text": st.column_config.TextColumn("United Kingdom"),
@@ -131,7 +133,7 @@ else:
             "england_excl_london_text": st.column_config.TextColumn("England excl. London"),
             "note": st.column_config.TextColumn("Note", width="large"),
         },
-    )
+     placeholder=MISSING_CELL)
     st.caption(
         f"Year: the latest with a value up to {shared.year}, else the first published. Rank and quartile band "
         f"are among the {plural} with a value that year, best first by each indicator's polarity "
@@ -201,6 +203,6 @@ else:
                     **{panel_column(panel): st.column_config.NumberColumn(format=printf_format(panel.meta))
                        for panel in panels},
                 },
-            )
+             placeholder=MISSING_CELL)
             table_downloads(f"levelling_up_maps_{level}", f"Levelling-up indicators mapped: {LEVEL_LABELS[level]}",
                             table, mapped, [metadata[key]["source"] for key in mapped])

@@ -7,6 +7,7 @@ import streamlit as st
 
 from app_pages.figures import show_chart, show_map, table_downloads
 from app_pages.state import current_view, indicator_slot, pick, pick_year, year_note
+from components.formatting import MISSING_CELL
 from components.manufacturing import (
     ENTERPRISES,
     FAMILY_INDICATORS,
@@ -126,7 +127,8 @@ else:
         gap_title = f"Gap to {view.benchmark_name} (%)" if view.benchmark_name else "Gap (%)"
         st.dataframe(view.table[["rank", "area_name", "area_code", "value", "status", "gap_pct"]], hide_index=True,
                      column_config={"value": st.column_config.NumberColumn(meta["short_label"], format="%.2f"),
-                                    "gap_pct": st.column_config.NumberColumn(gap_title, format="%+.1f")})
+                                    "gap_pct": st.column_config.NumberColumn(gap_title, format="%+.1f")},
+                     placeholder=MISSING_CELL)
         table_downloads(f"manufacturing_{measure.indicator}_{level}_{year}", map_figure.title, map_figure.data,
                         [measure.indicator], [meta["source"]])
     for caveat in meta["caveats"]:
@@ -151,7 +153,7 @@ else:
                               lambda: trend_data(trend.table, GVA_SHARE, share_meta["unit"]), [GVA_SHARE], metadata),
                trend.spec)
     with st.expander("Trend table"):
-        st.dataframe(trend.table.pivot(index="period", columns="series", values="value"))
+        st.dataframe(trend.table.pivot(index="period", columns="series", values="value"), placeholder=MISSING_CELL)
 
 # --- sub-sector mix ------------------------------------------------------------------------------
 st.subheader("Manufacturing sub-sectors")
@@ -173,7 +175,8 @@ else:
             st.caption(mix.note)
     with st.expander("Sub-sector table"):
         st.dataframe(mix.table.pivot(index="subsector", columns="series", values="label")
-                     .reindex(index=mix.table["subsector"].unique(), columns=mix.table["series"].unique()))
+                     .reindex(index=mix.table["subsector"].unique(), columns=mix.table["series"].unique()),
+                     placeholder=MISSING_CELL)
 
 # --- enterprises by size band --------------------------------------------------------------------
 st.subheader("Manufacturing enterprises by size band")
@@ -193,7 +196,7 @@ else:
                    firms.spec, width="content")
         with st.expander("Enterprise counts"):
             st.dataframe(firms.table.pivot(index="period", columns="band", values="count")
-                         .reindex(columns=firms.table["band"].unique()))
+                         .reindex(columns=firms.table["band"].unique()), placeholder=MISSING_CELL)
 
 # --- notes ---------------------------------------------------------------------------------------
 st.subheader("Notes")

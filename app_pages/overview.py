@@ -7,6 +7,7 @@ import streamlit as st
 from app_pages.figures import show_chart, show_map, table_downloads
 from app_pages.plan import user_plan
 from app_pages.state import current_view, indicator_slot, pick, pick_year, stop_page, year_note
+from components.formatting import MISSING_CELL
 from components.groups import benchmark_values, group_table
 from components.overview import (
     LEVEL_LABELS,
@@ -72,6 +73,8 @@ show_map(
     height=560,
 )
 show_chart(overview_chart_figure(view, meta, indicator, year, shared.area, shared.benchmark, metadata), view.chart)
+if view.chart_note:
+    st.caption(f"{view.chart_note} Every area is listed in the full table below the chart.")
 
 with st.expander("Table (all areas)"):
     st.dataframe(
@@ -79,7 +82,7 @@ with st.expander("Table (all areas)"):
         hide_index=True,
         column_config={"gap_pct": st.column_config.NumberColumn(f"Gap to {view.benchmark_name or 'benchmark'} (%)",
                                                                 format="%+.1f")},
-    )
+     placeholder=MISSING_CELL)
     table_downloads(f"overview_{indicator}_{level}_{year}", f"{meta['label']}, {year}: {LEVEL_LABELS[level]}",
                     map_figure.data,
                     [indicator], [meta["source"]])
@@ -91,6 +94,7 @@ groups_here = group_table([*PRESET_GROUPS, *groups], level, indicator, meta, yea
 if not groups_here.empty:
     st.markdown("**Area groups at this level** (valued from additive parts; see the Targets page)")
     st.dataframe(groups_here, hide_index=True,
-                 column_config={"group": st.column_config.TextColumn("group", pinned=True)})
+                 column_config={"group": st.column_config.TextColumn("group", pinned=True)},
+                 placeholder=MISSING_CELL)
 for caveat in meta["caveats"]:
     st.caption(caveat)

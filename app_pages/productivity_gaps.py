@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages.figures import show_chart, table_downloads
 from app_pages.state import current_view, pick, stop_page, year_note
+from components.formatting import MISSING_CELL
 from components.overview import LEVEL_LABELS
 from components.page_figures import chart_figure, convergence_data, gap_chart_data, hour_job_data, level_chart_data
 from components.productivity_gaps import (
@@ -128,7 +129,8 @@ else:
                                                          indicator), [indicator], metadata), area.level_chart)
         with st.expander("Table: gap to each benchmark by year"):
             st.dataframe(area.table, hide_index=True, column_config={"Value": st.column_config.NumberColumn(
-                f"{MEASURES[measure].label} ({meta['unit']})", format=f"%.{int(meta['decimals'])}f")})
+                f"{MEASURES[measure].label} ({meta['unit']})", format=f"%.{int(meta['decimals'])}f")},
+                placeholder=MISSING_CELL)
             table_downloads(f"gaps_{indicator}_{shared.area}", f"{label}: gap to benchmarks ({meta['label']})",
                             area.table, [indicator], [meta["source"]])
 
@@ -147,7 +149,7 @@ else:
                                 [indicator], metadata), converging.chart)
         st.caption(converging.note)
         with st.expander("Table: convergence of every area"):
-            st.dataframe(converging.table, hide_index=True)
+            st.dataframe(converging.table, hide_index=True, placeholder=MISSING_CELL)
             table_downloads(f"convergence_{indicator}_{level}_{start}_{end}",
                             f"Convergence of {LEVEL_LABELS[level]}, {start}-{end} ({meta['label']})",
                             converging.table, [indicator], [meta["source"]])
@@ -166,7 +168,7 @@ else:
                             hour_job_keys, metadata), scatter.chart)
     st.caption(scatter.note)
     with st.expander("Table: per hour and per job indices"):
-        st.dataframe(scatter.table, hide_index=True)
+        st.dataframe(scatter.table, hide_index=True, placeholder=MISSING_CELL)
         table_downloads(f"per_hour_per_job_{level}_{scatter_year}",
                         f"GVA per hour and per filled job indices, {LEVEL_LABELS[level]}, {scatter_year}",
                         scatter.table, hour_job_keys, [metadata[MEASURES["hour"].index]["source"]])

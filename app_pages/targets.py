@@ -11,7 +11,7 @@ from app_pages.figures import show_chart, table_downloads
 from app_pages.plan import area_levels, save_plan, user_plan
 from app_pages.state import current_view
 from components.area_notices import area_label, area_notice
-from components.formatting import format_target_gap, format_value
+from components.formatting import MISSING_CELL, format_target_gap, format_value
 from components.manufacturing import LEVEL_PLURALS
 from components.page_figures import chart_figure, trajectory_data
 from components.targets import (
@@ -85,12 +85,12 @@ def rebased_target_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def trajectory_spec_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], snapshot_id: str, *, title: str,
-                       subtitle: str, value_title: str, is_gap: bool) -> dict:
+                       subtitle: str, value_title: str, is_gap: bool, axis_title: str | None = None) -> dict:
     """The trajectory chart as a Vega-Lite dict, built and converted once per target and snapshot: altair's
     conversion (with its schema validation) was most of this page's rerun time."""
     assessment = assessment_of(target, unit, groups, snapshot_id)
     return trajectory_chart(assessment, title=title, subtitle=subtitle, value_title=value_title,
-                            is_gap=is_gap).to_dict()
+                            is_gap=is_gap, axis_title=axis_title).to_dict()
 
 
 def provisional_in(code: str | None, indicator: str, year: int | None) -> bool:
@@ -150,12 +150,13 @@ def show_target(target: Target, key: str) -> None:
                                    title=f"{target.name}: {label_of(target.area)}",
                                    subtitle=f"{meta['label']}; {gap_words}; baseline {target.baseline_year}, "
                                             f"target {target.target_year}",
-                                   value_title=gap_words, is_gap=is_gap)
+                                   value_title=gap_words, is_gap=is_gap,
+                                   axis_title=("Gap (%)" if relative else "Gap (% points)") if is_gap else None)
         data = partial(trajectory_data, assessment.path, target.area, label_of(target.area), gap_words,
                        target.indicator)
         show_chart(chart_figure(f"target-{key}", chart, data, [target.indicator], metadata), chart)
         with st.expander("Table"):
-            st.dataframe(assessment.path, hide_index=True)
+            st.dataframe(assessment.path, hide_index=True, placeholder=MISSING_CELL)
             table_downloads(f"target-{key}", f"{target.name}: {label_of(target.area)}", data, [target.indicator],
                             [meta["source"]])
     else:

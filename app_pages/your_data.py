@@ -13,7 +13,7 @@ import streamlit as st
 from app_pages.figures import MAP_HEIGHT_PRESENTING, show_chart, show_figure, show_map
 from app_pages.state import current_view, pick, stop_page, year_note
 from components.exports import CSVW_MIME
-from components.formatting import format_value
+from components.formatting import MISSING_CELL, format_value
 from components.legend import legend_html
 from components.overview import LEVEL_LABELS, indicators_for, value_format, years_for
 from components.view_choices import area_names, nearest_year
@@ -263,7 +263,8 @@ else:
 
     show_figure(map_figure, render_own_boundaries, titled=False)
 with st.expander("Table of the mapped values"):
-    st.dataframe(view.table[["area_name", "area_code", "value", "status", "rank"]], hide_index=True)
+    st.dataframe(view.table[["area_name", "area_code", "value", "status", "rank"]], hide_index=True,
+                 placeholder=MISSING_CELL)
 
 if upload is None:
     stop_page()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import altair as alt
 import pandas as pd
 
+from components.chart_layout import narrow_or_wide
 from components.palettes import SELECTED_OUTLINE, rgba_css
 
 BAR = "#3b528b"
@@ -16,9 +18,20 @@ SOURCE_LINE = "Source: ONS (and others as listed), Open Government Licence v3.0"
 # "► " before the selected area's name on the axis, so the highlight is not colour alone. U+25BA, not U+25B6 "▶":
 # Liberation Sans (the sans-serif that vl-convert's PNG export finds) has it, so the label keeps its font and bold.
 SELECTED_PREFIX = "\u25ba "
+# Each bar gets 18 px, room for its 12-14 px name, so every area is named. A name may take 38% of the chart's
+# width, between 90 and 320 px (containerSize() is the chart's column in the browser, [0, 0] offline, where
+# 320 px applies): on a phone the bars keep most of the width and a long name ends in "…" (the tooltip has it).
+BAR_STEP = 18
+NAME_LIMIT = "containerSize()[0] > 0 ? clamp(containerSize()[0] * 0.38, 90, 320) : 320"
+# Legend entries and names at a line's end or beside a point, shortened with "…" on a phone (the legend, the
+# subtitle or the tooltip keep the full name).
+LEGEND_LIMIT = narrow_or_wide(160, 320)
+LINE_LABEL_LIMIT = narrow_or_wide(70, 170)
+POINT_LABEL_LIMIT = narrow_or_wide(140, 320)
+RANKED_LIMIT = 40  # bars in a ranked chart before it shows only the ends of the ranking (and the selected area)
 
 
-def rows_for_ranked_chart(table: pd.DataFrame, selected_code: str | None, limit: int = 40) -> pd.DataFrame:
+def rows_for_ranked_chart(table: pd.DataFrame, selected_code: str | None, limit: int = RANKED_LIMIT) -> pd.DataFrame:
     """All ranked areas when there are at most `limit`; otherwise the top and bottom limit/2
     plus the selected area, so a 361-LAD chart stays readable. Rows keep their ranked order, so a
     selected area from the middle sits between the top and the bottom group, not below the last."""
@@ -29,6 +42,33 @@ def rows_for_ranked_chart(table: pd.DataFrame, selected_code: str | None, limit:
     position = pd.Series(range(len(ranked)), index=ranked.index)
     keep = (position < half) | (position >= len(ranked) - half) | (ranked["area_code"] == selected_code)
     return ranked[keep.to_numpy()]
+
+
+def ranked_chart_note(table: pd.DataFrame, drawn: pd.DataFrame, plural: str,
+                      selected_code: str | None) -> str | None:
+    """What a shortened ranking leaves out, in words (None when every area with a value has a bar)."""
+    ranked = table.dropna(subset=["value"])
+    if len(drawn) >= len(ranked):
+        return None
+    half = RANKED_LIMIT // 2
+    also = " and the selected area" if selected_code in set(drawn["area_code"]) and len(drawn) > 2 * half else ""
+    return f"Showing {len(drawn)} of {len(ranked)} {plural}: the {half} ranked first, the {half} ranked last{also}."
+
+
+def name_axis(**extra: Any) -> alt.Axis:
+    """The category axis of a bar chart: every name drawn (Streamlit's theme would drop every other one and
+    shift the first and last to the axis ends, onto their neighbours), cut to NAME_LIMIT with "…"."""
+    return alt.Axis(labelLimit=alt.ExprRef(expr=NAME_LIMIT), labelOverlap=False, labelFlush=False, **extra)
+
+
+def label_side(value: float, values: pd.Series, gap: int = 10) -> dict:
+    """Mark properties that put a point's name on the side with room: right of a point in the left half of
+    the x range, left of one in the right half (a name written rightwards from a point near the right edge
+    runs off the chart)."""
+    low, high = values.min(), values.max()
+    if pd.notna(value) and pd.notna(low) and high > low and value > (low + high) / 2:
+        return {"align": "right", "dx": -gap}
+    return {"align": "left", "dx": gap}
 
 
 def selected_label_cues(name: str | None) -> dict:
@@ -53,21 +93,23 @@ def ranked_bar_chart(
     selected_code: str | None,
     benchmark: float | None,
     benchmark_name: str | None,
+    note: str | None = None,
 ) -> alt.LayerChart:
     """Horizontal bars, best first, the benchmark as a rule, and the selected area marked three ways, not by
-    colour alone: its bar is coloured and outlined, and its name on the axis is bold with "► " before it."""
+    colour alone: its bar is coloured and outlined, and its name on the axis is bold with "► " before it.
+    Every bar is named; `note` (a subtitle line) says what a shortened ranking leaves out."""
     data = rows[["area_code", "area_name", "value", "rank", "gap_pct"]].copy()
     data["selected"] = data["area_code"] == selected_code
     data["rank"] = data["rank"].astype("float")
     order = data["area_name"].tolist()
     chosen = data.loc[data["selected"], "area_name"].tolist()
-    height = max(180, 16 * len(data))
+    height = max(180, BAR_STEP * len(data))
     bars = (
         alt.Chart(data)
         .mark_bar(stroke=OUTLINE)
         .encode(
             y=alt.Y("area_name:N", sort=order, title=None,
-                    axis=alt.Axis(labelLimit=260, **selected_label_cues(chosen[0] if chosen else None))),
+                    axis=name_axis(**selected_label_cues(chosen[0] if chosen else None))),
             x=alt.X("value:Q", title=value_title, axis=alt.Axis(format=value_format)),
             color=alt.condition("datum.selected", alt.value(SELECTED), alt.value(BAR)),
             strokeWidth=alt.condition("datum.selected", alt.value(2), alt.value(0)),
@@ -91,6 +133,7 @@ def ranked_bar_chart(
             )
         )
     return alt.layer(*layers).properties(
-        title=alt.TitleParams(text=title, subtitle=[subtitle, SOURCE_LINE], anchor="start", fontSize=16),
+        title=alt.TitleParams(text=title, subtitle=[subtitle, *([note] if note else []), SOURCE_LINE],
+                              anchor="start", fontSize=16),
         width="container",
     )

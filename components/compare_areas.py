@@ -10,7 +10,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from components.charts import SOURCE_LINE
+from components.chart_layout import narrow_or_wide
+from components.charts import LEGEND_LIMIT, LINE_LABEL_LIMIT, SOURCE_LINE
 from components.formatting import format_value
 from components.overview import value_format
 from components.view_choices import nearest_year
@@ -169,7 +170,8 @@ def time_series_chart(series: pd.DataFrame, meta: dict, codes: Sequence[str], la
     domain = [labels[code] for code in codes]
     colour_scale = alt.Scale(domain=domain, range=list(SERIES_COLOURS[:len(domain)]))
     colour = alt.Color("area:N", scale=colour_scale,
-                       legend=alt.Legend(title=None, orient="bottom", columns=2, labelLimit=320))
+                       legend=alt.Legend(title=None, orient="bottom", columns=narrow_or_wide(1, 2),
+                                         labelLimit=LEGEND_LIMIT))
     shape = alt.Shape("area:N", scale=alt.Scale(domain=domain, range=list(SERIES_SHAPES[:len(domain)])),
                       legend=None)
     value_title = meta["short_label"] if unit in {"index", "ratio"} else f"{meta['short_label']} ({unit})"
@@ -189,7 +191,8 @@ def time_series_chart(series: pd.DataFrame, meta: dict, codes: Sequence[str], la
     )
     points = base.mark_point(filled=True, size=55, opacity=1).encode(x=x, y=y, color=colour, shape=shape,
                                                                      tooltip=tooltip)
-    labels_layer = alt.Chart(end_labels(series, height)).mark_text(align="left", dx=8, fontSize=12).encode(
+    labels_layer = alt.Chart(end_labels(series, height)).mark_text(align="left", dx=8, fontSize=12,
+                                                                   limit=LINE_LABEL_LIMIT).encode(
         x=x, y=alt.Y("label_value:Q"), text="area:N", color=alt.Color("area:N", scale=colour_scale, legend=None),
     )
     return alt.layer(lines, points, labels_layer).properties(

@@ -58,3 +58,6 @@ def format_target_gap(value: float | None, relative: bool, decimals: int = 2) ->
     if _missing(value):
         return "n/a"
     return format_signed(value, decimals, "%" if relative else PERCENTAGE_POINTS)
+
+
+MISSING_CELL = "no data"  # what a table cell without a value shows (Streamlit would show "None")

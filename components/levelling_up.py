@@ -19,7 +19,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from components.charts import SELECTED, SOURCE_LINE
+from components.charts import POINT_LABEL_LIMIT, SELECTED, SOURCE_LINE, label_side
 from components.formatting import format_value
 from components.overview import BENCHMARK_LABELS, LEVEL_LABELS, MEDIAN
 from components.static_maps import MAX_MAPS, MapPanel
@@ -385,7 +385,9 @@ def scatter_chart(table: pd.DataFrame, x_meta: dict, y_meta: dict, years: Scatte
     )
     label = alt.Chart(
         data=table.loc[table["selected"], ["area_name", "x", "y"]],
-        mark=alt.MarkDef(type="text", align="left", dx=10, dy=-10, fontSize=13, fontWeight="bold", color=SELECTED),
+        mark=alt.MarkDef(type="text", dy=-10, fontSize=13, fontWeight="bold", color=SELECTED, limit=POINT_LABEL_LIMIT,
+                         **label_side(float(table.loc[table["selected"], "x"].iloc[0]) if table["selected"].any()
+                                      else float("nan"), table["x"])),
         encoding=alt.FacetedEncoding(x=x, y=y, text=alt.Text(field="area_name", type="nominal")),
     )
     noun = LEVEL_NOUNS.get(level, (level,))[0]
@@ -409,7 +411,7 @@ def scatter_chart(table: pd.DataFrame, x_meta: dict, y_meta: dict, years: Scatte
         title=alt.TitleParams(f"{y_meta['label']} against {x_meta['label']}", subtitle=subtitle, anchor="start",
                               fontSize=16),
         width="container",
-        height=420,
+        height=320,
     )
 
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from components.charts import SOURCE_LINE
+from components.chart_layout import LEGEND_COLUMNS
+from components.charts import LEGEND_LIMIT, LINE_LABEL_LIMIT, SOURCE_LINE, name_axis
 from components.manufacturing import (
     LEVEL_PLURALS,
     display_name,
@@ -45,17 +46,18 @@ def trend_label_rows(rows: pd.DataFrame, plot_px: int = 250, label_px: int = 15)
     return last
 
 
-def trend_chart(rows: pd.DataFrame, *, title: str, subtitle: str, height: int = 440) -> alt.LayerChart:
+def trend_chart(rows: pd.DataFrame, *, title: str, subtitle: str, height: int = 280) -> alt.LayerChart:
     """Manufacturing share of GVA over time (`rows` from trend_rows, not empty): one line per series
-    with its own dash and markers, and a name label at the end of each line. `height` is the whole
-    chart (Streamlit fits titles, axes and legend inside it), of which about 190 px are not the plot."""
+    with its own dash and markers, and a name label at the end of each line. `height` is the plot's
+    (titles, axes and legend come on top: components/chart_layout.py)."""
     data = rows[["series", "area_code", "period", "value", "status", "order"]].copy()
     present = data.drop_duplicates("series").sort_values("order")
     domain = present["series"].tolist()
     styles = [TREND_STYLES[int(order)] for order in present["order"]]
     colour_scale = alt.Scale(domain=domain, range=[s[0] for s in styles])
     colour = alt.Color("series:N", scale=colour_scale,
-                       legend=alt.Legend(title=None, orient="bottom", symbolStrokeWidth=2, labelLimit=320))
+                       legend=alt.Legend(title=None, orient="bottom", symbolStrokeWidth=2, columns=LEGEND_COLUMNS,
+                                         labelLimit=LEGEND_LIMIT))
     dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=domain, range=[s[1] for s in styles]), legend=None)
     shape = alt.Shape("series:N", scale=alt.Scale(domain=domain, range=[s[2] for s in styles]), legend=None)
     years = [int(data["period"].min()), int(data["period"].max())]
@@ -67,12 +69,12 @@ def trend_chart(rows: pd.DataFrame, *, title: str, subtitle: str, height: int = 
     base = alt.Chart(data)
     lines = base.mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=dash, detail="series:N")
     points = base.mark_point(size=45, filled=True).encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
-    labels = alt.Chart(trend_label_rows(data, height - 190)).mark_text(align="left", dx=8, fontSize=12).encode(
+    labels = alt.Chart(trend_label_rows(data, height)).mark_text(align="left", dx=8, fontSize=12,
+                                                                 limit=LINE_LABEL_LIMIT).encode(
         x="period:Q", y="label_y:Q", text="label:N", color=alt.Color("series:N", scale=colour_scale, legend=None)
     )
     return alt.layer(lines, points, labels).properties(
         title=_title(title, [subtitle]), width="container", height=height,
-        padding={"left": 5, "top": 5, "bottom": 5, "right": 200},
     )
 
 
@@ -84,20 +86,24 @@ def subsector_chart(table: pd.DataFrame, *, title: str, subtitle: str) -> alt.La
     series = data.drop_duplicates("series").sort_values("series_order")["series"].tolist()
     subsectors = data.drop_duplicates("subsector").sort_values("subsector_order")["subsector"].tolist()
     colour = alt.Color("series:N", scale=alt.Scale(domain=series, range=list(SERIES_COLOURS[: len(series)])),
-                       legend=alt.Legend(title=None, orient="bottom", labelLimit=320))
-    y = alt.Y("subsector:N", sort=subsectors, title=None, axis=alt.Axis(labelLimit=300))
+                       legend=alt.Legend(title=None, orient="bottom", labelLimit=LEGEND_LIMIT,
+                                         columns=LEGEND_COLUMNS))
+    y = alt.Y("subsector:N", sort=subsectors, title=None,
+              axis=name_axis())
+    top = float(data["value"].max()) if data["value"].notna().any() else 1.0
     offset = alt.YOffset("series:N", sort=series)
     tooltip = [alt.Tooltip("subsector:N", title="Sub-sector"), alt.Tooltip("series:N", title="Area"),
                alt.Tooltip("label:N", title="% of manufacturing GVA")]
     bars = alt.Chart(data).mark_bar().encode(
-        y=y, yOffset=offset, x=alt.X("value:Q", title="% of manufacturing GVA", scale=alt.Scale(domainMin=0)),
+        y=y, yOffset=offset, x=alt.X("value:Q", title="% of manufacturing GVA",
+                                        scale=alt.Scale(domainMin=0, domainMax=top * 1.2)),  # room for the labels
         color=colour, tooltip=tooltip
     )
     labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=11).encode(
         y=y, yOffset=offset, x="label_x:Q", text="label:N", tooltip=tooltip,
         color=alt.condition("datum.withheld", alt.value("#6b6b6b"), alt.value("#1f1f1f")))
     order_text = "; ".join(f"{i + 1}. {name}" for i, name in enumerate(series))
-    height = len(subsectors) * len(series) * 22 + 200  # the whole chart: titles, axis and legend included
+    height = max(120, len(subsectors) * len(series) * 22)  # the plot: titles, axis and legend come on top
     return alt.layer(bars, labels).properties(
         title=_title(title, [subtitle, f"Bars in each group, top to bottom: {order_text}"]),
         width="container", height=height,
@@ -115,13 +121,13 @@ def enterprise_chart(table: pd.DataFrame, *, area_label: str, title: str, subtit
                alt.Tooltip("england_share_pct:Q", title="England: % of manufacturing enterprises", format=".1f")]
     x = alt.X("period:O", title=None, axis=alt.Axis(labelAngle=0))
     bars = alt.Chart().mark_bar(color="#3b528b").encode(
-        x=x, y=alt.Y("share_pct:Q", title="% of manufacturing enterprises"), tooltip=tooltip)
+        x=x, y=alt.Y("share_pct:Q", title="% of enterprises"), tooltip=tooltip)  # the subtitle says of what
     england = alt.Chart().mark_line(color=ENGLAND_MARK, strokeDash=[6, 3], strokeWidth=2,
                                     point=alt.OverlayMarkDef(shape="diamond", size=60, color=ENGLAND_MARK)).encode(
         x=x, y="england_share_pct:Q", tooltip=tooltip)
     return (
         alt.layer(bars, england, data=data)
-        .properties(width=170, height=200)
+        .properties(width=150, height=200)  # four panels fit a desktop column (a phone scrolls them sideways)
         .facet(column=alt.Column("band:N", sort=bands, title=None, header=alt.Header(labelFontSize=13)))
         .resolve_scale(y="independent")
         .properties(title=_title(title, [subtitle, f"Bars: {area_label}; dashed line with diamonds: England"]))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from components.charts import ranked_bar_chart, rows_for_ranked_chart
+from components.charts import ranked_bar_chart, ranked_chart_note, rows_for_ranked_chart
 from components.formatting import format_value
 from components.maps import DeckSpec, choropleth_deck, choropleth_features
 from components.palettes import VIRIDIS_5, LegendEntry, legend_entries, quantile_breaks
@@ -41,6 +41,7 @@ class OverviewView:
     benchmark_value: float | None
     benchmark_name: str | None
     value_label: str
+    chart_note: str | None = None  # what a shortened ranked chart leaves out (None: every area has a bar)
 
 
 def levels_for(metadata: dict, indicator: str) -> list[str]:
@@ -119,8 +120,10 @@ def build_overview(
         lower_bound=float(table["value"].min()) if table["value"].notna().any() else None,
     )
     value_label = f"{meta['short_label']} ({unit})" if unit not in {"index", "ratio"} else meta["short_label"]
+    drawn = rows_for_ranked_chart(table, selected_code)
+    note = ranked_chart_note(table, drawn, LEVEL_NOUNS.get(level, (level, level))[1], selected_code)
     chart = ranked_bar_chart(
-        rows_for_ranked_chart(table, selected_code),
+        drawn,
         title=f"{meta['label']}, {year}",
         subtitle=f"{LEVEL_LABELS[level]} ranked; line: {bench_name or 'no benchmark'}",
         value_title=value_label,
@@ -128,10 +131,11 @@ def build_overview(
         selected_code=selected_code,
         benchmark=bench,
         benchmark_name=bench_name,
+        note=note,
     )
     headline = _headline(table, level, bench_name, meta["polarity"], selected_code, fmt)
     return OverviewView(table, choropleth_deck(features, level), features, chart, legend, headline, bench,
-                        bench_name, value_label)
+                        bench_name, value_label, note)
 
 
 def _headline(table: pd.DataFrame, level: str, bench_name: str | None, polarity: str, selected_code: str | None,

@@ -10,7 +10,16 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from components.charts import BAR, SELECTED, SOURCE_LINE
+from components.chart_layout import LEGEND_COLUMNS, narrow_or_wide
+from components.charts import (
+    BAR,
+    LEGEND_LIMIT,
+    LINE_LABEL_LIMIT,
+    POINT_LABEL_LIMIT,
+    SELECTED,
+    SOURCE_LINE,
+    label_side,
+)
 from components.formatting import format_value
 from components.overview import BENCHMARK_LABELS, LEVEL_LABELS, MEDIAN, value_format
 from loaders.snapshot_schema import ENGLAND, ENGLAND_EXCL_LONDON, UK
@@ -254,7 +263,7 @@ def label_positions(ends: dict[str, float], min_gap: float) -> dict[str, float]:
     return {key: y + shift for key, y in zip(order, placed, strict=True)}
 
 
-LABEL_PX, TITLE_PX, LEGEND_PX = 14, 110, 40  # direct label spacing; room Streamlit gives title and legend
+LABEL_PX = 14  # direct label spacing
 
 
 def _title(text: str, subtitle: str) -> alt.TitleParams:
@@ -285,16 +294,15 @@ def labelled_lines(
 ) -> alt.LayerChart:
     """One line per `series` value of `frame` (period, series, value_field, ...), each with its own
     colour and dash and a direct label at its last point; optionally a rule at zero. `height` is the
-    whole chart's (Streamlit fits title and legend inside it)."""
+    plot's (title, axes and legend come on top: components/chart_layout.py)."""
     present = set(frame["series"])
     domain = [name for name in styles if name in present]
     colour_scale = alt.Scale(domain=domain, range=[styles[name][0] for name in domain])
     ends = line_ends(frame, value_field)
     values = frame[value_field].to_numpy(dtype=float)
     spread = float(np.nanmax(values) - np.nanmin(values)) if np.isfinite(values).any() else 0.0
-    plot_px = max(height - (LEGEND_PX if legend else 0) - TITLE_PX, 60)
     heights = label_positions(dict(zip(ends["series"], ends[value_field], strict=True)),
-                              min_gap=max(spread, 1e-9) * LABEL_PX / plot_px)
+                              min_gap=max(spread, 1e-9) * LABEL_PX / max(height, 60))
     labels = pd.DataFrame({"series": ends["series"].to_numpy(), "period": ends["period"].to_numpy(),
                            "label_y": [heights[name] for name in ends["series"]]})
     x = alt.X("period:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1),
@@ -308,12 +316,15 @@ def labelled_lines(
         y=alt.Y(f"{value_field}:Q", title=value_title, axis=alt.Axis(format=axis_fmt or value_fmt),
                 scale=alt.Scale(zero=zero_rule)),
         color=alt.Color("series:N", scale=colour_scale, title=None,
-                        legend=alt.Legend(orient="bottom", symbolStrokeWidth=2, labelLimit=320) if legend else None),
+                        legend=alt.Legend(orient="bottom", symbolStrokeWidth=2, labelLimit=LEGEND_LIMIT,
+                                          columns=LEGEND_COLUMNS)
+                        if legend else None),
         strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=domain, range=[styles[n][1] for n in domain]),
                                   title=None, legend=alt.Legend() if legend else None),
         tooltip=tooltip,
     )
-    text = alt.Chart(labels).mark_text(align="left", dx=6, fontSize=11, fontWeight="bold").encode(
+    text = alt.Chart(labels).mark_text(align="left", dx=6, fontSize=11, fontWeight="bold",
+                                       limit=LINE_LABEL_LIMIT).encode(
         x=alt.X("period:Q"), y=alt.Y("label_y:Q"), text=alt.Text("series:N"),
         color=alt.Color("series:N", scale=colour_scale, legend=None),
     )
@@ -340,7 +351,7 @@ def gap_chart(frame: pd.DataFrame, label: str, indicator_label: str) -> alt.Laye
         title=f"{label}: gap to benchmarks, {first}–{last}",
         subtitle=f"{indicator_label}; (area / benchmark − 1) × 100; below zero = behind the benchmark",
         zero_rule=True,
-        height=440,
+        height=300,
     )
 
 
@@ -364,7 +375,7 @@ def level_chart(area_values: pd.Series, label: str, lines: list[Line], indicator
         title=f"{label} and its benchmarks",
         subtitle=indicator_label,
         zero_rule=False,
-        height=330,
+        height=240,
         legend=False,
     )
 
@@ -440,7 +451,7 @@ def convergence_chart(result: Convergence, selected_code: str | None, *, benchma
         title=_title(f"Convergence: gap in {start} against growth to {end}",
                      f"{indicator_label}; {len(data)} {noun}; vertical line: level with {benchmark_name}"),
         width="container",
-        height=420,
+        height=320,
     )
 
 
@@ -459,8 +470,11 @@ def highlighted_points(data: pd.DataFrame, x: alt.X, y: alt.Y, tooltip: list) ->
     chosen = ordered[ordered["selected"]]
     if chosen.empty:
         return [points]
-    label = alt.Chart(chosen[["area_name", x.shorthand.split(":")[0], y.shorthand.split(":")[0]]]).mark_text(
-        align="left", dx=10, dy=-8, fontWeight="bold", fontSize=12).encode(x=x, y=y, text=alt.Text("area_name:N"))
+    x_field = x.shorthand.split(":")[0]
+    side = label_side(float(chosen[x_field].iloc[0]), ordered[x_field])
+    label = alt.Chart(chosen[["area_name", x_field, y.shorthand.split(":")[0]]]).mark_text(
+        dy=-8, fontWeight="bold", fontSize=12, limit=POINT_LABEL_LIMIT, **side).encode(
+        x=x, y=y, text=alt.Text("area_name:N"))
     return [points, label]
 
 
@@ -474,7 +488,7 @@ def _quadrant_labels(data: pd.DataFrame, benchmark_growth: float) -> alt.Chart:
         "y": [high, high, low, low],
         "text": ["Behind, catching up", "Ahead, pulling away", "Behind, falling back", "Ahead, lead narrowing"],
     })
-    return alt.Chart(corners).mark_text(color="#555", fontSize=11, fontStyle="italic").encode(
+    return alt.Chart(corners).mark_text(color="#555", fontSize=narrow_or_wide(9, 11), fontStyle="italic").encode(
         x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("text:N"))
 
 
@@ -533,7 +547,7 @@ def hour_job_chart(frame: pd.DataFrame, selected_code: str | None, year: int, le
         title=_title(f"GVA per hour against GVA per filled job, {year}",
                      f"{len(data)} {noun}; smoothed indices, UK = 100; dashed line: equal indices"),
         width="container",
-        height=420,
+        height=320,
     )
 
 

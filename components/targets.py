@@ -191,14 +191,16 @@ def decode_from_link(token: str) -> str:
 
 
 def trajectory_chart(assessment: Assessment, *, title: str, subtitle: str, value_title: str,
-                     is_gap: bool) -> alt.LayerChart:
-    """Actual path (solid, points) against the straight-line trajectory (dashed) to the target."""
+                     is_gap: bool, axis_title: str | None = None) -> alt.LayerChart:
+    """Actual path (solid, points) against the straight-line trajectory (dashed) to the target. The y axis is
+    titled `axis_title` (a short form of `value_title`, which the tooltip and the subtitle spell out): a
+    vertical title longer than the plot is cut at both ends."""
     path = assessment.path.melt("period", var_name="series", value_name="value").dropna()
     path["series"] = path["series"].map({"actual": "Actual", "trajectory": "Straight-line path to target"})
     lines = alt.Chart(path).mark_line(point=True).encode(
         x=alt.X("period:O", title=None),
         # a level (e.g. 834,022 -> 934,022 jobs) on an axis from zero would hide the gap to the path
-        y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=is_gap)),
+        y=alt.Y("value:Q", title=axis_title or value_title, scale=alt.Scale(zero=is_gap)),
         strokeDash=alt.StrokeDash("series:N", title=None, legend=alt.Legend(orient="bottom")),
         color=alt.Color("series:N", title=None, scale=alt.Scale(range=["#3b528b", "#b35806"])),
         tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("period:O", title="Year"),

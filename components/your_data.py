@@ -21,7 +21,14 @@ import numpy as np
 import pandas as pd
 
 from components.attribution import ATTRIBUTION
-from components.charts import rows_for_ranked_chart, selected_label_cues
+from components.charts import (
+    BAR_STEP,
+    POINT_LABEL_LIMIT,
+    label_side,
+    name_axis,
+    rows_for_ranked_chart,
+    selected_label_cues,
+)
 from components.data_files import csv_bytes, csvw_bytes, csvw_metadata
 from components.exports import LICENCE_LINE, OS_LINE, Figure
 from components.formatting import format_value
@@ -410,7 +417,7 @@ def uploaded_bar_chart(values: pd.DataFrame, label: str, title: str, subtitle: s
     names = data["area_name"].tolist()
     chosen = data.loc[data["selected"], "area_name"].tolist()
     y = alt.Y("area_name:N", sort=names, title=None,
-              axis=alt.Axis(labelLimit=260, **selected_label_cues(chosen[0] if chosen else None)))
+              axis=name_axis(**selected_label_cues(chosen[0] if chosen else None)))
     bars = alt.Chart(data).mark_bar(stroke="#000000").encode(
         y=y,
         x=alt.X("value:Q", title=label, axis=alt.Axis(format=value_format)),
@@ -420,13 +427,16 @@ def uploaded_bar_chart(values: pd.DataFrame, label: str, title: str, subtitle: s
                  alt.Tooltip("value:Q", title=label, format=value_format), alt.Tooltip("rank:Q", title="Rank")],
     )
     marker = selected_text(data).assign(at=lambda f: f["value"].clip(lower=0))
-    words = alt.Chart(marker).mark_text(align="left", baseline="middle", dx=5, fontWeight="bold",
-                                        font="sans-serif", color="#000000").encode(
+    # beside the bar, or inside its end (white) when the bar reaches the right half: no words off the chart
+    side = label_side(float(marker["at"].iloc[0]) if len(marker) else float("nan"),
+                      pd.Series([min(0.0, float(data["value"].min())), float(data["value"].max())]), gap=5)
+    words = alt.Chart(marker).mark_text(baseline="middle", fontWeight="bold", font="sans-serif",
+                                        color="#000000" if side["align"] == "left" else "#ffffff", **side).encode(
         y=alt.Y("area_name:N", sort=names), x="at:Q", text="mark_text:N")
     lines = [subtitle, source_line(source)] if source else [subtitle]
     return alt.layer(bars, words).properties(
         title=alt.TitleParams(text=title, subtitle=lines, anchor="start", fontSize=16),
-        width="container", height=max(180, 16 * len(data)),
+        width="container", height=max(180, BAR_STEP * len(data)),
     )
 
 
@@ -495,12 +505,13 @@ def comparison_chart(table: pd.DataFrame, *, uploaded_label: str, official_label
                  alt.Tooltip("uploaded:Q", title=uploaded_label, format=axis_format(uploaded_decimals))],
     )
     marker = selected_text(data).assign(mark_text=lambda f: "\u25c4 " + f["area_name"] + " (selected)")
-    words = alt.Chart(marker).mark_text(align="left", baseline="middle", dx=10, fontWeight="bold",
-                                        font="sans-serif", color="#000000").encode(
+    side = label_side(float(marker["official"].iloc[0]) if len(marker) else float("nan"), data["official"])
+    words = alt.Chart(marker).mark_text(baseline="middle", fontWeight="bold", font="sans-serif",
+                                        color="#000000", limit=POINT_LABEL_LIMIT, **side).encode(
         x="official:Q", y="uploaded:Q", text="mark_text:N")
     return alt.layer(points, words).properties(
         title=alt.TitleParams(text=title, subtitle=[subtitle, source_line(source)], anchor="start", fontSize=16),
-        width="container", height=420,
+        width="container", height=320,
     )
 
 

@@ -14,6 +14,8 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.drawn_charts import plain_title
+
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 PAGE = "app_pages/levelling_up.py"
@@ -236,7 +238,7 @@ def test_scatter_axes_follow_their_pickers(at: AppTest) -> None:
     pd.testing.assert_series_equal(got["x"].sort_index(), expected["x"].sort_index(), check_names=False)
     pd.testing.assert_series_equal(got["y"].sort_index(), expected["y"].sort_index(), check_names=False)
     assert got["selected"].sum() == 1 and bool(got.loc[HARTLEPOOL, "selected"])
-    assert "2022" in " ".join(spec["title"]["subtitle"])
+    assert "2022" in " ".join(plain_title(spec)[1])
     assert at.query_params["lu_x"] == "claimant_rate" and at.query_params["lu_y"] == "gva_per_hour"
     # Gigabit coverage exists for 2026 only: the page says the two have no common year.
     choose(at, lu_x="gigabit_coverage")

@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.palettes import DIVERGING_6, NO_DATA, SELECTED_OUTLINE, SUPPRESSED, VIRIDIS_5
+from tests.drawn_charts import plain_title
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
@@ -92,7 +93,7 @@ def charts(at: AppTest) -> dict[str, tuple[dict, dict[str, pd.DataFrame]]]:
         named = {name: pd.DataFrame(rows) for name, rows in spec.get("datasets", {}).items()}
         for dataset in chart.proto.datasets:
             named[dataset.name] = pa.ipc.open_stream(pa.py_buffer(dataset.data.data)).read_all().to_pandas()
-        found[spec["title"]["text"]] = (spec, named)
+        found[plain_title(spec)[0]] = (spec, named)  # on a page, title lines follow the chart's width
     return found
 
 

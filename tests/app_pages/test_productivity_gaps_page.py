@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.attribution import ATTRIBUTION
+from tests.drawn_charts import plain_title
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
@@ -61,8 +62,7 @@ def charts(at: AppTest) -> dict[str, tuple[dict, dict[str, pd.DataFrame]]]:
         spec = json.loads(proto.spec)
         named = {name: pd.DataFrame(rows) for name, rows in spec.get("datasets", {}).items()}
         named.update({dataset.name: _arrow(dataset.data.data) for dataset in proto.datasets})
-        title = spec["title"]["text"] if isinstance(spec.get("title"), dict) else str(spec.get("title"))
-        found[title] = (spec, named)
+        found[plain_title(spec)[0]] = (spec, named)  # on a page, title lines follow the chart's width
     return found
 
 
@@ -225,7 +225,7 @@ def test_switching_to_unsmoothed_changes_the_chart_data(north_east: AppTest) -> 
     assert eel["gap_pct"].to_numpy() == pytest.approx(expected.to_numpy())
     before = smoothed[smoothed["series"] == "England excluding London"].sort_values("period")["gap_pct"]
     assert np.abs(eel["gap_pct"].to_numpy() - before.to_numpy()).max() > 0.5
-    assert "unsmoothed" in chart(north_east, "gap to benchmarks")[0]["title"]["subtitle"][0]
+    assert "unsmoothed" in plain_title(chart(north_east, "gap to benchmarks")[0])[1][0]
     assert "5-year" in text_of(north_east)  # the one-sentence difference is on screen
 
 
@@ -254,7 +254,7 @@ def test_every_level_renders_with_an_area(at: AppTest, level: str) -> None:
     frame = level_frame("gva_per_hour", level)
     assert len(points) == int(frame[[start, year]].notna().all(axis=1).sum())
     assert points.loc[points["role"] == "selected", "area_code"].tolist() == [code]
-    assert f"growth to {year}" in chart(at, "Convergence")[0]["title"]["text"]
+    assert f"growth to {year}" in plain_title(chart(at, "Convergence")[0])[0]
     assert len(at.get("vega_lite_chart")) == 4
 
 

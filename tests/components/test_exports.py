@@ -130,7 +130,7 @@ def test_lad_chart_png_is_twice_the_chart_size(lad_chart_spec: dict) -> None:
     assert width >= 2 * EXPORT_WIDTH
     heights = [lad_chart_spec.get("height")] + [layer.get("height") for layer in lad_chart_spec["layer"]]
     plot_height = max(h for h in heights if isinstance(h, int | float))
-    assert plot_height == 16 * 41  # 40 bars plus the selected area, 16 px each (components.charts)
+    assert plot_height == 18 * 41  # 40 bars plus the selected area, 18 px each (components.charts.BAR_STEP)
     assert height >= 2 * plot_height
 
 

@@ -179,3 +179,42 @@ def test_keyboard_only_walk_through_the_overview(app: AppPage) -> None:
     expect(combobox(page, "Geography")).to_have_value(LAD)
     expect(combobox(page, "Area")).to_have_value(AREA)
     print("keyboard walk:\n  " + "\n  ".join(walk))
+
+
+# The focused element's outline and the background around it, as Chromium computes them.
+FOCUS_RING = """() => { const e = document.activeElement, s = getComputedStyle(e);
+  let back = 'rgba(0, 0, 0, 0)';
+  for (let n = e.parentElement; n; n = n.parentElement) {
+    const colour = getComputedStyle(n).backgroundColor;
+    if (colour !== 'rgba(0, 0, 0, 0)' && colour !== 'transparent') { back = colour; break; } }
+  return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), colour: s.outlineColor, background: back}; }"""
+
+
+def luminance(css: str) -> float:
+    """Relative luminance (WCAG 2) of a CSS rgb()/rgba() colour."""
+    red, green, blue = (int(v) / 255 for v in re.findall(r"[\d.]+", css)[:3])
+    linear = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in (red, green, blue)]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, other: str) -> float:
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_keyboard_focus_on_the_navigation_is_a_clear_outline(app: AppPage) -> None:
+    """Issue 11: focus on a navigation link was only a faint fill. Tabbing onto one draws a solid outline at
+    least 2 px wide whose colour has at least 3:1 contrast with the sidebar behind it (WCAG 2.2 1.4.11,
+    2.4.13), on every link of the navigation."""
+    page = app.page
+    walk: list[str] = []
+    page.keyboard.press("Tab")  # the skip link
+    labels = [text.strip().splitlines()[-1] for text in
+              page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()]
+    for label in labels:
+        tab_to(page, lambda focus, label=label: focus.get("testid") == "stSidebarNavLink"
+               and focus.get("text") == label, f"'{label}' in the navigation", walk)
+        ring = page.evaluate(FOCUS_RING)
+        assert ring["style"] == "solid" and ring["width"] >= 2, (label, ring)
+        assert contrast(ring["colour"], ring["background"]) >= 3, (label, ring)
+    assert len(walk) == len(labels) >= 9
