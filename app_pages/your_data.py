@@ -19,6 +19,7 @@ from components.view_choices import area_names, nearest_year
 from loaders.snapshot import cached_boundaries, cached_snapshot
 
 try:  # the geospatial stack is an optional extra of the package
+    from components import upload_matching as matching
     from components import your_data as yd
     from loaders import uploads
 except ImportError as exc:
@@ -167,9 +168,11 @@ if upload is not None:
         st.caption(example_note)
     show_notes("Notes on your file", upload.notes)
     st.header("How your areas matched")
-    matches = remembered(("match", *token, official, level), lambda: yd.match_upload(upload, reference))
+    name_keys = remembered(("keys", *token), lambda: matching.upload_name_keys(upload))  # once for every level
+    matches = remembered(("match", *token, official, level),
+                         lambda: matching.match_upload(upload, reference, name_keys))
     editor = st.data_editor(
-        matches.assign(your_choice=""), hide_index=True, disabled=yd.MATCH_COLUMNS,
+        matches.assign(your_choice=""), hide_index=True, disabled=matching.MATCH_COLUMNS,
         key=f"your_data_choices_{level}_{official}_{token[0]}_{token[-1]}",
         column_config={
             "uploaded": st.column_config.TextColumn("In your file"),
@@ -179,15 +182,15 @@ if upload is not None:
             "status": st.column_config.TextColumn("Status"),
             "detail": st.column_config.TextColumn("Why"),
             "your_choice": st.column_config.SelectboxColumn("Your choice (to resolve a row)",
-                                                            options=yd.choice_options(reference)),
+                                                            options=matching.choice_options(reference)),
         },
     )
-    matches = yd.apply_choices(matches, yd.choices_made(editor, reference), reference)
-    st.markdown(yd.plain(yd.match_summary(matches, noun)))
-    usable = int(matches["status"].isin(yd.USABLE).sum())
+    matches = matching.apply_choices(matches, matching.choices_made(editor, reference), reference)
+    st.markdown(yd.plain(matching.match_summary(matches, noun)))
+    usable = int(matches["status"].isin(matching.USABLE).sum())
     if official and usable * 2 < len(matches):
-        suggestion = remembered(("suggest", *token, level), lambda: yd.suggest_level(
-            list(matches["uploaded"]), upload.key_kind, snapshot.areas, level))
+        suggestion = remembered(("suggest", *token, level), lambda: matching.suggest_level(
+            list(matches["uploaded"]), upload.key_kind, snapshot.areas, level, name_keys))
         if suggestion is not None and suggestion[0] != level:
             better, count = suggestion
             st.info(f"{count} of your areas match {LEVEL_LABELS[better].lower()}.")

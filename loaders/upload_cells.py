@@ -27,6 +27,7 @@ NAME_HEADERS = ("areaname", "name", "area", "geographyname", "geography", "ladna
                 "localauthority", "place")
 PERIOD_HEADERS = ("period", "year", "date", "yr", "time")
 _CURRENCY = "£$€"
+_NEGATIVE_CURRENCY = frozenset(f"-{c}" for c in _CURRENCY)
 
 
 def blank(cell: Any) -> bool:
@@ -81,7 +82,7 @@ def parse_number(cell: Any) -> tuple[float, str] | None:
     text = text.replace("\u2212", "-").replace(" ", "")
     if text[:1] in _CURRENCY:
         text = text[1:]
-    elif text[:2] in {f"-{c}" for c in _CURRENCY}:
+    elif text[:2] in _NEGATIVE_CURRENCY:
         text = "-" + text[2:]
     if text.endswith("%"):
         text = text[:-1]

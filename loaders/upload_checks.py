@@ -47,8 +47,9 @@ def suffix_of(name: str) -> str:
     return PurePosixPath(label_of(name)).suffix.lower()
 
 
-def listed(items: Sequence[str]) -> str:
-    shown = ", ".join(items[:MAX_LISTED])
+def listed(items: Sequence[str], separator: str = ", ") -> str:
+    """The first MAX_LISTED items, then "and N more": a message never lists thousands of problems."""
+    shown = separator.join(items[:MAX_LISTED])
     return shown + (f" and {len(items) - MAX_LISTED} more" if len(items) > MAX_LISTED else "")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.exports import comment_line_count
 from components.palettes import NO_DATA, SUPPRESSED
+from tests.components.test_upload_matching import unknown_names_csv
 from tests.loaders.bad_files import corpus, csv_bytes, shapefile_zip, squares_bng, xlsx_bytes
 
 REPO = Path(__file__).resolve().parents[2]
@@ -374,6 +376,29 @@ def test_a_boundary_file_without_an_obvious_code_field_asks_for_one(at: AppTest)
     (feature,) = deck_features(at)
     assert feature["properties"]["code"] == "X1" and tuple(feature["properties"]["fill"]) == NO_DATA
     assert any("None of the codes in your boundary file" in info.value for info in at.info)
+
+
+def test_the_largest_upload_of_unknown_names_is_answered_in_seconds(at: AppTest, record_property) -> None:
+    """49,900 unknown names (the caps allow 50,000 rows): matched, the level suggestion tried at all seven
+    levels, and a switch of level, each in seconds (matching was quadratic: about ten minutes)."""
+    reset(at, "lep")
+    started = time.perf_counter()
+    uploader(at, 0).set_value(("unknown_names.csv", unknown_names_csv(), "text/csv"))
+    at.run()
+    first = time.perf_counter() - started
+    no_exception(at)
+    assert any(m.value.startswith("0 of 49900 areas in your file matched LEPs") for m in at.markdown)
+    started = time.perf_counter()
+    at.sidebar.selectbox(key="level").set_value("lad")
+    at.run()
+    switched = time.perf_counter() - started
+    no_exception(at)
+    assert any(m.value.startswith("0 of 49900 areas in your file matched local authorities") for m in at.markdown)
+    record_property("seconds_first_run", round(first, 2))
+    record_property("seconds_level_switch", round(switched, 2))
+    print(f"49,900 unknown names on the page: {first:.2f} s, then {switched:.2f} s for another level")
+    assert first < 60 and switched < 60  # generous: AppTest on a shared 2-core machine
+    reset(at, "lep")
 
 
 PAGE_CORPUS = [b for b in corpus() if not b.repaired and b.name.endswith(VALUES_TYPES + BOUNDARY_TYPES)]
