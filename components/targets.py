@@ -28,6 +28,9 @@ from metrics.targets import (
 FILE_FORMAT = "regional-productivity-explorer/groups-and-targets"
 FILE_VERSION = 1
 MAX_FILE_BYTES = 100_000
+# The longest ?plan= token a plan within MAX_FILE_BYTES can make: zlib adds at most ~0.03% (+ a few bytes)
+# to incompressible text, and base64 makes 4 characters of 3 bytes.
+MAX_LINK_TOKEN = 4 * -(-(MAX_FILE_BYTES + 1_024) // 3)
 MAX_NAME = 80
 GROUP_LEVELS = ("lep", "lad", "itl1", "rgn", "cauth")
 NORTH_EAST_LEP = "E37000025"
@@ -181,11 +184,25 @@ def encode_for_link(text: str) -> str:
 
 
 def decode_from_link(token: str) -> str:
-    """Inverse of encode_for_link; raises PlanFileError for a damaged token."""
+    """Inverse of encode_for_link; raises PlanFileError for a damaged token, a token longer than any
+    plan within MAX_FILE_BYTES can make, or one that inflates beyond MAX_FILE_BYTES. The inflater
+    is stopped at that size (a small token can expand a thousandfold: it is never inflated in full)."""
+    if len(token) > MAX_LINK_TOKEN:
+        raise PlanFileError(f"the link's plan parameter is {len(token):,} characters long; a plan's is at most "
+                            f"{MAX_LINK_TOKEN:,}")
     try:
-        padded = token + "=" * (-len(token) % 4)
-        return zlib.decompress(base64.urlsafe_b64decode(padded.encode("ascii")), bufsize=MAX_FILE_BYTES).decode()
-    except (ValueError, zlib.error, UnicodeDecodeError) as exc:
+        packed = base64.urlsafe_b64decode((token + "=" * (-len(token) % 4)).encode("ascii"))
+        inflater = zlib.decompressobj()
+        text = inflater.decompress(packed, MAX_FILE_BYTES + 1)
+    except (ValueError, zlib.error) as exc:
+        raise PlanFileError("the link's plan parameter is damaged or incomplete") from exc
+    if len(text) > MAX_FILE_BYTES or inflater.unconsumed_tail:
+        raise PlanFileError(f"the link's plan expands beyond {MAX_FILE_BYTES:,} bytes, the limit for a plan")
+    if not inflater.eof:
+        raise PlanFileError("the link's plan parameter is damaged or incomplete")
+    try:
+        return text.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise PlanFileError("the link's plan parameter is damaged or incomplete") from exc
 
 
