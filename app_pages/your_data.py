@@ -124,10 +124,15 @@ if boundary_file is not None:
                 st.selectbox("Which field holds the area codes?", berror.fields, key=f"your_data_code_field_{btoken}",
                              index=None, placeholder="Pick a field")
     else:
-        web_boundaries, web_notes = remembered(("web", btoken, code_field),
-                                               lambda: uploads.boundary_web_geojson(boundaries))
-        with bounds_col:
-            show_notes("Notes on your boundaries", [*boundaries.attrs.get("notes", []), *web_notes])
+        web, berror = remembered(("web", btoken, code_field), lambda: yd.safely(
+            boundary_file.name, lambda: uploads.boundary_web_geojson(boundaries), "could not be drawn on a map"))
+        if berror is not None:  # the values (if any) are still mapped on the official boundaries
+            st.error(yd.plain(berror))
+            boundaries = None
+        else:
+            web_boundaries, web_notes = web
+            with bounds_col:
+                show_notes("Notes on your boundaries", [*boundaries.attrs.get("notes", []), *web_notes])
 
 if upload is None and boundaries is None:
     st.info(

@@ -6,6 +6,7 @@ call them directly.
 from __future__ import annotations
 
 import io
+import logging
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -41,6 +42,7 @@ from loaders.uploads import UploadedValues
 from metrics.comparisons import NEUTRAL
 from metrics.ranking import LEVEL_NOUNS, ranked_table
 
+LOG = logging.getLogger(__name__)
 UPLOAD_SOURCE = "Your data: {file} (uploaded, not checked by us)"
 BOUNDARY_SOURCE = "Boundaries: {file} (uploaded, not checked by us)"
 EXAMPLE_CHOICES = ("employment_rate_16_64", "gdhi_per_head", "population", "gva_per_job", "filled_jobs")
@@ -71,12 +73,20 @@ def read_safely(reader: Callable[..., Any], name: str, data: bytes,
                 **options: Any) -> tuple[Any, SourceFormatError | None]:
     """(result, None) or (None, error): a reader's SourceFormatError is passed back, and anything
     unforeseen is wrapped in one with a plain sentence, so the page never shows a traceback."""
+    return safely(name, lambda: reader(name, data, **options))
+
+
+def safely(name: str, build: Callable[[], Any],
+           failed: str = "could not be read") -> tuple[Any, SourceFormatError | None]:
+    """(build(), None), or (None, a SourceFormatError naming the file `name`) whatever `build` raises:
+    the last line of defence for anything made from an upload (the error itself goes to the log)."""
     try:
-        return reader(name, data, **options), None
+        return build(), None
     except SourceFormatError as exc:
         return None, exc
-    except Exception as exc:  # last line of defence for the page: report, never crash
-        problem = f"could not be read ({exc.__class__.__name__}); check the file and try again"
+    except Exception:  # report, never crash the page
+        LOG.warning("unforeseen error with upload %r", name, exc_info=True)
+        problem = f"{failed}: part of it is in a form this page does not understand; check the file and try again"
         return None, SourceFormatError(name or "uploaded file", problem)
 
 

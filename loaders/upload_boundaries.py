@@ -1,11 +1,12 @@
 """Boundaries people upload (GeoJSON or TopoJSON, a zipped shapefile, a GeoPackage), read into
-area_code, area_name, geometry in EPSG:4326: any stated CRS reprojected, invalid polygons repaired,
-empty ones dropped, features sharing a code merged, and a compact copy made for the browser's map.
+area_code, area_name, geometry in EPSG:4326: any stated CRS reprojected, polygons taken out of geometry
+collections, invalid polygons repaired, empty ones dropped, features sharing a code merged.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import tempfile
 import warnings
@@ -22,7 +23,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from loaders.boundaries import detect_fields, repair_polygons
-from loaders.errors import SourceFormatError
+from loaders.errors import SourceFormatError, shorten
 from loaders.topojson import topology_to_features
 from loaders.upload_cells import CODE_HEADERS, NAME_HEADERS, cell_text, looks_like_codes, normalised
 from loaders.upload_checks import (
@@ -30,7 +31,6 @@ from loaders.upload_checks import (
     MAX_FEATURES,
     MAX_UNZIPPED_BYTES,
     MAX_VERTICES,
-    MAX_WEB_BYTES,
     check_size,
     check_zip,
     copy_member,
@@ -39,9 +39,12 @@ from loaders.upload_checks import (
     open_zip,
     suffix_of,
 )
-from loaders.web_boundaries import geometry_to_web, simplify_coverage
 
-# --- results ----------------------------------------------------------------------------------------
+LOG = logging.getLogger(__name__)
+UNREADABLE = {  # what the user is told when GDAL cannot read a file (its own words name SQL and internals)
+    ".gpkg": "the GeoPackage's tables do not match its own catalogue (a damaged or hand-edited file)",
+    ".shp": "its .shp, .shx and .dbf do not fit together or one of them is damaged",
+}
 
 
 class FieldChoiceError(SourceFormatError):
@@ -50,10 +53,6 @@ class FieldChoiceError(SourceFormatError):
     def __init__(self, path: str, problem: str, fields: Sequence[str]) -> None:
         self.fields = tuple(fields)
         super().__init__(path, problem)
-
-
-
-# --- boundaries ------------------------------------------------------------------------------------------------
 
 
 def read_boundary_upload(name: str, data: bytes, *, code_field: str | None = None,
@@ -93,8 +92,10 @@ def _json_frame(label: str, data: bytes) -> gpd.GeoDataFrame:
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise SourceFormatError(label, f"is not valid JSON ({exc.msg} at {where})") from exc
-    except ValueError as exc:
-        raise SourceFormatError(label, str(exc)) from exc
+    except ValueError as exc:  # ours (NaN or Infinity) or Python's cap on the digits of one integer
+        problem = str(exc) if exc.args and str(exc.args[0]).startswith("JSON contains") else (
+            "a number in it has more than 4,300 digits; GeoJSON coordinates are ordinary numbers")
+        raise SourceFormatError(label, problem) from exc
     except RecursionError as exc:
         raise SourceFormatError(label, "JSON is nested too deeply to be GeoJSON") from exc
     if not isinstance(doc, dict):
@@ -104,7 +105,9 @@ def _json_frame(label: str, data: bytes) -> gpd.GeoDataFrame:
         try:
             features: Any = topology_to_features(doc)
         except Exception as exc:  # malformed TopoJSON fails in many ways (KeyError, TypeError, IndexError...)
-            raise SourceFormatError(label, f"bad TopoJSON ({exc.__class__.__name__}: {exc})") from exc
+            LOG.info("TopoJSON %s not read: %r", label, exc)
+            raise SourceFormatError(label, "is TopoJSON whose objects, arcs or transform are missing or do not fit "
+                                           "together") from exc
         crs: Any = "EPSG:4326"
     elif kind == "FeatureCollection":
         features = doc.get("features")
@@ -112,7 +115,7 @@ def _json_frame(label: str, data: bytes) -> gpd.GeoDataFrame:
     elif kind == "Feature":
         features, crs = [doc], _json_crs(label, doc.get("crs"))
     else:
-        raise SourceFormatError(label, f"JSON type is {str(kind)[:40]!r}; expected a GeoJSON FeatureCollection")
+        raise SourceFormatError(label, f"JSON type is '{shorten(kind, 40)}'; expected a GeoJSON FeatureCollection")
     if not isinstance(features, list) or not features:
         raise SourceFormatError(label, "GeoJSON has no features")
     if len(features) > MAX_FEATURES:
@@ -125,7 +128,9 @@ def _json_frame(label: str, data: bytes) -> gpd.GeoDataFrame:
         try:
             geoms.append(shapely.geometry.shape(feature["geometry"]))
         except Exception as exc:  # shapely raises several types for malformed coordinates
-            problem = f"feature {i + 1} has a malformed geometry ({exc.__class__.__name__})"
+            kind = shorten(feature["geometry"].get("type"), 40)
+            problem = (f"feature {i + 1} has a malformed geometry (a '{kind}' whose coordinates are not laid out as "
+                       "GeoJSON requires)")
             raise SourceFormatError(label, problem) from exc
         properties = feature.get("properties")
         rows.append({str(k): v for k, v in properties.items()} if isinstance(properties, dict) else {})
@@ -144,7 +149,7 @@ def _json_crs(label: str, member: Any) -> Any:
     try:
         return CRS.from_user_input(member["properties"]["name"])
     except (KeyError, TypeError, CRSError) as exc:
-        raise SourceFormatError(label, f"GeoJSON 'crs' member cannot be understood: {str(member)[:80]}") from exc
+        raise SourceFormatError(label, f"GeoJSON 'crs' member cannot be understood: {shorten(member)}") from exc
 
 
 def _zip_frame(label: str, data: bytes, notes: list[str]) -> gpd.GeoDataFrame:
@@ -153,8 +158,8 @@ def _zip_frame(label: str, data: bytes, notes: list[str]) -> gpd.GeoDataFrame:
         files = [e for e in entries if not e.is_dir() and not _hidden(e.filename)]
         shps = [e for e in files if e.filename.lower().endswith(".shp")]
         if len(shps) > 1:
-            raise SourceFormatError(label, f"zip holds several shapefiles ({listed([e.filename for e in shps])}); "
-                                           "upload one per archive")
+            names = listed([shorten(e.filename) for e in shps])
+            raise SourceFormatError(label, f"zip holds several shapefiles ({names}); upload one per archive")
         if not shps:
             inner = [e for e in files if e.filename.lower().endswith((".geojson", ".json", ".gpkg"))]
             if len(inner) != 1:
@@ -163,7 +168,7 @@ def _zip_frame(label: str, data: bytes, notes: list[str]) -> gpd.GeoDataFrame:
                 target = Path(tmp) / f"upload{PurePosixPath(inner[0].filename).suffix.lower()}"
                 copy_member(label, archive, inner[0], target, min(MAX_BOUNDARY_BYTES, MAX_UNZIPPED_BYTES))
                 payload = target.read_bytes()
-            notes.append(f"Read {PurePosixPath(inner[0].filename).name} from the zip.")
+            notes.append(f"Read {shorten(PurePosixPath(inner[0].filename).name)} from the zip.")
             if target.suffix == ".gpkg":
                 return _gpkg_frame(label, payload, notes)
             return _json_frame(label, payload)
@@ -174,13 +179,13 @@ def _zip_frame(label: str, data: bytes, notes: list[str]) -> gpd.GeoDataFrame:
         if missing:
             what = ", ".join(missing)
             why = " (without it the coordinate system, CRS, is unknown)" if missing == [".prj"] else ""
-            raise SourceFormatError(label, f"shapefile {PurePosixPath(shps[0].filename).name} has no {what} "
+            raise SourceFormatError(label, f"shapefile {shorten(PurePosixPath(shps[0].filename).name)} has no {what} "
                                            f"in the zip{why}")
         with tempfile.TemporaryDirectory(prefix="rpe-upload-") as tmp:
             budget = MAX_UNZIPPED_BYTES
             for ext, entry in parts.items():
                 budget -= copy_member(label, archive, entry, Path(tmp) / f"upload{ext}", budget)
-            return _read_with_gdal(label, Path(tmp) / "upload.shp", tmp, None, notes)
+            return _read_with_gdal(label, Path(tmp) / "upload.shp", None, notes)
 
 
 def _hidden(name: str) -> bool:
@@ -199,16 +204,17 @@ def _gpkg_frame(label: str, data: bytes, notes: list[str]) -> gpd.GeoDataFrame:
                 warnings.simplefilter("ignore")
                 layers = pyogrio.list_layers(path)
         except Exception as exc:  # GDAL reports damaged databases with its own error types
-            raise SourceFormatError(label, f"GeoPackage cannot be opened ({_clean(exc, tmp)})") from exc
+            LOG.info("GeoPackage %s not opened: %r", label, exc)
+            raise SourceFormatError(label, "GeoPackage cannot be opened: the database is damaged") from exc
         polygons = [str(layer) for layer, kind in layers if kind and "polygon" in str(kind).lower()]
         if not polygons:
             raise SourceFormatError(label, "GeoPackage has no polygon layer")
         if len(polygons) > 1:
-            notes.append(f"Read layer '{polygons[0]}' of {len(polygons)} polygon layers.")
-        return _read_with_gdal(label, path, tmp, polygons[0], notes)
+            notes.append(f"Read layer '{shorten(polygons[0])}' of {len(polygons)} polygon layers.")
+        return _read_with_gdal(label, path, polygons[0], notes)
 
 
-def _read_with_gdal(label: str, path: Path, tmp: str, layer: str | None, notes: list[str]) -> gpd.GeoDataFrame:
+def _read_with_gdal(label: str, path: Path, layer: str | None, notes: list[str]) -> gpd.GeoDataFrame:
     try:
         info = pyogrio.read_info(path, layer=layer)
         if int(info.get("features") or 0) > MAX_FEATURES:
@@ -220,15 +226,13 @@ def _read_with_gdal(label: str, path: Path, tmp: str, layer: str | None, notes: 
     except SourceFormatError:
         raise
     except Exception as exc:  # pyogrio/GDAL raise their own types for broken files
-        raise SourceFormatError(label, f"cannot be read ({_clean(exc, tmp)})") from exc
+        LOG.info("boundaries %s not read by GDAL: %r", label, exc)
+        why = ("its coordinate system (the .prj of a shapefile) is damaged or impossible" if "PROJ" in str(exc)
+               else UNREADABLE.get(path.suffix, "the file is damaged"))
+        raise SourceFormatError(label, f"cannot be read: {why}") from exc
     if frame.crs is None:
         raise SourceFormatError(label, "states no coordinate reference system (CRS); cannot place it on a map")
     return frame
-
-
-def _clean(exc: Exception, tmp: str) -> str:
-    """GDAL's message without the server's temporary path."""
-    return str(exc).replace(f"{tmp}/", "").replace(tmp, "")[:200]
 
 
 def _standardise(label: str, frame: gpd.GeoDataFrame, code_field: str | None, name_field: str | None,
@@ -250,8 +254,9 @@ def _standardise(label: str, frame: gpd.GeoDataFrame, code_field: str | None, na
     if len(coords) and not np.isfinite(coords).all():
         bad = [str(i + 1) for i, g in enumerate(geoms) if not np.isfinite(shapely.get_coordinates(g)).all()]
         raise SourceFormatError(label, f"features {listed(bad)} have NaN or infinite coordinates")
-    polygonal = np.array([isinstance(g, shapely.Polygon | shapely.MultiPolygon | shapely.GeometryCollection)
-                          for g in geoms])
+    codes = [cell_text(v).upper() if cell_text(v) else "" for v in frame[code_field]]
+    _open_collections(geoms, codes, notes)
+    polygonal = np.array([isinstance(g, shapely.Polygon | shapely.MultiPolygon) for g in geoms])
     if not polygonal.any():
         kinds = sorted({g.geom_type for g in geoms})
         raise SourceFormatError(label, f"has no polygons (found {', '.join(kinds)}); boundaries must be areas")
@@ -259,7 +264,7 @@ def _standardise(label: str, frame: gpd.GeoDataFrame, code_field: str | None, na
         notes.append(f"{int((~polygonal).sum())} features are points or lines, not areas, and were dropped.")
 
     out = gpd.GeoDataFrame(
-        {"area_code": [cell_text(v).upper() if cell_text(v) else "" for v in frame[code_field]],
+        {"area_code": codes,
          "area_name": [cell_text(v) for v in frame[name_field]] if name_field else None},
         geometry=list(geoms), crs=frame.crs,
     )[polygonal].reset_index(drop=True)
@@ -273,8 +278,11 @@ def _standardise(label: str, frame: gpd.GeoDataFrame, code_field: str | None, na
         try:
             out = out.to_crs("EPSG:4326")
         except Exception as exc:  # pyproj raises for CRSs it cannot transform
-            raise SourceFormatError(label, f"cannot be reprojected from {source_crs.name} to lon/lat ({exc})") from exc
-        notes.append(f"Reprojected from {source_crs.name} ({source_crs.to_string()}) to longitude/latitude.")
+            LOG.info("boundaries %s not reprojected: %r", label, exc)
+            raise SourceFormatError(label, f"its coordinate system ({shorten(source_crs.name)}) cannot be converted to "
+                                           "longitude/latitude: it is not tied to a place on the Earth") from exc
+        notes.append(f"Reprojected from {shorten(source_crs.name)} ({shorten(source_crs.to_string(), 40)}) to "
+                     "longitude/latitude.")
     _check_lonlat(label, out, source_crs)
 
     geoms, repaired = repair_polygons(out.geometry.to_numpy())
@@ -300,6 +308,33 @@ def _standardise(label: str, frame: gpd.GeoDataFrame, code_field: str | None, na
     out.attrs.update({"source": label, "notes": notes, "repaired": repaired, "code_field": code_field,
                       "name_field": name_field, "fields": fields})
     return out
+
+
+def _open_collections(geoms: np.ndarray, codes: list[str], notes: list[str]) -> None:
+    """Replace each GeometryCollection (nested ones included) by the polygons anywhere inside it, in
+    place, noting which features were collections; one without a polygon is left as it is (not an area)."""
+    opened: list[str] = []
+    left_out = 0
+    for i, geom in enumerate(geoms):
+        if shapely.get_type_id(geom) != 7:  # 7: GeometryCollection (a Multi* is not one)
+            continue
+        polygons, pending = [], [geom]
+        while pending:  # a stack, not recursion: nesting depth cannot exhaust anything
+            for part in shapely.get_parts(pending.pop()):
+                if isinstance(part, shapely.Polygon) and not part.is_empty:
+                    polygons.append(part)
+                elif isinstance(part, shapely.MultiPolygon):
+                    polygons.extend(p for p in part.geoms if not p.is_empty)
+                elif shapely.get_type_id(part) == 7:
+                    pending.append(part)
+                else:
+                    left_out += 1
+        if polygons:
+            geoms[i] = polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
+            opened.append(f"feature {i + 1} ({shorten(codes[i], 40) or 'no code'})")
+    if opened:
+        notes.append(f"{len(opened)} features are geometry collections ({listed(opened)}): the polygons inside them "
+                     f"are used" + (f", {left_out} points or lines in them left out." if left_out else "."))
 
 
 def _boundary_fields(label: str, frame: gpd.GeoDataFrame, fields: list[str], code_field: str | None,
@@ -335,44 +370,3 @@ def _check_lonlat(label: str, frame: gpd.GeoDataFrame, source_crs: Any) -> None:
             if source_crs.equals(CRS.from_user_input("EPSG:4326")) else ""
         raise SourceFormatError(label, f"coordinates are out of range for longitude/latitude (bounds {minx:.4g}, "
                                        f"{miny:.4g}, {maxx:.4g}, {maxy:.4g}){hint}")
-
-
-def boundary_web_geojson(boundaries: gpd.GeoDataFrame, budget: int = MAX_WEB_BYTES) -> tuple[dict, list[str]]:
-    """A compact FeatureCollection (area_code, area_name) for the browser: rounded to ~11 m and, when
-    that is still over `budget` bytes, coverage-simplified (shared edges simplified once) with a
-    growing tolerance. Returns the collection and notes on what was done."""
-    notes: list[str] = []
-    collection = _web_features(boundaries, notes)
-    for tolerance in (100.0, 300.0, 1000.0, 3000.0, 10000.0):
-        if _size(collection) <= budget:
-            break
-        try:
-            simplified = simplify_coverage(boundaries, tolerance)
-        except Exception:  # GEOS refuses some non-coverages; fall back to per-area simplification
-            simplified = boundaries.copy()
-            projected = boundaries.to_crs("EPSG:27700").geometry.simplify(tolerance, preserve_topology=True)
-            simplified = simplified.set_geometry(projected.to_crs("EPSG:4326").to_numpy())
-        collection = _web_features(simplified, [])
-        notes = [f"Boundaries simplified for the map (tolerance {tolerance:,.0f} m) to keep the page fast."]
-    if _size(collection) > budget:
-        notes.append(f"The map of these boundaries is still {_size(collection) / 1000:,.0f} KB; it may be slow.")
-    return collection, notes
-
-
-def _size(collection: dict) -> int:
-    return len(json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
-
-
-def _web_features(frame: gpd.GeoDataFrame, notes: list[str]) -> dict:
-    features = []
-    dropped = []
-    for code, name, geom in zip(frame["area_code"], frame["area_name"], frame.geometry, strict=True):
-        web = (geometry_to_web(geom, 4) or geometry_to_web(geom, 6)) if geom is not None else None
-        if web is None:
-            dropped.append(str(code))
-            continue
-        features.append({"type": "Feature", "properties": {"area_code": str(code), "area_name": str(name)},
-                         "geometry": web})
-    if dropped:
-        notes.append(f"{len(dropped)} areas are too small to draw and were left off the map ({listed(dropped)}).")
-    return {"type": "FeatureCollection", "features": features}

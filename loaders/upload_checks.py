@@ -12,7 +12,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from loaders.errors import SourceFormatError
+from loaders.errors import SourceFormatError, shorten
 
 MB = 1024 * 1024
 MAX_VALUES_BYTES = 5 * MB
@@ -76,9 +76,9 @@ def check_zip(label: str, archive: zipfile.ZipFile, max_entries: int = MAX_ZIP_E
         raise SourceFormatError(label, f"zip archive has {len(entries)} entries; at most {max_entries} are accepted")
     total = 0
     for entry in entries:
-        name = entry.filename
-        parts = re.split(r"[\\/]", name)
-        if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        name = shorten(entry.filename)
+        parts = re.split(r"[\\/]", entry.filename)
+        if entry.filename.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", entry.filename):
             raise SourceFormatError(label, f"zip entry '{name}' has an absolute path; refused")
         if ".." in parts:
             raise SourceFormatError(label, f"zip entry '{name}' points outside the archive ('..'); refused")
@@ -103,7 +103,7 @@ def open_zip(label: str, data: bytes, what: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise SourceFormatError(label, f"is not a valid {what} ({exc})") from exc
+        raise SourceFormatError(label, f"is not a valid {what}: it is damaged or not a zip archive at all") from exc
 
 
 def copy_member(label: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, target: Path, budget: int) -> int:
@@ -114,14 +114,15 @@ def copy_member(label: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, ta
             while chunk := source.read(1024 * 1024):
                 written += len(chunk)
                 if written > budget:
-                    raise SourceFormatError(label, f"zip entry '{entry.filename}' expands beyond the size limit")
+                    raise SourceFormatError(label, f"zip entry '{shorten(entry.filename)}' expands beyond the size "
+                                                   "limit")
                 sink.write(chunk)
     except SourceFormatError:
         raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise SourceFormatError(label, f"zip entry '{entry.filename}' cannot be extracted ({exc})") from exc
+        raise SourceFormatError(label, f"zip entry '{shorten(entry.filename)}' cannot be extracted: "
+                                       f"{_zip_trouble(exc)}") from exc
     return written
-
 
 
 def read_member(label: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bytes:
@@ -129,4 +130,12 @@ def read_member(label: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) ->
     try:
         return archive.read(entry)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise SourceFormatError(label, f"zip entry '{entry.filename}' cannot be read ({exc})") from exc
+        raise SourceFormatError(label, f"zip entry '{shorten(entry.filename)}' cannot be read: "
+                                       f"{_zip_trouble(exc)}") from exc
+
+
+def _zip_trouble(exc: Exception) -> str:
+    """Why a member cannot be unpacked, in words (zlib's and zipfile's own name internals)."""
+    if isinstance(exc, NotImplementedError):
+        return "it uses a compression method this reader does not support (zip it again with ordinary compression)"
+    return "the archive is damaged"

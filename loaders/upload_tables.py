@@ -16,13 +16,14 @@ from typing import Any
 
 import openpyxl
 
-from loaders.errors import SourceFormatError
+from loaders.errors import SourceFormatError, shorten
 from loaders.upload_checks import (
     MAX_COLUMNS,
     MAX_ROWS,
     MAX_SCANNED_ROWS,
     MAX_XLSX_ENTRIES,
     check_zip,
+    listed,
     open_zip,
     read_member,
 )
@@ -49,7 +50,8 @@ def _decode(label: str, data: bytes) -> tuple[str, list[str]]:
         try:
             return data.decode("utf-16"), ["Read as UTF-16 text (Excel's 'Unicode text' format)."]
         except UnicodeDecodeError as exc:
-            raise SourceFormatError(label, f"starts like UTF-16 text but cannot be decoded ({exc.reason})") from exc
+            raise SourceFormatError(label, "starts like UTF-16 text but is not valid UTF-16 (a damaged or cut-off "
+                                           "file)") from exc
     if b"\x00" in data:
         raise SourceFormatError(label, "contains NUL bytes: this is a binary file (or UTF-16 text without a "
                                        "byte-order mark), not CSV text")
@@ -102,7 +104,9 @@ def csv_grid(label: str, data: bytes) -> Grid:
                 raise SourceFormatError(label, f"has more than {MAX_ROWS:,} rows; split it or keep one level")
             rows.append((number, cells))
     except csv.Error as exc:
-        raise SourceFormatError(label, f"row {number + 1} cannot be read as CSV ({exc})") from exc
+        why = (f"a cell is longer than {csv.field_size_limit():,} characters" if "field limit" in str(exc)
+               else "a quoted cell is not closed properly")
+        raise SourceFormatError(label, f"row {number + 1} cannot be read as CSV: {why}") from exc
     return Grid(rows, notes)
 
 
@@ -133,7 +137,7 @@ def xlsx_grid(label: str, data: bytes, sheet: str | None) -> Grid:
     except SourceFormatError:
         raise
     except Exception as exc:  # openpyxl raises many unrelated types for damaged workbooks
-        problem = f"cannot be read as an .xlsx workbook ({exc.__class__.__name__}: {str(exc)[:200]})"
+        problem = "cannot be read as an .xlsx workbook: the files inside it are damaged or not what Excel writes"
         raise SourceFormatError(label, problem) from exc
 
 
@@ -143,8 +147,9 @@ def _worksheet_grid(label: str, formulas_book: Any, values_book: Any, sheet: str
         raise SourceFormatError(label, "workbook has no worksheets")
     chosen = sheet if sheet in sheets else sheets[0]
     if sheet is not None and sheet not in sheets:
-        raise SourceFormatError(label, f"sheet '{sheet}' not found (sheets: {', '.join(sheets)})")
-    notes = [f"Read sheet '{chosen}' (the workbook has {len(sheets)} sheets)."] if len(sheets) > 1 else []
+        raise SourceFormatError(label, f"sheet '{shorten(sheet)}' not found (sheets: "
+                                       f"{listed([shorten(name) for name in sheets])})")
+    notes = [f"Read sheet '{shorten(chosen)}' (the workbook has {len(sheets)} sheets)."] if len(sheets) > 1 else []
     formula_rows = formulas_book[chosen].iter_rows(max_col=MAX_COLUMNS + 1) if formulas_book else itertools.repeat(())
     value_rows = values_book[chosen].iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
     rows: list[tuple[int, list[Any]]] = []

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from loaders.errors import SourceFormatError
+from loaders.errors import ECHO_LIMIT, SourceFormatError, shorten
 from loaders.upload_cells import (
     CD_FIELD,
     CODE_HEADERS,
@@ -63,7 +63,6 @@ class UploadedValues:
     notes: tuple[str, ...]
 
 
-
 # --- tables of values -----------------------------------------------------------------------------------
 
 
@@ -96,11 +95,12 @@ def read_values_upload(name: str, data: bytes, *, key_column: str | None = None,
     return _interpret(label, grid, key_column, period_column)
 
 
-
 def _header_text(cell: Any, index: int) -> str:
+    """A column's name: its header on one line, at most ECHO_LIMIT characters (a header is echoed in
+    messages, menus, chart titles and exports), or "column N" when blank."""
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
-    text = "" if cell is None else " ".join(str(cell).split())
+    text = "" if cell is None else shorten(cell)
     return text or f"column {index + 1}"
 
 
@@ -111,7 +111,6 @@ def _unique(headers: list[str]) -> list[str]:
         seen[header] += 1
         out.append(header if seen[header] == 1 else f"{header} ({seen[header]})")
     return out
-
 
 
 def _interpret(label: str, grid: Grid, key_column: str | None, period_column: str | None) -> UploadedValues:
@@ -130,6 +129,10 @@ def _interpret(label: str, grid: Grid, key_column: str | None, period_column: st
         raise SourceFormatError(label, f"has {len(header_cells)} columns; at most {MAX_COLUMNS} are accepted",
                                 sheet=sheet)
     headers = _unique([_header_text(cell, i) for i, cell in enumerate(header_cells)])
+    for i, cell in enumerate(header_cells):
+        length = len(cell_text(cell))
+        if length > ECHO_LIMIT:
+            notes.append(f"column {i + 1}'s header is {length:,} characters long; it is shown cut to {ECHO_LIMIT}.")
     body = [(number, (list(cells) + [None] * len(headers))[: len(headers)]) for number, cells in grid.rows[start + 1:]
             if any(not blank(c) for c in cells)]
     if not body:
@@ -205,7 +208,6 @@ def _formula_gaps(grid: Grid, width: int, numbers: list[int]) -> int:
     return sum(1 for number, column in grid.uncached_formulas if number in rows and column < width)
 
 
-
 def _key_candidates(headers: list[str], columns: dict[str, list[Any]]) -> list[str]:
     """Columns that may hold the areas, best first: code headers, name headers, then any column
     whose values look like GSS/ITL codes."""
@@ -249,14 +251,12 @@ def _choose(label: str, what: str, wanted: str | None, headers: list[str], candi
     return wanted
 
 
-
 def _name_column(headers: list[str], key: str, kind: str) -> str | None:
     if kind == "name":
         return key
     names = [h for h in headers if h != key and (normalised(h) in NAME_HEADERS or NM_FIELD.match(normalised(h))
                                                  or normalised(h).endswith("name"))]
     return names[0] if names else None
-
 
 
 def _parse_periods(label: str, header: str, cells: list[Any], numbers: list[int], notes: list[str],
@@ -268,7 +268,7 @@ def _parse_periods(label: str, header: str, cells: list[Any], numbers: list[int]
         year, span = parse_year(cell)
         spans += span
         if year is None and not blank(cell):
-            bad.append(f"row {number} ('{cell_text(cell)[:20]}')")
+            bad.append(f"row {number} ('{shorten(cell_text(cell), 20)}')")
         periods.append(year)
     if bad:
         raise SourceFormatError(label, f"column '{header}' has values that are not years: {listed(bad)}", sheet=sheet)
@@ -278,7 +278,6 @@ def _parse_periods(label: str, header: str, cells: list[Any], numbers: list[int]
     if blanks:
         notes.append(f"{blanks} rows have no {header}; they are kept without a period.")
     return periods
-
 
 
 def _long_table(label: str, columns: dict[str, list[Any]], numbers: list[int], keys: list[str], codes: list[str],
@@ -291,6 +290,7 @@ def _long_table(label: str, columns: dict[str, list[Any]], numbers: list[int], k
         rows = listed([str(n) for n in blank_keys])
         notes.append(f"{len(blank_keys)} rows have no area code or name and are ignored (rows {rows}).")
     records: list[tuple[int, str, str, str, int | None, str, float, str]] = []
+    year_of_header = {column: parse_year(column)[0] for column in valued} if wide else {}  # "2019.0" -> 2019
     text_cells: list[str] = []
     for i, number in enumerate(numbers):
         if not keys[i]:
@@ -298,9 +298,9 @@ def _long_table(label: str, columns: dict[str, list[Any]], numbers: list[int], k
         for column in valued:
             parsed = cells_by_column[column][i]
             if parsed is None:
-                text_cells.append(f"row {number}, column '{column}' ('{cell_text(columns[column][i])[:30]}')")
+                text_cells.append(f"row {number}, column '{column}' ('{shorten(cell_text(columns[column][i]), 30)}')")
                 parsed = (math.nan, "unavailable")
-            period = int(column) if wide else periods[i]
+            period = year_of_header[column] if wide else periods[i]
             records.append((number, codes[i], names[i], keys[i], period, "value" if wide else column, *parsed))
     if text_cells:
         notes.append(f"{len(text_cells)} cells are not numbers and are treated as missing: {listed(text_cells)}.")
@@ -311,7 +311,7 @@ def _long_table(label: str, columns: dict[str, list[Any]], numbers: list[int], k
     table["value"] = table["value"].astype(float)
     duplicated = table[table.duplicated(["key", "period", "column"], keep=False)]
     if len(duplicated):
-        dupes = [f"'{key}' (rows {', '.join(str(r) for r in group['row'].unique()[:4])})"
+        dupes = [f"'{shorten(key)}' (rows {', '.join(str(r) for r in group['row'].unique()[:4])})"
                  for key, group in duplicated.groupby("key", sort=False)]
         what = "codes" if kind == "code" else "names"
         raise SourceFormatError(label, f"duplicate area {what}: {listed(dupes)} - keep one row per area"

@@ -16,12 +16,13 @@ This module is the readers' public face; the work is done in
 - loaders/upload_cells.py: cell text, area codes, numbers with ONS markers, years;
 - loaders/upload_tables.py: raw cells of a CSV or an .xlsx worksheet;
 - loaders/upload_values.py: a table of values in long form;
-- loaders/upload_boundaries.py: boundaries in EPSG:4326, and their compact copy for the map.
+- loaders/upload_boundaries.py: boundaries in EPSG:4326;
+- loaders/upload_web.py: their compact copy for the map in the browser.
 """
 
 from __future__ import annotations
 
-from loaders.upload_boundaries import FieldChoiceError, boundary_web_geojson, read_boundary_upload
+from loaders.upload_boundaries import FieldChoiceError, read_boundary_upload
 from loaders.upload_cells import parse_number
 from loaders.upload_checks import (
     MAX_BOUNDARY_BYTES,
@@ -34,6 +35,7 @@ from loaders.upload_checks import (
     MB,
 )
 from loaders.upload_values import UploadedValues, read_values_upload
+from loaders.upload_web import boundary_web_geojson
 
 __all__ = [
     "MAX_BOUNDARY_BYTES",

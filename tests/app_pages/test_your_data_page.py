@@ -21,8 +21,8 @@ from streamlit.testing.v1 import AppTest
 
 from components.exports import comment_line_count
 from components.palettes import NO_DATA, SUPPRESSED
-from tests.components.test_upload_matching import unknown_names_csv
-from tests.loaders.bad_files import corpus, csv_bytes, shapefile_zip, squares_bng, xlsx_bytes
+from tests.loaders.bad_files import corpus
+from tests.loaders.hostile_builders import csv_bytes, shapefile_zip, squares_bng, unknown_names_csv, xlsx_bytes
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
@@ -358,6 +358,52 @@ def test_uploaded_boundaries_show_official_figures_for_their_codes(at: AppTest) 
         assert row.value == pytest.approx(truth[row.area_code]) and row.period == year
 
 
+def test_boundaries_in_nested_geometry_collections_are_mapped(at: AppTest) -> None:
+    """A polygon two GeometryCollections deep and a point beside it (this crashed the page: 'GeometryCollection'
+    object has no attribute 'exterior'): the polygon is mapped and a note says what was done."""
+    reset(at, "lep")
+    square = [[[-1.6, 54.9], [-1.5, 54.9], [-1.5, 55.0], [-1.6, 55.0], [-1.6, 54.9]]]
+    nested = {"type": "GeometryCollection", "geometries": [
+        {"type": "GeometryCollection", "geometries": [{"type": "Polygon", "coordinates": square}]},
+        {"type": "Point", "coordinates": [-1.55, 54.95]}]}
+    doc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"area_code": "E37000025", "area_name": "North East"}, "geometry": nested}]}
+    uploader(at, 1).set_value(("nested.geojson", json.dumps(doc).encode(), "application/geo+json"))
+    at.run()
+    no_exception(at)
+    assert not at.error
+    (feature,) = deck_features(at)
+    assert feature["properties"]["code"] == "E37000025"
+    assert any("feature 1 \\(E37000025\\)" in m.value and "1 points or lines in them left out" in m.value
+               for m in at.markdown)
+
+
+def test_boundaries_that_cannot_be_drawn_are_named_and_the_values_still_mapped(
+        at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever fails while the uploaded boundaries are made ready for the map, the page names the file in
+    a plain sentence and goes on with the official boundaries."""
+    from loaders import uploads
+
+    def broken(boundaries):
+        raise AttributeError("'GeometryCollection' object has no attribute 'exterior'")
+
+    reset(at, "lep")
+    monkeypatch.setattr(uploads, "boundary_web_geojson", broken)
+    codes = sorted(AREAS.loc[AREAS["geography"] == "lep", "area_code"])
+    values = csv_bytes([["area_code", "score"], *([code, i] for i, code in enumerate(codes))])
+    uploader(at, 0).set_value(("values.csv", values, "text/csv"))
+    uploader(at, 1).set_value(("squares.zip", shapefile_zip(squares_bng(2)), "application/zip"))
+    at.run()
+    no_exception(at)
+    (error,) = [e.value for e in at.error]
+    assert error.startswith("squares\\.zip: could not be drawn on a map: part of it is in a form this page does not")
+    assert "exterior" not in error and "AttributeError" not in error
+    assert len(deck_features(at)) == len(geo_codes("lep"))  # the values, on the official LEP boundaries
+    assert not [r for r in at.radio if r.key == "your_data_map_on"]
+    monkeypatch.undo()
+    reset(at, "lep")
+
+
 def test_a_boundary_file_without_an_obvious_code_field_asks_for_one(at: AppTest) -> None:
     reset(at, "lep")
     square = [[[-1.6, 54.9], [-1.5, 54.9], [-1.5, 55.0], [-1.6, 55.0], [-1.6, 54.9]]]
@@ -401,7 +447,8 @@ def test_the_largest_upload_of_unknown_names_is_answered_in_seconds(at: AppTest,
     reset(at, "lep")
 
 
-PAGE_CORPUS = [b for b in corpus() if not b.repaired and b.name.endswith(VALUES_TYPES + BOUNDARY_TYPES)]
+PAGE_CORPUS = [b for b in corpus()
+               if not b.repaired and not b.matches and b.name.endswith(VALUES_TYPES + BOUNDARY_TYPES)]
 
 
 @pytest.mark.parametrize("bad", PAGE_CORPUS, ids=lambda b: b.name)

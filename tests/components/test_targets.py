@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import time
 import tracemalloc
-import zlib
 
 import pytest
 
@@ -29,6 +27,7 @@ from components.targets import (
 from loaders.snapshot import read_snapshot
 from metrics.groups import AreaGroup
 from metrics.targets import CLOSE_GAP, NOT_MEASURABLE, OFF_TRACK, ON_TRACK, Target
+from tests.loaders.hostile_builders import bomb_token
 
 
 @pytest.fixture(scope="module")
@@ -158,14 +157,6 @@ def test_oversized_and_non_utf8_files(known) -> None:
         plan_from_json(b"\xff\xfe{", levels, indicators)
     with pytest.raises(PlanFileError, match="damaged"):
         decode_from_link("!!!not-base64")
-
-
-def bomb_token(expanded_mb: int) -> str:
-    """A ?plan= token of zeros deflated a thousandfold: small enough to pass any length check."""
-    inflate = zlib.compressobj(9)
-    chunk = b"0" * (1024 * 1024)
-    packed = b"".join(inflate.compress(chunk) for _ in range(expanded_mb)) + inflate.flush()
-    return base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")
 
 
 def test_a_decompression_bomb_in_the_link_is_refused_without_inflating_it(record_property) -> None:

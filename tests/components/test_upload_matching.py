@@ -7,7 +7,6 @@ Each test records what it took (`record_property`, shown with -rP)."""
 
 from __future__ import annotations
 
-import itertools
 import time
 from pathlib import Path
 
@@ -17,26 +16,12 @@ import pytest
 from components import upload_matching as matching
 from components.view_choices import area_names
 from loaders.uploads import MAX_ROWS, MAX_VALUES_BYTES, read_values_upload
+from tests.loaders.hostile_builders import spellings_of, unknown_names_csv
 
 REPO = Path(__file__).resolve().parents[2]
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
 ROWS = MAX_ROWS - 100  # 49,900: within the cap
 BOUND_S = 20.0
-
-
-def unknown_names_csv() -> bytes:
-    """49,900 distinct names no level has, about 1.3 MB."""
-    lines = ["area_name,value", *(f"Unknown place {i:05d},{i}" for i in range(ROWS))]
-    return "\n".join(lines).encode("utf-8")
-
-
-def spellings_of(name: str, count: int) -> list[str]:
-    """`count` distinct spellings of one name that all normalise to it: letter case and trailing
-    punctuation differ (normalisation ignores both)."""
-    letters = [(ch.lower(), ch.upper()) if ch.isalpha() else (ch,) for ch in name]
-    cases = ("".join(chars) for chars in itertools.product(*letters))
-    tails = ("".join(p) for n in range(6) for p in itertools.product(".!?;", repeat=n))
-    return [case + tail for case, tail in itertools.islice(itertools.product(cases, tails), count)]
 
 
 def test_49900_unknown_names_are_matched_at_every_level_in_seconds(record_property) -> None:

@@ -32,7 +32,7 @@ from components.legend import legend_html
 from components.palettes import NO_DATA, VIRIDIS_5
 from loaders.errors import SourceFormatError
 from loaders.uploads import boundary_web_geojson, read_boundary_upload, read_values_upload
-from tests.loaders.bad_files import csv_bytes, xlsx_bytes
+from tests.loaders.hostile_builders import csv_bytes, xlsx_bytes
 
 REPO = Path(__file__).resolve().parents[2]
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
@@ -418,7 +418,8 @@ def test_read_safely_never_raises() -> None:
 
     result, error = yd.read_safely(broken, "b.csv", b"x")
     assert result is None and isinstance(error, SourceFormatError)
-    assert str(error) == "b.csv: could not be read (ZeroDivisionError); check the file and try again"
+    assert str(error) == ("b.csv: could not be read: part of it is in a form this page does not understand; check "
+                          "the file and try again")
 
 
 def test_template_lists_the_level_areas() -> None:

@@ -32,7 +32,7 @@ from loaders.uploads import (
     read_boundary_upload,
     read_values_upload,
 )
-from tests.loaders.bad_files import csv_bytes, shapefile_members, squares_bng, xlsx_bytes, zip_bytes
+from tests.loaders.hostile_builders import csv_bytes, shapefile_members, squares_bng, xlsx_bytes, zip_bytes
 
 REPO = Path(__file__).resolve().parents[2]
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
