@@ -31,6 +31,7 @@ from components.page_figures import (
     subsector_data,
     trend_data,
 )
+from components.plain_text import plain
 from components.view_choices import nearest_year
 from loaders.snapshot import cached_boundaries, cached_snapshot
 from loaders.snapshot_schema import ENGLAND
@@ -94,7 +95,7 @@ else:
     sentence = headline(snapshot.rows(share_indicator), snapshot.rows(lq_indicator) if lq_indicator else None,
                         measure.family, level, area, shared.area_name, year)
     if sentence:
-        st.markdown(f"**{sentence}**")
+        st.markdown(f"**{plain(sentence)}**")
     else:
         st.caption("Pick an area in the sidebar, or click one on the map, for its figures.")
 

@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 import streamlit as st
 
 from components.overview import BENCHMARK_LABELS, BENCHMARK_ORDER, LEVEL_LABELS
+from components.plain_text import plain
 from components.view_choices import area_names, default_year
 from loaders.snapshot import Snapshot
 
@@ -30,7 +31,7 @@ def _from_url(key: str, options: Sequence[Any]) -> Any:
     for option in options:
         if str(option) == raw:
             return option
-    st.toast(f"Link parameter {key}={raw!r} is not available here; showing the default instead.")
+    st.toast(f"Link parameter {key}='{plain(raw, 80)}' is not available here; showing the default instead.")
     return None
 
 

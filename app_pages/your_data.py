@@ -15,6 +15,7 @@ from app_pages.state import current_view, pick, stop_page, year_note
 from components.formatting import format_value
 from components.legend import legend_html
 from components.overview import LEVEL_LABELS, indicators_for, value_format, years_for
+from components.plain_text import plain
 from components.view_choices import area_names, nearest_year
 from loaders.snapshot import cached_boundaries, cached_snapshot
 
@@ -53,7 +54,7 @@ def choose(label: str, options: Sequence[Any], default: Any, key: str, **kwargs:
 def show_notes(title: str, notes: Sequence[str]) -> None:
     if notes:
         with st.expander(f"{title} ({len(notes)})"):
-            st.markdown("\n".join(f"- {yd.plain(note)}" for note in notes))
+            st.markdown("\n".join(f"- {plain(note)}" for note in notes))
 
 
 st.title("Your data")
@@ -88,7 +89,7 @@ if values_file is not None:
     first, error = remembered(("values", token, None), lambda: yd.read_safely(uploads.read_values_upload,
                                                                              values_file.name, data))
     if error is not None:
-        st.error(yd.plain(error))
+        st.error(plain(error))
     else:
         default_key = first.key_column
         with values_col:
@@ -97,7 +98,7 @@ if values_file is not None:
             ("values", token, key_column),
             lambda: yd.read_safely(uploads.read_values_upload, values_file.name, data, key_column=key_column))
         if error is not None:
-            st.error(yd.plain(error))
+            st.error(plain(error))
 elif use_example:
     compare_choices = indicators_for(metadata, level)
     example_key = yd.example_indicator(metadata, level, yd.compare_default(compare_choices))
@@ -118,7 +119,7 @@ if boundary_file is not None:
     boundaries, berror = remembered(("bounds", btoken, code_field), lambda: yd.read_safely(
         uploads.read_boundary_upload, boundary_file.name, bdata, code_field=code_field))
     if berror is not None:
-        st.error(yd.plain(berror))
+        st.error(plain(berror))
         if isinstance(berror, uploads.FieldChoiceError) and berror.fields:
             with bounds_col:
                 st.selectbox("Which field holds the area codes?", berror.fields, key=f"your_data_code_field_{btoken}",
@@ -127,7 +128,7 @@ if boundary_file is not None:
         web, berror = remembered(("web", btoken, code_field), lambda: yd.safely(
             boundary_file.name, lambda: uploads.boundary_web_geojson(boundaries), "could not be drawn on a map"))
         if berror is not None:  # the values (if any) are still mapped on the official boundaries
-            st.error(yd.plain(berror))
+            st.error(plain(berror))
             boundaries = None
         else:
             web_boundaries, web_notes = web
@@ -155,7 +156,7 @@ if upload is None and boundaries is None:
 official = boundaries is None or st.radio(
     "Map on", ["official", "yours"], index=1, horizontal=True, key="your_data_map_on",
     format_func={"official": f"Official boundaries: {LEVEL_LABELS[level]}",
-                 "yours": f"Your boundaries ({yd.plain(boundary_file.name) if boundary_file else ''})"}.get,
+                 "yours": f"Your boundaries ({plain(boundary_file.name, 80) if boundary_file else ''})"}.get,
 ) == "official"
 if official:
     reference = area_names(snapshot.areas, level)
@@ -191,7 +192,7 @@ if upload is not None:
         },
     )
     matches = matching.apply_choices(matches, matching.choices_made(editor, reference), reference)
-    st.markdown(yd.plain(matching.match_summary(matches, noun)))
+    st.markdown(plain(matching.match_summary(matches, noun)))
     usable = int(matches["status"].isin(matching.USABLE).sum())
     if official and usable * 2 < len(matches):
         suggestion = remembered(("suggest", *token, level), lambda: matching.suggest_level(
@@ -236,7 +237,7 @@ selected = shared.area if official else None
 content = int(pd.util.hash_pandas_object(values, index=False).sum())
 view = remembered(("map", *token, official, level, values_label, selected, content),
                   lambda: yd.upload_map(map_boundaries, values, level, fmt, selected, fit=not official))
-st.header(f"Map: {yd.plain(values_label)}")
+st.header(f"Map: {plain(values_label)}")
 where = LEVEL_LABELS[level] if official else f"Your boundaries ({boundary_file.name})"
 map_subtitle = f"{where}; {view.valued} of {view.drawn} areas with a value"
 if upload is not None:

@@ -11,6 +11,7 @@ import altair as alt
 import pandas as pd
 
 from components.charts import SOURCE_LINE
+from loaders.errors import shorten
 from loaders.snapshot_schema import ENGLAND_EXCL_LONDON
 from metrics.groups import MAX_MEMBERS, AreaGroup, GroupError, group_series
 from metrics.targets import (
@@ -102,10 +103,15 @@ def plan_from_json(
         raise PlanFileError(f"the file is not UTF-8 text (bad byte at offset {exc.start})") from exc
     except json.JSONDecodeError as exc:
         raise PlanFileError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
+    except ValueError as exc:  # Python's cap on the digits of one integer
+        raise PlanFileError("a number in it has more than 4,300 digits") from exc
+    except RecursionError as exc:
+        raise PlanFileError("it is nested too deeply to be a groups-and-targets file") from exc
     if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
         raise PlanFileError(f"not a groups-and-targets file (expected \"format\": \"{FILE_FORMAT}\")")
     if document.get("version") != FILE_VERSION:
-        raise PlanFileError(f"unsupported version {document.get('version')!r} (this app reads {FILE_VERSION})")
+        version = shorten(repr(document.get("version")))
+        raise PlanFileError(f"unsupported version {version} (this app reads {FILE_VERSION})")
     groups = [_group(entry, i, area_levels) for i, entry in enumerate(_list(document, "groups"), start=1)]
     names = [g.name for g in groups]
     if len(set(names)) != len(names):
@@ -146,7 +152,7 @@ def _group(entry: object, number: int, area_levels: dict[str, str]) -> AreaGroup
         raise PlanFileError(f"{where} ({name}): {len(members)} members; the limit is {MAX_MEMBERS}")
     wrong = [m for m in members if area_levels.get(m) != level]
     if wrong:
-        raise PlanFileError(f"{where} ({name}): not {level} codes: {', '.join(wrong[:5])}")
+        raise PlanFileError(f"{where} ({name}): not {level} codes: {', '.join(shorten(m, 24) for m in wrong[:5])}")
     return AreaGroup(name, level, tuple(dict.fromkeys(members)))
 
 
@@ -157,9 +163,9 @@ def _target(entry: object, number: int, known_areas: set[str], indicators: set[s
     name = _text(entry, "name", where)
     area, indicator, kind = entry.get("area"), entry.get("indicator"), entry.get("kind")
     if area not in known_areas:
-        raise PlanFileError(f"{where} ({name}): unknown area {area!r}")
+        raise PlanFileError(f"{where} ({name}): unknown area {shorten(repr(area))}")
     if indicator not in indicators:
-        raise PlanFileError(f"{where} ({name}): unknown indicator {indicator!r}")
+        raise PlanFileError(f"{where} ({name}): unknown indicator {shorten(repr(indicator))}")
     if kind not in KINDS:
         raise PlanFileError(f"{where} ({name}): kind must be one of {', '.join(KINDS)}")
     amount = entry.get("amount")
@@ -170,7 +176,7 @@ def _target(entry: object, number: int, known_areas: set[str], indicators: set[s
         raise PlanFileError(f"{where} ({name}): baseline_year and target_year must be years (1990-2100)")
     benchmark = entry.get("benchmark")
     if benchmark is not None and benchmark not in known_areas:
-        raise PlanFileError(f"{where} ({name}): unknown benchmark {benchmark!r}")
+        raise PlanFileError(f"{where} ({name}): unknown benchmark {shorten(repr(benchmark))}")
     try:
         return Target(name, area, indicator, kind, float(amount), years[0], years[1], benchmark,
                       source_text=str(entry.get("source_text", ""))[:500])

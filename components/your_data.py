@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import logging
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,18 +46,10 @@ UPLOAD_SOURCE = "Your data: {file} (uploaded, not checked by us)"
 BOUNDARY_SOURCE = "Boundaries: {file} (uploaded, not checked by us)"
 EXAMPLE_CHOICES = ("employment_rate_16_64", "gdhi_per_head", "population", "gva_per_job", "filled_jobs")
 COMPARE_DEFAULTS = ("gva_per_hour", "median_weekly_pay", "gva_per_job", "employment_rate_16_64")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$>])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- safe text ---------------------------------------------------------------------------------------
-
-
-def plain(text: object) -> str:
-    """Text from a file made safe for st.markdown / st.error / st.caption: HTML escaped and every
-    Markdown (and LaTeX "$") character backslashed, so a name shows exactly as written."""
-    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")
 
 
 def csv_safe(value: object) -> object:

@@ -10,6 +10,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator
+from html import escape
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,8 @@ from streamlit.testing.v1 import AppTest
 
 from components.exports import comment_line_count
 from components.palettes import NO_DATA, SUPPRESSED
+from components.plain_text import plain
+from tests.app_pages.markdown_text import as_read
 from tests.loaders.bad_files import corpus
 from tests.loaders.hostile_builders import csv_bytes, shapefile_zip, squares_bng, unknown_names_csv, xlsx_bytes
 
@@ -249,6 +252,34 @@ def test_presentation_mode_shows_the_map_and_both_charts() -> None:
     assert app.button(key="present-next").disabled
 
 
+def test_markdown_in_an_upload_is_shown_as_text_also_in_presentation_mode() -> None:
+    """A header that is a Markdown link and names that are a Markdown image and bare web addresses: every
+    heading, caption, option and presentation slide shows them escaped (in presentation mode the header
+    was a live link, the image fetched)."""
+    link = "[Session expired - log in](http://evil.example/login)"
+    image = "![pixel](http://evil.example/pixel.png)"
+    codes = sorted(AREAS.loc[AREAS["geography"] == "lep", "area_code"])[:3]
+    data = csv_bytes([["area_code", "area_name", link], [codes[0], image, 1], [codes[1], "www.evil.example", 2],
+                      [codes[2], "bob@evil.example", 3]])
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.switch_page(PAGE)
+    app.run()
+    uploader(app, 0).set_value(("[report](www.evil.example).csv", data, "text/csv"))
+    app.run()
+    no_exception(app)
+    assert f"Map: {plain(link)}" in [h.value for h in app.header]
+    app.toggle(key="present").set_value(True).run()
+    no_exception(app)
+    shown = [m.value for m in [*app.markdown, *app.caption, *app.header, *app.error, *app.info, *app.toast]]
+    assert f"## {plain(link + ' (your data)')}" in shown
+    assert any(value.startswith(plain("Source: Your data: [report](www.evil.example).csv")) for value in shown)
+    # The legend is an HTML block (escaped with html.escape; Markdown inside an HTML block is not read).
+    legends = [value for value in shown if value.startswith("<div><strong>")]
+    assert legends and all(value.startswith(f"<div><strong>{escape(link)}</strong>") for value in legends)
+    assert not [value for value in shown if value not in legends
+                and ("](http" in value or "http://evil" in value or "www.evil" in value)]
+
+
 # --- real uploads -----------------------------------------------------------------------------------------
 
 
@@ -309,7 +340,7 @@ def test_xlsx_with_years_offers_a_period_choice(at: AppTest) -> None:
     no_exception(at)
     period = at.selectbox(key="your_data_period")
     assert period.options == ["2022", "2021"] and period.value == 2022
-    assert any(h.value == "Map: Jobs, 2022" for h in at.header)
+    assert any(as_read(h.value) == "Map: Jobs, 2022" for h in at.header)
     values = {f["properties"]["code"]: f["properties"]["value_text"] for f in deck_features(at)}
     assert [values[c] for c in codes] == ["2", "102", "202"]
     period.set_value(2021).run()
@@ -346,7 +377,7 @@ def test_uploaded_boundaries_show_official_figures_for_their_codes(at: AppTest) 
     valued = set(rows.loc[rows["value"].notna(), "area_code"]) & {"E37000001", "E37000002"}
     assert {f["properties"]["code"] for f in features if tuple(f["properties"]["fill"]) not in (NO_DATA, SUPPRESSED)
             } == valued
-    assert any("Reprojected from OSGB36 / British National Grid" in m.value for m in at.markdown)
+    assert any("Reprojected from OSGB36 / British National Grid" in as_read(m.value) for m in at.markdown)
     (figure,) = figures(at)  # the map of the user's boundaries has the same download menu
     assert figure.kind == "map" and figure.sources == (METADATA[indicator]["source"],
                                                        "Boundaries: squares.zip (uploaded, not checked by us)")
@@ -374,7 +405,7 @@ def test_boundaries_in_nested_geometry_collections_are_mapped(at: AppTest) -> No
     assert not at.error
     (feature,) = deck_features(at)
     assert feature["properties"]["code"] == "E37000025"
-    assert any("feature 1 \\(E37000025\\)" in m.value and "1 points or lines in them left out" in m.value
+    assert any("feature 1 (E37000025)" in as_read(m.value) and "1 points or lines in them left out" in as_read(m.value)
                for m in at.markdown)
 
 
@@ -396,7 +427,7 @@ def test_boundaries_that_cannot_be_drawn_are_named_and_the_values_still_mapped(
     at.run()
     no_exception(at)
     (error,) = [e.value for e in at.error]
-    assert error.startswith("squares\\.zip: could not be drawn on a map: part of it is in a form this page does not")
+    assert as_read(error).startswith("squares.zip: could not be drawn on a map: part of it is in a form this page does")
     assert "exterior" not in error and "AttributeError" not in error
     assert len(deck_features(at)) == len(geo_codes("lep"))  # the values, on the official LEP boundaries
     assert not [r for r in at.radio if r.key == "your_data_map_on"]
@@ -460,8 +491,8 @@ def test_bad_files_give_a_clear_error_on_the_page(at: AppTest, bad) -> None:
     no_exception(at)
     errors = [e.value for e in at.error]
     assert len(errors) == 1
-    plain = re.sub(r"\\(.)", r"\1", errors[0]).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    assert plain.startswith(bad.name) and bad.expect in plain
+    shown = as_read(errors[0])
+    assert shown.startswith(bad.name) and bad.expect in shown
 
 
 def test_the_committed_snapshot_is_untouched() -> None:

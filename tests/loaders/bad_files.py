@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from components.targets import MAX_LINK_TOKEN
+from components.targets import MAX_LINK_TOKEN, encode_for_link
 from loaders.uploads import (
     MAX_BOUNDARY_BYTES,
     MAX_COLUMNS,
@@ -256,6 +256,11 @@ def corpus() -> list[BadFile]:
                 lambda: bomb_token(60).encode("ascii"), issue="12.3"),
         BadFile("plan_too_long.link", "plan_link", f"characters long; a plan's is at most {MAX_LINK_TOKEN:,}",
                 lambda: b"A" * (MAX_LINK_TOKEN + 1), issue="12.3"),
+        BadFile("plan_huge_number.link", "plan_link", "a number in it has more than 4,300 digits",
+                lambda: encode_for_link('{"format": "x", "version": ' + "9" * 5_000 + "}").encode("ascii"),
+                issue="12.3"),
+        BadFile("plan_deeply_nested.link", "plan_link", "it is nested too deeply",
+                lambda: encode_for_link("[" * 40_000 + "]" * 40_000).encode("ascii"), issue="12.3"),
         BadFile("plan_damaged.link", "plan_link", "the link's plan parameter is damaged or incomplete",
                 lambda: bomb_token(1).encode("ascii")[:40], issue="12.3"),
         # --- issue 12: text from files shown as text, and cut to a sane length (12.6) ---
