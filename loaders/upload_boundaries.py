@@ -29,6 +29,7 @@ from loaders.upload_cells import CODE_HEADERS, NAME_HEADERS, cell_text, looks_li
 from loaders.upload_checks import (
     MAX_BOUNDARY_BYTES,
     MAX_FEATURES,
+    MAX_FIELDS,
     MAX_UNZIPPED_BYTES,
     MAX_VERTICES,
     check_size,
@@ -122,6 +123,7 @@ def _json_frame(label: str, data: bytes) -> gpd.GeoDataFrame:
         raise SourceFormatError(label, f"has {len(features):,} features; at most {MAX_FEATURES:,} are accepted")
     rows: list[dict[str, Any]] = []
     geoms: list[Any] = []
+    fields: set[str] = set()
     for i, feature in enumerate(features):
         if not isinstance(feature, dict) or not isinstance(feature.get("geometry"), dict):
             raise SourceFormatError(label, f"feature {i + 1} has no geometry")
@@ -134,6 +136,10 @@ def _json_frame(label: str, data: bytes) -> gpd.GeoDataFrame:
             raise SourceFormatError(label, problem) from exc
         properties = feature.get("properties")
         rows.append({str(k): v for k, v in properties.items()} if isinstance(properties, dict) else {})
+        fields.update(rows[-1])
+        if len(fields) > MAX_FIELDS:  # a frame of features x fields: 20,000 x 20,000 would be gigabytes
+            raise SourceFormatError(label, f"its features' properties have more than {MAX_FIELDS} different fields; "
+                                           f"at most {MAX_FIELDS} are accepted")
     frame = pd.DataFrame.from_records(rows) if any(rows) else pd.DataFrame(index=range(len(rows)))
     return gpd.GeoDataFrame(frame, geometry=geoms, crs=crs)
 
@@ -220,6 +226,8 @@ def _read_with_gdal(label: str, path: Path, layer: str | None, notes: list[str])
         if int(info.get("features") or 0) > MAX_FEATURES:
             raise SourceFormatError(label, f"has {int(info['features']):,} features; at most {MAX_FEATURES:,} "
                                            "are accepted")
+        if len(info.get("fields", ())) > MAX_FIELDS:
+            raise SourceFormatError(label, f"has {len(info['fields']):,} fields; at most {MAX_FIELDS} are accepted")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             frame = gpd.read_file(path, layer=layer, engine="pyogrio")

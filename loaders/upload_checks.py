@@ -26,6 +26,7 @@ MAX_UNZIPPED_BYTES = 100 * MB
 MAX_ZIP_RATIO = 1_000  # deflate cannot legitimately expand much beyond ~1,030:1
 RATIO_CHECK_FROM = 1 * MB
 MAX_FEATURES = 20_000
+MAX_FIELDS = 200  # attribute fields of a boundary file
 MAX_VERTICES = 3_000_000
 MAX_WEB_BYTES = 350_000  # the DESIGN budget for a map payload
 MAX_LISTED = 5  # problems listed by name in one message before "and N more"

@@ -22,6 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import geopandas as gpd
+import pandas as pd
+
 from components.targets import MAX_LINK_TOKEN, encode_for_link
 from loaders.uploads import (
     MAX_BOUNDARY_BYTES,
@@ -33,6 +36,7 @@ from loaders.uploads import (
 )
 from tests.loaders.hostile_builders import (
     BOWTIE,
+    CODES,
     NORTH_EAST,
     SQUARE,
     bomb_token,
@@ -126,6 +130,19 @@ def _nested(depth: int) -> dict:
     for _ in range(depth):
         geometry = collection(geometry)
     return geometry
+
+
+def _sparse_fields() -> bytes:
+    """20,000 features (the cap), each with a field of its own: read naively, a 20,000 x 20,000 table."""
+    return geojson_bytes([{**feature(SQUARE), "properties": {"area_code": CODES[i % len(CODES)], f"field_{i}": i}}
+                          for i in range(20_000)])
+
+
+def _wide_gpkg() -> bytes:
+    squares = squares_bng()
+    fields = pd.DataFrame({f"f{i}": range(len(squares)) for i in range(300)})
+    return gpkg_bytes(gpd.GeoDataFrame(pd.concat([squares.drop(columns="geometry"), fields], axis=1),
+                                       geometry=squares.geometry, crs=squares.crs))
 
 
 MARKDOWN_LINK = "[Session expired - log in](http://evil.example/login)"
@@ -290,6 +307,11 @@ def corpus() -> list[BadFile]:
         # --- issue 12: one upload limit (12.8) ---
         BadFile("oversize.geojson", "boundary", f"the limit for this upload is {MAX_BOUNDARY_BYTES // 2**20} MB",
                 _oversize_geojson, issue="12.8"),
+        # --- issue 12: memory (12.10): a frame of features x fields ---
+        BadFile("sparse_fields.geojson", "boundary", "its features' properties have more than 200 different fields",
+                _sparse_fields, issue="12.10"),
+        BadFile("wide.gpkg", "boundary", "has 302 fields; at most 200 are accepted",
+                _wide_gpkg, issue="12.10"),
         # --- issue 12: messages in plain words, no internals (12.9) ---
         BadFile("year_headers_with_decimals.csv", "values", "Columns 2019.0, 2020.0 are read as years of one value.",
                 lambda: csv_bytes([["area_code", "2019.0", "2020.0"], [NORTH_EAST, 1, 2], ["E37000001", 3, 4]]),
