@@ -16,7 +16,7 @@ from loaders.errors import SourceFormatError, shorten
 
 MB = 1024 * 1024
 MAX_VALUES_BYTES = 5 * MB
-MAX_BOUNDARY_BYTES = 25 * MB
+MAX_BOUNDARY_BYTES = 25 * MB  # the largest upload: .streamlit/config.toml and nginx allow exactly this
 MAX_ROWS = 50_000
 MAX_COLUMNS = 200
 MAX_SCANNED_ROWS = 200_000  # spreadsheet rows read, blank ones included (a sheet can declare a million)

@@ -11,6 +11,7 @@ import csv
 import io
 import itertools
 import json
+import math
 import re
 import sqlite3
 import stat
@@ -168,3 +169,20 @@ def bomb_token(expanded_mb: int) -> str:
     chunk = b"0" * (1024 * 1024)
     packed = b"".join(inflate.compress(chunk) for _ in range(expanded_mb)) + inflate.flush()
     return base64.urlsafe_b64encode(packed).decode("ascii").rstrip("=")
+
+
+def many_circles_geojson(target_bytes: int) -> bytes:
+    """A valid GeoJSON of 400-vertex circles (4 km across) on a grid over northern England, as many as
+    make it about `target_bytes` long: a heavy but honest boundary upload."""
+    features = []
+    size = 0
+    while size < target_bytes - 200:
+        number = len(features)
+        x, y = -3 + (number % 60) * 0.05, 53 + (number // 60) * 0.05
+        angles = [2 * math.pi * k / 400 for k in range(400)]
+        ring = [[round(x + 0.02 * math.cos(a), 6), round(y + 0.02 * math.sin(a), 6)] for a in angles]
+        feature = {"type": "Feature", "properties": {"code": f"X{number:05d}", "name": f"Area {number}"},
+                   "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}}
+        features.append(feature)
+        size += len(json.dumps(feature)) + 2
+    return json.dumps({"type": "FeatureCollection", "features": features}).encode("utf-8")
