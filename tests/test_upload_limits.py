@@ -1,7 +1,9 @@
 """One upload limit: the largest a page's uploader accepts (the boundary files, MAX_BOUNDARY_BYTES) is the
 limit of the Streamlit server (server.maxUploadSize) and, with room for the multipart framing, of nginx.
 A server limit below the uploader's turned a valid 23 MB GeoJSON into "AxiosError ... 413" (the uploader
-said 25 MB, the server took 20, nginx 21)."""
+said 25 MB, the server took 20, nginx 21). The uploader itself refuses a larger file with "File must be
+25.0MB or smaller." before sending it (counting a MB as 1,000,000 bytes in most browsers, 1,048,576 on
+some): the server and nginx limits, in 1,048,576-byte MB, are never the first to say no."""
 
 from __future__ import annotations
 
