@@ -35,6 +35,7 @@ from components.palettes import (
 )
 from components.upload_matching import USABLE
 from components.view_choices import area_names
+from loaders import uploads
 from loaders.area_names import normalise_area_name
 from loaders.errors import SourceFormatError
 from loaders.uploads import UploadedValues
@@ -79,6 +80,34 @@ def safely(name: str, build: Callable[[], Any],
         LOG.warning("unforeseen error with upload %r", name, exc_info=True)
         problem = f"{failed}: part of it is in a form this page does not understand; check the file and try again"
         return None, SourceFormatError(name or "uploaded file", problem)
+
+
+@dataclass(frozen=True)
+class MapBoundaries:
+    """What the page keeps of an uploaded boundary file: its areas (code -> name), the map's compact copy
+    and the notes. The full-resolution geometry (up to 3,000,000 vertices) is dropped once the copy is made,
+    so a session holds a few hundred KB for its boundaries, not the parsed file."""
+
+    source: str
+    areas: dict[str, str]
+    web: dict
+    notes: tuple[str, ...]
+
+
+def boundaries_for_map(name: str, data: bytes, code_field: str | None) -> tuple[MapBoundaries | None,
+                                                                               SourceFormatError | None]:
+    """(MapBoundaries, None) or (None, error): read the file, then make the map's copy; an unforeseen failure
+    in either step is a plain sentence naming the file."""
+    frame, error = read_safely(uploads.read_boundary_upload, name, data, code_field=code_field)
+    if error is not None:
+        return None, error
+
+    def light() -> MapBoundaries:
+        web, notes = uploads.boundary_web_geojson(frame)
+        areas = dict(zip(frame["area_code"], frame["area_name"], strict=True))
+        return MapBoundaries(frame.attrs.get("source", name), areas, web, (*frame.attrs.get("notes", ()), *notes))
+
+    return safely(name, light, "could not be drawn on a map")
 
 
 # --- values of the matched areas ---------------------------------------------------------------------
