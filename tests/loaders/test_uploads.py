@@ -378,3 +378,22 @@ def test_a_valid_boundary_file_just_under_the_limit_is_read_and_mapped_in_bounde
     assert len(frame) == len(collection["features"]) > 2_300
     assert notes[0] == "Boundaries simplified for the map (tolerance 10,000 m) to keep the page fast."
     assert total < 60
+
+
+@pytest.mark.parametrize(("size", "coverage_runs"), [(1_500_000, 1), (7_000_000, 0)])
+def test_the_map_copy_runs_coverage_simplification_at_most_once(monkeypatch: pytest.MonkeyPatch, size: int,
+                                                                 coverage_runs: int) -> None:
+    """Each coverage simplification costs seconds on a large file (and the old code tried up to five): it runs
+    once, at the tolerance a cheap per-area simplification picked, and not at all above 200,000 vertices."""
+    from loaders import upload_web
+
+    frame = read_boundary_upload("circles.geojson", many_circles_geojson(size), code_field="code", name_field="name")
+    vertices = int(shapely.get_num_coordinates(np.asarray(frame.geometry.to_numpy(), dtype=object)).sum())
+    assert (vertices > upload_web.MAX_COVERAGE_VERTICES) == (coverage_runs == 0)
+    runs = []
+    real = upload_web.simplify_coverage
+    monkeypatch.setattr(upload_web, "simplify_coverage", lambda boundaries, tolerance: runs.append(tolerance)
+                        or real(boundaries, tolerance))
+    collection, notes = boundary_web_geojson(frame)
+    assert len(runs) == coverage_runs
+    assert len(collection["features"]) == len(frame) and notes[0].startswith("Boundaries simplified for the map")
