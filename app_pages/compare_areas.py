@@ -25,6 +25,7 @@ from components.compare_areas import (
 from components.formatting import MISSING_CELL
 from components.overview import preferred_indicator
 from components.page_figures import chart_figure, compare_data
+from components.plain_text import plain
 from loaders.snapshot import Snapshot, cached_snapshot
 
 
@@ -47,7 +48,9 @@ def over_time(_snapshot: Snapshot, snapshot_id: str, indicator: str, codes: tupl
 
 
 def _quoted(codes: list[str]) -> str:
-    return ", ".join(f"`{code[:24].replace('`', '')}`" for code in codes)
+    """Codes from a link as a toast quotes them: at most five, each cut to 24 characters, as text."""
+    more = f" and {len(codes) - 5} more" if len(codes) > 5 else ""
+    return ", ".join(plain(code, 24) for code in codes[:5]) + more
 
 
 def pick_areas(key: str, label: str, options: dict[str, str], default: list[str], exclude: str | None) -> list[str]:
@@ -87,7 +90,7 @@ pick_col, indicator_col = st.columns([3, 2])
 with pick_col:
     if shared.area:
         main = shared.area
-        st.markdown(f"Main area: **{labels.get(main, main)}** (chosen in the sidebar)")
+        st.markdown(f"Main area: **{plain(labels.get(main, main))}** (chosen in the sidebar)")
     else:
         main = pick("cmp_main", "Main area", [None, *labels], default=None,
                     format_func=lambda code: "(choose an area, or pick one in the sidebar)" if code is None
@@ -116,7 +119,7 @@ show_chart(chart_figure("compare_over_time", chart, lambda: compare_data(series,
                         metadata), chart)
 missing = areas_without_data(series, codes, labels)
 if missing:
-    st.caption(f"No figures for {meta['label']} in any year: {'; '.join(missing)}.")
+    st.caption(f"No figures for {meta['label']} in any year: {plain('; '.join(missing))}.")
 for caveat in meta["caveats"]:
     st.caption(caveat)
 with st.expander("Chart data (table)"):
@@ -131,11 +134,12 @@ st.dataframe(comparison.table, hide_index=True, height="content",
              column_config={"indicator": st.column_config.TextColumn("indicator", pinned=True)},
              placeholder=MISSING_CELL)
 st.caption("*suppressed*: withheld by the source (e.g. too few survey responses); *no data*: the source has "
-           "no figure for that area in any year; *provisional*: the source will revise it. None is zero.")
+           "no figure for that area in any year; *provisional*: the source will revise it. "
+           "A missing figure is never shown as zero.")
 if comparison.other_year:
-    st.caption(f"Some areas shown for another year (in brackets) for: {'; '.join(comparison.other_year)}.")
+    st.caption(f"Some areas shown for another year (in brackets) for: {plain('; '.join(comparison.other_year))}.")
 if comparison.no_data:
-    st.caption(f"No figures for any chosen area: {'; '.join(comparison.no_data)}.")
+    st.caption(f"No figures for any chosen area: {plain('; '.join(comparison.no_data))}.")
 table_downloads(f"compare_areas_{shared.year}", f"All indicators, {shared.year}", comparison.table,
                 list(metadata), [meta["source"] for meta in metadata.values()],
                 subtitle="Areas: " + "; ".join(f"{labels[code]} = {code}" for code in codes))

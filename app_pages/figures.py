@@ -24,6 +24,7 @@ from components.legend import legend_html
 from components.map_preview import SLOT_KEY_PREFIX, deck_preview_html
 from components.overview import BENCHMARK_LABELS, LEVEL_LABELS
 from components.palettes import LegendEntry
+from components.plain_text import plain
 from components.sharing import (
     KNOWN_PARAMS,
     PRESENT_PARAM,
@@ -169,7 +170,8 @@ def notice_link_problems() -> None:
     seeded.add("_link")
     unknown = unknown_params(list(st.query_params.keys()))
     if unknown:
-        names = ", ".join(f"`{name[:30].replace('`', '')}`" for name in unknown[:5])
+        names = ", ".join(plain(name, 30) for name in unknown[:5]) + (f" and {len(unknown) - 5} more"
+                                                                     if len(unknown) > 5 else "")
         st.toast(f"This link has parameters the app does not use ({names}); they are ignored.")
         for name in unknown:
             st.query_params.pop(name, None)
@@ -180,7 +182,7 @@ def notice_link_problems() -> None:
     raw_slide = st.query_params.get(SLIDE_PARAM)
     index = parse_slide(raw_slide)
     if raw_slide is not None and index is None:
-        st.toast(f"Slide {raw_slide[:12]!r} is not a slide number; starting at the first figure.")
+        st.toast(f"Slide '{plain(raw_slide, 12)}' is not a slide number; starting at the first figure.")
     st.session_state[SLIDE_INDEX] = index or 0
 
 
@@ -300,11 +302,11 @@ def presentation_view(slots: PresentationSlots, page_title: str) -> None:
     slots.where.markdown(f"**{page_title}** · figure {index + 1} of {len(shown)}")
     with slots.figure.container():
         if not item.titled:
-            st.markdown(f"## {item.figure.title}")  # a deck.gl map has no title of its own
+            st.markdown(f"## {plain(item.figure.title)}")  # a deck.gl map has no title of its own
             if item.figure.subtitle:
-                st.markdown(item.figure.subtitle)
+                st.markdown(plain(item.figure.subtitle))
             item.render(True)
-            st.caption(" ".join(source_lines(item.figure)))
+            st.caption(plain(" ".join(source_lines(item.figure))))
         else:
             item.render(True)  # a chart carries its own title, subtitle and source lines
     with slots.footer:

@@ -35,6 +35,7 @@ from components.levelling_up import (
 )
 from components.overview import BENCHMARK_LABELS, LEVEL_LABELS
 from components.page_figures import chart_figure, scatter_data, scorecard_data, small_multiples_data
+from components.plain_text import plain
 from components.static_maps import MAX_MAPS, GeoConcatChart, MapPanel, small_multiples
 from loaders.snapshot import cached_boundaries, cached_snapshot
 from metrics.ranking import LEVEL_NOUNS
@@ -111,7 +112,7 @@ if shared.area is None:
     st.info("Pick an area in the sidebar (Area) to see its scorecard on every levelling-up indicator.")
 else:
     card = build_scorecard(prepared, metadata, level, shared.area, shared.year, shared.benchmark)
-    st.markdown(f"**{scorecard_summary(card, shared.area_name or shared.area)}**")
+    st.markdown(f"**{plain(scorecard_summary(card, shared.area_name or shared.area))}**")
     # years as text, so an indicator not published for the level shows an empty cell rather than "None"
     card = card.assign(year=card["year"].map(lambda year: "" if pd.isna(year) else str(int(year))))
     st.dataframe(
@@ -173,7 +174,7 @@ else:
         if r is not None:
             st.caption(f"Correlation across the {len(points)} areas with both values: r = {r:+.2f}.")
         if shared.area and not points["selected"].any():
-            st.caption(f"{shared.area_name} has no value for both indicators in these years.")
+            st.caption(f"{plain(shared.area_name)} has no value for both indicators in these years.")
 
 # --- small multiples -----------------------------------------------------------------------------
 st.header("Maps side by side")

@@ -32,6 +32,7 @@ from components.page_figures import (
     subsector_data,
     trend_data,
 )
+from components.plain_text import plain
 from components.quotients import lq_reference, relabelled
 from components.status_notes import provisional_note
 from components.view_choices import nearest_year
@@ -107,7 +108,7 @@ else:
 
     sentence = headline(share_rows, measure.family, level, area, shared.area_name, year, reference)
     if sentence:
-        st.markdown(f"**{sentence}**")
+        st.markdown(f"**{plain(sentence)}**")
     else:
         st.caption("Pick an area in the sidebar, or click one on the map, for its figures.")
 

@@ -17,6 +17,7 @@ from components.overview import (
     years_for,
 )
 from components.page_figures import overview_chart_figure, overview_map_figure
+from components.plain_text import plain
 from components.quotients import quotient_view
 from components.status_notes import provisional_note
 from components.targets import PRESET_GROUPS
@@ -50,7 +51,7 @@ year_note(shared.year, year, meta["label"])
 
 view = build_overview(indicator_rows, meta, cached_boundaries(level), level, year, shared.benchmark, shared.area)
 
-st.markdown(f"**{view.headline}**")
+st.markdown(f"**{plain(view.headline)}**")
 basis = f" · {meta['basis']}-based" if meta["basis"] else ""
 st.caption(f"{meta['label']} · {year} · {meta['source']}{basis}")
 if reference is not None and reference.note:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.plain_text import plain
 from components.targets import PlanFileError, decode_from_link, encode_for_link, plan_from_json, plan_to_json
 from loaders.snapshot import Snapshot
 from metrics.groups import AreaGroup
@@ -26,7 +27,7 @@ def user_plan(snapshot: Snapshot) -> tuple[list[AreaGroup], list[Target]]:
                 groups, targets = plan_from_json(decode_from_link(token), area_levels(snapshot),
                                                  set(snapshot.metadata))
             except PlanFileError as exc:
-                st.toast(f"The groups and targets in this link could not be read ({exc}); starting empty.")
+                st.toast(f"The groups and targets in this link could not be read ({plain(exc)}); starting empty.")
         st.session_state["plan_groups"], st.session_state["plan_targets"] = groups, targets
     return st.session_state["plan_groups"], st.session_state["plan_targets"]
 

@@ -11,6 +11,7 @@ from app_pages.state import current_view, pick, stop_page, year_note
 from components.formatting import MISSING_CELL
 from components.overview import LEVEL_LABELS
 from components.page_figures import chart_figure, convergence_data, gap_chart_data, hour_job_data, level_chart_data
+from components.plain_text import plain
 from components.productivity_gaps import (
     JOB_SERIES_NOTE,
     MEASURES,
@@ -115,9 +116,9 @@ else:
     area = area_view(built, measure, series, level, shared.area, shared.area_name or shared.area, shared.benchmark,
                      end, start)
     if area.message:
-        st.info(area.message)
+        st.info(plain(area.message))
     else:
-        st.markdown(f"**{area.headline}**")
+        st.markdown(f"**{plain(area.headline)}**")
         if not area.has_parent:
             st.caption("Parent region: n/a (ITL1 regions and nations have no parent region).")
         label = area_label(shared.area_name or shared.area, level)
@@ -142,7 +143,7 @@ if start is None:
 else:
     converging = convergence_view(built, indicator, level, shared.benchmark, start, end, shared.area)
     if converging.message:
-        st.info(converging.message)
+        st.info(plain(converging.message))
     else:
         show_chart(chart_figure("gaps_convergence", converging.chart,
                                 lambda: convergence_data(converging.table, start, end, meta["unit"], indicator),

@@ -10,6 +10,7 @@ import streamlit as st
 
 from components.area_notices import area_label, area_notice
 from components.overview import BENCHMARK_LABELS, BENCHMARK_ORDER, LEVEL_LABELS
+from components.plain_text import plain
 from components.view_choices import PREFERRED_YEAR, area_names, default_year, nearest_year
 from loaders.snapshot import Snapshot
 from metrics.ranking import LEVEL_NOUNS
@@ -32,7 +33,7 @@ def _from_url(key: str, options: Sequence[Any]) -> Any:
     for option in options:
         if str(option) == raw:
             return option
-    st.toast(f"Link parameter {key}={raw!r} is not available here; showing the default instead.")
+    st.toast(f"Link parameter {key}='{plain(raw, 80)}' is not available here; showing the default instead.")
     return None
 
 

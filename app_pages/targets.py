@@ -14,6 +14,7 @@ from components.area_notices import area_label, area_notice
 from components.formatting import MISSING_CELL, format_target_gap, format_value
 from components.manufacturing import LEVEL_PLURALS
 from components.page_figures import chart_figure, trajectory_data
+from components.plain_text import plain
 from components.targets import (
     GROUP_LEVELS,
     NORTH_EAST_LEP,
@@ -120,10 +121,10 @@ def show_target(target: Target, key: str) -> None:
     assessment = assessment_of(target, unit, tuple(all_groups), snapshot.manifest["snapshot_id"])
     icon = {ON_TRACK: ":material/check_circle:", ACHIEVED: ":material/verified:",
             NOT_MEASURABLE: ":material/help:"}.get(assessment.verdict, ":material/warning:")
-    st.markdown(f"#### {target.name} — {label_of(target.area)}")
+    st.markdown(f"#### {plain(target.name)} — {plain(label_of(target.area))}")
     if target.source_text:
-        st.caption(f"Target: {target.source_text}")
-    st.markdown(f"{icon} **{assessment.verdict.capitalize()}**: {assessment.reason}.")
+        st.caption(f"Target: {plain(target.source_text)}")
+    st.markdown(f"{icon} **{assessment.verdict.capitalize()}**: {plain(assessment.reason)}.")
     if assessment.verdict != NOT_MEASURABLE:
         relative = uses_relative_gap(unit)
         is_gap = target.kind == CLOSE_GAP
@@ -208,7 +209,7 @@ with own_tab:
                 new = Target(name.strip() or "My target", area, indicator, kind, float(amount), int(baseline_year),
                              int(target_year), benchmark if kind == CLOSE_GAP else None)
             except ValueError as exc:
-                st.error(f"This target cannot be added: {exc}.")
+                st.error(f"This target cannot be added: {plain(exc)}.")
             else:
                 save_plan(groups, [*targets, new])
                 st.rerun()
@@ -229,8 +230,8 @@ with groups_tab:
     )
     for group in all_groups:
         kind = LEVEL_PLURALS.get(group.level, group.level)
-        st.markdown(f"**{group.name}** ({len(group.members)} {kind}): "
-                    f"{', '.join(AREA_NAMES.get(code, code) for code in group.members)}")
+        st.markdown(f"**{plain(group.name)}** ({len(group.members)} {kind}): "
+                    f"{plain(', '.join(AREA_NAMES.get(code, code) for code in group.members))}")
         values = []
         for indicator in ("gva_per_hour", "gva_per_job", "employment_rate_16_64", "filled_jobs",
                           "manufacturing_gva_share"):
@@ -243,7 +244,7 @@ with groups_tab:
             meta = metadata[indicator]
             shown = format_value(float(series[year]), meta["unit"], int(meta["decimals"]))
             values.append(f"{meta['short_label']} {year}: {shown}")
-        st.caption(" · ".join(values))
+        st.caption(plain(" · ".join(values)))
     st.markdown("**Make a group** of areas of the geography chosen in the sidebar.")
     if shared.level not in GROUP_LEVELS:
         kinds = ", ".join(LEVEL_PLURALS[level] for level in GROUP_LEVELS)
@@ -258,12 +259,12 @@ with groups_tab:
                 if not group_name.strip() or not members:
                     st.error("A group needs a name and at least one area.")
                 elif group_name.strip() in taken:
-                    st.error(f"There is already a group called {group_name.strip()!r}.")
+                    st.error(f"There is already a group called '{plain(group_name)}'.")
                 else:
                     save_plan([*groups, AreaGroup(group_name.strip(), shared.level, tuple(members))], targets)
                     st.rerun()
     for number, group in enumerate(groups):
-        if st.button(f"Remove group {group.name}", key=f"remove-group-{number}"):
+        if st.button(f"Remove group {plain(group.name)}", key=f"remove-group-{number}"):
             save_plan([g for i, g in enumerate(groups) if i != number],
                       [t for t in targets if t.area != group.code])
             st.rerun()
@@ -273,15 +274,17 @@ with groups_tab:
 with file_tab:
     st.download_button("Download your groups and targets (JSON)", data=plan_to_json(groups, targets),
                        file_name="groups_and_targets.json", mime="application/json", on_click="ignore")
-    uploaded = st.file_uploader("Load groups and targets from a JSON file", type=["json"], key="plan_upload")
+    uploaded = st.file_uploader("Load groups and targets from a JSON file", type=["json"], key="plan_upload",
+                                max_upload_size=1)  # MB; a plan file is at most 100,000 bytes
     if uploaded is not None:
         try:
             loaded_groups, loaded_targets = plan_from_json(uploaded.getvalue(), area_levels(snapshot),
                                                            set(metadata))
         except PlanFileError as exc:
-            st.error(f"{uploaded.name} was not loaded: {exc}.")
+            st.error(f"{plain(uploaded.name, 80)} was not loaded: {plain(exc)}.")
         else:
-            st.success(f"{uploaded.name}: {len(loaded_groups)} groups and {len(loaded_targets)} targets ready.")
+            st.success(f"{plain(uploaded.name, 80)}: {len(loaded_groups)} groups and {len(loaded_targets)} targets "
+                       "ready.")
             if st.button("Replace my groups and targets with these"):
                 save_plan(loaded_groups, loaded_targets)
                 st.rerun()

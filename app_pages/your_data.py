@@ -11,15 +11,18 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.figures import MAP_HEIGHT_PRESENTING, show_chart, show_figure, show_map
+from app_pages.session_memory import release_memory, start_janitor
 from app_pages.state import current_view, pick, stop_page, year_note
 from components.exports import CSVW_MIME
 from components.formatting import MISSING_CELL, format_value
 from components.legend import legend_html
 from components.overview import LEVEL_LABELS, indicators_for, value_format, years_for
+from components.plain_text import plain
 from components.view_choices import area_names, nearest_year
 from loaders.snapshot import cached_boundaries, cached_snapshot
 
 try:  # the geospatial stack is an optional extra of the package
+    from components import upload_matching as matching
     from components import your_data as yd
     from loaders import uploads
 except ImportError as exc:
@@ -31,16 +34,39 @@ snapshot = cached_snapshot()
 metadata = snapshot.metadata
 shared = current_view()
 level = shared.level
+MEMO, MEMO_FILES = "your_data_memo", "your_data_memo_files"
+MEMO_ENTRIES = 16
 
 
 def remembered(key: tuple[Hashable, ...], build: Callable[[], Any]) -> Any:
-    """Build once per session and inputs: parsing and matching an upload is not redone on reruns."""
-    store = st.session_state.setdefault("your_data_memo", {})
-    if key not in store:
-        if len(store) > 24:
-            store.clear()
+    """Build once per session and inputs: parsing and matching an upload is not redone on reruns. What a
+    session keeps is bounded: at most MEMO_ENTRIES results (the least recently used go first), and none
+    made from a file the session no longer has (see forget_replaced_files)."""
+    store = st.session_state.setdefault(MEMO, {})
+    if key in store:
+        store[key] = store.pop(key)  # most recently used last
+    else:
+        while len(store) >= MEMO_ENTRIES:
+            store.pop(next(iter(store)))
         store[key] = build()
+        if key[0] in ("values", "bounds"):  # parsing a file leaves its peak in the heap: give it back
+            release_memory()
     return store[key]
+
+
+def forget_replaced_files(*files: Any) -> None:
+    """Drop every remembered result made from an upload that is no longer in its uploader (removed or
+    replaced), and give the memory back: the session holds its current files' results only."""
+    live = {file.file_id for file in files if file is not None}
+    seen = st.session_state.setdefault(MEMO_FILES, set())
+    gone = seen - live
+    seen.clear()
+    seen.update(live)
+    if gone:
+        store = st.session_state.setdefault(MEMO, {})
+        for key in [key for key in store if gone & set(key)]:
+            del store[key]
+        release_memory()
 
 
 def choose(label: str, options: Sequence[Any], default: Any, key: str, **kwargs: Any) -> Any:
@@ -53,7 +79,7 @@ def choose(label: str, options: Sequence[Any], default: Any, key: str, **kwargs:
 def show_notes(title: str, notes: Sequence[str]) -> None:
     if notes:
         with st.expander(f"{title} ({len(notes)})"):
-            st.markdown("\n".join(f"- {yd.plain(note)}" for note in notes))
+            st.markdown("\n".join(f"- {plain(note)}" for note in notes))
 
 
 st.title("Your data")
@@ -81,23 +107,26 @@ with bounds_col:
     )
 
 # --- reading ---------------------------------------------------------------------------------------------
+start_janitor()
+forget_replaced_files(values_file, boundary_file)
 upload = None
 example_note = None
-if values_file is not None:
-    data, token = values_file.getvalue(), values_file.file_id
+if values_file is not None:  # the bytes are read only when a result is not remembered (no copy per rerun)
+    token = values_file.file_id
     first, error = remembered(("values", token, None), lambda: yd.read_safely(uploads.read_values_upload,
-                                                                             values_file.name, data))
+                                                                             values_file.name, values_file.getvalue()))
     if error is not None:
-        st.error(yd.plain(error))
+        st.error(plain(error))
     else:
         default_key = first.key_column
         with values_col:
             key_column = choose("Areas are in column", list(first.columns), default_key, "your_data_key_column")
         upload, error = (first, None) if key_column == default_key else remembered(
             ("values", token, key_column),
-            lambda: yd.read_safely(uploads.read_values_upload, values_file.name, data, key_column=key_column))
+            lambda: yd.read_safely(uploads.read_values_upload, values_file.name, values_file.getvalue(),
+                                   key_column=key_column))
         if error is not None:
-            st.error(yd.plain(error))
+            st.error(plain(error))
 elif use_example:
     compare_choices = indicators_for(metadata, level)
     example_key = yd.example_indicator(metadata, level, yd.compare_default(compare_choices))
@@ -111,23 +140,21 @@ elif use_example:
         example_note = (f"Example file: {metadata[example_key]['label']}, {example_year}, from the official snapshot, "
                         "written as a CSV keyed by area names (with ONS markers for missing values).")
 
-boundaries = None
+boundaries = None  # what is kept of an uploaded boundary file: its areas and the map's copy (MapBoundaries)
 if boundary_file is not None:
-    bdata, btoken = boundary_file.getvalue(), boundary_file.file_id
+    btoken = boundary_file.file_id
     code_field = st.session_state.get(f"your_data_code_field_{btoken}")
-    boundaries, berror = remembered(("bounds", btoken, code_field), lambda: yd.read_safely(
-        uploads.read_boundary_upload, boundary_file.name, bdata, code_field=code_field))
-    if berror is not None:
-        st.error(yd.plain(berror))
+    boundaries, berror = remembered(("bounds", btoken, code_field), lambda: yd.boundaries_for_map(
+        boundary_file.name, boundary_file.getvalue(), code_field))
+    if berror is not None:  # the values (if any) are still mapped on the official boundaries
+        st.error(plain(berror))
         if isinstance(berror, uploads.FieldChoiceError) and berror.fields:
             with bounds_col:
                 st.selectbox("Which field holds the area codes?", berror.fields, key=f"your_data_code_field_{btoken}",
                              index=None, placeholder="Pick a field")
     else:
-        web_boundaries, web_notes = remembered(("web", btoken, code_field),
-                                               lambda: uploads.boundary_web_geojson(boundaries))
         with bounds_col:
-            show_notes("Notes on your boundaries", [*boundaries.attrs.get("notes", []), *web_notes])
+            show_notes("Notes on your boundaries", boundaries.notes)
 
 if upload is None and boundaries is None:
     st.info(
@@ -150,17 +177,18 @@ if upload is None and boundaries is None:
 official = boundaries is None or st.radio(
     "Map on", ["official", "yours"], index=1, horizontal=True, key="your_data_map_on",
     format_func={"official": f"Official boundaries: {LEVEL_LABELS[level]}",
-                 "yours": f"Your boundaries ({yd.plain(boundary_file.name) if boundary_file else ''})"}.get,
+                 "yours": f"Your boundaries ({plain(boundary_file.name, 80) if boundary_file else ''})"}.get,
 ) == "official"
 if official:
     reference = area_names(snapshot.areas, level)
     map_boundaries = cached_boundaries(level)
     noun = yd.level_noun(level)
 else:
-    reference = dict(zip(boundaries["area_code"], boundaries["area_name"], strict=True))
-    map_boundaries = web_boundaries
+    reference = boundaries.areas
+    map_boundaries = boundaries.web
     noun = "the areas in your boundary file"
 token = ("example", example_note) if values_file is None else (values_file.file_id, upload and upload.key_column)
+layer = "official" if official else boundary_file.file_id  # what the areas were matched to
 official_choices = indicators_for(metadata, level)
 
 if upload is not None:
@@ -168,9 +196,11 @@ if upload is not None:
         st.caption(example_note)
     show_notes("Notes on your file", upload.notes)
     st.header("How your areas matched")
-    matches = remembered(("match", *token, official, level), lambda: yd.match_upload(upload, reference))
+    name_keys = remembered(("keys", *token), lambda: matching.upload_name_keys(upload))  # once for every level
+    matches = remembered(("match", *token, layer, level),
+                         lambda: matching.match_upload(upload, reference, name_keys))
     editor = st.data_editor(
-        matches.assign(your_choice=""), hide_index=True, disabled=yd.MATCH_COLUMNS,
+        matches.assign(your_choice=""), hide_index=True, disabled=matching.MATCH_COLUMNS,
         key=f"your_data_choices_{level}_{official}_{token[0]}_{token[-1]}",
         column_config={
             "uploaded": st.column_config.TextColumn("In your file"),
@@ -180,15 +210,15 @@ if upload is not None:
             "status": st.column_config.TextColumn("Status"),
             "detail": st.column_config.TextColumn("Why"),
             "your_choice": st.column_config.SelectboxColumn("Your choice (to resolve a row)",
-                                                            options=yd.choice_options(reference)),
+                                                            options=matching.choice_options(reference)),
         },
     )
-    matches = yd.apply_choices(matches, yd.choices_made(editor, reference), reference)
-    st.markdown(yd.plain(yd.match_summary(matches, noun)))
-    usable = int(matches["status"].isin(yd.USABLE).sum())
+    matches = matching.apply_choices(matches, matching.choices_made(editor, reference), reference)
+    st.markdown(plain(matching.match_summary(matches, noun)))
+    usable = int(matches["status"].isin(matching.USABLE).sum())
     if official and usable * 2 < len(matches):
-        suggestion = remembered(("suggest", *token, level), lambda: yd.suggest_level(
-            list(matches["uploaded"]), upload.key_kind, snapshot.areas, level))
+        suggestion = remembered(("suggest", *token, level), lambda: matching.suggest_level(
+            list(matches["uploaded"]), upload.key_kind, snapshot.areas, level, name_keys))
         if suggestion is not None and suggestion[0] != level:
             better, count = suggestion
             st.info(f"{count} of your areas match {LEVEL_LABELS[better].lower()}.")
@@ -227,9 +257,9 @@ else:
 
 selected = shared.area if official else None
 content = int(pd.util.hash_pandas_object(values, index=False).sum())
-view = remembered(("map", *token, official, level, values_label, selected, content),
+view = remembered(("map", *token, layer, level, values_label, selected, content),
                   lambda: yd.upload_map(map_boundaries, values, level, fmt, selected, fit=not official))
-st.header(f"Map: {yd.plain(values_label)}")
+st.header(f"Map: {plain(values_label)}")
 where = LEVEL_LABELS[level] if official else f"Your boundaries ({boundary_file.name})"
 map_subtitle = f"{where}; {view.valued} of {view.drawn} areas with a value"
 if upload is not None:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from components.charts import SOURCE_LINE
 from components.formatting import format_target_gap, format_value
+from loaders.errors import shorten
 from loaders.snapshot_schema import ENGLAND_EXCL_LONDON
 from metrics.groups import MAX_MEMBERS, AreaGroup, GroupError, group_series
 from metrics.targets import (
@@ -29,6 +30,9 @@ from metrics.targets import (
 FILE_FORMAT = "regional-productivity-explorer/groups-and-targets"
 FILE_VERSION = 1
 MAX_FILE_BYTES = 100_000
+# The longest ?plan= token a plan within MAX_FILE_BYTES can make: zlib adds at most ~0.03% (+ a few bytes)
+# to incompressible text, and base64 makes 4 characters of 3 bytes.
+MAX_LINK_TOKEN = 4 * -(-(MAX_FILE_BYTES + 1_024) // 3)
 MAX_NAME = 80
 GROUP_LEVELS = ("lep", "lad", "itl1", "rgn", "cauth")
 NORTH_EAST_LEP = "E37000025"
@@ -100,10 +104,15 @@ def plan_from_json(
         raise PlanFileError(f"the file is not UTF-8 text (bad byte at offset {exc.start})") from exc
     except json.JSONDecodeError as exc:
         raise PlanFileError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
+    except ValueError as exc:  # Python's cap on the digits of one integer
+        raise PlanFileError("a number in it has more than 4,300 digits") from exc
+    except RecursionError as exc:
+        raise PlanFileError("it is nested too deeply to be a groups-and-targets file") from exc
     if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
         raise PlanFileError(f"not a groups-and-targets file (expected \"format\": \"{FILE_FORMAT}\")")
     if document.get("version") != FILE_VERSION:
-        raise PlanFileError(f"unsupported version {document.get('version')!r} (this app reads {FILE_VERSION})")
+        version = shorten(repr(document.get("version")))
+        raise PlanFileError(f"unsupported version {version} (this app reads {FILE_VERSION})")
     groups = [_group(entry, i, area_levels) for i, entry in enumerate(_list(document, "groups"), start=1)]
     names = [g.name for g in groups]
     if len(set(names)) != len(names):
@@ -144,7 +153,7 @@ def _group(entry: object, number: int, area_levels: dict[str, str]) -> AreaGroup
         raise PlanFileError(f"{where} ({name}): {len(members)} members; the limit is {MAX_MEMBERS}")
     wrong = [m for m in members if area_levels.get(m) != level]
     if wrong:
-        raise PlanFileError(f"{where} ({name}): not {level} codes: {', '.join(wrong[:5])}")
+        raise PlanFileError(f"{where} ({name}): not {level} codes: {', '.join(shorten(m, 24) for m in wrong[:5])}")
     return AreaGroup(name, level, tuple(dict.fromkeys(members)))
 
 
@@ -155,9 +164,9 @@ def _target(entry: object, number: int, known_areas: set[str], indicators: set[s
     name = _text(entry, "name", where)
     area, indicator, kind = entry.get("area"), entry.get("indicator"), entry.get("kind")
     if area not in known_areas:
-        raise PlanFileError(f"{where} ({name}): unknown area {area!r}")
+        raise PlanFileError(f"{where} ({name}): unknown area {shorten(repr(area))}")
     if indicator not in indicators:
-        raise PlanFileError(f"{where} ({name}): unknown indicator {indicator!r}")
+        raise PlanFileError(f"{where} ({name}): unknown indicator {shorten(repr(indicator))}")
     if kind not in KINDS:
         raise PlanFileError(f"{where} ({name}): kind must be one of {', '.join(KINDS)}")
     amount = entry.get("amount")
@@ -168,7 +177,7 @@ def _target(entry: object, number: int, known_areas: set[str], indicators: set[s
         raise PlanFileError(f"{where} ({name}): baseline_year and target_year must be years (1990-2100)")
     benchmark = entry.get("benchmark")
     if benchmark is not None and benchmark not in known_areas:
-        raise PlanFileError(f"{where} ({name}): unknown benchmark {benchmark!r}")
+        raise PlanFileError(f"{where} ({name}): unknown benchmark {shorten(repr(benchmark))}")
     try:
         return Target(name, area, indicator, kind, float(amount), years[0], years[1], benchmark,
                       source_text=str(entry.get("source_text", ""))[:500])
@@ -182,11 +191,25 @@ def encode_for_link(text: str) -> str:
 
 
 def decode_from_link(token: str) -> str:
-    """Inverse of encode_for_link; raises PlanFileError for a damaged token."""
+    """Inverse of encode_for_link; raises PlanFileError for a damaged token, a token longer than any
+    plan within MAX_FILE_BYTES can make, or one that inflates beyond MAX_FILE_BYTES. The inflater
+    is stopped at that size (a small token can expand a thousandfold: it is never inflated in full)."""
+    if len(token) > MAX_LINK_TOKEN:
+        raise PlanFileError(f"the link's plan parameter is {len(token):,} characters long; a plan's is at most "
+                            f"{MAX_LINK_TOKEN:,}")
     try:
-        padded = token + "=" * (-len(token) % 4)
-        return zlib.decompress(base64.urlsafe_b64decode(padded.encode("ascii")), bufsize=MAX_FILE_BYTES).decode()
-    except (ValueError, zlib.error, UnicodeDecodeError) as exc:
+        packed = base64.urlsafe_b64decode((token + "=" * (-len(token) % 4)).encode("ascii"))
+        inflater = zlib.decompressobj()
+        text = inflater.decompress(packed, MAX_FILE_BYTES + 1)
+    except (ValueError, zlib.error) as exc:
+        raise PlanFileError("the link's plan parameter is damaged or incomplete") from exc
+    if len(text) > MAX_FILE_BYTES or inflater.unconsumed_tail:
+        raise PlanFileError(f"the link's plan expands beyond {MAX_FILE_BYTES:,} bytes, the limit for a plan")
+    if not inflater.eof:
+        raise PlanFileError("the link's plan parameter is damaged or incomplete")
+    try:
+        return text.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise PlanFileError("the link's plan parameter is damaged or incomplete") from exc
 
 

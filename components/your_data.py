@@ -1,17 +1,13 @@
-"""Your data: match an uploaded table to the areas of a level, map it, chart it beside an official
-indicator and export it. Pure functions (no Streamlit) so the tests call them directly.
-
-Matching never guesses. Codes match exactly (case and spaces aside); names match only after the
-deterministic normalisation of loaders.area_names (case, "&"/"and", punctuation, "St."/"St",
-", City of"), and a name that matches nothing, several areas, or an area another row already took
-is shown as such in the match table for the user to resolve - never silently dropped or picked.
+"""Your data: the values of an uploaded table on the areas it matched (components/upload_matching.py),
+mapped, charted beside an official indicator and exported. Pure functions (no Streamlit) so the tests
+call them directly.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -45,169 +41,77 @@ from components.palettes import (
     quantile_breaks,
     rgba_css,
 )
+from components.upload_matching import USABLE
 from components.view_choices import area_names
-from loaders.area_names import NameMatchError, match_codes, normalise_area_name
+from loaders import uploads
+from loaders.area_names import normalise_area_name
 from loaders.errors import SourceFormatError
 from loaders.uploads import UploadedValues
 from metrics.comparisons import NEUTRAL
 from metrics.ranking import LEVEL_NOUNS, ranked_table
 
-LEVELS = tuple(LEVEL_LABELS)
-MATCHED = "matched"
-CHOSEN = "chosen by you"
-UNMATCHED = "unmatched"
-AMBIGUOUS = "ambiguous"
-DUPLICATE = "duplicate"
-LEFT_OUT = "left out"
-LEAVE_OUT = "(leave out)"
-USABLE = (MATCHED, CHOSEN)
-MATCH_COLUMNS = ["uploaded", "name_in_file", "area_code", "official_name", "status", "detail"]
+LOG = logging.getLogger(__name__)
 UPLOAD_SOURCE = "Your data: {file} (uploaded, not checked by us)"
 BOUNDARY_SOURCE = "Boundaries: {file} (uploaded, not checked by us)"
 EXAMPLE_CHOICES = ("employment_rate_16_64", "gdhi_per_head", "population", "gva_per_job", "filled_jobs")
 COMPARE_DEFAULTS = ("gva_per_hour", "median_weekly_pay", "gva_per_job", "employment_rate_16_64")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$>])")
 
 
 # --- safe text ---------------------------------------------------------------------------------------
 
 
-def plain(text: object) -> str:
-    """Text from a file made safe for st.markdown / st.error / st.caption: HTML escaped and every
-    Markdown (and LaTeX "$") character backslashed, so a name shows exactly as written."""
-    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")
 
 
 def read_safely(reader: Callable[..., Any], name: str, data: bytes,
                 **options: Any) -> tuple[Any, SourceFormatError | None]:
     """(result, None) or (None, error): a reader's SourceFormatError is passed back, and anything
     unforeseen is wrapped in one with a plain sentence, so the page never shows a traceback."""
+    return safely(name, lambda: reader(name, data, **options))
+
+
+def safely(name: str, build: Callable[[], Any],
+           failed: str = "could not be read") -> tuple[Any, SourceFormatError | None]:
+    """(build(), None), or (None, a SourceFormatError naming the file `name`) whatever `build` raises:
+    the last line of defence for anything made from an upload (the error itself goes to the log)."""
     try:
-        return reader(name, data, **options), None
+        return build(), None
     except SourceFormatError as exc:
         return None, exc
-    except Exception as exc:  # last line of defence for the page: report, never crash
-        problem = f"could not be read ({exc.__class__.__name__}); check the file and try again"
+    except Exception:  # report, never crash the page
+        LOG.warning("unforeseen error with upload %r", name, exc_info=True)
+        problem = f"{failed}: part of it is in a form this page does not understand; check the file and try again"
         return None, SourceFormatError(name or "uploaded file", problem)
 
 
-# --- matching ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MapBoundaries:
+    """What the page keeps of an uploaded boundary file: its areas (code -> name), the map's compact copy
+    and the notes. The full-resolution geometry (up to 3,000,000 vertices) is dropped once the copy is made,
+    so a session holds a few hundred KB for its boundaries, not the parsed file."""
+
+    source: str
+    areas: dict[str, str]
+    web: dict
+    notes: tuple[str, ...]
 
 
-def match_table(keys: Iterable[str], kind: str, reference: Mapping[str, str],
-                names_in_file: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """One row per distinct uploaded key: uploaded, name_in_file, area_code, official_name,
-    status (matched | unmatched | ambiguous | duplicate) and a detail sentence.
+def boundaries_for_map(name: str, data: bytes, code_field: str | None) -> tuple[MapBoundaries | None,
+                                                                               SourceFormatError | None]:
+    """(MapBoundaries, None) or (None, error): read the file, then make the map's copy; an unforeseen failure
+    in either step is a plain sentence naming the file."""
+    frame, error = read_safely(uploads.read_boundary_upload, name, data, code_field=code_field)
+    if error is not None:
+        return None, error
 
-    `reference` is code -> official name of the areas a key may match. Codes match exactly after
-    upper-casing; names through loaders.area_names.match_codes (deterministic normalisation and
-    the documented aliases, never fuzzy)."""
-    unique = list(dict.fromkeys(k for k in keys if k))
-    names_in_file = names_in_file or {}
-    found: dict[str, str] = {}
-    ambiguous: dict[str, list[str]] = {}
-    if kind == "code":
-        upper = {code.upper(): code for code in reference}
-        found = {key: upper[key.strip().upper()] for key in unique if key.strip().upper() in upper}
-    else:
-        found, ambiguous = _match_names(unique, reference)
-    rows = []
-    for key in unique:
-        code = found.get(key)
-        if code is not None:
-            rows.append([key, names_in_file.get(key, ""), code, reference[code], MATCHED, ""])
-        elif key in ambiguous:
-            options = "; ".join(f"{c} {reference[c]}" for c in ambiguous[key])
-            rows.append([key, names_in_file.get(key, ""), "", "", AMBIGUOUS, f"could be: {options}"])
-        else:
-            what = "no area of this level has this code" if kind == "code" else "no area of this level has this name"
-            rows.append([key, names_in_file.get(key, ""), "", "", UNMATCHED, what])
-    return _flag_duplicates(pd.DataFrame(rows, columns=MATCH_COLUMNS))
+    def light() -> MapBoundaries:
+        web, notes = uploads.boundary_web_geojson(frame)
+        areas = dict(zip(frame["area_code"], frame["area_name"], strict=True))
+        return MapBoundaries(frame.attrs.get("source", name), areas, web, (*frame.attrs.get("notes", ()), *notes))
+
+    return safely(name, light, "could not be drawn on a map")
 
 
-def match_upload(upload: UploadedValues, reference: Mapping[str, str]) -> pd.DataFrame:
-    """The match table of an upload, with the names the file gives beside its codes."""
-    names = dict(zip(upload.table["key"], upload.table["name"], strict=True)) if upload.key_kind == "code" else {}
-    return match_table(upload.table["key"], upload.key_kind, reference, names)
-
-
-def _match_names(names: list[str], reference: Mapping[str, str]) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """match_codes raises on the first unmatched or ambiguous name with the full lists; a second
-    call on the remaining names then matches every one of them."""
-    try:
-        return match_codes(names, reference), {}
-    except NameMatchError as exc:
-        rest = [n for n in names if n not in set(exc.unmatched) and n not in exc.ambiguous]
-        return (match_codes(rest, reference) if rest else {}), dict(exc.ambiguous)
-
-
-def _flag_duplicates(table: pd.DataFrame) -> pd.DataFrame:
-    """Two uploaded rows landing on one area cannot both be its value: flag every one of them."""
-    usable = table["status"].isin(USABLE)
-    taken = table.loc[usable, "area_code"]
-    clashes = set(taken[taken.duplicated()])
-    for code in clashes:
-        rows = usable & (table["area_code"] == code)
-        others = table.loc[rows, "uploaded"].tolist()
-        table.loc[rows, "status"] = DUPLICATE
-        table.loc[rows, "detail"] = f"{len(others)} rows match {code}: " + "; ".join(others)
-    return table
-
-
-def apply_choices(table: pd.DataFrame, choices: Mapping[str, str], reference: Mapping[str, str]) -> pd.DataFrame:
-    """The match table with the user's own decisions (uploaded key -> code, or LEAVE_OUT) applied,
-    then checked again for two rows on one area."""
-    out = table.copy()
-    clashed = out["status"] == DUPLICATE
-    out.loc[clashed, ["status", "detail"]] = [MATCHED, ""]
-    for key, code in choices.items():
-        rows = out["uploaded"] == key
-        if code == LEAVE_OUT:
-            out.loc[rows, ["status", "detail"]] = [LEFT_OUT, "left out by you"]
-        elif code in reference:
-            out.loc[rows, ["area_code", "official_name", "status", "detail"]] = [code, reference[code], CHOSEN, ""]
-    return _flag_duplicates(out)
-
-
-def choice_options(reference: Mapping[str, str]) -> list[str]:
-    """What the user may pick for a row of the match table: nothing, leave it out, or an area."""
-    return ["", LEAVE_OUT, *(f"{code} {name}" for code, name in reference.items())]
-
-
-def choices_made(edited: pd.DataFrame, reference: Mapping[str, str]) -> dict[str, str]:
-    """{uploaded key: code or LEAVE_OUT} from the match table's "your_choice" column as edited."""
-    by_label = {f"{code} {name}": code for code, name in reference.items()}
-    picked = edited[edited["your_choice"].fillna("") != ""]
-    return {key: LEAVE_OUT if choice == LEAVE_OUT else by_label[choice]
-            for key, choice in zip(picked["uploaded"], picked["your_choice"], strict=True)
-            if choice == LEAVE_OUT or choice in by_label}
-
-
-def match_summary(table: pd.DataFrame, level_noun: str) -> str:
-    """'36 of 38 rows matched to LEPs; 1 unmatched, 1 ambiguous.'"""
-    counts = table["status"].value_counts()
-    usable = int(counts.get(MATCHED, 0) + counts.get(CHOSEN, 0))
-    rest = [f"{int(counts[s])} {s}" for s in (UNMATCHED, AMBIGUOUS, DUPLICATE, LEFT_OUT) if counts.get(s, 0)]
-    text = f"{usable} of {len(table)} areas in your file matched {level_noun}"
-    return text + (f"; {', '.join(rest)} (not mapped until resolved)." if rest else ".")
-
-
-def suggest_level(keys: Sequence[str], kind: str, areas: pd.DataFrame, current: str) -> tuple[str, int] | None:
-    """The level whose areas match most of the keys, when that is not the current level and it
-    matches more (so "your codes look like local authorities" can be offered, not assumed)."""
-    unique = list(dict.fromkeys(k for k in keys if k))
-    if not unique:
-        return None
-    scores = {}
-    for level in LEVELS:
-        reference = area_names(areas, level)
-        table = match_table(unique, kind, reference)
-        scores[level] = int(table["status"].eq(MATCHED).sum())
-    best = max(LEVELS, key=lambda level: (scores[level], level == current))
-    if best == current or scores[best] <= scores[current]:
-        return None
-    return best, scores[best]
+# --- values of the matched areas ---------------------------------------------------------------------
 
 
 def periods_of(upload: UploadedValues, column: str) -> list[int]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from loaders.errors import SourceFormatError
@@ -66,8 +67,9 @@ def normalise_area_name(name: str) -> str:
 
     Hyphens become spaces ("Stoke-on-Trent" == "Stoke on Trent") and accents are dropped ("Môn").
     """
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower().strip()
+    if not name.isascii():  # (NFKD leaves ASCII as it is: skip the per-character pass)
+        name = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    text = name.lower().strip()
     text = text.replace("&", " and ").replace("\u2019", "'")
     text = _SPACES.sub(" ", text)
     text = _OF_SUFFIX.sub(r"\2 of \1", text)
@@ -77,33 +79,68 @@ def normalise_area_name(name: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def _keys(name: str) -> set[str]:
+@dataclass(frozen=True)
+class NameKeys:
+    """What a name is looked up by: its keys and its whole normalised form (for ALIASES). Computed
+    once per name, so one list of names can be matched against several references."""
+
+    keys: frozenset[str]
+    whole: str
+
+
+def name_keys(name: str) -> NameKeys:
     """All keys a name may be found under: the whole name and, for "English / Welsh" double names
     such as "Isle of Anglesey / Ynys Môn", each half."""
-    keys = {normalise_area_name(name)}
+    whole = normalise_area_name(name)
+    keys = {whole}
     if "/" in name:
         keys |= {normalise_area_name(part) for part in name.split("/") if part.strip()}
-    return keys - {""}
+    return NameKeys(frozenset(keys - {""}), whole)
 
 
 def _index(reference: Mapping[str, str]) -> dict[str, set[str]]:
     index: dict[str, set[str]] = {}
     for code, official in reference.items():
-        for key in _keys(official):
+        for key in name_keys(official).keys:
             index.setdefault(key, set()).add(code)
     return index
 
 
-def _codes_for(name: str, index: Mapping[str, set[str]], aliases: Mapping[str, str]) -> set[str]:
+def _codes_for(name: NameKeys, index: Mapping[str, set[str]], alias_keys: Mapping[str, str]) -> set[str]:
     """Codes of a name: direct keys first, the alias only if the name itself matches nothing."""
     codes: set[str] = set()
-    for key in _keys(name):
+    for key in name.keys:
         codes |= index.get(key, set())
     if codes:
         return codes
+    target = alias_keys.get(name.whole)
+    return set().union(*(index.get(key, set()) for key in name_keys(target).keys)) if target else set()
+
+
+def classify_names(
+    names: Iterable[str],
+    reference: Mapping[str, str],
+    *,
+    aliases: Mapping[str, str] = ALIASES,
+    keys: Mapping[str, NameKeys] | None = None,
+) -> tuple[dict[str, str], list[str], dict[str, list[str]]]:
+    """({name: code} for names with exactly one code, names with none, {name: codes} for names with
+    several), in one pass: linear in the number of names. `keys` may hold names' precomputed keys."""
+    index = _index(reference)
     alias_keys = {normalise_area_name(k): v for k, v in aliases.items()}
-    target = alias_keys.get(normalise_area_name(name))
-    return set().union(*(index.get(key, set()) for key in _keys(target))) if target else set()
+    matched: dict[str, str] = {}
+    unmatched: list[str] = []
+    ambiguous: dict[str, list[str]] = {}
+    for name in dict.fromkeys(names):
+        looked_up = keys[name] if keys is not None and name in keys else name_keys(name)
+        codes = _codes_for(looked_up, index, alias_keys)
+        if len(codes) == 1:
+            matched[name] = next(iter(codes))
+        elif codes:
+            ambiguous[name] = sorted(codes)
+        else:
+            unmatched.append(name)
+    return matched, unmatched, ambiguous
 
 
 def match_codes(
@@ -118,18 +155,7 @@ def match_codes(
     Raises NameMatchError listing every name that matches no code or several codes; `source` names
     the file the names came from in that message.
     """
-    index = _index(reference)
-    matched: dict[str, str] = {}
-    unmatched: list[str] = []
-    ambiguous: dict[str, list[str]] = {}
-    for name in dict.fromkeys(names):
-        codes = _codes_for(name, index, aliases)
-        if len(codes) == 1:
-            matched[name] = next(iter(codes))
-        elif codes:
-            ambiguous[name] = sorted(codes)
-        else:
-            unmatched.append(name)
+    matched, unmatched, ambiguous = classify_names(names, reference, aliases=aliases)
     if unmatched or ambiguous:
         raise NameMatchError(source, unmatched, ambiguous)
     return matched

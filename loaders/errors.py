@@ -8,6 +8,18 @@ from pathlib import Path
 NOT_REGULAR = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
                stat.S_IFBLK: "a block device"}
 
+ECHO_LIMIT = 80  # characters of a value from a file or a link quoted in a message
+
+
+def shorten(value: object, limit: int = ECHO_LIMIT) -> str:
+    """A value from a file or a link as a message quotes it: on one line, at most `limit` characters
+    (cut with an ellipsis), so a 10 KB cell or link parameter is never echoed in full."""
+    raw = str(value)
+    text = " ".join(raw[: 4 * limit].split())  # only the start is looked at: bounded work for any value
+    if len(text) <= limit and len(raw) <= 4 * limit:
+        return text
+    return text[: limit - 1].rstrip() + "\u2026"
+
 
 class SourceFormatError(ValueError):
     """A source file is missing, unreadable or not laid out as the parser expects.

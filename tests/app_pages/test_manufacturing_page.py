@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.palettes import DIVERGING_6, NO_DATA, SELECTED_OUTLINE, SUPPRESSED, VIRIDIS_5
+from tests.app_pages.markdown_text import as_read
 from tests.drawn_charts import plain_title
 
 REPO = Path(__file__).resolve().parents[2]
@@ -108,7 +109,8 @@ def chart_starting(at: AppTest, prefix: str) -> tuple[dict, pd.DataFrame]:
 
 
 def text_of(at: AppTest) -> str:
-    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info])
+    shown = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    return as_read("\n".join(shown))
 
 
 # --- one app for the module ----------------------------------------------------------------------
@@ -201,7 +203,7 @@ def test_lq_map_is_diverging_around_one(north_east: AppTest) -> None:
 def test_north_east_headline_and_trend_match_the_snapshot(north_east: AppTest) -> None:
     share = value("manufacturing_gva_share", "lep", NORTH_EAST_LEP, 2023)
     lq = lq_against(EXCL_LONDON, "lep", 2023)[NORTH_EAST_LEP]
-    headline = next(m.value for m in north_east.markdown if m.value.startswith("**Manufacturing is"))
+    headline = next(as_read(m.value) for m in north_east.markdown if m.value.startswith("**Manufacturing is"))
     assert f"{share:.1f}% of GVA in North East LEP in 2023" in headline
     assert f"{lq:.2f} times England excluding London's share" in headline
     spec, trend = chart_starting(north_east, "Manufacturing share of GVA, North East LEP")
@@ -291,6 +293,6 @@ def test_link_reproduces_the_lq_view() -> None:
     assert len(colours) == len(geo_codes("lad"))
     lq = lq_against(EXCL_LONDON, "lad", 2022)
     assert all(colours[c] in (ABOVE if v > 1 else BELOW) for c, v in lq.items())
-    headline = next(m.value for m in app.markdown if m.value.startswith("**Manufacturing is"))
+    headline = next(as_read(m.value) for m in app.markdown if m.value.startswith("**Manufacturing is"))
     share = value("manufacturing_gva_share", "lad", "E06000001", 2022)
     assert re.search(rf"{share:.1f}% of GVA in Hartlepool in 2022", headline)

@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.attribution import ATTRIBUTION
+from tests.app_pages.markdown_text import as_read
 from tests.drawn_charts import plain_title
 
 REPO = Path(__file__).resolve().parents[2]
@@ -86,7 +87,8 @@ def gap_lines(at: AppTest) -> pd.DataFrame:
 
 
 def text_of(at: AppTest) -> str:
-    return "\n".join([m.value for m in at.markdown] + [i.value for i in at.info] + [c.value for c in at.caption])
+    shown = [m.value for m in at.markdown] + [i.value for i in at.info] + [c.value for c in at.caption]
+    return as_read("\n".join(shown))
 
 
 def widget(at: AppTest, key: str) -> Any:
@@ -150,7 +152,7 @@ def test_north_east_gap_to_england_excluding_london(north_east: AppTest) -> None
 
 def test_headline_states_level_and_gaps(north_east: AppTest) -> None:
     area, bench = series("gva_per_hour", NORTH_EAST_LEP), series("gva_per_hour", EXCL_LONDON)
-    headline = next(m.value for m in north_east.markdown if "North East LEP:" in m.value)
+    headline = next(as_read(m.value) for m in north_east.markdown if "North East LEP:" in as_read(m.value))
     assert f"£{area[2023]:.2f} per hour in 2023" in headline
     assert f"{abs((area[2023] / bench[2023] - 1) * 100):.1f}% below England excluding London" in headline
     assert f"in 2004 it was {abs((area[2004] / bench[2004] - 1) * 100):.1f}% below" in headline
@@ -186,7 +188,8 @@ def test_start_year_changes_the_convergence_chart(north_east: AppTest) -> None:
     leps, eel = level_frame("gva_per_hour", "lep"), series("gva_per_hour", EXCL_LONDON)
     assert after["gap_start_pct"].to_numpy() == pytest.approx(((leps[2010] / eel[2010] - 1) * 100)[after.index])
     assert not after["gap_start_pct"].sort_index().equals(before.sort_index())
-    assert "in 2010 it was" in next(m.value for m in north_east.markdown if "North East LEP:" in m.value)
+    assert "in 2010 it was" in next(as_read(m.value) for m in north_east.markdown
+                                   if "North East LEP:" in as_read(m.value))
     assert north_east.query_params["gap_start"] == "2010"
 
 

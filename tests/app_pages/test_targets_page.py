@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.targets import decode_from_link
 from metrics.targets import NOT_MEASURABLE
+from tests.app_pages.markdown_text import as_read
 
 APP = str(Path(__file__).parents[2] / "app.py")
 PAGE = "app_pages/targets.py"
@@ -30,7 +31,7 @@ def page() -> AppTest:
 
 
 def _texts(app: AppTest) -> list[str]:
-    return [m.value for m in app.markdown]
+    return [as_read(m.value) for m in app.markdown]
 
 
 def test_presets_show_six_targets_with_verdicts(page: AppTest) -> None:
@@ -66,6 +67,6 @@ def test_a_damaged_plan_link_is_a_notice_not_an_error() -> None:
 
 
 def test_groups_tab_values_the_north_west_pilot(page: AppTest) -> None:
-    captions = [c.value for c in page.caption]
+    captions = [as_read(c.value) for c in page.caption]
     assert any("GVA per hour 2023: £" in c for c in captions)
     assert any("Median" not in c and "Employment rate 2022:" in c for c in captions)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import time
+import tracemalloc
 
 import pytest
 
 from components.targets import (
     FILE_FORMAT,
+    MAX_FILE_BYTES,
+    MAX_LINK_TOKEN,
     PRESET_GROUPS,
     PRESET_TARGETS,
     PlanFileError,
@@ -23,6 +28,7 @@ from components.targets import (
 from loaders.snapshot import read_snapshot
 from metrics.groups import AreaGroup
 from metrics.targets import CLOSE_GAP, NOT_MEASURABLE, OFF_TRACK, ON_TRACK, Target
+from tests.loaders.hostile_builders import bomb_token
 
 
 @pytest.fixture(scope="module")
@@ -152,6 +158,43 @@ def test_oversized_and_non_utf8_files(known) -> None:
         plan_from_json(b"\xff\xfe{", levels, indicators)
     with pytest.raises(PlanFileError, match="damaged"):
         decode_from_link("!!!not-base64")
+
+
+def test_a_decompression_bomb_in_the_link_is_refused_without_inflating_it(record_property) -> None:
+    """A 200 MB bomb in a ~260 KB token (the front end passes long query strings over the WebSocket,
+    so no URL limit protects the server) and a 60 MB one within the token cap: neither is inflated
+    beyond the plan size limit. The old code inflated both in full (hundreds of MB)."""
+    for expanded_mb in (200, 60):
+        token = bomb_token(expanded_mb)
+        tracemalloc.start()
+        started = time.perf_counter()
+        with pytest.raises(PlanFileError) as caught:
+            decode_from_link(token)
+        elapsed = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        record_property(f"bomb_{expanded_mb}mb", {"token_chars": len(token), "seconds": round(elapsed, 3),
+                                                 "peak_mb": round(peak / 1e6, 2)})
+        message = str(caught.value)
+        if len(token) > MAX_LINK_TOKEN:
+            assert message == (f"the link's plan parameter is {len(token):,} characters long; a plan's is at "
+                               f"most {MAX_LINK_TOKEN:,}")
+        else:
+            assert message == "the link's plan expands beyond 100,000 bytes, the limit for a plan"
+        assert peak < 5 * len(token) + 2 * MAX_FILE_BYTES  # the token, its bytes and one plan's worth
+        assert elapsed < 5
+
+
+def test_any_plan_within_the_size_limit_round_trips_through_the_link() -> None:
+    digest = b"".join(hashlib.sha256(str(i).encode()).digest() for i in range(MAX_FILE_BYTES // 32 + 1))
+    text = "".join(chr(0x21 + byte % 94) for byte in digest[:MAX_FILE_BYTES])  # hardly compressible
+    token = encode_for_link(text)
+    assert len(token) <= MAX_LINK_TOKEN
+    assert decode_from_link(token) == text
+    with pytest.raises(PlanFileError, match="expands beyond 100,000 bytes"):
+        decode_from_link(encode_for_link(text + "!"))
+    with pytest.raises(PlanFileError, match="damaged or incomplete"):
+        decode_from_link(token[: len(token) // 2])
 
 
 def test_verdicts_carry_units_and_never_minus_zero(snapshot) -> None:

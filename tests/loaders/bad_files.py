@@ -1,151 +1,80 @@
-"""A corpus of hostile and broken uploads, made on the fly (nothing is committed).
+"""A corpus of hostile and broken inputs, made on the fly (nothing is committed).
 
-Each BadFile says which reader it is for ("values" or "boundary"), and what the reader must answer:
-a SourceFormatError whose message contains `expect` (and starts with the file name), or, for a file
-that is repaired rather than refused (`repaired=True`), a note containing `expect`.
+Each BadFile says which reader it is for ("values" or "boundary" uploads, or "plan_link": a ?plan=
+token of the Targets page) and what must come back:
+- by default, an error whose message contains `expect` (for a file, starting with the file name);
+- `repaired=True`: the file is read, with a note containing `expect`;
+- `matches=True`: the file is read, and matching it to the LEPs gives a summary containing `expect`.
+`issue` names the failure of issue 12 an input stands for (e.g. "12.3"), empty for the older classes.
 
     python -m tests.loaders.bad_files OUT_DIR   # writes the corpus, e.g. to try it in the browser
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
 import random
-import re
-import stat
-import struct
 import sys
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import openpyxl
-import shapely
+import pandas as pd
 
-from loaders.uploads import MAX_COLUMNS, MAX_ROWS, MAX_UNZIPPED_BYTES, MAX_VALUES_BYTES, MAX_ZIP_ENTRIES
+from components.targets import MAX_LINK_TOKEN, encode_for_link
+from loaders.uploads import (
+    MAX_BOUNDARY_BYTES,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_UNZIPPED_BYTES,
+    MAX_VALUES_BYTES,
+    MAX_ZIP_ENTRIES,
+)
+from tests.loaders.hostile_builders import (
+    BOWTIE,
+    CODES,
+    NORTH_EAST,
+    SQUARE,
+    bomb_token,
+    collection,
+    csv_bytes,
+    feature,
+    geojson_bytes,
+    gpkg_bytes,
+    patch_central_directory,
+    shapefile_members,
+    shapefile_zip,
+    spellings_of,
+    squares_bng,
+    symlink_zip,
+    unknown_names_csv,
+    xlsx_bytes,
+    zip_bytes,
+)
 
-NORTH_EAST = "E37000025"
-CODES = [f"E370000{n:02d}" for n in range(1, 40)]
+KINDS = ("values", "boundary", "plan_link")
 
 
 @dataclass(frozen=True)
 class BadFile:
     name: str
-    kind: str  # "values" or "boundary"
+    kind: str  # one of KINDS
     expect: str
     make: Callable[[], bytes]
     repaired: bool = False
+    matches: bool = False
+    issue: str = ""
 
     @property
     def data(self) -> bytes:
         return self.make()
 
 
-# --- builders of good parts -------------------------------------------------------------------------
-
-
-def csv_bytes(rows: list[list[object]], encoding: str = "utf-8", delimiter: str = ",") -> bytes:
-    """Rows written by the csv module (quoting cells that hold the delimiter, e.g. "1,234.5")."""
-    out = io.StringIO()
-    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
-    return out.getvalue().encode(encoding)
-
-
-def xlsx_bytes(rows: list[list[object]], cached: dict[str, str] | None = None, extra: dict[str, bytes] | None = None
-               ) -> bytes:
-    """An .xlsx from openpyxl; `cached` gives formula -> the value Excel would have saved with it
-    (openpyxl itself saves none); `extra` adds archive members."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    if not cached and not extra:
-        return buffer.getvalue()
-    out = io.BytesIO()
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename.startswith("xl/worksheets/") and cached:
-                text = data.decode("utf-8")
-                for formula, value in cached.items():  # <v /> or <v></v>, as lxml or ElementTree write it
-                    text = re.sub(rf"<f>{re.escape(formula)}</f>(?:<v\s*/>|<v></v>)", f"<f>{formula}</f><v>{value}</v>",
-                                  text)
-                data = text.encode("utf-8")
-            target.writestr(info.filename, data)
-        for name, data in (extra or {}).items():
-            target.writestr(name, data)
-    return out.getvalue()
-
-
-def zip_bytes(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return out.getvalue()
-
-
-def patch_central_directory(data: bytes, *, size: int | None = None, flags: int | None = None) -> bytes:
-    """Rewrite every central-directory entry's declared uncompressed size and/or flag bits: the
-    header lies a zip bomb or an "encrypted" entry are made of."""
-    out = bytearray(data)
-    for match in re.finditer(rb"PK\x01\x02", bytes(out)):
-        at = match.start()
-        if flags is not None:
-            out[at + 8:at + 10] = struct.pack("<H", flags)
-        if size is not None:
-            out[at + 24:at + 28] = struct.pack("<I", size)
-    return bytes(out)
-
-
-def symlink_zip() -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        link = zipfile.ZipInfo("areas.shp")
-        link.create_system = 3
-        link.external_attr = (stat.S_IFLNK | 0o777) << 16
-        archive.writestr(link, "/etc/passwd")
-    return out.getvalue()
-
-
-def squares_bng(n: int = 2) -> gpd.GeoDataFrame:
-    """Squares in British National Grid (EPSG:27700) around Newcastle, codes E37000001..."""
-    boxes = [shapely.box(420000 + 6000 * i, 560000, 425000 + 6000 * i, 565000) for i in range(n)]
-    return gpd.GeoDataFrame({"LEP21CD": CODES[:n], "LEP21NM": [f"Area {i}" for i in range(n)]},
-                            geometry=boxes, crs="EPSG:27700")
-
-
-def shapefile_members(frame: gpd.GeoDataFrame, stem: str = "areas") -> dict[str, bytes]:
-    with tempfile.TemporaryDirectory() as tmp:
-        frame.to_file(Path(tmp) / f"{stem}.shp", engine="pyogrio")
-        return {path.name: path.read_bytes() for path in Path(tmp).iterdir()}
-
-
-def shapefile_zip(frame: gpd.GeoDataFrame, drop: tuple[str, ...] = (), folder: str = "") -> bytes:
-    members = {f"{folder}{name}": data for name, data in shapefile_members(frame).items()
-               if not name.lower().endswith(drop)}
-    return zip_bytes(members)
-
-
-def geojson_bytes(features: list[dict], **extra: object) -> bytes:
-    return json.dumps({"type": "FeatureCollection", **extra, "features": features}).encode("utf-8")
-
-
-def feature(coords: list, code: str = NORTH_EAST, name: str = "North East", kind: str = "Polygon") -> dict:
-    return {"type": "Feature", "properties": {"area_code": code, "area_name": name},
-            "geometry": {"type": kind, "coordinates": coords}}
-
-
-SQUARE = [[[-1.6, 54.9], [-1.5, 54.9], [-1.5, 55.0], [-1.6, 55.0], [-1.6, 54.9]]]
-BOWTIE = [[[-1.6, 54.9], [-1.5, 55.0], [-1.5, 54.9], [-1.6, 55.0], [-1.6, 54.9]]]
+# --- builders of whole bad files ---------------------------------------------------------------------
 
 
 def _random_bytes(n: int, seed: int, no_nul: bool = False) -> bytes:
@@ -181,8 +110,48 @@ def _deep_json() -> bytes:
     return b'{"type": "FeatureCollection", "features": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
 
 
+def _spellings_csv() -> bytes:
+    """49,900 distinct spellings of one LEP's name: every row lands on the same area."""
+    names = spellings_of("Cumbria", MAX_ROWS - 100)
+    return csv_bytes([["area_name", "value"], *([name, i] for i, name in enumerate(names))])
+
+
+def _oversize_geojson() -> bytes:
+    head = geojson_bytes([feature(SQUARE)])
+    return head + b" " * (MAX_BOUNDARY_BYTES + 1 - len(head))
+
+
+def _prj_zip(prj: str) -> bytes:
+    return zip_bytes({**shapefile_members(squares_bng()), "areas.prj": prj.encode("ascii")})
+
+
+def _nested(depth: int) -> dict:
+    geometry = {"type": "Polygon", "coordinates": SQUARE}
+    for _ in range(depth):
+        geometry = collection(geometry)
+    return geometry
+
+
+def _sparse_fields() -> bytes:
+    """20,000 features (the cap), each with a field of its own: read naively, a 20,000 x 20,000 table."""
+    return geojson_bytes([{**feature(SQUARE), "properties": {"area_code": CODES[i % len(CODES)], f"field_{i}": i}}
+                          for i in range(20_000)])
+
+
+def _wide_gpkg() -> bytes:
+    squares = squares_bng()
+    fields = pd.DataFrame({f"f{i}": range(len(squares)) for i in range(300)})
+    return gpkg_bytes(gpd.GeoDataFrame(pd.concat([squares.drop(columns="geometry"), fields], axis=1),
+                                       geometry=squares.geometry, crs=squares.crs))
+
+
+MARKDOWN_LINK = "[Session expired - log in](http://evil.example/login)"
+MARKDOWN_IMAGE = "![tracking pixel](http://evil.example/pixel.png)"
+GC_POINT = {"type": "Point", "coordinates": [-1.55, 54.95]}
+
+
 def corpus() -> list[BadFile]:
-    """Every bad file, generated on demand (each `data` call builds it afresh)."""
+    """Every bad input, generated on demand (each `data` call builds it afresh)."""
     good_rows = [["area_code", "value"], [NORTH_EAST, 1.5], ["E37000001", 2.5]]
     return [
         # --- values: CSV ---
@@ -294,6 +263,72 @@ def corpus() -> list[BadFile]:
         BadFile("not_sqlite.gpkg", "boundary", "is not a GeoPackage", lambda: b"just text, not a database"),
         BadFile("broken.gpkg", "boundary", "GeoPackage cannot be opened",
                 lambda: b"SQLite format 3\x00" + _random_bytes(3000, 3)),
+        # --- issue 12: matching the largest uploads (12.1) ---
+        BadFile("unknown_names.csv", "values", f"0 of {MAX_ROWS - 100} areas in your file matched LEPs; "
+                f"{MAX_ROWS - 100} unmatched", unknown_names_csv, matches=True, issue="12.1"),
+        BadFile("one_area_spelt_49900_ways.csv", "values", f"0 of {MAX_ROWS - 100} areas in your file matched LEPs; "
+                f"{MAX_ROWS - 100} duplicate", _spellings_csv, matches=True, issue="12.1"),
+        # --- issue 12: ?plan= links (12.3) ---
+        BadFile("plan_bomb.link", "plan_link", "the link's plan expands beyond 100,000 bytes",
+                lambda: bomb_token(60).encode("ascii"), issue="12.3"),
+        BadFile("plan_too_long.link", "plan_link", f"characters long; a plan's is at most {MAX_LINK_TOKEN:,}",
+                lambda: b"A" * (MAX_LINK_TOKEN + 1), issue="12.3"),
+        BadFile("plan_huge_number.link", "plan_link", "a number in it has more than 4,300 digits",
+                lambda: encode_for_link('{"format": "x", "version": ' + "9" * 5_000 + "}").encode("ascii"),
+                issue="12.3"),
+        BadFile("plan_deeply_nested.link", "plan_link", "it is nested too deeply",
+                lambda: encode_for_link("[" * 40_000 + "]" * 40_000).encode("ascii"), issue="12.3"),
+        BadFile("plan_damaged.link", "plan_link", "the link's plan parameter is damaged or incomplete",
+                lambda: bomb_token(1).encode("ascii")[:40], issue="12.3"),
+        # --- issue 12: text from files shown as text, and cut to a sane length (12.6) ---
+        BadFile("markdown_names.csv", "values", "2 of 2 areas in your file matched LEPs.",
+                lambda: csv_bytes([["area_code", "area_name", MARKDOWN_LINK], [NORTH_EAST, MARKDOWN_IMAGE, 1],
+                                   ["E37000001", "see http://evil.example and www.evil.example", 2]]),
+                matches=True, issue="12.6"),
+        BadFile("long_header.csv", "values", "column 2's header is 10,000 characters long; it is shown cut to 80",
+                lambda: csv_bytes([["area_code", "v" * 10_000], [NORTH_EAST, 1]]), repaired=True, issue="12.6"),
+        BadFile("long_bad_year.csv", "values",
+                f"column 'year' has values that are not years: row 2 ('{'y' * 19}\u2026')",
+                lambda: csv_bytes([["area_code", "year", "value"], [NORTH_EAST, "y" * 10_000, 1]]), issue="12.6"),
+        BadFile("long_entry_name.zip", "boundary", f"zip entry '../{'a' * 76}\u2026' points outside the archive",
+                lambda: zip_bytes({"../" + "a" * 10_000 + ".shp": b"x"}), issue="12.6"),
+        # --- issue 12: geometry collections (12.7) ---
+        BadFile("nested_collection.geojson", "boundary", "1 features are geometry collections (feature 1 (E37000025)): "
+                "the polygons inside them are used.",
+                lambda: geojson_bytes([{**feature(SQUARE), "geometry": _nested(2)}]),
+                repaired=True, issue="12.7"),
+        BadFile("deeply_nested_collection.geojson", "boundary", "the polygons inside them are used.",
+                lambda: geojson_bytes([{**feature(SQUARE), "geometry": _nested(200)}]), repaired=True, issue="12.7"),
+        BadFile("collection_with_point.geojson", "boundary", "the polygons inside them are used, 1 points or lines "
+                "in them left out.", lambda: geojson_bytes([{**feature(SQUARE), "geometry": collection(
+                    _nested(1), GC_POINT)}]), repaired=True, issue="12.7"),
+        BadFile("collection_of_points.geojson", "boundary", "has no polygons (found GeometryCollection)",
+                lambda: geojson_bytes([{**feature(SQUARE), "geometry": collection(GC_POINT, GC_POINT)}]), issue="12.7"),
+        # --- issue 12: one upload limit (12.8) ---
+        BadFile("oversize.geojson", "boundary", f"the limit for this upload is {MAX_BOUNDARY_BYTES // 2**20} MB",
+                _oversize_geojson, issue="12.8"),
+        # --- issue 12: memory (12.10): a frame of features x fields ---
+        BadFile("sparse_fields.geojson", "boundary", "its features' properties have more than 200 different fields",
+                _sparse_fields, issue="12.10"),
+        BadFile("wide.gpkg", "boundary", "has 302 fields; at most 200 are accepted",
+                _wide_gpkg, issue="12.10"),
+        # --- issue 12: messages in plain words, no internals (12.9) ---
+        BadFile("year_headers_with_decimals.csv", "values", "Columns 2019.0, 2020.0 are read as years of one value.",
+                lambda: csv_bytes([["area_code", "2019.0", "2020.0"], [NORTH_EAST, 1, 2], ["E37000001", 3, 4]]),
+                repaired=True, issue="12.9"),
+        BadFile("huge_integer.geojson", "boundary", "a number in it has more than 4,300 digits",
+                lambda: b'{"type": "FeatureCollection", "features": [' + b"7" * 5_000 + b"]}", issue="12.9"),
+        BadFile("broken_topology.json", "boundary", "is TopoJSON whose objects, arcs or transform are missing",
+                lambda: json.dumps({"type": "Topology", "objects": {"a": {"type": "GeometryCollection", "geometries": [
+                    {"type": "Polygon", "arcs": [[5]]}]}}}).encode(), issue="12.9"),
+        BadFile("renamed_column.gpkg", "boundary", "the GeoPackage's tables do not match its own catalogue",
+                lambda: gpkg_bytes(squares_bng(), "ALTER TABLE areas RENAME COLUMN geom TO shape"), issue="12.9"),
+        BadFile("impossible_ellipsoid.zip", "boundary", "its coordinate system (the .prj of a shapefile) is damaged",
+                lambda: _prj_zip('PROJCS["x",GEOGCS["x",DATUM["x",SPHEROID["x",0,0]],PRIMEM["G",0],UNIT["degree",'
+                                 '0.0174532925199433]],PROJECTION["Transverse_Mercator"],UNIT["metre",1]]'),
+                issue="12.9"),
+        BadFile("local_grid.zip", "boundary", "its coordinate system (site grid) cannot be converted to longitude",
+                lambda: _prj_zip('LOCAL_CS["site grid",UNIT["metre",1]]'), issue="12.9"),
     ]
 
 

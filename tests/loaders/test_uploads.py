@@ -10,6 +10,7 @@ import json
 import math
 import os
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -25,14 +26,23 @@ from pyproj import Transformer
 
 from loaders.errors import SourceFormatError
 from loaders.uploads import (
+    MAX_BOUNDARY_BYTES,
     MAX_WEB_BYTES,
+    MB,
     FieldChoiceError,
     boundary_web_geojson,
     parse_number,
     read_boundary_upload,
     read_values_upload,
 )
-from tests.loaders.bad_files import csv_bytes, shapefile_members, squares_bng, xlsx_bytes, zip_bytes
+from tests.loaders.hostile_builders import (
+    csv_bytes,
+    many_circles_geojson,
+    shapefile_members,
+    squares_bng,
+    xlsx_bytes,
+    zip_bytes,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
@@ -349,3 +359,41 @@ def test_zip_members_are_extracted_under_fixed_names_only() -> None:
         read_boundary_upload("sneaky.zip", zip_bytes(members))
     assert not Path("/areas.shp").exists()
     assert zipfile.is_zipfile(io.BytesIO(zip_bytes(members)))
+
+
+def test_a_valid_boundary_file_just_under_the_limit_is_read_and_mapped_in_bounded_time(record_property) -> None:
+    """A 24 MB GeoJSON (2,500 areas of 400 vertices): the uploader (which counts 25 MB as 25,000,000 bytes in
+    most browsers), the server and nginx accept it (tests/test_upload_limits.py), and reading it and making
+    its map copy takes seconds (trying five coverage simplifications took minutes)."""
+    data = many_circles_geojson(24_000_000)
+    assert 23_000_000 < len(data) <= MAX_BOUNDARY_BYTES // MB * 1_000_000
+    started = time.perf_counter()
+    frame = read_boundary_upload("heavy.geojson", data, code_field="code", name_field="name")
+    read = time.perf_counter() - started
+    collection, notes = boundary_web_geojson(frame)
+    total = time.perf_counter() - started
+    record_property("seconds_read", round(read, 1))
+    record_property("seconds_total", round(total, 1))
+    print(f"24 MB GeoJSON: read in {read:.1f} s, map copy ready after {total:.1f} s")
+    assert len(frame) == len(collection["features"]) > 2_300
+    assert notes[0] == "Boundaries simplified for the map (tolerance 10,000 m) to keep the page fast."
+    assert total < 60
+
+
+@pytest.mark.parametrize(("size", "coverage_runs"), [(1_500_000, 1), (7_000_000, 0)])
+def test_the_map_copy_runs_coverage_simplification_at_most_once(monkeypatch: pytest.MonkeyPatch, size: int,
+                                                                 coverage_runs: int) -> None:
+    """Each coverage simplification costs seconds on a large file (and the old code tried up to five): it runs
+    once, at the tolerance a cheap per-area simplification picked, and not at all above 200,000 vertices."""
+    from loaders import upload_web
+
+    frame = read_boundary_upload("circles.geojson", many_circles_geojson(size), code_field="code", name_field="name")
+    vertices = int(shapely.get_num_coordinates(np.asarray(frame.geometry.to_numpy(), dtype=object)).sum())
+    assert (vertices > upload_web.MAX_COVERAGE_VERTICES) == (coverage_runs == 0)
+    runs = []
+    real = upload_web.simplify_coverage
+    monkeypatch.setattr(upload_web, "simplify_coverage", lambda boundaries, tolerance: runs.append(tolerance)
+                        or real(boundaries, tolerance))
+    collection, notes = boundary_web_geojson(frame)
+    assert len(runs) == coverage_runs
+    assert len(collection["features"]) == len(frame) and notes[0].startswith("Boundaries simplified for the map")

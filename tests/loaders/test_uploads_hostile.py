@@ -1,24 +1,104 @@
-"""Hostile and broken uploads: the generated corpus (tests/loaders/bad_files.py), each answered with
-a SourceFormatError that names the file and the problem (or a repair note), and property tests
-(hypothesis) that throw arbitrary bytes, text and JSON at the readers: they either read the file or
-raise SourceFormatError, never anything else."""
+"""Hostile and broken inputs: the generated corpus (tests/loaders/bad_files.py), each answered with an
+error that names the file (or the link parameter) and the problem in plain words, with no internals
+(tracebacks, GDAL's SQL, PROJ, Python's exception names), or with a repair note, or, for the largest
+uploads the caps allow, with a match summary; every input's time and memory are recorded and bounded,
+and the committed snapshot is unchanged afterwards. Property tests (hypothesis) throw arbitrary bytes,
+text and JSON at the readers: they either read the file or raise SourceFormatError, never anything else.
+
+Run with -s to print the corpus report (size, classes, the slowest and largest input)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import re
+import time
+import tracemalloc
 import zipfile
+from collections import Counter
+from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from components import upload_matching as matching
+from components.targets import PlanFileError, decode_from_link, plan_from_json
+from components.view_choices import area_names
 from loaders.errors import SourceFormatError
-from loaders.uploads import UploadedValues, read_boundary_upload, read_values_upload
-from tests.loaders.bad_files import BadFile, corpus, csv_bytes, xlsx_bytes
+from loaders.snapshot import read_snapshot
+from loaders.uploads import UploadedValues, boundary_web_geojson, read_boundary_upload, read_values_upload
+from tests.loaders.bad_files import KINDS, BadFile, corpus
+from tests.loaders.hostile_builders import csv_bytes, xlsx_bytes
 
 CORPUS = corpus()
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+REPO = Path(__file__).resolve().parents[2]
+AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
+# Generous bounds for any one input (a shared 2-core machine): the point is "seconds, not minutes" and
+# "tens of MB, not a gigabyte". Memory is Python's (tracemalloc): GDAL's and GEOS's own buffers are not counted.
+TIME_BOUND_S = 30.0
+MEMORY_BOUND_MB = 400.0
+MESSAGE_BOUND = 600  # characters of one message
+INTERNALS = re.compile(r"Traceback|/tmp/|\bSELECT\b|\bPROJ\b|set_int_max_str_digits|\b[A-Z]\w+(?:Error|Exception)\b|"
+                       r"Error -\d|errno", re.IGNORECASE)
+MEASURED: dict[str, tuple[str, float, float]] = {}  # name -> (outcome, seconds, peak MB)
+
+
+def snapshot_digest() -> str:
+    """One hash of every committed snapshot file (regional_data/ and geo/)."""
+    digest = hashlib.sha256()
+    for path in sorted([*(REPO / "regional_data").iterdir(), *(REPO / "geo").iterdir()]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+SNAPSHOT_BEFORE = snapshot_digest()
+_SNAPSHOT = read_snapshot()
+PLAN_AREAS = dict(zip(_SNAPSHOT.areas["area_code"], _SNAPSHOT.areas["geography"], strict=True))
+PLAN_INDICATORS = set(_SNAPSHOT.metadata)
+
+
+def answer(bad: BadFile, data: bytes) -> object:
+    """What the app makes of one input (or the exception it raised): a values upload is read (and matched
+    to the LEPs when the corpus says so), a boundary upload read and turned into the map's GeoJSON, a
+    ?plan= token decoded and parsed."""
+    try:
+        if bad.kind == "values":
+            upload = read_values_upload(bad.name, data)
+            if not bad.matches:
+                return upload
+            keys = matching.upload_name_keys(upload)
+            return matching.match_summary(matching.match_upload(upload, area_names(AREAS, "lep"), keys), "LEPs")
+        if bad.kind == "boundary":
+            frame = read_boundary_upload(bad.name, data)
+            boundary_web_geojson(frame)
+            return frame
+        return plan_from_json(decode_from_link(data.decode("ascii")), PLAN_AREAS, PLAN_INDICATORS)
+    except Exception as exc:  # the caller checks which
+        return exc
+
+
+def measured(bad: BadFile, record_property) -> object:
+    """answer(bad), timed on its own and then run again under tracemalloc for its peak memory (which
+    slows Python down too much to time it); both recorded and bounded."""
+    data = bad.data
+    started = time.perf_counter()
+    outcome = answer(bad, data)
+    seconds = time.perf_counter() - started
+    tracemalloc.start()
+    again = answer(bad, data)
+    peak_mb = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    assert type(again) is type(outcome)
+    MEASURED[bad.name] = (type(outcome).__name__, seconds, peak_mb)
+    record_property("seconds", round(seconds, 3))
+    record_property("peak_mb", round(peak_mb, 1))
+    assert seconds < TIME_BOUND_S, f"{bad.name} took {seconds:.1f} s"
+    assert peak_mb < MEMORY_BOUND_MB, f"{bad.name} took {peak_mb:.0f} MB"
+    return outcome
 
 
 def read(bad: BadFile) -> object:
@@ -26,27 +106,57 @@ def read(bad: BadFile) -> object:
     return reader(bad.name, bad.data)
 
 
-def test_the_corpus_is_large_and_covers_both_readers() -> None:
-    assert len(CORPUS) >= 30
+def test_the_corpus_is_large_and_covers_every_reader_and_class() -> None:
+    assert len(CORPUS) >= 75
     assert len({bad.name for bad in CORPUS}) == len(CORPUS)
-    assert {bad.kind for bad in CORPUS} == {"values", "boundary"}
+    assert {bad.kind for bad in CORPUS} == set(KINDS)
+    assert {bad.issue for bad in CORPUS} >= {"12.1", "12.3", "12.6", "12.7", "12.8", "12.9"}
 
 
-@pytest.mark.parametrize("bad", [b for b in CORPUS if not b.repaired], ids=lambda b: b.name)
-def test_bad_file_is_refused_with_a_message_naming_file_and_problem(bad: BadFile) -> None:
-    with pytest.raises(SourceFormatError) as caught:
-        read(bad)
-    message = str(caught.value)
-    assert message.startswith(bad.name)
+REFUSED = [b for b in CORPUS if not b.repaired and not b.matches]
+
+
+@pytest.mark.parametrize("bad", REFUSED, ids=lambda b: b.name)
+def test_bad_input_is_refused_with_a_message_naming_it_and_the_problem(bad: BadFile, record_property) -> None:
+    outcome = measured(bad, record_property)
+    if bad.kind == "plan_link":  # the Targets page says "The groups and targets in this link could not be read (...)"
+        assert isinstance(outcome, PlanFileError), outcome
+    else:
+        assert isinstance(outcome, SourceFormatError), outcome
+        assert str(outcome).startswith(bad.name)
+    message = str(outcome)
     assert bad.expect in message
-    assert "Traceback" not in message and "/tmp/" not in message
+    assert len(message) <= MESSAGE_BOUND, message
+    assert not INTERNALS.search(message), message
 
 
 @pytest.mark.parametrize("bad", [b for b in CORPUS if b.repaired], ids=lambda b: b.name)
-def test_repairable_file_is_read_with_a_note(bad: BadFile) -> None:
-    result = read(bad)
+def test_repairable_file_is_read_with_a_note(bad: BadFile, record_property) -> None:
+    result = measured(bad, record_property)
+    assert not isinstance(result, Exception), result
     notes = result.notes if isinstance(result, UploadedValues) else result.attrs["notes"]
     assert any(bad.expect in note for note in notes), notes
+
+
+@pytest.mark.parametrize("bad", [b for b in CORPUS if b.matches], ids=lambda b: b.name)
+def test_the_largest_uploads_are_read_and_matched(bad: BadFile, record_property) -> None:
+    summary = measured(bad, record_property)
+    assert isinstance(summary, str) and bad.expect in summary, summary
+
+
+def test_corpus_report_and_the_snapshot_is_unchanged() -> None:
+    """After the corpus (this runs last in the file): print its size, classes and the slowest and
+    largest input, and check that no input touched the committed snapshot."""
+    assert snapshot_digest() == SNAPSHOT_BEFORE
+    if len(MEASURED) < len(CORPUS):
+        return  # a partial run (-k): nothing to report
+    slowest = max(MEASURED.items(), key=lambda item: item[1][1])
+    largest = max(MEASURED.items(), key=lambda item: item[1][2])
+    classes = Counter((bad.kind, bad.issue or "earlier") for bad in CORPUS)
+    print(f"hostile corpus: {len(CORPUS)} inputs; classes {dict(sorted(classes.items()))}; "
+          f"slowest {slowest[0]} {slowest[1][1]:.2f} s; largest {largest[0]} {largest[1][2]:.1f} MB (tracemalloc peak)")
+    for name, (outcome, seconds, peak) in sorted(MEASURED.items(), key=lambda item: -item[1][1]):
+        print(f"  {name:40s} {outcome:22s} {seconds:7.2f} s {peak:8.1f} MB")
 
 
 def test_repaired_bowtie_is_valid_and_keeps_its_area() -> None:
