@@ -95,7 +95,10 @@ def _scale_lengths(node: Any, factor: float, skip: tuple[str, ...] = ("data", "d
 
 
 def _scale_condition(value: dict, factor: float) -> None:
-    """A conditional font size ({"condition": {...,"value": n}, "value": m})."""
+    """A conditional font size ({"condition": {...,"value": n}, "value": m}) or one given as an expression
+    ({"expr": ...}, e.g. smaller on a phone)."""
+    if isinstance(value.get("expr"), str):
+        value["expr"] = f"({value['expr']}) * {factor:.4f}"
     if isinstance(value.get("value"), int | float):
         value["value"] = round(value["value"] * factor, 2)
     conditions = value.get("condition")

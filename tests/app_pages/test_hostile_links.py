@@ -66,7 +66,7 @@ def test_plan_names_from_a_link_are_shown_as_text_on_the_targets_page() -> None:
     app = opened("app_pages/targets.py", {"plan": encode_for_link(json.dumps(plan))})
     texts = shown_markdown(app)
     assert any(f"#### {plain(IMAGE)} — " in text for text in texts)
-    assert any(text.startswith(f"**{plain(LINK[:80])}** (lep): ") for text in texts)
+    assert any(text.startswith(f"**{plain(LINK[:80])}** (2 LEPs): ") for text in texts)
     assert f"Target: {plain(plan['targets'][0]['source_text'])}" in texts
     assert not raw_markdown_anywhere(app, LINK[:40], IMAGE, "](http", "http://evil", "www.evil")
     assert any(button.label == f"Remove group {plain(LINK[:80])}" for button in app.button)

@@ -13,6 +13,8 @@ from typing import Any
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from tests.app_pages.markdown_text import as_read
+
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
@@ -128,7 +130,7 @@ def test_manufacturing_headline_compares_with_the_benchmark_chosen() -> None:
     for code, name in ((UK, "United Kingdom"), (ENGLAND, "England"), ("ENG_EXCL_LONDON", "England excluding London")):
         choose(at, benchmark=code)
         base = value("manufacturing_gva_share", code, 2023)
-        headline = next(m.value for m in at.markdown if m.value.startswith("**Manufacturing is"))
+        headline = next(as_read(m.value) for m in at.markdown if m.value.startswith("**Manufacturing is"))
         assert f"{share / base:.2f} times {name}'s share ({base:.1f}%)" in headline
         assert "provisional" in headline  # 2023 GVA is provisional
     legend = next(m.value for m in at.markdown if "aria-label='Map legend'" in m.value)

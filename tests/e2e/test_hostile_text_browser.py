@@ -65,9 +65,9 @@ def test_names_in_a_plan_link_are_plain_text_on_the_targets_page(app: AppPage) -
         expect(heading.first).to_be_visible(timeout=30_000)
         assert IMAGE in heading.first.inner_text().replace("\u2060", "")
         page.get_by_role("tab", name="Area groups").click()
-        group = page.locator(f"{MAIN} p:visible").filter(has_text="(lep):").filter(has_text="Session expired")
+        group = page.locator(f"{MAIN} p:visible").filter(has_text="(2 LEPs):").filter(has_text="Session expired")
         expect(group.first).to_be_visible()
-        assert group.first.inner_text().replace("\u2060", "").startswith(f"{LINK} (lep):")
+        assert group.first.inner_text().replace("\u2060", "").startswith(f"{LINK} (2 LEPs):")
         assert_shown_as_text(page, blocked)
         assert_no_error(page)
         assert not dialogs.messages
