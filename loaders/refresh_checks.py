@@ -84,15 +84,20 @@ def check_csv(path: Path) -> None:
         raise ContentError("CSV has a header but no data rows")
 
 
-def check_boundary(path: Path) -> None:
-    """A GeoJSON FeatureCollection or a TopoJSON Topology with at least one feature."""
+def _json_document(path: Path, expected: str) -> object:
+    """The parsed JSON of a downloaded file; a web page (e.g. an error page) or a truncated file is refused."""
     data = path.read_bytes()
     if _looks_like_html(data[:2048]):
-        raise ContentError(f"is not GeoJSON/TopoJSON but {_describe(data[:2048])}")
+        raise ContentError(f"is not {expected} but {_describe(data[:2048])}")
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        return json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ContentError(f"is not valid JSON, possibly truncated ({exc})") from exc
+
+
+def check_boundary(path: Path) -> None:
+    """A GeoJSON FeatureCollection or a TopoJSON Topology with at least one feature."""
+    doc = _json_document(path, "GeoJSON/TopoJSON")
     if not isinstance(doc, dict) or doc.get("type") not in ("FeatureCollection", "Topology"):
         kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
         if isinstance(doc, dict) and "error" in doc:
@@ -126,13 +131,7 @@ def check_text(path: Path) -> None:
 
 def check_metadata(path: Path) -> None:
     """A JSON object (Explore Local Statistics metadata), not a web page or a truncated file."""
-    data = path.read_bytes()
-    if _looks_like_html(data[:2048]):
-        raise ContentError(f"is not JSON but {_describe(data[:2048])}")
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ContentError(f"is not valid JSON, possibly truncated ({exc})") from exc
+    doc = _json_document(path, "JSON")
     if not isinstance(doc, dict):
         raise ContentError(f"is JSON but not an object ({type(doc).__name__})")
 

@@ -8,7 +8,7 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
@@ -22,11 +22,11 @@ from altair.vegalite.v6.schema import load_schema
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from components.map_preview import PREVIEW_CLASS
 from components.slides import NO_LINK
+from tests.app_pages.deferred_downloads import Deferred, recording_deferred_downloads
 from tests.export_checks import check_csvw, read_plain_csv, read_xlsx
 
 APP = str(Path(__file__).parents[2] / "app.py")
@@ -42,21 +42,12 @@ STALE = {"foo": "bar", "year": "1850", "benchmark": "nowhere", "indicator": "gon
          "gap_measure": "per_minute", "gap_start": "x", "lu_x": "nothing", "lu_maps": "a,b", "cmp_areas": "ZZZ,,",
          "cmp_indicator": "none", "plan": "%%%not-a-plan", "present": "perhaps", "slide": "-4"}
 
-DEFERRED: dict[str, tuple[Callable[[], bytes], str | None]] = {}
+DEFERRED: dict[str, Deferred] = {}
 
 
 @pytest.fixture(scope="module", autouse=True)
 def record_deferred_downloads() -> Iterator[None]:
-    """Keep each deferred download's callable by its file id: the test then runs exactly what a click runs."""
-    original = MediaFileManager.add_deferred
-
-    def recording(self, data_callable, mimetype, coordinates, file_name=None, *, element_id=""):
-        file_id = original(self, data_callable, mimetype, coordinates, file_name, element_id=element_id)
-        DEFERRED[file_id] = (data_callable, file_name)
-        return file_id
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(MediaFileManager, "add_deferred", recording)
+    with recording_deferred_downloads(DEFERRED):
         yield
 
 
@@ -90,7 +81,8 @@ def menus(at: AppTest) -> list:
 def download(button) -> tuple[bytes, str]:
     """Run the button's deferred callable, as Streamlit does when it is clicked."""
     assert button.proto.deferred_file_id and not button.proto.url  # nothing was built during the rerun
-    build, name = DEFERRED[button.proto.deferred_file_id]
+    entry = DEFERRED[button.proto.deferred_file_id]
+    build, name = entry.build, entry.file_name
     data = build()
     return (data.encode("utf-8") if isinstance(data, str) else data), str(name)
 

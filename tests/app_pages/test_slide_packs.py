@@ -5,16 +5,16 @@ and checked as geometry by tests/slide_checks.py. Each run prints its slide coun
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pptx import Presentation
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 import components.slides
 from components.slides import NO_LINK, PUBLIC_URL_ENV
+from tests.app_pages.deferred_downloads import Deferred, recording_deferred_downloads
 from tests.slide_checks import LOOPBACK, check_slide_pack
 
 APP = str(Path(__file__).parents[2] / "app.py")
@@ -33,20 +33,12 @@ VIEWS = [
     ("targets", {}),  # the six North East targets and the North West pilot group
     ("your_data", {"level": "lep"}),  # the example file
 ]
-DEFERRED: dict[str, Callable[[], bytes]] = {}
+DEFERRED: dict[str, Deferred] = {}
 
 
 @pytest.fixture(scope="module", autouse=True)
 def record_deferred_downloads() -> Iterator[None]:
-    original = MediaFileManager.add_deferred
-
-    def recording(self, data_callable, mimetype, coordinates, file_name=None, *, element_id=""):
-        file_id = original(self, data_callable, mimetype, coordinates, file_name, element_id=element_id)
-        DEFERRED[file_id] = data_callable
-        return file_id
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(MediaFileManager, "add_deferred", recording)
+    with recording_deferred_downloads(DEFERRED):
         yield
 
 
@@ -74,7 +66,7 @@ def build_pack(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, lis
 
     monkeypatch.setattr(components.slides, "slide_pictures", recording)
     (button,) = [b for b in at.get("download_button") if b.proto.label.startswith("Slide pack")]
-    data = DEFERRED[button.proto.deferred_file_id]()
+    data = DEFERRED[button.proto.deferred_file_id].build()
     figures = [item.figure for item in at.session_state["_figures_this_run"]]
     return data, figures, made
 

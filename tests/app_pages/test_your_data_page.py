@@ -9,7 +9,7 @@ import io
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 
@@ -17,11 +17,11 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from pptx import Presentation
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from components.palettes import NO_DATA, SUPPRESSED
 from components.plain_text import plain
+from tests.app_pages.deferred_downloads import Deferred, recording_deferred_downloads
 from tests.app_pages.markdown_text import as_read
 from tests.export_checks import check_csvw, read_plain_csv
 from tests.loaders.bad_files import corpus
@@ -40,7 +40,7 @@ BOUNDARY_TYPES = (".geojson", ".json", ".zip", ".gpkg", ".shp")
 MENU_LABELS = ["Image (PNG, 2x)", "Image (SVG)", "Vega-Lite JSON", "Data (CSV)", "Data description (CSVW, JSON)",
                "Data (XLSX)"]
 FIGURE_KEYS = ["your_data_map", "your_data_ranked", "your_data_scatter"]
-DEFERRED: dict[str, Callable[[], bytes | str]] = {}
+DEFERRED: dict[str, Deferred] = {}
 
 
 def snapshot_state() -> dict[str, float]:
@@ -52,16 +52,7 @@ BEFORE = snapshot_state()
 
 @pytest.fixture(scope="module", autouse=True)
 def record_deferred_downloads() -> Iterator[None]:
-    """Keep each deferred download's callable by its file id: a test then runs exactly what a click runs."""
-    original = MediaFileManager.add_deferred
-
-    def recording(self, data_callable, mimetype, coordinates, file_name=None, *, element_id=""):
-        file_id = original(self, data_callable, mimetype, coordinates, file_name, element_id=element_id)
-        DEFERRED[file_id] = data_callable
-        return file_id
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(MediaFileManager, "add_deferred", recording)
+    with recording_deferred_downloads(DEFERRED):
         yield
 
 
@@ -140,7 +131,7 @@ def menus(at: AppTest) -> list:
 def download(button) -> bytes:
     """Run the button's deferred callable, as Streamlit does when it is clicked."""
     assert button.proto.deferred_file_id and not button.proto.url  # nothing was built during the rerun
-    data = DEFERRED[button.proto.deferred_file_id]()
+    data = DEFERRED[button.proto.deferred_file_id].build()
     return data.encode("utf-8") if isinstance(data, str) else data
 
 
