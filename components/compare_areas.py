@@ -39,7 +39,6 @@ NO_DATA_TEXT = "no data"
 SERIES_COLOURS = ("#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999")
 SERIES_SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right",
                  "triangle-left")
-TABLE_FIXED_COLUMNS = ("indicator", "year", "unit", "polarity")
 
 
 # --- areas and the URL -------------------------------------------------------------------------------

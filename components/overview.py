@@ -44,12 +44,6 @@ class OverviewView:
     chart_note: str | None = None  # what a shortened ranked chart leaves out (None: every area has a bar)
 
 
-def levels_for(metadata: dict, indicator: str) -> list[str]:
-    """Mapped levels that have this indicator, in LEVEL_LABELS order."""
-    have = set(metadata[indicator]["geographies"])
-    return [level for level in LEVEL_LABELS if level in have]
-
-
 def indicators_for(metadata: dict, level: str) -> list[str]:
     return [key for key, meta in metadata.items() if level in meta["geographies"]]
 

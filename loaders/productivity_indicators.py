@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loaders.snapshot_schema import ENGLAND, ENGLAND_EXCL_LONDON, UK, tidy_rows
+from loaders.snapshot_schema import ENGLAND, UK, tidy_rows
 from metrics.aggregation import ratio_of_sums, sum_members
 from metrics.comparisons import percent_difference
 from metrics.smoothing import PER_HOUR, PER_JOB, ons_smooth
@@ -184,10 +184,3 @@ def component_rows(
             summed["area_name"] = summed["area_code"].map(names[level])
             rows.append(tidy_rows(summed, indicator, level, status=None if level == "lad" else "derived"))
     return pd.concat(rows, ignore_index=True)
-
-
-def benchmark_membership(lad_itl1: pd.DataFrame) -> pd.DataFrame:
-    """LADs making up England excluding London (English LADs outside ITL1 TLI)."""
-    english = lad_itl1[lad_itl1["member_code"].str.startswith("E")]
-    outside_london = english[english["group_code"] != "TLI"]
-    return pd.DataFrame({"member_code": outside_london["member_code"], "group_code": ENGLAND_EXCL_LONDON})

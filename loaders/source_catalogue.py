@@ -82,10 +82,6 @@ class SourceFile:
     def needs_scraping(self) -> bool:
         return self.method in ("ons_landing", "ons_zip_member")
 
-    @property
-    def refreshable(self) -> bool:
-        return self.method != "manual"
-
 
 def _ons_file(page: str, edition_and_file: str) -> str:
     return f"{ONS}/file?uri={page}/{edition_and_file}"
