@@ -92,7 +92,7 @@ st.markdown(
 values_col, bounds_col = st.columns(2)
 with values_col:
     values_file = st.file_uploader(
-        "Values: CSV or Excel (.xlsx)", type=["csv", "tsv", "txt", "xlsx", "xlsm", "xls"], key="your_data_values_file",
+        "Values: CSV or Excel (.xlsx)", type=uploads.VALUE_TYPES, key="your_data_values_file",
         max_upload_size=uploads.MAX_VALUES_BYTES // uploads.MB,
         help="One row per area: a code or name column, one or more columns of numbers, optionally a year column.",
     )
@@ -101,7 +101,7 @@ with values_col:
 with bounds_col:
     boundary_file = st.file_uploader(
         "Boundaries (optional): GeoJSON, zipped shapefile or GeoPackage",
-        type=["geojson", "json", "zip", "gpkg", "shp"],
+        type=uploads.BOUNDARY_TYPES,
         key="your_data_boundary_file", max_upload_size=uploads.MAX_BOUNDARY_BYTES // uploads.MB,
         help="Any coordinate system stated in the file (.prj for shapefiles) is converted to longitude/latitude.",
     )

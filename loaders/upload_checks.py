@@ -31,8 +31,10 @@ MAX_VERTICES = 3_000_000
 MAX_WEB_BYTES = 350_000  # the DESIGN budget for a map payload
 MAX_LISTED = 5  # problems listed by name in one message before "and N more"
 
-VALUE_TYPES = (".csv", ".tsv", ".txt", ".xlsx")
-BOUNDARY_TYPES = (".geojson", ".json", ".zip", ".gpkg")
+# What the Your data page's file pickers offer: .xlsm and .xls so that the values reader can say why it refuses
+# them (macros; the old Excel format), .shp so that the boundary reader can say to zip it with its .shx, .dbf, .prj.
+VALUE_TYPES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
+BOUNDARY_TYPES = (".geojson", ".json", ".zip", ".gpkg", ".shp")
 MACRO_TYPES = (".xlsm", ".xltm", ".xlsb", ".xlam")
 
 # --- shared checks ------------------------------------------------------------------------------------

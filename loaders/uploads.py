@@ -25,6 +25,7 @@ from __future__ import annotations
 from loaders.upload_boundaries import FieldChoiceError, read_boundary_upload
 from loaders.upload_cells import parse_number
 from loaders.upload_checks import (
+    BOUNDARY_TYPES,
     MAX_BOUNDARY_BYTES,
     MAX_COLUMNS,
     MAX_ROWS,
@@ -33,11 +34,13 @@ from loaders.upload_checks import (
     MAX_WEB_BYTES,
     MAX_ZIP_ENTRIES,
     MB,
+    VALUE_TYPES,
 )
 from loaders.upload_values import UploadedValues, read_values_upload
 from loaders.upload_web import boundary_web_geojson
 
 __all__ = [
+    "BOUNDARY_TYPES",
     "MAX_BOUNDARY_BYTES",
     "MAX_COLUMNS",
     "MAX_ROWS",
@@ -46,6 +49,7 @@ __all__ = [
     "MAX_WEB_BYTES",
     "MAX_ZIP_ENTRIES",
     "MB",
+    "VALUE_TYPES",
     "FieldChoiceError",
     "UploadedValues",
     "boundary_web_geojson",
