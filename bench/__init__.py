@@ -1,1 +1,1 @@
-"""Benchmark of the Regional Productivity Explorer against the budgets in DESIGN.md: `python -m bench`."""
+"""Benchmark of the Regional Productivity Explorer against its budgets (bench/__main__.py): `python -m bench`."""

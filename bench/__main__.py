@@ -1,4 +1,4 @@
-"""Measure the app against the budgets in DESIGN.md and print the figures.
+"""Measure the app against its budgets (BUDGETS below) and print the figures.
 
     python -m bench [--json] [--skip-build] [--skip-browser] [--skip-load] [--via-nginx]
     python -m bench --load [--via-nginx] [--no-webgl] [--sessions 20] [--steps 14]   only the load test
@@ -50,7 +50,8 @@ SESSIONS = 10
 BUILD_TIMEOUT_S = 900
 DEPLOYED = ["-m", "deploy.serve"]  # how deploy/start.sh runs each app process
 FLOOR = ["-m", "streamlit", "run", "bench/floor_app.py"]  # Streamlit + deck.gl alone, for comparison
-# DESIGN.md "Budgets" (KB and MB taken as 1000 bytes and MiB).
+# After the "Budgets" section of the product brief (DESIGN.md), which is kept outside this repository;
+# KB and MB taken as 1000 bytes and MiB.
 BUDGETS: dict[str, float] = {
     "build_s": 90,
     "rerun_ms_lad": 150,

@@ -28,7 +28,7 @@ RATIO_CHECK_FROM = 1 * MB
 MAX_FEATURES = 20_000
 MAX_FIELDS = 200  # attribute fields of a boundary file
 MAX_VERTICES = 3_000_000
-MAX_WEB_BYTES = 350_000  # the DESIGN budget for a map payload
+MAX_WEB_BYTES = 350_000  # the product brief's map payload budget (see bench/__main__.py)
 MAX_LISTED = 5  # problems listed by name in one message before "and N more"
 
 # What the Your data page's file pickers offer: .xlsm and .xls so that the values reader can say why it refuses
