@@ -200,7 +200,8 @@ if upload is not None:
     matches = remembered(("match", *token, layer, level),
                          lambda: matching.match_upload(upload, reference, name_keys))
     editor = st.data_editor(
-        matches.assign(your_choice=""), hide_index=True, disabled=matching.MATCH_COLUMNS,
+        # an empty cell is blank (the grid's own placeholder would read "None"); a choice is made in it
+        matches.assign(your_choice=None), hide_index=True, disabled=matching.MATCH_COLUMNS, placeholder="",
         key=f"your_data_choices_{level}_{official}_{token[0]}_{token[-1]}",
         column_config={
             "uploaded": st.column_config.TextColumn("In your file"),

@@ -26,6 +26,7 @@ from tests.app_pages.markdown_text import as_read
 from tests.export_checks import check_csvw, read_plain_csv
 from tests.loaders.bad_files import corpus
 from tests.loaders.hostile_builders import csv_bytes, shapefile_zip, squares_bng, unknown_names_csv, xlsx_bytes
+from tests.page_walk import dataframe_texts
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
@@ -194,6 +195,20 @@ def test_example_file_at_every_level(at: AppTest, level: str) -> None:
     assert [figure.key for figure in figures(at)] == FIGURE_KEYS
     assert [menu.proto.popover.label for menu in menus(at)] == ["Download this map", "Download this chart",
                                                                 "Download this chart"]
+
+
+def test_the_match_table_shows_no_none(at: AppTest) -> None:
+    """The grid draws an empty cell as its placeholder, "None" unless the page sets one, and an empty string
+    in a choice column as empty too: the "Your choice" column of the match table read "None" on every row.
+    Its empty cells are now missing values shown blank, and no other cell reads "None"."""
+    reset(at, "lep")
+    at.toggle(key="your_data_example").set_value(True).run()
+    no_exception(at)
+    (editor,) = [frame for frame in at.dataframe if frame.proto.editing_mode]
+    assert editor.proto.HasField("placeholder") and editor.proto.placeholder == ""
+    choices = editor.value["your_choice"]
+    assert choices.isna().all() and len(choices) > 0
+    assert not [text for _, text in dataframe_texts(editor.proto) if text == "None"]
 
 
 def test_the_charts_are_in_the_slide_pack_and_mark_the_selected_area(at: AppTest) -> None:
