@@ -15,6 +15,7 @@ import shapely
 import shapely.geometry
 
 from loaders.build import main
+from tests.loaders.bad_sources import mirror
 
 REPO = Path(__file__).resolve().parents[2]
 LEVELS = ("cauth", "itl1", "itl2", "itl3", "lad", "lep", "rgn")
@@ -185,15 +186,6 @@ def test_build_is_byte_identical_on_rerun(shared_data: Path, built: Path, tmp_pa
     assert _snapshot_hashes(again) == _snapshot_hashes(built)
 
 
-def _mirror(shared_data: Path, target: Path) -> Path:
-    """A copy of the source tree made of symlinks, so one file can be broken cheaply."""
-    for path in shared_data.rglob("*"):
-        if path.is_file():
-            link = target / path.relative_to(shared_data)
-            link.parent.mkdir(parents=True, exist_ok=True)
-            link.symlink_to(path)
-    return target
-
 
 def _snapshot_hashes(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): _sha(p) for p in sorted(root.rglob("*")) if p.is_file()}
@@ -206,7 +198,7 @@ def test_failed_build_leaves_snapshot_untouched(shared_data: Path, built: Path, 
     shutil.copytree(built / "regional_data", out / "regional_data")
     shutil.copytree(built / "geo", out / "geo")
     before = _snapshot_hashes(out)
-    source = _mirror(shared_data, tmp_path / "source")
+    source = mirror(shared_data, tmp_path / "source")
     victim = source / LAD_PRODUCTIVITY
     victim.unlink()
     if damage == "garbage":

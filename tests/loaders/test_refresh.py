@@ -28,7 +28,7 @@ from loaders.refresh_checks import ContentError, check_boundary, check_csv, chec
 from loaders.refresh_download import Downloader, FetchPolicy, RefreshError
 from loaders.refresh_fetch import fetch_entry, scrape_file_links
 from loaders.source_catalogue import BY_PATH, CATALOGUE, SourceFile, catalogue_problems
-from tests.loaders.bad_sources import ASHE_PAY_CSV, every_other_row
+from tests.loaders.bad_sources import ASHE_PAY_CSV, every_other_row, mirror
 from tests.loaders.fault_server import Body, Delay, FaultServer, Reset, Rewrite, Status, Truncate
 
 REPO = Path(__file__).resolve().parents[2]
@@ -327,19 +327,11 @@ def test_a_second_refresh_of_the_same_sources_changes_no_byte(server: FaultServe
 
 # ---------------------------------------------------------------------------------- --from-dir
 
-def _linked_tree(source: Path, target: Path) -> Path:
-    for path in source.rglob("*"):
-        if path.is_file():
-            link = target / path.relative_to(source)
-            link.parent.mkdir(parents=True, exist_ok=True)
-            link.symlink_to(path)
-    return target
-
 
 @pytest.mark.parametrize("damage", ["missing", "html"])
 def test_from_dir_checks_files_before_building(shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                damage: str) -> None:
-    folder = _linked_tree(shared_data, tmp_path / "official")
+    folder = mirror(shared_data, tmp_path / "official")
     victim = folder / GDP_LA
     victim.unlink()
     if damage == "html":
