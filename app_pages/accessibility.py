@@ -7,8 +7,17 @@ import streamlit as st
 
 AXE_VERSION = "4.14.1"  # tests/e2e/test_accessibility.py checks this against the axe-core the tests run
 STREAMLIT_VERSION = st.__version__
-TESTED_PAGES = ("Overview", "Manufacturing", "Productivity gaps", "Levelling up", "Compare areas", "Targets",
-                "Your data", "Data and methods", "Accessibility")
+TESTED_PAGES = (
+    "Overview",
+    "Manufacturing",
+    "Productivity gaps",
+    "Levelling up",
+    "Compare areas",
+    "Targets",
+    "Your data",
+    "Data and methods",
+    "Accessibility",
+)
 
 st.title("Accessibility statement")
 st.markdown(

@@ -69,9 +69,15 @@ def pick_areas(key: str, label: str, options: dict[str, str], default: list[str]
                 st.toast(f"At most {MAX_COMPARATORS} comparators; left out {_quoted(parsed.over_limit)}.")
             st.session_state[key] = parsed.codes
     st.session_state[key] = sanitise_choice(st.session_state.get(key, default), offered)
-    chosen = st.multiselect(label, offered, key=key, format_func=options.__getitem__,
-                            max_selections=MAX_COMPARATORS, persist_state="session",
-                            placeholder="Add areas of any level")
+    chosen = st.multiselect(
+        label,
+        offered,
+        key=key,
+        format_func=options.__getitem__,
+        max_selections=MAX_COMPARATORS,
+        persist_state="session",
+        placeholder="Add areas of any level",
+    )
     st.query_params[key] = format_area_codes(chosen)
     return chosen
 
@@ -83,8 +89,10 @@ labels, positions = area_lookup(snapshot, snapshot_id)
 shared = current_view()
 
 st.title("Compare areas")
-st.caption(f"One main area and up to {MAX_COMPARATORS} comparators of any level: LEPs, ITL regions, local "
-           "authorities, combined authorities, regions and the UK / England / England excluding London.")
+st.caption(
+    f"One main area and up to {MAX_COMPARATORS} comparators of any level: LEPs, ITL regions, local "
+    "authorities, combined authorities, regions and the UK / England / England excluding London."
+)
 
 pick_col, indicator_col = st.columns([3, 2])
 with pick_col:
@@ -92,9 +100,13 @@ with pick_col:
         main = shared.area
         st.markdown(f"Main area: **{plain(labels.get(main, main))}** (chosen in the sidebar)")
     else:
-        main = pick("cmp_main", "Main area", [None, *labels], default=None,
-                    format_func=lambda code: "(choose an area, or pick one in the sidebar)" if code is None
-                    else labels[code])
+        main = pick(
+            "cmp_main",
+            "Main area",
+            [None, *labels],
+            default=None,
+            format_func=lambda code: "(choose an area, or pick one in the sidebar)" if code is None else labels[code],
+        )
     default = [shared.benchmark] if shared.benchmark in labels and shared.benchmark != main else []
     comparators = pick_areas("cmp_areas", f"Comparators (up to {MAX_COMPARATORS})", labels, default, main)
 
@@ -109,14 +121,23 @@ if not choices:
     st.info("The snapshot has no figures for the chosen areas.")
     stop_page()
 with indicator_col:
-    indicator = pick("cmp_indicator", "Indicator", choices, default=preferred_indicator(choices),
-                     format_func=lambda key: metadata[key]["label"])
+    indicator = pick(
+        "cmp_indicator",
+        "Indicator",
+        choices,
+        default=preferred_indicator(choices),
+        format_func=lambda key: metadata[key]["label"],
+    )
 meta = metadata[indicator]
 
 st.header("Over time")
 series, chart = over_time(snapshot, snapshot_id, indicator, tuple(codes), bool(main))
-show_chart(chart_figure("compare_over_time", chart, lambda: compare_data(series, indicator, meta["unit"]), [indicator],
-                        metadata), chart)
+show_chart(
+    chart_figure(
+        "compare_over_time", chart, lambda: compare_data(series, indicator, meta["unit"]), [indicator], metadata
+    ),
+    chart,
+)
 missing = areas_without_data(series, codes, labels)
 if missing:
     st.caption(f"No figures for {meta['label']} in any year: {plain('; '.join(missing))}.")
@@ -124,22 +145,38 @@ for caveat in meta["caveats"]:
     st.caption(caveat)
 with st.expander("Chart data (table)"):
     st.dataframe(series[["area", "area_code", "period", "value", "status"]], hide_index=True, placeholder=MISSING_CELL)
-    table_downloads(f"compare_{indicator}", f"{meta['label']}: chosen areas over time",
-                    lambda: compare_data(series, indicator, meta["unit"]), [indicator], [meta["source"]])
+    table_downloads(
+        f"compare_{indicator}",
+        f"{meta['label']}: chosen areas over time",
+        lambda: compare_data(series, indicator, meta["unit"]),
+        [indicator],
+        [meta["source"]],
+    )
 
 st.header(f"All indicators, {shared.year}")
 st.caption(YEAR_RULE)
 comparison = comparison_table(rows, metadata, codes, labels, shared.year)
-st.dataframe(comparison.table, hide_index=True, height="content",
-             column_config={"indicator": st.column_config.TextColumn("indicator", pinned=True)},
-             placeholder=MISSING_CELL)
-st.caption("*suppressed*: withheld by the source (e.g. too few survey responses); *no data*: the source has "
-           "no figure for that area in any year; *provisional*: the source will revise it. "
-           "A missing figure is never shown as zero.")
+st.dataframe(
+    comparison.table,
+    hide_index=True,
+    height="content",
+    column_config={"indicator": st.column_config.TextColumn("indicator", pinned=True)},
+    placeholder=MISSING_CELL,
+)
+st.caption(
+    "*suppressed*: withheld by the source (e.g. too few survey responses); *no data*: the source has "
+    "no figure for that area in any year; *provisional*: the source will revise it. "
+    "A missing figure is never shown as zero."
+)
 if comparison.other_year:
     st.caption(f"Some areas shown for another year (in brackets) for: {plain('; '.join(comparison.other_year))}.")
 if comparison.no_data:
     st.caption(f"No figures for any chosen area: {plain('; '.join(comparison.no_data))}.")
-table_downloads(f"compare_areas_{shared.year}", f"All indicators, {shared.year}", comparison.table,
-                list(metadata), [meta["source"] for meta in metadata.values()],
-                subtitle="Areas: " + "; ".join(f"{labels[code]} = {code}" for code in codes))
+table_downloads(
+    f"compare_areas_{shared.year}",
+    f"All indicators, {shared.year}",
+    comparison.table,
+    list(metadata),
+    [meta["source"] for meta in metadata.values()],
+    subtitle="Areas: " + "; ".join(f"{labels[code]} = {code}" for code in codes),
+)

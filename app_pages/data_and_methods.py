@@ -49,8 +49,9 @@ def whole_table_xlsx(_snapshot: Snapshot, snapshot_id: str) -> bytes:
 def start_building_whole_table_xlsx(_snapshot: Snapshot, snapshot_id: str) -> threading.Thread:
     """Once per snapshot and process: build the XLSX in the background while the page is read, so that a
     click on its button finds it ready."""
-    worker = threading.Thread(target=whole_table_xlsx, args=(_snapshot, snapshot_id), daemon=True,
-                              name="whole-table-xlsx")
+    worker = threading.Thread(
+        target=whole_table_xlsx, args=(_snapshot, snapshot_id), daemon=True, name="whole-table-xlsx"
+    )
     worker.start()
     return worker
 
@@ -70,11 +71,17 @@ st.markdown(
 
 st.header("Sources")
 st.subheader("Indicator sources")
-st.dataframe(indicator_sources_table(metadata, manifest), hide_index=True,
-             column_config={"source": st.column_config.TextColumn("source", width="medium"),
-                            "edition": st.column_config.TextColumn("edition", width="medium"),
-                            "link": link("link"), "files": st.column_config.NumberColumn("files read")},
-             placeholder=MISSING_CELL)
+st.dataframe(
+    indicator_sources_table(metadata, manifest),
+    hide_index=True,
+    column_config={
+        "source": st.column_config.TextColumn("source", width="medium"),
+        "edition": st.column_config.TextColumn("edition", width="medium"),
+        "link": link("link"),
+        "files": st.column_config.NumberColumn("files read"),
+    },
+    placeholder=MISSING_CELL,
+)
 st.subheader("Source files")
 st.dataframe(source_files_table(manifest), hide_index=True, placeholder=MISSING_CELL)
 
@@ -99,9 +106,9 @@ st.markdown(
   (ONS productivity tables, weekly hours × 52). Per filled job likewise with jobs.
 - **England excluding London** is not published by ONS: it is derived from additive parts (English LADs
   outside London: sum of GVA over sum of hours), never by averaging ratios.
-- **LEPs** are the May 2021 set ({lep['leps']}). The LAD→LEP lookup is derived by {lep['method']};
-  {lep['lads']} English LADs (2023 set) are assigned. {len(lep['lads_in_two_leps'])} LADs sat in two LEPs
-  and count in both, as ONS did: {', '.join(lep['lads_in_two_leps'])} (see *LEP overlaps*).
+- **LEPs** are the May 2021 set ({lep["leps"]}). The LAD→LEP lookup is derived by {lep["method"]};
+  {lep["lads"]} English LADs (2023 set) are assigned. {len(lep["lads_in_two_leps"])} LADs sat in two LEPs
+  and count in both, as ONS did: {", ".join(lep["lads_in_two_leps"])} (see *LEP overlaps*).
 """
 )
 
@@ -133,18 +140,26 @@ st.markdown(
     "for ITL1 and ITL2 regions (GVA per head and income components, Table 6, 2025 ITL codes) and ITL3 "
     "regions (Table 3c): the table gives the largest difference of our sums from ONS's, over every region and "
     "year 1998–2023. English regions are the English ITL1 regions (same local authorities)."
-    + (" Largest difference in a region's manufacturing share: "
-       f"**{checks['itl2_2025']['max_abs_share_point_difference']:.3f} percentage points** (ITL2)."
-       if "itl2_2025" in checks else "")
+    + (
+        " Largest difference in a region's manufacturing share: "
+        f"**{checks['itl2_2025']['max_abs_share_point_difference']:.3f} percentage points** (ITL2)."
+        if "itl2_2025" in checks
+        else ""
+    )
 )
 st.dataframe(manufacturing_validation_table(manifest), hide_index=True)
 if itl2:
-    regions = "; ".join(f"{code} {facts['name']} (split: {', '.join(facts['straddling_lads'])})"
-                        for code, facts in left_out.items())
+    regions = "; ".join(
+        f"{code} {facts['name']} (split: {', '.join(facts['straddling_lads'])})" for code, facts in left_out.items()
+    )
     st.caption(
         f"The map's ITL2 regions are the 2021 ones: local authorities are placed in them by {itl2['method']}. "
-        + (f"Regions holding part of a local authority cannot be summed from whole authorities and have no "
-           f"manufacturing figures: {regions}. " if regions else "")
+        + (
+            f"Regions holding part of a local authority cannot be summed from whole authorities and have no "
+            f"manufacturing figures: {regions}. "
+            if regions
+            else ""
+        )
         + "Regions whose authorities are the same in 2021 and 2025 are checked against ONS directly; the others "
         "are built the same way from the same tables."
     )
@@ -158,8 +173,11 @@ st.markdown(
     "the same provisional regional GVA. Smoothed series for the latest years also move when ONS revises or "
     "adds a year."
 )
-st.dataframe(provisional_table(manifest, metadata), hide_index=True,
-             column_config={"the source says": st.column_config.TextColumn("the source says", width="large")})
+st.dataframe(
+    provisional_table(manifest, metadata),
+    hide_index=True,
+    column_config={"the source says": st.column_config.TextColumn("the source says", width="large")},
+)
 
 st.header("LEP overlaps")
 overlaps = lep_overlaps_table(snapshot.areas)
@@ -180,8 +198,11 @@ st.markdown(
     f"{sum(len(r.split(', ')) for r in changes['replaced'])} districts and their county councils (placed by "
     f"{manifest.get('lad_2023_successors', {}).get('method', 'boundary overlay')}). The snapshot uses the 2023 "
     "LAD set throughout. "
-    + ("Each successor lies wholly inside one LEP, so LEP values are unaffected by the change."
-       if one_lep else "Not every successor lies inside one LEP: see the table.")
+    + (
+        "Each successor lies wholly inside one LEP, so LEP values are unaffected by the change."
+        if one_lep
+        else "Not every successor lies inside one LEP: see the table."
+    )
 )
 st.dataframe(changes, hide_index=True, placeholder=MISSING_CELL)
 st.markdown(
@@ -195,8 +216,12 @@ recoded = manifest.get("cauth_lookup_recoded", {})
 if els_dropped or recoded:
     st.caption(
         f"Explore Local Statistics rows for {len(els_dropped)} pre-2023 district codes were dropped likewise. "
-        + (f"The May 2025 combined-authority lookup's newer codes {', '.join(recoded)} were matched by name to "
-           f"the 2023 codes {', '.join(recoded.values())}." if recoded else "")
+        + (
+            f"The May 2025 combined-authority lookup's newer codes {', '.join(recoded)} were matched by name to "
+            f"the 2023 codes {', '.join(recoded.values())}."
+            if recoded
+            else ""
+        )
     )
 
 st.header("Smoothed and unsmoothed")
@@ -226,8 +251,9 @@ Two different things, never shown as zero:
 st.dataframe(status_counts(snapshot, manifest.get("snapshot_id", "")), hide_index=True, placeholder=MISSING_CELL)
 
 st.header("Indicators")
-st.dataframe(indicator_catalogue_table(metadata), hide_index=True, column_config={"link": link("link")},
-             placeholder=MISSING_CELL)
+st.dataframe(
+    indicator_catalogue_table(metadata), hide_index=True, column_config={"link": link("link")}, placeholder=MISSING_CELL
+)
 st.subheader("Definitions and caveats")
 for category, text in definitions_by_category(metadata).items():
     with st.expander(category):
@@ -235,11 +261,13 @@ for category, text in definitions_by_category(metadata).items():
 
 st.header("Download")
 start_building_whole_table_xlsx(snapshot, manifest.get("snapshot_id", ""))
-st.markdown(f"The whole tidy indicator table: {manifest['rows']:,} rows (indicator, geography, area code and name, "
-            "period, value, status, confidence limits). The CSV is plain (the header in row 1), so any program reads "
-            "it; its description file (W3C CSV on the Web, as ONS publishes) and the XLSX's metadata sheet give "
-            "every column's meaning, every indicator's definition, unit, source and licence, and the build it "
-            "comes from.")
+st.markdown(
+    f"The whole tidy indicator table: {manifest['rows']:,} rows (indicator, geography, area code and name, "
+    "period, value, status, confidence limits). The CSV is plain (the header in row 1), so any program reads "
+    "it; its description file (W3C CSV on the Web, as ONS publishes) and the XLSX's metadata sheet give "
+    "every column's meaning, every indicator's definition, unit, source and licence, and the build it "
+    "comes from."
+)
 with st.container(horizontal=True):
     st.download_button(
         "Whole tidy indicator table (CSV)",

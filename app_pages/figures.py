@@ -86,8 +86,9 @@ def show_figure(figure: Figure, render: Callable[[bool], None], titled: bool = T
     shown = figures_shown()
     taken = {item.figure.key for item in shown}
     if figure.key in taken:  # keys name widgets and files: keep them unique on the page
-        figure = replace(figure, key=next(f"{figure.key}-{n}" for n in range(2, len(taken) + 3)
-                                          if f"{figure.key}-{n}" not in taken))
+        figure = replace(
+            figure, key=next(f"{figure.key}-{n}" for n in range(2, len(taken) + 3) if f"{figure.key}-{n}" not in taken)
+        )
     shown.append(Shown(figure, render, titled))
     if presenting():
         return
@@ -109,8 +110,17 @@ def show_chart(figure: Figure, chart: Any, *, width: str = "stretch", alt: str |
     show_figure(figure, render)
 
 
-def show_map(figure: Figure, deck: Any, *, key: str, alt: str, legend_title: str, legend: list[LegendEntry],
-             note: str | None = None, height: int = 560) -> None:
+def show_map(
+    figure: Figure,
+    deck: Any,
+    *,
+    key: str,
+    alt: str,
+    legend_title: str,
+    legend: list[LegendEntry],
+    note: str | None = None,
+    height: int = 560,
+) -> None:
     """The deck.gl choropleth with its legend beside it (a click selects the area), and the download
     menu of its static twin (figure.spec). A still picture of the same map lies under the deck.gl
     canvas, so the map shows before deck.gl has loaded and drawn (components/map_preview.py)."""
@@ -122,8 +132,14 @@ def show_map(figure: Figure, deck: Any, *, key: str, alt: str, legend_title: str
         map_col, legend_col = st.columns([4, 1])
         with map_col, st.container(key=f"{SLOT_KEY_PREFIX}{key}"):
             st.markdown(deck_preview_html(deck.spec, map_height), unsafe_allow_html=True)
-            st.pydeck_chart(deck, height=map_height, on_select=select_area_on_click(key),
-                            selection_mode="single-object", key=key, alt=alt)
+            st.pydeck_chart(
+                deck,
+                height=map_height,
+                on_select=select_area_on_click(key),
+                selection_mode="single-object",
+                key=key,
+                alt=alt,
+            )
         with legend_col:
             st.markdown(legend_html(legend_title, legend), unsafe_allow_html=True)
             if note:
@@ -139,13 +155,27 @@ def download_menu(figure: Figure) -> None:
     noun = "map" if figure.kind == "map" else "chart"
     with st.popover(f"Download this {noun}", icon=":material/download:", key=f"menu-{figure.key}"):
         for number, export in enumerate(figure_exports(figure, snapshot.metadata, snapshot.manifest)):
-            st.download_button(export.label, data=export.build, file_name=export.file_name, mime=export.mime,
-                               on_click="ignore", key=f"dl-{figure.key}-{number}", width="stretch")
+            st.download_button(
+                export.label,
+                data=export.build,
+                file_name=export.file_name,
+                mime=export.mime,
+                on_click="ignore",
+                key=f"dl-{figure.key}-{number}",
+                width="stretch",
+            )
 
 
-def table_downloads(stem: str, title: str, data: Callable[[], pd.DataFrame] | pd.DataFrame,
-                    indicators: Iterable[str] = (), sources: Iterable[str] = (), *, subtitle: str = "",
-                    formats: tuple[str, ...] = ("csv", "xlsx")) -> None:
+def table_downloads(
+    stem: str,
+    title: str,
+    data: Callable[[], pd.DataFrame] | pd.DataFrame,
+    indicators: Iterable[str] = (),
+    sources: Iterable[str] = (),
+    *,
+    subtitle: str = "",
+    formats: tuple[str, ...] = ("csv", "xlsx"),
+) -> None:
     """CSV, its CSVW description and XLSX (with a metadata sheet) buttons for a table the page shows."""
     snapshot = cached_snapshot()
     exports = table_exports(stem, title, data, indicators, snapshot.metadata, snapshot.manifest, sources, subtitle)
@@ -154,8 +184,15 @@ def table_downloads(stem: str, title: str, data: Callable[[], pd.DataFrame] | pd
             kind = "csv" if export.file_name.endswith(".csv-metadata.json") else export.file_name.rsplit(".", 1)[-1]
             if kind not in formats:
                 continue
-            st.download_button(export.label, data=export.build, file_name=export.file_name, mime=export.mime,
-                               on_click="ignore", key=f"table-{export.file_name}", icon=":material/table_view:")
+            st.download_button(
+                export.label,
+                data=export.build,
+                file_name=export.file_name,
+                mime=export.mime,
+                on_click="ignore",
+                key=f"table-{export.file_name}",
+                icon=":material/table_view:",
+            )
 
 
 # --- the tools app.py puts around the page ---------------------------------------------------------
@@ -170,8 +207,9 @@ def notice_link_problems() -> None:
     seeded.add("_link")
     unknown = unknown_params(list(st.query_params.keys()))
     if unknown:
-        names = ", ".join(plain(name, 30) for name in unknown[:5]) + (f" and {len(unknown) - 5} more"
-                                                                     if len(unknown) > 5 else "")
+        names = ", ".join(plain(name, 30) for name in unknown[:5]) + (
+            f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        )
         st.toast(f"This link has parameters the app does not use ({names}); they are ignored.")
         for name in unknown:
             st.query_params.pop(name, None)
@@ -217,8 +255,14 @@ def presentation_frame() -> PresentationSlots | None:
     st.markdown(PRESENT_CSS, unsafe_allow_html=True)
     with st.container(key="presentation"):
         back, where, forward, leave = st.columns([1.7, 4.2, 1.7, 2.2], vertical_alignment="center")
-        leave.button("Exit presentation", icon=":material/close:", key="present-exit", on_click=_stop_presenting,
-                     shortcut="Esc", width="stretch")
+        leave.button(
+            "Exit presentation",
+            icon=":material/close:",
+            key="present-exit",
+            on_click=_stop_presenting,
+            shortcut="Esc",
+            width="stretch",
+        )
         figure = st.empty()
         figure.info("This page has no chart or map to present for this view. Exit presentation mode to change it.")
         footer = st.container()
@@ -235,8 +279,10 @@ def _view_words() -> tuple[str, str]:
     if view is None:
         return "Regional Productivity Explorer", ""
     where = view.area_name or LEVEL_LABELS.get(view.level, view.level)
-    what = f"{LEVEL_LABELS.get(view.level, view.level)} · {view.year} · compared with " \
-           f"{BENCHMARK_LABELS.get(view.benchmark, view.benchmark)}"
+    what = (
+        f"{LEVEL_LABELS.get(view.level, view.level)} · {view.year} · compared with "
+        f"{BENCHMARK_LABELS.get(view.benchmark, view.benchmark)}"
+    )
     return where, what
 
 
@@ -256,14 +302,21 @@ def slide_pack_button(page_title: str, key: str) -> None:
     link = public_view_link(st.context.url, params, os.environ.get(PUBLIC_URL_ENV))
 
     def build() -> bytes:
-        return page_slide_pack(figures, page_title=page_title, where=where, what=what,
-                               date=dt.date.today().strftime("%d %B %Y"), link=link)
+        return page_slide_pack(
+            figures, page_title=page_title, where=where, what=what, date=dt.date.today().strftime("%d %B %Y"), link=link
+        )
 
     slug = "".join(ch if ch.isalnum() else "_" for ch in page_title.lower())
-    st.download_button(f"Slide pack (PPTX, {len(figures)} figure{'s' if len(figures) != 1 else ''})", data=build,
-                       file_name=f"{slug}_slides.pptx", mime=PPTX_MIME, on_click="ignore", key=key,
-                       icon=":material/slideshow:",
-                       help="A title slide, one slide per chart or map on this page, and a sources slide.")
+    st.download_button(
+        f"Slide pack (PPTX, {len(figures)} figure{'s' if len(figures) != 1 else ''})",
+        data=build,
+        file_name=f"{slug}_slides.pptx",
+        mime=PPTX_MIME,
+        on_click="ignore",
+        key=key,
+        icon=":material/slideshow:",
+        help="A title slide, one slide per chart or map on this page, and a sources slide.",
+    )
 
 
 def sidebar_tools(page_title: str) -> None:
@@ -271,8 +324,12 @@ def sidebar_tools(page_title: str) -> None:
     with st.sidebar:
         st.divider()
         st.session_state[PRESENT] = presenting()  # the toggle mirrors the mode, which outlives a stopped page
-        st.toggle("Presentation mode", key=PRESENT, on_change=_toggled,
-                  help="Large type, no sidebar, one chart or map per screen (also ?present=1 in a link).")
+        st.toggle(
+            "Presentation mode",
+            key=PRESENT,
+            on_change=_toggled,
+            help="Large type, no sidebar, one chart or map per screen (also ?present=1 in a link).",
+        )
         if presenting():
             return
         st.query_params.pop(PRESENT_PARAM, None)
@@ -291,10 +348,26 @@ def presentation_view(slots: PresentationSlots, page_title: str) -> None:
     st.session_state[SLIDE_INDEX] = index
     st.query_params[PRESENT_PARAM] = "1"
     st.query_params[SLIDE_PARAM] = str(index + 1)
-    slots.back.button("Previous", icon=":material/arrow_back:", key="present-previous", on_click=_step, args=(-1,),
-                      disabled=index == 0, shortcut="PageUp", width="stretch")
-    slots.forward.button("Next", icon=":material/arrow_forward:", key="present-next", on_click=_step, args=(1,),
-                         disabled=index >= len(shown) - 1, shortcut="PageDown", width="stretch")
+    slots.back.button(
+        "Previous",
+        icon=":material/arrow_back:",
+        key="present-previous",
+        on_click=_step,
+        args=(-1,),
+        disabled=index == 0,
+        shortcut="PageUp",
+        width="stretch",
+    )
+    slots.forward.button(
+        "Next",
+        icon=":material/arrow_forward:",
+        key="present-next",
+        on_click=_step,
+        args=(1,),
+        disabled=index >= len(shown) - 1,
+        shortcut="PageDown",
+        width="stretch",
+    )
     if not shown:
         slots.where.markdown(f"**{page_title}**")
         return

@@ -51,8 +51,9 @@ def level_data(level: str) -> dict[str, LevelIndicator]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def scatter_view(level: str, x_key: str, y_key: str, year: int, area: str | None, area_name: str | None
-                 ) -> tuple[ScatterYears, pd.DataFrame, ScatterChart]:
+def scatter_view(
+    level: str, x_key: str, y_key: str, year: int, area: str | None, area_name: str | None
+) -> tuple[ScatterYears, pd.DataFrame, ScatterChart]:
     """Years, points and chart of one scatter; cached, so an unchanged view is not rebuilt on a rerun."""
     prepared = level_data(level)
     years = scatter_years(prepared[x_key].years, prepared[y_key].years, year)
@@ -61,8 +62,9 @@ def scatter_view(level: str, x_key: str, y_key: str, year: int, area: str | None
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def maps_view(level: str, chosen: tuple[str, ...], year: int, area: str | None, area_name: str | None
-              ) -> tuple[list[MapPanel], GeoConcatChart | None, pd.DataFrame | None]:
+def maps_view(
+    level: str, chosen: tuple[str, ...], year: int, area: str | None, area_name: str | None
+) -> tuple[list[MapPanel], GeoConcatChart | None, pd.DataFrame | None]:
     """Panels, small multiples and their table for one choice of maps; cached like the scatter."""
     panels = map_panels(level_data(level), metadata, list(chosen), year)
     if not panels:
@@ -87,8 +89,9 @@ def pick_many(key: str, label: str, options: list[str], format_func: Callable[[s
     def remember() -> None:
         st.session_state[wanted_key] = list(st.session_state[key])
 
-    chosen = st.multiselect(label, options, key=key, format_func=format_func, max_selections=MAX_MAPS,
-                            on_change=remember)
+    chosen = st.multiselect(
+        label, options, key=key, format_func=format_func, max_selections=MAX_MAPS, on_change=remember
+    )
     st.query_params[key] = ",".join(chosen)
     return chosen
 
@@ -103,8 +106,10 @@ level = shared.level
 plural = LEVEL_NOUNS[level][1]
 prepared = level_data(level)
 available = list(prepared)
-st.caption(f"{len(available)} of {len(SCORECARD_INDICATORS)} levelling-up indicators are published for "
-           f"{plural} in this snapshot.")
+st.caption(
+    f"{len(available)} of {len(SCORECARD_INDICATORS)} levelling-up indicators are published for "
+    f"{plural} in this snapshot."
+)
 
 # --- scorecard -----------------------------------------------------------------------------------
 st.header("Scorecard")
@@ -116,8 +121,21 @@ else:
     # years as text, so an indicator not published for the level shows an empty cell rather than "None"
     card = card.assign(year=card["year"].map(lambda year: "" if pd.isna(year) else str(int(year))))
     st.dataframe(
-        card[["label", "year", "value_text", "verdict_text", "benchmark", "rank_text", "quartile_text", "uk_text",
-              "england_text", "england_excl_london_text", "note"]],
+        card[
+            [
+                "label",
+                "year",
+                "value_text",
+                "verdict_text",
+                "benchmark",
+                "rank_text",
+                "quartile_text",
+                "uk_text",
+                "england_text",
+                "england_excl_london_text",
+                "note",
+            ]
+        ],
         height=35 * (len(card) + 1) + 3,
         hide_index=True,
         column_config={
@@ -134,7 +152,8 @@ else:
             "england_excl_london_text": st.column_config.TextColumn("England excl. London"),
             "note": st.column_config.TextColumn("Note", width="large"),
         },
-     placeholder=MISSING_CELL)
+        placeholder=MISSING_CELL,
+    )
     st.caption(
         f"Year: the latest with a value up to {shared.year}, else the first published. Rank and quartile band "
         f"are among the {plural} with a value that year, best first by each indicator's polarity "
@@ -142,15 +161,21 @@ else:
         f"or England (then the UK) where that is not published; 'similar' = within {SIMILAR_WITHIN_PCT:g}%. "
         f"'{NOT_PUBLISHED}': the source has no figures for this level."
     )
-    table_downloads(f"scorecard_{shared.area}", f"Levelling-up scorecard: {shared.area_name or shared.area}",
-                    lambda: scorecard_data(card, shared.area, shared.area_name or shared.area, metadata), available,
-                    [metadata[key]["source"] for key in available])
+    table_downloads(
+        f"scorecard_{shared.area}",
+        f"Levelling-up scorecard: {shared.area_name or shared.area}",
+        lambda: scorecard_data(card, shared.area, shared.area_name or shared.area, metadata),
+        available,
+        [metadata[key]["source"] for key in available],
+    )
 
 # --- scatter -------------------------------------------------------------------------------------
 st.header("Two indicators across areas")
 if len(available) < 2:
-    st.info(f"A scatter needs two indicators; {plural} have "
-            f"{'only ' + label_of(available[0]) if available else 'none'} in this snapshot.")
+    st.info(
+        f"A scatter needs two indicators; {plural} have "
+        f"{'only ' + label_of(available[0]) if available else 'none'} in this snapshot."
+    )
 else:
     x_default, y_default = default_pair(available)
     x_col, y_col = st.columns(2)
@@ -162,14 +187,23 @@ else:
     if years.common:
         st.caption(f"Year: {years.x_year}, the common year nearest to {shared.year}.")
     else:
-        st.caption(f"The two indicators share no year at this level: {label_of(x_key)} is from {years.x_year}, "
-                   f"{label_of(y_key)} from {years.y_year}.")
+        st.caption(
+            f"The two indicators share no year at this level: {label_of(x_key)} is from {years.x_year}, "
+            f"{label_of(y_key)} from {years.y_year}."
+        )
     if points.empty:
         st.info("No area of this level has values for both indicators.")
     else:
-        show_chart(chart_figure("levelling_up_scatter", chart,
-                                lambda: scatter_data(points, x_key, y_key, years.x_year, years.y_year, metadata),
-                                [x_key, y_key], metadata), chart)
+        show_chart(
+            chart_figure(
+                "levelling_up_scatter",
+                chart,
+                lambda: scatter_data(points, x_key, y_key, years.x_year, years.y_year, metadata),
+                [x_key, y_key],
+                metadata,
+            ),
+            chart,
+        )
         r = correlation(points)
         if r is not None:
             st.caption(f"Correlation across the {len(points)} areas with both values: r = {r:+.2f}.")
@@ -187,12 +221,22 @@ else:
         st.info("Choose at least one indicator to map.")
     else:
         mapped = [panel.indicator for panel in panels]
-        show_chart(chart_figure("levelling_up_maps", maps,
-                                lambda: small_multiples_data(cached_boundaries(level), panels, shared.area),
-                                mapped, metadata, kind="map"), maps, width="content",
-                   alt=maps_description(panels, level, shared.area_name))
-        st.caption(f"Each map shows its indicator's year nearest to {shared.year}; "
-                   "the table below lists the same values.")
+        show_chart(
+            chart_figure(
+                "levelling_up_maps",
+                maps,
+                lambda: small_multiples_data(cached_boundaries(level), panels, shared.area),
+                mapped,
+                metadata,
+                kind="map",
+            ),
+            maps,
+            width="content",
+            alt=maps_description(panels, level, shared.area_name),
+        )
+        st.caption(
+            f"Each map shows its indicator's year nearest to {shared.year}; the table below lists the same values."
+        )
         with st.expander("Table (the mapped values)"):
             st.dataframe(
                 table,
@@ -201,9 +245,17 @@ else:
                     "area_name": st.column_config.TextColumn("Area"),
                     "area_code": st.column_config.TextColumn("Code"),
                     "suppressed_on": st.column_config.TextColumn("Suppressed by the source on"),
-                    **{panel_column(panel): st.column_config.NumberColumn(format=printf_format(panel.meta))
-                       for panel in panels},
+                    **{
+                        panel_column(panel): st.column_config.NumberColumn(format=printf_format(panel.meta))
+                        for panel in panels
+                    },
                 },
-             placeholder=MISSING_CELL)
-            table_downloads(f"levelling_up_maps_{level}", f"Levelling-up indicators mapped: {LEVEL_LABELS[level]}",
-                            table, mapped, [metadata[key]["source"] for key in mapped])
+                placeholder=MISSING_CELL,
+            )
+            table_downloads(
+                f"levelling_up_maps_{level}",
+                f"Levelling-up indicators mapped: {LEVEL_LABELS[level]}",
+                table,
+                mapped,
+                [metadata[key]["source"] for key in mapped],
+            )

@@ -49,8 +49,7 @@ BASIS_NOTES = {
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_trend(level: str, area: str | None, area_name: str | None) -> Section:
     snap = cached_snapshot()
-    return trend_section(snap.rows(GVA_SHARE), level, area, area_name,
-                         level in snap.metadata[GVA_SHARE]["geographies"])
+    return trend_section(snap.rows(GVA_SHARE), level, area, area_name, level in snap.metadata[GVA_SHARE]["geographies"])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -80,20 +79,29 @@ def levels_of(indicator: str) -> str:
     names = [LEVEL_PLURALS[lv] for lv in LEVEL_PLURALS if lv in metadata[indicator]["geographies"]]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
+
 st.title("Manufacturing")
 
 with indicator_slot():
     with_values = {m.indicator for m in MEASURES.values() if snapshot.rows(m.indicator, level)["value"].notna().any()}
     choices = measures_for(metadata, level, with_values)
-    measure_key = pick("mfg_measure", "Manufacturing measure", choices, default=choices[0] if choices else None,
-                       format_func=lambda key: MEASURES[key].label, unavailable=f"for {level_name}")
+    measure_key = pick(
+        "mfg_measure",
+        "Manufacturing measure",
+        choices,
+        default=choices[0] if choices else None,
+        format_func=lambda key: MEASURES[key].label,
+        unavailable=f"for {level_name}",
+    )
 
 # --- map of the chosen measure -------------------------------------------------------------------
 if measure_key is None:
-    st.info(f"No manufacturing measure is available for {level_name} in this snapshot. GVA by industry is built "
-            f"for {levels_of(GVA_SHARE)}; BRES employment for {levels_of(MEASURES['emp_share'].indicator)}; APS "
-            f"residents' employment for {levels_of(MEASURES['res_share'].indicator)}. Choose one of those levels "
-            "in the sidebar to see a map.")
+    st.info(
+        f"No manufacturing measure is available for {level_name} in this snapshot. GVA by industry is built "
+        f"for {levels_of(GVA_SHARE)}; BRES employment for {levels_of(MEASURES['emp_share'].indicator)}; APS "
+        f"residents' employment for {levels_of(MEASURES['res_share'].indicator)}. Choose one of those levels "
+        "in the sidebar to see a map."
+    )
 else:
     measure = MEASURES[measure_key]
     share_indicator, _ = FAMILY_INDICATORS[measure.family]
@@ -102,8 +110,10 @@ else:
     meta, indicator_rows = metadata[measure.indicator], snapshot.rows(measure.indicator)
     if measure.is_lq:  # against the benchmark economy chosen, not always England
         meta, indicator_rows = relabelled(meta, reference), quotient_rows(share_rows, reference.code)
-    year = pick_year(years_with_values(indicator_rows[indicator_rows["geography"] == level]),
-                     f"for {meta['short_label']} of {level_name}")
+    year = pick_year(
+        years_with_values(indicator_rows[indicator_rows["geography"] == level]),
+        f"for {meta['short_label']} of {level_name}",
+    )
     year_note(shared.year, year, meta["label"])
 
     sentence = headline(share_rows, measure.family, level, area, shared.area_name, year, reference)
@@ -112,8 +122,9 @@ else:
     else:
         st.caption("Pick an area in the sidebar, or click one on the map, for its figures.")
 
-    view = build_measure_map(indicator_rows, meta, measure, cached_boundaries(level), level, year,
-                             shared.benchmark, area, reference.name)
+    view = build_measure_map(
+        indicator_rows, meta, measure, cached_boundaries(level), level, year, shared.benchmark, area, reference.name
+    )
     st.caption(f"{meta['label']} · {year} · {meta['source']} · {BASIS_NOTES.get(meta['basis'], '')}")
     if reference.note:
         st.caption(reference.note)
@@ -122,24 +133,45 @@ else:
     if provisional:
         st.caption(provisional)
     map_figure = manufacturing_map_figure(view, meta, measure.indicator, level, year, metadata)
-    show_map(map_figure, view.deck, key="manufacturing_map", alt=view.alt_text, legend_title=view.legend_title,
-             legend=view.legend, note=f"{view.legend_note} Click an area on the map to select it.", height=540)
+    show_map(
+        map_figure,
+        view.deck,
+        key="manufacturing_map",
+        alt=view.alt_text,
+        legend_title=view.legend_title,
+        legend=view.legend,
+        note=f"{view.legend_note} Click an area on the map to select it.",
+        height=540,
+    )
     with st.expander("Table (all areas)"):
         gap_title = f"Gap to {view.benchmark_name} (%)" if view.benchmark_name else "Gap (%)"
-        st.dataframe(view.table[["rank", "area_name", "area_code", "value", "status", "gap_pct"]], hide_index=True,
-                     column_config={"value": st.column_config.NumberColumn(meta["short_label"], format="%.2f"),
-                                    "gap_pct": st.column_config.NumberColumn(gap_title, format="%+.1f")},
-                     placeholder=MISSING_CELL)
-        table_downloads(f"manufacturing_{measure.indicator}_{level}_{year}", map_figure.title, map_figure.data,
-                        [measure.indicator], [meta["source"]])
+        st.dataframe(
+            view.table[["rank", "area_name", "area_code", "value", "status", "gap_pct"]],
+            hide_index=True,
+            column_config={
+                "value": st.column_config.NumberColumn(meta["short_label"], format="%.2f"),
+                "gap_pct": st.column_config.NumberColumn(gap_title, format="%+.1f"),
+            },
+            placeholder=MISSING_CELL,
+        )
+        table_downloads(
+            f"manufacturing_{measure.indicator}_{level}_{year}",
+            map_figure.title,
+            map_figure.data,
+            [measure.indicator],
+            [meta["source"]],
+        )
     for caveat in meta["caveats"]:
         st.caption(caveat)
     left_out = snapshot.manifest.get("itl2_2021_membership", {}).get("regions_left_out", {})
     if level == "itl2" and measure.family == "gva" and left_out:
-        names = "; ".join(f"{facts['name']} ({', '.join(facts['straddling_lads'])} partly inside)"
-                          for facts in left_out.values())
-        st.caption(f"No figures for {names}: ONS's local-authority GVA cannot be split between ITL2 regions, so "
-                   "these regions cannot be summed from whole authorities (see Data and methods).")
+        names = "; ".join(
+            f"{facts['name']} ({', '.join(facts['straddling_lads'])} partly inside)" for facts in left_out.values()
+        )
+        st.caption(
+            f"No figures for {names}: ONS's local-authority GVA cannot be split between ITL2 regions, so "
+            "these regions cannot be summed from whole authorities (see Data and methods)."
+        )
 
 # --- trend of the share of GVA -------------------------------------------------------------------
 st.subheader("Trend: manufacturing share of GVA")
@@ -150,17 +182,26 @@ if trend.spec is None:
     st.info("The snapshot has no manufacturing share of GVA for England, England excluding London or the UK.")
 else:
     share_meta = metadata[GVA_SHARE]
-    show_chart(section_figure("manufacturing_trend", trend.spec,
-                              lambda: trend_data(trend.table, GVA_SHARE, share_meta["unit"]), [GVA_SHARE], metadata),
-               trend.spec)
+    show_chart(
+        section_figure(
+            "manufacturing_trend",
+            trend.spec,
+            lambda: trend_data(trend.table, GVA_SHARE, share_meta["unit"]),
+            [GVA_SHARE],
+            metadata,
+        ),
+        trend.spec,
+    )
     with st.expander("Trend table"):
         st.dataframe(trend.table.pivot(index="period", columns="series", values="value"), placeholder=MISSING_CELL)
 
 # --- sub-sector mix ------------------------------------------------------------------------------
 st.subheader("Manufacturing sub-sectors")
 if level not in metadata[SUBSECTORS[0][0]]["geographies"]:
-    st.info(f"ONS GVA by industry gives the manufacturing sub-sectors for {levels_of(SUBSECTORS[0][0])}, not for "
-            f"{level_name}.")
+    st.info(
+        f"ONS GVA by industry gives the manufacturing sub-sectors for {levels_of(SUBSECTORS[0][0])}, not for "
+        f"{level_name}."
+    )
 elif not area:
     st.info("Pick an area in the sidebar to see its manufacturing sub-sector mix.")
 else:
@@ -170,14 +211,25 @@ else:
     if mix.spec is None:
         st.info(mix.note)
     else:
-        show_chart(section_figure("manufacturing_subsectors", mix.spec, lambda: subsector_data(mix.table, sub_year),
-                                  [indicator for indicator, _, _ in SUBSECTORS], metadata), mix.spec)
+        show_chart(
+            section_figure(
+                "manufacturing_subsectors",
+                mix.spec,
+                lambda: subsector_data(mix.table, sub_year),
+                [indicator for indicator, _, _ in SUBSECTORS],
+                metadata,
+            ),
+            mix.spec,
+        )
         if mix.note:
             st.caption(mix.note)
     with st.expander("Sub-sector table"):
-        st.dataframe(mix.table.pivot(index="subsector", columns="series", values="label")
-                     .reindex(index=mix.table["subsector"].unique(), columns=mix.table["series"].unique()),
-                     placeholder=MISSING_CELL)
+        st.dataframe(
+            mix.table.pivot(index="subsector", columns="series", values="label").reindex(
+                index=mix.table["subsector"].unique(), columns=mix.table["series"].unique()
+            ),
+            placeholder=MISSING_CELL,
+        )
 
 # --- enterprises by size band --------------------------------------------------------------------
 st.subheader("Manufacturing enterprises by size band")
@@ -191,13 +243,24 @@ else:
         st.info(firms.note)
     else:
         st.markdown(firms.note)
-        show_chart(section_figure("manufacturing_enterprises", firms.spec,
-                                  lambda: enterprise_data(firms.table, area, area_label, ENGLAND),
-                                  [ENTERPRISES, *(indicator for indicator, _ in SIZE_BANDS)], metadata),
-                   firms.spec, width="content")
+        show_chart(
+            section_figure(
+                "manufacturing_enterprises",
+                firms.spec,
+                lambda: enterprise_data(firms.table, area, area_label, ENGLAND),
+                [ENTERPRISES, *(indicator for indicator, _ in SIZE_BANDS)],
+                metadata,
+            ),
+            firms.spec,
+            width="content",
+        )
         with st.expander("Enterprise counts"):
-            st.dataframe(firms.table.pivot(index="period", columns="band", values="count")
-                         .reindex(columns=firms.table["band"].unique()), placeholder=MISSING_CELL)
+            st.dataframe(
+                firms.table.pivot(index="period", columns="band", values="count").reindex(
+                    columns=firms.table["band"].unique()
+                ),
+                placeholder=MISSING_CELL,
+            )
 
 # --- notes ---------------------------------------------------------------------------------------
 st.subheader("Notes")

@@ -34,16 +34,23 @@ shared = current_view()
 level = shared.level
 with indicator_slot():
     choices = indicators_for(metadata, level)
-    indicator = pick("indicator", "Indicator", choices, default=preferred_indicator(choices),
-                     format_func=lambda key: metadata[key]["label"],
-                     unavailable=f"for {LEVEL_NOUNS[level][1]}")
+    indicator = pick(
+        "indicator",
+        "Indicator",
+        choices,
+        default=preferred_indicator(choices),
+        format_func=lambda key: metadata[key]["label"],
+        unavailable=f"for {LEVEL_NOUNS[level][1]}",
+    )
 indicator_rows, meta = snapshot.rows(indicator), metadata[indicator]
 reference = None
 quotient = quotient_view(indicator, shared.benchmark, snapshot.rows, metadata)
 if quotient is not None:  # a location quotient: against the benchmark chosen, where it is an economy
     indicator_rows, meta, reference = quotient
-year = pick_year(years_for(indicator_rows[indicator_rows["geography"] == level]),
-                 f"for {meta['short_label']} of {LEVEL_NOUNS[level][1]}")
+year = pick_year(
+    years_for(indicator_rows[indicator_rows["geography"] == level]),
+    f"for {meta['short_label']} of {LEVEL_NOUNS[level][1]}",
+)
 if year is None:
     st.info(f"{meta['label']} has no values for {LEVEL_LABELS[level].lower()}.")
     stop_page()
@@ -56,8 +63,9 @@ basis = f" · {meta['basis']}-based" if meta["basis"] else ""
 st.caption(f"{meta['label']} · {year} · {meta['source']}{basis}")
 if reference is not None and reference.note:
     st.caption(reference.note)
-shown_rows = indicator_rows[(indicator_rows["period"] == year)
-                            & indicator_rows["geography"].isin([level, "uk", "country", "benchmark"])]
+shown_rows = indicator_rows[
+    (indicator_rows["period"] == year) & indicator_rows["geography"].isin([level, "uk", "country", "benchmark"])
+]
 provisional = provisional_note(shown_rows["status"], shown_rows["period"])
 if provisional:
     st.caption(provisional)
@@ -81,21 +89,38 @@ with st.expander("Table (all areas)"):
     st.dataframe(
         view.table[["rank", "area_name", "area_code", "value", "status", "gap_pct"]],
         hide_index=True,
-        column_config={"gap_pct": st.column_config.NumberColumn(f"Gap to {view.benchmark_name or 'benchmark'} (%)",
-                                                                format="%+.1f")},
-     placeholder=MISSING_CELL)
-    table_downloads(f"overview_{indicator}_{level}_{year}", f"{meta['label']}, {year}: {LEVEL_LABELS[level]}",
-                    map_figure.data,
-                    [indicator], [meta["source"]])
+        column_config={
+            "gap_pct": st.column_config.NumberColumn(f"Gap to {view.benchmark_name or 'benchmark'} (%)", format="%+.1f")
+        },
+        placeholder=MISSING_CELL,
+    )
+    table_downloads(
+        f"overview_{indicator}_{level}_{year}",
+        f"{meta['label']}, {year}: {LEVEL_LABELS[level]}",
+        map_figure.data,
+        [indicator],
+        [meta["source"]],
+    )
 groups, _ = user_plan(snapshot)
-groups_here = group_table([*PRESET_GROUPS, *groups], level, indicator, meta, year,
-                          lambda key, geography: snapshot.rows(key, geography), snapshot.areas,
-                          view.table["value"], benchmark_values(indicator_rows, year),
-                          reference.code if reference else ENGLAND)
+groups_here = group_table(
+    [*PRESET_GROUPS, *groups],
+    level,
+    indicator,
+    meta,
+    year,
+    lambda key, geography: snapshot.rows(key, geography),
+    snapshot.areas,
+    view.table["value"],
+    benchmark_values(indicator_rows, year),
+    reference.code if reference else ENGLAND,
+)
 if not groups_here.empty:
     st.markdown("**Area groups at this level** (valued from additive parts; see the Targets page)")
-    st.dataframe(groups_here, hide_index=True,
-                 column_config={"group": st.column_config.TextColumn("group", pinned=True)},
-                 placeholder=MISSING_CELL)
+    st.dataframe(
+        groups_here,
+        hide_index=True,
+        column_config={"group": st.column_config.TextColumn("group", pinned=True)},
+        placeholder=MISSING_CELL,
+    )
 for caveat in meta["caveats"]:
     st.caption(caveat)

@@ -24,8 +24,7 @@ def user_plan(snapshot: Snapshot) -> tuple[list[AreaGroup], list[Target]]:
         token = st.query_params.get(PLAN_PARAM)
         if token:
             try:
-                groups, targets = plan_from_json(decode_from_link(token), area_levels(snapshot),
-                                                 set(snapshot.metadata))
+                groups, targets = plan_from_json(decode_from_link(token), area_levels(snapshot), set(snapshot.metadata))
             except PlanFileError as exc:
                 st.toast(f"The groups and targets in this link could not be read ({plain(exc)}); starting empty.")
         st.session_state["plan_groups"], st.session_state["plan_targets"] = groups, targets

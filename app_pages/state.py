@@ -51,9 +51,16 @@ def _new_choice(key: str) -> tuple[bool, Any]:
     return (key not in shown or shown[key] != current), current
 
 
-def pick(key: str, label: str, options: Sequence[Any], default: Any,
-         format_func: Callable[[Any], Any] | None = None, placeholder: str | None = None,
-         fallback: Callable[[Any, list[Any]], Any] | None = None, unavailable: str = "here") -> Any:
+def pick(
+    key: str,
+    label: str,
+    options: Sequence[Any],
+    default: Any,
+    format_func: Callable[[Any], Any] | None = None,
+    placeholder: str | None = None,
+    fallback: Callable[[Any, list[Any]], Any] | None = None,
+    unavailable: str = "here",
+) -> Any:
     """A selectbox whose choice comes from the URL on first load, persists, and is written back
     to the URL so a copied link reproduces the view. Unknown link values fall back to the default.
 
@@ -84,8 +91,10 @@ def pick(key: str, label: str, options: Sequence[Any], default: Any,
     st.session_state.setdefault(SHOWN, {})[key] = value
     value = st.selectbox(label, options, key=key, format_func=fmt, placeholder=placeholder)
     if choice is not None and choice != value and choice not in options:
-        st.caption(f"{label}: {fmt(choice)} is not available {unavailable}, so {fmt(value)} is shown. "
-                   "Your choice comes back where it is available.")
+        st.caption(
+            f"{label}: {fmt(choice)} is not available {unavailable}, so {fmt(value)} is shown. "
+            "Your choice comes back where it is available."
+        )
     if value is None:
         st.query_params.pop(key, None)
     else:
@@ -140,16 +149,24 @@ def shared_sidebar(snapshot: Snapshot) -> SharedView:
             return "(none)"
         return names[code] if code in names else area_label(every_name.get(code, code), levels.get(code, ""))
 
-    area = pick("area", "Area", [None, *names], default=None, format_func=area_text, placeholder="(none)",
-                unavailable=f"among the {LEVEL_NOUNS[level][1]}")
+    area = pick(
+        "area",
+        "Area",
+        [None, *names],
+        default=None,
+        format_func=area_text,
+        placeholder="(none)",
+        unavailable=f"among the {LEVEL_NOUNS[level][1]}",
+    )
     notice = area_notice(area, level, snapshot.areas, snapshot.manifest) if area else None
     if notice:
         st.caption(notice)
     st.session_state[SLOTS] = (st.container(), st.container())
     st.session_state[YEAR_DRAWN] = False
     years = snapshot.years_by_level.get(level, [])
-    benchmark = pick("benchmark", "Compare with", list(BENCHMARK_ORDER), default=BENCHMARK_ORDER[0],
-                     format_func=BENCHMARK_LABELS.get)
+    benchmark = pick(
+        "benchmark", "Compare with", list(BENCHMARK_ORDER), default=BENCHMARK_ORDER[0], format_func=BENCHMARK_LABELS.get
+    )
     view = SharedView(level, area, names.get(area) if area else None, _chosen_year(years), benchmark)
     st.session_state["_shared_view"] = view
     return view
@@ -180,8 +197,14 @@ def pick_year(years: Sequence[int], unavailable: str) -> int | None:
     options = sorted({int(year) for year in years}, reverse=True)
     st.session_state[YEAR_DRAWN] = True
     with st.session_state[SLOTS][1]:
-        year = pick("year", "Year", options, default=default_year(options),
-                    fallback=lambda wanted, offered: nearest_year(offered, int(wanted)), unavailable=unavailable)
+        year = pick(
+            "year",
+            "Year",
+            options,
+            default=default_year(options),
+            fallback=lambda wanted, offered: nearest_year(offered, int(wanted)),
+            unavailable=unavailable,
+        )
     return None if year is None else int(year)
 
 

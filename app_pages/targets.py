@@ -67,8 +67,15 @@ def noun_of(indicator: str) -> str:
 def assessment_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], snapshot_id: str):
     """Assessments are shared by all sessions (read-only) until the snapshot changes (snapshot_id)."""
     del snapshot_id
-    return evaluate(target, unit, rows_of, snapshot.areas, list(groups), int(metadata[target.indicator]["decimals"]),
-                    noun_of(target.indicator))
+    return evaluate(
+        target,
+        unit,
+        rows_of,
+        snapshot.areas,
+        list(groups),
+        int(metadata[target.indicator]["decimals"]),
+        noun_of(target.indicator),
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
@@ -85,13 +92,24 @@ def rebased_target_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], 
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def trajectory_spec_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], snapshot_id: str, *, title: str,
-                       subtitle: str, value_title: str, is_gap: bool, axis_title: str | None = None) -> dict:
+def trajectory_spec_of(
+    target: Target,
+    unit: str,
+    groups: tuple[AreaGroup, ...],
+    snapshot_id: str,
+    *,
+    title: str,
+    subtitle: str,
+    value_title: str,
+    is_gap: bool,
+    axis_title: str | None = None,
+) -> dict:
     """The trajectory chart as a Vega-Lite dict, built and converted once per target and snapshot: altair's
     conversion (with its schema validation) was most of this page's rerun time."""
     assessment = assessment_of(target, unit, groups, snapshot_id)
-    return trajectory_chart(assessment, title=title, subtitle=subtitle, value_title=value_title,
-                            is_gap=is_gap, axis_title=axis_title).to_dict()
+    return trajectory_chart(
+        assessment, title=title, subtitle=subtitle, value_title=value_title, is_gap=is_gap, axis_title=axis_title
+    ).to_dict()
 
 
 def provisional_in(code: str | None, indicator: str, year: int | None) -> bool:
@@ -119,8 +137,11 @@ def show_target(target: Target, key: str) -> None:
     meta = metadata[target.indicator]
     unit = meta["unit"]
     assessment = assessment_of(target, unit, tuple(all_groups), snapshot.manifest["snapshot_id"])
-    icon = {ON_TRACK: ":material/check_circle:", ACHIEVED: ":material/verified:",
-            NOT_MEASURABLE: ":material/help:"}.get(assessment.verdict, ":material/warning:")
+    icon = {
+        ON_TRACK: ":material/check_circle:",
+        ACHIEVED: ":material/verified:",
+        NOT_MEASURABLE: ":material/help:",
+    }.get(assessment.verdict, ":material/warning:")
     st.markdown(f"#### {plain(target.name)} — {plain(label_of(target.area))}")
     if target.source_text:
         st.caption(f"Target: {plain(target.source_text)}")
@@ -137,34 +158,46 @@ def show_target(target: Target, key: str) -> None:
             return format_value(value, unit, int(meta["decimals"]))
 
         measured = "Gap" if is_gap else "Value"
-        latest_provisional = any(provisional_in(code, target.indicator, assessment.latest_year)
-                                 for code in (target.area, target.benchmark))
+        latest_provisional = any(
+            provisional_in(code, target.indicator, assessment.latest_year) for code in (target.area, target.benchmark)
+        )
         columns = st.columns(4)
         columns[0].metric(f"{measured} in {target.baseline_year} (baseline)", show(assessment.baseline))
         latest_words = "latest, provisional" if latest_provisional else "latest"
         columns[1].metric(f"{measured} in {assessment.latest_year} ({latest_words})", show(assessment.latest))
         columns[2].metric(f"Needed by {assessment.latest_year} on the path", show(assessment.required_now))
         columns[3].metric(f"Target for {target.target_year}", show(assessment.target))
-        gap_words = (f"gap to {label_of(target.benchmark)} ({'% of its value' if relative else 'percentage points'})"
-                     if is_gap else f"{meta['short_label']} ({unit})")
-        chart = trajectory_spec_of(target, unit, tuple(all_groups), snapshot.manifest["snapshot_id"],
-                                   title=f"{target.name}: {label_of(target.area)}",
-                                   subtitle=f"{meta['label']}; {gap_words}; baseline {target.baseline_year}, "
-                                            f"target {target.target_year}",
-                                   value_title=gap_words, is_gap=is_gap,
-                                   axis_title=("Gap (%)" if relative else "Gap (% points)") if is_gap else None)
-        data = partial(trajectory_data, assessment.path, target.area, label_of(target.area), gap_words,
-                       target.indicator)
+        gap_words = (
+            f"gap to {label_of(target.benchmark)} ({'% of its value' if relative else 'percentage points'})"
+            if is_gap
+            else f"{meta['short_label']} ({unit})"
+        )
+        chart = trajectory_spec_of(
+            target,
+            unit,
+            tuple(all_groups),
+            snapshot.manifest["snapshot_id"],
+            title=f"{target.name}: {label_of(target.area)}",
+            subtitle=f"{meta['label']}; {gap_words}; baseline {target.baseline_year}, target {target.target_year}",
+            value_title=gap_words,
+            is_gap=is_gap,
+            axis_title=("Gap (%)" if relative else "Gap (% points)") if is_gap else None,
+        )
+        data = partial(
+            trajectory_data, assessment.path, target.area, label_of(target.area), gap_words, target.indicator
+        )
         show_chart(chart_figure(f"target-{key}", chart, data, [target.indicator], metadata), chart)
         with st.expander("Table"):
             st.dataframe(assessment.path, hide_index=True, placeholder=MISSING_CELL)
-            table_downloads(f"target-{key}", f"{target.name}: {label_of(target.area)}", data, [target.indicator],
-                            [meta["source"]])
+            table_downloads(
+                f"target-{key}", f"{target.name}: {label_of(target.area)}", data, [target.indicator], [meta["source"]]
+            )
     else:
         alternative = rebased_target_of(target, unit, tuple(all_groups), snapshot.manifest["snapshot_id"])
         if alternative is not None:
-            with st.expander(f"Measured from {alternative.baseline_year}, the first year with data (not the "
-                             "official baseline)"):
+            with st.expander(
+                f"Measured from {alternative.baseline_year}, the first year with data (not the official baseline)"
+            ):
                 show_target(alternative, key=f"{key}-rebased")
 
 
@@ -194,20 +227,40 @@ with own_tab:
         st.markdown("**Add a target**")
         left, right = st.columns(2)
         area = left.selectbox("Area or group", choices, index=choices.index(default_area), format_func=label_of)
-        indicator = right.selectbox("Indicator", sorted(metadata), index=sorted(metadata).index("gva_per_hour"),
-                                    format_func=lambda key: metadata[key]["label"])
-        kind = left.radio("Kind", [CLOSE_GAP, CHANGE, REACH_VALUE], horizontal=True,
-                          format_func={CLOSE_GAP: "Close a gap", CHANGE: "Change by", REACH_VALUE: "Reach"}.get)
-        benchmark = right.selectbox("Benchmark (gap targets)", list(BENCHMARK_NAMES), format_func=label_of,
-                                    index=list(BENCHMARK_NAMES).index("ENG_EXCL_LONDON"))
+        indicator = right.selectbox(
+            "Indicator",
+            sorted(metadata),
+            index=sorted(metadata).index("gva_per_hour"),
+            format_func=lambda key: metadata[key]["label"],
+        )
+        kind = left.radio(
+            "Kind",
+            [CLOSE_GAP, CHANGE, REACH_VALUE],
+            horizontal=True,
+            format_func={CLOSE_GAP: "Close a gap", CHANGE: "Change by", REACH_VALUE: "Reach"}.get,
+        )
+        benchmark = right.selectbox(
+            "Benchmark (gap targets)",
+            list(BENCHMARK_NAMES),
+            format_func=label_of,
+            index=list(BENCHMARK_NAMES).index("ENG_EXCL_LONDON"),
+        )
         amount = left.number_input("Amount: % of the gap to close, the change, or the value to reach", value=50.0)
         baseline_year = right.number_input("Baseline year", 1998, 2030, 2015)
         target_year = right.number_input("Target year", 1999, 2040, 2030)
         name = left.text_input("Name", "My target", max_chars=80)
         if st.form_submit_button("Add target"):
             try:
-                new = Target(name.strip() or "My target", area, indicator, kind, float(amount), int(baseline_year),
-                             int(target_year), benchmark if kind == CLOSE_GAP else None)
+                new = Target(
+                    name.strip() or "My target",
+                    area,
+                    indicator,
+                    kind,
+                    float(amount),
+                    int(baseline_year),
+                    int(target_year),
+                    benchmark if kind == CLOSE_GAP else None,
+                )
             except ValueError as exc:
                 st.error(f"This target cannot be added: {plain(exc)}.")
             else:
@@ -230,11 +283,18 @@ with groups_tab:
     )
     for group in all_groups:
         kind = LEVEL_PLURALS.get(group.level, group.level)
-        st.markdown(f"**{plain(group.name)}** ({len(group.members)} {kind}): "
-                    f"{plain(', '.join(AREA_NAMES.get(code, code) for code in group.members))}")
+        st.markdown(
+            f"**{plain(group.name)}** ({len(group.members)} {kind}): "
+            f"{plain(', '.join(AREA_NAMES.get(code, code) for code in group.members))}"
+        )
         values = []
-        for indicator in ("gva_per_hour", "gva_per_job", "employment_rate_16_64", "filled_jobs",
-                          "manufacturing_gva_share"):
+        for indicator in (
+            "gva_per_hour",
+            "gva_per_job",
+            "employment_rate_16_64",
+            "filled_jobs",
+            "manufacturing_gva_share",
+        ):
             try:
                 series = group_values_of(group, indicator, snapshot.manifest["snapshot_id"])
             except GroupError as exc:
@@ -265,26 +325,31 @@ with groups_tab:
                     st.rerun()
     for number, group in enumerate(groups):
         if st.button(f"Remove group {plain(group.name)}", key=f"remove-group-{number}"):
-            save_plan([g for i, g in enumerate(groups) if i != number],
-                      [t for t in targets if t.area != group.code])
+            save_plan([g for i, g in enumerate(groups) if i != number], [t for t in targets if t.area != group.code])
             st.rerun()
     groupable = sorted(metadata[key]["label"] for key in RECIPES if key in metadata)
     st.caption(f"Indicators a group can be valued on: {'; '.join(groupable)}.")
 
 with file_tab:
-    st.download_button("Download your groups and targets (JSON)", data=plan_to_json(groups, targets),
-                       file_name="groups_and_targets.json", mime="application/json", on_click="ignore")
-    uploaded = st.file_uploader("Load groups and targets from a JSON file", type=["json"], key="plan_upload",
-                                max_upload_size=1)  # MB; a plan file is at most 100,000 bytes
+    st.download_button(
+        "Download your groups and targets (JSON)",
+        data=plan_to_json(groups, targets),
+        file_name="groups_and_targets.json",
+        mime="application/json",
+        on_click="ignore",
+    )
+    uploaded = st.file_uploader(
+        "Load groups and targets from a JSON file", type=["json"], key="plan_upload", max_upload_size=1
+    )  # MB; a plan file is at most 100,000 bytes
     if uploaded is not None:
         try:
-            loaded_groups, loaded_targets = plan_from_json(uploaded.getvalue(), area_levels(snapshot),
-                                                           set(metadata))
+            loaded_groups, loaded_targets = plan_from_json(uploaded.getvalue(), area_levels(snapshot), set(metadata))
         except PlanFileError as exc:
             st.error(f"{plain(uploaded.name, 80)} was not loaded: {plain(exc)}.")
         else:
-            st.success(f"{plain(uploaded.name, 80)}: {len(loaded_groups)} groups and {len(loaded_targets)} targets "
-                       "ready.")
+            st.success(
+                f"{plain(uploaded.name, 80)}: {len(loaded_groups)} groups and {len(loaded_targets)} targets ready."
+            )
             if st.button("Replace my groups and targets with these"):
                 save_plan(loaded_groups, loaded_targets)
                 st.rerun()

@@ -92,17 +92,21 @@ st.markdown(
 values_col, bounds_col = st.columns(2)
 with values_col:
     values_file = st.file_uploader(
-        "Values: CSV or Excel (.xlsx)", type=uploads.VALUE_TYPES, key="your_data_values_file",
+        "Values: CSV or Excel (.xlsx)",
+        type=uploads.VALUE_TYPES,
+        key="your_data_values_file",
         max_upload_size=uploads.MAX_VALUES_BYTES // uploads.MB,
         help="One row per area: a code or name column, one or more columns of numbers, optionally a year column.",
     )
-    use_example = st.toggle("Try it with an example file instead", key="your_data_example",
-                            disabled=values_file is not None)
+    use_example = st.toggle(
+        "Try it with an example file instead", key="your_data_example", disabled=values_file is not None
+    )
 with bounds_col:
     boundary_file = st.file_uploader(
         "Boundaries (optional): GeoJSON, zipped shapefile or GeoPackage",
         type=uploads.BOUNDARY_TYPES,
-        key="your_data_boundary_file", max_upload_size=uploads.MAX_BOUNDARY_BYTES // uploads.MB,
+        key="your_data_boundary_file",
+        max_upload_size=uploads.MAX_BOUNDARY_BYTES // uploads.MB,
         help="Any coordinate system stated in the file (.prj for shapefiles) is converted to longitude/latitude.",
     )
 
@@ -113,18 +117,26 @@ upload = None
 example_note = None
 if values_file is not None:  # the bytes are read only when a result is not remembered (no copy per rerun)
     token = values_file.file_id
-    first, error = remembered(("values", token, None), lambda: yd.read_safely(uploads.read_values_upload,
-                                                                             values_file.name, values_file.getvalue()))
+    first, error = remembered(
+        ("values", token, None),
+        lambda: yd.read_safely(uploads.read_values_upload, values_file.name, values_file.getvalue()),
+    )
     if error is not None:
         st.error(plain(error))
     else:
         default_key = first.key_column
         with values_col:
             key_column = choose("Areas are in column", list(first.columns), default_key, "your_data_key_column")
-        upload, error = (first, None) if key_column == default_key else remembered(
-            ("values", token, key_column),
-            lambda: yd.read_safely(uploads.read_values_upload, values_file.name, values_file.getvalue(),
-                                   key_column=key_column))
+        upload, error = (
+            (first, None)
+            if key_column == default_key
+            else remembered(
+                ("values", token, key_column),
+                lambda: yd.read_safely(
+                    uploads.read_values_upload, values_file.name, values_file.getvalue(), key_column=key_column
+                ),
+            )
+        )
         if error is not None:
             st.error(plain(error))
 elif use_example:
@@ -135,23 +147,34 @@ elif use_example:
     if example_year is not None:
         rows = example_rows[example_rows["period"] == example_year]
         example_bytes = yd.example_csv(rows, metadata[example_key], area_names(snapshot.areas, level))
-        upload, _ = remembered(("example", level, example_key, example_year),
-                               lambda: yd.read_safely(uploads.read_values_upload, "example.csv", example_bytes))
-        example_note = (f"Example file: {metadata[example_key]['label']}, {example_year}, from the official snapshot, "
-                        "written as a CSV keyed by area names (with ONS markers for missing values).")
+        upload, _ = remembered(
+            ("example", level, example_key, example_year),
+            lambda: yd.read_safely(uploads.read_values_upload, "example.csv", example_bytes),
+        )
+        example_note = (
+            f"Example file: {metadata[example_key]['label']}, {example_year}, from the official snapshot, "
+            "written as a CSV keyed by area names (with ONS markers for missing values)."
+        )
 
 boundaries = None  # what is kept of an uploaded boundary file: its areas and the map's copy (MapBoundaries)
 if boundary_file is not None:
     btoken = boundary_file.file_id
     code_field = st.session_state.get(f"your_data_code_field_{btoken}")
-    boundaries, berror = remembered(("bounds", btoken, code_field), lambda: yd.boundaries_for_map(
-        boundary_file.name, boundary_file.getvalue(), code_field))
+    boundaries, berror = remembered(
+        ("bounds", btoken, code_field),
+        lambda: yd.boundaries_for_map(boundary_file.name, boundary_file.getvalue(), code_field),
+    )
     if berror is not None:  # the values (if any) are still mapped on the official boundaries
         st.error(plain(berror))
         if isinstance(berror, uploads.FieldChoiceError) and berror.fields:
             with bounds_col:
-                st.selectbox("Which field holds the area codes?", berror.fields, key=f"your_data_code_field_{btoken}",
-                             index=None, placeholder="Pick a field")
+                st.selectbox(
+                    "Which field holds the area codes?",
+                    berror.fields,
+                    key=f"your_data_code_field_{btoken}",
+                    index=None,
+                    placeholder="Pick a field",
+                )
     else:
         with bounds_col:
             show_notes("Notes on your boundaries", boundaries.notes)
@@ -169,16 +192,31 @@ if upload is None and boundaries is None:
         f"{uploads.MAX_BOUNDARY_BYTES // uploads.MB} MB) to map your own areas.\n\n"
         "Formulas in spreadsheets are never run: the values Excel saved are used. Or switch on the example above."
     )
-    st.download_button(f"Template for {LEVEL_LABELS[level].lower()} (CSV)", data=yd.template_csv(snapshot.areas, level),
-                        file_name=f"template_{level}.csv", mime="text/csv", on_click="ignore")
+    st.download_button(
+        f"Template for {LEVEL_LABELS[level].lower()} (CSV)",
+        data=yd.template_csv(snapshot.areas, level),
+        file_name=f"template_{level}.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
     stop_page()
 
 # --- matching --------------------------------------------------------------------------------------------
-official = boundaries is None or st.radio(
-    "Map on", ["official", "yours"], index=1, horizontal=True, key="your_data_map_on",
-    format_func={"official": f"Official boundaries: {LEVEL_LABELS[level]}",
-                 "yours": f"Your boundaries ({plain(boundary_file.name, 80) if boundary_file else ''})"}.get,
-) == "official"
+official = (
+    boundaries is None
+    or st.radio(
+        "Map on",
+        ["official", "yours"],
+        index=1,
+        horizontal=True,
+        key="your_data_map_on",
+        format_func={
+            "official": f"Official boundaries: {LEVEL_LABELS[level]}",
+            "yours": f"Your boundaries ({plain(boundary_file.name, 80) if boundary_file else ''})",
+        }.get,
+    )
+    == "official"
+)
 if official:
     reference = area_names(snapshot.areas, level)
     map_boundaries = cached_boundaries(level)
@@ -197,11 +235,13 @@ if upload is not None:
     show_notes("Notes on your file", upload.notes)
     st.header("How your areas matched")
     name_keys = remembered(("keys", *token), lambda: matching.upload_name_keys(upload))  # once for every level
-    matches = remembered(("match", *token, layer, level),
-                         lambda: matching.match_upload(upload, reference, name_keys))
+    matches = remembered(("match", *token, layer, level), lambda: matching.match_upload(upload, reference, name_keys))
     editor = st.data_editor(
         # an empty cell is blank (the grid's own placeholder would read "None"); a choice is made in it
-        matches.assign(your_choice=None), hide_index=True, disabled=matching.MATCH_COLUMNS, placeholder="",
+        matches.assign(your_choice=None),
+        hide_index=True,
+        disabled=matching.MATCH_COLUMNS,
+        placeholder="",
         key=f"your_data_choices_{level}_{official}_{token[0]}_{token[-1]}",
         column_config={
             "uploaded": st.column_config.TextColumn("In your file"),
@@ -210,21 +250,29 @@ if upload is not None:
             "official_name": st.column_config.TextColumn("Official name"),
             "status": st.column_config.TextColumn("Status"),
             "detail": st.column_config.TextColumn("Why"),
-            "your_choice": st.column_config.SelectboxColumn("Your choice (to resolve a row)",
-                                                            options=matching.choice_options(reference)),
+            "your_choice": st.column_config.SelectboxColumn(
+                "Your choice (to resolve a row)", options=matching.choice_options(reference)
+            ),
         },
     )
     matches = matching.apply_choices(matches, matching.choices_made(editor, reference), reference)
     st.markdown(plain(matching.match_summary(matches, noun)))
     usable = int(matches["status"].isin(matching.USABLE).sum())
     if official and usable * 2 < len(matches):
-        suggestion = remembered(("suggest", *token, level), lambda: matching.suggest_level(
-            list(matches["uploaded"]), upload.key_kind, snapshot.areas, level, name_keys))
+        suggestion = remembered(
+            ("suggest", *token, level),
+            lambda: matching.suggest_level(
+                list(matches["uploaded"]), upload.key_kind, snapshot.areas, level, name_keys
+            ),
+        )
         if suggestion is not None and suggestion[0] != level:
             better, count = suggestion
             st.info(f"{count} of your areas match {LEVEL_LABELS[better].lower()}.")
-            st.button(f"Switch to {LEVEL_LABELS[better]}", key="your_data_switch_level",
-                      on_click=lambda: st.session_state.update(level=better))
+            st.button(
+                f"Switch to {LEVEL_LABELS[better]}",
+                key="your_data_switch_level",
+                on_click=lambda: st.session_state.update(level=better),
+            )
 
     # --- map of the uploaded values ----------------------------------------------------------------------
     column = choose("Value to map", list(upload.value_columns), upload.value_columns[0], "your_data_column")
@@ -237,13 +285,19 @@ if upload is not None:
     values_label = label
 else:
     st.header("Your boundaries")
-    indicator = pick("your_data_indicator", "Official indicator on your boundaries", official_choices,
-                     default=yd.compare_default(official_choices), format_func=lambda key: metadata[key]["label"])
+    indicator = pick(
+        "your_data_indicator",
+        "Official indicator on your boundaries",
+        official_choices,
+        default=yd.compare_default(official_choices),
+        format_func=lambda key: metadata[key]["label"],
+    )
     rows = snapshot.rows(indicator, level)
     year = nearest_year(years_for(rows), shared.year)
     year_note(shared.year, year, metadata[indicator]["label"])
-    values = rows[(rows["period"] == year) & rows["area_code"].isin(reference)][["area_code", "area_name", "value",
-                                                                                  "status"]]
+    values = rows[(rows["period"] == year) & rows["area_code"].isin(reference)][
+        ["area_code", "area_name", "value", "status"]
+    ]
     meta = metadata[indicator]
     decimals = int(meta["decimals"])
 
@@ -252,50 +306,91 @@ else:
 
     values_label = f"{meta['short_label']}, {year}"
     if values["value"].notna().sum() == 0:
-        st.info(f"None of the codes in your boundary file is a {yd.level_noun(level, False)} with {meta['label']} "
-                f"in {year}; the map shows your areas without values. Upload values keyed by the same codes to "
-                "colour them, or pick another level in the sidebar.")
+        st.info(
+            f"None of the codes in your boundary file is a {yd.level_noun(level, False)} with {meta['label']} "
+            f"in {year}; the map shows your areas without values. Upload values keyed by the same codes to "
+            "colour them, or pick another level in the sidebar."
+        )
 
 selected = shared.area if official else None
 content = int(pd.util.hash_pandas_object(values, index=False).sum())
-view = remembered(("map", *token, layer, level, values_label, selected, content),
-                  lambda: yd.upload_map(map_boundaries, values, level, fmt, selected, fit=not official))
+view = remembered(
+    ("map", *token, layer, level, values_label, selected, content),
+    lambda: yd.upload_map(map_boundaries, values, level, fmt, selected, fit=not official),
+)
 st.header(f"Map: {plain(values_label)}")
 where = LEVEL_LABELS[level] if official else f"Your boundaries ({boundary_file.name})"
 map_subtitle = f"{where}; {view.valued} of {view.drawn} areas with a value"
 if upload is not None:
     map_figure = yd.upload_map_figure(
-        view, values, title=f"{label} (your data)", subtitle=map_subtitle,
-        legend_title=values_label, level=level, period=period, measure=column, unit=yd.UPLOADED_UNIT,
+        view,
+        values,
+        title=f"{label} (your data)",
+        subtitle=map_subtitle,
+        legend_title=values_label,
+        level=level,
+        period=period,
+        measure=column,
+        unit=yd.UPLOADED_UNIT,
         sources=(yd.upload_source(upload.source), *(() if official else (yd.boundary_source(boundary_file.name),))),
-        credit=yd.upload_credit(("values",) if official else ("values", "boundaries"),
-                                ("boundaries",) if official else (), os_boundaries=official))
+        credit=yd.upload_credit(
+            ("values",) if official else ("values", "boundaries"),
+            ("boundaries",) if official else (),
+            os_boundaries=official,
+        ),
+    )
 else:
     map_figure = yd.upload_map_figure(
-        view, values, title=f"{meta['label']}, {year}", subtitle=map_subtitle, legend_title=values_label,
-        level=level, period=year, measure=indicator, unit=meta["unit"],
-        sources=(str(meta["source"]), yd.boundary_source(boundary_file.name)), indicators=(indicator,),
-        credit=yd.upload_credit(("boundaries",), ("figures",), os_boundaries=False))
-map_alt = (f"Map of {values_label} for {view.valued} of {view.drawn} areas ({'official' if official else 'your'} "
-           "boundaries); the same figures are in the table below the map.")
+        view,
+        values,
+        title=f"{meta['label']}, {year}",
+        subtitle=map_subtitle,
+        legend_title=values_label,
+        level=level,
+        period=year,
+        measure=indicator,
+        unit=meta["unit"],
+        sources=(str(meta["source"]), yd.boundary_source(boundary_file.name)),
+        indicators=(indicator,),
+        credit=yd.upload_credit(("boundaries",), ("figures",), os_boundaries=False),
+    )
+map_alt = (
+    f"Map of {values_label} for {view.valued} of {view.drawn} areas ({'official' if official else 'your'} "
+    "boundaries); the same figures are in the table below the map."
+)
 if official:
-    show_map(map_figure, view.deck, key="your_data_map", alt=map_alt, legend_title=values_label, legend=view.legend,
-             note="Click an area on the map to select it.", height=540)
+    show_map(
+        map_figure,
+        view.deck,
+        key="your_data_map",
+        alt=map_alt,
+        legend_title=values_label,
+        legend=view.legend,
+        note="Click an area on the map to select it.",
+        height=540,
+    )
 else:
     # Not show_map: a click there selects the clicked code as the sidebar's area, which for codes of the
     # user's own boundaries would quietly clear the area chosen on the other pages. Same layout and menu.
     def render_own_boundaries(big: bool) -> None:
         map_col, legend_col = st.columns([4, 1])
         with map_col:
-            st.pydeck_chart(view.deck, height=MAP_HEIGHT_PRESENTING if big else 540, key="your_data_map",
-                            selection_mode="single-object", on_select="ignore", alt=map_alt)
+            st.pydeck_chart(
+                view.deck,
+                height=MAP_HEIGHT_PRESENTING if big else 540,
+                key="your_data_map",
+                selection_mode="single-object",
+                on_select="ignore",
+                alt=map_alt,
+            )
         with legend_col:
             st.markdown(legend_html(values_label, view.legend), unsafe_allow_html=True)
 
     show_figure(map_figure, render_own_boundaries, titled=False)
 with st.expander("Table of the mapped values"):
-    st.dataframe(view.table[["area_name", "area_code", "value", "status", "rank"]], hide_index=True,
-                 placeholder=MISSING_CELL)
+    st.dataframe(
+        view.table[["area_name", "area_code", "value", "status", "rank"]], hide_index=True, placeholder=MISSING_CELL
+    )
 
 if upload is None:
     stop_page()
@@ -306,20 +401,38 @@ if values["value"].notna().sum() == 0:
     stop_page()
 source = yd.upload_source(upload.source)
 chosen = view.table.loc[view.table["area_code"] == selected, "area_name"] if selected else pd.Series(dtype=str)
-chosen_words = f"; {chosen.iloc[0]} is marked \"selected\"" if len(chosen) else ""
-bar = remembered(("bar", content, label, official, level, selected, source), lambda: yd.uploaded_bar_chart(
-    values, label, title=f"{label} (your data), ranked", decimals=decimals, selected_code=selected, source=source,
-    subtitle=yd.bar_subtitle(LEVEL_LABELS[level] if official else "Your areas", values, selected)))
-show_chart(yd.bar_figure(values, bar, selected_code=selected, column=column, period=period, file_name=upload.source,
-                         level=level), bar,
-           alt=f"Bar chart of {label} (your data), largest first{chosen_words}.")
+chosen_words = f'; {chosen.iloc[0]} is marked "selected"' if len(chosen) else ""
+bar = remembered(
+    ("bar", content, label, official, level, selected, source),
+    lambda: yd.uploaded_bar_chart(
+        values,
+        label,
+        title=f"{label} (your data), ranked",
+        decimals=decimals,
+        selected_code=selected,
+        source=source,
+        subtitle=yd.bar_subtitle(LEVEL_LABELS[level] if official else "Your areas", values, selected),
+    ),
+)
+show_chart(
+    yd.bar_figure(
+        values, bar, selected_code=selected, column=column, period=period, file_name=upload.source, level=level
+    ),
+    bar,
+    alt=f"Bar chart of {label} (your data), largest first{chosen_words}.",
+)
 
 st.header("Beside an official indicator")
 if not official_choices:
     st.info(f"The snapshot has no official indicators for {LEVEL_LABELS[level].lower()}.")
     stop_page()
-indicator = pick("your_data_indicator", "Official indicator", official_choices,
-                 default=yd.compare_default(official_choices), format_func=lambda key: metadata[key]["label"])
+indicator = pick(
+    "your_data_indicator",
+    "Official indicator",
+    official_choices,
+    default=yd.compare_default(official_choices),
+    format_func=lambda key: metadata[key]["label"],
+)
 meta = metadata[indicator]
 official_rows = snapshot.rows(indicator, level)
 year = nearest_year(years_for(official_rows), period or shared.year)
@@ -330,28 +443,66 @@ if count == 0:
     st.info(f"None of your matched areas has {meta['label']} for {year}.")
     stop_page()
 correlation_text = f"Pearson's r = {r:.2f} over {count} areas" if r is not None else f"{count} areas"
-scatter = remembered(("scatter", content, label, indicator, year, selected, source), lambda: yd.comparison_chart(
-    compared, uploaded_label=label, official_label=f"{meta['short_label']} ({meta['unit']})",
-    official_format=value_format(meta["unit"], int(meta["decimals"])), uploaded_decimals=decimals,
-    title=f"{label} against {meta['label']}, {year}", subtitle=f"{correlation_text}; one point per area",
-    source=f"{source}; {meta['source']}", selected_code=selected,
-))
-show_chart(yd.comparison_figure(compared, scatter, selected_code=selected, column=column, period=period,
-                                file_name=upload.source, level=level, indicator=indicator, meta=meta, year=year),
-           scatter, alt=f"Scatter plot of {label} (your data) against {meta['label']}, {year}, one point per area; "
-                        f"{correlation_text}{chosen_words}.")
+scatter = remembered(
+    ("scatter", content, label, indicator, year, selected, source),
+    lambda: yd.comparison_chart(
+        compared,
+        uploaded_label=label,
+        official_label=f"{meta['short_label']} ({meta['unit']})",
+        official_format=value_format(meta["unit"], int(meta["decimals"])),
+        uploaded_decimals=decimals,
+        title=f"{label} against {meta['label']}, {year}",
+        subtitle=f"{correlation_text}; one point per area",
+        source=f"{source}; {meta['source']}",
+        selected_code=selected,
+    ),
+)
+show_chart(
+    yd.comparison_figure(
+        compared,
+        scatter,
+        selected_code=selected,
+        column=column,
+        period=period,
+        file_name=upload.source,
+        level=level,
+        indicator=indicator,
+        meta=meta,
+        year=year,
+    ),
+    scatter,
+    alt=f"Scatter plot of {label} (your data) against {meta['label']}, {year}, one point per area; "
+    f"{correlation_text}{chosen_words}.",
+)
 st.caption("A correlation describes how the two move together across areas; it says nothing about cause.")
 
 # --- downloads --------------------------------------------------------------------------------------------
 st.subheader("Download the matched data")
-st.caption("Every matched row of your file with the official figure beside it (each chart and the map also has "
-           "its own download menu above).")
-matched = {"level": level, "column": column, "period": period, "comparison": compared,
-           "official_label": f"{meta['short_label']} {year}"}
+st.caption(
+    "Every matched row of your file with the official figure beside it (each chart and the map also has "
+    "its own download menu above)."
+)
+matched = {
+    "level": level,
+    "column": column,
+    "period": period,
+    "comparison": compared,
+    "official_label": f"{meta['short_label']} {year}",
+}
 with st.container(horizontal=True):
-    st.download_button("Matched data (CSV)", key="your_data_csv", mime="text/csv", file_name=f"your_data_{level}.csv",
-                       data=lambda: yd.matched_csv(values, **matched), on_click="ignore")
-    st.download_button("Its description (CSVW, JSON)", key="your_data_csvw", mime=CSVW_MIME,
-                       file_name=f"your_data_{level}.csv-metadata.json", on_click="ignore",
-                       data=lambda: yd.matched_csvw(values, source=upload.source, csv_name=f"your_data_{level}.csv",
-                                                    **matched))
+    st.download_button(
+        "Matched data (CSV)",
+        key="your_data_csv",
+        mime="text/csv",
+        file_name=f"your_data_{level}.csv",
+        data=lambda: yd.matched_csv(values, **matched),
+        on_click="ignore",
+    )
+    st.download_button(
+        "Its description (CSVW, JSON)",
+        key="your_data_csvw",
+        mime=CSVW_MIME,
+        file_name=f"your_data_{level}.csv-metadata.json",
+        on_click="ignore",
+        data=lambda: yd.matched_csvw(values, source=upload.source, csv_name=f"your_data_{level}.csv", **matched),
+    )

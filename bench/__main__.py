@@ -69,8 +69,14 @@ def measure_build() -> dict[str, Any]:
     """Wall time of `python -m loaders.build --quiet` into an empty temp folder."""
     with tempfile.TemporaryDirectory(prefix="rpe-bench-build-") as out:
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "loaders.build", "--out", out, "--quiet"], cwd=REPO,
-                              capture_output=True, text=True, timeout=BUILD_TIMEOUT_S, stdin=subprocess.DEVNULL)
+        done = subprocess.run(
+            [sys.executable, "-m", "loaders.build", "--out", out, "--quiet"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=BUILD_TIMEOUT_S,
+            stdin=subprocess.DEVNULL,
+        )
         elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"loaders.build exited {done.returncode}: {done.stderr[-2000:]}")
@@ -138,11 +144,17 @@ def measure_apptest(pages: dict[str, str] = PAGES, freeze: bool = True) -> dict[
             except Exception as exc:  # a page that fails is reported, the others still measured
                 rerun[page][level] = None  # type: ignore[assignment]
                 log(f"{page} at {level} failed: {exc}")
-        log(f"{level}: payload {payload[level]:,} B; rerun ms "
-            + ", ".join(f"{page} {times[level]}" for page, times in rerun.items()))
+        log(
+            f"{level}: payload {payload[level]:,} B; rerun ms "
+            + ", ".join(f"{page} {times[level]}" for page, times in rerun.items())
+        )
     gc.unfreeze()
-    return {"map_payload_bytes": payload, "map_payload_parts": payload_parts, "rerun_ms": rerun,
-            "post_run_gc_ms": {"without_freeze": gc_before, "with_freeze": gc_after}}
+    return {
+        "map_payload_bytes": payload,
+        "map_payload_parts": payload_parts,
+        "rerun_ms": rerun,
+        "post_run_gc_ms": {"without_freeze": gc_before, "with_freeze": gc_after},
+    }
 
 
 def _share_script_cache() -> None:
@@ -166,8 +178,9 @@ def _gc_ms() -> float:
     return round(statistics.median(times), 1)
 
 
-def cold_start(browser: Any, launcher: list[str] | None, blocked: list[str],
-               via_nginx: bool = False, preview: bool = True) -> tuple[dict[str, Any], Any]:
+def cold_start(
+    browser: Any, launcher: list[str] | None, blocked: list[str], via_nginx: bool = False, preview: bool = True
+) -> tuple[dict[str, Any], Any]:
     """A fresh server process (`launcher` as in StreamlitServer; or deploy/start.sh with one app process
     behind nginx) to coloured map pixels in a tab of an already running browser, opened (empty, with
     no cache) before the server starts. Two moments: the first coloured map pixels in the map's cell
@@ -213,14 +226,22 @@ def cold_start(browser: Any, launcher: list[str] | None, blocked: list[str],
     if deck:
         phases["deck_chunk_requested"] = round(offset + deck[0]["start"] / 1000, 2)
         phases["deck_chunk_loaded"] = round(offset + deck[0]["end"] / 1000, 2)
-    return {"cold_start_to_pixels_s": round(first_pixels_s, 2),
-            "from_page_request_s": round(first_pixels_s - requested_s, 2),
-            "to_deck_gl_map_s": round(deck_s, 2),
-            "phases_s": dict(sorted(phases.items(), key=lambda item: item[1]))}, (server, page)
+    return {
+        "cold_start_to_pixels_s": round(first_pixels_s, 2),
+        "from_page_request_s": round(first_pixels_s - requested_s, 2),
+        "to_deck_gl_map_s": round(deck_s, 2),
+        "phases_s": dict(sorted(phases.items(), key=lambda item: item[1])),
+    }, (server, page)
 
 
-def cold_starts(browser: Any, launcher: list[str] | None, blocked: list[str], via_nginx: bool = False,
-                preview: bool = True, keep_last: bool = False) -> dict[str, Any]:
+def cold_starts(
+    browser: Any,
+    launcher: list[str] | None,
+    blocked: list[str],
+    via_nginx: bool = False,
+    preview: bool = True,
+    keep_last: bool = False,
+) -> dict[str, Any]:
     """COLD_STARTS cold starts of one launcher; the medians of the three figures, and every run. With
     `keep_last`, the last run's server and page stay open ("kept")."""
     runs: list[dict[str, Any]] = []
@@ -235,10 +256,12 @@ def cold_starts(browser: Any, launcher: list[str] | None, blocked: list[str], vi
             server.stop()
     keys = ("cold_start_to_pixels_s", "from_page_request_s", "to_deck_gl_map_s")
     medians = {key: round(statistics.median(run[key] for run in runs), 2) for key in keys}
-    summary = (f"first map pixels {medians['cold_start_to_pixels_s']} s from server start "
-               f"({medians['from_page_request_s']} s from the page request), deck.gl map "
-               f"{medians['to_deck_gl_map_s']} s; medians of {len(runs)}: "
-               + "; ".join(f"{run['cold_start_to_pixels_s']}/{run['to_deck_gl_map_s']}" for run in runs))
+    summary = (
+        f"first map pixels {medians['cold_start_to_pixels_s']} s from server start "
+        f"({medians['from_page_request_s']} s from the page request), deck.gl map "
+        f"{medians['to_deck_gl_map_s']} s; medians of {len(runs)}: "
+        + "; ".join(f"{run['cold_start_to_pixels_s']}/{run['to_deck_gl_map_s']}" for run in runs)
+    )
     result: dict[str, Any] = {**medians, "summary": summary, "runs": runs}
     if kept:
         result["kept"] = kept
@@ -285,24 +308,30 @@ def measure_browser() -> dict[str, Any]:
                 server.stop()
         finally:
             browser.close()
-    results.update({
-        "cold_start_to_pixels_s": deployed["cold_start_to_pixels_s"],
-        "cold_start_deploy_serve": deployed,
-        "cold_start_plain_streamlit_run": plain,
-        "cold_start_floor_deck_only_page": floor,
-        "cold_start_via_nginx": behind,
-        "memory_after_1_session_mb": round(rss_first, 1),
-        "memory_after_10_sessions_mb": round(rss, 1),
-        "blocked_requests": sorted(set(blocked)),
-    })
+    results.update(
+        {
+            "cold_start_to_pixels_s": deployed["cold_start_to_pixels_s"],
+            "cold_start_deploy_serve": deployed,
+            "cold_start_plain_streamlit_run": plain,
+            "cold_start_floor_deck_only_page": floor,
+            "cold_start_via_nginx": behind,
+            "memory_after_1_session_mb": round(rss_first, 1),
+            "memory_after_10_sessions_mb": round(rss, 1),
+            "blocked_requests": sorted(set(blocked)),
+        }
+    )
     return results
 
 
 def measure_profile() -> dict[str, Any]:
     from bench.coldstart import profile_cold_start
 
-    return {"cold_start_profile": {"plain_streamlit_run": profile_cold_start(REPO, warm_up=False),
-                                   "deploy_serve": profile_cold_start(REPO, warm_up=True)}}
+    return {
+        "cold_start_profile": {
+            "plain_streamlit_run": profile_cold_start(REPO, warm_up=False),
+            "deploy_serve": profile_cold_start(REPO, warm_up=True),
+        }
+    }
 
 
 def measure_load(via_nginx: bool, sessions: int, steps: int, timeout_s: float, webgl: bool = True) -> dict[str, Any]:
@@ -329,8 +358,11 @@ def budget_report(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "memory_after_10_sessions_mb": results.get("memory_after_10_sessions_mb"),
     }
     return {
-        name: {"budget": budget, "measured": measured[name],
-               "within_budget": None if measured[name] is None else measured[name] <= budget}
+        name: {
+            "budget": budget,
+            "measured": measured[name],
+            "within_budget": None if measured[name] is None else measured[name] <= budget,
+        }
         for name, budget in BUDGETS.items()
     }
 
@@ -347,15 +379,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-build", action="store_true", help="do not time loaders.build")
     parser.add_argument("--skip-load", action="store_true", help="no load test")
     parser.add_argument("--load", action="store_true", help="run only the load test")
-    parser.add_argument("--via-nginx", action="store_true",
-                        help="also run the load test through nginx in front of two app processes")
+    parser.add_argument(
+        "--via-nginx", action="store_true", help="also run the load test through nginx in front of two app processes"
+    )
     parser.add_argument("--profile", action="store_true", help="run only the cold start profile")
-    parser.add_argument("--no-freeze", action="store_true",
-                        help="rerun times as under plain `streamlit run` (no gc.freeze after start-up)")
+    parser.add_argument(
+        "--no-freeze",
+        action="store_true",
+        help="rerun times as under plain `streamlit run` (no gc.freeze after start-up)",
+    )
     parser.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions in the load test")
     parser.add_argument("--steps", type=int, default=14, help="interactions per session in the load test")
-    parser.add_argument("--no-webgl", action="store_true",
-                        help="load test browsers without WebGL (maps stay the server's still previews)")
+    parser.add_argument(
+        "--no-webgl",
+        action="store_true",
+        help="load test browsers without WebGL (maps stay the server's still previews)",
+    )
     parser.add_argument("--load-timeout", type=float, default=600, help="overall limit of one load test (s)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
@@ -390,8 +429,9 @@ def main(argv: list[str] | None = None) -> int:
     results["machine"]["load_average_at_end"] = os.getloadavg()
     if not (args.profile or args.load):
         results["budgets"] = budget_report(results)
-        results["all_within_budget"] = all(entry["within_budget"] for entry in results["budgets"].values()
-                                           if entry["within_budget"] is not None)
+        results["all_within_budget"] = all(
+            entry["within_budget"] for entry in results["budgets"].values() if entry["within_budget"] is not None
+        )
     load_errors = sum(run["summary"]["errors"] for run in (results.get("load") or {}).values())
     if load_errors:
         errors["load_errors"] = f"{load_errors} failed steps or app errors under load"

@@ -71,8 +71,13 @@ class StreamlitServer:
     """`python -m streamlit run app.py` on a free loopback port; use as a context manager so the
     process is always terminated. Output goes to an anonymous temp file, shown if start-up fails."""
 
-    def __init__(self, repo: Path = REPO, port: int | None = None, launcher: Sequence[str] | None = None,
-                 env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        repo: Path = REPO,
+        port: int | None = None,
+        launcher: Sequence[str] | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
         self.repo = repo
         self.port = port or free_port()
         # What runs `streamlit run app.py` (the profiler in bench/profiled_server.py takes its place).
@@ -84,14 +89,20 @@ class StreamlitServer:
 
     def start(self) -> StreamlitServer:
         command = [
-            sys.executable, *self.launcher,
-            "--server.headless", "true",
-            "--server.address", "127.0.0.1",
-            "--server.port", str(self.port),
-            "--browser.gatherUsageStats", "false",
+            sys.executable,
+            *self.launcher,
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(self.port),
+            "--browser.gatherUsageStats",
+            "false",
         ]
-        self.process = subprocess.Popen(command, cwd=self.repo, stdout=self._log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, env=self.env)
+        self.process = subprocess.Popen(
+            command, cwd=self.repo, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=self.env
+        )
         return self
 
     def wait_healthy(self, timeout_s: float = 60.0) -> None:
@@ -135,8 +146,9 @@ class StreamlitServer:
     def __enter__(self) -> StreamlitServer:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
 
@@ -281,8 +293,10 @@ def wait_for_map(page: Page, timeout_s: float = 60.0, stable: bool = True) -> by
             return png
         previous = png
         time.sleep(0.1)
-    raise TimeoutError(f"map drew {coloured_pixels(png)} coloured pixels in {timeout_s:.0f} s, "
-                       f"expected at least {min_map_pixels(page)}")
+    raise TimeoutError(
+        f"map drew {coloured_pixels(png)} coloured pixels in {timeout_s:.0f} s, "
+        f"expected at least {min_map_pixels(page)}"
+    )
 
 
 def axe_version(path: Path = AXE_JS) -> str:

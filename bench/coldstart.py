@@ -28,8 +28,15 @@ BROWSER_TIMING_JS = """() => {
 def _top_functions(stats: pstats.Stats, limit: int) -> list[dict[str, Any]]:
     rows = []
     for (filename, line, name), (_, calls, own, cumulative, _) in stats.stats.items():  # type: ignore[attr-defined]
-        rows.append({"function": f"{Path(filename).name}:{line}({name})", "file": filename, "calls": calls,
-                     "own_s": round(own, 3), "cumulative_s": round(cumulative, 3)})
+        rows.append(
+            {
+                "function": f"{Path(filename).name}:{line}({name})",
+                "file": filename,
+                "calls": calls,
+                "own_s": round(own, 3),
+                "cumulative_s": round(cumulative, 3),
+            }
+        )
     rows.sort(key=lambda row: row["cumulative_s"], reverse=True)
     return rows[:limit]
 
@@ -62,8 +69,10 @@ def imported_packages(stats: pstats.Stats, limit: int = 15) -> list[dict[str, An
         package = relative.split("/", 1)[0].removesuffix(".py")
         if relative.count("/") <= 1:  # the package's own __init__ (or a top-level module) holds the total
             totals[package] = max(totals.get(package, 0.0), cumulative)
-    return [{"package": name, "import_s": round(seconds, 3)}
-            for name, seconds in sorted(totals.items(), key=lambda item: item[1], reverse=True)[:limit]]
+    return [
+        {"package": name, "import_s": round(seconds, 3)}
+        for name, seconds in sorted(totals.items(), key=lambda item: item[1], reverse=True)[:limit]
+    ]
 
 
 def profile_cold_start(repo: Path, keep_dir: Path | None = None, warm_up: bool = False) -> dict[str, Any]:
@@ -82,8 +91,9 @@ def profile_cold_start(repo: Path, keep_dir: Path | None = None, warm_up: bool =
         browser = launch_chromium(playwright)
         try:
             marks["server_start"] = time.time()
-            with StreamlitServer(repo, launcher=["-m", "bench.profiled_server", str(out)],
-                                 env={"RPE_WARM_UP": "1" if warm_up else "0"}) as server:
+            with StreamlitServer(
+                repo, launcher=["-m", "bench.profiled_server", str(out)], env={"RPE_WARM_UP": "1" if warm_up else "0"}
+            ) as server:
                 server.wait_healthy()
                 marks["server_healthy"] = time.time()
                 page = new_page(browser, blocked)
@@ -125,10 +135,16 @@ def profile_cold_start(repo: Path, keep_dir: Path | None = None, warm_up: bool =
             "new_top_level_packages": runs[0]["new_top_level_packages"],
             "our_costliest_functions": our_costs(stats, repo),
         },
-        "javascript": {"files": len(scripts), "bytes_on_wire": sum(entry["bytes"] for entry in scripts),
-                       "bytes_decoded": sum(entry["decoded"] for entry in scripts),
-                       "largest": sorted(({"name": entry["name"], "bytes": entry["decoded"]} for entry in scripts),
-                                         key=lambda entry: entry["bytes"], reverse=True)[:5]},
+        "javascript": {
+            "files": len(scripts),
+            "bytes_on_wire": sum(entry["bytes"] for entry in scripts),
+            "bytes_decoded": sum(entry["decoded"] for entry in scripts),
+            "largest": sorted(
+                ({"name": entry["name"], "bytes": entry["decoded"]} for entry in scripts),
+                key=lambda entry: entry["bytes"],
+                reverse=True,
+            )[:5],
+        },
         "profile_file": str(out / "run-1.prof"),
         "blocked_requests": sorted(set(blocked)),
     }

@@ -65,8 +65,11 @@ NO_WEBGL_ERROR = r"Failed to create WebGL context"
 # Uncaught browser errors that are Streamlit's own known bugs, reported apart from `errors` with their
 # upstream reference (everything else a page throws counts as an error).
 KNOWN_STREAMLIT_ERRORS: tuple[tuple[str, str], ...] = (
-    (r"Unrecognized data set", "vega chart update race in Streamlit's front end: streamlit/streamlit#11906, "
-                               "#11342 (fix in PR #11911 narrows it; still seen under load with 1.67)"),
+    (
+        r"Unrecognized data set",
+        "vega chart update race in Streamlit's front end: streamlit/streamlit#11906, "
+        "#11342 (fix in PR #11911 narrows it; still seen under load with 1.67)",
+    ),
 )
 # The walk every session makes: (kind, target). "select" changes the sidebar selectbox with that label to
 # another option (which option depends on the session, so sessions ask for different views); "nav"
@@ -149,9 +152,13 @@ def percentile(values: list[float], share: float) -> float | None:
 
 def summarise(steps: list[Step]) -> dict[str, Any]:
     def figures(times: list[float]) -> dict[str, Any]:
-        return {"n": len(times), "p50_s": percentile(times, 0.5), "p95_s": percentile(times, 0.95),
-                "max_s": round(max(times), 3) if times else None,
-                "mean_s": round(statistics.fmean(times), 3) if times else None}
+        return {
+            "n": len(times),
+            "p50_s": percentile(times, 0.5),
+            "p95_s": percentile(times, 0.95),
+            "max_s": round(max(times), 3) if times else None,
+            "mean_s": round(statistics.fmean(times), 3) if times else None,
+        }
 
     done = [step for step in steps if step.seconds is not None and step.error is None]
     by_kind: dict[str, list[float]] = {}
@@ -159,12 +166,16 @@ def summarise(steps: list[Step]) -> dict[str, Any]:
     for step in done:
         by_kind.setdefault(step.action.split(":")[0], []).append(step.seconds or 0.0)
         by_action.setdefault(step.action, []).append(step.seconds or 0.0)
-    return {"all_steps": figures([step.seconds or 0.0 for step in done]),
-            # the same steps timed to their script_finished message: without the browser drawing the result
-            "all_steps_to_script_finished": figures([step.to_finished_seconds or 0.0 for step in done]),
-            "by_kind": {kind: figures(times) for kind, times in sorted(by_kind.items())},
-            "by_action": {action: {"n": len(times), "p50_s": percentile(times, 0.5), "p95_s": percentile(times, 0.95)}
-                          for action, times in by_action.items()}}
+    return {
+        "all_steps": figures([step.seconds or 0.0 for step in done]),
+        # the same steps timed to their script_finished message: without the browser drawing the result
+        "all_steps_to_script_finished": figures([step.to_finished_seconds or 0.0 for step in done]),
+        "by_kind": {kind: figures(times) for kind, times in sorted(by_kind.items())},
+        "by_action": {
+            action: {"n": len(times), "p50_s": percentile(times, 0.5), "p95_s": percentile(times, 0.95)}
+            for action, times in by_action.items()
+        },
+    }
 
 
 class RssSampler:
@@ -211,9 +222,12 @@ class RssSampler:
         self.sample()
 
     def report(self) -> dict[str, Any]:
-        return {"peak_total_mb": round(self.peak_total, 1), "end_total_mb": round(sum(self.last.values()), 1),
-                "peak_mb": {name: round(value, 1) for name, value in self.peak.items()},
-                "end_mb": {name: round(value, 1) for name, value in self.last.items()}}
+        return {
+            "peak_total_mb": round(self.peak_total, 1),
+            "end_total_mb": round(sum(self.last.values()), 1),
+            "peak_mb": {name: round(value, 1) for name, value in self.peak.items()},
+            "end_mb": {name: round(value, 1) for name, value in self.last.items()},
+        }
 
 
 def child_pids(pid: int) -> list[int]:
@@ -243,9 +257,25 @@ class NginxDeployment:
             first = free_port()
         env = {**os.environ, "PYTHON": sys.executable}
         self.process = subprocess.Popen(
-            ["bash", str(REPO / "deploy" / "start.sh"), "--processes", str(self.processes), "--port", str(self.port),
-             "--first-app-port", str(first), "--run-dir", str(self.run_dir)],
-            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, stdin=subprocess.DEVNULL)
+            [
+                "bash",
+                str(REPO / "deploy" / "start.sh"),
+                "--processes",
+                str(self.processes),
+                "--port",
+                str(self.port),
+                "--first-app-port",
+                str(first),
+                "--run-dir",
+                str(self.run_dir),
+            ],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + timeout_s
         assert self.process.stdout is not None
         while time.monotonic() < deadline:
@@ -274,12 +304,18 @@ class NginxDeployment:
     def log_problems(self) -> list[str]:
         problems = []
         for log in sorted(self.run_dir.glob("app-*.log")):
-            problems += [f"{log.name}: {line[:200]}" for line in log.read_text(errors="replace").splitlines()
-                         if "Traceback" in line or " ERROR " in line]
+            problems += [
+                f"{log.name}: {line[:200]}"
+                for line in log.read_text(errors="replace").splitlines()
+                if "Traceback" in line or " ERROR " in line
+            ]
         error_log = self.run_dir / "error.log"
         if error_log.exists():
-            problems += [f"nginx: {line[:200]}" for line in error_log.read_text(errors="replace").splitlines()
-                         if "[error]" in line or "[crit]" in line or "[alert]" in line or "[emerg]" in line]
+            problems += [
+                f"nginx: {line[:200]}"
+                for line in error_log.read_text(errors="replace").splitlines()
+                if "[error]" in line or "[crit]" in line or "[alert]" in line or "[emerg]" in line
+            ]
         return problems
 
     def sessions_per_backend(self) -> dict[str, int]:
@@ -326,8 +362,11 @@ def deployment(via_nginx: bool) -> Iterator[tuple[str, dict[str, int], Any, Any]
             server.wait_healthy()
 
             def problems() -> list[str]:
-                return [line[:200] for line in server.log_tail(200_000).splitlines()
-                        if "Traceback" in line or " ERROR " in line]
+                return [
+                    line[:200]
+                    for line in server.log_tail(200_000).splitlines()
+                    if "Traceback" in line or " ERROR " in line
+                ]
 
             assert server.process is not None
             yield server.url, {"app": server.process.pid}, problems, dict
@@ -366,8 +405,18 @@ async def _select(page: Any, label: str, session: int, number: int) -> Any:
     return options.nth(candidates[(session + number) % len(candidates)])
 
 
-async def _session(browser: Any, url: str, index: int, steps: int, think_s: float, results: list[Step],
-                   states: list[SessionState], blocked: list[str], page_errors: list[str], webgl: bool) -> None:
+async def _session(
+    browser: Any,
+    url: str,
+    index: int,
+    steps: int,
+    think_s: float,
+    results: list[Step],
+    states: list[SessionState],
+    blocked: list[str],
+    page_errors: list[str],
+    webgl: bool,
+) -> None:
     await asyncio.sleep(index * RAMP_S)
     state = SessionState()
     states.append(state)
@@ -435,8 +484,9 @@ async def _session(browser: Any, url: str, index: int, steps: int, think_s: floa
             await context.close()
 
 
-async def _run_sessions(url: str, sessions: int, steps: int, think_s: float, timeout_s: float,
-                        browsers: int, webgl: bool) -> dict[str, Any]:
+async def _run_sessions(
+    url: str, sessions: int, steps: int, think_s: float, timeout_s: float, browsers: int, webgl: bool
+) -> dict[str, Any]:
     from playwright.async_api import async_playwright
 
     results: list[Step] = []
@@ -446,11 +496,18 @@ async def _run_sessions(url: str, sessions: int, steps: int, think_s: float, tim
     timed_out = False
     async with async_playwright() as playwright:
         args = CHROMIUM_ARGS if webgl else [*CHROMIUM_ARGS, *NO_WEBGL_ARGS]
-        launched = [await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
-                    for _ in range(browsers)]
-        tasks = [asyncio.create_task(_session(launched[index % browsers], url, index, steps, think_s, results,
-                                              states, blocked, page_errors, webgl))
-                 for index in range(sessions)]
+        launched = [
+            await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=args)
+            for _ in range(browsers)
+        ]
+        tasks = [
+            asyncio.create_task(
+                _session(
+                    launched[index % browsers], url, index, steps, think_s, results, states, blocked, page_errors, webgl
+                )
+            )
+            for index in range(sessions)
+        ]
         try:
             done, pending = await asyncio.wait(tasks, timeout=timeout_s)
             timed_out = bool(pending)
@@ -464,12 +521,18 @@ async def _run_sessions(url: str, sessions: int, steps: int, think_s: float, tim
             for browser in launched:
                 with contextlib.suppress(Exception):
                     await browser.close()
-    return {"steps": results, "states": states, "blocked": blocked, "page_errors": page_errors,
-            "timed_out": timed_out}
+    return {"steps": results, "states": states, "blocked": blocked, "page_errors": page_errors, "timed_out": timed_out}
 
 
-def run_load(via_nginx: bool = False, sessions: int = 20, steps: int = len(ACTIONS), timeout_s: float = 600,
-             think_s: float = THINK_S, browsers: int = BROWSERS, webgl: bool = True) -> dict[str, Any]:
+def run_load(
+    via_nginx: bool = False,
+    sessions: int = 20,
+    steps: int = len(ACTIONS),
+    timeout_s: float = 600,
+    think_s: float = THINK_S,
+    browsers: int = BROWSERS,
+    webgl: bool = True,
+) -> dict[str, Any]:
     if not CHROMIUM.exists():
         raise FileNotFoundError(f"{CHROMIUM} is missing: apt-get install chromium")
     load_start = os.getloadavg()
@@ -484,28 +547,42 @@ def run_load(via_nginx: bool = False, sessions: int = 20, steps: int = len(ACTIO
     steps_run: list[Step] = outcome["steps"]
     expected = sessions * (steps + 1)
     failed = [step for step in steps_run if step.error is not None]
-    app_problems = [f"session {index}: {problem}" for index, state in enumerate(outcome["states"])
-                    for problem in state.problems]
-    missing = expected - len([step for step in steps_run
-                              if step.seconds is not None or step.error is not None or step.skipped])
-    known = [(error, reference) for error in outcome["page_errors"] for pattern, reference in KNOWN_STREAMLIT_ERRORS
-             if re.search(pattern, error)]
+    app_problems = [
+        f"session {index}: {problem}" for index, state in enumerate(outcome["states"]) for problem in state.problems
+    ]
+    missing = expected - len(
+        [step for step in steps_run if step.seconds is not None or step.error is not None or step.skipped]
+    )
+    known = [
+        (error, reference)
+        for error in outcome["page_errors"]
+        for pattern, reference in KNOWN_STREAMLIT_ERRORS
+        if re.search(pattern, error)
+    ]
     without_webgl = [] if webgl else [error for error in outcome["page_errors"] if re.search(NO_WEBGL_ERROR, error)]
-    browser_errors = [error for error in outcome["page_errors"]
-                      if error not in {item[0] for item in known} and error not in without_webgl]
+    browser_errors = [
+        error
+        for error in outcome["page_errors"]
+        if error not in {item[0] for item in known} and error not in without_webgl
+    ]
     errors = len(failed) + len(app_problems) + len(browser_errors) + len(server_problems) + missing
     summary = summarise(steps_run)
     return {
         "mode": ("nginx, 2 processes" if via_nginx else "single process")
         + ("" if webgl else ", browsers without WebGL"),
         "webgl": webgl,
-        "sessions": sessions, "steps_per_session": steps, "browser_processes": browsers, "think_s": think_s,
-        "wall_s": round(wall, 1), "timed_out": outcome["timed_out"],
+        "sessions": sessions,
+        "steps_per_session": steps,
+        "browser_processes": browsers,
+        "think_s": think_s,
+        "wall_s": round(wall, 1),
+        "timed_out": outcome["timed_out"],
         "time_to_idle": summary,
         "errors": errors,
         "error_details": {
-            "failed_steps": [f"session {step.session} step {step.number} {step.action}: {step.error}"
-                             for step in failed][:20],
+            "failed_steps": [
+                f"session {step.session} step {step.number} {step.action}: {step.error}" for step in failed
+            ][:20],
             "not_run_steps": missing,
             "app_messages": app_problems[:20],
             "browser_errors": browser_errors[:20],
@@ -518,10 +595,14 @@ def run_load(via_nginx: bool = False, sessions: int = 20, steps: int = len(ACTIO
         "server_rss": rss.report(),
         "blocked_requests": sorted(set(outcome["blocked"])),
         "load_average": {"start": load_start, "end": os.getloadavg()},
-        "summary": {"p50_s": summary["all_steps"]["p50_s"], "p95_s": summary["all_steps"]["p95_s"],
-                    "to_script_finished_p50_s": summary["all_steps_to_script_finished"]["p50_s"],
-                    "to_script_finished_p95_s": summary["all_steps_to_script_finished"]["p95_s"],
-                    "errors": errors, "peak_rss_mb": rss.report()["peak_total_mb"]},
+        "summary": {
+            "p50_s": summary["all_steps"]["p50_s"],
+            "p95_s": summary["all_steps"]["p95_s"],
+            "to_script_finished_p50_s": summary["all_steps_to_script_finished"]["p50_s"],
+            "to_script_finished_p95_s": summary["all_steps_to_script_finished"]["p95_s"],
+            "errors": errors,
+            "peak_rss_mb": rss.report()["peak_total_mb"],
+        },
     }
 
 

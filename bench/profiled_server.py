@@ -45,9 +45,19 @@ def install(out_dir: Path, runs: int) -> None:
             imported = sorted(name.split(".")[0] for name in set(sys.modules) - before)
             top = sorted(set(imported))
             with (out_dir / "runs.jsonl").open("a", encoding="utf-8") as log:
-                log.write(json.dumps({"run": number, "start": started, "end": ended,
-                                      "page": getattr(rerun_data, "page_script_hash", ""),
-                                      "new_modules": len(imported), "new_top_level_packages": top}) + "\n")
+                log.write(
+                    json.dumps(
+                        {
+                            "run": number,
+                            "start": started,
+                            "end": ended,
+                            "page": getattr(rerun_data, "page_script_hash", ""),
+                            "new_modules": len(imported),
+                            "new_top_level_packages": top,
+                        }
+                    )
+                    + "\n"
+                )
 
     script_runner.ScriptRunner._run_script = profiled
 

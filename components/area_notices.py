@@ -19,8 +19,10 @@ LEVEL_SUFFIX = {
     "lad": " (local authority)",
     "cauth": " (combined authority)",
 }
-LEP_END = ("LEPs lost government support in April 2024; their work passed to combined authorities and upper-tier "
-           "councils. Figures are for the LEP's May 2021 area.")
+LEP_END = (
+    "LEPs lost government support in April 2024; their work passed to combined authorities and upper-tier "
+    "councils. Figures are for the LEP's May 2021 area."
+)
 
 
 def area_label(name: str, level: str) -> str:
@@ -49,8 +51,10 @@ def lep_successors(areas: pd.DataFrame, lep_code: str) -> list[tuple[str | None,
     grouped: dict[str | None, list[str]] = {}
     for name, cauth in zip(members["area_name"], members["parent_cauth"].fillna(""), strict=True):
         grouped.setdefault(cauths.get(cauth), []).append(name)
-    return sorted(((cauth, sorted(names)) for cauth, names in grouped.items()),
-                  key=lambda item: (item[0] is None, -len(item[1]), item[0] or ""))
+    return sorted(
+        ((cauth, sorted(names)) for cauth, names in grouped.items()),
+        key=lambda item: (item[0] is None, -len(item[1]), item[0] or ""),
+    )
 
 
 def _lep_parts(successors: list[tuple[str | None, list[str]]]) -> list[str]:
@@ -80,11 +84,14 @@ def area_notice(code: str, level: str, areas: pd.DataFrame, manifest: dict) -> s
         if not successor:
             return None
         replaced = [entry["name"] for entry in successor["replaced"]]
-        text = (f"{successor['name']} was created in April 2023 from {_listing(replaced)}. ONS gives its GVA, "
-                "productivity and population for the new area back to the first year.")
+        text = (
+            f"{successor['name']} was created in April 2023 from {_listing(replaced)}. ONS gives its GVA, "
+            "productivity and population for the new area back to the first year."
+        )
         dropped = set(manifest.get("nomis_ladu_names_dropped_abolished_2023", []))
         if dropped & set(replaced):
-            text += (" The Nomis extracts (APS, business counts) follow the 2021 districts, so they have no "
-                     "figures for it.")
+            text += (
+                " The Nomis extracts (APS, business counts) follow the 2021 districts, so they have no figures for it."
+            )
         return text
     return None

@@ -17,7 +17,7 @@ from typing import Any
 
 TRIGGERS = "=+\\-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b"  # as a regex character class body
 SEPARATORS = ",;|\t\r\n\uff0c\uff1b\uff5c"  # , ; | tab CR LF and their fullwidth forms
-_IGNORED = "\\s\"\u200b-\u200f\u2060\ufeff"  # spaces, double quotes, invisible format characters (an apostrophe
+_IGNORED = '\\s"\u200b-\u200f\u2060\ufeff'  # spaces, double quotes, invisible format characters (an apostrophe
 # is the text marker itself, so `'=x` is already safe and escaping is idempotent)
 _LEADING = re.compile(f"^[\t\r]|^[{_IGNORED}]*[{TRIGGERS}]")
 _AFTER_SEPARATOR = re.compile(f"([{SEPARATORS}][{_IGNORED}]*)(?=[{TRIGGERS}])")
@@ -35,4 +35,3 @@ def spreadsheet_safe(value: Any) -> Any:
     if _LEADING.match(text):
         text = "'" + text
     return text
-

@@ -44,8 +44,7 @@ def rows_for_ranked_chart(table: pd.DataFrame, selected_code: str | None, limit:
     return ranked[keep.to_numpy()]
 
 
-def ranked_chart_note(table: pd.DataFrame, drawn: pd.DataFrame, plural: str,
-                      selected_code: str | None) -> str | None:
+def ranked_chart_note(table: pd.DataFrame, drawn: pd.DataFrame, plural: str, selected_code: str | None) -> str | None:
     """What a shortened ranking leaves out, in words (None when every area with a value has a bar)."""
     ranked = table.dropna(subset=["value"])
     if len(drawn) >= len(ranked):
@@ -108,8 +107,12 @@ def ranked_bar_chart(
         alt.Chart(data)
         .mark_bar(stroke=OUTLINE)
         .encode(
-            y=alt.Y("area_name:N", sort=order, title=None,
-                    axis=name_axis(**selected_label_cues(chosen[0] if chosen else None))),
+            y=alt.Y(
+                "area_name:N",
+                sort=order,
+                title=None,
+                axis=name_axis(**selected_label_cues(chosen[0] if chosen else None)),
+            ),
             x=alt.X("value:Q", title=value_title, axis=alt.Axis(format=value_format)),
             color=alt.condition("datum.selected", alt.value(SELECTED), alt.value(BAR)),
             strokeWidth=alt.condition("datum.selected", alt.value(2), alt.value(0)),
@@ -127,13 +130,19 @@ def ranked_bar_chart(
     if benchmark is not None and pd.notna(benchmark) and benchmark_name:
         rule_data = pd.DataFrame({"value": [benchmark], "label": [benchmark_name]})
         layers.append(
-            alt.Chart(rule_data).mark_rule(color="#b35806", strokeDash=[6, 3], size=2).encode(
-                x="value:Q", tooltip=[alt.Tooltip("label:N", title="Benchmark"),
-                                      alt.Tooltip("value:Q", title=value_title, format=value_format)]
+            alt.Chart(rule_data)
+            .mark_rule(color="#b35806", strokeDash=[6, 3], size=2)
+            .encode(
+                x="value:Q",
+                tooltip=[
+                    alt.Tooltip("label:N", title="Benchmark"),
+                    alt.Tooltip("value:Q", title=value_title, format=value_format),
+                ],
             )
         )
     return alt.layer(*layers).properties(
-        title=alt.TitleParams(text=title, subtitle=[subtitle, *([note] if note else []), SOURCE_LINE],
-                              anchor="start", fontSize=16),
+        title=alt.TitleParams(
+            text=title, subtitle=[subtitle, *([note] if note else []), SOURCE_LINE], anchor="start", fontSize=16
+        ),
         width="container",
     )

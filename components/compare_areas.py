@@ -37,8 +37,16 @@ SUPPRESSED_TEXT = "suppressed"
 NO_DATA_TEXT = "no data"
 # Okabe-Ito (colour-blind safe), yellow swapped for grey for contrast on white; the main area is black.
 SERIES_COLOURS = ("#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#999999")
-SERIES_SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right",
-                 "triangle-left")
+SERIES_SHAPES = (
+    "circle",
+    "square",
+    "triangle-up",
+    "diamond",
+    "cross",
+    "triangle-down",
+    "triangle-right",
+    "triangle-left",
+)
 
 
 # --- areas and the URL -------------------------------------------------------------------------------
@@ -162,22 +170,23 @@ def end_labels(series: pd.DataFrame, height_px: int = 420, label_px: int = 13) -
     return ends
 
 
-def time_series_chart(series: pd.DataFrame, meta: dict, codes: Sequence[str], labels: Mapping[str, str],
-                      subtitle: str, height: int = 420) -> alt.LayerChart:
+def time_series_chart(
+    series: pd.DataFrame, meta: dict, codes: Sequence[str], labels: Mapping[str, str], subtitle: str, height: int = 420
+) -> alt.LayerChart:
     """One line per area, told apart by colour, point shape and a label at the line's end; the main
     area is drawn thicker."""
     unit, decimals = meta["unit"], int(meta["decimals"])
     fmt = value_format(unit, decimals)
     domain = [labels[code] for code in codes]
-    colour_scale = alt.Scale(domain=domain, range=list(SERIES_COLOURS[:len(domain)]))
-    colour = alt.Color("area:N", scale=colour_scale,
-                       legend=alt.Legend(title=None, orient="bottom", columns=narrow_or_wide(1, 2),
-                                         labelLimit=LEGEND_LIMIT))
-    shape = alt.Shape("area:N", scale=alt.Scale(domain=domain, range=list(SERIES_SHAPES[:len(domain)])),
-                      legend=None)
+    colour_scale = alt.Scale(domain=domain, range=list(SERIES_COLOURS[: len(domain)]))
+    colour = alt.Color(
+        "area:N",
+        scale=colour_scale,
+        legend=alt.Legend(title=None, orient="bottom", columns=narrow_or_wide(1, 2), labelLimit=LEGEND_LIMIT),
+    )
+    shape = alt.Shape("area:N", scale=alt.Scale(domain=domain, range=list(SERIES_SHAPES[: len(domain)])), legend=None)
     value_title = meta["short_label"] if unit in {"index", "ratio"} else f"{meta['short_label']} ({unit})"
-    x = alt.X("period:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1),
-              scale=alt.Scale(nice=False))
+    x = alt.X("period:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(nice=False))
     y = alt.Y("value:Q", title=value_title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False))
     tooltip = [
         alt.Tooltip("area:N", title="Area"),
@@ -187,14 +196,24 @@ def time_series_chart(series: pd.DataFrame, meta: dict, codes: Sequence[str], la
     ]
     base = alt.Chart(series)
     lines = base.mark_line().encode(
-        x=x, y=y, color=colour, detail="area:N",
+        x=x,
+        y=y,
+        color=colour,
+        detail="area:N",
         size=alt.condition("datum.order == 0", alt.value(3.5), alt.value(1.6)),
     )
-    points = base.mark_point(filled=True, size=55, opacity=1).encode(x=x, y=y, color=colour, shape=shape,
-                                                                     tooltip=tooltip)
-    labels_layer = alt.Chart(end_labels(series, height)).mark_text(align="left", dx=8, fontSize=12,
-                                                                   limit=LINE_LABEL_LIMIT).encode(
-        x=x, y=alt.Y("label_value:Q"), text="area:N", color=alt.Color("area:N", scale=colour_scale, legend=None),
+    points = base.mark_point(filled=True, size=55, opacity=1).encode(
+        x=x, y=y, color=colour, shape=shape, tooltip=tooltip
+    )
+    labels_layer = (
+        alt.Chart(end_labels(series, height))
+        .mark_text(align="left", dx=8, fontSize=12, limit=LINE_LABEL_LIMIT)
+        .encode(
+            x=x,
+            y=alt.Y("label_value:Q"),
+            text="area:N",
+            color=alt.Color("area:N", scale=colour_scale, legend=None),
+        )
     )
     return alt.layer(lines, points, labels_layer).properties(
         title=alt.TitleParams(text=meta["label"], subtitle=[subtitle, SOURCE_LINE], anchor="start", fontSize=16),
@@ -207,12 +226,15 @@ def time_series_chart(series: pd.DataFrame, meta: dict, codes: Sequence[str], la
 # --- every indicator in one year ------------------------------------------------------------------------
 
 
-YEAR_RULE = ("Each cell is for the year chosen; where an area has no figure for it, its latest earlier year is "
-             "shown, with that year in brackets (a later year only when there is no earlier one).")
+YEAR_RULE = (
+    "Each cell is for the year chosen; where an area has no figure for it, its latest earlier year is "
+    "shown, with that year in brackets (a later year only when there is no earlier one)."
+)
 
 
-def cell_text(value: float | None, status: str, unit: str, decimals: int, year: int | None = None,
-              wanted: int | None = None) -> str:
+def cell_text(
+    value: float | None, status: str, unit: str, decimals: int, year: int | None = None, wanted: int | None = None
+) -> str:
     """A value as read in the table; suppressed and missing are words, never a number. The year is said
     when it is not the one asked for, and a provisional or estimated value says so."""
     notes = [str(year)] if year is not None and wanted is not None and year != wanted else []
@@ -240,13 +262,15 @@ class ComparisonTable:
     other_year: list[str]  # labels of indicators with at least one cell from a year other than the one asked for
 
 
-def comparison_table(rows: pd.DataFrame, metadata: Mapping[str, dict], codes: Sequence[str],
-                     labels: Mapping[str, str], year: int) -> ComparisonTable:
+def comparison_table(
+    rows: pd.DataFrame, metadata: Mapping[str, dict], codes: Sequence[str], labels: Mapping[str, str], year: int
+) -> ComparisonTable:
     """One row per indicator: one formatted column per area, then the unit and polarity. Each cell follows
     one rule (YEAR_RULE), area by area, and names its year when it is not `year`."""
     by_cell: dict[tuple[str, str], dict[int, tuple[float, str]]] = {}
-    for ind, code, period, value, status in zip(rows["indicator"], rows["area_code"], rows["period"], rows["value"],
-                                                rows["status"], strict=True):
+    for ind, code, period, value, status in zip(
+        rows["indicator"], rows["area_code"], rows["period"], rows["value"], rows["status"], strict=True
+    ):
         by_cell.setdefault((ind, code), {})[int(period)] = (value, status)
     records, no_data, other_year = [], [], []
     for key, meta in metadata.items():
@@ -268,4 +292,3 @@ def comparison_table(rows: pd.DataFrame, metadata: Mapping[str, dict], codes: Se
         records.append(record)
     columns = ["indicator", *(labels[code] for code in codes), "unit", "polarity"]
     return ComparisonTable(pd.DataFrame(records, columns=columns), no_data, other_year)
-

@@ -24,8 +24,10 @@ CSVW_CONTEXT = "http://www.w3.org/ns/csvw"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 MANIFEST_FILE = "regional_data/manifest.json"
 TABLE_FILE = "regional_data/indicators.parquet"
-STATUS_TEXT = ("'' = published; provisional; estimated; derived (computed here from published parts); "
-               "suppressed (withheld by the source, not zero); unavailable (no figure)")
+STATUS_TEXT = (
+    "'' = published; provisional; estimated; derived (computed here from published parts); "
+    "suppressed (withheld by the source, not zero); unavailable (no figure)"
+)
 
 # What the columns that recur across the downloads mean (the CSVW file and the XLSX metadata sheet say so).
 COLUMN_DESCRIPTIONS = {
@@ -100,23 +102,36 @@ def _indicator_entries(indicator_keys: Iterable[str], metadata: Mapping[str, dic
         meta = metadata.get(key)
         if meta is None:
             continue
-        entries.append({
-            "schema:identifier": key,
-            "schema:name": meta.get("label"),
-            "schema:unitText": meta.get("unit"),
-            "schema:description": " ".join(part for part in [meta.get("basis") or "", *(meta.get("caveats") or [])]
-                                           if part) or meta.get("label"),
-            "dc:source": meta.get("source"),
-            "schema:url": meta.get("source_url"),
-            "dc:issued": meta.get("release"),
-            "dc:license": meta.get("licence"),
-        })
+        entries.append(
+            {
+                "schema:identifier": key,
+                "schema:name": meta.get("label"),
+                "schema:unitText": meta.get("unit"),
+                "schema:description": " ".join(
+                    part for part in [meta.get("basis") or "", *(meta.get("caveats") or [])] if part
+                )
+                or meta.get("label"),
+                "dc:source": meta.get("source"),
+                "schema:url": meta.get("source_url"),
+                "dc:issued": meta.get("release"),
+                "dc:license": meta.get("licence"),
+            }
+        )
     return entries
 
 
-def csvw_metadata(data: pd.DataFrame, *, csv_name: str, title: str, description: str, source: Sequence[str],
-                  indicator_keys: Iterable[str] = (), metadata: Mapping[str, dict] | None = None,
-                  manifest: Mapping[str, Any] | None = None, column_notes: Mapping[str, str] | None = None) -> dict:
+def csvw_metadata(
+    data: pd.DataFrame,
+    *,
+    csv_name: str,
+    title: str,
+    description: str,
+    source: Sequence[str],
+    indicator_keys: Iterable[str] = (),
+    metadata: Mapping[str, dict] | None = None,
+    manifest: Mapping[str, Any] | None = None,
+    column_notes: Mapping[str, str] | None = None,
+) -> dict:
     """The CSVW table description of a CSV from `csv_bytes(data)`: its columns in order (titles = the CSV
     header), their datatypes and meanings, the unit where the data has one, and the title, source and licence."""
     notes = {**COLUMN_DESCRIPTIONS, **(column_notes or {})}
@@ -124,8 +139,11 @@ def csvw_metadata(data: pd.DataFrame, *, csv_name: str, title: str, description:
     taken: set[str] = set()
     columns = []
     for original, title_text in zip(data.columns, csv_header(data), strict=True):
-        column: dict[str, Any] = {"name": _column_name(str(original), taken), "titles": title_text,
-                                  "datatype": _datatype(data[original])}
+        column: dict[str, Any] = {
+            "name": _column_name(str(original), taken),
+            "titles": title_text,
+            "datatype": _datatype(data[original]),
+        }
         described = notes.get(str(original))
         column["dc:description"] = described or f"{original}, as shown in the app"
         if str(original) in ("value", "lci", "uci") and len(units) == 1:
@@ -156,9 +174,15 @@ def csvw_bytes(document: Mapping[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def metadata_rows(figure_title: str, figure_subtitle: str, source: list[str], indicator_keys: Iterable[str],
-                  metadata: Mapping[str, dict], manifest: Mapping[str, Any],
-                  columns: Iterable[str] = ()) -> list[list[Any]]:
+def metadata_rows(
+    figure_title: str,
+    figure_subtitle: str,
+    source: list[str],
+    indicator_keys: Iterable[str],
+    metadata: Mapping[str, dict],
+    manifest: Mapping[str, Any],
+    columns: Iterable[str] = (),
+) -> list[list[Any]]:
     """The rows of an XLSX "metadata" sheet: what the data is, its attribution and licence, what each
     column means, each indicator's definition, unit and source, and which build of the snapshot it came from."""
     rows: list[list[Any]] = [
@@ -175,16 +199,41 @@ def metadata_rows(figure_title: str, figure_subtitle: str, source: list[str], in
         rows += [[name, text or f"{name}, as shown in the app"] for name, text in described]
     rows += [
         [],
-        ["Indicator", "Label", "Unit", "Decimals", "Polarity", "Category", "Basis", "Source", "Source URL",
-         "Release", "Licence", "Caveats"],
+        [
+            "Indicator",
+            "Label",
+            "Unit",
+            "Decimals",
+            "Polarity",
+            "Category",
+            "Basis",
+            "Source",
+            "Source URL",
+            "Release",
+            "Licence",
+            "Caveats",
+        ],
     ]
     for key in dict.fromkeys(indicator_keys):
         meta = metadata.get(key)
         if meta is None:
             continue
-        rows.append([key, meta.get("label"), meta.get("unit"), meta.get("decimals"), meta.get("polarity"),
-                     meta.get("category"), meta.get("basis"), meta.get("source"), meta.get("source_url"),
-                     meta.get("release"), meta.get("licence"), " ".join(meta.get("caveats") or [])])
+        rows.append(
+            [
+                key,
+                meta.get("label"),
+                meta.get("unit"),
+                meta.get("decimals"),
+                meta.get("polarity"),
+                meta.get("category"),
+                meta.get("basis"),
+                meta.get("source"),
+                meta.get("source_url"),
+                meta.get("release"),
+                meta.get("licence"),
+                " ".join(meta.get("caveats") or []),
+            ]
+        )
     table = (manifest.get("outputs") or {}).get(TABLE_FILE, {})
     rows += [
         [],

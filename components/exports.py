@@ -186,15 +186,34 @@ class Export:
     build: Callable[[], bytes]
 
 
-def data_exports(stem: str, label: str, *, title: str, description: str, source: list[str],
-                 data: Callable[[], pd.DataFrame], indicator_keys: Iterable[str], metadata: Mapping[str, dict],
-                 manifest: Mapping[str, Any]) -> list[Export]:
+def data_exports(
+    stem: str,
+    label: str,
+    *,
+    title: str,
+    description: str,
+    source: list[str],
+    data: Callable[[], pd.DataFrame],
+    indicator_keys: Iterable[str],
+    metadata: Mapping[str, dict],
+    manifest: Mapping[str, Any],
+) -> list[Export]:
     """CSV, its CSVW description and XLSX of one table: the CSV plain, the what/where/licence beside it."""
     keys = tuple(indicator_keys)
 
     def describe() -> bytes:
-        return csvw_bytes(csvw_metadata(data(), csv_name=f"{stem}.csv", title=title, description=description,
-                                        source=source, indicator_keys=keys, metadata=metadata, manifest=manifest))
+        return csvw_bytes(
+            csvw_metadata(
+                data(),
+                csv_name=f"{stem}.csv",
+                title=title,
+                description=description,
+                source=source,
+                indicator_keys=keys,
+                metadata=metadata,
+                manifest=manifest,
+            )
+        )
 
     def workbook() -> bytes:
         frame = data()
@@ -215,25 +234,53 @@ def figure_exports(figure: Figure, metadata: Mapping[str, dict], manifest: Mappi
     return [
         Export("Image (PNG, 2x)", f"{stem}.png", "image/png", lambda: png(export_spec(figure))),
         Export("Image (SVG)", f"{stem}.svg", "image/svg+xml", lambda: svg(export_spec(figure)).encode("utf-8")),
-        Export("Vega-Lite JSON", f"{stem}.vl.json", "application/json",
-               lambda: vega_json(export_spec(figure), compact=figure.kind == "map")),
-        *data_exports(stem, "Data", title=figure.title, description=figure.subtitle, source=source_lines(figure),
-                      data=lambda: figure_data(figure), indicator_keys=figure.indicators, metadata=metadata,
-                      manifest=manifest),
+        Export(
+            "Vega-Lite JSON",
+            f"{stem}.vl.json",
+            "application/json",
+            lambda: vega_json(export_spec(figure), compact=figure.kind == "map"),
+        ),
+        *data_exports(
+            stem,
+            "Data",
+            title=figure.title,
+            description=figure.subtitle,
+            source=source_lines(figure),
+            data=lambda: figure_data(figure),
+            indicator_keys=figure.indicators,
+            metadata=metadata,
+            manifest=manifest,
+        ),
     ]
 
 
-def table_exports(stem: str, title: str, data: Callable[[], pd.DataFrame] | pd.DataFrame,
-                  indicator_keys: Iterable[str], metadata: Mapping[str, dict], manifest: Mapping[str, Any],
-                  sources: Iterable[str] = (), subtitle: str = "") -> list[Export]:
+def table_exports(
+    stem: str,
+    title: str,
+    data: Callable[[], pd.DataFrame] | pd.DataFrame,
+    indicator_keys: Iterable[str],
+    metadata: Mapping[str, dict],
+    manifest: Mapping[str, Any],
+    sources: Iterable[str] = (),
+    subtitle: str = "",
+) -> list[Export]:
     """CSV, CSVW description and XLSX (with the metadata sheet) of a table the page shows."""
     names = "; ".join(dict.fromkeys(s for s in sources if s)) or DEFAULT_SOURCE
 
     def frame() -> pd.DataFrame:
         return pd.DataFrame(_resolve(data)).reset_index(drop=True)
 
-    return data_exports(stem, "Table", title=title, description=subtitle, source=[f"Source: {names}.", LICENCE_LINE],
-                        data=frame, indicator_keys=indicator_keys, metadata=metadata, manifest=manifest)
+    return data_exports(
+        stem,
+        "Table",
+        title=title,
+        description=subtitle,
+        source=[f"Source: {names}.", LICENCE_LINE],
+        data=frame,
+        indicator_keys=indicator_keys,
+        metadata=metadata,
+        manifest=manifest,
+    )
 
 
 PRESENTATION_CONFIG: dict[str, Any] = {

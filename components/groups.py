@@ -27,9 +27,18 @@ def benchmark_values(indicator_rows: pd.DataFrame, year: int, codes: Sequence[st
     return dict(zip(rows["area_code"], rows["value"].astype(float), strict=True))
 
 
-def group_table(groups: Sequence[AreaGroup], level: str, indicator: str, meta: dict, year: int,
-                rows_of: Callable[[str, str | None], pd.DataFrame], areas: pd.DataFrame, level_values: pd.Series,
-                benchmarks: dict[str, float], reference: str = ENGLAND) -> pd.DataFrame:
+def group_table(
+    groups: Sequence[AreaGroup],
+    level: str,
+    indicator: str,
+    meta: dict,
+    year: int,
+    rows_of: Callable[[str, str | None], pd.DataFrame],
+    areas: pd.DataFrame,
+    level_values: pd.Series,
+    benchmarks: dict[str, float],
+    reference: str = ENGLAND,
+) -> pd.DataFrame:
     """One row of text per group of this level: group, value (with "provisional" where a part is), where it
     would rank among the level's areas (1 = highest), the gap to each benchmark in % of its value, and a
     note (the number of areas, or why there is no value)."""
@@ -41,8 +50,7 @@ def group_table(groups: Sequence[AreaGroup], level: str, indicator: str, meta: d
     for group in groups:
         if group.level != level:
             continue
-        row = {"group": group.name, "value": NO_VALUE, "would rank": "not ranked",
-               **dict.fromkeys(gap_columns, "")}
+        row = {"group": group.name, "value": NO_VALUE, "would rank": "not ranked", **dict.fromkeys(gap_columns, "")}
         try:
             series = group_series(group, indicator, rows_of, areas, reference)
         except GroupError as exc:

@@ -20,5 +20,7 @@ def legend_html(title: str, entries: list[LegendEntry]) -> str:
             f"<span style='display:inline-block;flex:none;width:18px;height:14px;background:{rgba_css(entry.rgba)};"
             f"border:{border}' aria-hidden='true'></span><span>{escape(entry.label)}</span></li>"
         )
-    return (f"<div><strong>{escape(title)}</strong>"
-            f"<ul aria-label='Map legend' style='list-style:none;margin:0;padding:0'>{''.join(rows)}</ul></div>")
+    return (
+        f"<div><strong>{escape(title)}</strong>"
+        f"<ul aria-label='Map legend' style='list-style:none;margin:0;padding:0'>{''.join(rows)}</ul></div>"
+    )

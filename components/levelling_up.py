@@ -49,17 +49,33 @@ SCORECARD_INDICATORS: tuple[str, ...] = (
 # published for an indicator and year (England excluding London exists for GVA per hour and GDP per
 # head, and for the employment and activity rates in 2018-2022 only).
 BENCHMARK_COLUMNS: tuple[tuple[str, str], ...] = (
-    (UK, "uk"), (ENGLAND, "england"), (ENGLAND_EXCL_LONDON, "england_excl_london"),
+    (UK, "uk"),
+    (ENGLAND, "england"),
+    (ENGLAND_EXCL_LONDON, "england_excl_london"),
 )
 VERDICT_FALLBACK = (ENGLAND, UK)
 SIMILAR_WITHIN_PCT = 1.0
 NOT_PUBLISHED = "not published for this geography"
 VERDICT_TEXT = {"better": "▲ better", "worse": "▼ worse", "similar": "● similar"}
 QUARTILE_TEXT = {1: "1 (bottom quarter)", 2: "2", 3: "3", 4: "4 (top quarter)"}
-MAP_DEFAULTS = ("gva_per_hour", "employment_rate_16_64", "median_weekly_pay", "gdhi_per_head",
-                "qualifications_l3_plus", "claimant_rate", "gdp_per_head", "qualifications_nvq4_plus")
-SCATTER_DEFAULTS = ("employment_rate_16_64", "gdhi_per_head", "gva_per_hour", "median_weekly_pay",
-                    "qualifications_l3_plus", "gdp_per_head")
+MAP_DEFAULTS = (
+    "gva_per_hour",
+    "employment_rate_16_64",
+    "median_weekly_pay",
+    "gdhi_per_head",
+    "qualifications_l3_plus",
+    "claimant_rate",
+    "gdp_per_head",
+    "qualifications_nvq4_plus",
+)
+SCATTER_DEFAULTS = (
+    "employment_rate_16_64",
+    "gdhi_per_head",
+    "gva_per_hour",
+    "median_weekly_pay",
+    "qualifications_l3_plus",
+    "gdp_per_head",
+)
 POINT = "#3b528b"
 MEDIAN_RULE = "#b35806"
 
@@ -118,8 +134,9 @@ def latest_year_up_to(years: Iterable[int], wanted: int) -> int | None:
 # --- polarity ----------------------------------------------------------------------------------
 
 
-def judge(value: float | None, benchmark: float | None, polarity: str,
-          within_pct: float = SIMILAR_WITHIN_PCT) -> str | None:
+def judge(
+    value: float | None, benchmark: float | None, polarity: str, within_pct: float = SIMILAR_WITHIN_PCT
+) -> str | None:
     """'better', 'worse' or 'similar' (within `within_pct` % of the benchmark), judged by polarity:
     for a lower-is-better indicator a value below the benchmark is better. None for neutral
     indicators and when either number is missing."""
@@ -158,25 +175,35 @@ def prepare_indicator(indicator_rows: pd.DataFrame, level: str) -> LevelIndicato
     rows = indicator_rows[indicator_rows["geography"] == level]
     by_year = {int(year): group for year, group in rows.groupby("period", sort=True)}
     area_values: dict[str, dict[int, tuple[float, str]]] = {}
-    for code, year, value, status in zip(rows["area_code"].tolist(), rows["period"].tolist(),
-                                         rows["value"].tolist(), rows["status"].tolist(), strict=True):
+    for code, year, value, status in zip(
+        rows["area_code"].tolist(),
+        rows["period"].tolist(),
+        rows["value"].tolist(),
+        rows["status"].tolist(),
+        strict=True,
+    ):
         area_values.setdefault(code, {})[int(year)] = (float(value), str(status))
     year_values = {year: group["value"].dropna().to_numpy(dtype=float) for year, group in by_year.items()}
     codes = [code for code, _ in BENCHMARK_COLUMNS]
     named = indicator_rows[indicator_rows["area_code"].isin(codes)].dropna(subset=["value"])
     benchmarks: dict[int, dict[str, float]] = {}
-    for code, year, value in zip(named["area_code"].tolist(), named["period"].tolist(), named["value"].tolist(),
-                                 strict=True):
+    for code, year, value in zip(
+        named["area_code"].tolist(), named["period"].tolist(), named["value"].tolist(), strict=True
+    ):
         benchmarks.setdefault(int(year), {})[code] = float(value)
     years = sorted(year for year, values in year_values.items() if values.size)
     return LevelIndicator(by_year, years, area_values, year_values, benchmarks)
 
 
-def prepare_level(rows_by_indicator: Mapping[str, pd.DataFrame], metadata: Mapping[str, dict], level: str
-                  ) -> dict[str, LevelIndicator]:
+def prepare_level(
+    rows_by_indicator: Mapping[str, pd.DataFrame], metadata: Mapping[str, dict], level: str
+) -> dict[str, LevelIndicator]:
     """Every scorecard indicator published for `level` that has values there."""
-    prepared = {key: prepare_indicator(rows_by_indicator[key], level)
-                for key in indicators_at_level(metadata, level) if key in rows_by_indicator}
+    prepared = {
+        key: prepare_indicator(rows_by_indicator[key], level)
+        for key in indicators_at_level(metadata, level)
+        if key in rows_by_indicator
+    }
     return {key: data for key, data in prepared.items() if data.years}
 
 
@@ -194,8 +221,9 @@ def area_standing(values: np.ndarray, value: float, polarity: str) -> tuple[int,
     return rank, band
 
 
-def verdict_benchmark(chosen: str, named: Mapping[str, float], level_values: np.ndarray
-                      ) -> tuple[str | None, float | None]:
+def verdict_benchmark(
+    chosen: str, named: Mapping[str, float], level_values: np.ndarray
+) -> tuple[str | None, float | None]:
     """The code and value the verdict compares with: the chosen benchmark where the snapshot has it,
     else England, else the UK. The median of the level's areas exists whenever any area has a value."""
     if chosen == MEDIAN:
@@ -214,8 +242,15 @@ def benchmark_label(code: str | None, level: str) -> str:
     return BENCHMARK_LABELS[code]
 
 
-def scorecard_row(indicator: str, meta: dict, data: LevelIndicator | None, level: str, area_code: str,
-                  wanted_year: int, benchmark: str) -> dict:
+def scorecard_row(
+    indicator: str,
+    meta: dict,
+    data: LevelIndicator | None,
+    level: str,
+    area_code: str,
+    wanted_year: int,
+    benchmark: str,
+) -> dict:
     """One scorecard row; `data` is None when the indicator is not published for the level.
 
     Year: the area's latest year with a value up to `wanted_year` (else its latest). Ranks and
@@ -225,10 +260,26 @@ def scorecard_row(indicator: str, meta: dict, data: LevelIndicator | None, level
     def fmt(value: float | None) -> str:
         return format_value(value, unit, decimals) if _is_number(value) else ""
 
-    row: dict = {"indicator": indicator, "label": meta["label"], "polarity": polarity, "year": None,
-                 "value": math.nan, "value_text": NOT_PUBLISHED, "status": "", "rank": None, "rank_of": None,
-                 "rank_text": "", "quartile": None, "quartile_text": "", "benchmark": "",
-                 "benchmark_value": math.nan, "gap_pct": math.nan, "verdict": "", "verdict_text": "", "note": ""}
+    row: dict = {
+        "indicator": indicator,
+        "label": meta["label"],
+        "polarity": polarity,
+        "year": None,
+        "value": math.nan,
+        "value_text": NOT_PUBLISHED,
+        "status": "",
+        "rank": None,
+        "rank_of": None,
+        "rank_text": "",
+        "quartile": None,
+        "quartile_text": "",
+        "benchmark": "",
+        "benchmark_value": math.nan,
+        "gap_pct": math.nan,
+        "verdict": "",
+        "verdict_text": "",
+        "note": "",
+    }
     for _, column in BENCHMARK_COLUMNS:
         row[column], row[f"{column}_text"] = math.nan, ""
     if data is None or level not in meta["geographies"] or not data.years:
@@ -239,10 +290,13 @@ def scorecard_row(indicator: str, meta: dict, data: LevelIndicator | None, level
     year = latest_year_up_to(own_years, wanted_year) if own_years else level_year
     value, status = own.get(year, (math.nan, "unavailable"))
     has_value = not math.isnan(value)
-    row.update(year=year, value=value, status=status,
-               value_text=fmt(value) if has_value else
-               ("suppressed" if status == "suppressed" else "no data for this area"),
-               note=_note(own, year, level_year, wanted_year, status if has_value else ""))
+    row.update(
+        year=year,
+        value=value,
+        status=status,
+        value_text=fmt(value) if has_value else ("suppressed" if status == "suppressed" else "no data for this area"),
+        note=_note(own, year, level_year, wanted_year, status if has_value else ""),
+    )
     named = data.benchmarks.get(year, {})
     for code, column in BENCHMARK_COLUMNS:
         if code in named:
@@ -251,14 +305,23 @@ def scorecard_row(indicator: str, meta: dict, data: LevelIndicator | None, level
         return row
     values = data.year_values[year]
     rank, band = area_standing(values, value, polarity)
-    row.update(rank=rank, rank_of=int(values.size), rank_text=f"{rank} of {values.size}", quartile=band,
-               quartile_text=QUARTILE_TEXT[band])
+    row.update(
+        rank=rank,
+        rank_of=int(values.size),
+        rank_text=f"{rank} of {values.size}",
+        quartile=band,
+        quartile_text=QUARTILE_TEXT[band],
+    )
     code, bench = verdict_benchmark(benchmark, named, values)
     if code is not None and bench is not None:
         verdict = judge(value, bench, polarity)
-        row.update(benchmark=benchmark_label(code, level), benchmark_value=bench,
-                   gap_pct=float(percent_difference(value, bench)), verdict=verdict or "",
-                   verdict_text=VERDICT_TEXT.get(verdict or "", "n/a (neutral)" if polarity == NEUTRAL else ""))
+        row.update(
+            benchmark=benchmark_label(code, level),
+            benchmark_value=bench,
+            gap_pct=float(percent_difference(value, bench)),
+            verdict=verdict or "",
+            verdict_text=VERDICT_TEXT.get(verdict or "", "n/a (neutral)" if polarity == NEUTRAL else ""),
+        )
     return row
 
 
@@ -275,12 +338,21 @@ def _note(own: Mapping[int, tuple[float, str]], year: int, level_year: int | Non
     return "; ".join(notes)
 
 
-def build_scorecard(prepared: Mapping[str, LevelIndicator], metadata: Mapping[str, dict], level: str,
-                    area_code: str, wanted_year: int, benchmark: str) -> pd.DataFrame:
+def build_scorecard(
+    prepared: Mapping[str, LevelIndicator],
+    metadata: Mapping[str, dict],
+    level: str,
+    area_code: str,
+    wanted_year: int,
+    benchmark: str,
+) -> pd.DataFrame:
     """One row per scorecard indicator in the snapshot's metadata, including those not published for
     this level (value: 'not published for this geography'). `prepared` comes from prepare_level."""
-    rows = [scorecard_row(key, metadata[key], prepared.get(key), level, area_code, wanted_year, benchmark)
-            for key in SCORECARD_INDICATORS if key in metadata]
+    rows = [
+        scorecard_row(key, metadata[key], prepared.get(key), level, area_code, wanted_year, benchmark)
+        for key in SCORECARD_INDICATORS
+        if key in metadata
+    ]
     table = pd.DataFrame(rows)
     for column in ("year", "rank", "rank_of", "quartile"):
         table[column] = table[column].astype("Int64")
@@ -358,58 +430,91 @@ class ScatterChart(alt.LayerChart):
         return super().to_dict(validate=validate, **kwargs)
 
 
-def scatter_chart(table: pd.DataFrame, x_meta: dict, y_meta: dict, years: ScatterYears, level: str,
-                  selected_name: str | None) -> ScatterChart:
+def scatter_chart(
+    table: pd.DataFrame, x_meta: dict, y_meta: dict, years: ScatterYears, level: str, selected_name: str | None
+) -> ScatterChart:
     """Points for every area, the selected one as a larger magenta diamond with its name, dashed
     lines at the level's medians; tooltips name each area. Built through altair's constructors
     with explicit channel objects, which validate nothing until `to_dict` (several times faster)."""
     x_title, y_title = _axis_title(x_meta, years.x_year), _axis_title(y_meta, years.y_year)
     x_format, y_format = d3_format(x_meta), d3_format(y_meta)
-    x = alt.X(field="x", type="quantitative", title=x_title, scale=alt.Scale(zero=False, nice=True),
-              axis=alt.Axis(format=x_format))
-    y = alt.Y(field="y", type="quantitative", title=y_title, scale=alt.Scale(zero=False, nice=True),
-              axis=alt.Axis(format=y_format))
+    x = alt.X(
+        field="x",
+        type="quantitative",
+        title=x_title,
+        scale=alt.Scale(zero=False, nice=True),
+        axis=alt.Axis(format=x_format),
+    )
+    y = alt.Y(
+        field="y",
+        type="quantitative",
+        title=y_title,
+        scale=alt.Scale(zero=False, nice=True),
+        axis=alt.Axis(format=y_format),
+    )
     selected = "datum.selected"
     points = alt.Chart(
         data=table[["area_code", "area_name", "x", "y", "selected"]],
         mark=alt.MarkDef(type="point", filled=True, opacity=0.8),
         encoding=alt.FacetedEncoding(
-            x=x, y=y,
+            x=x,
+            y=y,
             color=alt.ColorValue(value=POINT, condition={"test": selected, "value": SELECTED}),
             shape=alt.ShapeValue(value="circle", condition={"test": selected, "value": "diamond"}),
             size=alt.SizeValue(value=45, condition={"test": selected, "value": 220}),
-            tooltip=[alt.Tooltip(field="area_name", type="nominal", title="Area"),
-                     alt.Tooltip(field="x", type="quantitative", title=x_title, format=x_format),
-                     alt.Tooltip(field="y", type="quantitative", title=y_title, format=y_format)],
+            tooltip=[
+                alt.Tooltip(field="area_name", type="nominal", title="Area"),
+                alt.Tooltip(field="x", type="quantitative", title=x_title, format=x_format),
+                alt.Tooltip(field="y", type="quantitative", title=y_title, format=y_format),
+            ],
         ),
     )
     label = alt.Chart(
         data=table.loc[table["selected"], ["area_name", "x", "y"]],
-        mark=alt.MarkDef(type="text", dy=-10, fontSize=13, fontWeight="bold", color=SELECTED, limit=POINT_LABEL_LIMIT,
-                         **label_side(float(table.loc[table["selected"], "x"].iloc[0]) if table["selected"].any()
-                                      else float("nan"), table["x"])),
+        mark=alt.MarkDef(
+            type="text",
+            dy=-10,
+            fontSize=13,
+            fontWeight="bold",
+            color=SELECTED,
+            limit=POINT_LABEL_LIMIT,
+            **label_side(
+                float(table.loc[table["selected"], "x"].iloc[0]) if table["selected"].any() else float("nan"),
+                table["x"],
+            ),
+        ),
         encoding=alt.FacetedEncoding(x=x, y=y, text=alt.Text(field="area_name", type="nominal")),
     )
     noun = LEVEL_NOUNS.get(level, (level,))[0]
     medians = pd.DataFrame({"x": [table["x"].median()], "y": [table["y"].median()], "label": [f"Median {noun}"]})
     rule = alt.MarkDef(type="rule", color=MEDIAN_RULE, strokeDash=[6, 3], size=1.5)
     line_tip = alt.Tooltip(field="label", type="nominal", title="Line")
-    x_rule = alt.Chart(data=medians, mark=rule, encoding=alt.FacetedEncoding(
-        x=alt.X(field="x", type="quantitative"),
-        tooltip=[line_tip, alt.Tooltip(field="x", type="quantitative", title=x_title, format=x_format)]))
-    y_rule = alt.Chart(data=medians, mark=rule, encoding=alt.FacetedEncoding(
-        y=alt.Y(field="y", type="quantitative"),
-        tooltip=[line_tip, alt.Tooltip(field="y", type="quantitative", title=y_title, format=y_format)]))
-    year_text = (f"{years.x_year}" if years.common
-                 else f"no common year: x from {years.x_year}, y from {years.y_year}")
+    x_rule = alt.Chart(
+        data=medians,
+        mark=rule,
+        encoding=alt.FacetedEncoding(
+            x=alt.X(field="x", type="quantitative"),
+            tooltip=[line_tip, alt.Tooltip(field="x", type="quantitative", title=x_title, format=x_format)],
+        ),
+    )
+    y_rule = alt.Chart(
+        data=medians,
+        mark=rule,
+        encoding=alt.FacetedEncoding(
+            y=alt.Y(field="y", type="quantitative"),
+            tooltip=[line_tip, alt.Tooltip(field="y", type="quantitative", title=y_title, format=y_format)],
+        ),
+    )
+    year_text = f"{years.x_year}" if years.common else f"no common year: x from {years.x_year}, y from {years.y_year}"
     subtitle = [f"{LEVEL_LABELS.get(level, level)}, {year_text}; dashed lines: medians of the {len(table)} areas"]
     if selected_name:
         subtitle.append(f"Magenta diamond: {selected_name}")
     subtitle.append(SOURCE_LINE)
     return ScatterChart(
         layer=[points, x_rule, y_rule, label],
-        title=alt.TitleParams(f"{y_meta['label']} against {x_meta['label']}", subtitle=subtitle, anchor="start",
-                              fontSize=16),
+        title=alt.TitleParams(
+            f"{y_meta['label']} against {x_meta['label']}", subtitle=subtitle, anchor="start", fontSize=16
+        ),
         width="container",
         height=320,
     )
@@ -418,8 +523,9 @@ def scatter_chart(table: pd.DataFrame, x_meta: dict, y_meta: dict, years: Scatte
 # --- maps --------------------------------------------------------------------------------------
 
 
-def map_panels(prepared: Mapping[str, LevelIndicator], metadata: Mapping[str, dict], chosen: list[str],
-               wanted_year: int) -> list[MapPanel]:
+def map_panels(
+    prepared: Mapping[str, LevelIndicator], metadata: Mapping[str, dict], chosen: list[str], wanted_year: int
+) -> list[MapPanel]:
     """One panel per chosen indicator with values at the level, each in its year nearest to
     `wanted_year` (the latest before it if missing, else the earliest after)."""
     panels = []
@@ -440,8 +546,12 @@ def maps_table(boundaries: dict, panels: list[MapPanel]) -> pd.DataFrame:
     """The table alternative of the maps: one row per mapped area, one numeric column per map, and
     the maps on which the area's value is suppressed (a blank cell alone would hide that)."""
     features = boundaries["features"]
-    table = pd.DataFrame({"area_name": [f["properties"]["area_name"] for f in features],
-                          "area_code": [f["properties"]["area_code"] for f in features]})
+    table = pd.DataFrame(
+        {
+            "area_name": [f["properties"]["area_name"] for f in features],
+            "area_code": [f["properties"]["area_code"] for f in features],
+        }
+    )
     suppressed: dict[str, list[str]] = {}
     for panel in panels:
         rows = panel.rows.drop_duplicates("area_code").set_index("area_code")
@@ -467,8 +577,10 @@ def printf_format(meta: dict) -> str:
 def maps_description(panels: list[MapPanel], level: str, selected_name: str | None) -> str:
     """Alt text of the small multiples."""
     names = "; ".join(f"{panel.meta['label']} ({panel.year})" for panel in panels)
-    text = (f"{len(panels)} maps of {LEVEL_LABELS.get(level, level).lower()}: {names}. Darker = higher value, "
-            "in five quantile classes per map; grey = no data; white with dashed outline = suppressed.")
+    text = (
+        f"{len(panels)} maps of {LEVEL_LABELS.get(level, level).lower()}: {names}. Darker = higher value, "
+        "in five quantile classes per map; grey = no data; white with dashed outline = suppressed."
+    )
     if selected_name:
         text += f" {selected_name} is outlined."
     return text

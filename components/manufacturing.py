@@ -226,21 +226,23 @@ def build_measure_map(
     drawn = {feature["properties"]["code"] for feature in features["features"]}
     drawn_rows = table[table["area_code"].isin(drawn)]
     has_suppressed = bool((drawn_rows["value"].isna() & (drawn_rows["status"] == SUPPRESSED_STATUS)).any())
-    has_missing = bool((drawn_rows["value"].isna() & (drawn_rows["status"] != SUPPRESSED_STATUS)).any()
-                       or len(drawn - set(table["area_code"])) > 0)
+    has_missing = bool(
+        (drawn_rows["value"].isna() & (drawn_rows["status"] != SUPPRESSED_STATUS)).any()
+        or len(drawn - set(table["area_code"])) > 0
+    )
     if measure.is_lq:
         legend = lq_legend_entries(breaks, has_missing, has_suppressed)
         legend_title = f"{meta['short_label']} ({reference_name} = 1)"
-        legend_note = (f"Under 1 (orange): less concentrated than {reference_name}; over 1 (purple): more "
-                       "concentrated.")
+        legend_note = f"Under 1 (orange): less concentrated than {reference_name}; over 1 (purple): more concentrated."
     else:
         low = float(table["value"].min()) if table["value"].notna().any() else None
         legend = legend_entries(breaks, palette, fmt, has_missing, has_suppressed, lower_bound=low)
         legend_title = f"{meta['short_label']} ({unit})"
         legend_note = "Five classes with equal numbers of areas (quantiles)."
     alt_text = _alt_text(table, meta, measure, year, fmt, reference_name)
-    return MeasureMap(table, features, choropleth_deck(features, level), legend, legend_title, legend_note,
-                      bench_name, alt_text)
+    return MeasureMap(
+        table, features, choropleth_deck(features, level), legend, legend_title, legend_note, bench_name, alt_text
+    )
 
 
 def _benchmark_label(code: str) -> str:
@@ -256,8 +258,7 @@ def _alt_text(table: pd.DataFrame, meta: dict, measure: Measure, year: int, fmt,
     text += f" Highest {top['area_name']} ({fmt(top['value'])}), lowest {bottom['area_name']} ({fmt(bottom['value'])})."
     if measure.is_lq:
         above = int((valued["value"] > 1).sum())
-        text += (f" {above} areas are above {reference_name}'s concentration and {len(valued) - above} at or "
-                 "below it.")
+        text += f" {above} areas are above {reference_name}'s concentration and {len(valued) - above} at or below it."
     return text
 
 
@@ -277,14 +278,18 @@ def trend_rows(share_rows: pd.DataFrame, level: str, area_code: str | None, area
         if rows.empty:
             continue
         label = BENCHMARK_NAMES.get(code) or display_name(str(area_name), level)
-        frames.append(pd.DataFrame({
-            "series": label,
-            "area_code": code,
-            "period": rows["period"].astype(int).to_numpy(),
-            "value": rows["value"].astype(float).to_numpy(),
-            "status": rows["status"].astype(str).to_numpy(),
-            "order": order,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "series": label,
+                    "area_code": code,
+                    "period": rows["period"].astype(int).to_numpy(),
+                    "value": rows["value"].astype(float).to_numpy(),
+                    "status": rows["status"].astype(str).to_numpy(),
+                    "order": order,
+                }
+            )
+        )
     if not frames:
         return pd.DataFrame(columns=["series", "area_code", "period", "value", "status", "order"])
     return pd.concat(frames, ignore_index=True).sort_values(["order", "period"], ignore_index=True)
@@ -330,26 +335,50 @@ def subsector_table(
     for sub_order, (indicator, code, name) in enumerate(SUBSECTORS):
         rows = rows_by_indicator[indicator]
         rows = rows[rows["period"] == year]
-        found = {(g, c): (v, st) for g, c, v, st in
-                 zip(rows["geography"], rows["area_code"], rows["value"], rows["status"], strict=True)}
+        found = {
+            (g, c): (v, st)
+            for g, c, v, st in zip(rows["geography"], rows["area_code"], rows["value"], rows["status"], strict=True)
+        }
         for series_order, (geography, area_code, series_name) in enumerate(series):
             value, status = found.get((geography, area_code), (math.nan, "unavailable"))
             value, status = float(value), str(status)
             withheld = math.isnan(value) and status == SUPPRESSED_STATUS
             label = f"{value:.1f}%" if not math.isnan(value) else ("withheld" if withheld else "no data")
-            records.append((code, f"{code} {name}", sub_order, series_name, area_code, series_order, value, status,
-                            withheld, label))
-    return pd.DataFrame.from_records(records, columns=[
-        "code", "subsector", "subsector_order", "series", "area_code", "series_order", "value", "status",
-        "withheld", "label"])
+            records.append(
+                (
+                    code,
+                    f"{code} {name}",
+                    sub_order,
+                    series_name,
+                    area_code,
+                    series_order,
+                    value,
+                    status,
+                    withheld,
+                    label,
+                )
+            )
+    return pd.DataFrame.from_records(
+        records,
+        columns=[
+            "code",
+            "subsector",
+            "subsector_order",
+            "series",
+            "area_code",
+            "series_order",
+            "value",
+            "status",
+            "withheld",
+            "label",
+        ],
+    )
 
 
 # --- enterprises ---------------------------------------------------------------------------------
 
 
-def enterprise_table(
-    rows_by_indicator: dict[str, pd.DataFrame], level: str, area_code: str
-) -> pd.DataFrame:
+def enterprise_table(rows_by_indicator: dict[str, pd.DataFrame], level: str, area_code: str) -> pd.DataFrame:
     """period, band, band_order, count, total, share_pct, england_count, england_total, england_share_pct:
     the area's manufacturing enterprises per size band each year, as counts and as a % of all its
     manufacturing enterprises, beside England's % in the same band (empty if the area has none)."""
@@ -371,8 +400,17 @@ def enterprise_table(
         frame["england_count"] = england.reindex(frame.index)
         frame["england_total"] = england_totals.reindex(frame.index)
         frames.append(frame)
-    columns = ["period", "band", "band_order", "count", "total", "share_pct", "england_count", "england_total",
-               "england_share_pct"]
+    columns = [
+        "period",
+        "band",
+        "band_order",
+        "count",
+        "total",
+        "share_pct",
+        "england_count",
+        "england_total",
+        "england_share_pct",
+    ]
     if not frames or all(frame.empty for frame in frames):
         return pd.DataFrame(columns=columns)
     table = pd.concat(frames).rename_axis("period").reset_index()

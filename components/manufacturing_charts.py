@@ -55,26 +55,40 @@ def trend_chart(rows: pd.DataFrame, *, title: str, subtitle: str, height: int = 
     domain = present["series"].tolist()
     styles = [TREND_STYLES[int(order)] for order in present["order"]]
     colour_scale = alt.Scale(domain=domain, range=[s[0] for s in styles])
-    colour = alt.Color("series:N", scale=colour_scale,
-                       legend=alt.Legend(title=None, orient="bottom", symbolStrokeWidth=2, columns=LEGEND_COLUMNS,
-                                         labelLimit=LEGEND_LIMIT))
+    colour = alt.Color(
+        "series:N",
+        scale=colour_scale,
+        legend=alt.Legend(
+            title=None, orient="bottom", symbolStrokeWidth=2, columns=LEGEND_COLUMNS, labelLimit=LEGEND_LIMIT
+        ),
+    )
     dash = alt.StrokeDash("series:N", scale=alt.Scale(domain=domain, range=[s[1] for s in styles]), legend=None)
     shape = alt.Shape("series:N", scale=alt.Scale(domain=domain, range=[s[2] for s in styles]), legend=None)
     years = [int(data["period"].min()), int(data["period"].max())]
-    x = alt.X("period:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1),
-              scale=alt.Scale(domain=years, nice=False))
+    x = alt.X(
+        "period:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(domain=years, nice=False)
+    )
     y = alt.Y("value:Q", title="Manufacturing % of GVA", scale=alt.Scale(zero=True))
-    tooltip = [alt.Tooltip("series:N", title="Area"), alt.Tooltip("period:Q", title="Year", format="d"),
-               alt.Tooltip("value:Q", title="% of GVA", format=".1f"), alt.Tooltip("status:N", title="Status")]
+    tooltip = [
+        alt.Tooltip("series:N", title="Area"),
+        alt.Tooltip("period:Q", title="Year", format="d"),
+        alt.Tooltip("value:Q", title="% of GVA", format=".1f"),
+        alt.Tooltip("status:N", title="Status"),
+    ]
     base = alt.Chart(data)
     lines = base.mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=dash, detail="series:N")
     points = base.mark_point(size=45, filled=True).encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
-    labels = alt.Chart(trend_label_rows(data, height)).mark_text(align="left", dx=8, fontSize=12,
-                                                                 limit=LINE_LABEL_LIMIT).encode(
-        x="period:Q", y="label_y:Q", text="label:N", color=alt.Color("series:N", scale=colour_scale, legend=None)
+    labels = (
+        alt.Chart(trend_label_rows(data, height))
+        .mark_text(align="left", dx=8, fontSize=12, limit=LINE_LABEL_LIMIT)
+        .encode(
+            x="period:Q", y="label_y:Q", text="label:N", color=alt.Color("series:N", scale=colour_scale, legend=None)
+        )
     )
     return alt.layer(lines, points, labels).properties(
-        title=_title(title, [subtitle]), width="container", height=height,
+        title=_title(title, [subtitle]),
+        width="container",
+        height=height,
     )
 
 
@@ -85,28 +99,50 @@ def subsector_chart(table: pd.DataFrame, *, title: str, subtitle: str) -> alt.La
     data["label_x"] = data["value"].fillna(0.0)
     series = data.drop_duplicates("series").sort_values("series_order")["series"].tolist()
     subsectors = data.drop_duplicates("subsector").sort_values("subsector_order")["subsector"].tolist()
-    colour = alt.Color("series:N", scale=alt.Scale(domain=series, range=list(SERIES_COLOURS[: len(series)])),
-                       legend=alt.Legend(title=None, orient="bottom", labelLimit=LEGEND_LIMIT,
-                                         columns=LEGEND_COLUMNS))
-    y = alt.Y("subsector:N", sort=subsectors, title=None,
-              axis=name_axis())
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=series, range=list(SERIES_COLOURS[: len(series)])),
+        legend=alt.Legend(title=None, orient="bottom", labelLimit=LEGEND_LIMIT, columns=LEGEND_COLUMNS),
+    )
+    y = alt.Y("subsector:N", sort=subsectors, title=None, axis=name_axis())
     top = float(data["value"].max()) if data["value"].notna().any() else 1.0
     offset = alt.YOffset("series:N", sort=series)
-    tooltip = [alt.Tooltip("subsector:N", title="Sub-sector"), alt.Tooltip("series:N", title="Area"),
-               alt.Tooltip("label:N", title="% of manufacturing GVA")]
-    bars = alt.Chart(data).mark_bar().encode(
-        y=y, yOffset=offset, x=alt.X("value:Q", title="% of manufacturing GVA",
-                                        scale=alt.Scale(domainMin=0, domainMax=top * 1.2)),  # room for the labels
-        color=colour, tooltip=tooltip
+    tooltip = [
+        alt.Tooltip("subsector:N", title="Sub-sector"),
+        alt.Tooltip("series:N", title="Area"),
+        alt.Tooltip("label:N", title="% of manufacturing GVA"),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=y,
+            yOffset=offset,
+            x=alt.X(
+                "value:Q", title="% of manufacturing GVA", scale=alt.Scale(domainMin=0, domainMax=top * 1.2)
+            ),  # room for the labels
+            color=colour,
+            tooltip=tooltip,
+        )
     )
-    labels = alt.Chart(data).mark_text(align="left", dx=4, fontSize=11).encode(
-        y=y, yOffset=offset, x="label_x:Q", text="label:N", tooltip=tooltip,
-        color=alt.condition("datum.withheld", alt.value("#6b6b6b"), alt.value("#1f1f1f")))
+    labels = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=4, fontSize=11)
+        .encode(
+            y=y,
+            yOffset=offset,
+            x="label_x:Q",
+            text="label:N",
+            tooltip=tooltip,
+            color=alt.condition("datum.withheld", alt.value("#6b6b6b"), alt.value("#1f1f1f")),
+        )
+    )
     order_text = "; ".join(f"{i + 1}. {name}" for i, name in enumerate(series))
     height = max(120, len(subsectors) * len(series) * 22)  # the plot: titles, axis and legend come on top
     return alt.layer(bars, labels).properties(
         title=_title(title, [subtitle, f"Bars in each group, top to bottom: {order_text}"]),
-        width="container", height=height,
+        width="container",
+        height=height,
     )
 
 
@@ -115,16 +151,29 @@ def enterprise_chart(table: pd.DataFrame, *, area_label: str, title: str, subtit
     and England's % (dashed line with diamonds), each panel on its own scale so large firms show too."""
     data = table[["period", "band", "band_order", "count", "total", "share_pct", "england_share_pct"]].copy()
     bands = data.drop_duplicates("band").sort_values("band_order")["band"].tolist()
-    tooltip = [alt.Tooltip("band:N", title="Size band"), alt.Tooltip("period:O", title="Year"),
-               alt.Tooltip("count:Q", title=f"{area_label}: enterprises", format=",.0f"),
-               alt.Tooltip("share_pct:Q", title=f"{area_label}: % of manufacturing enterprises", format=".1f"),
-               alt.Tooltip("england_share_pct:Q", title="England: % of manufacturing enterprises", format=".1f")]
+    tooltip = [
+        alt.Tooltip("band:N", title="Size band"),
+        alt.Tooltip("period:O", title="Year"),
+        alt.Tooltip("count:Q", title=f"{area_label}: enterprises", format=",.0f"),
+        alt.Tooltip("share_pct:Q", title=f"{area_label}: % of manufacturing enterprises", format=".1f"),
+        alt.Tooltip("england_share_pct:Q", title="England: % of manufacturing enterprises", format=".1f"),
+    ]
     x = alt.X("period:O", title=None, axis=alt.Axis(labelAngle=0))
-    bars = alt.Chart().mark_bar(color="#3b528b").encode(
-        x=x, y=alt.Y("share_pct:Q", title="% of enterprises"), tooltip=tooltip)  # the subtitle says of what
-    england = alt.Chart().mark_line(color=ENGLAND_MARK, strokeDash=[6, 3], strokeWidth=2,
-                                    point=alt.OverlayMarkDef(shape="diamond", size=60, color=ENGLAND_MARK)).encode(
-        x=x, y="england_share_pct:Q", tooltip=tooltip)
+    bars = (
+        alt.Chart()
+        .mark_bar(color="#3b528b")
+        .encode(x=x, y=alt.Y("share_pct:Q", title="% of enterprises"), tooltip=tooltip)
+    )  # the subtitle says of what
+    england = (
+        alt.Chart()
+        .mark_line(
+            color=ENGLAND_MARK,
+            strokeDash=[6, 3],
+            strokeWidth=2,
+            point=alt.OverlayMarkDef(shape="diamond", size=60, color=ENGLAND_MARK),
+        )
+        .encode(x=x, y="england_share_pct:Q", tooltip=tooltip)
+    )
     return (
         alt.layer(bars, england, data=data)
         .properties(width=150, height=200)  # four panels fit a desktop column (a phone scrolls them sideways)
@@ -159,55 +208,75 @@ class Section:
     note: str | None = None
 
 
-def trend_section(share_rows: pd.DataFrame, level: str, area_code: str | None, area_name: str | None,
-                  level_has_share: bool) -> Section:
+def trend_section(
+    share_rows: pd.DataFrame, level: str, area_code: str | None, area_name: str | None, level_has_share: bool
+) -> Section:
     """The trend chart: the selected area (where its level has the share of GVA) against England,
     England excluding London and the UK; a note when the area itself cannot be drawn."""
     rows = trend_rows(share_rows, level, area_code if level_has_share else None, area_name)
     has_area = bool((rows["order"] == 0).any())
     note = None
     if area_code and not has_area:
-        note = (f"Manufacturing share of GVA is not built for {LEVEL_PLURALS.get(level, level)}; "
-                "the chart shows the benchmarks only.")
+        note = (
+            f"Manufacturing share of GVA is not built for {LEVEL_PLURALS.get(level, level)}; "
+            "the chart shows the benchmarks only."
+        )
     if rows.empty:
         return Section(rows, None, note)
     subject = f"{display_name(str(area_name), level)} and benchmarks" if has_area else "benchmarks"
     first, last = int(rows["period"].min()), int(rows["period"].max())
-    chart = trend_chart(rows, title=f"Manufacturing share of GVA, {subject}, {first}-{last}",
-                        subtitle="Current prices, workplace-based; England, England excluding London and UK")
+    chart = trend_chart(
+        rows,
+        title=f"Manufacturing share of GVA, {subject}, {first}-{last}",
+        subtitle="Current prices, workplace-based; England, England excluding London and UK",
+    )
     return Section(rows, vega_spec(chart), note)
 
 
-def subsector_section(rows_by_indicator: dict[str, pd.DataFrame], year: int,
-                      series: list[tuple[str, str, str]]) -> Section:
+def subsector_section(
+    rows_by_indicator: dict[str, pd.DataFrame], year: int, series: list[tuple[str, str, str]]
+) -> Section:
     """Sub-sector mix of the first series (the selected area) beside the comparators, with a note naming
     the series whose shares ONS withholds."""
     table = subsector_table(rows_by_indicator, year, series)
     if table["value"].isna().all():
         names = ", ".join(dict.fromkeys(table["series"]))
-        return Section(table, None, f"ONS withholds (disclosure control) every manufacturing sub-sector of {names} "
-                                    f"in {year}, so there is no mix to show; withheld is not zero.")
-    chart = subsector_chart(table, title=f"Manufacturing sub-sector mix, {series[0][2]}, {year}",
-                            subtitle="Share of manufacturing GVA (%), workplace-based")
+        return Section(
+            table,
+            None,
+            f"ONS withholds (disclosure control) every manufacturing sub-sector of {names} "
+            f"in {year}, so there is no mix to show; withheld is not zero.",
+        )
+    chart = subsector_chart(
+        table,
+        title=f"Manufacturing sub-sector mix, {series[0][2]}, {year}",
+        subtitle="Share of manufacturing GVA (%), workplace-based",
+    )
     withheld = list(dict.fromkeys(table.loc[table["withheld"], "series"]))
     note = None
     if withheld:
-        note = (f"Withheld by ONS (disclosure control), not zero: {', '.join(withheld)}. An area built from a "
-                "local authority whose sub-sectors ONS withholds (e.g. Cornwall, Isles of Scilly) cannot have its "
-                "mix summed.")
+        note = (
+            f"Withheld by ONS (disclosure control), not zero: {', '.join(withheld)}. An area built from a "
+            "local authority whose sub-sectors ONS withholds (e.g. Cornwall, Isles of Scilly) cannot have its "
+            "mix summed."
+        )
     return Section(table, vega_spec(chart), note)
 
 
-def enterprise_section(rows_by_indicator: dict[str, pd.DataFrame], level: str, area_code: str,
-                       area_label: str) -> Section:
+def enterprise_section(
+    rows_by_indicator: dict[str, pd.DataFrame], level: str, area_code: str, area_label: str
+) -> Section:
     """Enterprises by size band for the area over every year, against England's band shares."""
     table = enterprise_table(rows_by_indicator, level, area_code)
     if table.empty:
         return Section(table, None, f"UK Business Counts have no manufacturing enterprises for {area_label}.")
     first, last = int(table["period"].min()), int(table["period"].max())
     latest_total = float(table.loc[table["period"] == last, "total"].iloc[0])
-    chart = enterprise_chart(table, area_label=area_label,
-                             title=f"Manufacturing enterprises by size band, {area_label}, {first}-{last}",
-                             subtitle="% of the area's manufacturing enterprises in each band, compared with England")
+    chart = enterprise_chart(
+        table,
+        area_label=area_label,
+        title=f"Manufacturing enterprises by size band, {area_label}, {first}-{last}",
+        subtitle="% of the area's manufacturing enterprises in each band, compared with England",
+    )
     note = f"{area_label} had {latest_total:,.0f} manufacturing enterprises in {last}."
     return Section(table, vega_spec(chart), note)

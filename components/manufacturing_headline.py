@@ -23,8 +23,15 @@ def _row_at(rows: pd.DataFrame, code: str, year: int, geography: str | None = No
     return None, str(match["status"].iloc[0]) if len(match) else ""
 
 
-def headline(share_rows: pd.DataFrame, family: str, level: str, area_code: str | None, area_name: str | None,
-             year: int, reference: Reference) -> str | None:
+def headline(
+    share_rows: pd.DataFrame,
+    family: str,
+    level: str,
+    area_code: str | None,
+    area_name: str | None,
+    year: int,
+    reference: Reference,
+) -> str | None:
     """'Manufacturing is 15.4% of GVA in North East LEP in 2023 (provisional; ONS GVA by industry,
     workplace-based), 1.56 times England excluding London's share (9.9%).' `share_rows` are all snapshot
     rows of the family's share; the ratio is the share over the reference's share in the same year (the

@@ -46,21 +46,23 @@ def map_rows(features: dict, entries: list[LegendEntry]) -> list[dict]:
         props = feature["properties"]
         fill = _hex(props["fill"])
         line = _hex(props.get("line", OUTLINE))
-        rows.append({
-            "type": "Feature",
-            "geometry": feature["geometry"],
-            "properties": {
-                "code": props.get("code"),
-                "name": props.get("name"),
-                "value_text": props.get("value_text", ""),
-                "label": label_of.get(fill, UNCLASSIFIED),
-                "fill": fill,
-                "stroke": line,
-                "width": float(props.get("width", 0.5)),
-                "selected": line == selected,
-                "suppressed": kind_of.get(fill) == "suppressed",
-            },
-        })
+        rows.append(
+            {
+                "type": "Feature",
+                "geometry": feature["geometry"],
+                "properties": {
+                    "code": props.get("code"),
+                    "name": props.get("name"),
+                    "value_text": props.get("value_text", ""),
+                    "label": label_of.get(fill, UNCLASSIFIED),
+                    "fill": fill,
+                    "stroke": line,
+                    "width": float(props.get("width", 0.5)),
+                    "selected": line == selected,
+                    "suppressed": kind_of.get(fill) == "suppressed",
+                },
+            }
+        )
     rows.sort(key=lambda row: row["properties"]["selected"])
     return rows
 
@@ -69,12 +71,28 @@ def legend_rows(entries: list[LegendEntry], extra: Sequence[str] = ()) -> list[d
     """Legend swatches top to bottom, in the order the page's HTML legend lists them."""
     rows = []
     for i, entry in enumerate(entries):
-        rows.append({"label": entry.label, "fill": _hex(entry.rgba), "kind": entry.kind,
-                     "y0": 8 + i * ROW_PX, "y1": 8 + i * ROW_PX + SWATCH_PX, "ym": 8 + i * ROW_PX + SWATCH_PX / 2})
+        rows.append(
+            {
+                "label": entry.label,
+                "fill": _hex(entry.rgba),
+                "kind": entry.kind,
+                "y0": 8 + i * ROW_PX,
+                "y1": 8 + i * ROW_PX + SWATCH_PX,
+                "ym": 8 + i * ROW_PX + SWATCH_PX / 2,
+            }
+        )
     for j, label in enumerate(extra):
         i = len(entries) + j
-        rows.append({"label": label, "fill": "#ffffff", "kind": "unclassified",
-                     "y0": 8 + i * ROW_PX, "y1": 8 + i * ROW_PX + SWATCH_PX, "ym": 8 + i * ROW_PX + SWATCH_PX / 2})
+        rows.append(
+            {
+                "label": label,
+                "fill": "#ffffff",
+                "kind": "unclassified",
+                "y0": 8 + i * ROW_PX,
+                "y1": 8 + i * ROW_PX + SWATCH_PX,
+                "ym": 8 + i * ROW_PX + SWATCH_PX / 2,
+            }
+        )
     return rows
 
 
@@ -107,30 +125,41 @@ def static_map_spec(
         "projection": {"type": "mercator"},
         "mark": {"type": "geoshape"},
         "encoding": {
-            "color": {"field": "properties.label", "type": "nominal",
-                      "scale": {"domain": domain, "range": colours}, "legend": None},
+            "color": {
+                "field": "properties.label",
+                "type": "nominal",
+                "scale": {"domain": domain, "range": colours},
+                "legend": None,
+            },
             "stroke": {"field": "properties.stroke", "type": "nominal", "scale": None},
             "strokeWidth": {
-                "condition": [{"test": "datum.properties.selected", "value": 2.5},
-                              {"test": "datum.properties.suppressed", "value": 1.0}],
+                "condition": [
+                    {"test": "datum.properties.selected", "value": 2.5},
+                    {"test": "datum.properties.suppressed", "value": 1.0},
+                ],
                 "value": 0.35,
             },
             "strokeDash": {"condition": {"test": "datum.properties.suppressed", "value": [3, 2]}, "value": [1, 0]},
-            "tooltip": [{"field": "properties.name", "type": "nominal", "title": "Area"},
-                        {"field": "properties.code", "type": "nominal", "title": "Code"},
-                        {"field": "properties.value_text", "type": "nominal", "title": "Value"}],
+            "tooltip": [
+                {"field": "properties.name", "type": "nominal", "title": "Area"},
+                {"field": "properties.code", "type": "nominal", "title": "Code"},
+                {"field": "properties.value_text", "type": "nominal", "title": "Value"},
+            ],
         },
     }
     legend_height = 16 + ROW_PX * len(legend) + (ROW_PX if legend_note else 0)
     swatches = {
         "mark": {"type": "rect", "strokeWidth": 1},
         "encoding": {
-            "x": {"value": 0}, "x2": {"value": SWATCH_PX + 6},
+            "x": {"value": 0},
+            "x2": {"value": SWATCH_PX + 6},
             "y": {"field": "y0", "type": "quantitative", "scale": None},
             "y2": {"field": "y1"},
             "fill": {"field": "fill", "type": "nominal", "scale": None},
-            "stroke": {"condition": {"test": "datum.kind === 'suppressed'", "value": SUPPRESSED_STROKE},
-                       "value": "#555555"},
+            "stroke": {
+                "condition": {"test": "datum.kind === 'suppressed'", "value": SUPPRESSED_STROKE},
+                "value": "#555555",
+            },
             "strokeDash": {"condition": {"test": "datum.kind === 'suppressed'", "value": [3, 2]}, "value": [1, 0]},
         },
     }
@@ -146,13 +175,24 @@ def static_map_spec(
     legend_data: list[dict] = legend
     if legend_note:
         note_y = 8 + ROW_PX * len(legend) + 12
-        legend_layers.append({
-            "data": {"values": [{"note": legend_note, "y": note_y}]},
-            "mark": {"type": "text", "align": "left", "baseline": "middle", "fontSize": 11, "color": "#333333",
-                     "limit": LEGEND_WIDTH - 4},
-            "encoding": {"x": {"value": 0}, "y": {"field": "y", "type": "quantitative", "scale": None},
-                         "text": {"field": "note", "type": "nominal"}},
-        })
+        legend_layers.append(
+            {
+                "data": {"values": [{"note": legend_note, "y": note_y}]},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "baseline": "middle",
+                    "fontSize": 11,
+                    "color": "#333333",
+                    "limit": LEGEND_WIDTH - 4,
+                },
+                "encoding": {
+                    "x": {"value": 0},
+                    "y": {"field": "y", "type": "quantitative", "scale": None},
+                    "text": {"field": "note", "type": "nominal"},
+                },
+            }
+        )
     legend_view = {
         "width": LEGEND_WIDTH,
         "height": legend_height,

@@ -30,8 +30,10 @@ SEA = 0  # label of pixels in no area
 PREVIEW_CLASS = "rpe-map-preview"
 SLOT_KEY_PREFIX = "map-slot-"  # a map's container key: its preview and its deck.gl chart share one grid cell
 # The cell's CSS: one grid area, so the deck.gl chart (drawn after) lies exactly over the preview.
-SLOT_CSS = (f'<style>[class*="st-key-{SLOT_KEY_PREFIX}"]{{display:grid!important;grid-template-columns:minmax(0,1fr)}}'
-            f'[class*="st-key-{SLOT_KEY_PREFIX}"]>div{{grid-area:1/1}}</style>')
+SLOT_CSS = (
+    f'<style>[class*="st-key-{SLOT_KEY_PREFIX}"]{{display:grid!important;grid-template-columns:minmax(0,1fr)}}'
+    f'[class*="st-key-{SLOT_KEY_PREFIX}"]>div{{grid-area:1/1}}</style>'
+)
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,9 @@ def area_raster(features: Sequence[dict], view: dict) -> AreaRaster:
     outline = len(features) + 1
     for _, _, points in shifted:
         draw.line([*points, points[0]], fill=outline, width=1)
-    return AreaRaster(np.asarray(image).astype(np.uint16), tuple(f["properties"]["code"] for f in features),
-                      int(left), int(top))
+    return AreaRaster(
+        np.asarray(image).astype(np.uint16), tuple(f["properties"]["code"] for f in features), int(left), int(top)
+    )
 
 
 def _grow(mask: np.ndarray, pixels: int) -> np.ndarray:
@@ -111,8 +114,9 @@ def _grow(mask: np.ndarray, pixels: int) -> np.ndarray:
     return grown
 
 
-def preview_png(raster: AreaRaster, fills: dict[str, RGBA], selected: str | None = None,
-                outline: RGBA = OUTLINE) -> bytes:
+def preview_png(
+    raster: AreaRaster, fills: dict[str, RGBA], selected: str | None = None, outline: RGBA = OUTLINE
+) -> bytes:
     """The choropleth as an 8-bit palette PNG: each area in its fill, lines in the outline colour, the
     selected area (if any) ringed in the selection colour about 3 px wide, as deck.gl draws it; sea
     transparent."""
@@ -142,10 +146,12 @@ def preview_html(png: bytes, raster: AreaRaster, height: int) -> str:
     deck.gl's view at any width. Decorative: the map's alt text and table describe it."""
     source = base64.b64encode(png).decode("ascii")
     image_style = f"position:absolute;left:calc(50% + {raster.left}px);top:calc(50% + {raster.top}px);max-width:none"
-    return (f'{SLOT_CSS}<div class="{PREVIEW_CLASS}" aria-hidden="true" '
-            f'style="position:relative;height:{height}px;overflow:hidden">'
-            f'<img alt="" elementtiming="{PREVIEW_CLASS}" src="data:image/png;base64,{source}" style="{image_style}">'
-            f'</div>')
+    return (
+        f'{SLOT_CSS}<div class="{PREVIEW_CLASS}" aria-hidden="true" '
+        f'style="position:relative;height:{height}px;overflow:hidden">'
+        f'<img alt="" elementtiming="{PREVIEW_CLASS}" src="data:image/png;base64,{source}" style="{image_style}">'
+        f"</div>"
+    )
 
 
 _RASTERS: dict[tuple, AreaRaster] = {}  # a few per geography level: one per set of areas and view
@@ -164,11 +170,21 @@ def deck_preview_html(spec: dict, height: int) -> str:
     (layer,) = (layer for layer in spec["layers"] if layer["@@type"] == "GeoJsonLayer")
     features = layer["data"]["features"]
     view = spec["initialViewState"]
-    raster_key = (tuple(feature["properties"]["code"] for feature in features),
-                  view["longitude"], view["latitude"], view["zoom"])
+    raster_key = (
+        tuple(feature["properties"]["code"] for feature in features),
+        view["longitude"],
+        view["latitude"],
+        view["zoom"],
+    )
     if raster_key not in _RASTERS:  # two sessions may both draw it once; either result is the same
         _RASTERS[raster_key] = area_raster(features, view)
     fills = tuple(tuple(feature["properties"]["fill"]) for feature in features)
-    selected = next((feature["properties"]["code"] for feature in features
-                     if tuple(feature["properties"].get("line", ())) == SELECTED_OUTLINE), None)
+    selected = next(
+        (
+            feature["properties"]["code"]
+            for feature in features
+            if tuple(feature["properties"].get("line", ())) == SELECTED_OUTLINE
+        ),
+        None,
+    )
     return _cached_preview(raster_key, fills, selected, height)  # type: ignore[arg-type]

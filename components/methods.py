@@ -40,34 +40,38 @@ def validation_table(manifest: dict, england_only: bool = True) -> pd.DataFrame:
         for code, area in check["areas"].items():
             if england_only and key.startswith("itl1") and code not in ENGLISH_ITL1:
                 continue
-            rows.append({
-                "check": label,
-                "area_code": code,
-                "area": area["area_name"],
-                "years": area["years"],
-                "max abs difference (%)": area["max_abs_pct_difference"],
-                "difference in latest year (%)": area["latest_pct_difference"],
-            })
+            rows.append(
+                {
+                    "check": label,
+                    "area_code": code,
+                    "area": area["area_name"],
+                    "years": area["years"],
+                    "max abs difference (%)": area["max_abs_pct_difference"],
+                    "difference in latest year (%)": area["latest_pct_difference"],
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def indicator_catalogue_table(metadata: dict) -> pd.DataFrame:
-    return pd.DataFrame([
-        {
-            "id": key,
-            "indicator": meta["label"],
-            "unit": meta["unit"],
-            "polarity": meta["polarity"].replace("_", " "),
-            "basis": meta["basis"],
-            "levels": ", ".join(meta["geographies"]),
-            "years": f"{meta['periods'][0]}–{meta['periods'][-1]}" if meta["periods"] else "",
-            "source": meta["source"],
-            "released": meta["release"],
-            "link": meta["source_url"],
-            "caveats": " ".join(meta["caveats"]),
-        }
-        for key, meta in metadata.items()
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "id": key,
+                "indicator": meta["label"],
+                "unit": meta["unit"],
+                "polarity": meta["polarity"].replace("_", " "),
+                "basis": meta["basis"],
+                "levels": ", ".join(meta["geographies"]),
+                "years": f"{meta['periods'][0]}–{meta['periods'][-1]}" if meta["periods"] else "",
+                "source": meta["source"],
+                "released": meta["release"],
+                "link": meta["source_url"],
+                "caveats": " ".join(meta["caveats"]),
+            }
+            for key, meta in metadata.items()
+        ]
+    )
 
 
 def source_files_table(manifest: dict) -> pd.DataFrame:
@@ -81,16 +85,31 @@ def tidy_table_csv(table: pd.DataFrame) -> bytes:
 
 def tidy_table_csvw(table: pd.DataFrame, metadata: Mapping[str, dict], manifest: Mapping[str, Any]) -> bytes:
     """The CSVW description of the whole-table CSV: columns, every indicator's unit, source and licence."""
-    return csvw_bytes(csvw_metadata(
-        table, csv_name=WHOLE_TABLE_STEM + ".csv", title=WHOLE_TABLE_TITLE,
-        description=f"Snapshot {manifest.get('snapshot_id', '')}: one row per indicator, area and period",
-        source=[ATTRIBUTION], indicator_keys=list(metadata), metadata=metadata, manifest=manifest))
+    return csvw_bytes(
+        csvw_metadata(
+            table,
+            csv_name=WHOLE_TABLE_STEM + ".csv",
+            title=WHOLE_TABLE_TITLE,
+            description=f"Snapshot {manifest.get('snapshot_id', '')}: one row per indicator, area and period",
+            source=[ATTRIBUTION],
+            indicator_keys=list(metadata),
+            metadata=metadata,
+            manifest=manifest,
+        )
+    )
 
 
 def tidy_table_xlsx(table: pd.DataFrame, metadata: Mapping[str, dict], manifest: Mapping[str, Any]) -> bytes:
     """The whole table as XLSX with its metadata sheet (a few seconds for ~284,000 rows)."""
-    rows = metadata_rows(WHOLE_TABLE_TITLE, f"Snapshot {manifest.get('snapshot_id', '')}", [ATTRIBUTION],
-                         list(metadata), metadata, manifest, columns=table.columns)
+    rows = metadata_rows(
+        WHOLE_TABLE_TITLE,
+        f"Snapshot {manifest.get('snapshot_id', '')}",
+        [ATTRIBUTION],
+        list(metadata),
+        metadata,
+        manifest,
+        columns=table.columns,
+    )
     return xlsx_bytes(table, rows, sheet_name="indicators")
 
 
@@ -114,7 +133,7 @@ ELS_DIR = "stats/levelling_up/explore_local_statistics/"
 def files_of_source(source: str, manifest: dict) -> list[dict]:
     """The manifest's source files that an indicator source was built from (empty if unknown)."""
     if source.startswith(ELS_PREFIX) and source.endswith(")"):
-        wanted = f"{ELS_DIR}{source[len(ELS_PREFIX):-1]}.csv"
+        wanted = f"{ELS_DIR}{source[len(ELS_PREFIX) : -1]}.csv"
         return [entry for entry in manifest.get("sources", []) if entry["path"] == wanted]
     lowered = source.lower()
     prefixes = [prefix for phrase, prefix in SOURCE_FILE_RULES if phrase in lowered]
@@ -132,15 +151,17 @@ def indicator_sources_table(metadata: dict, manifest: dict) -> pd.DataFrame:
     for (source, release, licence, url), indicators in groups.items():
         files = files_of_source(source, manifest)
         editions = list(dict.fromkeys(entry.get("edition", "") for entry in files if entry.get("edition")))
-        rows.append({
-            "source": source,
-            "edition": " / ".join(editions) or "not recorded (see the source files)",
-            "released": release,
-            "licence": licence,
-            "link": url,
-            "files": len(files),
-            "indicators": ", ".join(indicators),
-        })
+        rows.append(
+            {
+                "source": source,
+                "edition": " / ".join(editions) or "not recorded (see the source files)",
+                "released": release,
+                "licence": licence,
+                "link": url,
+                "files": len(files),
+                "indicators": ", ".join(indicators),
+            }
+        )
     return pd.DataFrame(rows, columns=["source", "edition", "released", "licence", "link", "files", "indicators"])
 
 
@@ -184,13 +205,16 @@ def boundary_sizes_table(manifest: dict) -> pd.DataFrame:
 def outputs_table(manifest: dict) -> pd.DataFrame:
     outputs = manifest.get("outputs", {})
     return pd.DataFrame(
-        [{"file": path, "bytes": entry.get("bytes"), "checksum (sha256)": entry.get("sha256")}
-         for path, entry in outputs.items()],
+        [
+            {"file": path, "bytes": entry.get("bytes"), "checksum (sha256)": entry.get("sha256")}
+            for path, entry in outputs.items()
+        ],
         columns=["file", "bytes", "checksum (sha256)"],
     )
 
 
 # --- geography caveats -----------------------------------------------------------------------------------
+
 
 def _lep_names(areas: pd.DataFrame) -> dict[str, str]:
     leps = areas[areas["geography"] == "lep"]
@@ -221,13 +245,15 @@ def lad_changes_table(areas: pd.DataFrame, manifest: dict) -> pd.DataFrame:
     rows = []
     for code, successor in manifest.get("lad_2023_successors", {}).get("successors", {}).items():
         leps = _parent_leps(parents.get(code, ""))
-        rows.append({
-            "LAD code": code,
-            "LAD": successor["name"],
-            "replaced": ", ".join(entry["name"] for entry in successor["replaced"]),
-            "LEP": "; ".join(names.get(lep, lep) for lep in leps) or "not in the area table",
-            "wholly in one LEP": "yes" if len(leps) == 1 else "no",
-        })
+        rows.append(
+            {
+                "LAD code": code,
+                "LAD": successor["name"],
+                "replaced": ", ".join(entry["name"] for entry in successor["replaced"]),
+                "LEP": "; ".join(names.get(lep, lep) for lep in leps) or "not in the area table",
+                "wholly in one LEP": "yes" if len(leps) == 1 else "no",
+            }
+        )
     return pd.DataFrame(rows, columns=["LAD code", "LAD", "replaced", "LEP", "wholly in one LEP"])
 
 
@@ -260,8 +286,10 @@ def definitions_by_category(metadata: dict) -> dict[str, str]:
         facts.append("levels: " + ", ".join(meta["geographies"]))
         if periods:
             facts.append(f"years {min(periods)}–{max(periods)}")
-        lines = [f"- **{meta['label']}** (`{key}`): {'; '.join(facts)}. Source: {meta['source']}, "
-                 f"released {meta['release']}."]
+        lines = [
+            f"- **{meta['label']}** (`{key}`): {'; '.join(facts)}. Source: {meta['source']}, "
+            f"released {meta['release']}."
+        ]
         lines += [f"    - {caveat}" for caveat in meta.get("caveats", [])]
         out.setdefault(meta.get("category") or "Other", []).extend(lines)
     return {category: "\n".join(lines) for category, lines in out.items()}
@@ -279,8 +307,11 @@ def english_itl1_max_difference(manifest: dict) -> float | None:
 
 # --- manufacturing by region, and provisional figures -----------------------------------------------------
 
-CHECK_NAMES = {"itl1_2025": "LADs → ITL1 regions", "itl2_2025": "LADs → ITL2 regions (2025 codes)",
-               "itl3_2025": "LADs → ITL3 regions (2025 codes)"}
+CHECK_NAMES = {
+    "itl1_2025": "LADs → ITL1 regions",
+    "itl2_2025": "LADs → ITL2 regions (2025 codes)",
+    "itl3_2025": "LADs → ITL3 regions (2025 codes)",
+}
 DIFFERENCE_COLUMNS = {
     "max_abs_manufacturing_pct_difference": "manufacturing GVA, max |difference| (%)",
     "max_abs_total_pct_difference": "total GVA, max |difference| (%)",
@@ -305,7 +336,14 @@ def manufacturing_validation_table(manifest: dict) -> pd.DataFrame:
 def provisional_table(manifest: dict, metadata: dict) -> pd.DataFrame:
     """Which indicators carry provisional figures, for which year, how many rows, and the source's words."""
     return pd.DataFrame(
-        [{"indicator": metadata.get(key, {}).get("label", key), "year": entry["year"], "rows": entry["rows"],
-          "the source says": entry["source"]}
-         for key, entry in manifest.get("provisional", {}).items()],
-        columns=["indicator", "year", "rows", "the source says"])
+        [
+            {
+                "indicator": metadata.get(key, {}).get("label", key),
+                "year": entry["year"],
+                "rows": entry["rows"],
+                "the source says": entry["source"],
+            }
+            for key, entry in manifest.get("provisional", {}).items()
+        ],
+        columns=["indicator", "year", "rows", "the source says"],
+    )

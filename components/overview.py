@@ -128,12 +128,14 @@ def build_overview(
         note=note,
     )
     headline = _headline(table, level, bench_name, meta["polarity"], selected_code, fmt)
-    return OverviewView(table, choropleth_deck(features, level), features, chart, legend, headline, bench,
-                        bench_name, value_label, note)
+    return OverviewView(
+        table, choropleth_deck(features, level), features, chart, legend, headline, bench, bench_name, value_label, note
+    )
 
 
-def _headline(table: pd.DataFrame, level: str, bench_name: str | None, polarity: str, selected_code: str | None,
-              fmt) -> str:
+def _headline(
+    table: pd.DataFrame, level: str, bench_name: str | None, polarity: str, selected_code: str | None, fmt
+) -> str:
     ranked = table.dropna(subset=["value"])
     if ranked.empty:
         return "No area of this level has a value for this indicator and year."
@@ -146,5 +148,7 @@ def _headline(table: pd.DataFrame, level: str, bench_name: str | None, polarity:
         return f"{sentence} Value: {fmt(row['value'])}{flag}."
     top, bottom = ranked.iloc[0], ranked.iloc[-1]
     plural = LEVEL_NOUNS.get(level, (level, level))[1]
-    return (f"{len(ranked)} {plural}: first {top['area_name']} ({fmt(top['value'])}), "
-            f"last {bottom['area_name']} ({fmt(bottom['value'])}). Pick an area to see where it stands.")
+    return (
+        f"{len(ranked)} {plural}: first {top['area_name']} ({fmt(top['value'])}), "
+        f"last {bottom['area_name']} ({fmt(bottom['value'])}). Pick an area to see where it stands."
+    )

@@ -42,13 +42,16 @@ class Measure:
 
 
 MEASURES = {
-    "hour": Measure("hour", "GVA per hour worked", "per hour", "gva_per_hour", "gva_per_hour_unsmoothed",
-                    "gva_per_hour_index"),
+    "hour": Measure(
+        "hour", "GVA per hour worked", "per hour", "gva_per_hour", "gva_per_hour_unsmoothed", "gva_per_hour_index"
+    ),
     "job": Measure("job", "GVA per filled job", "per filled job", "gva_per_job", None, "gva_per_job_index"),
 }
 SERIES_LABELS = {"smoothed": "Smoothed (ONS headline)", "unsmoothed": "Unsmoothed (single year)"}
-SERIES_NOTE = ("Smoothed is ONS's headline series, a weighted 5-year moving average of the yearly values; "
-               "unsmoothed is each year's GVA divided by that year's hours worked alone, so it is noisier.")
+SERIES_NOTE = (
+    "Smoothed is ONS's headline series, a weighted 5-year moving average of the yearly values; "
+    "unsmoothed is each year's GVA divided by that year's hours worked alone, so it is noisier."
+)
 JOB_SERIES_NOTE = "GVA per filled job is published smoothed only."
 
 # Okabe-Ito colours (colour-blind safe) and a different dash for every line, so print and greyscale work.
@@ -188,16 +191,20 @@ def gap_frame(area_values: pd.Series, lines: list[Line]) -> pd.DataFrame:
     years = area_values.index.to_numpy(dtype=int)
     count = len(years)
     area = area_values.to_numpy(dtype=float)
-    return pd.DataFrame({
-        "period": np.tile(years, len(lines)),
-        "benchmark": np.repeat([line.label for line in lines], count),
-        "key": np.repeat([line.key for line in lines], count),
-        "area_value": np.tile(area, len(lines)),
-        "benchmark_value": np.concatenate([line.values.reindex(area_values.index).to_numpy(dtype=float)
-                                           for line in lines]),
-        "gap_pct": np.concatenate([gap_over_time(area_values, line.values).to_numpy(dtype=float)
-                                   for line in lines]),
-    })
+    return pd.DataFrame(
+        {
+            "period": np.tile(years, len(lines)),
+            "benchmark": np.repeat([line.label for line in lines], count),
+            "key": np.repeat([line.key for line in lines], count),
+            "area_value": np.tile(area, len(lines)),
+            "benchmark_value": np.concatenate(
+                [line.values.reindex(area_values.index).to_numpy(dtype=float) for line in lines]
+            ),
+            "gap_pct": np.concatenate(
+                [gap_over_time(area_values, line.values).to_numpy(dtype=float) for line in lines]
+            ),
+        }
+    )
 
 
 def gap_table(frame: pd.DataFrame, index_values: pd.Series | None) -> pd.DataFrame:
@@ -206,8 +213,7 @@ def gap_table(frame: pd.DataFrame, index_values: pd.Series | None) -> pd.DataFra
     if frame.empty:
         return pd.DataFrame(columns=["Year", "Value"])
     years = pd.unique(frame["period"])
-    table = pd.DataFrame({"Year": years.astype(int),
-                          "Value": frame["area_value"].to_numpy(dtype=float)[: len(years)]})
+    table = pd.DataFrame({"Year": years.astype(int), "Value": frame["area_value"].to_numpy(dtype=float)[: len(years)]})
     if index_values is not None:
         table["Index (UK = 100)"] = index_values.reindex(years).to_numpy(dtype=float)
     for label, part in frame.groupby("benchmark", sort=False):
@@ -273,8 +279,11 @@ def _title(text: str, subtitle: str) -> alt.TitleParams:
 def line_ends(frame: pd.DataFrame, value_field: str) -> pd.DataFrame:
     """series, period and value of each line's last point with a value (where its label goes)."""
     valid = frame[frame[value_field].notna()]
-    last = valid.drop_duplicates("series", keep="last") if valid["period"].is_monotonic_increasing else (
-        valid.sort_values("period", kind="stable").drop_duplicates("series", keep="last"))
+    last = (
+        valid.drop_duplicates("series", keep="last")
+        if valid["period"].is_monotonic_increasing
+        else (valid.sort_values("period", kind="stable").drop_duplicates("series", keep="last"))
+    )
     return last[["series", "period", value_field]]
 
 
@@ -301,37 +310,71 @@ def labelled_lines(
     ends = line_ends(frame, value_field)
     values = frame[value_field].to_numpy(dtype=float)
     spread = float(np.nanmax(values) - np.nanmin(values)) if np.isfinite(values).any() else 0.0
-    heights = label_positions(dict(zip(ends["series"], ends[value_field], strict=True)),
-                              min_gap=max(spread, 1e-9) * LABEL_PX / max(height, 60))
-    labels = pd.DataFrame({"series": ends["series"].to_numpy(), "period": ends["period"].to_numpy(),
-                           "label_y": [heights[name] for name in ends["series"]]})
-    x = alt.X("period:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1),
-              scale=alt.Scale(nice=False, zero=False))
-    tooltip = [alt.Tooltip("period:Q", title="Year", format="d"), alt.Tooltip("series:N", title="Line"),
-               alt.Tooltip(f"{value_field}:Q", title=value_title, format=value_fmt)]
-    tooltip += [alt.Tooltip(f"{name}:Q", title=name.replace("_", " ").capitalize(), format=value_fmt)
-                for name in ("area_value", "benchmark_value") if name in frame.columns]
-    lines = alt.Chart(frame).mark_line(strokeWidth=2.5, invalid="break-paths-filter-domains").encode(
-        x=x,
-        y=alt.Y(f"{value_field}:Q", title=value_title, axis=alt.Axis(format=axis_fmt or value_fmt),
-                scale=alt.Scale(zero=zero_rule)),
-        color=alt.Color("series:N", scale=colour_scale, title=None,
-                        legend=alt.Legend(orient="bottom", symbolStrokeWidth=2, labelLimit=LEGEND_LIMIT,
-                                          columns=LEGEND_COLUMNS)
-                        if legend else None),
-        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=domain, range=[styles[n][1] for n in domain]),
-                                  title=None, legend=alt.Legend() if legend else None),
-        tooltip=tooltip,
+    heights = label_positions(
+        dict(zip(ends["series"], ends[value_field], strict=True)),
+        min_gap=max(spread, 1e-9) * LABEL_PX / max(height, 60),
     )
-    text = alt.Chart(labels).mark_text(align="left", dx=6, fontSize=11, fontWeight="bold",
-                                       limit=LINE_LABEL_LIMIT).encode(
-        x=alt.X("period:Q"), y=alt.Y("label_y:Q"), text=alt.Text("series:N"),
-        color=alt.Color("series:N", scale=colour_scale, legend=None),
+    labels = pd.DataFrame(
+        {
+            "series": ends["series"].to_numpy(),
+            "period": ends["period"].to_numpy(),
+            "label_y": [heights[name] for name in ends["series"]],
+        }
+    )
+    x = alt.X("period:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(nice=False, zero=False))
+    tooltip = [
+        alt.Tooltip("period:Q", title="Year", format="d"),
+        alt.Tooltip("series:N", title="Line"),
+        alt.Tooltip(f"{value_field}:Q", title=value_title, format=value_fmt),
+    ]
+    tooltip += [
+        alt.Tooltip(f"{name}:Q", title=name.replace("_", " ").capitalize(), format=value_fmt)
+        for name in ("area_value", "benchmark_value")
+        if name in frame.columns
+    ]
+    lines = (
+        alt.Chart(frame)
+        .mark_line(strokeWidth=2.5, invalid="break-paths-filter-domains")
+        .encode(
+            x=x,
+            y=alt.Y(
+                f"{value_field}:Q",
+                title=value_title,
+                axis=alt.Axis(format=axis_fmt or value_fmt),
+                scale=alt.Scale(zero=zero_rule),
+            ),
+            color=alt.Color(
+                "series:N",
+                scale=colour_scale,
+                title=None,
+                legend=alt.Legend(orient="bottom", symbolStrokeWidth=2, labelLimit=LEGEND_LIMIT, columns=LEGEND_COLUMNS)
+                if legend
+                else None,
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                scale=alt.Scale(domain=domain, range=[styles[n][1] for n in domain]),
+                title=None,
+                legend=alt.Legend() if legend else None,
+            ),
+            tooltip=tooltip,
+        )
+    )
+    text = (
+        alt.Chart(labels)
+        .mark_text(align="left", dx=6, fontSize=11, fontWeight="bold", limit=LINE_LABEL_LIMIT)
+        .encode(
+            x=alt.X("period:Q"),
+            y=alt.Y("label_y:Q"),
+            text=alt.Text("series:N"),
+            color=alt.Color("series:N", scale=colour_scale, legend=None),
+        )
     )
     layers: list[alt.Chart] = [lines, text]
     if zero_rule:
-        layers.insert(0, alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#666", size=1).encode(
-            y=alt.Y("zero:Q")))
+        layers.insert(
+            0, alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#666", size=1).encode(y=alt.Y("zero:Q"))
+        )
     return alt.layer(*layers, title=_title(title, subtitle), width="container", height=height)
 
 
@@ -355,17 +398,24 @@ def gap_chart(frame: pd.DataFrame, label: str, indicator_label: str) -> alt.Laye
     )
 
 
-def level_chart(area_values: pd.Series, label: str, lines: list[Line], indicator_label: str, unit: str,
-                decimals: int) -> alt.LayerChart:
+def level_chart(
+    area_values: pd.Series, label: str, lines: list[Line], indicator_label: str, unit: str, decimals: int
+) -> alt.LayerChart:
     """The area's own values (£) with the benchmarks', over the area's years."""
     years = area_values.index.to_numpy(dtype=int)
     styles = {label: (SELECTED, [1, 0]), **{line.label: LINE_STYLES[line.key] for line in lines}}
-    frame = pd.DataFrame({
-        "period": np.tile(years, len(lines) + 1),
-        "series": np.repeat([label, *(line.label for line in lines)], len(years)),
-        "value": np.concatenate([area_values.to_numpy(dtype=float),
-                                 *(line.values.reindex(area_values.index).to_numpy(dtype=float) for line in lines)]),
-    })
+    frame = pd.DataFrame(
+        {
+            "period": np.tile(years, len(lines) + 1),
+            "series": np.repeat([label, *(line.label for line in lines)], len(years)),
+            "value": np.concatenate(
+                [
+                    area_values.to_numpy(dtype=float),
+                    *(line.values.reindex(area_values.index).to_numpy(dtype=float) for line in lines),
+                ]
+            ),
+        }
+    )
     return labelled_lines(
         frame,
         value_field="value",
@@ -404,25 +454,45 @@ def convergence(level_rows: pd.DataFrame, benchmark: Line | None, start: int, en
 
 def convergence_note(benchmark_name: str, benchmark_growth: float | None) -> str:
     """How to read the convergence chart (the quadrants relative to the benchmark)."""
-    line = (f"The horizontal line is {benchmark_name}'s own growth ({benchmark_growth:+.1f}%)"
-            if benchmark_growth is not None else f"{benchmark_name} has no growth figure for these years")
-    return (f"Left of zero: behind {benchmark_name} at the start. {line}; an area above it grew faster than the "
-            "benchmark, so its gap narrowed if it started behind (top left = catching up) and its lead widened "
-            "if it started ahead (top right). Bottom left = falling further behind; bottom right = ahead, but "
-            "the lead is narrowing. Growth is in current prices.")
+    line = (
+        f"The horizontal line is {benchmark_name}'s own growth ({benchmark_growth:+.1f}%)"
+        if benchmark_growth is not None
+        else f"{benchmark_name} has no growth figure for these years"
+    )
+    return (
+        f"Left of zero: behind {benchmark_name} at the start. {line}; an area above it grew faster than the "
+        "benchmark, so its gap narrowed if it started behind (top left = catching up) and its lead widened "
+        "if it started ahead (top right). Bottom left = falling further behind; bottom right = ahead, but "
+        "the lead is narrowing. Growth is in current prices."
+    )
 
 
 def convergence_table_view(table: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
     """The convergence table with headings a reader understands (the chart's data, best growth first)."""
     view = table.sort_values("growth_pct", ascending=False, ignore_index=True)
-    return view.rename(columns={
-        "area_name": "Area", "area_code": "Code", "start_value": f"Value {start}", "end_value": f"Value {end}",
-        "gap_start_pct": f"Gap in {start} (%)", "growth_pct": f"Growth {start}–{end} (%)",
-    })[["Area", "Code", f"Value {start}", f"Value {end}", f"Gap in {start} (%)", f"Growth {start}–{end} (%)"]]
+    return view.rename(
+        columns={
+            "area_name": "Area",
+            "area_code": "Code",
+            "start_value": f"Value {start}",
+            "end_value": f"Value {end}",
+            "gap_start_pct": f"Gap in {start} (%)",
+            "growth_pct": f"Growth {start}–{end} (%)",
+        }
+    )[["Area", "Code", f"Value {start}", f"Value {end}", f"Gap in {start} (%)", f"Growth {start}–{end} (%)"]]
 
 
-def convergence_chart(result: Convergence, selected_code: str | None, *, benchmark_name: str, start: int, end: int,
-                      level: str, indicator_label: str, value_fmt: str) -> alt.LayerChart:
+def convergence_chart(
+    result: Convergence,
+    selected_code: str | None,
+    *,
+    benchmark_name: str,
+    start: int,
+    end: int,
+    level: str,
+    indicator_label: str,
+    value_fmt: str,
+) -> alt.LayerChart:
     """Scatter of gap at the start against growth since, the benchmark's growth as a rule, the
     selected area as a labelled diamond, and the four quadrants named in the corners."""
     data = result.table.assign(selected=result.table["area_code"] == selected_code)
@@ -433,23 +503,33 @@ def convergence_chart(result: Convergence, selected_code: str | None, *, benchma
         alt.Tooltip("start_value:Q", title=f"Value {start}", format=value_fmt),
         alt.Tooltip("end_value:Q", title=f"Value {end}", format=value_fmt),
     ]
-    x = alt.X("gap_start_pct:Q", title=f"Gap to {benchmark_name} in {start} (%)", axis=alt.Axis(format="+.0f"),
-              scale=alt.Scale(zero=False))
-    y = alt.Y("growth_pct:Q", title=f"Growth {start}–{end} (%)", axis=alt.Axis(format="+.0f"),
-              scale=alt.Scale(zero=False))
+    x = alt.X(
+        "gap_start_pct:Q",
+        title=f"Gap to {benchmark_name} in {start} (%)",
+        axis=alt.Axis(format="+.0f"),
+        scale=alt.Scale(zero=False),
+    )
+    y = alt.Y(
+        "growth_pct:Q", title=f"Growth {start}–{end} (%)", axis=alt.Axis(format="+.0f"), scale=alt.Scale(zero=False)
+    )
     layers: list[alt.Chart] = [
         alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#666", strokeDash=[4, 3]).encode(x=alt.X("x:Q")),
     ]
     if result.benchmark_growth is not None:
-        layers.append(alt.Chart(pd.DataFrame({"y": [result.benchmark_growth]})).mark_rule(
-            color="#b35806", strokeDash=[6, 3], size=2).encode(y=alt.Y("y:Q")))
+        layers.append(
+            alt.Chart(pd.DataFrame({"y": [result.benchmark_growth]}))
+            .mark_rule(color="#b35806", strokeDash=[6, 3], size=2)
+            .encode(y=alt.Y("y:Q"))
+        )
         layers.append(_quadrant_labels(data, result.benchmark_growth))
     layers += highlighted_points(data, x, y, tooltip)
     noun = LEVEL_NOUNS.get(level, (level, level))[1]
     return alt.layer(
         *layers,
-        title=_title(f"Convergence: gap in {start} against growth to {end}",
-                     f"{indicator_label}; {len(data)} {noun}; vertical line: level with {benchmark_name}"),
+        title=_title(
+            f"Convergence: gap in {start} against growth to {end}",
+            f"{indicator_label}; {len(data)} {noun}; vertical line: level with {benchmark_name}",
+        ),
         width="container",
         height=320,
     )
@@ -461,20 +541,28 @@ def highlighted_points(data: pd.DataFrame, x: alt.X, y: alt.Y, tooltip: list) ->
     ordered = data.sort_values("selected", kind="stable")
     ordered = ordered.assign(role=np.where(ordered["selected"], "selected", "other"))
     roles = ["other", "selected"]
-    points = alt.Chart(ordered).mark_point(filled=True, opacity=0.8, stroke="#000", strokeWidth=0.3).encode(
-        x=x, y=y, tooltip=tooltip,
-        color=alt.Color("role:N", scale=alt.Scale(domain=roles, range=[BAR, SELECTED]), legend=None),
-        size=alt.Size("role:N", scale=alt.Scale(domain=roles, range=[55, 220]), legend=None),
-        shape=alt.Shape("role:N", scale=alt.Scale(domain=roles, range=["circle", "diamond"]), legend=None),
+    points = (
+        alt.Chart(ordered)
+        .mark_point(filled=True, opacity=0.8, stroke="#000", strokeWidth=0.3)
+        .encode(
+            x=x,
+            y=y,
+            tooltip=tooltip,
+            color=alt.Color("role:N", scale=alt.Scale(domain=roles, range=[BAR, SELECTED]), legend=None),
+            size=alt.Size("role:N", scale=alt.Scale(domain=roles, range=[55, 220]), legend=None),
+            shape=alt.Shape("role:N", scale=alt.Scale(domain=roles, range=["circle", "diamond"]), legend=None),
+        )
     )
     chosen = ordered[ordered["selected"]]
     if chosen.empty:
         return [points]
     x_field = x.shorthand.split(":")[0]
     side = label_side(float(chosen[x_field].iloc[0]), ordered[x_field])
-    label = alt.Chart(chosen[["area_name", x_field, y.shorthand.split(":")[0]]]).mark_text(
-        dy=-8, fontWeight="bold", fontSize=12, limit=POINT_LABEL_LIMIT, **side).encode(
-        x=x, y=y, text=alt.Text("area_name:N"))
+    label = (
+        alt.Chart(chosen[["area_name", x_field, y.shorthand.split(":")[0]]])
+        .mark_text(dy=-8, fontWeight="bold", fontSize=12, limit=POINT_LABEL_LIMIT, **side)
+        .encode(x=x, y=y, text=alt.Text("area_name:N"))
+    )
     return [points, label]
 
 
@@ -483,20 +571,26 @@ def _quadrant_labels(data: pd.DataFrame, benchmark_growth: float) -> alt.Chart:
     xs = [0.0, *data["gap_start_pct"].dropna()]
     ys = [benchmark_growth, *data["growth_pct"].dropna()]
     left, right, low, high = min(xs) / 2, max(xs) / 2, min(ys), max(ys)
-    corners = pd.DataFrame({
-        "x": [left, right, left, right],
-        "y": [high, high, low, low],
-        "text": ["Behind, catching up", "Ahead, pulling away", "Behind, falling back", "Ahead, lead narrowing"],
-    })
-    return alt.Chart(corners).mark_text(color="#555", fontSize=narrow_or_wide(9, 11), fontStyle="italic").encode(
-        x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("text:N"))
+    corners = pd.DataFrame(
+        {
+            "x": [left, right, left, right],
+            "y": [high, high, low, low],
+            "text": ["Behind, catching up", "Ahead, pulling away", "Behind, falling back", "Ahead, lead narrowing"],
+        }
+    )
+    return (
+        alt.Chart(corners)
+        .mark_text(color="#555", fontSize=narrow_or_wide(9, 11), fontStyle="italic")
+        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("text:N"))
+    )
 
 
 # --- per hour against per job -------------------------------------------------------------------
 
 
-def hour_job_frame(hour_index: pd.DataFrame, job_index: pd.DataFrame, hour: pd.DataFrame,
-                   job: pd.DataFrame) -> pd.DataFrame:
+def hour_job_frame(
+    hour_index: pd.DataFrame, job_index: pd.DataFrame, hour: pd.DataFrame, job: pd.DataFrame
+) -> pd.DataFrame:
     """One row per area with both indices (UK = 100) in one year: area_code, area_name, hour_index,
     job_index, hour_value, job_value (£). Rows are one level and one year of each indicator."""
 
@@ -509,14 +603,16 @@ def hour_job_frame(hour_index: pd.DataFrame, job_index: pd.DataFrame, hour: pd.D
     jobs = values(job_index)
     first = first[first["area_code"].isin(jobs.index)]
     codes = first["area_code"].to_numpy()
-    frame = pd.DataFrame({
-        "area_code": codes.astype(str),
-        "area_name": first["area_name"].astype(str).to_numpy(),
-        "hour_index": first["value"].to_numpy(dtype=float),
-        "job_index": jobs.reindex(codes).to_numpy(dtype=float),
-        "hour_value": values(hour).reindex(codes).to_numpy(dtype=float),
-        "job_value": values(job).reindex(codes).to_numpy(dtype=float),
-    })
+    frame = pd.DataFrame(
+        {
+            "area_code": codes.astype(str),
+            "area_name": first["area_name"].astype(str).to_numpy(),
+            "hour_index": first["value"].to_numpy(dtype=float),
+            "job_index": jobs.reindex(codes).to_numpy(dtype=float),
+            "hour_value": values(hour).reindex(codes).to_numpy(dtype=float),
+            "job_value": values(job).reindex(codes).to_numpy(dtype=float),
+        }
+    )
     return frame.sort_values("area_name", ignore_index=True)
 
 
@@ -537,15 +633,18 @@ def hour_job_chart(frame: pd.DataFrame, selected_code: str | None, year: int, le
     low, high = (float(both.min()), float(both.max())) if len(both) else (100.0, 100.0)
     diagonal = pd.DataFrame({"hour_index": [low, high], "job_index": [low, high]})
     layers: list[alt.Chart] = [
-        alt.Chart(diagonal).mark_line(color="#999", strokeDash=[4, 4]).encode(x=alt.X("hour_index:Q"),
-                                                                             y=alt.Y("job_index:Q")),
+        alt.Chart(diagonal)
+        .mark_line(color="#999", strokeDash=[4, 4])
+        .encode(x=alt.X("hour_index:Q"), y=alt.Y("job_index:Q")),
         *highlighted_points(data, x, y, tooltip),
     ]
     noun = LEVEL_NOUNS.get(level, (level, level))[1]
     return alt.layer(
         *layers,
-        title=_title(f"GVA per hour against GVA per filled job, {year}",
-                     f"{len(data)} {noun}; smoothed indices, UK = 100; dashed line: equal indices"),
+        title=_title(
+            f"GVA per hour against GVA per filled job, {year}",
+            f"{len(data)} {noun}; smoothed indices, UK = 100; dashed line: equal indices",
+        ),
         width="container",
         height=320,
     )
@@ -553,11 +652,25 @@ def hour_job_chart(frame: pd.DataFrame, selected_code: str | None, year: int, le
 
 def hour_job_table_view(frame: pd.DataFrame) -> pd.DataFrame:
     """The scatter's data with readable headings."""
-    return frame.rename(columns={
-        "area_name": "Area", "area_code": "Code", "hour_index": "Per hour, index (UK = 100)",
-        "job_index": "Per job, index (UK = 100)", "hour_value": "GVA per hour (£)", "job_value": "GVA per job (£)",
-    })[["Area", "Code", "Per hour, index (UK = 100)", "Per job, index (UK = 100)", "GVA per hour (£)",
-        "GVA per job (£)"]]
+    return frame.rename(
+        columns={
+            "area_name": "Area",
+            "area_code": "Code",
+            "hour_index": "Per hour, index (UK = 100)",
+            "job_index": "Per job, index (UK = 100)",
+            "hour_value": "GVA per hour (£)",
+            "job_value": "GVA per job (£)",
+        }
+    )[
+        [
+            "Area",
+            "Code",
+            "Per hour, index (UK = 100)",
+            "Per job, index (UK = 100)",
+            "GVA per hour (£)",
+            "GVA per job (£)",
+        ]
+    ]
 
 
 # --- whole sections, so the page can cache each by its choices ------------------------------------
@@ -576,9 +689,20 @@ class AreaView:
     message: str = ""
 
 
-def build_area_view(indicator_rows: pd.DataFrame, index_rows: pd.DataFrame | None, areas: pd.DataFrame, meta: dict,
-                    measure: Measure, level: str, area_code: str, area_name: str, benchmark_code: str, end: int,
-                    start: int | None, unsmoothed_exists: bool) -> AreaView:
+def build_area_view(
+    indicator_rows: pd.DataFrame,
+    index_rows: pd.DataFrame | None,
+    areas: pd.DataFrame,
+    meta: dict,
+    measure: Measure,
+    level: str,
+    area_code: str,
+    area_name: str,
+    benchmark_code: str,
+    end: int,
+    start: int | None,
+    unsmoothed_exists: bool,
+) -> AreaView:
     """Everything about one area for one measure/series. `index_rows` (UK = 100, this level) only for
     smoothed series; `unsmoothed_exists` adds a hint when a smoothed series is missing."""
     label = area_label(area_name, level)
@@ -608,8 +732,15 @@ class ConvergenceView:
     message: str = ""
 
 
-def build_convergence_view(indicator_rows: pd.DataFrame, meta: dict, level: str, benchmark_code: str, start: int,
-                           end: int, selected_code: str | None) -> ConvergenceView:
+def build_convergence_view(
+    indicator_rows: pd.DataFrame,
+    meta: dict,
+    level: str,
+    benchmark_code: str,
+    start: int,
+    end: int,
+    selected_code: str | None,
+) -> ConvergenceView:
     """The convergence chart of every area of the level, its reading note and table."""
     benchmark = shared_benchmark(indicator_rows, level, benchmark_code)
     name = benchmark.label if benchmark else benchmark_label(benchmark_code, level)
@@ -618,8 +749,16 @@ def build_convergence_view(indicator_rows: pd.DataFrame, meta: dict, level: str,
     if result.table.empty or result.table["gap_start_pct"].isna().all():
         return ConvergenceView(message=f"No {plural} have values for both {start} and {end} with a value for {name}.")
     value_fmt = value_format(meta["unit"], int(meta["decimals"]))
-    chart = convergence_chart(result, selected_code, benchmark_name=name, start=start, end=end, level=level,
-                              indicator_label=meta["label"], value_fmt=value_fmt)
+    chart = convergence_chart(
+        result,
+        selected_code,
+        benchmark_name=name,
+        start=start,
+        end=end,
+        level=level,
+        indicator_label=meta["label"],
+        value_fmt=value_fmt,
+    )
     note = convergence_note(name, result.benchmark_growth)
     if result.missing:
         note += f" {result.missing} {plural} without values in both years are not shown."
@@ -633,12 +772,21 @@ class HourJobView:
     table: pd.DataFrame
 
 
-HOUR_JOB_NOTE = ("Above the dashed line an area's jobs produce more, relative to the UK, than its hours do: its jobs "
-                 "work longer hours on average (fewer part-time jobs). Below it, the reverse.")
+HOUR_JOB_NOTE = (
+    "Above the dashed line an area's jobs produce more, relative to the UK, than its hours do: its jobs "
+    "work longer hours on average (fewer part-time jobs). Below it, the reverse."
+)
 
 
-def build_hour_job_view(hour_index: pd.DataFrame, job_index: pd.DataFrame, hour: pd.DataFrame, job: pd.DataFrame,
-                        level: str, year: int, selected_code: str | None) -> HourJobView:
+def build_hour_job_view(
+    hour_index: pd.DataFrame,
+    job_index: pd.DataFrame,
+    hour: pd.DataFrame,
+    job: pd.DataFrame,
+    level: str,
+    year: int,
+    selected_code: str | None,
+) -> HourJobView:
     """Per hour against per job for one level and year (rows already cut to that level and year)."""
     frame = hour_job_frame(hour_index, job_index, hour, job)
     left_out = hour_index["area_code"].nunique() - len(frame)

@@ -29,12 +29,19 @@ class Reference:
 def lq_reference(benchmark_code: str, share_rows: pd.DataFrame, share_label: str) -> Reference:
     """The economy a location quotient is taken against for this benchmark choice."""
     if benchmark_code not in ECONOMIES:
-        return Reference(ENGLAND, BENCHMARK_NAMES[ENGLAND], "A location quotient compares an area with a whole "
-                         "economy, not with the median area, so it is taken against England here.")
+        return Reference(
+            ENGLAND,
+            BENCHMARK_NAMES[ENGLAND],
+            "A location quotient compares an area with a whole "
+            "economy, not with the median area, so it is taken against England here.",
+        )
     if reference_share(share_rows, benchmark_code).empty:
-        return Reference(ENGLAND, BENCHMARK_NAMES[ENGLAND],
-                         f"The snapshot has no {share_label.lower()} for {BENCHMARK_NAMES[benchmark_code]}, so the "
-                         "location quotient is taken against England.")
+        return Reference(
+            ENGLAND,
+            BENCHMARK_NAMES[ENGLAND],
+            f"The snapshot has no {share_label.lower()} for {BENCHMARK_NAMES[benchmark_code]}, so the "
+            "location quotient is taken against England.",
+        )
     return Reference(benchmark_code, BENCHMARK_NAMES[benchmark_code], None)
 
 
@@ -49,8 +56,9 @@ def relabelled(meta: dict, reference: Reference) -> dict:
     return out
 
 
-def quotient_view(indicator: str, benchmark_code: str, rows_of: Callable[[str], pd.DataFrame],
-                  metadata: dict) -> tuple[pd.DataFrame, dict, Reference] | None:
+def quotient_view(
+    indicator: str, benchmark_code: str, rows_of: Callable[[str], pd.DataFrame], metadata: dict
+) -> tuple[pd.DataFrame, dict, Reference] | None:
     """For a location-quotient indicator: its rows against the chosen reference, the relabelled metadata
     and the reference. None for any other indicator."""
     share = LQ_SHARES.get(indicator)

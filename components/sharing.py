@@ -11,9 +11,15 @@ SHARED_PARAMS = ("level", "area", "year", "benchmark")
 PAGE_PARAMS = (
     "indicator",  # Overview
     "mfg_measure",  # Manufacturing
-    "gap_measure", "gap_series", "gap_start",  # Productivity gaps
-    "lu_x", "lu_y", "lu_maps",  # Levelling up
-    "cmp_main", "cmp_areas", "cmp_indicator",  # Compare areas
+    "gap_measure",
+    "gap_series",
+    "gap_start",  # Productivity gaps
+    "lu_x",
+    "lu_y",
+    "lu_maps",  # Levelling up
+    "cmp_main",
+    "cmp_areas",
+    "cmp_indicator",  # Compare areas
     "plan",  # Targets: the user's groups and targets
     "your_data_indicator",  # Your data
 )

@@ -27,14 +27,20 @@ def _mark_type(unit: dict) -> str | None:
 def label_layers(spec: dict) -> list[tuple[int, str, str]]:
     """(layer index, y field, text field) of each text layer whose y is a field no other layer draws."""
     layers = spec.get("layer") or []
-    drawn = {((unit.get("encoding") or {}).get("y") or {}).get("field") for unit in layers
-             if _mark_type(unit) != "text"}
+    drawn = {
+        ((unit.get("encoding") or {}).get("y") or {}).get("field") for unit in layers if _mark_type(unit) != "text"
+    }
     found = []
     for index, unit in enumerate(layers):
         encoding = unit.get("encoding") or {}
         y, text = encoding.get("y") or {}, encoding.get("text") or {}
-        if (_mark_type(unit) == "text" and y.get("type") == "quantitative" and y.get("field")
-                and y["field"] not in drawn and text.get("field")):
+        if (
+            _mark_type(unit) == "text"
+            and y.get("type") == "quantitative"
+            and y.get("field")
+            and y["field"] not in drawn
+            and text.get("field")
+        ):
             found.append((index, y["field"], text["field"]))
     return found
 
@@ -105,8 +111,11 @@ def kept_apart(spec: dict, svg_text: str) -> dict | None:
         if not rows or len(marks) != len(rows):
             continue
         by_text = {text: (y, size) for text, y, size in marks}
-        pairs = [(row, *by_text[str(row[text_field])]) for row in rows
-                 if str(row.get(text_field)) in by_text and isinstance(row.get(y_field), int | float)]
+        pairs = [
+            (row, *by_text[str(row[text_field])])
+            for row in rows
+            if str(row.get(text_field)) in by_text and isinstance(row.get(y_field), int | float)
+        ]
         values = {row[y_field] for row, _, _ in pairs}
         if len(pairs) != len(rows) or len(values) < 2:
             continue

@@ -115,8 +115,13 @@ def _stack_legends(node: Any) -> None:
             if key in ("data", "datasets"):
                 continue
             legend = value.get("legend") if isinstance(value, dict) else None
-            if key != "encoding" and isinstance(legend, dict) and legend.get("orient") in ("bottom", "top") \
-                    and "columns" not in legend and legend.get("direction") != "vertical":
+            if (
+                key != "encoding"
+                and isinstance(legend, dict)
+                and legend.get("orient") in ("bottom", "top")
+                and "columns" not in legend
+                and legend.get("direction") != "vertical"
+            ):
                 names = (value.get("scale") or {}).get("domain")
                 long = isinstance(names, list) and max((len(str(name)) for name in names), default=0) > LONG_NAME
                 legend["columns"] = 1 if long else 2
@@ -132,7 +137,7 @@ def two_lines(text: str) -> list[str] | str:
     if not spaces:
         return text
     cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
-    return [text[:cut], text[cut + 1:]]
+    return [text[:cut], text[cut + 1 :]]
 
 
 def _fit_axes(node: Any) -> None:
@@ -207,8 +212,11 @@ def _value_domain(spec: dict) -> list[float] | None:
             continue
         data = unit.get("data") or spec.get("data") or {}
         rows = datasets.get(data.get("name"), data.get("values", []))
-        values += [row[x["field"]] for row in rows if isinstance(row.get(x["field"]), int | float)
-                   and math.isfinite(row[x["field"]])]
+        values += [
+            row[x["field"]]
+            for row in rows
+            if isinstance(row.get(x["field"]), int | float) and math.isfinite(row[x["field"]])
+        ]
     if not values:
         return None
     return [min(0.0, min(values)), max(0.0, max(values))]
@@ -221,7 +229,7 @@ def split_rows(spec: dict, parts: int) -> list[dict]:
         return [spec]
     field, names = found
     size = math.ceil(len(names) / parts)
-    chunks = [names[i:i + size] for i in range(0, len(names), size)]
+    chunks = [names[i : i + size] for i in range(0, len(names), size)]
     domain = _value_domain(spec)
     height = spec.get("height")
     out = []
@@ -251,8 +259,9 @@ def split_concat(spec: dict) -> list[dict]:
 def _map_views(spec: dict) -> list[dict]:
     """The map views of a spec (a projection and a fixed size): the map itself, or the map beside its legend."""
     views = [spec, *(spec.get("hconcat") or []), *(spec.get("vconcat") or [])]
-    return [view for view in views if "projection" in view and _number(view.get("width"))
-            and _number(view.get("height"))]
+    return [
+        view for view in views if "projection" in view and _number(view.get("width")) and _number(view.get("height"))
+    ]
 
 
 MAP_LIMITS = (0.3, 2.0)  # how far a map may be shrunk or grown for a slide, as a multiple of its page size
@@ -290,8 +299,14 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def sized_for_slide(spec: dict, box_w_pt: float, box_h_pt: float, *, rows_grow: bool = False,
-                    measure: Callable[[dict], tuple[float, float, float]] = _measure) -> Sized:
+def sized_for_slide(
+    spec: dict,
+    box_w_pt: float,
+    box_h_pt: float,
+    *,
+    rows_grow: bool = False,
+    measure: Callable[[dict], tuple[float, float, float]] = _measure,
+) -> Sized:
     """`spec` with its type scaled until its smallest text is at least MIN_POINTS once the drawing is fitted
     into the box. First the shape: with the type at the minimum for 1 pt per px, a plot of fixed width or
     height is resized (within limits) so that the drawing is about the box's size, and the picture fills the
@@ -307,7 +322,7 @@ def sized_for_slide(spec: dict, box_w_pt: float, box_h_pt: float, *, rows_grow: 
         if _number(width):
             sized["width"] = round(width)
         if _number(height):
-            sized["height"] = round(height * factor ** ROW_GROWTH) if rows_grow else round(height)
+            sized["height"] = round(height * factor**ROW_GROWTH) if rows_grow else round(height)
         return Sized(sized, *measure(sized))
 
     result = draw(1.0)
@@ -367,6 +382,15 @@ def slide_pictures(figure: Figure, box_w_pt: float, box_h_pt: float) -> list[Sli
         apart = kept_apart(sized.spec, svg(sized.spec)) if label_layers(sized.spec) else None
         if apart is not None:  # end-of-line labels crowded by the larger type
             sized = Sized(apart, *_measure(apart))
-        pictures.append(SlidePicture(sized.spec, png(sized.spec), sized.width_px, sized.height_px, sized.smallest_px,
-                                     number, len(sized_parts)))
+        pictures.append(
+            SlidePicture(
+                sized.spec,
+                png(sized.spec),
+                sized.width_px,
+                sized.height_px,
+                sized.smallest_px,
+                number,
+                len(sized_parts),
+            )
+        )
     return pictures

@@ -45,18 +45,36 @@ NO_LINK = "Link to this view: copy it from the app's “Copy link to this view�
 # Advance widths (in ems) at or above DejaVu Sans Bold's for each kind of character, so an estimate of a line's
 # width errs on the wide side in any font PowerPoint or LibreOffice may use (Calibri, Arial, DejaVu Sans).
 _WIDE = {"m": 1.05, "w": 0.93, "M": 1.0, "W": 1.11, "%": 1.01, "&": 0.88, "@": 1.0, "£": 0.72, "—": 1.0}
-_NARROW = {" ": 0.35, ".": 0.38, ",": 0.38, ":": 0.4, ";": 0.4, "'": 0.31, "(": 0.46, ")": 0.46, "-": 0.42,
-           "i": 0.35, "l": 0.35, "j": 0.35, "f": 0.44, "t": 0.48, "r": 0.5, "I": 0.38}
+_NARROW = {
+    " ": 0.35,
+    ".": 0.38,
+    ",": 0.38,
+    ":": 0.4,
+    ";": 0.4,
+    "'": 0.31,
+    "(": 0.46,
+    ")": 0.46,
+    "-": 0.42,
+    "i": 0.35,
+    "l": 0.35,
+    "j": 0.35,
+    "f": 0.44,
+    "t": 0.48,
+    "r": 0.5,
+    "I": 0.38,
+}
 
 
 def text_width_pt(text: str, size: float) -> float:
     """A line's width in points at `size` (bold), estimated on the wide side."""
+
     def em(ch: str) -> float:
         if ch in _WIDE or ch in _NARROW:
             return _WIDE.get(ch) or _NARROW[ch]
         if ch.isupper():
             return 0.86
         return 0.72 if ch.isalnum() else 0.84
+
     return size * sum(em(ch) for ch in text)
 
 
@@ -129,8 +147,18 @@ class Slide:
     alt: str
 
 
-def _text(slide, left: int, top: int, width: int, height: int, lines: Sequence[str], size: int,
-          bold: bool = False, colour: RGBColor = DARK, link: str | None = None) -> None:
+def _text(
+    slide,
+    left: int,
+    top: int,
+    width: int,
+    height: int,
+    lines: Sequence[str],
+    size: int,
+    bold: bool = False,
+    colour: RGBColor = DARK,
+    link: str | None = None,
+) -> None:
     frame = slide.shapes.add_textbox(left, top, width, height).text_frame
     frame.word_wrap = True
     frame.auto_size = MSO_AUTO_SIZE.NONE  # sized here, from the text; never grown over the picture
@@ -157,9 +185,13 @@ def figure_slide_layout(title: str, subtitle: str, source: str) -> dict[str, tup
     sub_top = TOP + title_h
     picture_top = sub_top + sub_h + GAP
     source_top = SLIDE_HEIGHT - BOTTOM - source_h
-    return {"title": (MARGIN, TOP, INNER_W, title_h), "subtitle": (MARGIN, sub_top, INNER_W, sub_h),
-            "picture": (MARGIN, picture_top, INNER_W, source_top - GAP - picture_top),
-            "source": (MARGIN, source_top, INNER_W, source_h), "title_size": (size, 0, 0, 0)}
+    return {
+        "title": (MARGIN, TOP, INNER_W, title_h),
+        "subtitle": (MARGIN, sub_top, INNER_W, sub_h),
+        "picture": (MARGIN, picture_top, INNER_W, source_top - GAP - picture_top),
+        "source": (MARGIN, source_top, INNER_W, source_h),
+        "title_size": (size, 0, 0, 0),
+    }
 
 
 def picture_box_pt(title: str, subtitle: str, source: str) -> tuple[float, float]:
@@ -178,16 +210,18 @@ def _figure_slide(deck, item: Slide) -> None:
     scale = item.picture.placed_scale(Emu(box_w).pt, Emu(box_h).pt)
     pic_w, pic_h = int(Pt(item.picture.width_px * scale)), int(Pt(item.picture.height_px * scale))
     pic_w, pic_h = min(pic_w, box_w), min(pic_h, box_h)
-    picture = slide.shapes.add_picture(io.BytesIO(item.picture.png), Emu(int(left + (box_w - pic_w) / 2)), Emu(top),
-                                       Emu(pic_w), Emu(pic_h))
+    picture = slide.shapes.add_picture(
+        io.BytesIO(item.picture.png), Emu(int(left + (box_w - pic_w) / 2)), Emu(top), Emu(pic_w), Emu(pic_h)
+    )
     properties = picture._element.nvPicPr.cNvPr  # python-pptx has no API for alt text
     properties.set("descr", item.alt)
     properties.set("name", item.title[:250])
     _text(slide, *boxes["source"], [item.source], SOURCE_SIZE, colour=GREY)
 
 
-def slide_pack(slides: Sequence[Slide], *, title: str, subtitle: str, date: str, sources: Sequence[str],
-               link: str | None = None) -> bytes:
+def slide_pack(
+    slides: Sequence[Slide], *, title: str, subtitle: str, date: str, sources: Sequence[str], link: str | None = None
+) -> bytes:
     """The PPTX as bytes: title slide, one slide per figure (part), closing sources slide."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
@@ -196,15 +230,19 @@ def slide_pack(slides: Sequence[Slide], *, title: str, subtitle: str, date: str,
     first = deck.slides.add_slide(blank)
     top = Inches(1.4)
     size = 40 if wrapped_lines(title, 40, Emu(INNER_W - 2 * SIDE_INSET).pt) <= 2 else 32
-    for lines, text_size, bold, colour in (([title], size, True, DARK), ([subtitle], 24, False, GREY),
-                                           ([date], 18, False, GREY)):
+    for lines, text_size, bold, colour in (
+        ([title], size, True, DARK),
+        ([subtitle], 24, False, GREY),
+        ([date], 18, False, GREY),
+    ):
         height = text_box_height(lines[0], text_size, INNER_W)
         _text(first, MARGIN, top, INNER_W, height, lines, text_size, bold=bold, colour=colour)
         top += height + GAP
-    credits = ["Sources: " + "; ".join(dict.fromkeys(sources)) if sources else "Sources: see the last slide",
-               ATTRIBUTION]
-    _text(first, MARGIN, top + GAP, INNER_W, text_box_height("\n".join(credits), 14, INNER_W), credits, 14,
-          colour=GREY)
+    credits = [
+        "Sources: " + "; ".join(dict.fromkeys(sources)) if sources else "Sources: see the last slide",
+        ATTRIBUTION,
+    ]
+    _text(first, MARGIN, top + GAP, INNER_W, text_box_height("\n".join(credits), 14, INNER_W), credits, 14, colour=GREY)
 
     for item in slides:
         _figure_slide(deck, item)
@@ -238,8 +276,15 @@ def figure_sources(figures: Sequence[Figure]) -> list[str]:
     return list(dict.fromkeys(source for figure in figures for source in figure.sources if source))
 
 
-def page_slide_pack(figures: Sequence[Figure], *, page_title: str, where: str, what: str, date: str,
-                    link: str | None = None) -> bytes:
+def page_slide_pack(
+    figures: Sequence[Figure], *, page_title: str, where: str, what: str, date: str, link: str | None = None
+) -> bytes:
     """The slide pack of one page's view: '<page>: <area or level>' on the title slide, then its figures."""
-    return slide_pack(figure_slides(figures), title=f"{page_title}: {where}", subtitle=what, date=date,
-                      sources=figure_sources(figures), link=link)
+    return slide_pack(
+        figure_slides(figures),
+        title=f"{page_title}: {where}",
+        subtitle=what,
+        date=date,
+        sources=figure_sources(figures),
+        link=link,
+    )

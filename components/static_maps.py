@@ -46,8 +46,9 @@ def boundaries_name(level: str) -> str:
     return f"boundaries_{level}"
 
 
-def map_table(boundaries: dict, rows: pd.DataFrame, meta: dict, selected_code: str | None = None
-              ) -> tuple[pd.DataFrame, list[str], list[str]]:
+def map_table(
+    boundaries: dict, rows: pd.DataFrame, meta: dict, selected_code: str | None = None
+) -> tuple[pd.DataFrame, list[str], list[str]]:
     """One row per boundary feature (areas without a row are drawn as no data) with value, status,
     display text and colour-class label; plus the legend's labels and matching colours.
 
@@ -58,8 +59,13 @@ def map_table(boundaries: dict, rows: pd.DataFrame, meta: dict, selected_code: s
     codes = [feature["properties"]["area_code"] for feature in features]
     names = [feature["properties"]["area_name"] for feature in features]
     found = rows.drop_duplicates("area_code")
-    by_code = dict(zip(found["area_code"].tolist(),
-                       zip(found["value"].tolist(), found["status"].tolist(), strict=True), strict=True))
+    by_code = dict(
+        zip(
+            found["area_code"].tolist(),
+            zip(found["value"].tolist(), found["status"].tolist(), strict=True),
+            strict=True,
+        )
+    )
     pairs = [by_code.get(code, (math.nan, "unavailable")) for code in codes]
     value = np.array([pair[0] for pair in pairs], dtype=float)
     status = [str(pair[1]) for pair in pairs]
@@ -71,9 +77,14 @@ def map_table(boundaries: dict, rows: pd.DataFrame, meta: dict, selected_code: s
     has_value = ~np.isnan(value)
     suppressed = ~has_value & np.array([s == "suppressed" for s in status], dtype=bool)
     breaks = quantile_breaks(pd.Series(value))
-    entries = legend_entries(breaks, VIRIDIS_5, fmt, has_missing=bool((~has_value & ~suppressed).any()),
-                             has_suppressed=bool(suppressed.any()),
-                             lower_bound=float(np.nanmin(value)) if has_value.any() else None)
+    entries = legend_entries(
+        breaks,
+        VIRIDIS_5,
+        fmt,
+        has_missing=bool((~has_value & ~suppressed).any()),
+        has_suppressed=bool(suppressed.any()),
+        lower_bound=float(np.nanmin(value)) if has_value.any() else None,
+    )
     class_labels = np.array([entry.label for entry in entries if entry.kind == "class"] or [""], dtype=object)
     # Same rule as palettes.class_index: the first class whose upper bound is >= the value.
     if breaks:
@@ -83,16 +94,18 @@ def map_table(boundaries: dict, rows: pd.DataFrame, meta: dict, selected_code: s
         index = np.zeros(len(value), dtype=int)
     labels = np.where(has_value, class_labels[index], np.where(suppressed, SUPPRESSED_LABEL, NO_DATA_LABEL))
     order = sorted(range(len(codes)), key=lambda i: codes[i] == selected_code)
-    table = pd.DataFrame({
-        "area_code": [codes[i] for i in order],
-        "area_name": [names[i] for i in order],
-        "value": value[order],
-        "status": [status[i] for i in order],
-        "class_label": labels[order].tolist(),
-        "value_text": [SUPPRESSED_LABEL if suppressed[i] else fmt(value[i]) for i in order],
-        "suppressed": suppressed[order],
-        "selected": [codes[i] == selected_code for i in order],
-    })
+    table = pd.DataFrame(
+        {
+            "area_code": [codes[i] for i in order],
+            "area_name": [names[i] for i in order],
+            "value": value[order],
+            "status": [status[i] for i in order],
+            "class_label": labels[order].tolist(),
+            "value_text": [SUPPRESSED_LABEL if suppressed[i] else fmt(value[i]) for i in order],
+            "suppressed": suppressed[order],
+            "selected": [codes[i] == selected_code for i in order],
+        }
+    )
     return table, [entry.label for entry in entries], [rgba_css(entry.rgba) for entry in entries]
 
 
@@ -108,31 +121,51 @@ def map_panel_chart(panel: MapPanel, level: str, boundaries: dict, selected_code
     milliseconds per map instead of tens."""
     table, domain, colours = map_table(boundaries, panel.rows, panel.meta, selected_code)
     short = panel.meta["short_label"]
-    lookup = alt.LookupTransform(**{
-        "lookup": "area_code",
-        "from": alt.LookupData(data=alt.NamedData(name=boundaries_name(level)), key="properties.area_code"),
-        "as": "geo",
-    })
+    lookup = alt.LookupTransform(
+        **{
+            "lookup": "area_code",
+            "from": alt.LookupData(data=alt.NamedData(name=boundaries_name(level)), key="properties.area_code"),
+            "as": "geo",
+        }
+    )
     encoding = alt.FacetedEncoding(
         shape=alt.Shape(field="geo", type="geojson"),
-        color=alt.Color(field="class_label", type="nominal", sort=domain,
-                        scale=alt.Scale(domain=domain, range=colours),
-                        legend=alt.Legend(title=_legend_title(panel.meta), orient="bottom", direction="vertical",
-                                          labelLimit=240, symbolType="square", symbolStrokeColor=AREA_STROKE,
-                                          symbolStrokeWidth=0.5)),
-        stroke=alt.StrokeValue(value=AREA_STROKE, condition=[
-            {"test": "datum.selected", "value": SELECTED_STROKE},
-            {"test": "datum.suppressed", "value": SUPPRESSED_STROKE},
-        ]),
-        strokeWidth=alt.StrokeWidthValue(value=0.3, condition=[
-            {"test": "datum.selected", "value": 2.5},
-            {"test": "datum.suppressed", "value": 1.0},
-        ]),
+        color=alt.Color(
+            field="class_label",
+            type="nominal",
+            sort=domain,
+            scale=alt.Scale(domain=domain, range=colours),
+            legend=alt.Legend(
+                title=_legend_title(panel.meta),
+                orient="bottom",
+                direction="vertical",
+                labelLimit=240,
+                symbolType="square",
+                symbolStrokeColor=AREA_STROKE,
+                symbolStrokeWidth=0.5,
+            ),
+        ),
+        stroke=alt.StrokeValue(
+            value=AREA_STROKE,
+            condition=[
+                {"test": "datum.selected", "value": SELECTED_STROKE},
+                {"test": "datum.suppressed", "value": SUPPRESSED_STROKE},
+            ],
+        ),
+        strokeWidth=alt.StrokeWidthValue(
+            value=0.3,
+            condition=[
+                {"test": "datum.selected", "value": 2.5},
+                {"test": "datum.suppressed", "value": 1.0},
+            ],
+        ),
         strokeDash=alt.StrokeDashValue(value=[1, 0], condition={"test": "datum.suppressed", "value": [2, 2]}),
-        tooltip=[alt.Tooltip(field="area_name", type="nominal", title="Area"),
-                 alt.Tooltip(field="area_code", type="nominal", title="Code"),
-                 alt.Tooltip(field="value_text", type="nominal", title=short),
-                 alt.Tooltip(field="class_label", type="nominal", title="Class")],
+        tooltip=[
+            alt.Tooltip(field="area_name", type="nominal", title="Area"),
+            alt.Tooltip(field="area_code", type="nominal", title="Code"),
+            alt.Tooltip(field="value_text", type="nominal", title=short),
+            alt.Tooltip(field="class_label", type="nominal", title="Class"),
+        ],
     )
     return alt.Chart(
         data=table[["area_code", "area_name", "class_label", "value_text", "suppressed", "selected"]],
@@ -186,8 +219,10 @@ def small_multiples(
     charts = [map_panel_chart(panel, level, boundaries, selected_code) for panel in panels]
     if columns is None:  # two or four maps as a square grid, otherwise rows of three
         columns = 2 if len(panels) in (2, 4) else 3
-    subtitle = [f"{level_label}. Each map has its own five quantile classes (viridis); grey = no data, "
-                "white with dashed outline = suppressed by the source."]
+    subtitle = [
+        f"{level_label}. Each map has its own five quantile classes (viridis); grey = no data, "
+        "white with dashed outline = suppressed by the source."
+    ]
     if selected_name:
         subtitle.append(f"Outlined in magenta: {selected_name}.")
     subtitle.append(SOURCE_LINE)

@@ -14,5 +14,7 @@ def provisional_note(statuses: Iterable[str], years: Iterable[int]) -> str | Non
     if not marked:
         return None
     which = ", ".join(str(year) for year in marked)
-    return (f"Provisional: the source marks its {which} figures provisional (subject to revision); they are "
-            "labelled 'provisional' in the tooltips and tables.")
+    return (
+        f"Provisional: the source marks its {which} figures provisional (subject to revision); they are "
+        "labelled 'provisional' in the tooltips and tables."
+    )

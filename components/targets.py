@@ -39,36 +39,86 @@ NORTH_EAST_LEP = "E37000025"
 SEP_SOURCE = "North East LEP Strategic Economic Plan, targets for 2014-2024"
 
 PRESET_GROUPS = (
-    AreaGroup("North West manufacturing digitalisation pilot", "lep",
-              ("E37000003", "E37000007", "E37000019", "E37000022", "E37000015")),
+    AreaGroup(
+        "North West manufacturing digitalisation pilot",
+        "lep",
+        ("E37000003", "E37000007", "E37000019", "E37000022", "E37000015"),
+    ),
     AreaGroup("The three northern ITL1 regions", "itl1", ("TLC", "TLD", "TLE")),
 )
 
 PRESET_TARGETS = (
-    Target("Increase the number of jobs by 100,000", NORTH_EAST_LEP, "filled_jobs", CHANGE, 100_000, 2014, 2024,
-           source_text="Increase the number of jobs by 100,000 by 2024 (measured here as ONS filled jobs, "
-                       "workplace-based)."),
-    Target("70% of jobs created to be 'better jobs'", NORTH_EAST_LEP, "filled_jobs", CHANGE, 0, 2014, 2024,
-           unmeasurable_reason="the official data define no 'better jobs'; measuring it would need jobs by "
-                               "occupation or pay band for the LEP (e.g. APS SOC 1-3 counts or ASHE pay bands) "
-                               "for 2014 and 2024",
-           source_text="70% of all jobs created between 2014 and 2024 will be 'better jobs'."),
-    Target("Close the employment rate gap (16-64)", NORTH_EAST_LEP, "employment_rate_16_64", CLOSE_GAP, 100,
-           2014, 2024, ENGLAND_EXCL_LONDON,
-           source_text="Close the gap with England excluding London in the employment rate (16-64) by 2024."),
-    Target("Halve the economic activity gap (16-64)", NORTH_EAST_LEP, "economic_activity_rate_16_64", CLOSE_GAP,
-           50, 2014, 2024, ENGLAND_EXCL_LONDON,
-           source_text="Reduce the gap with England excluding London in economic activity (16-64) by 50% by 2024."),
-    Target("Halve the private sector employment density gap", NORTH_EAST_LEP, "filled_jobs", CLOSE_GAP, 50, 2014,
-           2024, ENGLAND_EXCL_LONDON,
-           unmeasurable_reason="the official files at hand have no public/private split of employment (BRES by "
-                               "ownership) for LEPs; it would need BRES private-sector jobs and the 16-64 "
-                               "population for 2014-2024",
-           source_text="Reduce the gap with England excluding London in private sector employment density by 50% "
-                       "by 2024."),
-    Target("Halve the GVA per hour worked gap", NORTH_EAST_LEP, "gva_per_hour", CLOSE_GAP, 50, 2014, 2024,
-           ENGLAND_EXCL_LONDON,
-           source_text="Reduce the gap with England excluding London in GVA per hour worked by 50% by 2024."),
+    Target(
+        "Increase the number of jobs by 100,000",
+        NORTH_EAST_LEP,
+        "filled_jobs",
+        CHANGE,
+        100_000,
+        2014,
+        2024,
+        source_text="Increase the number of jobs by 100,000 by 2024 (measured here as ONS filled jobs, "
+        "workplace-based).",
+    ),
+    Target(
+        "70% of jobs created to be 'better jobs'",
+        NORTH_EAST_LEP,
+        "filled_jobs",
+        CHANGE,
+        0,
+        2014,
+        2024,
+        unmeasurable_reason="the official data define no 'better jobs'; measuring it would need jobs by "
+        "occupation or pay band for the LEP (e.g. APS SOC 1-3 counts or ASHE pay bands) "
+        "for 2014 and 2024",
+        source_text="70% of all jobs created between 2014 and 2024 will be 'better jobs'.",
+    ),
+    Target(
+        "Close the employment rate gap (16-64)",
+        NORTH_EAST_LEP,
+        "employment_rate_16_64",
+        CLOSE_GAP,
+        100,
+        2014,
+        2024,
+        ENGLAND_EXCL_LONDON,
+        source_text="Close the gap with England excluding London in the employment rate (16-64) by 2024.",
+    ),
+    Target(
+        "Halve the economic activity gap (16-64)",
+        NORTH_EAST_LEP,
+        "economic_activity_rate_16_64",
+        CLOSE_GAP,
+        50,
+        2014,
+        2024,
+        ENGLAND_EXCL_LONDON,
+        source_text="Reduce the gap with England excluding London in economic activity (16-64) by 50% by 2024.",
+    ),
+    Target(
+        "Halve the private sector employment density gap",
+        NORTH_EAST_LEP,
+        "filled_jobs",
+        CLOSE_GAP,
+        50,
+        2014,
+        2024,
+        ENGLAND_EXCL_LONDON,
+        unmeasurable_reason="the official files at hand have no public/private split of employment (BRES by "
+        "ownership) for LEPs; it would need BRES private-sector jobs and the 16-64 "
+        "population for 2014-2024",
+        source_text="Reduce the gap with England excluding London in private sector employment density by 50% by 2024.",
+    ),
+    Target(
+        "Halve the GVA per hour worked gap",
+        NORTH_EAST_LEP,
+        "gva_per_hour",
+        CLOSE_GAP,
+        50,
+        2014,
+        2024,
+        ENGLAND_EXCL_LONDON,
+        source_text="Reduce the gap with England excluding London in GVA per hour worked by 50% by 2024.",
+    ),
 )
 
 
@@ -109,7 +159,7 @@ def plan_from_json(
     except RecursionError as exc:
         raise PlanFileError("it is nested too deeply to be a groups-and-targets file") from exc
     if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
-        raise PlanFileError(f"not a groups-and-targets file (expected \"format\": \"{FILE_FORMAT}\")")
+        raise PlanFileError(f'not a groups-and-targets file (expected "format": "{FILE_FORMAT}")')
     if document.get("version") != FILE_VERSION:
         version = shorten(repr(document.get("version")))
         raise PlanFileError(f"unsupported version {version} (this app reads {FILE_VERSION})")
@@ -125,16 +175,16 @@ def plan_from_json(
 def _list(document: dict, key: str) -> list:
     value = document.get(key, [])
     if not isinstance(value, list):
-        raise PlanFileError(f"\"{key}\" must be a list")
+        raise PlanFileError(f'"{key}" must be a list')
     if len(value) > 100:
-        raise PlanFileError(f"\"{key}\" has {len(value)} entries; the limit is 100")
+        raise PlanFileError(f'"{key}" has {len(value)} entries; the limit is 100')
     return value
 
 
 def _text(entry: dict, key: str, where: str) -> str:
     value = entry.get(key)
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_NAME:
-        raise PlanFileError(f"{where}: \"{key}\" must be text of 1 to {MAX_NAME} characters")
+        raise PlanFileError(f'{where}: "{key}" must be text of 1 to {MAX_NAME} characters')
     return value.strip()
 
 
@@ -148,7 +198,7 @@ def _group(entry: object, number: int, area_levels: dict[str, str]) -> AreaGroup
         raise PlanFileError(f"{where} ({name}): level must be one of {', '.join(GROUP_LEVELS)}")
     members = entry.get("members")
     if not isinstance(members, list) or not members or not all(isinstance(m, str) for m in members):
-        raise PlanFileError(f"{where} ({name}): \"members\" must be a non-empty list of area codes")
+        raise PlanFileError(f'{where} ({name}): "members" must be a non-empty list of area codes')
     if len(members) > MAX_MEMBERS:
         raise PlanFileError(f"{where} ({name}): {len(members)} members; the limit is {MAX_MEMBERS}")
     wrong = [m for m in members if area_levels.get(m) != level]
@@ -171,7 +221,7 @@ def _target(entry: object, number: int, known_areas: set[str], indicators: set[s
         raise PlanFileError(f"{where} ({name}): kind must be one of {', '.join(KINDS)}")
     amount = entry.get("amount")
     if not isinstance(amount, int | float) or isinstance(amount, bool):
-        raise PlanFileError(f"{where} ({name}): \"amount\" must be a number")
+        raise PlanFileError(f'{where} ({name}): "amount" must be a number')
     years = [entry.get("baseline_year"), entry.get("target_year")]
     if not all(isinstance(y, int) and 1990 <= y <= 2100 for y in years):
         raise PlanFileError(f"{where} ({name}): baseline_year and target_year must be years (1990-2100)")
@@ -179,8 +229,17 @@ def _target(entry: object, number: int, known_areas: set[str], indicators: set[s
     if benchmark is not None and benchmark not in known_areas:
         raise PlanFileError(f"{where} ({name}): unknown benchmark {shorten(repr(benchmark))}")
     try:
-        return Target(name, area, indicator, kind, float(amount), years[0], years[1], benchmark,
-                      source_text=str(entry.get("source_text", ""))[:500])
+        return Target(
+            name,
+            area,
+            indicator,
+            kind,
+            float(amount),
+            years[0],
+            years[1],
+            benchmark,
+            source_text=str(entry.get("source_text", ""))[:500],
+        )
     except ValueError as exc:
         raise PlanFileError(f"{where} ({name}): {exc}") from exc
 
@@ -195,8 +254,9 @@ def decode_from_link(token: str) -> str:
     plan within MAX_FILE_BYTES can make, or one that inflates beyond MAX_FILE_BYTES. The inflater
     is stopped at that size (a small token can expand a thousandfold: it is never inflated in full)."""
     if len(token) > MAX_LINK_TOKEN:
-        raise PlanFileError(f"the link's plan parameter is {len(token):,} characters long; a plan's is at most "
-                            f"{MAX_LINK_TOKEN:,}")
+        raise PlanFileError(
+            f"the link's plan parameter is {len(token):,} characters long; a plan's is at most {MAX_LINK_TOKEN:,}"
+        )
     try:
         packed = base64.urlsafe_b64decode((token + "=" * (-len(token) % 4)).encode("ascii"))
         inflater = zlib.decompressobj()
@@ -213,21 +273,29 @@ def decode_from_link(token: str) -> str:
         raise PlanFileError("the link's plan parameter is damaged or incomplete") from exc
 
 
-def trajectory_chart(assessment: Assessment, *, title: str, subtitle: str, value_title: str,
-                     is_gap: bool, axis_title: str | None = None) -> alt.LayerChart:
+def trajectory_chart(
+    assessment: Assessment, *, title: str, subtitle: str, value_title: str, is_gap: bool, axis_title: str | None = None
+) -> alt.LayerChart:
     """Actual path (solid, points) against the straight-line trajectory (dashed) to the target. The y axis is
     titled `axis_title` (a short form of `value_title`, which the tooltip and the subtitle spell out): a
     vertical title longer than the plot is cut at both ends."""
     path = assessment.path.melt("period", var_name="series", value_name="value").dropna()
     path["series"] = path["series"].map({"actual": "Actual", "trajectory": "Straight-line path to target"})
-    lines = alt.Chart(path).mark_line(point=True).encode(
-        x=alt.X("period:O", title=None),
-        # a level (e.g. 834,022 -> 934,022 jobs) on an axis from zero would hide the gap to the path
-        y=alt.Y("value:Q", title=axis_title or value_title, scale=alt.Scale(zero=is_gap)),
-        strokeDash=alt.StrokeDash("series:N", title=None, legend=alt.Legend(orient="bottom")),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(range=["#3b528b", "#b35806"])),
-        tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("period:O", title="Year"),
-                 alt.Tooltip("value:Q", title=value_title, format=",.2f")],
+    lines = (
+        alt.Chart(path)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:O", title=None),
+            # a level (e.g. 834,022 -> 934,022 jobs) on an axis from zero would hide the gap to the path
+            y=alt.Y("value:Q", title=axis_title or value_title, scale=alt.Scale(zero=is_gap)),
+            strokeDash=alt.StrokeDash("series:N", title=None, legend=alt.Legend(orient="bottom")),
+            color=alt.Color("series:N", title=None, scale=alt.Scale(range=["#3b528b", "#b35806"])),
+            tooltip=[
+                alt.Tooltip("series:N", title=""),
+                alt.Tooltip("period:O", title="Year"),
+                alt.Tooltip("value:Q", title=value_title, format=",.2f"),
+            ],
+        )
     )
     layers = [lines]
     if is_gap:
@@ -265,24 +333,26 @@ def target_number_format(target: Target, unit: str, decimals: int, noun: str = "
     return value_text
 
 
-def evaluate(target: Target, unit: str, rows_of, areas: pd.DataFrame, groups: list[AreaGroup], decimals: int = 2,
-             noun: str = "") -> Assessment:
+def evaluate(
+    target: Target, unit: str, rows_of, areas: pd.DataFrame, groups: list[AreaGroup], decimals: int = 2, noun: str = ""
+) -> Assessment:
     """Assess a target from the snapshot (and groups), with the gap measure suited to the unit and the
     reason's numbers written with their unit (`noun` names what a count counts, e.g. "filled jobs")."""
     if target.unmeasurable_reason:
         return assess(target, pd.Series(dtype=float))
     try:
         area = area_series(target.area, target.indicator, rows_of, areas, groups)
-        bench = (area_series(target.benchmark, target.indicator, rows_of, areas, groups)
-                 if target.benchmark else None)
+        bench = area_series(target.benchmark, target.indicator, rows_of, areas, groups) if target.benchmark else None
     except GroupError as exc:
         return Assessment(NOT_MEASURABLE, str(exc))
-    return assess(target, area, bench, relative=uses_relative_gap(unit),
-                  fmt=target_number_format(target, unit, decimals, noun))
+    return assess(
+        target, area, bench, relative=uses_relative_gap(unit), fmt=target_number_format(target, unit, decimals, noun)
+    )
 
 
-def first_measurable_baseline(target: Target, assessment: Assessment, unit: str, rows_of, areas: pd.DataFrame,
-                              groups: list[AreaGroup]) -> Target | None:
+def first_measurable_baseline(
+    target: Target, assessment: Assessment, unit: str, rows_of, areas: pd.DataFrame, groups: list[AreaGroup]
+) -> Target | None:
     """When only the baseline year is missing, the same target re-based to the first year with data."""
     if assessment.verdict != NOT_MEASURABLE or target.unmeasurable_reason or "baseline year" not in assessment.reason:
         return None

@@ -36,9 +36,13 @@ USABLE = (MATCHED, CHOSEN)
 MATCH_COLUMNS = ["uploaded", "name_in_file", "area_code", "official_name", "status", "detail"]
 
 
-def match_table(keys: Iterable[str], kind: str, reference: Mapping[str, str],
-                names_in_file: Mapping[str, str] | None = None,
-                precomputed: Mapping[str, NameKeys] | None = None) -> pd.DataFrame:
+def match_table(
+    keys: Iterable[str],
+    kind: str,
+    reference: Mapping[str, str],
+    names_in_file: Mapping[str, str] | None = None,
+    precomputed: Mapping[str, NameKeys] | None = None,
+) -> pd.DataFrame:
     """One row per distinct uploaded key: uploaded, name_in_file, area_code, official_name,
     status (matched | unmatched | ambiguous | duplicate) and a detail sentence.
 
@@ -67,8 +71,9 @@ def match_table(keys: Iterable[str], kind: str, reference: Mapping[str, str],
     return _flag_duplicates(pd.DataFrame(rows, columns=MATCH_COLUMNS))
 
 
-def match_upload(upload: UploadedValues, reference: Mapping[str, str],
-                 precomputed: Mapping[str, NameKeys] | None = None) -> pd.DataFrame:
+def match_upload(
+    upload: UploadedValues, reference: Mapping[str, str], precomputed: Mapping[str, NameKeys] | None = None
+) -> pd.DataFrame:
     """The match table of an upload, with the names the file gives beside its codes (`precomputed`:
     upload_name_keys, so a page that matches one upload at several levels normalises it once)."""
     names = dict(zip(upload.table["key"], upload.table["name"], strict=True)) if upload.key_kind == "code" else {}
@@ -90,8 +95,10 @@ def _flag_duplicates(table: pd.DataFrame) -> pd.DataFrame:
     clashing = usable & taken.duplicated(keep=False)
     if not clashing.any():
         return table
-    details = {code: f"{len(keys)} rows match {code}: " + listed([shorten(key) for key in keys], "; ")
-               for code, keys in table.loc[clashing].groupby("area_code", sort=False)["uploaded"]}
+    details = {
+        code: f"{len(keys)} rows match {code}: " + listed([shorten(key) for key in keys], "; ")
+        for code, keys in table.loc[clashing].groupby("area_code", sort=False)["uploaded"]
+    }
     table.loc[clashing, "status"] = DUPLICATE
     table.loc[clashing, "detail"] = table.loc[clashing, "area_code"].map(details)
     return table
@@ -124,9 +131,11 @@ def choices_made(edited: pd.DataFrame, reference: Mapping[str, str]) -> dict[str
     """{uploaded key: code or LEAVE_OUT} from the match table's "your_choice" column as edited."""
     by_label = {f"{code} {name}": code for code, name in reference.items()}
     picked = edited[edited["your_choice"].fillna("") != ""]
-    return {key: LEAVE_OUT if choice == LEAVE_OUT else by_label[choice]
-            for key, choice in zip(picked["uploaded"], picked["your_choice"], strict=True)
-            if choice == LEAVE_OUT or choice in by_label}
+    return {
+        key: LEAVE_OUT if choice == LEAVE_OUT else by_label[choice]
+        for key, choice in zip(picked["uploaded"], picked["your_choice"], strict=True)
+        if choice == LEAVE_OUT or choice in by_label
+    }
 
 
 def match_summary(table: pd.DataFrame, level_noun: str) -> str:
@@ -138,8 +147,9 @@ def match_summary(table: pd.DataFrame, level_noun: str) -> str:
     return text + (f"; {', '.join(rest)} (not mapped until resolved)." if rest else ".")
 
 
-def suggest_level(keys: Sequence[str], kind: str, areas: pd.DataFrame, current: str,
-                  precomputed: Mapping[str, NameKeys] | None = None) -> tuple[str, int] | None:
+def suggest_level(
+    keys: Sequence[str], kind: str, areas: pd.DataFrame, current: str, precomputed: Mapping[str, NameKeys] | None = None
+) -> tuple[str, int] | None:
     """The level whose areas match most of the keys, when that is not the current level and it
     matches more (so "your codes look like local authorities" can be offered, not assumed). A key
     counts when it matches one area that no other key matched (as "matched" in match_table); names
@@ -156,8 +166,9 @@ def suggest_level(keys: Sequence[str], kind: str, areas: pd.DataFrame, current: 
     return best, scores[best]
 
 
-def _matched_count(keys: list[str], kind: str, reference: Mapping[str, str],
-                   precomputed: Mapping[str, NameKeys] | None) -> int:
+def _matched_count(
+    keys: list[str], kind: str, reference: Mapping[str, str], precomputed: Mapping[str, NameKeys] | None
+) -> int:
     if kind == "code":
         upper = {code.upper() for code in reference}
         codes = [key.strip().upper() for key in keys if key.strip().upper() in upper]

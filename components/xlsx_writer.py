@@ -77,17 +77,22 @@ def _column_cells(values: pd.Series, refs: pa.Array) -> pa.Array:
 def _data_rows_xml(data: pd.DataFrame) -> str:
     """Every data row's XML, joined by Arrow in C++ (the string buffer of the joined array is the text)."""
     numbers = pc.cast(pa.array(np.arange(2, len(data) + 2, dtype=np.int64)), pa.string())
-    columns = [_column_cells(data.iloc[:, j].reset_index(drop=True),
-                             pc.binary_join_element_wise(f'<c r="{column_letters(j)}', numbers, ""))
-               for j in range(data.shape[1])]
+    columns = [
+        _column_cells(
+            data.iloc[:, j].reset_index(drop=True),
+            pc.binary_join_element_wise(f'<c r="{column_letters(j)}', numbers, ""),
+        )
+        for j in range(data.shape[1])
+    ]
     rows = pc.binary_join_element_wise('<row r="', numbers, '">', *columns, "</row>", "")
     rows = pa.concat_arrays([rows]) if isinstance(rows, pa.ChunkedArray) else rows
-    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32)[rows.offset:rows.offset + len(rows) + 1]
-    return rows.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]].decode("utf-8")
+    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32)[rows.offset : rows.offset + len(rows) + 1]
+    return rows.buffers()[2].to_pybytes()[offsets[0] : offsets[-1]].decode("utf-8")
 
 
-def _column_widths(header: Sequence[Any], data: pd.DataFrame | None, rows: Sequence[Sequence[Any]],
-                   sample: int = 2000) -> list[int]:
+def _column_widths(
+    header: Sequence[Any], data: pd.DataFrame | None, rows: Sequence[Sequence[Any]], sample: int = 2000
+) -> list[int]:
     """Column widths (characters) that show the header and most values: the longest in a sample, 8 to 60."""
     texts: list[list[str]] = [[str(name)] for name in header]
     if data is not None:
@@ -102,17 +107,23 @@ def _column_widths(header: Sequence[Any], data: pd.DataFrame | None, rows: Seque
     return [min(60, max(8, max((len(text) for text in column), default=0) + 2)) for column in texts]
 
 
-def _sheet_xml(header: Sequence[Any], data: pd.DataFrame | None, rows: Sequence[Sequence[Any]] = (),
-               freeze_header: bool = True) -> str:
+def _sheet_xml(
+    header: Sequence[Any], data: pd.DataFrame | None, rows: Sequence[Sequence[Any]] = (), freeze_header: bool = True
+) -> str:
     """One worksheet: a bold header row, then `data` (vectorised) or `rows` (a few mixed rows)."""
     lines = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}">']
     if freeze_header:
-        lines.append('<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-                     'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>')
+        lines.append(
+            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+            'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+        )
     widths = _column_widths(header, data, rows)
     if widths:
-        lines.append("<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
-                                        for i, w in enumerate(widths, start=1)) + "</cols>")
+        lines.append(
+            "<cols>"
+            + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, start=1))
+            + "</cols>"
+        )
     lines.append("<sheetData>")
     if header:
         lines.append(_row_xml(1, header, bold=True))
@@ -143,21 +154,25 @@ def _row_xml(number: int, values: Sequence[Any], bold: bool = False) -> str:
     return f'<row r="{number}">{cells}</row>'
 
 
-_STYLES = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{_MAIN}">'
-           '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
-           '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
-           '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-           '<fill><patternFill patternType="gray125"/></fill></fills>'
-           '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-           '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-           '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-           '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
-           '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+_STYLES = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{_MAIN}">'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+)
 
 
 def _package(sheets: Sequence[tuple[str, str]]) -> bytes:
-    names = "".join(f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
-                    for i, (name, _) in enumerate(sheets, start=1))
+    names = "".join(
+        f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{i}" r:id="rId{i}"/>'
+        for i, (name, _) in enumerate(sheets, start=1)
+    )
     parts = {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.'
@@ -166,19 +181,30 @@ def _package(sheets: Sequence[tuple[str, str]]) -> bytes:
             '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
             'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.'
             'openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-            + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-'
-                      'officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, len(sheets) + 1))
-            + "</Types>"),
-        "_rels/.rels": (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL}">'
-                        f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
-                        "</Relationships>"),
-        "xl/workbook.xml": (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{_MAIN}" '
-                            f'xmlns:r="{_REL}"><sheets>{names}</sheets></workbook>'),
+            + "".join(
+                f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-'
+                'officedocument.spreadsheetml.worksheet+xml"/>'
+                for i in range(1, len(sheets) + 1)
+            )
+            + "</Types>"
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL}">'
+            f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{_MAIN}" '
+            f'xmlns:r="{_REL}"><sheets>{names}</sheets></workbook>'
+        ),
         "xl/_rels/workbook.xml.rels": (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{_PKG_REL}">'
-            + "".join(f'<Relationship Id="rId{i}" Type="{_SHEET_TYPE}" Target="worksheets/sheet{i}.xml"/>'
-                      for i in range(1, len(sheets) + 1))
-            + f'<Relationship Id="rId{len(sheets) + 1}" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'),
+            + "".join(
+                f'<Relationship Id="rId{i}" Type="{_SHEET_TYPE}" Target="worksheets/sheet{i}.xml"/>'
+                for i in range(1, len(sheets) + 1)
+            )
+            + f'<Relationship Id="rId{len(sheets) + 1}" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'
+        ),
         "xl/styles.xml": _STYLES,
     }
     for i, (_, xml) in enumerate(sheets, start=1):
@@ -186,8 +212,12 @@ def _package(sheets: Sequence[tuple[str, str]]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for name, text in parts.items():
-            archive.writestr(zipfile.ZipInfo(name, _FIXED_DATE), text.encode("utf-8"),
-                             compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+            archive.writestr(
+                zipfile.ZipInfo(name, _FIXED_DATE),
+                text.encode("utf-8"),
+                compress_type=zipfile.ZIP_DEFLATED,
+                compresslevel=1,
+            )
     return out.getvalue()
 
 

@@ -60,17 +60,17 @@ COMPARE_DEFAULTS = ("gva_per_hour", "median_weekly_pay", "gva_per_job", "employm
 # --- safe text ---------------------------------------------------------------------------------------
 
 
-
-
-def read_safely(reader: Callable[..., Any], name: str, data: bytes,
-                **options: Any) -> tuple[Any, SourceFormatError | None]:
+def read_safely(
+    reader: Callable[..., Any], name: str, data: bytes, **options: Any
+) -> tuple[Any, SourceFormatError | None]:
     """(result, None) or (None, error): a reader's SourceFormatError is passed back, and anything
     unforeseen is wrapped in one with a plain sentence, so the page never shows a traceback."""
     return safely(name, lambda: reader(name, data, **options))
 
 
-def safely(name: str, build: Callable[[], Any],
-           failed: str = "could not be read") -> tuple[Any, SourceFormatError | None]:
+def safely(
+    name: str, build: Callable[[], Any], failed: str = "could not be read"
+) -> tuple[Any, SourceFormatError | None]:
     """(build(), None), or (None, a SourceFormatError naming the file `name`) whatever `build` raises:
     the last line of defence for anything made from an upload (the error itself goes to the log)."""
     try:
@@ -95,8 +95,9 @@ class MapBoundaries:
     notes: tuple[str, ...]
 
 
-def boundaries_for_map(name: str, data: bytes, code_field: str | None) -> tuple[MapBoundaries | None,
-                                                                               SourceFormatError | None]:
+def boundaries_for_map(
+    name: str, data: bytes, code_field: str | None
+) -> tuple[MapBoundaries | None, SourceFormatError | None]:
     """(MapBoundaries, None) or (None, error): read the file, then make the map's copy; an unforeseen failure
     in either step is a plain sentence naming the file."""
     frame, error = read_safely(uploads.read_boundary_upload, name, data, code_field=code_field)
@@ -128,15 +129,17 @@ def matched_values(upload: UploadedValues, matches: pd.DataFrame, column: str, p
         rows = rows[rows["period"] == period]
     usable = matches[matches["status"].isin(USABLE)].set_index("uploaded")
     rows = rows[rows["key"].isin(usable.index)]
-    out = pd.DataFrame({
-        "area_code": usable.loc[rows["key"], "area_code"].to_numpy(),
-        "area_name": usable.loc[rows["key"], "official_name"].to_numpy(),
-        "value": rows["value"].to_numpy(dtype=float),
-        "status": rows["status"].to_numpy(),
-        "uploaded": rows["key"].to_numpy(),
-        "name_in_file": rows["name"].to_numpy(),
-        "row": rows["row"].to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "area_code": usable.loc[rows["key"], "area_code"].to_numpy(),
+            "area_name": usable.loc[rows["key"], "official_name"].to_numpy(),
+            "value": rows["value"].to_numpy(dtype=float),
+            "status": rows["status"].to_numpy(),
+            "uploaded": rows["key"].to_numpy(),
+            "name_in_file": rows["name"].to_numpy(),
+            "row": rows["row"].to_numpy(),
+        }
+    )
     return out.sort_values("area_name", ignore_index=True)
 
 
@@ -165,8 +168,14 @@ class UploadMap:
     note: str = ""  # how the classes were made (the static map's legend note)
 
 
-def upload_map(boundaries: dict, values: pd.DataFrame, level: str, fmt: Callable[[float], str],
-               selected_code: str | None = None, fit: bool = False) -> UploadMap:
+def upload_map(
+    boundaries: dict,
+    values: pd.DataFrame,
+    level: str,
+    fmt: Callable[[float], str],
+    selected_code: str | None = None,
+    fit: bool = False,
+) -> UploadMap:
     """A choropleth of `values` (area_code, area_name, value, status [, name_in_file]) over
     `boundaries` (official or uploaded; properties area_code, area_name). Names from the file stay
     raw in the spec: Streamlit HTML-escapes every tooltip value. Where the file's own name differs
@@ -184,19 +193,22 @@ def upload_map(boundaries: dict, values: pd.DataFrame, level: str, fmt: Callable
             props["gap_text"] = f"In your file: {own}"
     deck = choropleth_deck(features, level)
     if fit:
-        deck = DeckSpec({**deck.spec, "initialViewState": fitted_view(boundaries)},
-                        {"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE})
+        deck = DeckSpec(
+            {**deck.spec, "initialViewState": fitted_view(boundaries)}, {"html": TOOLTIP_HTML, "style": TOOLTIP_STYLE}
+        )
     drawn = {f["properties"]["code"] for f in features["features"]}
     shown = table[table["area_code"].isin(drawn)]
-    has_missing = bool((shown["value"].isna() & (shown["status"] != "suppressed")).any()
-                       or len(drawn - set(table["area_code"])))
+    has_missing = bool(
+        (shown["value"].isna() & (shown["status"] != "suppressed")).any() or len(drawn - set(table["area_code"]))
+    )
     has_suppressed = bool((shown["status"] == "suppressed").any())
     if few:  # one class per value: label each with the value itself, not a range
         classes = [LegendEntry(fmt(v), fill_colour(v, "", breaks, VIRIDIS_5), "class") for v in distinct]
         legend = classes + legend_entries([], VIRIDIS_5, fmt, has_missing, has_suppressed)
     else:
-        legend = legend_entries(breaks, VIRIDIS_5, _distinguishing(fmt, breaks), has_missing, has_suppressed,
-                                lower_bound=distinct[0])
+        legend = legend_entries(
+            breaks, VIRIDIS_5, _distinguishing(fmt, breaks), has_missing, has_suppressed, lower_bound=distinct[0]
+        )
     note = "One class per value." if few else "Five classes with equal numbers of areas (quantiles)."
     return UploadMap(deck, features, legend, table, len(drawn), int(shown["value"].notna().sum()), note)
 
@@ -228,8 +240,13 @@ def fitted_view(boundaries: dict) -> dict:
     span_x = max(maxx - minx, 1e-4)
     span_y = max((maxy - miny) / max(math.cos(math.radians(lat)), 0.1), 1e-4)
     zoom = min(math.log2(700 * 360 / (256 * span_x)), math.log2(520 * 360 / (256 * span_y)))
-    return {"longitude": round(float((minx + maxx) / 2), 4), "latitude": round(float(lat), 4),
-            "zoom": round(max(1.0, min(zoom - 0.2, 14.0)), 2), "minZoom": 1, "maxZoom": 16}
+    return {
+        "longitude": round(float((minx + maxx) / 2), 4),
+        "latitude": round(float(lat), 4),
+        "zoom": round(max(1.0, min(zoom - 0.2, 14.0)), 2),
+        "minZoom": 1,
+        "maxZoom": 16,
+    }
 
 
 def _points(coords: Any) -> Iterable[Sequence[float]]:
@@ -309,8 +326,15 @@ def selected_text(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[rows["selected"]].assign(mark_text=SELECTED_MARK)
 
 
-def uploaded_bar_chart(values: pd.DataFrame, label: str, title: str, subtitle: str, decimals: int,
-                       selected_code: str | None, source: str = "") -> alt.LayerChart:
+def uploaded_bar_chart(
+    values: pd.DataFrame,
+    label: str,
+    title: str,
+    subtitle: str,
+    decimals: int,
+    selected_code: str | None,
+    source: str = "",
+) -> alt.LayerChart:
     """The uploaded column ranked as bars (largest first), like the official rankings. The selected
     area is marked not by colour alone: its bar is outlined, its name on the axis is bold with "► "
     before it (as on the official rankings) and the words "◄ selected" stand beside the bar."""
@@ -320,41 +344,70 @@ def uploaded_bar_chart(values: pd.DataFrame, label: str, title: str, subtitle: s
     value_format = axis_format(decimals)
     names = data["area_name"].tolist()
     chosen = data.loc[data["selected"], "area_name"].tolist()
-    y = alt.Y("area_name:N", sort=names, title=None,
-              axis=name_axis(**selected_label_cues(chosen[0] if chosen else None)))
-    bars = alt.Chart(data).mark_bar(stroke="#000000").encode(
-        y=y,
-        x=alt.X("value:Q", title=label, axis=alt.Axis(format=value_format)),
-        color=alt.condition("datum.selected", alt.value(SELECTED_COLOUR), alt.value(BAR_COLOUR)),
-        strokeWidth=alt.condition("datum.selected", alt.value(2), alt.value(0)),
-        tooltip=[alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("area_code:N", title="Code"),
-                 alt.Tooltip("value:Q", title=label, format=value_format), alt.Tooltip("rank:Q", title="Rank")],
+    y = alt.Y(
+        "area_name:N", sort=names, title=None, axis=name_axis(**selected_label_cues(chosen[0] if chosen else None))
+    )
+    bars = (
+        alt.Chart(data)
+        .mark_bar(stroke="#000000")
+        .encode(
+            y=y,
+            x=alt.X("value:Q", title=label, axis=alt.Axis(format=value_format)),
+            color=alt.condition("datum.selected", alt.value(SELECTED_COLOUR), alt.value(BAR_COLOUR)),
+            strokeWidth=alt.condition("datum.selected", alt.value(2), alt.value(0)),
+            tooltip=[
+                alt.Tooltip("area_name:N", title="Area"),
+                alt.Tooltip("area_code:N", title="Code"),
+                alt.Tooltip("value:Q", title=label, format=value_format),
+                alt.Tooltip("rank:Q", title="Rank"),
+            ],
+        )
     )
     marker = selected_text(data).assign(at=lambda f: f["value"].clip(lower=0))
     # beside the bar, or inside its end (white) when the bar reaches the right half: no words off the chart
-    side = label_side(float(marker["at"].iloc[0]) if len(marker) else float("nan"),
-                      pd.Series([min(0.0, float(data["value"].min())), float(data["value"].max())]), gap=5)
-    words = alt.Chart(marker).mark_text(baseline="middle", fontWeight="bold", font="sans-serif",
-                                        color="#000000" if side["align"] == "left" else "#ffffff", **side).encode(
-        y=alt.Y("area_name:N", sort=names), x="at:Q", text="mark_text:N")
+    side = label_side(
+        float(marker["at"].iloc[0]) if len(marker) else float("nan"),
+        pd.Series([min(0.0, float(data["value"].min())), float(data["value"].max())]),
+        gap=5,
+    )
+    words = (
+        alt.Chart(marker)
+        .mark_text(
+            baseline="middle",
+            fontWeight="bold",
+            font="sans-serif",
+            color="#000000" if side["align"] == "left" else "#ffffff",
+            **side,
+        )
+        .encode(y=alt.Y("area_name:N", sort=names), x="at:Q", text="mark_text:N")
+    )
     lines = [subtitle, source_line(source)] if source else [subtitle]
     return alt.layer(bars, words).properties(
         title=alt.TitleParams(text=title, subtitle=lines, anchor="start", fontSize=16),
-        width="container", height=max(180, BAR_STEP * len(data)),
+        width="container",
+        height=max(180, BAR_STEP * len(data)),
     )
 
 
-def bar_chart_data(values: pd.DataFrame, selected_code: str | None, *, column: str, period: int | None,
-                   source: str) -> pd.DataFrame:
+def bar_chart_data(
+    values: pd.DataFrame, selected_code: str | None, *, column: str, period: int | None, source: str
+) -> pd.DataFrame:
     """The ranked chart's bars as its CSV / XLSX: code, name, period, value (as uploaded), unit, status,
     then the column, rank, how the area was keyed in the file and where the values came from."""
     rows = uploaded_bar_rows(values, selected_code)
-    out = pd.DataFrame({
-        "area_code": rows["area_code"].to_numpy(dtype=object), "area_name": rows["area_name"].to_numpy(dtype=object),
-        "period": period, "value": rows["value"].to_numpy(dtype=float), "unit": UPLOADED_UNIT,
-        "status": rows["status"].fillna("").to_numpy(dtype=object), "measure": column,
-        "rank": rows["rank"].to_numpy(dtype=float), "selected": rows["selected"].to_numpy(dtype=bool),
-    })
+    out = pd.DataFrame(
+        {
+            "area_code": rows["area_code"].to_numpy(dtype=object),
+            "area_name": rows["area_name"].to_numpy(dtype=object),
+            "period": period,
+            "value": rows["value"].to_numpy(dtype=float),
+            "unit": UPLOADED_UNIT,
+            "status": rows["status"].fillna("").to_numpy(dtype=object),
+            "measure": column,
+            "rank": rows["rank"].to_numpy(dtype=float),
+            "selected": rows["selected"].to_numpy(dtype=bool),
+        }
+    )
     if "uploaded" in rows:
         out["key_in_file"] = rows["uploaded"].to_numpy(dtype=object)
     if "name_in_file" in rows:
@@ -366,10 +419,12 @@ def bar_chart_data(values: pd.DataFrame, selected_code: str | None, *, column: s
 def comparison_table(values: pd.DataFrame, official: pd.DataFrame) -> pd.DataFrame:
     """area_code, area_name, uploaded, uploaded_status, official, official_status for areas in both, by
     name."""
-    ours = values[["area_code", "area_name", "value", "status"]].rename(columns={"value": "uploaded",
-                                                                                "status": "uploaded_status"})
-    theirs = official[["area_code", "value", "status"]].rename(columns={"value": "official",
-                                                                      "status": "official_status"})
+    ours = values[["area_code", "area_name", "value", "status"]].rename(
+        columns={"value": "uploaded", "status": "uploaded_status"}
+    )
+    theirs = official[["area_code", "value", "status"]].rename(
+        columns={"value": "official", "status": "official_status"}
+    )
     both = ours.merge(theirs, on="area_code", how="inner")
     return both.sort_values("area_name", ignore_index=True)
 
@@ -389,105 +444,226 @@ def comparison_points(table: pd.DataFrame, selected_code: str | None) -> pd.Data
     return data.reset_index(drop=True)
 
 
-def comparison_chart(table: pd.DataFrame, *, uploaded_label: str, official_label: str, official_format: str,
-                     uploaded_decimals: int, title: str, subtitle: str, source: str,
-                     selected_code: str | None) -> alt.LayerChart:
+def comparison_chart(
+    table: pd.DataFrame,
+    *,
+    uploaded_label: str,
+    official_label: str,
+    official_format: str,
+    uploaded_decimals: int,
+    title: str,
+    subtitle: str,
+    source: str,
+    selected_code: str | None,
+) -> alt.LayerChart:
     """Scatter of the uploaded value (y) against an official indicator (x), one point per area; the
     selected area is a larger magenta diamond named beside it ("◄ <name> (selected)"), so shape, size and words
     mark it as well as colour."""
     data = comparison_points(table, selected_code)
-    points = alt.Chart(data).mark_point(filled=True, opacity=0.85).encode(
-        x=alt.X("official:Q", title=official_label, scale=alt.Scale(zero=False),
-                axis=alt.Axis(format=official_format)),
-        y=alt.Y("uploaded:Q", title=uploaded_label, scale=alt.Scale(zero=False),
-                axis=alt.Axis(format=axis_format(uploaded_decimals))),
-        color=alt.condition("datum.selected", alt.value(SELECTED_COLOUR), alt.value(BAR_COLOUR)),
-        shape=alt.condition("datum.selected", alt.value("diamond"), alt.value("circle")),
-        size=alt.condition("datum.selected", alt.value(160), alt.value(60)),
-        tooltip=[alt.Tooltip("area_name:N", title="Area"), alt.Tooltip("area_code:N", title="Code"),
-                 alt.Tooltip("official:Q", title=official_label, format=official_format),
-                 alt.Tooltip("uploaded:Q", title=uploaded_label, format=axis_format(uploaded_decimals))],
+    points = (
+        alt.Chart(data)
+        .mark_point(filled=True, opacity=0.85)
+        .encode(
+            x=alt.X(
+                "official:Q", title=official_label, scale=alt.Scale(zero=False), axis=alt.Axis(format=official_format)
+            ),
+            y=alt.Y(
+                "uploaded:Q",
+                title=uploaded_label,
+                scale=alt.Scale(zero=False),
+                axis=alt.Axis(format=axis_format(uploaded_decimals)),
+            ),
+            color=alt.condition("datum.selected", alt.value(SELECTED_COLOUR), alt.value(BAR_COLOUR)),
+            shape=alt.condition("datum.selected", alt.value("diamond"), alt.value("circle")),
+            size=alt.condition("datum.selected", alt.value(160), alt.value(60)),
+            tooltip=[
+                alt.Tooltip("area_name:N", title="Area"),
+                alt.Tooltip("area_code:N", title="Code"),
+                alt.Tooltip("official:Q", title=official_label, format=official_format),
+                alt.Tooltip("uploaded:Q", title=uploaded_label, format=axis_format(uploaded_decimals)),
+            ],
+        )
     )
     marker = selected_text(data).assign(mark_text=lambda f: "\u25c4 " + f["area_name"] + " (selected)")
     side = label_side(float(marker["official"].iloc[0]) if len(marker) else float("nan"), data["official"])
-    words = alt.Chart(marker).mark_text(baseline="middle", fontWeight="bold", font="sans-serif",
-                                        color="#000000", limit=POINT_LABEL_LIMIT, **side).encode(
-        x="official:Q", y="uploaded:Q", text="mark_text:N")
+    words = (
+        alt.Chart(marker)
+        .mark_text(
+            baseline="middle", fontWeight="bold", font="sans-serif", color="#000000", limit=POINT_LABEL_LIMIT, **side
+        )
+        .encode(x="official:Q", y="uploaded:Q", text="mark_text:N")
+    )
     return alt.layer(points, words).properties(
         title=alt.TitleParams(text=title, subtitle=[subtitle, source_line(source)], anchor="start", fontSize=16),
-        width="container", height=320,
+        width="container",
+        height=320,
     )
 
 
-def comparison_data(table: pd.DataFrame, selected_code: str | None, *, column: str, period: int | None,
-                    source: str, indicator: str, official_year: int, official_unit: str) -> pd.DataFrame:
+def comparison_data(
+    table: pd.DataFrame,
+    selected_code: str | None,
+    *,
+    column: str,
+    period: int | None,
+    source: str,
+    indicator: str,
+    official_year: int,
+    official_unit: str,
+) -> pd.DataFrame:
     """The scatter's points as its CSV / XLSX: the uploaded value (y) in the tidy columns, then the
     official indicator (x) with its year, unit and status."""
     data = comparison_points(table, selected_code)
-    return pd.DataFrame({
-        "area_code": data["area_code"].to_numpy(dtype=object), "area_name": data["area_name"].to_numpy(dtype=object),
-        "period": period, "value": data["uploaded"].to_numpy(dtype=float), "unit": UPLOADED_UNIT,
-        "status": data["uploaded_status"].fillna("").to_numpy(dtype=object), "measure": column, "source": source,
-        "official_indicator": indicator, "official_period": official_year,
-        "official_value": data["official"].to_numpy(dtype=float), "official_unit": official_unit,
-        "official_status": data["official_status"].fillna("").to_numpy(dtype=object),
-        "selected": data["selected"].to_numpy(dtype=bool),
-    })
+    return pd.DataFrame(
+        {
+            "area_code": data["area_code"].to_numpy(dtype=object),
+            "area_name": data["area_name"].to_numpy(dtype=object),
+            "period": period,
+            "value": data["uploaded"].to_numpy(dtype=float),
+            "unit": UPLOADED_UNIT,
+            "status": data["uploaded_status"].fillna("").to_numpy(dtype=object),
+            "measure": column,
+            "source": source,
+            "official_indicator": indicator,
+            "official_period": official_year,
+            "official_value": data["official"].to_numpy(dtype=float),
+            "official_unit": official_unit,
+            "official_status": data["official_status"].fillna("").to_numpy(dtype=object),
+            "selected": data["selected"].to_numpy(dtype=bool),
+        }
+    )
 
 
-def bar_figure(values: pd.DataFrame, chart: Any, *, selected_code: str | None, column: str, period: int | None,
-               file_name: str, level: str) -> Figure:
+def bar_figure(
+    values: pd.DataFrame,
+    chart: Any,
+    *,
+    selected_code: str | None,
+    column: str,
+    period: int | None,
+    file_name: str,
+    level: str,
+) -> Figure:
     """The ranked chart of the uploaded column as the shared exports see it (source: the user's file)."""
     title, subtitle = chart_titles(chart)
     source = upload_source(file_name)
-    return Figure("your_data_ranked", title, subtitle, chart,
-                  lambda: bar_chart_data(values, selected_code, column=column, period=period, source=source),
-                  sources=(source,), file_stem=f"your_data_ranked_{level}",
-                  credit=upload_credit(("values",), ("area names",), os_boundaries=False))
+    return Figure(
+        "your_data_ranked",
+        title,
+        subtitle,
+        chart,
+        lambda: bar_chart_data(values, selected_code, column=column, period=period, source=source),
+        sources=(source,),
+        file_stem=f"your_data_ranked_{level}",
+        credit=upload_credit(("values",), ("area names",), os_boundaries=False),
+    )
 
 
-def comparison_figure(table: pd.DataFrame, chart: Any, *, selected_code: str | None, column: str,
-                      period: int | None, file_name: str, level: str, indicator: str, meta: Mapping[str, Any],
-                      year: int) -> Figure:
+def comparison_figure(
+    table: pd.DataFrame,
+    chart: Any,
+    *,
+    selected_code: str | None,
+    column: str,
+    period: int | None,
+    file_name: str,
+    level: str,
+    indicator: str,
+    meta: Mapping[str, Any],
+    year: int,
+) -> Figure:
     """The scatter against an official indicator: sources are the user's file and the indicator's own."""
     title, subtitle = chart_titles(chart)
     source = upload_source(file_name)
-    return Figure("your_data_scatter", title, subtitle, chart,
-                  lambda: comparison_data(table, selected_code, column=column, period=period, source=source,
-                                          indicator=indicator, official_year=year, official_unit=str(meta["unit"])),
-                  sources=(source, str(meta["source"])), indicators=(indicator,),
-                  file_stem=f"your_data_vs_{indicator}_{level}_{year}",
-                  credit=upload_credit(("values",), ("figures and area names",), os_boundaries=False))
+    return Figure(
+        "your_data_scatter",
+        title,
+        subtitle,
+        chart,
+        lambda: comparison_data(
+            table,
+            selected_code,
+            column=column,
+            period=period,
+            source=source,
+            indicator=indicator,
+            official_year=year,
+            official_unit=str(meta["unit"]),
+        ),
+        sources=(source, str(meta["source"])),
+        indicators=(indicator,),
+        file_stem=f"your_data_vs_{indicator}_{level}_{year}",
+        credit=upload_credit(("values",), ("figures and area names",), os_boundaries=False),
+    )
 
 
-def upload_map_figure(view: UploadMap, values: pd.DataFrame, *, title: str, subtitle: str, legend_title: str,
-                      level: str, period: int | None, measure: str, unit: str, sources: Sequence[str],
-                      credit: str, indicators: Sequence[str] = ()) -> Figure:
+def upload_map_figure(
+    view: UploadMap,
+    values: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    legend_title: str,
+    level: str,
+    period: int | None,
+    measure: str,
+    unit: str,
+    sources: Sequence[str],
+    credit: str,
+    indicators: Sequence[str] = (),
+) -> Figure:
     """The deck.gl map's static twin (same features, classes, colours and legend) and one row per area it
     draws: value, status (areas without one: unavailable), rank, class, and the name in the file."""
 
     def spec() -> dict:
-        return static_map_spec(view.features, view.legend, title=title, subtitle=[subtitle],
-                               legend_title=legend_title, level=level, legend_note=view.note)
+        return static_map_spec(
+            view.features,
+            view.legend,
+            title=title,
+            subtitle=[subtitle],
+            legend_title=legend_title,
+            level=level,
+            legend_note=view.note,
+        )
 
     def data() -> pd.DataFrame:
         out = map_data(view.features, view.table, period, {"unit": unit}, measure, view.legend)
         out = out.rename(columns={"indicator": "measure"}).drop(columns=["gap_pct"], errors="ignore")
         if "name_in_file" in values.columns:
-            out["name_in_file"] = out["area_code"].map(values.drop_duplicates("area_code")
-                                                       .set_index("area_code")["name_in_file"]).fillna("")
+            out["name_in_file"] = (
+                out["area_code"]
+                .map(values.drop_duplicates("area_code").set_index("area_code")["name_in_file"])
+                .fillna("")
+            )
         out["source"] = "; ".join(dict.fromkeys(s for s in sources if s))
         return out
 
-    return Figure("your_data_map", title, subtitle, spec, data, kind="map", sources=tuple(sources),
-                  indicators=tuple(indicators), file_stem=f"your_data_map_{level}", credit=credit)
+    return Figure(
+        "your_data_map",
+        title,
+        subtitle,
+        spec,
+        data,
+        kind="map",
+        sources=tuple(sources),
+        indicators=tuple(indicators),
+        file_stem=f"your_data_map_{level}",
+        credit=credit,
+    )
 
 
 # --- downloads ---------------------------------------------------------------------------------------
 
 
-def matched_table(values: pd.DataFrame, *, level: str, column: str, period: int | None,
-                  comparison: pd.DataFrame | None = None, official_label: str | None = None) -> pd.DataFrame:
+def matched_table(
+    values: pd.DataFrame,
+    *,
+    level: str,
+    column: str,
+    period: int | None,
+    comparison: pd.DataFrame | None = None,
+    official_label: str | None = None,
+) -> pd.DataFrame:
     """The matched data as plotted (plus the official indicator where compared), one row per area."""
     out = values[["area_code", "area_name", "uploaded", "name_in_file", "value", "status"]].copy()
     out.insert(2, "level", level)
@@ -498,28 +674,57 @@ def matched_table(values: pd.DataFrame, *, level: str, column: str, period: int 
     return out.rename(columns={"value": column, "uploaded": "key_in_file"})
 
 
-def matched_csv(values: pd.DataFrame, *, level: str, column: str, period: int | None,
-                comparison: pd.DataFrame | None = None, official_label: str | None = None) -> bytes:
+def matched_csv(
+    values: pd.DataFrame,
+    *,
+    level: str,
+    column: str,
+    period: int | None,
+    comparison: pd.DataFrame | None = None,
+    official_label: str | None = None,
+) -> bytes:
     """The matched data as a plain CSV (header first); every cell, the user's column name included, is
     made safe for spreadsheets. What it is goes in `matched_csvw`."""
-    return csv_bytes(matched_table(values, level=level, column=column, period=period, comparison=comparison,
-                                   official_label=official_label))
+    return csv_bytes(
+        matched_table(
+            values, level=level, column=column, period=period, comparison=comparison, official_label=official_label
+        )
+    )
 
 
-def matched_csvw(values: pd.DataFrame, *, source: str, level: str, column: str, period: int | None,
-                 comparison: pd.DataFrame | None = None, official_label: str | None = None,
-                 csv_name: str = "your_data.csv") -> bytes:
+def matched_csvw(
+    values: pd.DataFrame,
+    *,
+    source: str,
+    level: str,
+    column: str,
+    period: int | None,
+    comparison: pd.DataFrame | None = None,
+    official_label: str | None = None,
+    csv_name: str = "your_data.csv",
+) -> bytes:
     """The CSVW description of `matched_csv`: which file, which areas, what is yours and what is official."""
-    table = matched_table(values, level=level, column=column, period=period, comparison=comparison,
-                          official_label=official_label)
-    notes = {"level": "Geography level the rows were matched to", "key_in_file": "The area key as written in the file",
-             "name_in_file": "The area name as written in the file", column: f"{column}: from the uploaded file"}
+    table = matched_table(
+        values, level=level, column=column, period=period, comparison=comparison, official_label=official_label
+    )
+    notes = {
+        "level": "Geography level the rows were matched to",
+        "key_in_file": "The area key as written in the file",
+        "name_in_file": "The area name as written in the file",
+        column: f"{column}: from the uploaded file",
+    }
     if official_label:
         notes[official_label] = f"{official_label}: the official figure for the area"
-    return csvw_bytes(csvw_metadata(
-        table, csv_name=csv_name, title=f"Matched data: {column}",
-        description=f"{UPLOAD_SOURCE.format(file=source)}; areas: {LEVEL_LABELS.get(level, level)}",
-        source=[UPLOAD_SOURCE.format(file=source), f"Official figures: {ATTRIBUTION}"], column_notes=notes))
+    return csvw_bytes(
+        csvw_metadata(
+            table,
+            csv_name=csv_name,
+            title=f"Matched data: {column}",
+            description=f"{UPLOAD_SOURCE.format(file=source)}; areas: {LEVEL_LABELS.get(level, level)}",
+            source=[UPLOAD_SOURCE.format(file=source), f"Official figures: {ATTRIBUTION}"],
+            column_notes=notes,
+        )
+    )
 
 
 def template_csv(areas: pd.DataFrame, level: str) -> bytes:
@@ -534,21 +739,25 @@ def example_csv(rows: pd.DataFrame, meta: dict, names: Mapping[str, str]) -> byt
     the areas' official names (`names`: code -> name; the rows keep their source's own names, e.g.
     "Hartlepool UA") with ONS markers for missing values, as a person's own spreadsheet might be."""
     out = io.StringIO()
-    frame = pd.DataFrame({
-        "Area": [names.get(code, name) for code, name in zip(rows["area_code"], rows["area_name"], strict=True)],
-        meta["short_label"]: [
-            (f"{v:.{int(meta['decimals'])}f}" if pd.notna(v) else ("[c]" if s == "suppressed" else ".."))
-            for v, s in zip(rows["value"], rows["status"], strict=True)
-        ],
-    })
+    frame = pd.DataFrame(
+        {
+            "Area": [names.get(code, name) for code, name in zip(rows["area_code"], rows["area_name"], strict=True)],
+            meta["short_label"]: [
+                (f"{v:.{int(meta['decimals'])}f}" if pd.notna(v) else ("[c]" if s == "suppressed" else ".."))
+                for v, s in zip(rows["value"], rows["status"], strict=True)
+            ],
+        }
+    )
     frame.to_csv(out, index=False)
     return out.getvalue().encode("utf-8")
 
 
 def compare_default(choices: Sequence[str], avoid: str | None = None) -> str | None:
     """The official indicator to compare with first: productivity where the level has it."""
-    return next((key for key in COMPARE_DEFAULTS if key in choices and key != avoid),
-                next((key for key in choices if key != avoid), None))
+    return next(
+        (key for key in COMPARE_DEFAULTS if key in choices and key != avoid),
+        next((key for key in choices if key != avoid), None),
+    )
 
 
 def example_indicator(metadata: Mapping[str, dict], level: str, avoid: str | None) -> str | None:

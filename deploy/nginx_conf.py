@@ -57,9 +57,18 @@ def allowed_hosts(hosts: list[str] | None) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def config(run_dir: Path, listen: str, backends: list[str], *, gzip: bool = True, user: str | None = None,
-           workers: int = 1, static_dir: Path | None = None, template: str | None = None,
-           hosts: list[str] | None = None) -> str:
+def config(
+    run_dir: Path,
+    listen: str,
+    backends: list[str],
+    *,
+    gzip: bool = True,
+    user: str | None = None,
+    workers: int = 1,
+    static_dir: Path | None = None,
+    template: str | None = None,
+    hosts: list[str] | None = None,
+) -> str:
     """The nginx.conf text. Only loopback addresses are accepted for `listen` and the backends."""
     for address in (listen, *backends):
         if not address.startswith(LOOPBACK):
@@ -108,11 +117,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--gzip", choices=("on", "off"), default="on")
     parser.add_argument("--user", default=None, help="worker user (only when nginx is started as root)")
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--host", action="append", default=[],
-                        help="a public host name to serve besides localhost and 127.0.0.1 (repeatable)")
+    parser.add_argument(
+        "--host",
+        action="append",
+        default=[],
+        help="a public host name to serve besides localhost and 127.0.0.1 (repeatable)",
+    )
     args = parser.parse_args(argv)
-    text = config(args.run_dir.resolve(), args.listen, args.backend, gzip=args.gzip == "on", user=args.user,
-                  workers=args.workers, hosts=args.host)
+    text = config(
+        args.run_dir.resolve(),
+        args.listen,
+        args.backend,
+        gzip=args.gzip == "on",
+        user=args.user,
+        workers=args.workers,
+        hosts=args.host,
+    )
     args.out.write_text(text, encoding="utf-8")
     os.chmod(args.out, 0o644)
 

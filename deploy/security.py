@@ -49,8 +49,10 @@ def streamlit_index_html() -> Path:
 
 def inline_script_hashes(html: str) -> list[str]:
     """CSP source expressions ('sha256-...') for every inline <script> of a page."""
-    return [f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
-            for body in INLINE_SCRIPT.findall(html)]
+    return [
+        f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
+        for body in INLINE_SCRIPT.findall(html)
+    ]
 
 
 def content_security_policy(index_html: Path | None = None) -> str:
@@ -110,15 +112,25 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                message["headers"] = [*message.get("headers", []),
-                                      *((name, value) for name, value in self.headers if name not in present)]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    *((name, value) for name, value in self.headers if name not in present),
+                ]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
     async def _not_found(self, send: Send) -> None:
         body = b"Not Found"
-        await send({"type": "http.response.start", "status": 404,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                (b"content-length", str(len(body)).encode()), *self.headers]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 404,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                    *self.headers,
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

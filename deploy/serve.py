@@ -35,8 +35,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 LOG = logging.getLogger("rpe.warm_up")
 # What app.py and the default page (Overview) import; the page scripts themselves are run, not imported.
-APP_MODULES = ("app_pages.state", "app_pages.plan", "app_pages.figures", "components.overview",
-               "components.page_figures", "components.targets", "components.view_choices")
+APP_MODULES = (
+    "app_pages.state",
+    "app_pages.plan",
+    "app_pages.figures",
+    "components.overview",
+    "components.page_figures",
+    "components.targets",
+    "components.view_choices",
+)
 
 
 def warm_up() -> float:
@@ -94,8 +101,11 @@ def start_warm_up(after_server_start: bool = True) -> threading.Thread:
             return
         gc.collect()
         gc.freeze()
-        LOG.info("warm-up done in %.2f s; %d long-lived objects left out of later collections", seconds,
-                 gc.get_freeze_count())
+        LOG.info(
+            "warm-up done in %.2f s; %d long-lived objects left out of later collections",
+            seconds,
+            gc.get_freeze_count(),
+        )
 
     thread = threading.Thread(target=run, name="rpe-warm-up", daemon=True)
     thread.start()

@@ -100,9 +100,7 @@ def read_ashe_table(path: str | Path, sheet: str = "All", period: int | None = N
     )
     duplicated = tidy["area_code"].duplicated()
     if duplicated.any():
-        raise SourceFormatError(
-            path, f"area code {tidy['area_code'][duplicated].iloc[0]} appears twice", sheet=sheet
-        )
+        raise SourceFormatError(path, f"area code {tidy['area_code'][duplicated].iloc[0]} appears twice", sheet=sheet)
     return tidy.reset_index(drop=True)
 
 
@@ -118,9 +116,7 @@ def _basis_and_measure(title: str, path: Path, sheet: str) -> tuple[str, str]:
         raise SourceFormatError(path, f"title does not name an ASHE table ('{title[:80]}')", sheet=sheet)
     table, subtable = match.group(1), match.group(2)
     if table not in _BASIS_BY_TABLE:
-        raise SourceFormatError(
-            path, f"ASHE table {table} is not a geography table (expected 7 or 8)", sheet=sheet
-        )
+        raise SourceFormatError(path, f"ASHE table {table} is not a geography table (expected 7 or 8)", sheet=sheet)
     if subtable not in _MEASURE_BY_SUBTABLE:
         raise SourceFormatError(
             path,
@@ -129,9 +125,7 @@ def _basis_and_measure(title: str, path: Path, sheet: str) -> tuple[str, str]:
         )
     measure, word = _MEASURE_BY_SUBTABLE[subtable]
     if word not in title.lower():
-        raise SourceFormatError(
-            path, f"table {table}.{subtable} title does not mention '{word}' pay", sheet=sheet
-        )
+        raise SourceFormatError(path, f"table {table}.{subtable} title does not mention '{word}' pay", sheet=sheet)
     return _BASIS_BY_TABLE[table], measure
 
 
@@ -145,9 +139,7 @@ def _survey_year(title: str, period: int | None, path: Path, sheet: str) -> int:
             raise SourceFormatError(path, f"title says {years[0]} but period={period} was given", sheet=sheet)
         return years[0]
     if period is None:
-        raise SourceFormatError(
-            path, "survey year not stated in the workbook title; pass period=", sheet=sheet
-        )
+        raise SourceFormatError(path, "survey year not stated in the workbook title; pass period=", sheet=sheet)
     return int(period)
 
 
@@ -165,16 +157,12 @@ def _locate_columns(grid: pd.DataFrame, header: int, path: Path, sheet: str) -> 
         hits = [i for i, text in enumerate(labels) if test(text)]
         if not hits:
             names = {"code": "Code", "jobs": "Number of jobs (thousand)", "median": "Median", "mean": "Mean"}
-            raise SourceFormatError(
-                path, f"column '{names[key]}' not found in header row {header + 1}", sheet=sheet
-            )
+            raise SourceFormatError(path, f"column '{names[key]}' not found in header row {header + 1}", sheet=sheet)
         found[key] = hits[0]
     return found
 
 
-def _numbers(
-    cells: pd.Series, column: str, provisional: bool, path: Path, sheet: str
-) -> tuple[pd.Series, pd.Series]:
+def _numbers(cells: pd.Series, column: str, provisional: bool, path: Path, sheet: str) -> tuple[pd.Series, pd.Series]:
     text = cells.astype("string").str.strip().fillna("")
     values = pd.to_numeric(cells.where(text != "", None), errors="coerce")
     markers = text.where(values.isna(), "")
@@ -186,9 +174,7 @@ def _numbers(
         )
     blank = values.isna() & (markers == "")
     if blank.any():
-        raise SourceFormatError(
-            path, f"column '{column}': empty cell in row {blank.idxmax() + 1}", sheet=sheet
-        )
+        raise SourceFormatError(path, f"column '{column}': empty cell in row {blank.idxmax() + 1}", sheet=sheet)
     published = "provisional" if provisional else ""
     status = markers.map(lambda marker: MARKERS.get(marker, published)).astype(str)
     return values.astype("float64"), status

@@ -28,9 +28,7 @@ _CODE_FIELD = re.compile(r"^[A-Z0-9]*CD$", re.IGNORECASE)
 _NAME_FIELD = re.compile(r"^[A-Z0-9]*NM$", re.IGNORECASE)
 
 
-def read_boundaries(
-    path: str | Path, code_field: str | None = None, name_field: str | None = None
-) -> gpd.GeoDataFrame:
+def read_boundaries(path: str | Path, code_field: str | None = None, name_field: str | None = None) -> gpd.GeoDataFrame:
     """Boundaries as area_code, area_name, geometry (EPSG:4326), one row per unique code.
 
     Code/name fields default to the single `*CD` / `*NM` property (LEP21CD/LEP21NM, AREACD/AREANM).
@@ -46,9 +44,7 @@ def read_boundaries(
     elif name.endswith((".geojson", ".json", ".topojson")):
         raw = _read_json_boundaries(path)
     else:
-        raise SourceFormatError(
-            path, f"unknown boundary file extension '{path.suffix}' (.geojson, .topo.json, .shp)"
-        )
+        raise SourceFormatError(path, f"unknown boundary file extension '{path.suffix}' (.geojson, .topo.json, .shp)")
     return _standardise(raw, path, code_field, name_field)
 
 
@@ -142,9 +138,7 @@ def _standardise(
         raise SourceFormatError(path, f"{what} missing (fields: {', '.join(fields) or 'none'})")
     codes = frame[code_field].astype("string").str.strip()
     if codes.isna().any() or (codes == "").any():
-        raise SourceFormatError(
-            path, f"{int(codes.isna().sum() + (codes == '').sum())} blank codes in '{code_field}'"
-        )
+        raise SourceFormatError(path, f"{int(codes.isna().sum() + (codes == '').sum())} blank codes in '{code_field}'")
     dups = sorted(set(codes[codes.duplicated()]))
     if dups:
         raise SourceFormatError(path, f"duplicate codes in '{code_field}': {', '.join(dups[:5])}")

@@ -94,9 +94,7 @@ def read_bres_csv(path: str | Path, year: int | None = None) -> pd.DataFrame:
     if bad:
         raise SourceFormatError(path, f"area label '{bad[0]}' is not 'type:name'")
     area_types = [m.group(1) for m in parsed if m]
-    coded = [
-        split_coded_label(m.group(2)) if _is_coded(m.group(1)) else ("", m.group(2)) for m in parsed if m
-    ]
+    coded = [split_coded_label(m.group(2)) if _is_coded(m.group(1)) else ("", m.group(2)) for m in parsed if m]
     uncoded = [
         label
         for (code, _), m, label in zip(coded, parsed, labels, strict=True)
@@ -221,18 +219,14 @@ def _read_single(grid: pd.DataFrame, path: Path, sheet: str) -> pd.DataFrame:
         raise SourceFormatError(path, f"cannot read a year from date '{date_label}'", sheet=sheet)
     header_row = next((i for i, key in enumerate(first) if key in _GEOGRAPHY_HEADERS), None)
     if header_row is None:
-        raise SourceFormatError(
-            path, f"no geography header row (one of {sorted(_GEOGRAPHY_HEADERS)})", sheet=sheet
-        )
+        raise SourceFormatError(path, f"no geography header row (one of {sorted(_GEOGRAPHY_HEADERS)})", sheet=sheet)
     header = [_text(c) for c in cells[header_row]]
     industries = _industry_columns(header, path)
     start = header_row + 2 if _text(cells[header_row + 1, 0]) == "" else header_row + 1
     end = start
     while end < len(cells) and _text(cells[end, 0]):
         end += 1
-    stray = [
-        i for i in range(end, len(cells)) if _CODED_LABEL.match(_text(cells[i, 0])) and _text(cells[i, 1])
-    ]
+    stray = [i for i in range(end, len(cells)) if _CODED_LABEL.match(_text(cells[i, 0])) and _text(cells[i, 1])]
     if stray:
         raise SourceFormatError(
             path, f"row {stray[0] + 1} holds data after the block ended (a blank row inside it?)", sheet=sheet

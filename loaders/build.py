@@ -56,8 +56,15 @@ DEFAULT_SOURCE = REPO.parent / "shared" / "data"
 __all__ = ["ASHE_T7_WEEKLY", "ELS_DIR", "GDP_LA", "GVA_LA_DIR", "PRODUCTIVITY_LAD", "BuildError", "file_sha256"]
 
 # Web boundaries: simplification tolerance (metres, British National Grid) and decimals per level.
-WEB_TOLERANCE_M = {"lad": 1500.0, "lep": 800.0, "itl1": 1000.0, "itl2": 1000.0, "itl3": 1200.0, "cauth": 600.0,
-                   "rgn": 1000.0}
+WEB_TOLERANCE_M = {
+    "lad": 1500.0,
+    "lep": 800.0,
+    "itl1": 1000.0,
+    "itl2": 1000.0,
+    "itl3": 1200.0,
+    "cauth": 600.0,
+    "rgn": 1000.0,
+}
 WEB_DECIMALS = 3
 
 
@@ -100,8 +107,9 @@ def snapshot_id(outputs: dict[str, dict]) -> str:
     return digest.hexdigest()[:12]
 
 
-def write_candidate(folder: Path, table: pd.DataFrame, geography: Geography, geo_files: dict[str, bytes],
-                    manifest: dict) -> None:
+def write_candidate(
+    folder: Path, table: pd.DataFrame, geography: Geography, geo_files: dict[str, bytes], manifest: dict
+) -> None:
     """Write regional_data/ and geo/ into `folder` (a staging folder), each file flushed to disk."""
     data_dir, geo_dir = folder / "regional_data", folder / "geo"
     data_dir.mkdir()
@@ -124,7 +132,8 @@ def write_manifest(folder: Path, manifest: dict) -> None:
     """Write (or rewrite) the manifest, then flush every file of the candidate to disk: the swap's
     journal promises a complete snapshot even after a power cut."""
     (folder / "regional_data" / "manifest.json").write_text(
-        json.dumps(manifest, indent=1, ensure_ascii=False, default=str))
+        json.dumps(manifest, indent=1, ensure_ascii=False, default=str)
+    )
     for sub in (folder / "regional_data", folder / "geo"):
         for path in sub.iterdir():
             with path.open("rb") as handle:
@@ -132,16 +141,25 @@ def write_manifest(folder: Path, manifest: dict) -> None:
         fsync_dir(sub)
 
 
-STEPS = ["boundaries and lookups", "ONS productivity workbooks", "ONS GVA by industry (12 workbooks)",
-         "Explore Local Statistics", "productivity indicators and validation", "manufacturing indicators",
-         "Nomis APS, UBC and BRES", "ELS levelling-up indicators, ASHE, population", "web boundaries",
-         "write snapshot"]
+STEPS = [
+    "boundaries and lookups",
+    "ONS productivity workbooks",
+    "ONS GVA by industry (12 workbooks)",
+    "Explore Local Statistics",
+    "productivity indicators and validation",
+    "manufacturing indicators",
+    "Nomis APS, UBC and BRES",
+    "ELS levelling-up indicators, ASHE, population",
+    "web boundaries",
+    "write snapshot",
+]
 
 
 def build_candidate(source: Path, folder: Path, show_progress: bool = True) -> Candidate:
     """Parse, assemble, validate and write a new snapshot into `folder` (empty, beside the target)."""
     check_sources(source)
     with tqdm(total=len(STEPS), desc="build", unit="step", disable=not show_progress, file=sys.stderr) as bar:
+
         def progress(label: str) -> None:
             if bar.n or label != STEPS[0]:
                 bar.update(1)
@@ -162,8 +180,9 @@ def build_candidate(source: Path, folder: Path, show_progress: bool = True) -> C
                 "method": "largest-area overlay of LAD Dec 2023 BUC on LEP May 2021 BUC in EPSG:27700 (>= 50%)",
                 "lads": int(geography.lad_lep["lad_code"].nunique()),
                 "leps": int(geography.lad_lep["lep_code"].nunique()),
-                "lads_in_two_leps": sorted(geography.lad_lep.loc[geography.lad_lep["in_two_leps"], "lad_name"]
-                                           .unique().tolist()),
+                "lads_in_two_leps": sorted(
+                    geography.lad_lep.loc[geography.lad_lep["in_two_leps"], "lad_name"].unique().tolist()
+                ),
             },
             **facts,
         }
@@ -181,9 +200,10 @@ def current_table(target: Path) -> tuple[pd.DataFrame | None, dict]:
     try:
         return pd.read_parquet(table_path), json.loads(meta_path.read_text()) if meta_path.is_file() else {}
     except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise BuildError(f"the current snapshot {table_path} cannot be read ({exc.__class__.__name__}), so what the "
-                         "new one would lose cannot be checked; move regional_data/ away to build from scratch"
-                         ) from exc
+        raise BuildError(
+            f"the current snapshot {table_path} cannot be read ({exc.__class__.__name__}), so what the "
+            "new one would lose cannot be checked; move regional_data/ away to build from scratch"
+        ) from exc
 
 
 def loss_problems(target: Path, candidate: Candidate) -> list[str]:
@@ -239,11 +259,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m loaders.build", description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="folder of official raw files")
     parser.add_argument("--out", type=Path, default=REPO, help="folder that holds regional_data/ and geo/")
-    parser.add_argument("--accept-losses", action="store_true",
-                        help="swap in a snapshot that loses areas, values or years beyond the limits (e.g. after a "
-                             "boundary change); the losses are listed")
-    parser.add_argument("--recover", action="store_true",
-                        help="only finish a swap a crash interrupted and remove leftover staging folders")
+    parser.add_argument(
+        "--accept-losses",
+        action="store_true",
+        help="swap in a snapshot that loses areas, values or years beyond the limits (e.g. after a "
+        "boundary change); the losses are listed",
+    )
+    parser.add_argument(
+        "--recover",
+        action="store_true",
+        help="only finish a swap a crash interrupted and remove leftover staging folders",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     source, target = args.source.resolve(), args.out.resolve()

@@ -99,8 +99,9 @@ def aggregation_error(english: pd.DataFrame, gva_files: list[Path], worst: float
     row = english.loc[english["pct_difference"].abs().idxmax()]
     failing = english.loc[english["pct_difference"].abs() > VALIDATION_LIMIT_PCT, "area_code"].nunique()
     region = str(row["area_code"])
-    workbook = next((f"{GVA_LA_DIR}/{p.name}" for p in gva_files if f"tl{region[2:].lower()}" in p.name.lower()),
-                    GVA_WORKBOOKS)
+    workbook = next(
+        (f"{GVA_LA_DIR}/{p.name}" for p in gva_files if f"tl{region[2:].lower()}" in p.name.lower()), GVA_WORKBOOKS
+    )
     return BuildError(
         f"LAD->ITL1 aggregation differs from ONS by up to {worst:,.3f}% (limit {VALIDATION_LIMIT_PCT}%) in "
         f"{failing} of {english['area_code'].nunique()} English regions; worst {region} {row['area_name']} "
@@ -161,17 +162,25 @@ def assemble(source: Path, progress: Callable[[str], None]) -> tuple[pd.DataFram
         raise aggregation_error(english, gva_files, worst)
 
     levels = ("lad", "lep", "itl1", "cauth", "country", "uk", "benchmark")
-    parts.append(_record(provenance, component_rows(gva_total, lad_tables, {k: memberships[k] for k in levels},
-                                                    names), [GVA_WORKBOOKS, PRODUCTIVITY_LAD]))
+    parts.append(
+        _record(
+            provenance,
+            component_rows(gva_total, lad_tables, {k: memberships[k] for k in levels}, names),
+            [GVA_WORKBOOKS, PRODUCTIVITY_LAD],
+        )
+    )
 
     progress("manufacturing indicators")
-    itl3_gva = read_gva_by_industry(source / GVA_ITL3, [MANUFACTURING, *(p for parts in ITL3_SUBSECTORS.values()
-                                                                          for p in parts)], ITL3_TABLE_3C)
+    itl3_gva = read_gva_by_industry(
+        source / GVA_ITL3, [MANUFACTURING, *(p for parts in ITL3_SUBSECTORS.values() for p in parts)], ITL3_TABLE_3C
+    )
     manufacturing_levels = {k: memberships[k] for k in (*levels, "rgn", "itl2")}
-    parts.append(_record(provenance, manufacturing_rows(gva, manufacturing_levels, names, itl3_gva),
-                         [GVA_WORKBOOKS, GVA_ITL3]))
+    parts.append(
+        _record(provenance, manufacturing_rows(gva, manufacturing_levels, names, itl3_gva), [GVA_WORKBOOKS, GVA_ITL3])
+    )
     facts["validation"]["manufacturing_gva"] = manufacturing_validation(
-        gva, read_lad_itl(source / LAD_ITL_LOOKUP), source / GVA_ITL_TABLE_6, itl3_gva)
+        gva, read_lad_itl(source / LAD_ITL_LOOKUP), source / GVA_ITL_TABLE_6, itl3_gva
+    )
     facts["itl2_2021_membership"] = geography.itl2_facts
     facts["lad_2023_successors"] = successors_fact(geography.lad_successors)
 
@@ -194,19 +203,33 @@ def assemble(source: Path, progress: Callable[[str], None]) -> tuple[pd.DataFram
     parts.append(_record(provenance, workplace_pay_rows(ashe, set(names["lad"])), [ASHE_T7_WEEKLY]))
     population = read_gdp_la_table(source / GDP_LA, "Table 6")
     gdp = read_gdp_la_table(source / GDP_LA, "Table 5")
-    parts.append(_record(provenance, population_rows(population, {k: memberships[k] for k in levels}, names),
-                         [GDP_LA]))
-    parts.append(_record(provenance, population_rows(gdp, {k: memberships[k] for k in levels}, names,
-                                                     "gdp_current_prices"), [GDP_LA]))
-    parts.append(_record(provenance, gdp_per_head_rows(gdp, population, {k: memberships[k] for k in ("lep",
-                                                                                                  "benchmark")},
-                                                       names), [GDP_LA]))
+    parts.append(_record(provenance, population_rows(population, {k: memberships[k] for k in levels}, names), [GDP_LA]))
+    parts.append(
+        _record(
+            provenance, population_rows(gdp, {k: memberships[k] for k in levels}, names, "gdp_current_prices"), [GDP_LA]
+        )
+    )
+    parts.append(
+        _record(
+            provenance,
+            gdp_per_head_rows(gdp, population, {k: memberships[k] for k in ("lep", "benchmark")}, names),
+            [GDP_LA],
+        )
+    )
 
     table = pd.concat(parts, ignore_index=True)[COLUMNS]
     table = with_official_names(table, geography.areas)
-    table, facts["provisional"] = mark_provisional(table, provisional_rules(
-        gva_files, source / GDP_LA, gva, gdp, [source / ELS_DIR / name for name in ELS_METADATA],
-        ("median_weekly_pay_workplace", ashe, EDITIONS[ASHE_T7_WEEKLY])))
+    table, facts["provisional"] = mark_provisional(
+        table,
+        provisional_rules(
+            gva_files,
+            source / GDP_LA,
+            gva,
+            gdp,
+            [source / ELS_DIR / name for name in ELS_METADATA],
+            ("median_weekly_pay_workplace", ashe, EDITIONS[ASHE_T7_WEEKLY]),
+        ),
+    )
     table = table.sort_values(["indicator", "geography", "area_code", "period"], ignore_index=True)
     problems = validate_snapshot(table)
     if problems:

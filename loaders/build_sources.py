@@ -74,12 +74,21 @@ def _folder_entries(source: Path, folder: str, pattern: str | None = None) -> li
 def manifest_files(source: Path) -> list[str]:
     """Every raw file the build reads and lists in the manifest (relative paths)."""
     return [
-        PRODUCTIVITY_LAD, PRODUCTIVITY_ITL, PRODUCTIVITY_CA, GDP_LA, GVA_ITL3, GVA_ITL_TABLE_6, ASHE_T7_WEEKLY,
+        PRODUCTIVITY_LAD,
+        PRODUCTIVITY_ITL,
+        PRODUCTIVITY_CA,
+        GDP_LA,
+        GVA_ITL3,
+        GVA_ITL_TABLE_6,
+        ASHE_T7_WEEKLY,
         *_folder_entries(source, GVA_LA_DIR, "*.xlsx"),
         *(f"{ELS_DIR}/{name}" for name in (*ELS_FILES, *ELS_METADATA)),
         *_folder_entries(source, NOMIS_DIR),
         *(rel for rel, _ in BOUNDARY_FILES.values()),
-        LAD_ITL_LOOKUP, LAD_CAUTH_LOOKUP, LAD_RGN_LOOKUP, ITL3_2021_2025_LOOKUP,
+        LAD_ITL_LOOKUP,
+        LAD_CAUTH_LOOKUP,
+        LAD_RGN_LOOKUP,
+        ITL3_2021_2025_LOOKUP,
     ]
 
 
@@ -89,12 +98,19 @@ def check_sources(source: Path) -> None:
     for folder in (GVA_LA_DIR, NOMIS_DIR):
         problem = file_problem(source / folder)
         if problem != "is a folder, not a file":
-            raise SourceFormatError(source / folder, "folder not found" if problem == "file not found"
-                                    else "is a file, not a folder" if problem is None else problem)
+            raise SourceFormatError(
+                source / folder,
+                "folder not found"
+                if problem == "file not found"
+                else "is a file, not a folder"
+                if problem is None
+                else problem,
+            )
     found = len(_folder_entries(source, GVA_LA_DIR, "*.xlsx"))
     if found != GVA_LA_WORKBOOKS:
-        raise SourceFormatError(source / GVA_LA_DIR, f"expected {GVA_LA_WORKBOOKS} ITL1 workbooks (*.xlsx), "
-                                                     f"found {found}")
+        raise SourceFormatError(
+            source / GVA_LA_DIR, f"expected {GVA_LA_WORKBOOKS} ITL1 workbooks (*.xlsx), found {found}"
+        )
     for relative in (*manifest_files(source), LAD21_BOUNDARIES):
         problem = file_problem(source / relative)
         if problem:
@@ -104,8 +120,12 @@ def check_sources(source: Path) -> None:
 def source_manifest(source: Path) -> list[dict]:
     """Every raw file the build read, with its edition, size and checksum."""
     return [
-        {"path": rel, "edition": edition_of(rel), "bytes": (source / rel).stat().st_size,
-         "sha256": file_sha256(source / rel)}
+        {
+            "path": rel,
+            "edition": edition_of(rel),
+            "bytes": (source / rel).stat().st_size,
+            "sha256": file_sha256(source / rel),
+        }
         for rel in manifest_files(source)
     ]
 

@@ -21,8 +21,9 @@ from loaders.lep_lookup import derive_lad_to_lep
 SPLIT_SHARE = 0.02  # a LAD with at least this share of its area in a second region lies in both
 
 
-def itl2_2021_membership(lad_itl3_2025: pd.DataFrame, itl3_2021_2025: pd.DataFrame, lads: gpd.GeoDataFrame,
-                         itl2: gpd.GeoDataFrame) -> tuple[pd.DataFrame, dict]:
+def itl2_2021_membership(
+    lad_itl3_2025: pd.DataFrame, itl3_2021_2025: pd.DataFrame, lads: gpd.GeoDataFrame, itl2: gpd.GeoDataFrame
+) -> tuple[pd.DataFrame, dict]:
     """member_code (LAD), group_code (ITL2 2021) and the build facts (method, LADs resolved by
     overlay, regions left out because a LAD straddles them).
 
@@ -50,13 +51,14 @@ def itl2_2021_membership(lad_itl3_2025: pd.DataFrame, itl3_2021_2025: pd.DataFra
     itl2_names = dict(zip(itl2["area_code"], itl2["area_name"], strict=True))
     facts = {
         "method": "official LAD (Dec 2024) -> ITL3 (2025) and ITL3 (2021) -> ITL3 (2025) lookups chained; "
-                  "where they name two 2021 ITL2 regions, the overlay of LAD Dec 2023 and ITL2 Jan 2021 "
-                  "boundaries decides",
+        "where they name two 2021 ITL2 regions, the overlay of LAD Dec 2023 and ITL2 Jan 2021 "
+        "boundaries decides",
         "lads_placed_by_overlay": sorted(names.get(lad, lad) for lad in resolved),
         "regions_left_out": {
-            region: {"name": itl2_names.get(region, region),
-                     "straddling_lads": sorted(names.get(lad, lad) for lad, regs in straddling.items()
-                                               if region in regs)}
+            region: {
+                "name": itl2_names.get(region, region),
+                "straddling_lads": sorted(names.get(lad, lad) for lad, regs in straddling.items() if region in regs),
+            }
             for region in left_out
         },
     }
@@ -70,8 +72,14 @@ def lad_successors(lads_2021: gpd.GeoDataFrame, lads_2023: gpd.GeoDataFrame) -> 
     if abolished.empty:
         return pd.DataFrame(columns=["successor_code", "successor_name", "predecessor_code", "predecessor_name"])
     placed = derive_lad_to_lep(abolished.reset_index(drop=True), lads_2023, min_share=0.5)
-    out = placed.rename(columns={"lad_code": "predecessor_code", "lad_name": "predecessor_name",
-                                 "lep_code": "successor_code", "lep_name": "successor_name"})
+    out = placed.rename(
+        columns={
+            "lad_code": "predecessor_code",
+            "lad_name": "predecessor_name",
+            "lep_code": "successor_code",
+            "lep_name": "successor_name",
+        }
+    )
     columns = ["successor_code", "successor_name", "predecessor_code", "predecessor_name"]
     return out[columns].sort_values(["successor_code", "predecessor_name"], ignore_index=True)
 
@@ -80,11 +88,15 @@ def successors_fact(successors: pd.DataFrame) -> dict:
     """The manifest entry: method and, per successor LAD, its name and the districts it replaced."""
     return {
         "method": "overlay of the official LAD Dec 2021 and Dec 2023 boundaries (each abolished 2021 district "
-                  "placed in the 2023 LAD covering at least half of it)",
+        "placed in the 2023 LAD covering at least half of it)",
         "successors": {
-            code: {"name": str(rows["successor_name"].iloc[0]),
-                   "replaced": [{"code": c, "name": n} for c, n in zip(rows["predecessor_code"],
-                                                                       rows["predecessor_name"], strict=True)]}
+            code: {
+                "name": str(rows["successor_name"].iloc[0]),
+                "replaced": [
+                    {"code": c, "name": n}
+                    for c, n in zip(rows["predecessor_code"], rows["predecessor_name"], strict=True)
+                ],
+            }
             for code, rows in successors.groupby("successor_code")
         },
     }

@@ -33,8 +33,9 @@ def read_grid(path: str | Path, sheet: str) -> pd.DataFrame:
     if not matches:
         raise SourceFormatError(path, f"sheet '{sheet}' not found (sheets: {', '.join(names)})")
     try:
-        grid = pd.read_excel(path, sheet_name=matches[0], header=None, engine="calamine", keep_default_na=False,
-                             na_values=[""])
+        grid = pd.read_excel(
+            path, sheet_name=matches[0], header=None, engine="calamine", keep_default_na=False, na_values=[""]
+        )
     except Exception as exc:
         raise SourceFormatError(path, f"cannot read sheet ({exc})", sheet=sheet) from exc
     if grid.empty:
@@ -47,8 +48,9 @@ def read_all_grids(path: str | Path) -> dict[str, pd.DataFrame]:
     path = Path(path)
     _require_file(path)
     try:
-        grids = pd.read_excel(path, sheet_name=None, header=None, engine="calamine", keep_default_na=False,
-                              na_values=[""])
+        grids = pd.read_excel(
+            path, sheet_name=None, header=None, engine="calamine", keep_default_na=False, na_values=[""]
+        )
     except Exception as exc:
         raise SourceFormatError(path, f"cannot be read as a spreadsheet ({exc.__class__.__name__}: {exc})") from exc
     return {str(name): grid for name, grid in grids.items()}

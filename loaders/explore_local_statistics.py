@@ -285,9 +285,7 @@ def read_els_metadata(json_path: str | Path) -> dict[str, Any]:
         raise SourceFormatError(path, "no 'ess-beta-metadata' object")
     if "shared" in block:
         shared = block["shared"]
-        per_indicator = {
-            key: value for key, value in block.items() if key != "shared" and isinstance(value, dict)
-        }
+        per_indicator = {key: value for key, value in block.items() if key != "shared" and isinstance(value, dict)}
     else:
         shared = block
         per_indicator = {str(block.get("label", path.stem)): block}
@@ -340,9 +338,7 @@ def _canonical_columns(raw: pd.DataFrame, path: Path) -> pd.DataFrame:
     if missing:
         wanted = {canonical: source for source, canonical in _COLUMN_ALIASES.items()}
         names = ", ".join(f"'{wanted[name]}'" for name in missing)
-        raise SourceFormatError(
-            path, f"missing required column(s) {names} (found: {', '.join(map(str, raw.columns))})"
-        )
+        raise SourceFormatError(path, f"missing required column(s) {names} (found: {', '.join(map(str, raw.columns))})")
     frame = raw.loc[:, list(renamed)].rename(columns=renamed)
     for name in _OPTIONAL:
         if name not in frame.columns:
@@ -394,9 +390,7 @@ def _values_and_status(frame: pd.DataFrame, path: Path) -> tuple[pd.Series, pd.S
     contradictory = value.notna() & status.isin(list(_NO_VALUE_STATUSES))
     if contradictory.any():
         row = contradictory.idxmax()
-        raise SourceFormatError(
-            path, f"row {_line(row)} has a value and the suppression marker '{marker[row]}'"
-        )
+        raise SourceFormatError(path, f"row {_line(row)} has a value and the suppression marker '{marker[row]}'")
     return value.astype("float64"), status
 
 

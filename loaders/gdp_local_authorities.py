@@ -55,9 +55,7 @@ def read_gdp_la_table(path: str | Path, table: str) -> pd.DataFrame:
     codes = body.iloc[:, 1].astype("string").str.strip()
     bad = codes[~codes.str.match(_LA_CODE_RE)]
     if len(bad):
-        raise SourceFormatError(
-            path, f"'{bad.iloc[0]}' in row {bad.index[0] + 1} is not an LA code", sheet=key
-        )
+        raise SourceFormatError(path, f"'{bad.iloc[0]}' in row {bad.index[0] + 1} is not an LA code", sheet=key)
     if codes.duplicated().any():
         raise SourceFormatError(path, f"LA code {codes[codes.duplicated()].iloc[0]} appears twice", sheet=key)
     wide = pd.DataFrame(
@@ -97,9 +95,7 @@ def _check_title(grid: pd.DataFrame, header: int, key: str, path: Path) -> None:
     title = " ".join(str(cell) for cell in grid.iloc[:header].stack() if isinstance(cell, str)).lower()
     missing = [word for word in TABLES[key][1] if word not in title]
     if missing:
-        raise SourceFormatError(
-            path, f"title does not describe the expected table (missing {missing})", sheet=key
-        )
+        raise SourceFormatError(path, f"title does not describe the expected table (missing {missing})", sheet=key)
 
 
 def _year_columns(cells: pd.Series, path: Path, sheet: str) -> dict[int, int]:

@@ -86,8 +86,9 @@ def load_geography(source: Path) -> Geography:
     lads = pd.DataFrame({"lad_code": list(lad_names)})
 
     lad_lep = derive_lad_to_lep(boundaries["lad"], boundaries["lep"])
-    itl = read_lookup(source / LAD_ITL_LOOKUP, {"LAD24CD": "lad_code", "ITL125CD": "itl1_code",
-                                                "ITL325CD": "itl3_2025"})
+    itl = read_lookup(
+        source / LAD_ITL_LOOKUP, {"LAD24CD": "lad_code", "ITL125CD": "itl1_code", "ITL325CD": "itl3_2025"}
+    )
     itl3_vintages = read_lookup(source / ITL3_2021_2025_LOOKUP, {"ITL321CD": "itl3_2021", "ITL325CD": "itl3_2025"})
     rgn = read_lookup(source / LAD_RGN_LOOKUP, {"LAD23CD": "lad_code", "RGN23CD": "rgn_code"}, unique=["lad_code"])
     cauth = read_lookup(
@@ -105,8 +106,9 @@ def load_geography(source: Path) -> Geography:
     _require_known_lads(source / LAD_RGN_LOOKUP, set(rgn["lad_code"]), lad_names)
 
     itl1 = membership(itl, "lad_code", "itl1_code")
-    itl2, itl2_facts = itl2_2021_membership(itl[["lad_code", "itl3_2025"]].astype(str), itl3_vintages.astype(str),
-                                            boundaries["lad"], boundaries["itl2"])
+    itl2, itl2_facts = itl2_2021_membership(
+        itl[["lad_code", "itl3_2025"]].astype(str), itl3_vintages.astype(str), boundaries["lad"], boundaries["itl2"]
+    )
     english = lads[lads["lad_code"].str.startswith("E")]
     outside_london = english[~english["lad_code"].isin(itl1.loc[itl1["group_code"] == LONDON_ITL1, "member_code"])]
     memberships = {
@@ -124,8 +126,16 @@ def load_geography(source: Path) -> Geography:
     names["uk"] = {UK: BENCHMARK_NAMES[UK]}
     names["benchmark"] = {ENGLAND_EXCL_LONDON: BENCHMARK_NAMES[ENGLAND_EXCL_LONDON]}
     areas = area_table(boundaries, memberships, lad_lep)
-    return Geography(boundaries, memberships, names, lad_lep, cauth_recoded, areas, itl2_facts,
-                     lad_successors(lads_2021, boundaries["lad"]))
+    return Geography(
+        boundaries,
+        memberships,
+        names,
+        lad_lep,
+        cauth_recoded,
+        areas,
+        itl2_facts,
+        lad_successors(lads_2021, boundaries["lad"]),
+    )
 
 
 def _require_lad_vintage(path: Path, lad_names: dict[str, str], itl_codes: set[str], rgn_codes: set[str]) -> None:
@@ -135,10 +145,13 @@ def _require_lad_vintage(path: Path, lad_names: dict[str, str], itl_codes: set[s
     if missing and itl_codes - set(lad_names) and rgn_codes - set(lad_names):
         unknown = sorted(set(lad_names) - itl_codes)
         examples = ", ".join(f"{code} {lad_names[code]}" for code in unknown[:3])
-        raise SourceFormatError(path, f"LAD codes of another vintage: {len(missing)} LADs of the lookups are missing "
-                                      f"(e.g. {', '.join(missing[:3])})" + (f" and {len(unknown)} of its codes are "
-                                      f"in no lookup (e.g. {examples})" if unknown else "")
-                                + "; the build needs the December 2023 LAD boundaries")
+        raise SourceFormatError(
+            path,
+            f"LAD codes of another vintage: {len(missing)} LADs of the lookups are missing "
+            f"(e.g. {', '.join(missing[:3])})"
+            + (f" and {len(unknown)} of its codes are in no lookup (e.g. {examples})" if unknown else "")
+            + "; the build needs the December 2023 LAD boundaries",
+        )
 
 
 def _require_known_lads(path: Path, codes: set[str], lad_names: dict[str, str]) -> None:
@@ -192,6 +205,16 @@ def area_table(
             )
     for code, name in {**BENCHMARK_NAMES, **OTHER_COUNTRIES}.items():
         level = {UK: "uk"}.get(code, "benchmark" if code == ENGLAND_EXCL_LONDON else "country")
-        rows.append({"area_code": code, "area_name": name, "geography": level, "vintage": "",
-                     "parent_itl1": "", "parent_rgn": "", "parent_leps": "", "parent_cauth": ""})
+        rows.append(
+            {
+                "area_code": code,
+                "area_name": name,
+                "geography": level,
+                "vintage": "",
+                "parent_itl1": "",
+                "parent_rgn": "",
+                "parent_leps": "",
+                "parent_cauth": "",
+            }
+        )
     return pd.DataFrame(rows)

@@ -95,9 +95,7 @@ def read_gva_by_industry(
         per_area = body.groupby(layout.code)[layout.industry].nunique()
         incomplete = per_area[per_area < len(wanted)]
         if body.empty or len(incomplete):
-            raise SourceFormatError(
-                path, f"industries {', '.join(wanted)} not all present for every area", sheet=table
-            )
+            raise SourceFormatError(path, f"industries {', '.join(wanted)} not all present for every area", sheet=table)
     if body.empty:
         raise SourceFormatError(path, "no data rows", sheet=table)
 

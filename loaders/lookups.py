@@ -30,9 +30,7 @@ def read_lookup(path: str | Path, columns: Mapping[str, str], unique: Sequence[s
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise SourceFormatError(
-            path, f"missing column(s) {', '.join(missing)} (columns: {', '.join(frame.columns)})"
-        )
+        raise SourceFormatError(path, f"missing column(s) {', '.join(missing)} (columns: {', '.join(frame.columns)})")
     out = frame[list(columns)].rename(columns=dict(columns))
     out = out.apply(lambda col: col.str.strip()).replace("", pd.NA).dropna(how="all")
     if out.empty:

@@ -38,9 +38,14 @@ def _level_amount(totals: pd.DataFrame, industry: str) -> pd.DataFrame:
     """£m of one industry per group and year (area_code, period, value, status); withheld = suppressed."""
     rows = totals[totals["industry"] == industry].rename(columns={"group_code": "area_code"})
     suppressed = rows["suppressed"].to_numpy(dtype=bool)
-    return pd.DataFrame({"area_code": rows["area_code"].to_numpy(), "period": rows["period"].to_numpy(),
-                         "value": rows["value"].where(~suppressed).to_numpy(),
-                         "status": ["suppressed" if hit else "" for hit in suppressed]})
+    return pd.DataFrame(
+        {
+            "area_code": rows["area_code"].to_numpy(),
+            "period": rows["period"].to_numpy(),
+            "value": rows["value"].where(~suppressed).to_numpy(),
+            "status": ["suppressed" if hit else "" for hit in suppressed],
+        }
+    )
 
 
 def _share(totals: pd.DataFrame, numerator: str, denominator: str) -> pd.DataFrame:
@@ -69,9 +74,7 @@ def itl3_memberships(itl3_codes: set[str]) -> dict[str, pd.DataFrame]:
     }
 
 
-def subsector_rows_from_itl3(
-    itl3_gva: pd.DataFrame, names: dict[str, dict[str, str]]
-) -> pd.DataFrame:
+def subsector_rows_from_itl3(itl3_gva: pd.DataFrame, names: dict[str, dict[str, str]]) -> pd.DataFrame:
     """Sub-sector shares of manufacturing for England, the UK, England excluding London and the ITL1
     regions from ONS Table 3c, where no sub-sector is withheld (the LA tables withhold some, e.g. for
     Cornwall, which would leave every total above them unknown)."""
@@ -80,10 +83,12 @@ def subsector_rows_from_itl3(
         rows = itl3_gva[itl3_gva["industry"].isin(pieces)]
         grouped = rows.groupby(["area_code", "period"])
         complete = grouped["value"].count() == len(pieces)
-        summed = pd.DataFrame({
-            "value": grouped["value"].sum().where(complete),
-            "status": grouped["status"].agg(lambda s: "suppressed" if (s == "suppressed").any() else ""),
-        }).reset_index()
+        summed = pd.DataFrame(
+            {
+                "value": grouped["value"].sum().where(complete),
+                "status": grouped["status"].agg(lambda s: "suppressed" if (s == "suppressed").any() else ""),
+            }
+        ).reset_index()
         parts.append(summed.assign(industry=grouping))
     manufacturing = itl3_gva[itl3_gva["industry"] == MANUFACTURING][["area_code", "period", "value", "status"]]
     frame = pd.concat([*parts, manufacturing.assign(industry=MANUFACTURING)], ignore_index=True)

@@ -53,8 +53,9 @@ def lad_sums(gva: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
 
 def compare(ours: pd.DataFrame, published: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     """Per area and year: % difference of our sums from ONS's for each column, and of the share."""
-    merged = ours.merge(published, left_on=["group_code", "period"], right_on=["area_code", "period"],
-                        suffixes=("_ours", "_ons"))
+    merged = ours.merge(
+        published, left_on=["group_code", "period"], right_on=["area_code", "period"], suffixes=("_ours", "_ons")
+    )
     out = merged[["area_code", "area_name", "period"]].copy()
     for column in columns:
         out[f"{column}_pct_difference"] = percent_difference(merged[f"{column}_ours"], merged[f"{column}_ons"])
@@ -82,8 +83,7 @@ def unsplit_membership(lad_itl: pd.DataFrame, level: str) -> tuple[pd.DataFrame,
     return membership[~membership["group_code"].isin(split)], split
 
 
-def manufacturing_validation(gva: pd.DataFrame, lad_itl: pd.DataFrame, table_6: Path,
-                             itl3_gva: pd.DataFrame) -> dict:
+def manufacturing_validation(gva: pd.DataFrame, lad_itl: pd.DataFrame, table_6: Path, itl3_gva: pd.DataFrame) -> dict:
     """LAD sums against ONS for ITL1 and ITL2 (Table 6: manufacturing, total and share) and ITL3
     (Table 3c: manufacturing). `lad_itl`: lad_code, itl1, itl2, itl3 (2025 codes, official lookup)."""
     published = published_itl_manufacturing(table_6)

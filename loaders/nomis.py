@@ -206,9 +206,7 @@ def read_nomis_blocks(path: str | Path, sheet: str = "Data") -> pd.DataFrame:
     return out
 
 
-def _reject_stray_rows(
-    grid: pd.DataFrame, first: pd.Series, start: int, stop: int, path: Path, sheet: str
-) -> None:
+def _reject_stray_rows(grid: pd.DataFrame, first: pd.Series, start: int, stop: int, path: Path, sheet: str) -> None:
     """Data-like rows between blocks ("type:name" with a value beside it) mean a blank row split a
     block; reading on would silently drop those areas, so fail instead. Footnotes have no value."""
     if grid.shape[1] < 2:
@@ -220,8 +218,7 @@ def _reject_stray_rows(
     if not stray.empty:
         raise SourceFormatError(
             path,
-            f"row {stray.index[0] + 1} ('{stray.iloc[0]}') holds data outside any block "
-            "(a blank row inside a block?)",
+            f"row {stray.index[0] + 1} ('{stray.iloc[0]}') holds data outside any block (a blank row inside a block?)",
             sheet=sheet,
         )
 
@@ -262,13 +259,10 @@ def _read_block(
     if bad.any():
         raise SourceFormatError(
             path,
-            f"{where}: area label '{labels[bad].iloc[0]}' (row {labels[bad].index[0] + 1})"
-            " is not 'type:name'",
+            f"{where}: area label '{labels[bad].iloc[0]}' (row {labels[bad].index[0] + 1}) is not 'type:name'",
             sheet=sheet,
         )
-    block_label = " | ".join(
-        value for key, value in meta.items() if key not in _META_SKIP and value.lower() != "total"
-    )
+    block_label = " | ".join(value for key, value in meta.items() if key not in _META_SKIP and value.lower() != "total")
     rows = grid.iloc[first_data:end].to_numpy(dtype=object)
     n = len(rows)
     empty = np.full(n, None, dtype=object)
@@ -276,9 +270,7 @@ def _read_block(
     def stacked(attribute: str) -> np.ndarray | None:
         if all(getattr(c, attribute) is None for c in columns):
             return None
-        cells = [
-            rows[:, getattr(c, attribute)] if getattr(c, attribute) is not None else empty for c in columns
-        ]
+        cells = [rows[:, getattr(c, attribute)] if getattr(c, attribute) is not None else empty for c in columns]
         return np.concatenate(cells)
 
     def locate(i: int) -> str:
@@ -323,9 +315,7 @@ def _block_columns(grid: pd.DataFrame, header: int, path: Path, sheet: str) -> t
         raise SourceFormatError(path, f"'Area' header at row {header + 1} names no variables", sheet=sheet)
     variables = [str(names.iloc[c]) for c in starts]
     if len(set(variables)) != len(variables):
-        raise SourceFormatError(
-            path, f"'Area' header at row {header + 1} repeats a variable name", sheet=sheet
-        )
+        raise SourceFormatError(path, f"'Area' header at row {header + 1} repeats a variable name", sheet=sheet)
     sub = _as_text(grid.iloc[header + 1]) if header + 1 < len(grid) else pd.Series(dtype="string")
     has_sub = header + 1 < len(grid) and pd.isna(sub.iloc[0]) and sub.iloc[1:].notna().any()
     if not has_sub:
@@ -338,8 +328,7 @@ def _block_columns(grid: pd.DataFrame, header: int, path: Path, sheet: str) -> t
         if "number" not in kinds or unknown:
             raise SourceFormatError(
                 path,
-                f"row {header + 2}: sub-headers under '{variable}' are {sorted(kinds)}, "
-                "expected number / Flags / conf",
+                f"row {header + 2}: sub-headers under '{variable}' are {sorted(kinds)}, expected number / Flags / conf",
                 sheet=sheet,
             )
         columns.append(_Column(variable, kinds["number"], kinds.get("flags"), kinds.get("conf")))

@@ -35,8 +35,12 @@ AREA_TYPES = {"lep": "lep", "ladu": "lad", "country": "country"}
 # Additive APS counts kept so that rates for groups of areas are built as sums over sums.
 APS_COUNTS = ("population_16_64", "employment_16_64", "economically_active_16_64")
 LONDON_LEP = "E37000051"
-NOMIS_FILES = {"qualifications_nvq4_plus": APS_T19, "manufacturing_employment_share_residence": APS_T13A,
-               "manufacturing_employment_share": BRES_CSV_GLOB, "manufacturing_employment_lq": BRES_CSV_GLOB}
+NOMIS_FILES = {
+    "qualifications_nvq4_plus": APS_T19,
+    "manufacturing_employment_share_residence": APS_T13A,
+    "manufacturing_employment_share": BRES_CSV_GLOB,
+    "manufacturing_employment_lq": BRES_CSV_GLOB,
+}
 
 
 def nomis_file_of(indicator: str) -> str:
@@ -63,8 +67,9 @@ def with_codes(
     abolished = frame["geography"].eq("lad") & ~frame["area_code"].isin(names["lad"])
     dropped = sorted(frame.loc[abolished, "area_name"].unique())
     frame = frame[~abolished]
-    frame["area_name"] = [names[g].get(c, n) for g, c, n in zip(frame["geography"], frame["area_code"],
-                                                                   frame["area_name"], strict=True)]
+    frame["area_name"] = [
+        names[g].get(c, n) for g, c, n in zip(frame["geography"], frame["area_code"], frame["area_name"], strict=True)
+    ]
     frame["status"] = frame["status"].replace(STATUS_MAP)
     return frame, dropped
 
@@ -147,8 +152,12 @@ def nomis_rows(folder: Path, names: dict[str, dict[str, str]], lad_lep: pd.DataF
         dropped |= set(lost)
         rows += _rows(coded, indicator)
 
-    ubc, lost = with_codes(ubc_enterprises_by_sizeband(folder / UBC_BY_INDUSTRY), names, folder / UBC_BY_INDUSTRY,
-                           ("lep", "lad", "country"))
+    ubc, lost = with_codes(
+        ubc_enterprises_by_sizeband(folder / UBC_BY_INDUSTRY),
+        names,
+        folder / UBC_BY_INDUSTRY,
+        ("lep", "lad", "country"),
+    )
     dropped |= set(lost)
     manufacturing = ubc[ubc["industry"] == UBC_MANUFACTURING]
     if manufacturing.empty:
@@ -171,6 +180,5 @@ def nomis_rows(folder: Path, names: dict[str, dict[str, str]], lad_lep: pd.DataF
     lq = shares.assign(value=location_quotient(shares["value"], shares["period"].map(england)))
     rows += _rows(lq, "manufacturing_employment_lq", status="derived")
 
-    facts = {"nomis_ladu_names_dropped_abolished_2023": sorted(dropped),
-             "bres_files": [p.name for p in bres_files]}
+    facts = {"nomis_ladu_names_dropped_abolished_2023": sorted(dropped), "bres_files": [p.name for p in bres_files]}
     return pd.concat(rows, ignore_index=True), facts

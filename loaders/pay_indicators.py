@@ -17,8 +17,5 @@ def workplace_pay_rows(ashe: pd.DataFrame, lad_codes: set[str]) -> pd.DataFrame:
     frame = frame[frame["geography"].isin(ASHE_LEVELS)]
     frame = frame[(frame["geography"] != "lad") | frame["area_code"].isin(lad_codes)]
     frame = frame[(frame["geography"] != "country") | frame["area_code"].str.startswith("E")]
-    rows = [
-        tidy_rows(part, "median_weekly_pay_workplace", geography)
-        for geography, part in frame.groupby("geography")
-    ]
+    rows = [tidy_rows(part, "median_weekly_pay_workplace", geography) for geography, part in frame.groupby("geography")]
     return pd.concat(rows, ignore_index=True)

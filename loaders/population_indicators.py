@@ -12,7 +12,9 @@ POUNDS_PER_MILLION = 1_000_000
 
 
 def population_rows(
-    population: pd.DataFrame, memberships: dict[str, pd.DataFrame], names: dict[str, dict[str, str]],
+    population: pd.DataFrame,
+    memberships: dict[str, pd.DataFrame],
+    names: dict[str, dict[str, str]],
     indicator: str = "population",
 ) -> pd.DataFrame:
     """population (persons), or another additive LAD table such as GDP (£m), for every level in

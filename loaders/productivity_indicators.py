@@ -32,8 +32,9 @@ def derived_productivity(
         ends = PER_HOUR if per == "hour" else PER_JOB
         smoothed = ons_smooth(yearly, ends) if len(yearly) >= 5 else pd.Series(float("nan"), index=yearly.index)
         frames.append(
-            pd.DataFrame({"group_code": group, "period": yearly.index, "unsmoothed": yearly.values,
-                          "smoothed": smoothed.values})
+            pd.DataFrame(
+                {"group_code": group, "period": yearly.index, "unsmoothed": yearly.values, "smoothed": smoothed.values}
+            )
         )
     return pd.concat(frames, ignore_index=True)
 
@@ -55,9 +56,7 @@ def index_to_uk(values: pd.DataFrame, uk: pd.DataFrame) -> pd.DataFrame:
     return out.dropna(subset=["value"])
 
 
-def validation_against_published(
-    derived: pd.DataFrame, published_rows: pd.DataFrame, column: str
-) -> pd.DataFrame:
+def validation_against_published(derived: pd.DataFrame, published_rows: pd.DataFrame, column: str) -> pd.DataFrame:
     """Per area and year: our derived value, ONS's value and the % difference."""
     merged = derived.merge(
         published_rows[["area_code", "area_name", "period", "value"]],
@@ -105,8 +104,7 @@ def productivity_rows(
         rows.append(tidy_rows(published(lad_tables, level_id, lad_codes), level_id, "lad"))
         rows.append(tidy_rows(published(lad_tables, index_id, lad_codes), index_id, "lad"))
         rows.append(tidy_rows(uk_smoothed.assign(area_name="United Kingdom"), level_id, "uk"))
-        rows.append(tidy_rows(published(lad_tables, index_id, {UK}).assign(area_name="United Kingdom"),
-                              index_id, "uk"))
+        rows.append(tidy_rows(published(lad_tables, index_id, {UK}).assign(area_name="United Kingdom"), index_id, "uk"))
         for level in ("ITL2", "ITL3"):
             for measure in (level_id, index_id, f"{level_id}_unsmoothed"):
                 if per == "job" and measure.endswith("unsmoothed"):
@@ -141,14 +139,31 @@ def productivity_rows(
             rows.append(tidy_rows(smoothed, level_id, group_level, status="derived"))
             rows.append(tidy_rows(index_to_uk(smoothed, uk_smoothed), index_id, group_level, status="derived"))
             if per == "hour":
-                rows.append(tidy_rows(group_rows(derived, names[group_level], "unsmoothed"),
-                                      f"{level_id}_unsmoothed", group_level, status="derived"))
+                rows.append(
+                    tidy_rows(
+                        group_rows(derived, names[group_level], "unsmoothed"),
+                        f"{level_id}_unsmoothed",
+                        group_level,
+                        status="derived",
+                    )
+                )
         if per == "hour":
-            for group_level, geography in (("uk", "uk"), ("country", "country"), ("itl1", "itl1"), ("cauth", "cauth"),
-                                           ("lad", "lad")):
+            for group_level, geography in (
+                ("uk", "uk"),
+                ("country", "country"),
+                ("itl1", "itl1"),
+                ("cauth", "cauth"),
+                ("lad", "lad"),
+            ):
                 derived = derived_productivity(gva_total, labour, memberships[group_level], per)
-                rows.append(tidy_rows(group_rows(derived, names[geography], "unsmoothed"),
-                                      f"{level_id}_unsmoothed", geography, status="derived"))
+                rows.append(
+                    tidy_rows(
+                        group_rows(derived, names[geography], "unsmoothed"),
+                        f"{level_id}_unsmoothed",
+                        geography,
+                        status="derived",
+                    )
+                )
 
         # Validation: the LEP method applied where ONS publishes the answer.
         itl1_derived = derived_productivity(gva_total, labour, memberships["itl1"], per)

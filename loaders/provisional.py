@@ -88,13 +88,17 @@ def mark_provisional(table: pd.DataFrame, rules: list[ProvisionalRule]) -> tuple
     return out, {key: entry for key, entry in sorted(facts.items()) if entry["rows"]}
 
 
-LATEST_YEAR_WORDS = "ONS: \"The latest year's data are provisional\" ({workbook}, Information sheet)"
+LATEST_YEAR_WORDS = 'ONS: "The latest year\'s data are provisional" ({workbook}, Information sheet)'
 # Indicators built from the GVA-by-industry workbooks' Table 3 (every level: LAD values are published,
 # the others summed here) and, for productivity, only the rows computed here from that GVA (ONS's own
 # productivity tables mark no year provisional, so their published rows are left as published).
-GVA_TABLE_INDICATORS = ("gva_current_prices", "manufacturing_gva_current_prices", "manufacturing_gva_share",
-                        "manufacturing_gva_lq", *(f"manufacturing_subsector_share_{code}" for code in
-                                                  ("ca_cb", "cc", "cd_cg", "ch", "ci_cl", "cm")))
+GVA_TABLE_INDICATORS = (
+    "gva_current_prices",
+    "manufacturing_gva_current_prices",
+    "manufacturing_gva_share",
+    "manufacturing_gva_lq",
+    *(f"manufacturing_subsector_share_{code}" for code in ("ca_cb", "cc", "cd_cg", "ch", "ci_cl", "cm")),
+)
 GVA_DERIVED_PRODUCTIVITY = {
     "gva_per_hour": None,
     "gva_per_job": None,
@@ -113,8 +117,10 @@ def regional_accounts_rules(gva_latest: int | None, gdp_latest: int | None) -> l
     if gva_latest is not None:
         words = LATEST_YEAR_WORDS.format(workbook="GVA by industry, local authorities")
         rules += [ProvisionalRule(indicator, gva_latest, words) for indicator in GVA_TABLE_INDICATORS]
-        rules += [ProvisionalRule(indicator, gva_latest, words, geographies, statuses=("derived",))
-                  for indicator, geographies in GVA_DERIVED_PRODUCTIVITY.items()]
+        rules += [
+            ProvisionalRule(indicator, gva_latest, words, geographies, statuses=("derived",))
+            for indicator, geographies in GVA_DERIVED_PRODUCTIVITY.items()
+        ]
     if gdp_latest is not None:
         words = LATEST_YEAR_WORDS.format(workbook="GDP, local authorities")
         rules += [ProvisionalRule(indicator, gdp_latest, words) for indicator in GDP_TABLE_INDICATORS]
@@ -127,8 +133,9 @@ def els_rules(json_paths: list[Path]) -> list[ProvisionalRule]:
     rules = []
     for path in json_paths:
         for indicator, (year, gb_only) in els_provisional_years(path).items():
-            words = f"Explore Local Statistics ({path.name}): {year} figures are provisional" + \
-                    (" (Great Britain)" if gb_only else "")
+            words = f"Explore Local Statistics ({path.name}): {year} figures are provisional" + (
+                " (Great Britain)" if gb_only else ""
+            )
             rules.append(ProvisionalRule(indicator, year, words, great_britain_only=gb_only))
     return rules
 
@@ -137,18 +144,25 @@ def ashe_edition_rule(indicator: str, year: int, edition: str) -> ProvisionalRul
     """Every value of an ASHE table whose edition is provisional (e.g. "2024 provisional")."""
     if PROVISIONAL not in edition.lower():
         return None
-    return ProvisionalRule(indicator, year, f"{edition} (ONS names the files \"PROV - ...\")")
+    return ProvisionalRule(indicator, year, f'{edition} (ONS names the files "PROV - ...")')
 
 
-def provisional_rules(gva_workbooks: list[Path], gdp_workbook: Path, gva: pd.DataFrame, gdp: pd.DataFrame,
-                      els_metadata: list[Path], ashe: tuple[str, pd.DataFrame, str]) -> list[ProvisionalRule]:
+def provisional_rules(
+    gva_workbooks: list[Path],
+    gdp_workbook: Path,
+    gva: pd.DataFrame,
+    gdp: pd.DataFrame,
+    els_metadata: list[Path],
+    ashe: tuple[str, pd.DataFrame, str],
+) -> list[ProvisionalRule]:
     """Every rule the build applies. The GVA workbooks must agree (all say it, or none does), because a
     LEP's GVA sums districts from several of them; `ashe` is (indicator, parsed table, edition)."""
     says = {path.name: workbook_latest_year_provisional(path) for path in gva_workbooks}
     if len(set(says.values())) > 1:
         disagree = ", ".join(name for name, flag in says.items() if not flag)
-        raise SourceFormatError(gva_workbooks[0].parent, f"only some workbooks call their latest year "
-                                                          f"provisional (not: {disagree})")
+        raise SourceFormatError(
+            gva_workbooks[0].parent, f"only some workbooks call their latest year provisional (not: {disagree})"
+        )
     gva_latest = int(gva["period"].max()) if any(says.values()) else None
     gdp_latest = int(gdp["period"].max()) if workbook_latest_year_provisional(gdp_workbook) else None
     rules = regional_accounts_rules(gva_latest, gdp_latest) + els_rules(els_metadata)

@@ -55,8 +55,13 @@ DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
 
 def snapshot_hashes(target: Path) -> dict[str, str]:
     """sha256 of every file of the snapshot folders (used to prove a failed refresh changed nothing)."""
-    return {str(p.relative_to(target)): file_sha256(p) for name in SNAPSHOT_DIRS if (target / name).is_dir()
-            for p in sorted((target / name).rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(target)): file_sha256(p)
+        for name in SNAPSHOT_DIRS
+        if (target / name).is_dir()
+        for p in sorted((target / name).rglob("*"))
+        if p.is_file()
+    }
 
 
 @dataclass
@@ -103,8 +108,14 @@ def _gather(options: Options, workdir: Path, outcome: Outcome) -> Path:
         outcome.records = check_folder(options.entries, source, options.show_progress)
         return source
     downloader = Downloader(options.policy, options.cache_dir, show_progress=options.show_progress)
-    outcome.records = fetch_all(options.entries, workdir / "source", downloader, mirror=options.mirror,
-                                fallback_dir=options.fallback_dir, show_progress=options.show_progress)
+    outcome.records = fetch_all(
+        options.entries,
+        workdir / "source",
+        downloader,
+        mirror=options.mirror,
+        fallback_dir=options.fallback_dir,
+        show_progress=options.show_progress,
+    )
     return workdir / "source"
 
 
@@ -123,22 +134,38 @@ def _validate(options: Options, target: Path, candidate: build.Candidate, outcom
     except build.BuildError as exc:
         raise RefreshError("validation", str(exc)) from exc
     metadata = json.loads((candidate.folder / "regional_data" / "indicators.json").read_text())
-    outcome.comparison = compare(old, candidate.table, {**old_metadata, **metadata},
-                                 min_share=options.min_area_share, accept_losses=options.accept_losses,
-                                 provenance=candidate.provenance)
+    outcome.comparison = compare(
+        old,
+        candidate.table,
+        {**old_metadata, **metadata},
+        min_share=options.min_area_share,
+        accept_losses=options.accept_losses,
+        provenance=candidate.provenance,
+    )
     problems = outcome.comparison.problems
     if problems:
-        hint = (". If these losses are expected, rerun with --accept-losses"
-                if any(p.startswith("loss: ") for p in problems) else "")
-        raise RefreshError("validation", "the new snapshot failed validation: " + "; ".join(problems[:5])
-                           + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "") + hint)
+        hint = (
+            ". If these losses are expected, rerun with --accept-losses"
+            if any(p.startswith("loss: ") for p in problems)
+            else ""
+        )
+        raise RefreshError(
+            "validation",
+            "the new snapshot failed validation: "
+            + "; ".join(problems[:5])
+            + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+            + hint,
+        )
 
 
 def run_refresh(options: Options) -> Outcome:
     """The whole refresh; never raises for expected failures (see Outcome.message)."""
     target = options.out.resolve()
-    context = {"started": datetime.now(UTC).isoformat(timespec="seconds"), "mode": _mode(options),
-               "target": str(target)}
+    context = {
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "mode": _mode(options),
+        "target": str(target),
+    }
     outcome = Outcome(False, "")
     try:
         if not target.is_dir():
@@ -169,8 +196,11 @@ def run_refresh(options: Options) -> Outcome:
                     outcome.message = f"refreshed {manifest['rows']:,} rows into {target}"
                 accepted = [w for w in outcome.comparison.warnings if w.startswith("loss (accepted")]
                 if accepted:
-                    outcome.message += f" ({len(accepted)} losses accepted with --accept-losses: " \
-                                       + "; ".join(w.split(": ", 1)[1] for w in accepted[:3]) + ")"
+                    outcome.message += (
+                        f" ({len(accepted)} losses accepted with --accept-losses: "
+                        + "; ".join(w.split(": ", 1)[1] for w in accepted[:3])
+                        + ")"
+                    )
                 outcome.ok = True
             finally:
                 remove_staging(target, workdir)
@@ -190,9 +220,13 @@ def _write_report(options: Options, outcome: Outcome, context: dict[str, str]) -
         result = "passed; " + ("dry run, not swapped in" if options.dry_run else "new snapshot swapped in")
     else:
         result = f"FAILED at {outcome.stage}; current snapshot unchanged"
-    text = render_report(outcome.comparison, outcome=result, context=context,
-                         failure=None if outcome.ok else outcome.message,
-                         sources=[r.as_dict() for r in outcome.records])
+    text = render_report(
+        outcome.comparison,
+        outcome=result,
+        context=context,
+        failure=None if outcome.ok else outcome.message,
+        sources=[r.as_dict() for r in outcome.records],
+    )
     path = options.report or options.cache_dir / "last-refresh-report.md"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -217,27 +251,56 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m loaders.refresh", description=__doc__.splitlines()[0])
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--mirror", metavar="URL", help="fetch every catalogue file from URL/<relative path>")
-    where.add_argument("--from-dir", type=Path, metavar="DIR",
-                       help="offline: build from a folder of official files laid out like ../shared/data")
+    where.add_argument(
+        "--from-dir",
+        type=Path,
+        metavar="DIR",
+        help="offline: build from a folder of official files laid out like ../shared/data",
+    )
     parser.add_argument("--out", type=Path, default=REPO, help="folder holding regional_data/ and geo/ (repo root)")
-    parser.add_argument("--report", type=Path,
-                        help="Markdown diff report (default: <cache-dir>/last-refresh-report.md)")
-    parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE,
-                        help=f"download cache (default {DEFAULT_CACHE})")
-    parser.add_argument("--fallback-dir", type=Path, default=build.DEFAULT_SOURCE,
-                        help="where files without a machine-readable URL (Nomis extracts) are taken from online")
+    parser.add_argument(
+        "--report", type=Path, help="Markdown diff report (default: <cache-dir>/last-refresh-report.md)"
+    )
+    parser.add_argument(
+        "--cache-dir", type=Path, default=DEFAULT_CACHE, help=f"download cache (default {DEFAULT_CACHE})"
+    )
+    parser.add_argument(
+        "--fallback-dir",
+        type=Path,
+        default=build.DEFAULT_SOURCE,
+        help="where files without a machine-readable URL (Nomis extracts) are taken from online",
+    )
     parser.add_argument("--max-bytes", type=int, default=FetchPolicy.max_bytes, help="size limit per file")
     parser.add_argument("--connect-timeout", type=float, default=FetchPolicy.connect_timeout, metavar="SECONDS")
-    parser.add_argument("--timeout", type=float, default=FetchPolicy.read_timeout, metavar="SECONDS",
-                        help="read timeout: longest wait for the server between bytes")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=FetchPolicy.read_timeout,
+        metavar="SECONDS",
+        help="read timeout: longest wait for the server between bytes",
+    )
     parser.add_argument("--retries", type=int, default=FetchPolicy.attempts, help="attempts per request")
-    parser.add_argument("--backoff", type=float, default=FetchPolicy.backoff_base, metavar="SECONDS",
-                        help="first retry delay, doubled each time (capped at 8 s)")
-    parser.add_argument("--min-area-share", type=float, default=MIN_AREA_SHARE,
-                        help="fail if an indicator/level keeps less than this share of its areas")
-    parser.add_argument("--accept-losses", "--accept-coverage-loss", dest="accept_losses", action="store_true",
-                        help="swap in a snapshot that loses areas, values or years beyond the limits (e.g. after a "
-                             "boundary change); the losses are reported as warnings")
+    parser.add_argument(
+        "--backoff",
+        type=float,
+        default=FetchPolicy.backoff_base,
+        metavar="SECONDS",
+        help="first retry delay, doubled each time (capped at 8 s)",
+    )
+    parser.add_argument(
+        "--min-area-share",
+        type=float,
+        default=MIN_AREA_SHARE,
+        help="fail if an indicator/level keeps less than this share of its areas",
+    )
+    parser.add_argument(
+        "--accept-losses",
+        "--accept-coverage-loss",
+        dest="accept_losses",
+        action="store_true",
+        help="swap in a snapshot that loses areas, values or years beyond the limits (e.g. after a "
+        "boundary change); the losses are reported as warnings",
+    )
     parser.add_argument("--dry-run", action="store_true", help="fetch, build, validate and report; do not swap")
     parser.add_argument("--list-sources", action="store_true", help="print the source catalogue and exit")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -253,11 +316,22 @@ def main(argv: list[str] | None = None) -> int:
         print(_list_sources())
         return 0
     options = Options(
-        out=args.out, mirror=args.mirror, from_dir=args.from_dir, fallback_dir=args.fallback_dir,
-        cache_dir=args.cache_dir, report=args.report,
-        policy=FetchPolicy(connect_timeout=args.connect_timeout, read_timeout=args.timeout, attempts=args.retries,
-                           backoff_base=args.backoff, max_bytes=args.max_bytes),
-        min_area_share=args.min_area_share, accept_losses=args.accept_losses, dry_run=args.dry_run,
+        out=args.out,
+        mirror=args.mirror,
+        from_dir=args.from_dir,
+        fallback_dir=args.fallback_dir,
+        cache_dir=args.cache_dir,
+        report=args.report,
+        policy=FetchPolicy(
+            connect_timeout=args.connect_timeout,
+            read_timeout=args.timeout,
+            attempts=args.retries,
+            backoff_base=args.backoff,
+            max_bytes=args.max_bytes,
+        ),
+        min_area_share=args.min_area_share,
+        accept_losses=args.accept_losses,
+        dry_run=args.dry_run,
         show_progress=not args.quiet,
     )
     outcome = run_refresh(options)

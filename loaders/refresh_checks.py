@@ -137,7 +137,10 @@ def check_metadata(path: Path) -> None:
 
 
 CHECKS: dict[str, Callable[[Path], None]] = {
-    "spreadsheet": check_spreadsheet, "csv": check_csv, "boundary": check_boundary, "zip": check_zip,
+    "spreadsheet": check_spreadsheet,
+    "csv": check_csv,
+    "boundary": check_boundary,
+    "zip": check_zip,
     "metadata": check_metadata,
 }
 

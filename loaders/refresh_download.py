@@ -97,8 +97,15 @@ class Downloader:
     is only stored after the caller's content check passed, so the cache never holds a bad file.
     """
 
-    def __init__(self, policy: FetchPolicy, cache_dir: Path, *, session: requests.Session | None = None,
-                 show_progress: bool = False, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        policy: FetchPolicy,
+        cache_dir: Path,
+        *,
+        session: requests.Session | None = None,
+        show_progress: bool = False,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.policy = policy
         self.cache_dir = cache_dir
         self.session = session or requests.Session()
@@ -148,12 +155,23 @@ class Downloader:
                     self.sleep(self.policy.delay(attempt))
         raise RefreshError("download", f"{label}: {last} (gave up after {self.policy.attempts} attempts; {url})")
 
-    def _attempt(self, url: str, label: str, headers: dict[str, str], cached: Fetched | None,
-                 check: Callable[[Path], None] | None) -> Fetched:
+    def _attempt(
+        self,
+        url: str,
+        label: str,
+        headers: dict[str, str],
+        cached: Fetched | None,
+        check: Callable[[Path], None] | None,
+    ) -> Fetched:
         policy = self.policy
         try:
-            with self.session.get(url, headers=headers, stream=True, allow_redirects=True,
-                                  timeout=(policy.connect_timeout, policy.read_timeout)) as response:
+            with self.session.get(
+                url,
+                headers=headers,
+                stream=True,
+                allow_redirects=True,
+                timeout=(policy.connect_timeout, policy.read_timeout),
+            ) as response:
                 if response.status_code == 304 and cached is not None:
                     cached.from_cache = True
                     return cached
@@ -175,14 +193,18 @@ class Downloader:
         except requests.exceptions.RequestException as exc:
             raise RefreshError("download", f"{label}: request failed ({_reason(exc)}; {url})") from exc
 
-    def _store(self, url: str, label: str, response: requests.Response, check: Callable[[Path], None] | None
-               ) -> Fetched:
+    def _store(
+        self, url: str, label: str, response: requests.Response, check: Callable[[Path], None] | None
+    ) -> Fetched:
         limit = self.policy.max_bytes
         declared = response.headers.get("Content-Length")
         expected = int(declared) if declared and declared.isdigit() else None
         if expected is not None and expected > limit:
-            raise RefreshError("download", f"{label}: {expected:,} bytes is over the size limit of {limit:,} bytes "
-                                           f"(--max-bytes); not downloaded ({url})")
+            raise RefreshError(
+                "download",
+                f"{label}: {expected:,} bytes is over the size limit of {limit:,} bytes "
+                f"(--max-bytes); not downloaded ({url})",
+            )
         encoded = response.headers.get("Content-Encoding", "identity").lower() not in ("", "identity")
         self.objects.mkdir(parents=True, exist_ok=True)
         descriptor, name = tempfile.mkstemp(dir=self.objects, prefix=".part-")
@@ -190,14 +212,24 @@ class Downloader:
         try:
             digest, received = hashlib.sha256(), 0
             name_shown = Path(urlsplit(url).path).name[-30:] or "download"
-            bar = tqdm(total=expected, desc=name_shown, unit="B", unit_scale=True, leave=False,
-                       disable=not self.show_progress, file=sys.stderr)
+            bar = tqdm(
+                total=expected,
+                desc=name_shown,
+                unit="B",
+                unit_scale=True,
+                leave=False,
+                disable=not self.show_progress,
+                file=sys.stderr,
+            )
             with os.fdopen(descriptor, "wb") as handle, bar:
                 for chunk in response.iter_content(CHUNK):
                     received += len(chunk)
                     if received > limit:
-                        raise RefreshError("download", f"{label}: body exceeds the size limit of {limit:,} bytes "
-                                                       f"(--max-bytes); download aborted ({url})")
+                        raise RefreshError(
+                            "download",
+                            f"{label}: body exceeds the size limit of {limit:,} bytes "
+                            f"(--max-bytes); download aborted ({url})",
+                        )
                     handle.write(chunk)
                     digest.update(chunk)
                     bar.update(len(chunk))
@@ -212,11 +244,22 @@ class Downloader:
                     raise RefreshError("content check", f"{label}: {exc} ({url})") from exc
             body, meta_path = self._cache_paths(url)
             os.replace(part, body)
-            fetched = Fetched(url, body, digest.hexdigest(), received, response.headers.get("ETag", ""),
-                              response.headers.get("Last-Modified", ""))
-            meta = {"url": url, "sha256": fetched.sha256, "bytes": received, "etag": fetched.etag,
-                    "last_modified": fetched.last_modified,
-                    "fetched_at": datetime.now(UTC).isoformat(timespec="seconds")}
+            fetched = Fetched(
+                url,
+                body,
+                digest.hexdigest(),
+                received,
+                response.headers.get("ETag", ""),
+                response.headers.get("Last-Modified", ""),
+            )
+            meta = {
+                "url": url,
+                "sha256": fetched.sha256,
+                "bytes": received,
+                "etag": fetched.etag,
+                "last_modified": fetched.last_modified,
+                "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            }
             meta_path.write_text(json.dumps(meta, indent=1))
             return fetched
         finally:

@@ -30,6 +30,7 @@ ARCGIS_PAGE = 1000
 @dataclass
 class SourceRecord:
     """What the refresh did for one catalogue file (goes to the manifest and the report)."""
+
     path: str
     origin: str  # URL or folder it came from
     sha256: str = ""
@@ -88,8 +89,15 @@ def resolve_landing_link(entry: SourceFile, downloader: Downloader, notes: list[
 
 
 def _arcgis_query(service: str, layer: int, fmt: str, offset: int, geometry: bool) -> str:
-    params = {"where": "1=1", "outFields": "*", "outSR": "4326", "f": fmt, "resultOffset": str(offset),
-              "resultRecordCount": str(ARCGIS_PAGE), "returnGeometry": str(geometry).lower()}
+    params = {
+        "where": "1=1",
+        "outFields": "*",
+        "outSR": "4326",
+        "f": fmt,
+        "resultOffset": str(offset),
+        "resultRecordCount": str(ARCGIS_PAGE),
+        "returnGeometry": str(geometry).lower(),
+    }
     return f"{service.rstrip('/')}/{layer}/query?{urlencode(params)}"
 
 
@@ -108,8 +116,9 @@ def _json_body(fetched: Fetched, label: str) -> dict:
 def arcgis_features(entry: SourceFile, downloader: Downloader, fmt: str) -> tuple[list[dict], dict]:
     """All features of the FeatureServer's first layer, paged. Returns (features, last page)."""
     label = entry.path
-    service = _json_body(downloader.fetch(f"{entry.url}?f=json", f"{label} (service description)",
-                                          check=check_text), label)
+    service = _json_body(
+        downloader.fetch(f"{entry.url}?f=json", f"{label} (service description)", check=check_text), label
+    )
     layers = service.get("layers") or service.get("tables") or []
     if not layers:
         raise RefreshError("download", f"{label}: the FeatureServer lists no layers or tables ({entry.url})")
@@ -151,19 +160,22 @@ def extract_member(archive: Path, pattern: str, dest: Path, label: str, max_byte
         members = [info for info in bundle.infolist() if regex.search(info.filename.rsplit("/", 1)[-1])]
         if len(members) != 1:
             found = ", ".join(info.filename for info in members) or "none"
-            raise RefreshError("content check",
-                               f"{label}: expected one zip member matching {pattern}, found {found}")
+            raise RefreshError("content check", f"{label}: expected one zip member matching {pattern}, found {found}")
         if members[0].file_size > max_bytes:
-            raise RefreshError("content check", f"{label}: zip member {members[0].filename} is "
-                                                f"{members[0].file_size:,} bytes uncompressed, over the size limit "
-                                                f"of {max_bytes:,} bytes (--max-bytes)")
+            raise RefreshError(
+                "content check",
+                f"{label}: zip member {members[0].filename} is "
+                f"{members[0].file_size:,} bytes uncompressed, over the size limit "
+                f"of {max_bytes:,} bytes (--max-bytes)",
+            )
         with bundle.open(members[0]) as member, dest.open("wb") as out:
             shutil.copyfileobj(member, out)
     return members[0].filename
 
 
-def fetch_entry(entry: SourceFile, dest: Path, downloader: Downloader, *, mirror: str | None,
-                fallback_dir: Path | None) -> SourceRecord:
+def fetch_entry(
+    entry: SourceFile, dest: Path, downloader: Downloader, *, mirror: str | None, fallback_dir: Path | None
+) -> SourceRecord:
     """Put one catalogue file at `dest` (checked); returns where it came from."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
@@ -178,8 +190,11 @@ def fetch_entry(entry: SourceFile, dest: Path, downloader: Downloader, *, mirror
     elif entry.method == "manual":
         source = (fallback_dir / entry.path) if fallback_dir else None
         if source is None or not source.is_file():
-            raise RefreshError("download", f"{entry.path}: has no machine-readable URL ({entry.url}); put the "
-                                           f"file in the fallback folder (--fallback-dir, now {fallback_dir})")
+            raise RefreshError(
+                "download",
+                f"{entry.path}: has no machine-readable URL ({entry.url}); put the "
+                f"file in the fallback folder (--fallback-dir, now {fallback_dir})",
+            )
         shutil.copyfile(source, dest)
         record.origin, record.note = str(source), "carried over, not refreshed (no machine-readable URL)"
     elif entry.method in ("direct", "ons_landing"):
@@ -212,15 +227,23 @@ def fetch_entry(entry: SourceFile, dest: Path, downloader: Downloader, *, mirror
     return record
 
 
-def fetch_all(entries: Iterable[SourceFile], staging: Path, downloader: Downloader, *, mirror: str | None,
-              fallback_dir: Path | None, show_progress: bool) -> list[SourceRecord]:
+def fetch_all(
+    entries: Iterable[SourceFile],
+    staging: Path,
+    downloader: Downloader,
+    *,
+    mirror: str | None,
+    fallback_dir: Path | None,
+    show_progress: bool,
+) -> list[SourceRecord]:
     entries = list(entries)
     records = []
     with tqdm(entries, desc="download", unit="file", disable=not show_progress, file=sys.stderr) as bar:
         for entry in bar:
             bar.set_postfix_str(Path(entry.path).name[-40:])
-            records.append(fetch_entry(entry, staging / entry.path, downloader, mirror=mirror,
-                                       fallback_dir=fallback_dir))
+            records.append(
+                fetch_entry(entry, staging / entry.path, downloader, mirror=mirror, fallback_dir=fallback_dir)
+            )
     return records
 
 

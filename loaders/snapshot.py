@@ -82,8 +82,9 @@ def _sha256(path: Path) -> str:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except FileNotFoundError as exc:
-        raise SnapshotError(f"{path.parent.name}/{path.name} is missing; run {RECOVER_COMMAND}, or rebuild with "
-                            "python -m loaders.build") from exc
+        raise SnapshotError(
+            f"{path.parent.name}/{path.name} is missing; run {RECOVER_COMMAND}, or rebuild with python -m loaders.build"
+        ) from exc
     except OSError as exc:
         raise SnapshotError(f"{path.name} cannot be read ({exc.strerror or exc})") from exc
 
@@ -97,8 +98,10 @@ def check_whole(data_dir: Path) -> dict:
     manifest = _read_json(data_dir / "manifest.json")
     for name, entry in sorted((manifest.get("outputs") or {}).items()):
         if _sha256(data_dir.parent / name) != entry.get("sha256"):
-            raise SnapshotError(f"{name} does not match manifest.json, so regional_data/ and geo/ are not from one "
-                                f"build; run {RECOVER_COMMAND}, or rebuild with python -m loaders.build")
+            raise SnapshotError(
+                f"{name} does not match manifest.json, so regional_data/ and geo/ are not from one "
+                f"build; run {RECOVER_COMMAND}, or rebuild with python -m loaders.build"
+            )
     return manifest
 
 
@@ -119,8 +122,10 @@ def read_boundaries_json(level: str, geo_dir: Path = GEO_DIR, sha256: str | None
     the snapshot already read), a file swapped since then is refused rather than mixed in."""
     path = geo_dir / f"{level}.geojson"
     if sha256 is not None and _sha256(path) != sha256:
-        raise SnapshotError(f"geo/{path.name} changed since this process read the snapshot (a new snapshot was "
-                            "swapped in); restart the app to show it")
+        raise SnapshotError(
+            f"geo/{path.name} changed since this process read the snapshot (a new snapshot was "
+            "swapped in); restart the app to show it"
+        )
     return _read_json(path)
 
 

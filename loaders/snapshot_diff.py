@@ -110,13 +110,19 @@ def row_diff(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     joined["added"] = joined["side"] == "right_only"
     joined["removed"] = joined["side"] == "left_only"
     joined["changed"] = _changed(joined)
-    out = pd.DataFrame({
-        "rows_before": old.groupby("indicator").size(),
-        "rows_after": new.groupby("indicator").size(),
-        "added": joined.groupby("indicator")["added"].sum(),
-        "removed": joined.groupby("indicator")["removed"].sum(),
-        "changed": joined.groupby("indicator")["changed"].sum(),
-    }).fillna(0).astype(int)
+    out = (
+        pd.DataFrame(
+            {
+                "rows_before": old.groupby("indicator").size(),
+                "rows_after": new.groupby("indicator").size(),
+                "added": joined.groupby("indicator")["added"].sum(),
+                "removed": joined.groupby("indicator")["removed"].sum(),
+                "changed": joined.groupby("indicator")["changed"].sum(),
+            }
+        )
+        .fillna(0)
+        .astype(int)
+    )
     out.index.name = "indicator"
     return out.reset_index()
 
@@ -127,15 +133,23 @@ def largest_changes(old: pd.DataFrame, new: pd.DataFrame, limit: int = 20) -> pd
     changed = joined[_changed(joined) & joined["before"].notna() & joined["after"].notna()].copy()
     changed["change"] = changed["after"] - changed["before"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        changed["change_pct"] = np.where(changed["before"] != 0, changed["change"] / changed["before"].abs() * 100,
-                                         np.inf)
+        changed["change_pct"] = np.where(
+            changed["before"] != 0, changed["change"] / changed["before"].abs() * 100, np.inf
+        )
     changed["size"] = changed["change_pct"].abs()
     changed = changed.sort_values(["size", *KEY], ascending=[False, True, True, True, True]).head(limit)
     return changed[[*KEY, "area_name", "before", "after", "change", "change_pct"]].reset_index(drop=True)
 
 
-def compare(old: pd.DataFrame | None, new: pd.DataFrame, metadata: dict, *, min_share: float = MIN_AREA_SHARE,
-            accept_losses: bool = False, provenance: Provenance | None = None) -> Comparison:
+def compare(
+    old: pd.DataFrame | None,
+    new: pd.DataFrame,
+    metadata: dict,
+    *,
+    min_share: float = MIN_AREA_SHARE,
+    accept_losses: bool = False,
+    provenance: Provenance | None = None,
+) -> Comparison:
     """Every check of a candidate snapshot `new` against the current `old` (None: no current one).
     `provenance` names the source files of each (indicator, geography) in loss messages."""
     result = Comparison()
@@ -173,6 +187,7 @@ def compare(old: pd.DataFrame | None, new: pd.DataFrame, metadata: dict, *, min_
 
 # ---------------------------------------------------------------------------------------------- report
 
+
 def md(text: object) -> str:
     """Text from data made safe inside a Markdown table cell (no HTML, no column breaks)."""
     out = str(text).replace("\\", "\\\\").replace("|", "\\|").replace("&", "&amp;").replace("<", "&lt;")
@@ -193,8 +208,14 @@ def _number(value: float) -> str:
     return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
-def render_report(comparison: Comparison | None, *, outcome: str, context: dict[str, str],
-                  failure: str | None = None, sources: list[dict] | None = None) -> str:
+def render_report(
+    comparison: Comparison | None,
+    *,
+    outcome: str,
+    context: dict[str, str],
+    failure: str | None = None,
+    sources: list[dict] | None = None,
+) -> str:
     """The refresh report as Markdown. `outcome` is the one-line result; `failure` what failed and
     where (None on success); `context` label -> value lines (mode, target, time...); `sources` one
     dict per file (path, origin, sha256, bytes, note)."""
@@ -204,8 +225,10 @@ def render_report(comparison: Comparison | None, *, outcome: str, context: dict[
         lines += ["", "## What failed", "", md(failure), "", "The current snapshot was left unchanged."]
     if comparison is not None:
         lines += ["", "## Checks", ""]
-        lines += _table(["check", "result", "details"],
-                        [[name, "pass" if ok else "FAIL", detail] for name, ok, detail in comparison.checks])
+        lines += _table(
+            ["check", "result", "details"],
+            [[name, "pass" if ok else "FAIL", detail] for name, ok, detail in comparison.checks],
+        )
         if comparison.problems:
             lines += ["", "### Problems", ""] + [f"- {md(p)}" for p in comparison.problems]
         if comparison.warnings:
@@ -214,29 +237,58 @@ def render_report(comparison: Comparison | None, *, outcome: str, context: dict[
             lines += ["", "## Rows by indicator", ""]
             rows = comparison.rows
             total = rows[["rows_before", "rows_after", "added", "removed", "changed"]].sum()
-            lines.append(f"{int(total['rows_before']):,} rows before, {int(total['rows_after']):,} after: "
-                         f"{int(total['added']):,} added, {int(total['removed']):,} removed, "
-                         f"{int(total['changed']):,} values changed.")
+            lines.append(
+                f"{int(total['rows_before']):,} rows before, {int(total['rows_after']):,} after: "
+                f"{int(total['added']):,} added, {int(total['removed']):,} removed, "
+                f"{int(total['changed']):,} values changed."
+            )
             lines.append("")
-            lines += _table(["indicator", "rows before", "rows after", "added", "removed", "values changed"],
-                            rows[["indicator", "rows_before", "rows_after", "added", "removed", "changed"]]
-                            .values.tolist())
+            lines += _table(
+                ["indicator", "rows before", "rows after", "added", "removed", "values changed"],
+                rows[["indicator", "rows_before", "rows_after", "added", "removed", "changed"]].values.tolist(),
+            )
         if comparison.coverage is not None:
             cov = comparison.coverage
-            moved = cov[cov["lost"].map(len).gt(0) | cov["gained"].map(len).gt(0) | cov["rows_lost"].gt(0)
-                        | (cov["first_before"] != cov["first_after"]) | (cov["latest_before"] != cov["latest_after"])]
+            moved = cov[
+                cov["lost"].map(len).gt(0)
+                | cov["gained"].map(len).gt(0)
+                | cov["rows_lost"].gt(0)
+                | (cov["first_before"] != cov["first_after"])
+                | (cov["latest_before"] != cov["latest_after"])
+            ]
             lines += ["", "## Areas, values and years gained or lost", ""]
             if moved.empty:
                 lines.append("No indicator or level gained or lost an area, a value or a year.")
             else:
                 lines += _table(
-                    ["indicator", "level", "areas before", "areas after", "kept", "lost", "gained", "values lost",
-                     "areas losing years", "years"],
-                    [[r.indicator, r.geography, r.areas_before, r.areas_after, f"{r.kept_share:.0%}",
-                      sample(r.lost), sample(r.gained), f"{r.rows_lost:,} of {r.rows_before:,}",
-                      f"{r.areas_losing_years}" + (f" (e.g. {r.losing_years_example})" if r.areas_losing_years else ""),
-                      f"{r.first_before}-{r.latest_before} -> {r.first_after}-{r.latest_after}"]
-                     for r in moved.itertuples(index=False)],
+                    [
+                        "indicator",
+                        "level",
+                        "areas before",
+                        "areas after",
+                        "kept",
+                        "lost",
+                        "gained",
+                        "values lost",
+                        "areas losing years",
+                        "years",
+                    ],
+                    [
+                        [
+                            r.indicator,
+                            r.geography,
+                            r.areas_before,
+                            r.areas_after,
+                            f"{r.kept_share:.0%}",
+                            sample(r.lost),
+                            sample(r.gained),
+                            f"{r.rows_lost:,} of {r.rows_before:,}",
+                            f"{r.areas_losing_years}"
+                            + (f" (e.g. {r.losing_years_example})" if r.areas_losing_years else ""),
+                            f"{r.first_before}-{r.latest_before} -> {r.first_after}-{r.latest_after}",
+                        ]
+                        for r in moved.itertuples(index=False)
+                    ],
                 )
         if comparison.changes is not None:
             lines += ["", "## Largest value changes", ""]
@@ -245,12 +297,26 @@ def render_report(comparison: Comparison | None, *, outcome: str, context: dict[
             else:
                 lines += _table(
                     ["indicator", "level", "area", "period", "before", "after", "change %"],
-                    [[r.indicator, r.geography, f"{r.area_code} {r.area_name}", r.period, _number(r.before),
-                      _number(r.after), _number(r.change_pct)] for r in comparison.changes.itertuples(index=False)],
+                    [
+                        [
+                            r.indicator,
+                            r.geography,
+                            f"{r.area_code} {r.area_name}",
+                            r.period,
+                            _number(r.before),
+                            _number(r.after),
+                            _number(r.change_pct),
+                        ]
+                        for r in comparison.changes.itertuples(index=False)
+                    ],
                 )
     if sources:
         lines += ["", "## Source files", ""]
-        lines += _table(["file", "from", "bytes", "sha256", "note"],
-                        [[s["path"], s.get("origin", ""), f"{s.get('bytes', 0):,}", s.get("sha256", ""),
-                          s.get("note", "")] for s in sources])
+        lines += _table(
+            ["file", "from", "bytes", "sha256", "note"],
+            [
+                [s["path"], s.get("origin", ""), f"{s.get('bytes', 0):,}", s.get("sha256", ""), s.get("note", "")]
+                for s in sources
+            ],
+        )
     return "\n".join(lines) + "\n"

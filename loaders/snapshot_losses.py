@@ -23,9 +23,24 @@ MIN_AREA_SHARE = 0.9
 MAX_ROW_LOSS = 0.05
 MAX_AREAS_LOSING_YEARS = 0.05
 LIST_LIMIT = 10
-COLUMNS = ["indicator", "geography", "rows_before", "rows_after", "rows_lost", "areas_before", "areas_after",
-           "kept_share", "lost", "gained", "areas_losing_years", "losing_years_example", "first_before",
-           "first_after", "latest_before", "latest_after"]
+COLUMNS = [
+    "indicator",
+    "geography",
+    "rows_before",
+    "rows_after",
+    "rows_lost",
+    "areas_before",
+    "areas_after",
+    "kept_share",
+    "lost",
+    "gained",
+    "areas_losing_years",
+    "losing_years_example",
+    "first_before",
+    "first_after",
+    "latest_before",
+    "latest_after",
+]
 
 Provenance = dict[tuple[str, str], list[str]]  # (indicator, geography) -> source files (relative paths)
 
@@ -43,8 +58,10 @@ def coverage(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     gone = joined[joined["side"] == "left_only"]
     old_areas = old_v.groupby(GROUP)["area_code"].agg(set)
     new_areas = new_v.groupby(GROUP)["area_code"].agg(set)
-    spans = {name: frame.groupby(GROUP)["period"].agg(["min", "max", "size"]) for name, frame in
-             (("old", old_v), ("new", new_v))}
+    spans = {
+        name: frame.groupby(GROUP)["period"].agg(["min", "max", "size"])
+        for name, frame in (("old", old_v), ("new", new_v))
+    }
     gone_by_area = gone.groupby([*GROUP, "area_code"])["period"].agg(list)
     gone_count = gone.groupby(GROUP).size()
     losing_keys = set(gone_by_area.index)
@@ -60,20 +77,26 @@ def coverage(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
         if losing:
             years = sorted(gone_by_area.loc[(*key, losing[0])])
             example = f"{losing[0]} lost {_years(years)} of its {years_by_area.loc[(*key, losing[0])]} years"
-        rows.append({
-            "indicator": key[0], "geography": key[1],
-            "rows_before": 0 if old_span is None else int(old_span["size"]),
-            "rows_after": 0 if new_span is None else int(new_span["size"]),
-            "rows_lost": int(gone_count.get(key, 0)),
-            "areas_before": len(before), "areas_after": len(after),
-            "kept_share": (len(kept) / len(before)) if before else 1.0,
-            "lost": sorted(before - after), "gained": sorted(after - before),
-            "areas_losing_years": len(losing), "losing_years_example": example,
-            "first_before": None if old_span is None else int(old_span["min"]),
-            "first_after": None if new_span is None else int(new_span["min"]),
-            "latest_before": None if old_span is None else int(old_span["max"]),
-            "latest_after": None if new_span is None else int(new_span["max"]),
-        })
+        rows.append(
+            {
+                "indicator": key[0],
+                "geography": key[1],
+                "rows_before": 0 if old_span is None else int(old_span["size"]),
+                "rows_after": 0 if new_span is None else int(new_span["size"]),
+                "rows_lost": int(gone_count.get(key, 0)),
+                "areas_before": len(before),
+                "areas_after": len(after),
+                "kept_share": (len(kept) / len(before)) if before else 1.0,
+                "lost": sorted(before - after),
+                "gained": sorted(after - before),
+                "areas_losing_years": len(losing),
+                "losing_years_example": example,
+                "first_before": None if old_span is None else int(old_span["min"]),
+                "first_after": None if new_span is None else int(new_span["min"]),
+                "latest_before": None if old_span is None else int(old_span["max"]),
+                "latest_after": None if new_span is None else int(new_span["max"]),
+            }
+        )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -100,8 +123,12 @@ def where(indicator: str, geography: str, metadata: dict | None, provenance: Pro
     return f"{indicator} ({'; '.join([geography, *parts])})"
 
 
-def coverage_problems(cov: pd.DataFrame, min_share: float = MIN_AREA_SHARE, metadata: dict | None = None,
-                      provenance: Provenance | None = None) -> list[str]:
+def coverage_problems(
+    cov: pd.DataFrame,
+    min_share: float = MIN_AREA_SHARE,
+    metadata: dict | None = None,
+    provenance: Provenance | None = None,
+) -> list[str]:
     """The losses beyond the limits (module notes): one line per indicator x geography, naming it, its
     source (files) and every limit it breaks; the largest losses of values first."""
     problems = []
@@ -115,19 +142,27 @@ def coverage_problems(cov: pd.DataFrame, min_share: float = MIN_AREA_SHARE, meta
             continue
         reasons = []
         if row.kept_share < min_share:
-            reasons.append(f"keeps {row.areas_before - len(row.lost)} of {row.areas_before} areas "
-                           f"({row.kept_share:.0%}, below the {min_share:.0%} minimum); lost {sample(row.lost)}")
+            reasons.append(
+                f"keeps {row.areas_before - len(row.lost)} of {row.areas_before} areas "
+                f"({row.kept_share:.0%}, below the {min_share:.0%} minimum); lost {sample(row.lost)}"
+            )
         if row.rows_lost > MAX_ROW_LOSS * row.rows_before:
-            reasons.append(f"{row.rows_lost:,} of its {row.rows_before:,} values are gone "
-                           f"({row.rows_lost / row.rows_before:.0%}, more than the {MAX_ROW_LOSS:.0%} allowed; "
-                           f"{row.rows_after:,} values now)")
+            reasons.append(
+                f"{row.rows_lost:,} of its {row.rows_before:,} values are gone "
+                f"({row.rows_lost / row.rows_before:.0%}, more than the {MAX_ROW_LOSS:.0%} allowed; "
+                f"{row.rows_after:,} values now)"
+            )
         kept = row.areas_before - len(row.lost)
         if kept and row.areas_losing_years > MAX_AREAS_LOSING_YEARS * kept:
-            reasons.append(f"{row.areas_losing_years} of {kept} areas lost years they had (more than the "
-                           f"{MAX_AREAS_LOSING_YEARS:.0%} allowed; e.g. {row.losing_years_example})")
+            reasons.append(
+                f"{row.areas_losing_years} of {kept} areas lost years they had (more than the "
+                f"{MAX_AREAS_LOSING_YEARS:.0%} allowed; e.g. {row.losing_years_example})"
+            )
         if row.first_after > row.first_before:
-            reasons.append(f"years {_years(list(range(row.first_before, row.first_after)))} are gone "
-                           f"(first year {row.first_before}, now {row.first_after})")
+            reasons.append(
+                f"years {_years(list(range(row.first_before, row.first_after)))} are gone "
+                f"(first year {row.first_before}, now {row.first_after})"
+            )
         if row.latest_after < row.latest_before:
             reasons.append(f"latest year {row.latest_before} is gone (latest now {row.latest_after})")
         if reasons:

@@ -57,6 +57,7 @@ class SwapError(RuntimeError):
 
 # ------------------------------------------------------------------------------------------ primitives
 
+
 def _ident(path: Path) -> Ident | None:
     try:
         info = os.lstat(path)
@@ -129,8 +130,7 @@ def _place(target: Path, slots: tuple[Path, Path], want: Ident | None, step: _St
         return
     source = next((slot for slot in slots if _ident(slot) == want), None)
     if source is None:
-        raise SwapError(f"{target.name}/: the folder to move in is neither in {target.parent} nor in "
-                        f"{slots[0].parent}")
+        raise SwapError(f"{target.name}/: the folder to move in is neither in {target.parent} nor in {slots[0].parent}")
     if here is None:
         os.rename(source, target)
     elif not _exchange(target, source):
@@ -147,6 +147,7 @@ def _place(target: Path, slots: tuple[Path, Path], want: Ident | None, step: _St
 
 
 # ---------------------------------------------------------------------------------------------- journal
+
 
 def _journal_path(target: Path) -> Path:
     return target / JOURNAL
@@ -169,8 +170,10 @@ def _read_journal(target: Path) -> dict | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:
-        raise SwapError(f"the swap journal {_journal_path(target)} cannot be read ({exc}); check regional_data/ "
-                        "and geo/ by hand and delete the journal") from exc
+        raise SwapError(
+            f"the swap journal {_journal_path(target)} cannot be read ({exc}); check regional_data/ "
+            "and geo/ by hand and delete the journal"
+        ) from exc
     return entry
 
 
@@ -192,6 +195,7 @@ def _settle(target: Path, entry: dict, side: str, step: _Steps) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ swap
+
 
 def require_writable(target: Path, names: tuple[str, ...] = SNAPSHOT_DIRS) -> None:
     """SwapError unless the target folder and its snapshot folders can be replaced (checked before a
@@ -228,10 +232,13 @@ def swap_in(staging: Path, target: Path, names: tuple[str, ...] = SNAPSHOT_DIRS)
             _settle(target, entry, "old", _Steps(hooked=False))
             _drop_journal(target)
         except (OSError, SwapError) as again:
-            raise SwapError(f"moving the new snapshot into {target} failed ({exc}) and so did putting the old one "
-                            f"back ({again}); run {RECOVER_COMMAND} to finish the swap") from again
-        raise SwapError(f"could not move the new snapshot into {target} ({_os_reason(exc)}); the previous "
-                        "snapshot was put back") from exc
+            raise SwapError(
+                f"moving the new snapshot into {target} failed ({exc}) and so did putting the old one "
+                f"back ({again}); run {RECOVER_COMMAND} to finish the swap"
+            ) from again
+        raise SwapError(
+            f"could not move the new snapshot into {target} ({_os_reason(exc)}); the previous snapshot was put back"
+        ) from exc
     _drop_journal(target)
     step()
 
@@ -242,6 +249,7 @@ def _os_reason(exc: OSError) -> str:
 
 
 # ------------------------------------------------------------------------------------- lock and recovery
+
 
 @contextlib.contextmanager
 def snapshot_lock(target: Path) -> Iterator[None]:
@@ -261,8 +269,9 @@ def snapshot_lock(target: Path) -> Iterator[None]:
         except BlockingIOError as exc:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            raise SwapError(f"another build or refresh ({holder}) is working on {target}; wait for it to finish"
-                            ) from exc
+            raise SwapError(
+                f"another build or refresh ({holder}) is working on {target}; wait for it to finish"
+            ) from exc
         if _ident(path) != (os.fstat(handle.fileno()).st_dev, os.fstat(handle.fileno()).st_ino):
             raise SwapError(f"another build or refresh just finished or started on {target}; run again")
         handle.seek(0)
@@ -285,8 +294,10 @@ def recover(target: Path) -> list[str]:
         try:
             _settle(target, entry, "new", _Steps(hooked=False))
         except (OSError, SwapError) as exc:
-            raise SwapError(f"an interrupted swap ({_journal_path(target)}) could not be finished ({exc}); "
-                            "regional_data/ and geo/ may be from different snapshots") from exc
+            raise SwapError(
+                f"an interrupted swap ({_journal_path(target)}) could not be finished ({exc}); "
+                "regional_data/ and geo/ may be from different snapshots"
+            ) from exc
         _drop_journal(target)
         done.append(f"finished the swap interrupted at {entry.get('started', '?')} (new snapshot now in place)")
     for path in sorted(target.iterdir()):
@@ -311,8 +322,10 @@ def interrupted_swap(target: Path, wait_s: float = 5.0) -> str | None:
     deadline = time.monotonic() + wait_s
     while _journal_path(target).exists():
         if not _locked_by_other(target) or time.monotonic() > deadline:
-            return (f"a build or refresh was interrupted while swapping in a new snapshot ({_journal_path(target)} "
-                    f"is left), so regional_data/ and geo/ may not match; run {RECOVER_COMMAND}")
+            return (
+                f"a build or refresh was interrupted while swapping in a new snapshot ({_journal_path(target)} "
+                f"is left), so regional_data/ and geo/ may not match; run {RECOVER_COMMAND}"
+            )
         time.sleep(0.05)
     return None
 

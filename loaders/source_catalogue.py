@@ -39,14 +39,17 @@ ARCGIS = "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services"
 ELS_RAW = "https://raw.githubusercontent.com/ONSdigital/explore-local-statistics-data/main"
 NOMIS = "https://www.nomisweb.co.uk"
 PRODUCTIVITY = "/employmentandlabourmarket/peopleinwork/labourproductivity/datasets/"
-GVA_LA_PAGE = ("/economy/grossdomesticproductgdp/datasets/"
-               "regionalgrossvalueaddedbalancedbyindustrylocalauthoritiesbyitl1region")
+GVA_LA_PAGE = (
+    "/economy/grossdomesticproductgdp/datasets/regionalgrossvalueaddedbalancedbyindustrylocalauthoritiesbyitl1region"
+)
 GVA_ALL_ITL_PAGE = "/economy/grossvalueaddedgva/datasets/nominalandrealregionalgrossvalueaddedbalancedbyindustry"
 GDP_LA_PAGE = "/economy/grossdomesticproductgdp/datasets/regionalgrossdomesticproductlocalauthorities"
-GVA_PER_HEAD_PAGE = ("/economy/grossvalueaddedgva/datasets/"
-                     "nominalregionalgrossvalueaddedbalancedperheadandincomecomponents")
-ASHE_T7_PAGE = ("/employmentandlabourmarket/peopleinwork/earningsandworkinghours/datasets/"
-                "placeofworkbylocalauthorityashetable7")
+GVA_PER_HEAD_PAGE = (
+    "/economy/grossvalueaddedgva/datasets/nominalregionalgrossvalueaddedbalancedperheadandincomecomponents"
+)
+ASHE_T7_PAGE = (
+    "/employmentandlabourmarket/peopleinwork/earningsandworkinghours/datasets/placeofworkbylocalauthorityashetable7"
+)
 
 METHODS = ("direct", "ons_landing", "ons_zip_member", "arcgis_geojson", "arcgis_csv", "manual")
 CONFIDENCE = ("H", "M", "L", "inferred")
@@ -89,26 +92,51 @@ def _ons_file(page: str, edition_and_file: str) -> str:
 
 def _productivity(path: str, slug: str, pattern: str, fallback: str, confidence: str, note: str) -> SourceFile:
     page = PRODUCTIVITY + slug
-    return SourceFile(path, "ons_landing", ONS + page, confidence, "ONS", link_pattern=pattern,
-                      fallback_url=_ons_file(page, fallback) if fallback else "", note=note)
+    return SourceFile(
+        path,
+        "ons_landing",
+        ONS + page,
+        confidence,
+        "ONS",
+        link_pattern=pattern,
+        fallback_url=_ons_file(page, fallback) if fallback else "",
+        note=note,
+    )
 
 
-def _arcgis(path: str, service: str, method: str = "arcgis_geojson", confidence: str = "H",
-            note: str = "") -> SourceFile:
-    return SourceFile(path, method, f"{ARCGIS}/{service}/FeatureServer", confidence,
-                      "ONS Open Geography Portal", note=note)
+def _arcgis(
+    path: str, service: str, method: str = "arcgis_geojson", confidence: str = "H", note: str = ""
+) -> SourceFile:
+    return SourceFile(
+        path, method, f"{ARCGIS}/{service}/FeatureServer", confidence, "ONS Open Geography Portal", note=note
+    )
 
 
 def _nomis(path: str, dataset: str, note: str) -> SourceFile:
-    return SourceFile(path, "manual", f"{NOMIS}/datasets/{dataset}", "H", "Nomis",
-                      note=note + " Extract made with the Nomis web query tool; the API "
-                      f"({NOMIS}/api/v01/dataset/<id>.data.csv) returns a different layout that the "
-                      "loaders do not read, so the file is carried over from the fallback folder.")
+    return SourceFile(
+        path,
+        "manual",
+        f"{NOMIS}/datasets/{dataset}",
+        "H",
+        "Nomis",
+        note=note + " Extract made with the Nomis web query tool; the API "
+        f"({NOMIS}/api/v01/dataset/<id>.data.csv) returns a different layout that the "
+        "loaders do not read, so the file is carried over from the fallback folder.",
+    )
 
 
 GVA_REGIONS = (
-    "tlcnortheast", "tldnorthwest", "tleyorkshireandthehumber", "tlfeastmidlands", "tlgwestmidlands",
-    "tlheastofengland", "tlilondon", "tljsoutheast", "tlksouthwest", "tllwales", "tlmscotland",
+    "tlcnortheast",
+    "tldnorthwest",
+    "tleyorkshireandthehumber",
+    "tlfeastmidlands",
+    "tlgwestmidlands",
+    "tlheastofengland",
+    "tlilondon",
+    "tljsoutheast",
+    "tlksouthwest",
+    "tllwales",
+    "tlmscotland",
     "tlnnorthernireland",
 )
 GVA_FILE = "regionalgrossvalueaddedbalancedbyindustrylocalauthorities{region}.xlsx"
@@ -116,80 +144,141 @@ GVA_FILE = "regionalgrossvalueaddedbalancedbyindustrylocalauthorities{region}.xl
 CATALOGUE: tuple[SourceFile, ...] = (
     # --- ONS subregional productivity (annual, June); file names rotate, so the pages are scraped.
     _productivity(
-        build_sources.PRODUCTIVITY_LAD, "subregionalproductivitylabourproductivityindicesbylocalauthoritydistrict",
+        build_sources.PRODUCTIVITY_LAD,
+        "subregionalproductivitylabourproductivityindicesbylocalauthoritydistrict",
         r"^(labourproductivitylad\d*|labourproductivitylocalauthorities|ladproductivity)\.xlsx?$",
-        "current/ladproductivity.xls", "inferred",
+        "current/ladproductivity.xls",
+        "inferred",
         "Landing page H; only the old name ladproductivity.xls was seen, labourproductivitylad1.xls must be "
         "found by scraping.",
     ),
     _productivity(
         build_sources.PRODUCTIVITY_ITL,
         "subregionalproductivitylabourproductivitygvaperhourworkedandgvaperfilledjobindicesbyuknuts2andnuts3subregions",
-        r"^(labourproductivityitls\d*|itlproductivity)\.xlsx?$", "current/labourproductivityitls1.xlsx", "H",
+        r"^(labourproductivityitls\d*|itlproductivity)\.xlsx?$",
+        "current/labourproductivityitls1.xlsx",
+        "H",
         "June 2024 file was current/labourproductivityitls.xls; June 2025 is labourproductivityitls1.xlsx. "
         "Whatever edition is current is saved under the build's path.",
     ),
     _productivity(
         build_sources.PRODUCTIVITY_CA,
         "subregionalproductivitylabourproductivityindicesbycombinedauthoritiesandeconomicenterpriseregions",
-        r"^labourproductivitycaeer\d*\.xlsx?$", "current/labourproductivitycaeer2.xlsx", "M",
+        r"^labourproductivitycaeer\d*\.xlsx?$",
+        "current/labourproductivitycaeer2.xlsx",
+        "M",
         "labourproductivitycaeer2.xlsx seen once; the local file is caeer3.",
     ),
     # --- ONS regional GDP / GVA (April releases).
-    SourceFile(build_sources.GDP_LA, "ons_landing", ONS + GDP_LA_PAGE, "H", "ONS",
-               link_pattern=r"^regionalgrossdomesticproductgdplocalauthorities\.xlsx$",
-               fallback_url=_ons_file(GDP_LA_PAGE, "1998to2023/regionalgrossdomesticproductgdplocalauthorities.xlsx")),
+    SourceFile(
+        build_sources.GDP_LA,
+        "ons_landing",
+        ONS + GDP_LA_PAGE,
+        "H",
+        "ONS",
+        link_pattern=r"^regionalgrossdomesticproductgdplocalauthorities\.xlsx$",
+        fallback_url=_ons_file(GDP_LA_PAGE, "1998to2023/regionalgrossdomesticproductgdplocalauthorities.xlsx"),
+    ),
     *(
-        SourceFile(f"{build_sources.GVA_LA_DIR}/{GVA_FILE.format(region=region)}", "ons_landing",
-                   ONS + GVA_LA_PAGE, "H", "ONS", link_pattern="^" + re.escape(GVA_FILE.format(region=region)) + "$",
-                   fallback_url=_ons_file(GVA_LA_PAGE, f"{region}/{GVA_FILE.format(region=region)}"),
-                   note="Direct URL form seen once (tldnorthwest); other regions follow the same pattern.")
+        SourceFile(
+            f"{build_sources.GVA_LA_DIR}/{GVA_FILE.format(region=region)}",
+            "ons_landing",
+            ONS + GVA_LA_PAGE,
+            "H",
+            "ONS",
+            link_pattern="^" + re.escape(GVA_FILE.format(region=region)) + "$",
+            fallback_url=_ons_file(GVA_LA_PAGE, f"{region}/{GVA_FILE.format(region=region)}"),
+            note="Direct URL form seen once (tldnorthwest); other regions follow the same pattern.",
+        )
         for region in GVA_REGIONS
     ),
     # --- GVA by industry, all ITL regions (Table 3c, ITL3): the sub-sector mix of England, UK and ITL1.
-    SourceFile(build_sources.GVA_ITL3, "ons_landing", ONS + GVA_ALL_ITL_PAGE, "H", "ONS",
-               link_pattern=r"^regionalgrossvalueaddedbalancedbyindustryand(allinternationalterritoriallevels"
-                            r"itl|allitl)regions\.xlsx$",
-               fallback_url=_ons_file(GVA_ALL_ITL_PAGE, "current/regionalgrossvalueaddedbalancedbyindustryand"
-                                                        "allinternationalterritoriallevelsitlregions.xlsx"),
-               note="The local copy is a third-party trim of the official workbook to one sheet named 'Sheet1'; "
-                    "the official workbook (> 4 MiB) calls it 'Table 3c'. The loader accepts both sheet names."),
+    SourceFile(
+        build_sources.GVA_ITL3,
+        "ons_landing",
+        ONS + GVA_ALL_ITL_PAGE,
+        "H",
+        "ONS",
+        link_pattern=r"^regionalgrossvalueaddedbalancedbyindustryand(allinternationalterritoriallevels"
+        r"itl|allitl)regions\.xlsx$",
+        fallback_url=_ons_file(
+            GVA_ALL_ITL_PAGE,
+            "current/regionalgrossvalueaddedbalancedbyindustryandallinternationalterritoriallevelsitlregions.xlsx",
+        ),
+        note="The local copy is a third-party trim of the official workbook to one sheet named 'Sheet1'; "
+        "the official workbook (> 4 MiB) calls it 'Table 3c'. The loader accepts both sheet names.",
+    ),
     # --- GVA per head and income components (Table 6: GVA by industry for ITL1/ITL2): validation only.
-    SourceFile(build_sources.GVA_ITL_TABLE_6, "ons_landing", ONS + GVA_PER_HEAD_PAGE, "M", "ONS",
-               link_pattern=r"^regionalgrossvalueaddedbalancedperheadandincomecomponents\.xlsx$",
-               fallback_url=_ons_file(GVA_PER_HEAD_PAGE,
-                                      "current/regionalgrossvalueaddedbalancedperheadandincomecomponents.xlsx"),
-               note="Read for Table 6 only, to check LAD sums of manufacturing GVA against ONS's ITL1/ITL2 figures."),
+    SourceFile(
+        build_sources.GVA_ITL_TABLE_6,
+        "ons_landing",
+        ONS + GVA_PER_HEAD_PAGE,
+        "M",
+        "ONS",
+        link_pattern=r"^regionalgrossvalueaddedbalancedperheadandincomecomponents\.xlsx$",
+        fallback_url=_ons_file(
+            GVA_PER_HEAD_PAGE, "current/regionalgrossvalueaddedbalancedperheadandincomecomponents.xlsx"
+        ),
+        note="Read for Table 6 only, to check LAD sums of manufacturing GVA against ONS's ITL1/ITL2 figures.",
+    ),
     # --- ASHE table 7 (place of work), zipped; the build reads table 7.1a (weekly pay, gross).
-    SourceFile(build_sources.ASHE_T7_WEEKLY, "ons_zip_member", ONS + ASHE_T7_PAGE, "M", "ONS",
-               link_pattern=r"^(ashe)?table7\d{4}(provisional|revised)\.zip$",
-               member_pattern=r"7\.1a.*weekly pay.*gross.*\.xlsx?$",
-               fallback_url=_ons_file(ASHE_T7_PAGE, "2024provisional/ashetable72024provisional.zip"),
-               note="Landing H; the 2024 provisional zip name is inferred from the 2025 one. The latest "
-                    "edition on the page is taken."),
+    SourceFile(
+        build_sources.ASHE_T7_WEEKLY,
+        "ons_zip_member",
+        ONS + ASHE_T7_PAGE,
+        "M",
+        "ONS",
+        link_pattern=r"^(ashe)?table7\d{4}(provisional|revised)\.zip$",
+        member_pattern=r"7\.1a.*weekly pay.*gross.*\.xlsx?$",
+        fallback_url=_ons_file(ASHE_T7_PAGE, "2024provisional/ashetable72024provisional.zip"),
+        note="Landing H; the 2024 provisional zip name is inferred from the 2025 one. The latest "
+        "edition on the page is taken.",
+    ),
     # --- Explore Local Statistics (raw files of the public data repository, branch main).
     *(
-        SourceFile(f"{build_sources.ELS_DIR}/{name}", "direct", f"{ELS_RAW}/{name.rsplit('.', 1)[0]}/{name}", "M",
-                   "ONS Explore Local Statistics")
+        SourceFile(
+            f"{build_sources.ELS_DIR}/{name}",
+            "direct",
+            f"{ELS_RAW}/{name.rsplit('.', 1)[0]}/{name}",
+            "M",
+            "ONS Explore Local Statistics",
+        )
         for name in (*ELS_FILES, *ELS_METADATA)
     ),
     # --- Nomis extracts (web query tool, 24 April 2023) and BRES CSV exports.
-    _nomis("stats/nomis/nomis_aps_T01_econ_activity_16to64_england_lep_lad_2018_2022.xlsx", "apsnew",
-           "APS T01 (NM_17_5 / NM_17_1)."),
-    _nomis("stats/nomis/nomis_aps_T13a_employment_by_industry_england_lep_lad_2018_2022.xlsx", "apsnew",
-           "APS T13a."),
+    _nomis(
+        "stats/nomis/nomis_aps_T01_econ_activity_16to64_england_lep_lad_2018_2022.xlsx",
+        "apsnew",
+        "APS T01 (NM_17_5 / NM_17_1).",
+    ),
+    _nomis("stats/nomis/nomis_aps_T13a_employment_by_industry_england_lep_lad_2018_2022.xlsx", "apsnew", "APS T13a."),
     _nomis("stats/nomis/nomis_aps_T19_qualifications_nvq_england_lep_lad_2017_2021.xlsx", "apsnew", "APS T19."),
-    _nomis("stats/nomis/nomis_ubc_enterprises_by_industry_sizeband_england_lep_lad_2018_2022.xlsx", "idbrent",
-           "UK Business Counts, enterprises (NM_142_1)."),
-    _nomis("stats/nomis/nomis_ubc_enterprises_by_sizeband_england_lep_lad_2018_2022.xlsx", "idbrent",
-           "UK Business Counts, enterprises (NM_142_1); listed in the build manifest, not parsed."),
-    _nomis("stats/nomis/nomis_bres_employees_sic_section_gb_itl3_2023.xlsx", "newbres6pub",
-           "BRES open access (NM_189_1); listed in the build manifest, not parsed."),
-    _nomis("stats/nomis/nomis_bres_employees_sic_section_gb_nuts3_2015_2021.xlsx", "newbres6pub",
-           "BRES open access, stacked by a third party; listed in the build manifest, not parsed."),
+    _nomis(
+        "stats/nomis/nomis_ubc_enterprises_by_industry_sizeband_england_lep_lad_2018_2022.xlsx",
+        "idbrent",
+        "UK Business Counts, enterprises (NM_142_1).",
+    ),
+    _nomis(
+        "stats/nomis/nomis_ubc_enterprises_by_sizeband_england_lep_lad_2018_2022.xlsx",
+        "idbrent",
+        "UK Business Counts, enterprises (NM_142_1); listed in the build manifest, not parsed.",
+    ),
+    _nomis(
+        "stats/nomis/nomis_bres_employees_sic_section_gb_itl3_2023.xlsx",
+        "newbres6pub",
+        "BRES open access (NM_189_1); listed in the build manifest, not parsed.",
+    ),
+    _nomis(
+        "stats/nomis/nomis_bres_employees_sic_section_gb_nuts3_2015_2021.xlsx",
+        "newbres6pub",
+        "BRES open access, stacked by a third party; listed in the build manifest, not parsed.",
+    ),
     *(
-        _nomis(f"stats/nomis/nomis_bres_employment_by_industry_england_lep_gb_nuts3_{year}.csv", "newbres6pub",
-               "BRES open access CSV export (NM_189_1) with the Nomis header lines stripped.")
+        _nomis(
+            f"stats/nomis/nomis_bres_employment_by_industry_england_lep_gb_nuts3_{year}.csv",
+            "newbres6pub",
+            "BRES open access CSV export (NM_189_1) with the Nomis header lines stripped.",
+        )
         for year in range(2016, 2021)
     ),
     # --- Boundaries (BUC) from the Open Geography Portal.
@@ -197,19 +286,30 @@ CATALOGUE: tuple[SourceFile, ...] = (
     _arcgis(geography.BOUNDARY_FILES["lad"][0], "Local_Authority_Districts_December_2023_Boundaries_UK_BUC"),
     _arcgis(geography.BOUNDARY_FILES["itl1"][0], "International_Territorial_Level_1_January_2021_UK_BUC_2022"),
     _arcgis(geography.BOUNDARY_FILES["itl2"][0], "International_Territorial_Level_2_January_2021_UK_BUC_V2_2022"),
-    _arcgis(geography.BOUNDARY_FILES["itl3"][0], "International_Territorial_Level_3_January_2021_UK_BUC_V3_2022",
-            note="The local file is a TopoJSON conversion; the portal serves GeoJSON, which is saved under the "
-                 "same path (the boundary reader accepts both)."),
+    _arcgis(
+        geography.BOUNDARY_FILES["itl3"][0],
+        "International_Territorial_Level_3_January_2021_UK_BUC_V3_2022",
+        note="The local file is a TopoJSON conversion; the portal serves GeoJSON, which is saved under the "
+        "same path (the boundary reader accepts both).",
+    ),
     _arcgis(geography.BOUNDARY_FILES["cauth"][0], "CAUTH_MAY_2025_EN_BUC"),
     _arcgis(geography.BOUNDARY_FILES["rgn"][0], "Regions_December_2021_EN_BUC_2022"),
-    _arcgis(geography.LAD21_BOUNDARIES, "Local_Authority_Districts_December_2021_UK_BUC_2022",
-            note="Names only: Nomis labels follow the 2021 LADs."),
+    _arcgis(
+        geography.LAD21_BOUNDARIES,
+        "Local_Authority_Districts_December_2021_UK_BUC_2022",
+        note="Names only: Nomis labels follow the 2021 LADs.",
+    ),
     # --- Lookups from the Open Geography Portal (FeatureServer tables saved as CSV).
     _arcgis(geography.LAD_ITL_LOOKUP, "ITL125_ITL225_ITL325_LAU125_LAD24_UK_LU", "arcgis_csv"),
     _arcgis(geography.LAD_CAUTH_LOOKUP, "LAD25_CAUTH25_EN_LU", "arcgis_csv", "M", note="Seen in the listing only."),
     _arcgis(geography.LAD_RGN_LOOKUP, "LAD23_RGN23_EN_LU", "arcgis_csv"),
-    _arcgis(geography.ITL3_2021_2025_LOOKUP, "ITL321_ITL325_UK_LU", "arcgis_csv", "M",
-            note="Chained with the LAD -> ITL 2025 lookup to place 2023 LADs in the 2021 ITL2 regions."),
+    _arcgis(
+        geography.ITL3_2021_2025_LOOKUP,
+        "ITL321_ITL325_UK_LU",
+        "arcgis_csv",
+        "M",
+        note="Chained with the LAD -> ITL 2025 lookup to place 2023 LADs in the 2021 ITL2 regions.",
+    ),
 )
 
 BY_PATH: dict[str, SourceFile] = {entry.path: entry for entry in CATALOGUE}

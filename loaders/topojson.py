@@ -110,9 +110,7 @@ def geometry_to_geojson(
     raise TopoJSONError(f"unknown geometry type {kind!r}")
 
 
-def _features(
-    obj: Mapping[str, Any], arcs: Sequence[Ring], transform: Mapping[str, Any] | None
-) -> Iterator[dict]:
+def _features(obj: Mapping[str, Any], arcs: Sequence[Ring], transform: Mapping[str, Any] | None) -> Iterator[dict]:
     """A top-level GeometryCollection becomes one feature per member (the usual TopoJSON layout,
     as written by topojson-server); any other object becomes a single feature."""
     members = obj.get("geometries", []) if obj.get("type") == "GeometryCollection" else [obj]

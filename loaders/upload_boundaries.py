@@ -56,8 +56,9 @@ class FieldChoiceError(SourceFormatError):
         super().__init__(path, problem)
 
 
-def read_boundary_upload(name: str, data: bytes, *, code_field: str | None = None,
-                         name_field: str | None = None) -> gpd.GeoDataFrame:
+def read_boundary_upload(
+    name: str, data: bytes, *, code_field: str | None = None, name_field: str | None = None
+) -> gpd.GeoDataFrame:
     """Boundaries as area_code, area_name, geometry in EPSG:4326, from a GeoJSON/TopoJSON (.geojson,
     .json), a zipped shapefile (.zip with .shp, .shx, .dbf and .prj) or a GeoPackage (.gpkg).
 
@@ -77,11 +78,15 @@ def read_boundary_upload(name: str, data: bytes, *, code_field: str | None = Non
     elif suffix == ".gpkg":
         frame = _gpkg_frame(label, data, notes)
     elif suffix in (".shp", ".shx", ".dbf", ".prj"):
-        raise SourceFormatError(label, "a shapefile is several files: zip the .shp, .shx, .dbf and .prj together "
-                                       "and upload the .zip")
+        raise SourceFormatError(
+            label, "a shapefile is several files: zip the .shp, .shx, .dbf and .prj together and upload the .zip"
+        )
     else:
-        raise SourceFormatError(label, f"file type '{suffix or 'none'}' is not accepted for boundaries; "
-                                       "upload .geojson, .json, a zipped shapefile (.zip) or .gpkg")
+        raise SourceFormatError(
+            label,
+            f"file type '{suffix or 'none'}' is not accepted for boundaries; "
+            "upload .geojson, .json, a zipped shapefile (.zip) or .gpkg",
+        )
     return _standardise(label, frame, code_field, name_field, notes)
 
 
@@ -94,8 +99,11 @@ def _json_frame(label: str, data: bytes) -> gpd.GeoDataFrame:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise SourceFormatError(label, f"is not valid JSON ({exc.msg} at {where})") from exc
     except ValueError as exc:  # ours (NaN or Infinity) or Python's cap on the digits of one integer
-        problem = str(exc) if exc.args and str(exc.args[0]).startswith("JSON contains") else (
-            "a number in it has more than 4,300 digits; GeoJSON coordinates are ordinary numbers")
+        problem = (
+            str(exc)
+            if exc.args and str(exc.args[0]).startswith("JSON contains")
+            else ("a number in it has more than 4,300 digits; GeoJSON coordinates are ordinary numbers")
+        )
         raise SourceFormatError(label, problem) from exc
     except RecursionError as exc:
         raise SourceFormatError(label, "JSON is nested too deeply to be GeoJSON") from exc
@@ -107,8 +115,9 @@ def _json_frame(label: str, data: bytes) -> gpd.GeoDataFrame:
             features: Any = topology_to_features(doc)
         except Exception as exc:  # malformed TopoJSON fails in many ways (KeyError, TypeError, IndexError...)
             LOG.info("TopoJSON %s not read: %r", label, exc)
-            raise SourceFormatError(label, "is TopoJSON whose objects, arcs or transform are missing or do not fit "
-                                           "together") from exc
+            raise SourceFormatError(
+                label, "is TopoJSON whose objects, arcs or transform are missing or do not fit together"
+            ) from exc
         crs: Any = "EPSG:4326"
     elif kind == "FeatureCollection":
         features = doc.get("features")
@@ -131,15 +140,20 @@ def _json_frame(label: str, data: bytes) -> gpd.GeoDataFrame:
             geoms.append(shapely.geometry.shape(feature["geometry"]))
         except Exception as exc:  # shapely raises several types for malformed coordinates
             kind = shorten(feature["geometry"].get("type"), 40)
-            problem = (f"feature {i + 1} has a malformed geometry (a '{kind}' whose coordinates are not laid out as "
-                       "GeoJSON requires)")
+            problem = (
+                f"feature {i + 1} has a malformed geometry (a '{kind}' whose coordinates are not laid out as "
+                "GeoJSON requires)"
+            )
             raise SourceFormatError(label, problem) from exc
         properties = feature.get("properties")
         rows.append({str(k): v for k, v in properties.items()} if isinstance(properties, dict) else {})
         fields.update(rows[-1])
         if len(fields) > MAX_FIELDS:  # a frame of features x fields: 20,000 x 20,000 would be gigabytes
-            raise SourceFormatError(label, f"its features' properties have more than {MAX_FIELDS} different fields; "
-                                           f"at most {MAX_FIELDS} are accepted")
+            raise SourceFormatError(
+                label,
+                f"its features' properties have more than {MAX_FIELDS} different fields; "
+                f"at most {MAX_FIELDS} are accepted",
+            )
     frame = pd.DataFrame.from_records(rows) if any(rows) else pd.DataFrame(index=range(len(rows)))
     return gpd.GeoDataFrame(frame, geometry=geoms, crs=crs)
 
@@ -179,14 +193,19 @@ def _zip_frame(label: str, data: bytes, notes: list[str]) -> gpd.GeoDataFrame:
                 return _gpkg_frame(label, payload, notes)
             return _json_frame(label, payload)
         stem = shps[0].filename[:-4].lower()
-        parts = {e.filename[len(stem):].lower(): e for e in files if e.filename.lower().startswith(stem)
-                 and e.filename[len(stem):].lower() in {".shp", ".shx", ".dbf", ".prj", ".cpg"}}
+        parts = {
+            e.filename[len(stem) :].lower(): e
+            for e in files
+            if e.filename.lower().startswith(stem)
+            and e.filename[len(stem) :].lower() in {".shp", ".shx", ".dbf", ".prj", ".cpg"}
+        }
         missing = [ext for ext in (".shx", ".dbf", ".prj") if ext not in parts]
         if missing:
             what = ", ".join(missing)
             why = " (without it the coordinate system, CRS, is unknown)" if missing == [".prj"] else ""
-            raise SourceFormatError(label, f"shapefile {shorten(PurePosixPath(shps[0].filename).name)} has no {what} "
-                                           f"in the zip{why}")
+            raise SourceFormatError(
+                label, f"shapefile {shorten(PurePosixPath(shps[0].filename).name)} has no {what} in the zip{why}"
+            )
         with tempfile.TemporaryDirectory(prefix="rpe-upload-") as tmp:
             budget = MAX_UNZIPPED_BYTES
             for ext, entry in parts.items():
@@ -224,8 +243,9 @@ def _read_with_gdal(label: str, path: Path, layer: str | None, notes: list[str])
     try:
         info = pyogrio.read_info(path, layer=layer)
         if int(info.get("features") or 0) > MAX_FEATURES:
-            raise SourceFormatError(label, f"has {int(info['features']):,} features; at most {MAX_FEATURES:,} "
-                                           "are accepted")
+            raise SourceFormatError(
+                label, f"has {int(info['features']):,} features; at most {MAX_FEATURES:,} are accepted"
+            )
         if len(info.get("fields", ())) > MAX_FIELDS:
             raise SourceFormatError(label, f"has {len(info['fields']):,} fields; at most {MAX_FIELDS} are accepted")
         with warnings.catch_warnings():
@@ -235,16 +255,20 @@ def _read_with_gdal(label: str, path: Path, layer: str | None, notes: list[str])
         raise
     except Exception as exc:  # pyogrio/GDAL raise their own types for broken files
         LOG.info("boundaries %s not read by GDAL: %r", label, exc)
-        why = ("its coordinate system (the .prj of a shapefile) is damaged or impossible" if "PROJ" in str(exc)
-               else UNREADABLE.get(path.suffix, "the file is damaged"))
+        why = (
+            "its coordinate system (the .prj of a shapefile) is damaged or impossible"
+            if "PROJ" in str(exc)
+            else UNREADABLE.get(path.suffix, "the file is damaged")
+        )
         raise SourceFormatError(label, f"cannot be read: {why}") from exc
     if frame.crs is None:
         raise SourceFormatError(label, "states no coordinate reference system (CRS); cannot place it on a map")
     return frame
 
 
-def _standardise(label: str, frame: gpd.GeoDataFrame, code_field: str | None, name_field: str | None,
-                 notes: list[str]) -> gpd.GeoDataFrame:
+def _standardise(
+    label: str, frame: gpd.GeoDataFrame, code_field: str | None, name_field: str | None, notes: list[str]
+) -> gpd.GeoDataFrame:
     if len(frame) == 0:
         raise SourceFormatError(label, "has no features")
     if len(frame) > MAX_FEATURES:
@@ -256,8 +280,9 @@ def _standardise(label: str, frame: gpd.GeoDataFrame, code_field: str | None, na
     geoms[missing] = shapely.Polygon()
     vertices = int(shapely.get_num_coordinates(geoms).sum())
     if vertices > MAX_VERTICES:
-        raise SourceFormatError(label, f"has {vertices:,} vertices; at most {MAX_VERTICES:,} are accepted "
-                                       "(upload a generalised version)")
+        raise SourceFormatError(
+            label, f"has {vertices:,} vertices; at most {MAX_VERTICES:,} are accepted (upload a generalised version)"
+        )
     coords = shapely.get_coordinates(geoms)
     if len(coords) and not np.isfinite(coords).all():
         bad = [str(i + 1) for i, g in enumerate(geoms) if not np.isfinite(shapely.get_coordinates(g)).all()]
@@ -272,9 +297,9 @@ def _standardise(label: str, frame: gpd.GeoDataFrame, code_field: str | None, na
         notes.append(f"{int((~polygonal).sum())} features are points or lines, not areas, and were dropped.")
 
     out = gpd.GeoDataFrame(
-        {"area_code": codes,
-         "area_name": [cell_text(v) for v in frame[name_field]] if name_field else None},
-        geometry=list(geoms), crs=frame.crs,
+        {"area_code": codes, "area_name": [cell_text(v) for v in frame[name_field]] if name_field else None},
+        geometry=list(geoms),
+        crs=frame.crs,
     )[polygonal].reset_index(drop=True)
     if name_field is None:
         out["area_name"] = out["area_code"]
@@ -287,10 +312,15 @@ def _standardise(label: str, frame: gpd.GeoDataFrame, code_field: str | None, na
             out = out.to_crs("EPSG:4326")
         except Exception as exc:  # pyproj raises for CRSs it cannot transform
             LOG.info("boundaries %s not reprojected: %r", label, exc)
-            raise SourceFormatError(label, f"its coordinate system ({shorten(source_crs.name)}) cannot be converted to "
-                                           "longitude/latitude: it is not tied to a place on the Earth") from exc
-        notes.append(f"Reprojected from {shorten(source_crs.name)} ({shorten(source_crs.to_string(), 40)}) to "
-                     "longitude/latitude.")
+            raise SourceFormatError(
+                label,
+                f"its coordinate system ({shorten(source_crs.name)}) cannot be converted to "
+                "longitude/latitude: it is not tied to a place on the Earth",
+            ) from exc
+        notes.append(
+            f"Reprojected from {shorten(source_crs.name)} ({shorten(source_crs.to_string(), 40)}) to "
+            "longitude/latitude."
+        )
     _check_lonlat(label, out, source_crs)
 
     geoms, repaired = repair_polygons(out.geometry.to_numpy())
@@ -313,8 +343,16 @@ def _standardise(label: str, frame: gpd.GeoDataFrame, code_field: str | None, na
         out = gpd.GeoDataFrame(merged[["area_code", "area_name"]], geometry=merged.geometry.to_numpy(), crs="EPSG:4326")
         notes.append(f"{before} features shared codes and were merged into {len(out)} areas.")
     out = out[["area_code", "area_name", "geometry"]].reset_index(drop=True)
-    out.attrs.update({"source": label, "notes": notes, "repaired": repaired, "code_field": code_field,
-                      "name_field": name_field, "fields": fields})
+    out.attrs.update(
+        {
+            "source": label,
+            "notes": notes,
+            "repaired": repaired,
+            "code_field": code_field,
+            "name_field": name_field,
+            "fields": fields,
+        }
+    )
     return out
 
 
@@ -341,12 +379,15 @@ def _open_collections(geoms: np.ndarray, codes: list[str], notes: list[str]) -> 
             geoms[i] = polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
             opened.append(f"feature {i + 1} ({shorten(codes[i], 40) or 'no code'})")
     if opened:
-        notes.append(f"{len(opened)} features are geometry collections ({listed(opened)}): the polygons inside them "
-                     f"are used" + (f", {left_out} points or lines in them left out." if left_out else "."))
+        notes.append(
+            f"{len(opened)} features are geometry collections ({listed(opened)}): the polygons inside them "
+            f"are used" + (f", {left_out} points or lines in them left out." if left_out else ".")
+        )
 
 
-def _boundary_fields(label: str, frame: gpd.GeoDataFrame, fields: list[str], code_field: str | None,
-                     name_field: str | None) -> tuple[str, str | None]:
+def _boundary_fields(
+    label: str, frame: gpd.GeoDataFrame, fields: list[str], code_field: str | None, name_field: str | None
+) -> tuple[str, str | None]:
     for given in (code_field, name_field):
         if given is not None and given not in fields:
             raise FieldChoiceError(label, f"field '{given}' not found (fields: {listed(fields) or 'none'})", fields)
@@ -357,11 +398,17 @@ def _boundary_fields(label: str, frame: gpd.GeoDataFrame, fields: list[str], cod
         coded = [f for f in fields if looks_like_codes([cell_text(v) for v in frame[f].head(200)])]
         code_field = coded[0] if len(coded) == 1 else None
     if code_field is None:
-        raise FieldChoiceError(label, "no single area code field found (e.g. LAD23CD, area_code); fields: "
-                                      f"{listed(fields) or 'none'}", fields)
+        raise FieldChoiceError(
+            label,
+            f"no single area code field found (e.g. LAD23CD, area_code); fields: {listed(fields) or 'none'}",
+            fields,
+        )
     if name_field is None:
-        name_field = auto_name if auto_name and auto_name != code_field else next(
-            (f for f in fields if f != code_field and normalised(f) in NAME_HEADERS), None)
+        name_field = (
+            auto_name
+            if auto_name and auto_name != code_field
+            else next((f for f in fields if f != code_field and normalised(f) in NAME_HEADERS), None)
+        )
     return code_field, name_field
 
 
@@ -374,7 +421,13 @@ def _check_lonlat(label: str, frame: gpd.GeoDataFrame, source_crs: Any) -> None:
     minx, miny = coords.min(axis=0)
     maxx, maxy = coords.max(axis=0)
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        hint = " (GeoJSON without a 'crs' member must be in longitude/latitude, EPSG:4326)" \
-            if source_crs.equals(CRS.from_user_input("EPSG:4326")) else ""
-        raise SourceFormatError(label, f"coordinates are out of range for longitude/latitude (bounds {minx:.4g}, "
-                                       f"{miny:.4g}, {maxx:.4g}, {maxy:.4g}){hint}")
+        hint = (
+            " (GeoJSON without a 'crs' member must be in longitude/latitude, EPSG:4326)"
+            if source_crs.equals(CRS.from_user_input("EPSG:4326"))
+            else ""
+        )
+        raise SourceFormatError(
+            label,
+            f"coordinates are out of range for longitude/latitude (bounds {minx:.4g}, "
+            f"{miny:.4g}, {maxx:.4g}, {maxy:.4g}){hint}",
+        )

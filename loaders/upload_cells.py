@@ -21,10 +21,31 @@ _SPAN_YEAR = re.compile(r"^((?:19|20)\d{2})\s*[/-]\s*(\d{2}|(?:19|20)\d{2})$")
 _WORD = re.compile(r"[^a-z0-9]")
 CD_FIELD = re.compile(r"^[a-z]*\d*cd$")
 NM_FIELD = re.compile(r"^[a-z]*\d*nm$")
-CODE_HEADERS = ("areacode", "code", "gsscode", "gss", "geographycode", "geocode", "itlcode", "ladcode",
-                "lepcode", "onscode", "mnemonic")
-NAME_HEADERS = ("areaname", "name", "area", "geographyname", "geography", "ladname", "lepname", "itlname",
-                "localauthority", "place")
+CODE_HEADERS = (
+    "areacode",
+    "code",
+    "gsscode",
+    "gss",
+    "geographycode",
+    "geocode",
+    "itlcode",
+    "ladcode",
+    "lepcode",
+    "onscode",
+    "mnemonic",
+)
+NAME_HEADERS = (
+    "areaname",
+    "name",
+    "area",
+    "geographyname",
+    "geography",
+    "ladname",
+    "lepname",
+    "itlname",
+    "localauthority",
+    "place",
+)
 PERIOD_HEADERS = ("period", "year", "date", "yr", "time")
 _CURRENCY = "£$€"
 _NEGATIVE_CURRENCY = frozenset(f"-{c}" for c in _CURRENCY)

@@ -67,8 +67,9 @@ def check_size(label: str, data: bytes, cap: int) -> None:
         )
 
 
-def check_zip(label: str, archive: zipfile.ZipFile, max_entries: int = MAX_ZIP_ENTRIES,
-              max_total: int = MAX_UNZIPPED_BYTES) -> list[zipfile.ZipInfo]:
+def check_zip(
+    label: str, archive: zipfile.ZipFile, max_entries: int = MAX_ZIP_ENTRIES, max_total: int = MAX_UNZIPPED_BYTES
+) -> list[zipfile.ZipInfo]:
     """The archive's entries, after refusing anything that could escape a directory or blow up:
     too many entries, absolute paths, "..", symlinks, encryption, a total expanded size over the
     cap, or an entry that claims to expand more than deflate can. Nothing is extracted here."""
@@ -92,7 +93,8 @@ def check_zip(label: str, archive: zipfile.ZipFile, max_entries: int = MAX_ZIP_E
         total += entry.file_size
         if entry.file_size > RATIO_CHECK_FROM and entry.file_size > MAX_ZIP_RATIO * max(entry.compress_size, 1):
             raise SourceFormatError(
-                label, f"zip entry '{name}' claims to expand {entry.file_size / max(entry.compress_size, 1):,.0f}"
+                label,
+                f"zip entry '{name}' claims to expand {entry.file_size / max(entry.compress_size, 1):,.0f}"
                 f" times (a zip bomb?); refused",
             )
     if total > max_total:
@@ -117,14 +119,16 @@ def copy_member(label: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo, ta
             while chunk := source.read(1024 * 1024):
                 written += len(chunk)
                 if written > budget:
-                    raise SourceFormatError(label, f"zip entry '{shorten(entry.filename)}' expands beyond the size "
-                                                   "limit")
+                    raise SourceFormatError(
+                        label, f"zip entry '{shorten(entry.filename)}' expands beyond the size limit"
+                    )
                 sink.write(chunk)
     except SourceFormatError:
         raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise SourceFormatError(label, f"zip entry '{shorten(entry.filename)}' cannot be extracted: "
-                                       f"{_zip_trouble(exc)}") from exc
+        raise SourceFormatError(
+            label, f"zip entry '{shorten(entry.filename)}' cannot be extracted: {_zip_trouble(exc)}"
+        ) from exc
     return written
 
 
@@ -133,8 +137,9 @@ def read_member(label: str, archive: zipfile.ZipFile, entry: zipfile.ZipInfo) ->
     try:
         return archive.read(entry)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise SourceFormatError(label, f"zip entry '{shorten(entry.filename)}' cannot be read: "
-                                       f"{_zip_trouble(exc)}") from exc
+        raise SourceFormatError(
+            label, f"zip entry '{shorten(entry.filename)}' cannot be read: {_zip_trouble(exc)}"
+        ) from exc
 
 
 def _zip_trouble(exc: Exception) -> str:

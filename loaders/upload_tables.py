@@ -31,6 +31,7 @@ from loaders.upload_checks import (
 _FORMULA_TYPE = "f"
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
+
 @dataclass
 class Grid:
     """Raw cells of a table: (row number, cells) pairs plus what reading them taught us."""
@@ -50,11 +51,13 @@ def _decode(label: str, data: bytes) -> tuple[str, list[str]]:
         try:
             return data.decode("utf-16"), ["Read as UTF-16 text (Excel's 'Unicode text' format)."]
         except UnicodeDecodeError as exc:
-            raise SourceFormatError(label, "starts like UTF-16 text but is not valid UTF-16 (a damaged or cut-off "
-                                           "file)") from exc
+            raise SourceFormatError(
+                label, "starts like UTF-16 text but is not valid UTF-16 (a damaged or cut-off file)"
+            ) from exc
     if b"\x00" in data:
-        raise SourceFormatError(label, "contains NUL bytes: this is a binary file (or UTF-16 text without a "
-                                       "byte-order mark), not CSV text")
+        raise SourceFormatError(
+            label, "contains NUL bytes: this is a binary file (or UTF-16 text without a byte-order mark), not CSV text"
+        )
     notes: list[str] = []
     try:
         text = data.decode("utf-8-sig")
@@ -104,8 +107,11 @@ def csv_grid(label: str, data: bytes) -> Grid:
                 raise SourceFormatError(label, f"has more than {MAX_ROWS:,} rows; split it or keep one level")
             rows.append((number, cells))
     except csv.Error as exc:
-        why = (f"a cell is longer than {csv.field_size_limit():,} characters" if "field limit" in str(exc)
-               else "a quoted cell is not closed properly")
+        why = (
+            f"a cell is longer than {csv.field_size_limit():,} characters"
+            if "field limit" in str(exc)
+            else "a quoted cell is not closed properly"
+        )
         raise SourceFormatError(label, f"row {number + 1} cannot be read as CSV: {why}") from exc
     return Grid(rows, notes)
 
@@ -116,8 +122,11 @@ def xlsx_grid(label: str, data: bytes, sheet: str | None) -> Grid:
     with open_zip(label, data, "Excel .xlsx workbook (it is not a zip-based Office file)") as archive:
         entries = check_zip(label, archive, max_entries=MAX_XLSX_ENTRIES)
         names = {entry.filename.lower() for entry in entries}
-        has_formulas = any(_FORMULA_TAG.search(read_member(label, archive, entry)) for entry in entries
-                           if entry.filename.lower().startswith("xl/worksheets/") and entry.filename.endswith(".xml"))
+        has_formulas = any(
+            _FORMULA_TAG.search(read_member(label, archive, entry))
+            for entry in entries
+            if entry.filename.lower().startswith("xl/worksheets/") and entry.filename.endswith(".xml")
+        )
     if "[content_types].xml" not in names:
         raise SourceFormatError(label, "is not an Excel .xlsx workbook (no [Content_Types].xml)")
     if any(name.endswith("vbaproject.bin") for name in names):
@@ -126,8 +135,9 @@ def xlsx_grid(label: str, data: bytes, sheet: str | None) -> Grid:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            formulas_book = (openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-                             if has_formulas else None)
+            formulas_book = (
+                openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False) if has_formulas else None
+            )
             try:
                 return _worksheet_grid(label, formulas_book, values_book, sheet)
             finally:
@@ -147,8 +157,9 @@ def _worksheet_grid(label: str, formulas_book: Any, values_book: Any, sheet: str
         raise SourceFormatError(label, "workbook has no worksheets")
     chosen = sheet if sheet in sheets else sheets[0]
     if sheet is not None and sheet not in sheets:
-        raise SourceFormatError(label, f"sheet '{shorten(sheet)}' not found (sheets: "
-                                       f"{listed([shorten(name) for name in sheets])})")
+        raise SourceFormatError(
+            label, f"sheet '{shorten(sheet)}' not found (sheets: {listed([shorten(name) for name in sheets])})"
+        )
     notes = [f"Read sheet '{shorten(chosen)}' (the workbook has {len(sheets)} sheets)."] if len(sheets) > 1 else []
     formula_rows = formulas_book[chosen].iter_rows(max_col=MAX_COLUMNS + 1) if formulas_book else itertools.repeat(())
     value_rows = values_book[chosen].iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)

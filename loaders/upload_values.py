@@ -66,8 +66,9 @@ class UploadedValues:
 # --- tables of values -----------------------------------------------------------------------------------
 
 
-def read_values_upload(name: str, data: bytes, *, key_column: str | None = None, period_column: str | None = None,
-                       sheet: str | None = None) -> UploadedValues:
+def read_values_upload(
+    name: str, data: bytes, *, key_column: str | None = None, period_column: str | None = None, sheet: str | None = None
+) -> UploadedValues:
     """A CSV or XLSX table of values keyed by area codes or names.
 
     The key column is found by its header ("code", "area_code", "LAD23CD", "name", "area", ...) or,
@@ -81,8 +82,11 @@ def read_values_upload(name: str, data: bytes, *, key_column: str | None = None,
     data = bytes(data)
     suffix = suffix_of(label)
     if suffix in MACRO_TYPES:
-        raise SourceFormatError(label, f"macro-enabled workbooks ({suffix}) are not accepted; "
-                                       "save it as an Excel Workbook (.xlsx) or CSV and upload that")
+        raise SourceFormatError(
+            label,
+            f"macro-enabled workbooks ({suffix}) are not accepted; "
+            "save it as an Excel Workbook (.xlsx) or CSV and upload that",
+        )
     if suffix == ".xls":
         raise SourceFormatError(label, "old Excel 97-2003 workbooks (.xls) are not accepted; save as .xlsx or CSV")
     if suffix in (".csv", ".tsv", ".txt"):
@@ -90,8 +94,9 @@ def read_values_upload(name: str, data: bytes, *, key_column: str | None = None,
     elif suffix == ".xlsx":
         grid = xlsx_grid(label, data, sheet)
     else:
-        raise SourceFormatError(label, f"file type '{suffix or 'none'}' is not accepted for values; "
-                                       "upload a .csv or .xlsx table")
+        raise SourceFormatError(
+            label, f"file type '{suffix or 'none'}' is not accepted for values; upload a .csv or .xlsx table"
+        )
     return _interpret(label, grid, key_column, period_column)
 
 
@@ -118,23 +123,26 @@ def _interpret(label: str, grid: Grid, key_column: str | None, period_column: st
     sheet = grid.sheet
     start = next((i for i, (_, cells) in enumerate(grid.rows) if sum(not blank(c) for c in cells) >= 2), None)
     if start is None:
-        raise SourceFormatError(label, "no header row with at least two columns (a key column and values)",
-                                sheet=sheet)
+        raise SourceFormatError(label, "no header row with at least two columns (a key column and values)", sheet=sheet)
     header_number, header_cells = grid.rows[start]
     if header_number > 1:
         notes.append(f"Rows above row {header_number} were skipped; row {header_number} is the header.")
     while header_cells and blank(header_cells[-1]):
         header_cells = header_cells[:-1]
     if len(header_cells) > MAX_COLUMNS:
-        raise SourceFormatError(label, f"has {len(header_cells)} columns; at most {MAX_COLUMNS} are accepted",
-                                sheet=sheet)
+        raise SourceFormatError(
+            label, f"has {len(header_cells)} columns; at most {MAX_COLUMNS} are accepted", sheet=sheet
+        )
     headers = _unique([_header_text(cell, i) for i, cell in enumerate(header_cells)])
     for i, cell in enumerate(header_cells):
         length = len(cell_text(cell))
         if length > ECHO_LIMIT:
             notes.append(f"column {i + 1}'s header is {length:,} characters long; it is shown cut to {ECHO_LIMIT}.")
-    body = [(number, (list(cells) + [None] * len(headers))[: len(headers)]) for number, cells in grid.rows[start + 1:]
-            if any(not blank(c) for c in cells)]
+    body = [
+        (number, (list(cells) + [None] * len(headers))[: len(headers)])
+        for number, cells in grid.rows[start + 1 :]
+        if any(not blank(c) for c in cells)
+    ]
     if not body:
         raise SourceFormatError(label, "has a header but no rows of data", sheet=sheet)
     if len(body) > MAX_ROWS:
@@ -146,8 +154,11 @@ def _interpret(label: str, grid: Grid, key_column: str | None, period_column: st
     key = _choose(label, "key", key_column, headers, candidates, sheet)
     if key is None:
         raise SourceFormatError(
-            label, "no column of area codes or names found (looked for headers such as 'area_code', 'code', "
-            f"'LAD23CD', 'name', 'area'; columns: {listed(headers)})", sheet=sheet)
+            label,
+            "no column of area codes or names found (looked for headers such as 'area_code', 'code', "
+            f"'LAD23CD', 'name', 'area'; columns: {listed(headers)})",
+            sheet=sheet,
+        )
     key_values = [cell_text(cell) for cell in columns[key]]
     kind = "code" if looks_like_codes(key_values) else "name"
     name_column = _name_column(headers, key, kind)
@@ -169,15 +180,21 @@ def _interpret(label: str, grid: Grid, key_column: str | None, period_column: st
     if not valued:
         problem = f"no column of numbers found (columns: {listed(headers)})"
         if formula_gaps:
-            problem += (f"; {formula_gaps} formula cells have no saved value - formulas are never evaluated here: "
-                        "open the file in Excel, save it and upload it again")
+            problem += (
+                f"; {formula_gaps} formula cells have no saved value - formulas are never evaluated here: "
+                "open the file in Excel, save it and upload it again"
+            )
         raise SourceFormatError(label, problem, sheet=sheet)
     if formula_gaps:
-        notes.append(f"{formula_gaps} formula cells have no saved value and are treated as missing "
-                     "(formulas are never evaluated here).")
+        notes.append(
+            f"{formula_gaps} formula cells have no saved value and are treated as missing "
+            "(formulas are never evaluated here)."
+        )
     elif grid.formula_cells:
-        notes.append(f"{len(grid.formula_cells)} formula cells: the values Excel saved with the file are used "
-                     "(formulas are never evaluated here).")
+        notes.append(
+            f"{len(grid.formula_cells)} formula cells: the values Excel saved with the file are used "
+            "(formulas are never evaluated here)."
+        )
 
     periods: list[int | None] = [None] * len(body)
     if period is not None:
@@ -193,12 +210,34 @@ def _interpret(label: str, grid: Grid, key_column: str | None, period_column: st
     names = [cell_text(cell) for cell in columns[name_column]] if name_column else [""] * len(body)
     codes = [value.upper() for value in key_values] if kind == "code" else [""] * len(body)
     keys = codes if kind == "code" else key_values
-    table = _long_table(label, columns, numbers, keys, codes, names, periods, valued, cells_by_column,
-                        kind=kind, wide=len(wide) >= 2, notes=notes, sheet=sheet)
+    table = _long_table(
+        label,
+        columns,
+        numbers,
+        keys,
+        codes,
+        names,
+        periods,
+        valued,
+        cells_by_column,
+        kind=kind,
+        wide=len(wide) >= 2,
+        notes=notes,
+        sheet=sheet,
+    )
     return UploadedValues(
-        source=label, table=table, key_kind=kind, key_column=key, name_column=name_column,
-        period_column=period, value_columns=tuple(["value"] if len(wide) >= 2 else valued), columns=tuple(headers),
-        key_candidates=tuple(candidates), sheets=grid.sheets, sheet=sheet, notes=tuple(notes),
+        source=label,
+        table=table,
+        key_kind=kind,
+        key_column=key,
+        name_column=name_column,
+        period_column=period,
+        value_columns=tuple(["value"] if len(wide) >= 2 else valued),
+        columns=tuple(headers),
+        key_candidates=tuple(candidates),
+        sheets=grid.sheets,
+        sheet=sheet,
+        notes=tuple(notes),
     )
 
 
@@ -242,8 +281,9 @@ def _period_candidates(headers: list[str]) -> list[str]:
     return [h for h in headers if normalised(h) in PERIOD_HEADERS]
 
 
-def _choose(label: str, what: str, wanted: str | None, headers: list[str], candidates: list[str],
-            sheet: str | None) -> str | None:
+def _choose(
+    label: str, what: str, wanted: str | None, headers: list[str], candidates: list[str], sheet: str | None
+) -> str | None:
     if wanted is None:
         return candidates[0] if candidates else None
     if wanted not in headers:
@@ -254,13 +294,18 @@ def _choose(label: str, what: str, wanted: str | None, headers: list[str], candi
 def _name_column(headers: list[str], key: str, kind: str) -> str | None:
     if kind == "name":
         return key
-    names = [h for h in headers if h != key and (normalised(h) in NAME_HEADERS or NM_FIELD.match(normalised(h))
-                                                 or normalised(h).endswith("name"))]
+    names = [
+        h
+        for h in headers
+        if h != key
+        and (normalised(h) in NAME_HEADERS or NM_FIELD.match(normalised(h)) or normalised(h).endswith("name"))
+    ]
     return names[0] if names else None
 
 
-def _parse_periods(label: str, header: str, cells: list[Any], numbers: list[int], notes: list[str],
-                   sheet: str | None) -> list[int | None]:
+def _parse_periods(
+    label: str, header: str, cells: list[Any], numbers: list[int], notes: list[str], sheet: str | None
+) -> list[int | None]:
     periods: list[int | None] = []
     bad: list[str] = []
     spans = 0
@@ -280,10 +325,22 @@ def _parse_periods(label: str, header: str, cells: list[Any], numbers: list[int]
     return periods
 
 
-def _long_table(label: str, columns: dict[str, list[Any]], numbers: list[int], keys: list[str], codes: list[str],
-                names: list[str], periods: list[int | None], valued: list[str],
-                cells_by_column: dict[str, list[tuple[float, str] | None]], *, kind: str, wide: bool,
-                notes: list[str], sheet: str | None) -> pd.DataFrame:
+def _long_table(
+    label: str,
+    columns: dict[str, list[Any]],
+    numbers: list[int],
+    keys: list[str],
+    codes: list[str],
+    names: list[str],
+    periods: list[int | None],
+    valued: list[str],
+    cells_by_column: dict[str, list[tuple[float, str] | None]],
+    *,
+    kind: str,
+    wide: bool,
+    notes: list[str],
+    sheet: str | None,
+) -> pd.DataFrame:
     """One row per (area, period, column); blank keys dropped, duplicates refused, text cells reported."""
     blank_keys = [number for number, key in zip(numbers, keys, strict=True) if not key]
     if blank_keys:
@@ -311,11 +368,17 @@ def _long_table(label: str, columns: dict[str, list[Any]], numbers: list[int], k
     table["value"] = table["value"].astype(float)
     duplicated = table[table.duplicated(["key", "period", "column"], keep=False)]
     if len(duplicated):
-        dupes = [f"'{shorten(key)}' (rows {', '.join(str(r) for r in group['row'].unique()[:4])})"
-                 for key, group in duplicated.groupby("key", sort=False)]
+        dupes = [
+            f"'{shorten(key)}' (rows {', '.join(str(r) for r in group['row'].unique()[:4])})"
+            for key, group in duplicated.groupby("key", sort=False)
+        ]
         what = "codes" if kind == "code" else "names"
-        raise SourceFormatError(label, f"duplicate area {what}: {listed(dupes)} - keep one row per area"
-                                       + (" and period" if any(p is not None for p in periods) else ""), sheet=sheet)
+        raise SourceFormatError(
+            label,
+            f"duplicate area {what}: {listed(dupes)} - keep one row per area"
+            + (" and period" if any(p is not None for p in periods) else ""),
+            sheet=sheet,
+        )
     if not table["value"].notna().any():
         raise SourceFormatError(label, "no numeric values in any data row", sheet=sheet)
     return table

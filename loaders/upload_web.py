@@ -37,10 +37,19 @@ def boundary_web_geojson(boundaries: gpd.GeoDataFrame, budget: int = MAX_WEB_BYT
         if _size(collection) <= budget:
             return collection, notes
     # Expected size: the features without their coordinates, plus bytes per vertex.
-    fixed = _size({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"area_code": str(code), "area_name": str(name)},
-         "geometry": {"type": "Polygon", "coordinates": []}}
-        for code, name in zip(boundaries["area_code"], boundaries["area_name"], strict=True)]})
+    fixed = _size(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"area_code": str(code), "area_name": str(name)},
+                    "geometry": {"type": "Polygon", "coordinates": []},
+                }
+                for code, name in zip(boundaries["area_code"], boundaries["area_name"], strict=True)
+            ],
+        }
+    )
     projected = np.asarray(boundaries.to_crs(BNG).geometry.to_numpy(), dtype=object)
     for number, tolerance in enumerate(TOLERANCES_M):
         last = number == len(TOLERANCES_M) - 1
@@ -57,15 +66,17 @@ def boundary_web_geojson(boundaries: gpd.GeoDataFrame, budget: int = MAX_WEB_BYT
     return collection, notes
 
 
-def _simplified_frame(boundaries: gpd.GeoDataFrame, per_area: np.ndarray, tolerance: float,
-                      vertices: int) -> gpd.GeoDataFrame:
+def _simplified_frame(
+    boundaries: gpd.GeoDataFrame, per_area: np.ndarray, tolerance: float, vertices: int
+) -> gpd.GeoDataFrame:
     """The boundaries coverage-simplified at `tolerance` when small enough (and GEOS accepts them as a
     coverage), else simplified area by area (`per_area`, in EPSG:27700)."""
     if vertices <= MAX_COVERAGE_VERTICES:
         with contextlib.suppress(Exception):  # GEOS refuses some non-coverages: per-area simplification below
             return simplify_coverage(boundaries, tolerance)
-    return boundaries.set_geometry(gpd.GeoSeries(per_area, index=boundaries.index, crs=BNG).to_crs(WGS84).to_numpy(),
-                                   crs=WGS84)
+    return boundaries.set_geometry(
+        gpd.GeoSeries(per_area, index=boundaries.index, crs=BNG).to_crs(WGS84).to_numpy(), crs=WGS84
+    )
 
 
 def _size(collection: dict) -> int:
@@ -80,8 +91,9 @@ def _web_features(frame: gpd.GeoDataFrame, notes: list[str]) -> dict:
         if web is None:
             dropped.append(str(code))
             continue
-        features.append({"type": "Feature", "properties": {"area_code": str(code), "area_name": str(name)},
-                         "geometry": web})
+        features.append(
+            {"type": "Feature", "properties": {"area_code": str(code), "area_name": str(name)}, "geometry": web}
+        )
     if dropped:
         notes.append(f"{len(dropped)} areas are too small to draw and were left off the map ({listed(dropped)}).")
     return {"type": "FeatureCollection", "features": features}

@@ -126,9 +126,7 @@ def to_web_geojson(
         web = geometry_to_web(geom, decimals) if geom is not None else None
         if web is None:
             raise ValueError(f"geometry of {row[0]!r} is empty after rounding to {decimals} decimals")
-        features.append(
-            {"type": "Feature", "properties": dict(zip(properties, row, strict=True)), "geometry": web}
-        )
+        features.append({"type": "Feature", "properties": dict(zip(properties, row, strict=True)), "geometry": web})
     doc = {"type": "FeatureCollection", "features": features}
     return json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 

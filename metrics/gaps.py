@@ -73,12 +73,14 @@ def convergence_table(level_rows: pd.DataFrame, benchmark: pd.Series, start: int
     first, last = year_values(start), year_values(end)
     codes = first.index.intersection(last.index, sort=False)
     first, last = first.loc[codes], last.loc[codes]
-    table = pd.DataFrame({
-        "area_code": codes.astype(str),
-        "area_name": first["area_name"].astype(str).to_numpy(),
-        "start_value": first["value"].to_numpy(dtype=float),
-        "end_value": last["value"].to_numpy(dtype=float),
-    })
+    table = pd.DataFrame(
+        {
+            "area_code": codes.astype(str),
+            "area_name": first["area_name"].astype(str).to_numpy(),
+            "start_value": first["value"].to_numpy(dtype=float),
+            "end_value": last["value"].to_numpy(dtype=float),
+        }
+    )
     bench_start = benchmark.get(start, np.nan)
     usable = pd.notna(bench_start) and bench_start != 0
     table["gap_start_pct"] = percent_difference(table["start_value"], bench_start) if usable else np.nan

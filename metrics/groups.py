@@ -75,11 +75,15 @@ RECIPES: dict[str, Recipe] = {
     "manufacturing_employment_lq": Recipe("manufacturing_employment_share", None, relative_to=QUOTIENT),
     # UK Business Counts for districts follow the 2021 LADs (none for the 2023 successors), so counts are
     # summed over the published areas of the group's own level
-    **{f"manufacturing_enterprises{band}": Recipe(f"manufacturing_enterprises{band}", None, lad_based=False)
-       for band in ("", "_micro", "_small", "_medium", "_large")},
+    **{
+        f"manufacturing_enterprises{band}": Recipe(f"manufacturing_enterprises{band}", None, lad_based=False)
+        for band in ("", "_micro", "_small", "_medium", "_large")
+    },
 }
-NOT_ADDITIVE = ("it is a rate, median or share whose additive parts are not in the snapshot, so it cannot be "
-                "summed over a group (averaging the areas' values would be wrong)")
+NOT_ADDITIVE = (
+    "it is a rate, median or share whose additive parts are not in the snapshot, so it cannot be "
+    "summed over a group (averaging the areas' values would be wrong)"
+)
 
 
 class GroupError(ValueError):
@@ -125,7 +129,10 @@ def reference_series(indicator: str, code: str, rows_of: Callable[[str, str | No
 
 
 def group_series(
-    group: AreaGroup, indicator: str, rows_of: Callable[[str, str | None], pd.DataFrame], areas: pd.DataFrame,
+    group: AreaGroup,
+    indicator: str,
+    rows_of: Callable[[str, str | None], pd.DataFrame],
+    areas: pd.DataFrame,
     reference: str = ENGLAND,
 ) -> pd.Series:
     """Yearly values (index = year) of `indicator` for the group. `rows_of(indicator, level)` returns
@@ -172,8 +179,13 @@ def _part_codes(group: AreaGroup, recipe: Recipe, areas: pd.DataFrame) -> tuple[
     return group.level, set(group.members)
 
 
-def provisional_years(group: AreaGroup, indicator: str, rows_of: Callable[[str, str | None], pd.DataFrame],
-                      areas: pd.DataFrame, reference: str = ENGLAND) -> set[int]:
+def provisional_years(
+    group: AreaGroup,
+    indicator: str,
+    rows_of: Callable[[str, str | None], pd.DataFrame],
+    areas: pd.DataFrame,
+    reference: str = ENGLAND,
+) -> set[int]:
     """Years in which any part of the group's value (or the reference it is divided by) is provisional."""
     recipe = RECIPES.get(indicator)
     if recipe is None or not group.members:

@@ -26,8 +26,11 @@ def quotient_rows(share_rows: pd.DataFrame, reference_code: str) -> pd.DataFrame
     provisional where the share or the reference is provisional, kept where the value is missing
     (suppressed, unavailable), "unavailable" where the reference has no share that year, else derived."""
     reference = reference_share(share_rows, reference_code)
-    provisional_years = set(share_rows.loc[(share_rows["area_code"] == reference_code)
-                                           & (share_rows["status"] == PROVISIONAL), "period"].astype(int))
+    provisional_years = set(
+        share_rows.loc[
+            (share_rows["area_code"] == reference_code) & (share_rows["status"] == PROVISIONAL), "period"
+        ].astype(int)
+    )
     out = share_rows.copy()
     base = out["period"].map(reference)
     out["value"] = location_quotient(out["value"].astype(float), base)

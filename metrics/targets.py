@@ -93,8 +93,13 @@ def _open_share(gap: float, baseline_gap: float) -> float:
     return gap / baseline_gap
 
 
-def assess(target: Target, area: pd.Series, benchmark: pd.Series | None = None, relative: bool = False,
-           fmt: Callable[[float], str] | None = None) -> Assessment:
+def assess(
+    target: Target,
+    area: pd.Series,
+    benchmark: pd.Series | None = None,
+    relative: bool = False,
+    fmt: Callable[[float], str] | None = None,
+) -> Assessment:
     """Judge a target against yearly values (index = year) of the area and, for gap targets, the
     benchmark (gap in % of the benchmark if `relative`). Years missing from either series are left out
     of the path, never filled. `fmt` writes the numbers of the reason with their unit (the caller knows
@@ -114,8 +119,9 @@ def assess(target: Target, area: pd.Series, benchmark: pd.Series | None = None, 
         return Assessment(NOT_MEASURABLE, f"no {measured} can be computed: the area has no values")
     if target.baseline_year not in actual.index:
         years = f"{int(actual.index.min())}-{int(actual.index.max())}"
-        return Assessment(NOT_MEASURABLE, f"no {measured} for the baseline year {target.baseline_year}; "
-                                          f"the data cover {years}")
+        return Assessment(
+            NOT_MEASURABLE, f"no {measured} for the baseline year {target.baseline_year}; the data cover {years}"
+        )
     baseline = float(actual[target.baseline_year])
     if target.kind == CLOSE_GAP:
         if baseline == 0:
@@ -144,8 +150,9 @@ def _better_or_equal(value: float, reference: float, baseline: float, goal: floa
     return value >= reference - 1e-12 if rising else value <= reference + 1e-12
 
 
-def _verdict(target: Target, baseline: float, goal: float, since: pd.Series, line: pd.Series,
-             fmt: Callable[[float], str]) -> tuple[str, str]:
+def _verdict(
+    target: Target, baseline: float, goal: float, since: pd.Series, line: pd.Series, fmt: Callable[[float], str]
+) -> tuple[str, str]:
     latest_year = int(since.index.max())
     latest = float(since[latest_year])
     gap = target.kind == CLOSE_GAP
@@ -164,9 +171,11 @@ def _verdict(target: Target, baseline: float, goal: float, since: pd.Series, lin
         return NOT_MEASURABLE, f"no data after the baseline year {target.baseline_year} yet"
     required = float(line[latest_year])
     on_track = _better_or_equal(latest, required, baseline, goal, target.kind)
-    return (ON_TRACK if on_track else OFF_TRACK,
-            f"{latest_year} is the latest year with data: the straight-line path needs {a}{fmt(required)} "
-            f"by then and {the} is {fmt(latest)}")
+    return (
+        ON_TRACK if on_track else OFF_TRACK,
+        f"{latest_year} is the latest year with data: the straight-line path needs {a}{fmt(required)} "
+        f"by then and {the} is {fmt(latest)}",
+    )
 
 
 def _fmt(value: float) -> str:

@@ -37,15 +37,36 @@ STREAMLIT_THEME = {
     "autosize": {"type": "fit", "contains": "padding"},
     "title": {"align": "left", "anchor": "start", "fontWeight": 700, "fontSize": 16, "orient": "top", "offset": 26},
     "header": {"titleFontWeight": 400, "titleFontSize": 16, "labelFontSize": 12, "labelFontWeight": 400},
-    "axis": {"labelFontSize": 12, "labelFontWeight": 400, "titleFontWeight": 400, "titleFontSize": 14,
-             "ticks": False, "domain": False, "domainWidth": 1, "labelFlush": True, "labelFlushOffset": 1,
-             "labelBound": False, "labelLimit": 100, "titlePadding": 16, "labelPadding": 16, "labelSeparation": 4,
-             "labelOverlap": True},
-    "legend": {"labelFontSize": 14, "labelFontWeight": 400, "titleFontSize": 14, "titleFontWeight": 400,
-               "titlePadding": 8, "labelPadding": 16, "columnPadding": 8, "rowPadding": 4, "padding": 8,
-               "symbolStrokeWidth": 4},
-    "view": {"columns": 1, "strokeWidth": 0, "stroke": "transparent", "continuousHeight": 350,
-             "continuousWidth": 400},
+    "axis": {
+        "labelFontSize": 12,
+        "labelFontWeight": 400,
+        "titleFontWeight": 400,
+        "titleFontSize": 14,
+        "ticks": False,
+        "domain": False,
+        "domainWidth": 1,
+        "labelFlush": True,
+        "labelFlushOffset": 1,
+        "labelBound": False,
+        "labelLimit": 100,
+        "titlePadding": 16,
+        "labelPadding": 16,
+        "labelSeparation": 4,
+        "labelOverlap": True,
+    },
+    "legend": {
+        "labelFontSize": 14,
+        "labelFontWeight": 400,
+        "titleFontSize": 14,
+        "titleFontWeight": 400,
+        "titlePadding": 8,
+        "labelPadding": 16,
+        "columnPadding": 8,
+        "rowPadding": 4,
+        "padding": 8,
+        "symbolStrokeWidth": 4,
+    },
+    "view": {"columns": 1, "strokeWidth": 0, "stroke": "transparent", "continuousHeight": 350, "continuousWidth": 400},
     "concat": {"columns": 1},
     "facet": {"columns": 1},
     "bar": {"binSpacing": 4, "discreteBandSize": {"band": 0.85}},
@@ -174,13 +195,16 @@ def title_problems(spec: Mapping[str, Any], drawing: Drawing) -> list[str]:
         drawn = [text.text for text in drawing.role(role) if not text.in_view]
         if variants and drawn not in variants:
             cut = [text for text in drawn if text.endswith(ELLIPSIS)]
-            problems.append(f"{role} drawn as {drawn}, not as any of the lines the chart gives"
-                            + (f" (cut: {cut})" if cut else ""))
+            problems.append(
+                f"{role} drawn as {drawn}, not as any of the lines the chart gives" + (f" (cut: {cut})" if cut else "")
+            )
     for text in drawing.texts:
         if text.text.strip() and not text.box.inside(drawing.width, drawing.height):
             box = text.box
-            problems.append(f"{text.role} {text.text!r} is cut by the edge of the {drawing.width:.0f}x"
-                            f"{drawing.height:.0f} chart (box {box.x0:.0f},{box.y0:.0f} to {box.x1:.0f},{box.y1:.0f})")
+            problems.append(
+                f"{text.role} {text.text!r} is cut by the edge of the {drawing.width:.0f}x"
+                f"{drawing.height:.0f} chart (box {box.x0:.0f},{box.y0:.0f} to {box.x1:.0f},{box.y1:.0f})"
+            )
     return problems
 
 
@@ -201,8 +225,9 @@ def category_label_problems(spec: Mapping[str, Any], drawing: Drawing, selected_
         return []
     rows, category = found
     names = [str(row[category]) for row in rows if row.get(category) is not None]
-    labels = [text for text in drawing.role("axis-label")
-              if text.axis.startswith("Y-axis") and "discrete scale" in text.axis]
+    labels = [
+        text for text in drawing.role("axis-label") if text.axis.startswith("Y-axis") and "discrete scale" in text.axis
+    ]
     problems = []
     missing = [name for name in names if not any(names_it(label.text, name) for label in labels)]
     if missing:
@@ -274,5 +299,9 @@ def drawn_problems(spec: Mapping[str, Any], selected_name: str | None, column: f
 def _drawn_problems(spec_json: str, selected_name: str | None, column: float | None) -> tuple[str, ...]:
     spec = json.loads(spec_json)
     drawing = draw(spec)
-    return (*title_problems(spec, drawing), *category_label_problems(spec, drawing, selected_name),
-            *plot_problems(spec, drawing), *width_problems(drawing, column))
+    return (
+        *title_problems(spec, drawing),
+        *category_label_problems(spec, drawing, selected_name),
+        *plot_problems(spec, drawing),
+        *width_problems(drawing, column),
+    )

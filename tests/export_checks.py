@@ -27,11 +27,11 @@ def could_run_as_formula(cell: object) -> bool:
     or a trigger right after a separator another locale's import would split on."""
     if not isinstance(cell, str) or not cell or PLAIN_NUMBER.fullmatch(cell):
         return False
-    stripped = cell.lstrip(" \n\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\"")
+    stripped = cell.lstrip(' \n\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"')
     if cell[0] in "\t\r" or (stripped and stripped[0] in FORMULA_FIRST):
         return True
     pieces = re.split(r"[,;|\t\r\n\uff0c\uff1b\uff5c]", cell)[1:]
-    return any(piece.lstrip(" \"")[:1] in FORMULA_FIRST for piece in pieces if piece.lstrip(" \""))
+    return any(piece.lstrip(' "')[:1] in FORMULA_FIRST for piece in pieces if piece.lstrip(' "'))
 
 
 def read_plain_csv(data: bytes) -> pd.DataFrame:

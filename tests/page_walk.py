@@ -28,8 +28,17 @@ REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
 INDICATOR_KEYS = tuple(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
-PAGES = ("overview", "manufacturing", "productivity_gaps", "levelling_up", "compare_areas", "targets", "your_data",
-         "data_and_methods", "accessibility")
+PAGES = (
+    "overview",
+    "manufacturing",
+    "productivity_gaps",
+    "levelling_up",
+    "compare_areas",
+    "targets",
+    "your_data",
+    "data_and_methods",
+    "accessibility",
+)
 LEVELS = ("lep", "itl1", "itl2", "itl3", "lad", "cauth", "rgn")
 
 # Widths on a 1400 x 1000 desktop with the sidebar open and on a 390 x 844 phone (measured in Chromium): the
@@ -93,8 +102,7 @@ def _longest_name(level: str) -> str:
 def _group_plan(name: str, level: str, members: tuple[str, ...]) -> str:
     """A link's plan: one group of areas and a target to halve its GVA per hour gap (as a user would make)."""
     group = AreaGroup(name, level, members)
-    target = Target(f"Halve the {name} gap", group.code, "gva_per_hour", CLOSE_GAP, 50, 2015, 2030,
-                    "ENG_EXCL_LONDON")
+    target = Target(f"Halve the {name} gap", group.code, "gva_per_hour", CLOSE_GAP, 50, 2015, 2030, "ENG_EXCL_LONDON")
     return encode_for_link(plan_to_json([group], [target]))
 
 
@@ -106,23 +114,46 @@ def selections(level: str, page: str = "") -> list[tuple[str, dict[str, str], st
     longest = _longest_name(level)
     chosen = [("no area", {}, None), (f"long name {longest}", {"area": longest}, _name(longest))]
     if level == "lep":
-        chosen += [(f"area {code}", {"area": code}, _name(code))
-                   for code in (CHESHIRE_AND_WARRINGTON, GREATER_CAMBRIDGE)]
-        chosen.append(("group of 5 North West LEPs", {"area": NORTH_WEST_PILOT[0], "plan": _group_plan(
-            "North West pilot", "lep", NORTH_WEST_PILOT)}, _name(NORTH_WEST_PILOT[0])))
+        chosen += [
+            (f"area {code}", {"area": code}, _name(code)) for code in (CHESHIRE_AND_WARRINGTON, GREATER_CAMBRIDGE)
+        ]
+        chosen.append(
+            (
+                "group of 5 North West LEPs",
+                {"area": NORTH_WEST_PILOT[0], "plan": _group_plan("North West pilot", "lep", NORTH_WEST_PILOT)},
+                _name(NORTH_WEST_PILOT[0]),
+            )
+        )
     if level == "lad":
         chosen.append((f"area {LIVERPOOL_LAD}", {"area": LIVERPOOL_LAD}, _name(LIVERPOOL_LAD)))
-        chosen.append(("group of Liverpool City Region LADs", {"area": LIVERPOOL_LAD, "plan": _group_plan(
-            "Liverpool City Region LADs", "lad", LIVERPOOL_CITY_REGION_LADS)}, _name(LIVERPOOL_LAD)))
+        chosen.append(
+            (
+                "group of Liverpool City Region LADs",
+                {
+                    "area": LIVERPOOL_LAD,
+                    "plan": _group_plan("Liverpool City Region LADs", "lad", LIVERPOOL_CITY_REGION_LADS),
+                },
+                _name(LIVERPOOL_LAD),
+            )
+        )
     if level == "lep" and page == "overview":
-        chosen.append(("manufacturing share, Cheshire and Warrington", {"area": CHESHIRE_AND_WARRINGTON,
-                       "indicator": "manufacturing_gva_share"}, _name(CHESHIRE_AND_WARRINGTON)))
+        chosen.append(
+            (
+                "manufacturing share, Cheshire and Warrington",
+                {"area": CHESHIRE_AND_WARRINGTON, "indicator": "manufacturing_gva_share"},
+                _name(CHESHIRE_AND_WARRINGTON),
+            )
+        )
     return chosen
 
 
 def views(pages: tuple[str, ...] = PAGES) -> list[View]:
-    return [View(page, level, words, tuple(sorted({"level": level, **params}.items())), selected)
-            for page in pages for level in LEVELS for words, params, selected in selections(level, page)]
+    return [
+        View(page, level, words, tuple(sorted({"level": level, **params}.items())), selected)
+        for page in pages
+        for level in LEVELS
+        for words, params, selected in selections(level, page)
+    ]
 
 
 # --- widths ---------------------------------------------------------------------------------------------
@@ -180,8 +211,10 @@ def dataframe_texts(proto: Any) -> list[tuple[str, str]]:
         settings = config.get(column, {})
         header = str(settings.get("label") or column)
         number_format = settings.get("type_config", {}).get("format")
-        texts += [(header, header), *((header, _cell_text(value, number_format, placeholder))
-                                      for value in frame[column].tolist())]
+        texts += [
+            (header, header),
+            *((header, _cell_text(value, number_format, placeholder)) for value in frame[column].tolist()),
+        ]
     if not config.get("_index", {}).get("hidden") and not isinstance(frame.index, pd.RangeIndex):
         texts += [("index", str(value)) for value in frame.index.tolist()]
     return texts
@@ -214,8 +247,11 @@ def node_texts(node: Any, where: str = "") -> list[tuple[str, str]]:
             part = BLOCK_LABELS.get(kind)
             inner = getattr(proto, part) if part and part in proto.DESCRIPTOR.fields_by_name else proto
             fields = inner.DESCRIPTOR.fields_by_name if hasattr(inner, "DESCRIPTOR") else {}
-            out += [(here, getattr(inner, name)) for name in TEXT_FIELDS
-                    if name in fields and isinstance(getattr(inner, name), str) and getattr(inner, name)]
+            out += [
+                (here, getattr(inner, name))
+                for name in TEXT_FIELDS
+                if name in fields and isinstance(getattr(inner, name), str) and getattr(inner, name)
+            ]
             out += [(here, str(value)) for name in LIST_FIELDS if name in fields for value in getattr(inner, name)]
     for child in _children(node):
         out += node_texts(child, here)

@@ -42,8 +42,9 @@ class Box:
         return self.top + self.height
 
     def overlaps(self, other: Box) -> bool:
-        return (self.left < other.right and other.left < self.right and self.top < other.bottom
-                and other.top < self.bottom)
+        return (
+            self.left < other.right and other.left < self.right and self.top < other.bottom and other.top < self.bottom
+        )
 
 
 def box(shape) -> Box:
@@ -90,9 +91,14 @@ def check_text_fits(shape) -> None:
 def svg_fonts(document: str) -> tuple[float, float, list[float]]:
     """Width, height (CSS px) and every visible text's font size (CSS px) of a Vega SVG."""
     root = ET.fromstring(document)
-    sizes = [float(node.get("font-size")[:-2]) for node in root.iter()
-             if node.tag.endswith("text") and "".join(node.itertext()).strip()
-             and node.get("font-size", "").endswith("px") and node.get("opacity") != "0"]
+    sizes = [
+        float(node.get("font-size")[:-2])
+        for node in root.iter()
+        if node.tag.endswith("text")
+        and "".join(node.itertext()).strip()
+        and node.get("font-size", "").endswith("px")
+        and node.get("opacity") != "0"
+    ]
     return float(root.get("width")), float(root.get("height")), sizes
 
 

@@ -40,8 +40,14 @@ IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 def _times(m: Matrix, n: Matrix) -> Matrix:
     a, b, c, d, e, f = m
     a2, b2, c2, d2, e2, f2 = n
-    return (a * a2 + c * b2, b * a2 + d * b2, a * c2 + c * d2, b * c2 + d * d2, a * e2 + c * f2 + e,
-            b * e2 + d * f2 + f)
+    return (
+        a * a2 + c * b2,
+        b * a2 + d * b2,
+        a * c2 + c * d2,
+        b * c2 + d * d2,
+        a * e2 + c * f2 + e,
+        b * e2 + d * f2 + f,
+    )
 
 
 def _transform(text: str | None) -> Matrix:
@@ -79,8 +85,10 @@ class Box:
     y1: float
 
     def overlaps(self, other: Box, slack: float = 0.5) -> bool:
-        return (min(self.x1, other.x1) - max(self.x0, other.x0) > slack
-                and min(self.y1, other.y1) - max(self.y0, other.y0) > slack)
+        return (
+            min(self.x1, other.x1) - max(self.x0, other.x0) > slack
+            and min(self.y1, other.y1) - max(self.y0, other.y0) > slack
+        )
 
     def inside(self, width: float, height: float, slack: float = 3.0) -> bool:
         return self.x0 >= -slack and self.y0 >= -slack and self.x1 <= width + slack and self.y1 <= height + slack
@@ -114,8 +122,9 @@ class Drawing:
 
 def _aabb(matrix: Matrix, xs: tuple[float, float], ys: tuple[float, float]) -> Box:
     corners = [_apply(matrix, x, y) for x in xs for y in ys]
-    return Box(min(c[0] for c in corners), min(c[1] for c in corners), max(c[0] for c in corners),
-               max(c[1] for c in corners))
+    return Box(
+        min(c[0] for c in corners), min(c[1] for c in corners), max(c[0] for c in corners), max(c[1] for c in corners)
+    )
 
 
 def _line_boxes(node: ET.Element, matrix: Matrix) -> Iterator[tuple[str, Box, Box]]:
@@ -135,8 +144,11 @@ def _line_boxes(node: ET.Element, matrix: Matrix) -> Iterator[tuple[str, Box, Bo
         ascent, descent = font.getmetrics()
         spare = max(0.0, BROWSER_LINE * size - ascent - descent) / 2  # the browser's Source Sans line is taller
         ascent, descent = ascent + spare, descent + spare
-        yield (content, _aabb(matrix, (shift + left, shift + right), (y + top, y + bottom)),
-               _aabb(matrix, (shift, shift + width), (y - ascent, y + descent)))
+        yield (
+            content,
+            _aabb(matrix, (shift + left, shift + right), (y + top, y + bottom)),
+            _aabb(matrix, (shift, shift + width), (y - ascent, y + descent)),
+        )
 
 
 def _rect_of_path(d: str, matrix: Matrix) -> Box | None:
@@ -158,8 +170,9 @@ def _path_points(d: str, matrix: Matrix) -> list[tuple[float, float]]:
 
 def _hidden(node: ET.Element) -> bool:
     """Not visible: display none, hidden, or fully transparent."""
-    return (node.get("display") == "none" or node.get("visibility") == "hidden"
-            or float(node.get("opacity", "1") or 1) == 0)
+    return (
+        node.get("display") == "none" or node.get("visibility") == "hidden" or float(node.get("opacity", "1") or 1) == 0
+    )
 
 
 def parse_svg(svg: str) -> Drawing:

@@ -1,4 +1,4 @@
-"""The code base stays ruff clean (configuration in pyproject.toml)."""
+"""The code base stays ruff clean and ruff formatted (configuration in pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -11,4 +11,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_ruff_reports_nothing() -> None:
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_changes_nothing() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "."], cwd=REPO, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr

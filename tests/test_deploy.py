@@ -84,8 +84,10 @@ def test_config_sends_the_security_headers_and_hides_internals(tmp_path: Path) -
 
 
 def test_backends_by_key_reads_the_upstream_log() -> None:
-    log = ('k1 127.0.0.1:8501 200 "GET /"\nk2 127.0.0.1:8502 200 "GET /"\nk1 127.0.0.1:8501 200 "GET /x"\n'
-           'k3 - 404 "GET /_stcore/metrics"\n')
+    log = (
+        'k1 127.0.0.1:8501 200 "GET /"\nk2 127.0.0.1:8502 200 "GET /"\nk1 127.0.0.1:8501 200 "GET /x"\n'
+        'k3 - 404 "GET /_stcore/metrics"\n'
+    )
     assert backends_by_key(log) == {"k1": {"127.0.0.1:8501"}, "k2": {"127.0.0.1:8502"}}
 
 
@@ -94,8 +96,12 @@ def test_nginx_accepts_the_rendered_config(tmp_path: Path, nginx: str) -> None:
         (tmp_path / sub).mkdir()
     conf = tmp_path / "nginx.conf"
     conf.write_text(config(tmp_path, f"127.0.0.1:{free_port()}", ["127.0.0.1:8501", "127.0.0.1:8502"]))
-    done = subprocess.run([nginx, "-t", "-e", str(tmp_path / "error.log"), "-p", str(tmp_path), "-c", str(conf)],
-                          capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [nginx, "-t", "-e", str(tmp_path / "error.log"), "-p", str(tmp_path), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert done.returncode == 0, done.stderr
     assert "syntax is ok" in done.stderr and "test is successful" in done.stderr
 
@@ -110,10 +116,25 @@ def deployment(nginx: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         first = free_port()
     run_dir = tmp_path_factory.mktemp("deploy")
     process = subprocess.Popen(
-        ["bash", str(REPO / "deploy" / "start.sh"), "--processes", "2", "--port", str(port),
-         "--first-app-port", str(first), "--run-dir", str(run_dir)],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHON": sys.executable}, stdin=subprocess.DEVNULL)
+        [
+            "bash",
+            str(REPO / "deploy" / "start.sh"),
+            "--processes",
+            "2",
+            "--port",
+            str(port),
+            "--first-app-port",
+            str(first),
+            "--run-dir",
+            str(run_dir),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHON": sys.executable},
+        stdin=subprocess.DEVNULL,
+    )
     lines: list[str] = []
     assert process.stdout is not None
     deadline = time.monotonic() + 150
@@ -124,8 +145,14 @@ def deployment(nginx: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         lines.append(line.rstrip())
         if "ready at" in line:
             break
-    info = {"process": process, "port": port, "ports": (first, first + 1), "run_dir": run_dir, "lines": lines,
-            "pids": [int(pid) for pid in re.findall(r"app process (\d+) on", "\n".join(lines))]}
+    info = {
+        "process": process,
+        "port": port,
+        "ports": (first, first + 1),
+        "run_dir": run_dir,
+        "lines": lines,
+        "pids": [int(pid) for pid in re.findall(r"app process (\d+) on", "\n".join(lines))],
+    }
     try:
         assert any("ready at" in line for line in lines), "start.sh did not get ready:\n" + "\n".join(lines)
         yield info
@@ -212,10 +239,14 @@ def test_nginx_refuses_other_host_names_and_keeps_metrics_private(deployment: di
 def _websocket_reply(port: int, host: str) -> str:
     with socket.create_connection(("127.0.0.1", port), timeout=20) as sock:
         key = base64.b64encode(os.urandom(16)).decode()
-        sock.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\n"
-                      "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                      f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Protocol: streamlit\r\n"
-                      f"Origin: http://{host}\r\n\r\n").encode())
+        sock.sendall(
+            (
+                f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}\r\n"
+                "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Protocol: streamlit\r\n"
+                f"Origin: http://{host}\r\n\r\n"
+            ).encode()
+        )
         return sock.recv(4096).decode("latin-1")
 
 

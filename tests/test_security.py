@@ -31,8 +31,13 @@ def _run(middleware: SecurityHeaders, scope: dict) -> list[dict]:
 
 async def _app(scope: dict, receive, send) -> None:
     """A stand-in for Streamlit: answers 200 with its own X-Frame-Options header."""
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"text/html"), (b"x-frame-options", b"DENY")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [(b"content-type", b"text/html"), (b"x-frame-options", b"DENY")],
+        }
+    )
     await send({"type": "http.response.body", "body": b"ok"})
 
 
@@ -47,14 +52,17 @@ def test_every_http_response_gets_the_headers_without_overriding_the_apps_own() 
     assert sent[1] == {"type": "http.response.body", "body": b"ok"}
 
 
-@pytest.mark.parametrize(("client", "status"), [
-    (("203.0.113.9", 40000), 404),
-    (("::ffff:203.0.113.9", 40000), 404),
-    (("127.0.0.1", 40000), 200),
-    (("::ffff:127.0.0.1", 40000), 200),  # a dual-stack listener reports loopback IPv4 like this
-    (("::1", 40000), 200),
-    (None, 404),
-])
+@pytest.mark.parametrize(
+    ("client", "status"),
+    [
+        (("203.0.113.9", 40000), 404),
+        (("::ffff:203.0.113.9", 40000), 404),
+        (("127.0.0.1", 40000), 200),
+        (("::ffff:127.0.0.1", 40000), 200),  # a dual-stack listener reports loopback IPv4 like this
+        (("::1", 40000), 200),
+        (None, 404),
+    ],
+)
 def test_metrics_are_for_loopback_clients_only(client: tuple[str, int] | None, status: int) -> None:
     sent = _run(SecurityHeaders(_app), {"type": "http", "path": "/_stcore/metrics", "client": client})
     assert sent[0]["status"] == status

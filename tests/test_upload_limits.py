@@ -43,8 +43,9 @@ def test_every_uploader_states_a_limit_within_the_server_limit() -> None:
     limits = uploader_limits()
     assert limits == {
         "your_data.py: Values: CSV or Excel (.xlsx)": "uploads.MAX_VALUES_BYTES // uploads.MB",
-        "your_data.py: Boundaries (optional): GeoJSON, zipped shapefile or GeoPackage":
-            "uploads.MAX_BOUNDARY_BYTES // uploads.MB",
+        "your_data.py: Boundaries (optional): GeoJSON, zipped shapefile or GeoPackage": (
+            "uploads.MAX_BOUNDARY_BYTES // uploads.MB"
+        ),
         "targets.py: Load groups and targets from a JSON file": "1",
     }
     assert MAX_VALUES_BYTES < MAX_BOUNDARY_BYTES and 1 * MB < MAX_BOUNDARY_BYTES

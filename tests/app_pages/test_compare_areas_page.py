@@ -117,7 +117,8 @@ def test_three_levels_side_by_side_match_the_parquet(at: AppTest) -> None:
     assert sorted(points["area_code"].unique()) == sorted([LEP, LAD, ITL1])  # one series per chosen area
     for code in (LEP, LAD, ITL1):
         expected = PARQUET[(PARQUET["indicator"] == "gva_per_hour") & (PARQUET["area_code"] == code)].dropna(
-            subset=["value"])
+            subset=["value"]
+        )
         got = points[points["area_code"] == code].set_index("period")["value"].sort_index()
         assert list(got.index) == sorted(expected["period"])
         assert got.loc[2023] == pytest.approx(parquet_value("gva_per_hour", code, 2023))
@@ -126,8 +127,9 @@ def test_three_levels_side_by_side_match_the_parquet(at: AppTest) -> None:
     table = comparison(at)
     row = table.loc[METADATA["gva_per_hour"]["label"]]
     for code in (LEP, LAD, ITL1):
-        status = PARQUET[(PARQUET["indicator"] == "gva_per_hour") & (PARQUET["area_code"] == code)
-                         & (PARQUET["period"] == 2023)]["status"].iloc[0]
+        status = PARQUET[
+            (PARQUET["indicator"] == "gva_per_hour") & (PARQUET["area_code"] == code) & (PARQUET["period"] == 2023)
+        ]["status"].iloc[0]
         note = " (provisional)" if status == "provisional" else ""
         assert row[column_of(table, code)] == f"£{parquet_value('gva_per_hour', code, 2023):,.2f}{note}"
     assert row["unit"] == "£" and row["polarity"] == "higher is better"

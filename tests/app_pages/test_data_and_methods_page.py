@@ -80,20 +80,37 @@ def test_attribution_footer(at: AppTest) -> None:
 
 def test_whole_table_download_is_offered(at: AppTest) -> None:
     labels = [button.proto.label for button in at.get("download_button")]
-    assert labels == ["Whole tidy indicator table (CSV)", "Its description (CSVW, JSON)",
-                      "Whole tidy indicator table (XLSX)"]
+    assert labels == [
+        "Whole tidy indicator table (CSV)",
+        "Its description (CSVW, JSON)",
+        "Whole tidy indicator table (XLSX)",
+    ]
 
 
-SECTIONS = ["Sources", "Build manifest", "How aggregates are built", "Measured aggregation error",
-            "Provisional figures", "LEP overlaps", "2023 LAD changes", "Smoothed and unsmoothed",
-            "Suppressed and missing", "Indicators", "Download"]
+SECTIONS = [
+    "Sources",
+    "Build manifest",
+    "How aggregates are built",
+    "Measured aggregation error",
+    "Provisional figures",
+    "LEP overlaps",
+    "2023 LAD changes",
+    "Smoothed and unsmoothed",
+    "Suppressed and missing",
+    "Indicators",
+    "Download",
+]
 
 
 def test_every_section_is_present_in_order(at: AppTest) -> None:
     headers = [h.value for h in at.header]
     assert headers == SECTIONS
-    assert {"Indicator sources", "Source files", "Definitions and caveats",
-            "Manufacturing for regions and ITL2 regions"} <= {s.value for s in at.subheader}
+    assert {
+        "Indicator sources",
+        "Source files",
+        "Definitions and caveats",
+        "Manufacturing for regions and ITL2 regions",
+    } <= {s.value for s in at.subheader}
 
 
 def test_manufacturing_check_and_provisional_figures_are_stated(at: AppTest) -> None:
@@ -103,8 +120,11 @@ def test_manufacturing_check_and_provisional_figures_are_stated(at: AppTest) -> 
     text = "\n".join(m.value for m in at.markdown)
     assert f"{checks['itl2_2025']['max_abs_share_point_difference']:.3f} percentage points" in text
     table = next(f for f in frames(at) if "left out" in f.columns)
-    assert table["check"].tolist() == ["LADs → ITL1 regions", "LADs → ITL2 regions (2025 codes)",
-                                       "LADs → ITL3 regions (2025 codes)"]
+    assert table["check"].tolist() == [
+        "LADs → ITL1 regions",
+        "LADs → ITL2 regions (2025 codes)",
+        "LADs → ITL3 regions (2025 codes)",
+    ]
     provisional = next(f for f in frames(at) if "the source says" in f.columns)
     assert set(provisional["year"]) == {entry["year"] for entry in MANIFEST["provisional"].values()}
     assert provisional["the source says"].str.contains("provisional").all()

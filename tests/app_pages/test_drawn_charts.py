@@ -16,8 +16,15 @@ import pytest
 from tests.drawn_charts import bar_dataset, draw, drawn_problems, is_composition, names_it
 from tests.page_walk import LEVELS, REPO, View, chart_title_texts, seen, views
 
-CHART_PAGES = ("overview", "manufacturing", "productivity_gaps", "levelling_up", "compare_areas", "targets",
-               "your_data")
+CHART_PAGES = (
+    "overview",
+    "manufacturing",
+    "productivity_gaps",
+    "levelling_up",
+    "compare_areas",
+    "targets",
+    "your_data",
+)
 VIEWS = views(CHART_PAGES)
 LIVERPOOL_CITY_REGION = "E37000022"
 
@@ -31,12 +38,16 @@ def chart_problems(view: View) -> list[str]:
     for run in seen(view):
         assert not run.exceptions, run.exceptions
         for chart in run.charts:
-            for device, spec, width in (("desktop", chart.spec, chart.width),
-                                        ("phone", chart.phone_spec, chart.phone_width)):
+            for device, spec, width in (
+                ("desktop", chart.spec, chart.width),
+                ("phone", chart.phone_spec, chart.phone_width),
+            ):
                 # small multiples keep their desktop size on a phone and scroll sideways in their own frame
                 column = None if device == "phone" and is_composition(spec) else width
-                problems += [f"{chart.title!r} on a {device} ({width:.0f} px): {problem}"
-                             for problem in drawn_problems(spec, view.selected_name, column)]
+                problems += [
+                    f"{chart.title!r} on a {device} ({width:.0f} px): {problem}"
+                    for problem in drawn_problems(spec, view.selected_name, column)
+                ]
     return problems
 
 
@@ -54,8 +65,14 @@ def test_the_walk_draws_charts_on_every_chart_page_and_level() -> None:
         for level in LEVELS:
             if (page, level) in drawn:
                 continue
-            said = [text for view in VIEWS if (view.page, view.level) == (page, level) for run in seen(view)
-                    for where, text in run.texts if where.endswith("/info") and "not available" in text]
+            said = [
+                text
+                for view in VIEWS
+                if (view.page, view.level) == (page, level)
+                for run in seen(view)
+                for where, text in run.texts
+                if where.endswith("/info") and "not available" in text
+            ]
             assert said, f"{page} draws no chart at {level} level and does not say why"
     assert len(drawn) >= len(CHART_PAGES) * len(LEVELS) - 1
 
@@ -83,16 +100,20 @@ def test_targets_gap_chart_draws_its_values_at_full_height() -> None:
 def test_ranked_chart_names_every_area_and_the_selected_one() -> None:
     """Defect 3: /?level=lep&area=E37000022&indicator=gva_per_hour drew Liverpool City Region highlighted with
     no name (Streamlit's theme dropped every other label). Every LEP is named, the selected one bold with ►."""
-    view = view_of("overview", "lep", {"area": LIVERPOOL_CITY_REGION, "indicator": "gva_per_hour"},
-                   "Liverpool City Region")
+    view = view_of(
+        "overview", "lep", {"area": LIVERPOOL_CITY_REGION, "indicator": "gva_per_hour"}, "Liverpool City Region"
+    )
     (run,) = seen(view)
     (chart,) = run.charts
     rows, field = bar_dataset(chart.spec)
     assert len(rows) == 38
     for spec in (chart.spec, chart.phone_spec):
         drawing = draw(spec)
-        (named,) = [text for text in drawing.role("axis-label")
-                    if "discrete scale" in text.axis and names_it(text.text, "Liverpool City Region")]
+        (named,) = [
+            text
+            for text in drawing.role("axis-label")
+            if "discrete scale" in text.axis and names_it(text.text, "Liverpool City Region")
+        ]
         assert named.bold and named.text.startswith("\u25ba Liverpool City Reg")  # in full on a desktop
         assert not drawn_problems(spec, "Liverpool City Region")
 
@@ -106,12 +127,17 @@ def test_lad_ranking_says_what_it_shows_and_where_the_rest_is() -> None:
     (run,) = seen(view)
     (chart,) = run.charts
     frame = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
-    valued = frame[(frame["indicator"] == "gva_per_hour") & (frame["geography"] == "lad") & (frame["period"] == 2023)
-                   & frame["value"].notna()]
+    valued = frame[
+        (frame["indicator"] == "gva_per_hour")
+        & (frame["geography"] == "lad")
+        & (frame["period"] == 2023)
+        & frame["value"].notna()
+    ]
     rank = valued["value"].rank(ascending=False, method="first")[valued["area_code"] == liverpool].iloc[0]
     assert 20 < rank <= len(valued) - 20  # Liverpool is mid-table: it is drawn only because it is selected
-    note = (f"Showing 41 of {len(valued)} local authorities: the 20 ranked first, the 20 ranked last and the "
-            "selected area.")
+    note = (
+        f"Showing 41 of {len(valued)} local authorities: the 20 ranked first, the 20 ranked last and the selected area."
+    )
     rows, _ = bar_dataset(chart.spec)
     assert len(rows) == 41 and "Liverpool" in {row["area_name"] for row in rows}
     assert note in " ".join(chart_title_texts(chart.spec))

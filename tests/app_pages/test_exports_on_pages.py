@@ -33,14 +33,33 @@ APP = str(Path(__file__).parents[2] / "app.py")
 REPO = Path(__file__).resolve().parents[2]
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
 NEWCASTLE = "E08000021"
-MENU_LABELS = ["Image (PNG, 2x)", "Image (SVG)", "Vega-Lite JSON", "Data (CSV)", "Data description (CSVW, JSON)",
-               "Data (XLSX)"]
+MENU_LABELS = [
+    "Image (PNG, 2x)",
+    "Image (SVG)",
+    "Vega-Lite JSON",
+    "Data (CSV)",
+    "Data description (CSVW, JSON)",
+    "Data (XLSX)",
+]
 PAGES = ["overview", "manufacturing", "productivity_gaps", "levelling_up", "compare_areas", "targets"]
 VALIDATOR = jsonschema.Draft7Validator(load_schema())
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-STALE = {"foo": "bar", "year": "1850", "benchmark": "nowhere", "indicator": "gone", "mfg_measure": "old",
-         "gap_measure": "per_minute", "gap_start": "x", "lu_x": "nothing", "lu_maps": "a,b", "cmp_areas": "ZZZ,,",
-         "cmp_indicator": "none", "plan": "%%%not-a-plan", "present": "perhaps", "slide": "-4"}
+STALE = {
+    "foo": "bar",
+    "year": "1850",
+    "benchmark": "nowhere",
+    "indicator": "gone",
+    "mfg_measure": "old",
+    "gap_measure": "per_minute",
+    "gap_start": "x",
+    "lu_x": "nothing",
+    "lu_maps": "a,b",
+    "cmp_areas": "ZZZ,,",
+    "cmp_indicator": "none",
+    "plan": "%%%not-a-plan",
+    "present": "perhaps",
+    "slide": "-4",
+}
 
 DEFERRED: dict[str, Deferred] = {}
 
@@ -118,8 +137,14 @@ def check_menu(menu, figure) -> pd.DataFrame:
     """Every file of one figure's menu: PNG (2x the SVG's size), SVG text, JSON schema, CSV and XLSX."""
     files = menu_files(menu)
     stem = figure.stem
-    assert [name for _, name in files.values()] == [f"{stem}.png", f"{stem}.svg", f"{stem}.vl.json", f"{stem}.csv",
-                                                      f"{stem}.csv-metadata.json", f"{stem}.xlsx"]
+    assert [name for _, name in files.values()] == [
+        f"{stem}.png",
+        f"{stem}.svg",
+        f"{stem}.vl.json",
+        f"{stem}.csv",
+        f"{stem}.csv-metadata.json",
+        f"{stem}.xlsx",
+    ]
     width, height, text = svg_size_and_text(files["Image (SVG)"][0])
     assert figure.title in text and "Source: " in text and "Open Government Licence v3.0" in text
     if figure.kind == "map":
@@ -174,8 +199,9 @@ def test_every_export_of_every_figure_opens_and_checks(app: AppTest, page: str) 
 def test_overview_exports_round_trip_to_the_plotted_values(app: AppTest) -> None:
     at = on_page(app, "overview")
     map_figure, chart_figure = [item.figure for item in at.session_state["_figures_this_run"]]
-    truth = PARQUET[(PARQUET["indicator"] == "gva_per_hour") & (PARQUET["geography"] == "lad")
-                    & (PARQUET["period"] == 2023)].set_index("area_code")
+    truth = PARQUET[
+        (PARQUET["indicator"] == "gva_per_hour") & (PARQUET["geography"] == "lad") & (PARQUET["period"] == 2023)
+    ].set_index("area_code")
 
     mapped = check_menu(menus(at)[0], map_figure)
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
@@ -276,8 +302,13 @@ def test_a_copied_link_reproduces_the_view() -> None:
     ok(at.selectbox(key="mfg_measure").set_value("gva_lq").run())
     [link] = [code.value for code in at.code]
     params = dict(parse_qsl(urlsplit(link).query, keep_blank_values=True))
-    assert params == {"level": "lad", "area": NEWCASTLE, "year": "2021", "benchmark": "E92000001",
-                      "mfg_measure": "gva_lq"}
+    assert params == {
+        "level": "lad",
+        "area": NEWCASTLE,
+        "year": "2021",
+        "benchmark": "E92000001",
+        "mfg_measure": "gva_lq",
+    }
     again = open_app("manufacturing", params)
     for key in params:
         assert str(again.selectbox(key=key).value) == params[key]

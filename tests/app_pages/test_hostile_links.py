@@ -31,8 +31,18 @@ def opened(page: str, query: dict[str, str]) -> AppTest:
 
 def shown_markdown(app: AppTest) -> list[str]:
     """The Markdown source of every text element, toast and alert on the page."""
-    elements = [*app.markdown, *app.caption, *app.toast, *app.error, *app.warning, *app.info, *app.success,
-                *app.header, *app.subheader, *app.title]
+    elements = [
+        *app.markdown,
+        *app.caption,
+        *app.toast,
+        *app.error,
+        *app.warning,
+        *app.info,
+        *app.success,
+        *app.header,
+        *app.subheader,
+        *app.title,
+    ]
     return [element.value for element in elements]
 
 
@@ -58,11 +68,24 @@ def test_a_long_link_value_is_cut_to_80_characters() -> None:
 
 
 def test_plan_names_from_a_link_are_shown_as_text_on_the_targets_page() -> None:
-    plan = {"format": FILE_FORMAT, "version": 1,
-            "groups": [{"name": LINK[:80], "level": "lep", "members": ["E37000025", "E37000034"]}],
-            "targets": [{"name": IMAGE, "area": "E37000025", "indicator": "gva_per_hour", "kind": "close_gap",
-                         "amount": 50, "baseline_year": 2015, "target_year": 2030, "benchmark": "ENG_EXCL_LONDON",
-                         "source_text": f"{LINK} {IMAGE} http://evil.example www.evil.example"}]}
+    plan = {
+        "format": FILE_FORMAT,
+        "version": 1,
+        "groups": [{"name": LINK[:80], "level": "lep", "members": ["E37000025", "E37000034"]}],
+        "targets": [
+            {
+                "name": IMAGE,
+                "area": "E37000025",
+                "indicator": "gva_per_hour",
+                "kind": "close_gap",
+                "amount": 50,
+                "baseline_year": 2015,
+                "target_year": 2030,
+                "benchmark": "ENG_EXCL_LONDON",
+                "source_text": f"{LINK} {IMAGE} http://evil.example www.evil.example",
+            }
+        ],
+    }
     app = opened("app_pages/targets.py", {"plan": encode_for_link(json.dumps(plan))})
     texts = shown_markdown(app)
     assert any(f"#### {plain(IMAGE)} — " in text for text in texts)
@@ -77,9 +100,10 @@ def test_a_plan_bomb_in_the_link_is_refused_at_once(record_property) -> None:
     app = opened("app_pages/targets.py", {"plan": bomb_token(60)})
     record_property("seconds", round(time.perf_counter() - started, 2))
     toasts = [t.value for t in app.toast]
-    assert plain("The groups and targets in this link could not be read (the link's plan expands beyond "
-                 "100,000 bytes, the limit for a plan); starting empty.").replace("\\", "") in [
-        t.replace("\\", "") for t in toasts]
+    assert plain(
+        "The groups and targets in this link could not be read (the link's plan expands beyond "
+        "100,000 bytes, the limit for a plan); starting empty."
+    ).replace("\\", "") in [t.replace("\\", "") for t in toasts]
     assert app.session_state["plan_groups"] == [] and app.session_state["plan_targets"] == []
 
 

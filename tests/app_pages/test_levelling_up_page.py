@@ -23,9 +23,19 @@ PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
 METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
 LEVELS = ["lep", "itl1", "itl2", "itl3", "lad", "cauth", "rgn"]
 LEVELLING_UP = [
-    "employment_rate_16_64", "economic_activity_rate_16_64", "unemployment_rate", "claimant_rate",
-    "median_weekly_pay", "median_weekly_pay_workplace", "gdhi_per_head", "qualifications_l3_plus",
-    "qualifications_nvq4_plus", "gigabit_coverage", "business_birth_rate", "business_survival_3y", "gdp_per_head",
+    "employment_rate_16_64",
+    "economic_activity_rate_16_64",
+    "unemployment_rate",
+    "claimant_rate",
+    "median_weekly_pay",
+    "median_weekly_pay_workplace",
+    "gdhi_per_head",
+    "qualifications_l3_plus",
+    "qualifications_nvq4_plus",
+    "gigabit_coverage",
+    "business_birth_rate",
+    "business_survival_3y",
+    "gdp_per_head",
     "gva_per_hour",
 ]
 ENGLAND, HARTLEPOOL = "E92000001", "E06000001"
@@ -50,14 +60,16 @@ def with_values(level: str) -> list[str]:
 
 
 def level_values(indicator: str, level: str, year: int) -> pd.Series:
-    rows = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["geography"] == level)
-                   & (PARQUET["period"] == year)].dropna(subset=["value"])
+    rows = PARQUET[
+        (PARQUET["indicator"] == indicator) & (PARQUET["geography"] == level) & (PARQUET["period"] == year)
+    ].dropna(subset=["value"])
     return rows.set_index("area_code")["value"]
 
 
 def england(indicator: str, year: int) -> float:
-    rows = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["area_code"] == ENGLAND)
-                   & (PARQUET["period"] == year)].dropna(subset=["value"])
+    rows = PARQUET[
+        (PARQUET["indicator"] == indicator) & (PARQUET["area_code"] == ENGLAND) & (PARQUET["period"] == year)
+    ].dropna(subset=["value"])
     return float(rows["value"].iloc[0])
 
 
@@ -165,7 +177,8 @@ def test_every_level_renders_maps_of_every_feature(at: AppTest, level: str) -> N
     chosen = at.multiselect(key="lu_maps").value
     assert len(chosen) == len(panels) and set(chosen) <= set(available)
     assert [panel["title"]["text"].split(",")[0] for panel in panels] == [
-        METADATA[key]["short_label"] for key in chosen]
+        METADATA[key]["short_label"] for key in chosen
+    ]
     scatters = [spec for spec, _ in charts(at) if "layer" in spec]
     assert len(scatters) == (1 if len(available) >= 2 else 0)
     if len(available) < 2:
@@ -205,8 +218,10 @@ def test_verdicts_follow_polarity_for_a_real_area(at: AppTest) -> None:
     year = 2023
     u, e = level_values("unemployment_rate", "lad", year), level_values("employment_rate_16_64", "lad", year)
     both = pd.concat([u.rename("u"), e.rename("e")], axis=1, join="inner")
-    picked = both[(both["u"] > england("unemployment_rate", year) * 1.01)
-                  & (both["e"] > england("employment_rate_16_64", year) * 1.01)]
+    picked = both[
+        (both["u"] > england("unemployment_rate", year) * 1.01)
+        & (both["e"] > england("employment_rate_16_64", year) * 1.01)
+    ]
     area = sorted(picked.index)[0]
     choose(at, level="lad", year=year, benchmark=ENGLAND, area=area)
     card = scorecard(at).set_index("label")
@@ -251,11 +266,16 @@ def test_map_picker_changes_the_maps_and_the_url(at: AppTest) -> None:
     assert not at.exception
     spec, named = maps_chart(at)
     assert [panel["title"]["text"].split(",")[0] for panel in spec["concat"]] == [
-        METADATA["claimant_rate"]["short_label"], METADATA["qualifications_nvq4_plus"]["short_label"]]
+        METADATA["claimant_rate"]["short_label"],
+        METADATA["qualifications_nvq4_plus"]["short_label"],
+    ]
     nvq_year = int(spec["concat"][1]["title"]["text"].split(", ")[-1])
     frame = panel_frame(spec, named, spec["concat"][1]).set_index("area_code")
-    rows = PARQUET[(PARQUET["indicator"] == "qualifications_nvq4_plus") & (PARQUET["geography"] == "lad")
-                   & (PARQUET["period"] == nvq_year)]
+    rows = PARQUET[
+        (PARQUET["indicator"] == "qualifications_nvq4_plus")
+        & (PARQUET["geography"] == "lad")
+        & (PARQUET["period"] == nvq_year)
+    ]
     suppressed = set(rows.loc[rows["status"] == "suppressed", "area_code"]) & geo_codes("lad")
     assert suppressed and set(frame.index[frame["suppressed"].astype(bool)]) == suppressed
     assert at.query_params["lu_maps"] == "claimant_rate,qualifications_nvq4_plus"
@@ -269,7 +289,11 @@ def test_default_maps_are_four_indicators_of_the_level() -> None:
     app.run()
     open_page(app)
     assert app.multiselect(key="lu_maps").value == [
-        "gva_per_hour", "employment_rate_16_64", "median_weekly_pay", "gdhi_per_head"]
+        "gva_per_hour",
+        "employment_rate_16_64",
+        "median_weekly_pay",
+        "gdhi_per_head",
+    ]
     spec, _ = maps_chart(app)
     assert len(spec["concat"]) == 4
     assert app.query_params["lu_maps"] == "gva_per_hour,employment_rate_16_64,median_weekly_pay,gdhi_per_head"

@@ -130,8 +130,13 @@ def at() -> AppTest:
 def north_east(at: AppTest) -> AppTest:
     """LEP level, 2023, North East LEP, share of GVA: restored whatever an earlier test left."""
     # the measure before the year: the Year picker offers the years of the measure shown
-    for key, val in (("level", "lep"), ("area", NORTH_EAST_LEP), ("mfg_measure", "gva_share"), ("year", 2023),
-                     ("benchmark", EXCL_LONDON)):
+    for key, val in (
+        ("level", "lep"),
+        ("area", NORTH_EAST_LEP),
+        ("mfg_measure", "gva_share"),
+        ("year", 2023),
+        ("benchmark", EXCL_LONDON),
+    ):
         if widget(at, key) != val:
             choose(at, **{key: val})
     return at
@@ -184,8 +189,7 @@ def test_every_level_renders_with_the_measures_it_has(at: AppTest, level: str) -
 def lq_against(reference: str, level: str, year: int) -> pd.Series:
     """Location quotients of a level's areas against a benchmark economy: share / its share that year."""
     geography = {ENGLAND: "country", EXCL_LONDON: "benchmark", UK: "uk"}[reference]
-    return values("manufacturing_gva_share", level, year) / value("manufacturing_gva_share", geography, reference,
-                                                                   year)
+    return values("manufacturing_gva_share", level, year) / value("manufacturing_gva_share", geography, reference, year)
 
 
 def test_lq_map_is_diverging_around_one(north_east: AppTest) -> None:
@@ -242,8 +246,11 @@ def test_enterprises_by_size_band_for_the_area(north_east: AppTest) -> None:
     count = value("manufacturing_enterprises_large", "lep", NORTH_EAST_LEP, 2022)
     total = value("manufacturing_enterprises", "lep", NORTH_EAST_LEP, 2022)
     assert large["count"] == count and large["share_pct"] == pytest.approx(count / total * 100)
-    england = value("manufacturing_enterprises_large", "country", ENGLAND, 2022) / value(
-        "manufacturing_enterprises", "country", ENGLAND, 2022) * 100
+    england = (
+        value("manufacturing_enterprises_large", "country", ENGLAND, 2022)
+        / value("manufacturing_enterprises", "country", ENGLAND, 2022)
+        * 100
+    )
     assert large["england_share_pct"] == pytest.approx(england)
     assert sorted(firms.index.get_level_values("period").unique()) == [2018, 2019, 2020, 2021, 2022]
     assert f"North East LEP had {total:,.0f} manufacturing enterprises in 2022." in text_of(north_east)
@@ -253,8 +260,9 @@ def test_employment_measure_falls_back_to_its_latest_year(north_east: AppTest) -
     choose(north_east, mfg_measure="emp_share")
     assert "has no figures for 2023; showing 2020" in text_of(north_east)
     share = value("manufacturing_employment_share", "lep", NORTH_EAST_LEP, 2020)
-    assert f"Manufacturing is {share:.1f}% of employment in North East LEP in 2020 (BRES, workplace-based)" in \
-        text_of(north_east)
+    assert f"Manufacturing is {share:.1f}% of employment in North East LEP in 2020 (BRES, workplace-based)" in text_of(
+        north_east
+    )
     choose(north_east, mfg_measure="res_share")
     assert "residence-based" in text_of(north_east).lower()
     assert north_east.query_params["mfg_measure"] == "res_share"
@@ -272,8 +280,10 @@ def test_level_without_enterprises_or_subsectors_says_so(north_east: AppTest) ->
     assert widget(north_east, "area") is None  # the LEP is not an ITL3 region
     choose(north_east, area="TLC11")
     text = text_of(north_east)
-    assert ("sub-sectors for LEPs, ITL1 regions, ITL2 regions, local authorities, combined authorities and English "
-            "regions, not for ITL3") in text
+    assert (
+        "sub-sectors for LEPs, ITL1 regions, ITL2 regions, local authorities, combined authorities and English "
+        "regions, not for ITL3"
+    ) in text
     assert "UK Business Counts are in the snapshot for LEPs and local authorities, not for ITL3 regions" in text
     assert "Manufacturing share of GVA is not built for ITL3 regions; the chart shows the benchmarks only" in text
     assert [t for t in charts(north_east)] == ["Manufacturing share of GVA, benchmarks, 1998-2023"]

@@ -37,8 +37,7 @@ def geo_codes(level: str) -> frozenset[str]:
 
 def snapshot_values(indicator: str, level: str, year: int) -> pd.Series:
     """area_code -> value of the areas with a value."""
-    rows = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["geography"] == level)
-                   & (PARQUET["period"] == year)]
+    rows = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["geography"] == level) & (PARQUET["period"] == year)]
     rows = rows.dropna(subset=["value"])
     return rows.set_index("area_code")["value"]
 
@@ -132,8 +131,9 @@ def assert_chart_matches_snapshot(at: AppTest, indicator: str, level: str, year:
     bars = chart_data(at).set_index("area_code")["value"]
     assert bars.index.is_unique
     assert set(bars.index) <= set(expected.index)
-    pd.testing.assert_series_equal(bars.sort_index(), expected[bars.index].sort_index(), check_names=False,
-                                   check_index_type=False)
+    pd.testing.assert_series_equal(
+        bars.sort_index(), expected[bars.index].sort_index(), check_names=False, check_index_type=False
+    )
     if len(expected) <= 40:
         assert len(bars) == len(expected)
     else:  # long levels show the two ends of the ranking
@@ -181,8 +181,9 @@ def test_default_view_is_gva_per_hour_for_leps_in_the_latest_year(at: AppTest) -
 def test_benchmark_rule_is_england_excluding_london(lep_view: AppTest) -> None:
     year = widget(lep_view, "year")
     rule = chart_data(lep_view, "rule")
-    expected = PARQUET[(PARQUET["indicator"] == "gva_per_hour") & (PARQUET["area_code"] == EXCL_LONDON)
-                       & (PARQUET["period"] == year)]["value"].iloc[0]
+    expected = PARQUET[
+        (PARQUET["indicator"] == "gva_per_hour") & (PARQUET["area_code"] == EXCL_LONDON) & (PARQUET["period"] == year)
+    ]["value"].iloc[0]
     assert rule["value"].iloc[0] == pytest.approx(expected)
 
 

@@ -27,8 +27,14 @@ AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
 EXCL_LONDON, UK = "ENG_EXCL_LONDON", "K02000001"
 NORTH_EAST_LEP = "E37000025"
 LEVELS = ["lep", "itl1", "itl2", "itl3", "lad", "cauth"]
-AREA_OF_LEVEL = {"lep": NORTH_EAST_LEP, "itl1": "TLC", "itl2": "TLK4", "itl3": "TLD33", "lad": "E08000003",
-                 "cauth": "E47000007"}
+AREA_OF_LEVEL = {
+    "lep": NORTH_EAST_LEP,
+    "itl1": "TLC",
+    "itl2": "TLK4",
+    "itl3": "TLD33",
+    "lad": "E08000003",
+    "cauth": "E47000007",
+}
 
 
 # --- expectations from the parquet -------------------------------------------------------------------
@@ -120,8 +126,15 @@ def at() -> AppTest:
 @pytest.fixture
 def north_east(at: AppTest) -> AppTest:
     """North East LEP, GVA per hour smoothed, 2023, against England excluding London, from 2004."""
-    choose(at, level="lep", year=2023, benchmark=EXCL_LONDON, area=NORTH_EAST_LEP, gap_measure="hour",
-           gap_series="smoothed")
+    choose(
+        at,
+        level="lep",
+        year=2023,
+        benchmark=EXCL_LONDON,
+        area=NORTH_EAST_LEP,
+        gap_measure="hour",
+        gap_series="smoothed",
+    )
     return choose(at, gap_start=2004)
 
 
@@ -143,8 +156,13 @@ def test_north_east_gap_to_england_excluding_london(north_east: AppTest) -> None
     assert eel["period"].astype(int).tolist() == list(range(2004, 2024)) == expected.index.tolist()
     assert (eel["gap_pct"] < 0).all()
     assert eel["gap_pct"].to_numpy() == pytest.approx(expected.to_numpy())
-    assert set(lines["series"]) == {"England excluding London", "England", "United Kingdom",
-                                    "Parent region: North East (England)", "Median LEP"}
+    assert set(lines["series"]) == {
+        "England excluding London",
+        "England",
+        "United Kingdom",
+        "Parent region: North East (England)",
+        "Median LEP",
+    }
     median = lines[lines["series"] == "Median LEP"].sort_values("period")
     expected_median = (area / level_frame("gva_per_hour", "lep").median() - 1) * 100
     assert median["gap_pct"].to_numpy() == pytest.approx(expected_median.to_numpy())
@@ -188,8 +206,9 @@ def test_start_year_changes_the_convergence_chart(north_east: AppTest) -> None:
     leps, eel = level_frame("gva_per_hour", "lep"), series("gva_per_hour", EXCL_LONDON)
     assert after["gap_start_pct"].to_numpy() == pytest.approx(((leps[2010] / eel[2010] - 1) * 100)[after.index])
     assert not after["gap_start_pct"].sort_index().equals(before.sort_index())
-    assert "in 2010 it was" in next(as_read(m.value) for m in north_east.markdown
-                                   if "North East LEP:" in as_read(m.value))
+    assert "in 2010 it was" in next(
+        as_read(m.value) for m in north_east.markdown if "North East LEP:" in as_read(m.value)
+    )
     assert north_east.query_params["gap_start"] == "2010"
 
 
@@ -223,8 +242,9 @@ def test_switching_to_unsmoothed_changes_the_chart_data(north_east: AppTest) -> 
     choose(north_east, gap_series="unsmoothed")
     lines = gap_lines(north_east)
     eel = lines[lines["series"] == "England excluding London"].sort_values("period")
-    expected = (series("gva_per_hour_unsmoothed", NORTH_EAST_LEP)
-                / series("gva_per_hour_unsmoothed", EXCL_LONDON) - 1) * 100
+    expected = (
+        series("gva_per_hour_unsmoothed", NORTH_EAST_LEP) / series("gva_per_hour_unsmoothed", EXCL_LONDON) - 1
+    ) * 100
     assert eel["gap_pct"].to_numpy() == pytest.approx(expected.to_numpy())
     before = smoothed[smoothed["series"] == "England excluding London"].sort_values("period")["gap_pct"]
     assert np.abs(eel["gap_pct"].to_numpy() - before.to_numpy()).max() > 0.5
@@ -239,8 +259,10 @@ def test_every_level_renders_with_an_area(at: AppTest, level: str) -> None:
     year = latest("gva_per_hour", level)
     choose(at, area=None, year=year)
     assert any("Pick an area" in info.value for info in at.info)
-    assert sorted(charts(at)) == [f"Convergence: gap in {widget(at, 'gap_start')} against growth to {year}",
-                                  f"GVA per hour against GVA per filled job, {year}"]
+    assert sorted(charts(at)) == [
+        f"Convergence: gap in {widget(at, 'gap_start')} against growth to {year}",
+        f"GVA per hour against GVA per filled job, {year}",
+    ]
     choose(at, area=code)
     lines = gap_lines(at)
     area = series("gva_per_hour", code)

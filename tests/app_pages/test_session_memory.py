@@ -36,8 +36,7 @@ def test_results_of_a_replaced_or_removed_file_are_dropped_and_boundaries_kept_l
     assert isinstance(kept[0], MapBoundaries) and len(kept[0].areas) > 50  # the areas and the map copy only
     assert {key[0] for key in memo} >= {"values", "bounds", "match", "map"}
 
-    app.get("file_uploader")[0].set_value(("second.csv", csv_bytes([["area_code", "v"], ["E37000025", 3]]),
-                                           "text/csv"))
+    app.get("file_uploader")[0].set_value(("second.csv", csv_bytes([["area_code", "v"], ["E37000025", 3]]), "text/csv"))
     app.run()
     assert not app.exception
     now = set(app.session_state["your_data_memo_files"])

@@ -71,17 +71,22 @@ def build_pack(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, lis
     return data, figures, made
 
 
-@pytest.mark.parametrize(("page", "params"), VIEWS, ids=[f"{p}-{v.get('level', 'default')}-{v.get('area', '')}"
-                                                          for p, v in VIEWS])
-def test_every_slide_pack_is_laid_out_for_projection(page: str, params: dict[str, str],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("page", "params"), VIEWS, ids=[f"{p}-{v.get('level', 'default')}-{v.get('area', '')}" for p, v in VIEWS]
+)
+def test_every_slide_pack_is_laid_out_for_projection(
+    page: str, params: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     at = open_view(page, params)
     data, figures, made = build_pack(at, monkeypatch)
     report = check_slide_pack(data, figures, made)
-    print(f"{page} {params}: {report.slides} slides, {report.pictures} pictures for {len(figures)} figures, "
-          f"smallest chart text {report.smallest_pt:.1f} pt")
-    closing = " ".join(shape.text_frame.text for shape in Presentation(io.BytesIO(data)).slides[-1].shapes
-                       if shape.has_text_frame)
+    print(
+        f"{page} {params}: {report.slides} slides, {report.pictures} pictures for {len(figures)} figures, "
+        f"smallest chart text {report.smallest_pt:.1f} pt"
+    )
+    closing = " ".join(
+        shape.text_frame.text for shape in Presentation(io.BytesIO(data)).slides[-1].shapes if shape.has_text_frame
+    )
     assert NO_LINK in closing  # AppTest has no public address: the slide says where to get the link
 
 
@@ -90,8 +95,14 @@ def test_the_link_is_a_real_hyperlink_to_the_public_address(monkeypatch: pytest.
     at = open_view("compare_areas", {"level": "lep", "area": CHESHIRE})
     data, _, _ = build_pack(at, monkeypatch)
     closing = Presentation(io.BytesIO(data)).slides[-1]
-    links = [run.hyperlink.address for shape in closing.shapes if shape.has_text_frame
-             for paragraph in shape.text_frame.paragraphs for run in paragraph.runs if run.hyperlink.address]
+    links = [
+        run.hyperlink.address
+        for shape in closing.shapes
+        if shape.has_text_frame
+        for paragraph in shape.text_frame.paragraphs
+        for run in paragraph.runs
+        if run.hyperlink.address
+    ]
     assert len(links) == 1 and links[0].startswith("https://productivity.example.org/explorer/")
     assert "level=lep" in links[0] and f"area={CHESHIRE}" in links[0] and not LOOPBACK.search(links[0])
 
@@ -100,6 +111,12 @@ def test_a_loopback_public_address_is_never_written(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv(PUBLIC_URL_ENV, "http://127.0.0.1:8501")
     at = open_view("compare_areas", {"level": "lep", "area": CHESHIRE})
     data, _, _ = build_pack(at, monkeypatch)
-    texts = [run.text for slide in Presentation(io.BytesIO(data)).slides for shape in slide.shapes
-             if shape.has_text_frame for paragraph in shape.text_frame.paragraphs for run in paragraph.runs]
+    texts = [
+        run.text
+        for slide in Presentation(io.BytesIO(data)).slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+        for paragraph in shape.text_frame.paragraphs
+        for run in paragraph.runs
+    ]
     assert not [text for text in texts if LOOPBACK.search(text)] and NO_LINK in texts

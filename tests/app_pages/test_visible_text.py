@@ -56,7 +56,15 @@ def test_scorecard_names_fit_their_column() -> None:
     assert not at.exception
     (card,) = [frame for frame in at.dataframe if "label" in frame.value.columns]
     width = json.loads(card.proto.columns)["label"]["width"]
-    font = ImageFont.truetype(str(next(folder / "LiberationSans-Regular.ttf" for folder in FONT_DIRS
-                                       if (folder / "LiberationSans-Regular.ttf").exists())), size=14)
+    font = ImageFont.truetype(
+        str(
+            next(
+                folder / "LiberationSans-Regular.ttf"
+                for folder in FONT_DIRS
+                if (folder / "LiberationSans-Regular.ttf").exists()
+            )
+        ),
+        size=14,
+    )
     longest = max(font.getlength(name) for name in card.value["label"])
     assert isinstance(width, int) and width >= longest + 16, (width, longest)

@@ -38,8 +38,14 @@ LEVELS = ["lep", "itl1", "itl2", "itl3", "lad", "cauth", "rgn"]
 XSS = "<img src=x onerror=alert(1)>"
 VALUES_TYPES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")
 BOUNDARY_TYPES = (".geojson", ".json", ".zip", ".gpkg", ".shp")
-MENU_LABELS = ["Image (PNG, 2x)", "Image (SVG)", "Vega-Lite JSON", "Data (CSV)", "Data description (CSVW, JSON)",
-               "Data (XLSX)"]
+MENU_LABELS = [
+    "Image (PNG, 2x)",
+    "Image (SVG)",
+    "Vega-Lite JSON",
+    "Data (CSV)",
+    "Data description (CSVW, JSON)",
+    "Data (XLSX)",
+]
 FIGURE_KEYS = ["your_data_map", "your_data_ranked", "your_data_scatter"]
 DEFERRED: dict[str, Deferred] = {}
 
@@ -99,8 +105,9 @@ def chart_datasets(at: AppTest, index: int) -> tuple[dict, dict[str, list[dict]]
     spec = json.loads(proto.spec)
     named = dict(spec.get("datasets") or {})
     for dataset in proto.datasets:
-        named[dataset.name] = pa.ipc.open_stream(pa.py_buffer(dataset.data.data)).read_all().to_pandas().to_dict(
-            "records")
+        named[dataset.name] = (
+            pa.ipc.open_stream(pa.py_buffer(dataset.data.data)).read_all().to_pandas().to_dict("records")
+        )
     return spec, named
 
 
@@ -155,7 +162,9 @@ def test_without_an_upload_the_page_explains_itself(at: AppTest, level: str) -> 
     assert any(label.startswith("Template for") for label in download_labels(at))
     assert not at.get("deck_gl_json_chart") and not at.get("vega_lite_chart")
     assert [u.label for u in at.get("file_uploader")] == [
-        "Values: CSV or Excel (.xlsx)", "Boundaries (optional): GeoJSON, zipped shapefile or GeoPackage"]
+        "Values: CSV or Excel (.xlsx)",
+        "Boundaries (optional): GeoJSON, zipped shapefile or GeoPackage",
+    ]
 
 
 # --- the example file -----------------------------------------------------------------------------------
@@ -193,8 +202,11 @@ def test_example_file_at_every_level(at: AppTest, level: str) -> None:
     assert {row["area_code"] for row in scatter} <= set(in_year["area_code"])
     assert "Matched data (CSV)" in download_labels(at)
     assert [figure.key for figure in figures(at)] == FIGURE_KEYS
-    assert [menu.proto.popover.label for menu in menus(at)] == ["Download this map", "Download this chart",
-                                                                "Download this chart"]
+    assert [menu.proto.popover.label for menu in menus(at)] == [
+        "Download this map",
+        "Download this chart",
+        "Download this chart",
+    ]
 
 
 def test_the_match_table_shows_no_none(at: AppTest) -> None:
@@ -215,8 +227,11 @@ def test_the_charts_are_in_the_slide_pack_and_mark_the_selected_area(at: AppTest
     reset(at, "lep")
     at.toggle(key="your_data_example").set_value(True).run()
     chosen = at.sidebar.selectbox(key="area").options[3]
-    code = next(c for c, name in zip(AREAS["area_code"], AREAS["area_name"], strict=True) if name == chosen
-                and c.startswith("E37"))
+    code = next(
+        c
+        for c, name in zip(AREAS["area_code"], AREAS["area_name"], strict=True)
+        if name == chosen and c.startswith("E37")
+    )
     at.sidebar.selectbox(key="area").set_value(code).run()
     no_exception(at)
     shown = figures(at)
@@ -270,8 +285,14 @@ def test_markdown_in_an_upload_is_shown_as_text_also_in_presentation_mode() -> N
     link = "[Session expired - log in](http://evil.example/login)"
     image = "![pixel](http://evil.example/pixel.png)"
     codes = sorted(AREAS.loc[AREAS["geography"] == "lep", "area_code"])[:3]
-    data = csv_bytes([["area_code", "area_name", link], [codes[0], image, 1], [codes[1], "www.evil.example", 2],
-                      [codes[2], "bob@evil.example", 3]])
+    data = csv_bytes(
+        [
+            ["area_code", "area_name", link],
+            [codes[0], image, 1],
+            [codes[1], "www.evil.example", 2],
+            [codes[2], "bob@evil.example", 3],
+        ]
+    )
     app = AppTest.from_file(APP, default_timeout=60)
     app.switch_page(PAGE)
     app.run()
@@ -287,8 +308,11 @@ def test_markdown_in_an_upload_is_shown_as_text_also_in_presentation_mode() -> N
     # The legend is an HTML block (escaped with html.escape; Markdown inside an HTML block is not read).
     legends = [value for value in shown if value.startswith("<div><strong>")]
     assert legends and all(value.startswith(f"<div><strong>{escape(link)}</strong>") for value in legends)
-    assert not [value for value in shown if value not in legends
-                and ("](http" in value or "http://evil" in value or "www.evil" in value)]
+    assert not [
+        value
+        for value in shown
+        if value not in legends and ("](http" in value or "http://evil" in value or "www.evil" in value)
+    ]
 
 
 # --- real uploads -----------------------------------------------------------------------------------------
@@ -297,8 +321,9 @@ def test_markdown_in_an_upload_is_shown_as_text_also_in_presentation_mode() -> N
 def test_values_by_code_are_mapped_and_compared_with_the_official_figures(at: AppTest) -> None:
     reset(at, "lep")
     codes = sorted(AREAS.loc[AREAS["geography"] == "lep", "area_code"])[:5]
-    data = csv_bytes([["area_code", "area_name", "Score"], [codes[0], XSS, 10], *([c, "x", i] for i, c in
-                                                                                 enumerate(codes[1:]))])
+    data = csv_bytes(
+        [["area_code", "area_name", "Score"], [codes[0], XSS, 10], *([c, "x", i] for i, c in enumerate(codes[1:]))]
+    )
     uploader(at, 0).set_value(("mine.csv", data, "text/csv"))
     at.run()
     no_exception(at)
@@ -328,8 +353,10 @@ def test_values_by_code_are_mapped_and_compared_with_the_official_figures(at: Ap
     assert (bars["source"] == "Your data: mine.csv (uploaded, not checked by us)").all()
     assert head["dc:title"] == "Score (your data), ranked"
     _, mapped = menu_csv(map_menu)
-    assert dict(zip(*mapped.dropna(subset=["value"])[["area_code", "value"]].to_dict("list").values(),
-                    strict=True)) == uploaded
+    assert (
+        dict(zip(*mapped.dropna(subset=["value"])[["area_code", "value"]].to_dict("list").values(), strict=True))
+        == uploaded
+    )
     assert set(mapped["area_code"]) == geo_codes("lep")  # every area the map draws
     _, points = menu_csv(scatter_menu)
     assert set(points["area_code"]) == set(scatter)
@@ -344,8 +371,9 @@ def test_values_by_code_are_mapped_and_compared_with_the_official_figures(at: Ap
 def test_xlsx_with_years_offers_a_period_choice(at: AppTest) -> None:
     reset(at, "lep")
     codes = sorted(AREAS.loc[AREAS["geography"] == "lep", "area_code"])[:3]
-    rows = [["LEP21CD", "Year", "Jobs"]] + [[code, year, 100 * i + year - 2020] for i, code in enumerate(codes)
-                                            for year in (2021, 2022)]
+    rows = [["LEP21CD", "Year", "Jobs"]] + [
+        [code, year, 100 * i + year - 2020] for i, code in enumerate(codes) for year in (2021, 2022)
+    ]
     uploader(at, 0).set_value(("jobs.xlsx", xlsx_bytes(rows), "application/octet-stream"))
     at.run()
     no_exception(at)
@@ -362,8 +390,9 @@ def test_xlsx_with_years_offers_a_period_choice(at: AppTest) -> None:
 def test_codes_of_another_level_offer_a_switch(at: AppTest) -> None:
     reset(at, "lep")
     lads = sorted(AREAS.loc[AREAS["geography"] == "lad", "area_code"])[:12]
-    uploader(at, 0).set_value(("lads.csv", csv_bytes([["code", "v"], *([c, i] for i, c in enumerate(lads))]),
-                               "text/csv"))
+    uploader(at, 0).set_value(
+        ("lads.csv", csv_bytes([["code", "v"], *([c, i] for i, c in enumerate(lads))]), "text/csv")
+    )
     at.run()
     no_exception(at)
     assert any(info.value == "12 of your areas match local authority districts (2023)." for info in at.info)
@@ -386,12 +415,15 @@ def test_uploaded_boundaries_show_official_figures_for_their_codes(at: AppTest) 
     year = int(re.search(r"Map: .+, (\d{4})", next(h.value for h in at.header if h.value.startswith("Map:")))[1])
     rows = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["geography"] == "lep") & (PARQUET["period"] == year)]
     valued = set(rows.loc[rows["value"].notna(), "area_code"]) & {"E37000001", "E37000002"}
-    assert {f["properties"]["code"] for f in features if tuple(f["properties"]["fill"]) not in (NO_DATA, SUPPRESSED)
-            } == valued
+    assert {
+        f["properties"]["code"] for f in features if tuple(f["properties"]["fill"]) not in (NO_DATA, SUPPRESSED)
+    } == valued
     assert any("Reprojected from OSGB36 / British National Grid" in as_read(m.value) for m in at.markdown)
     (figure,) = figures(at)  # the map of the user's boundaries has the same download menu
-    assert figure.kind == "map" and figure.sources == (METADATA[indicator]["source"],
-                                                       "Boundaries: squares.zip (uploaded, not checked by us)")
+    assert figure.kind == "map" and figure.sources == (
+        METADATA[indicator]["source"],
+        "Boundaries: squares.zip (uploaded, not checked by us)",
+    )
     (menu,) = menus(at)
     _, mapped = menu_csv(menu)
     assert set(mapped["area_code"]) == {"E37000001", "E37000002"}
@@ -405,23 +437,34 @@ def test_boundaries_in_nested_geometry_collections_are_mapped(at: AppTest) -> No
     object has no attribute 'exterior'): the polygon is mapped and a note says what was done."""
     reset(at, "lep")
     square = [[[-1.6, 54.9], [-1.5, 54.9], [-1.5, 55.0], [-1.6, 55.0], [-1.6, 54.9]]]
-    nested = {"type": "GeometryCollection", "geometries": [
-        {"type": "GeometryCollection", "geometries": [{"type": "Polygon", "coordinates": square}]},
-        {"type": "Point", "coordinates": [-1.55, 54.95]}]}
-    doc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"area_code": "E37000025", "area_name": "North East"}, "geometry": nested}]}
+    nested = {
+        "type": "GeometryCollection",
+        "geometries": [
+            {"type": "GeometryCollection", "geometries": [{"type": "Polygon", "coordinates": square}]},
+            {"type": "Point", "coordinates": [-1.55, 54.95]},
+        ],
+    }
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"area_code": "E37000025", "area_name": "North East"}, "geometry": nested}
+        ],
+    }
     uploader(at, 1).set_value(("nested.geojson", json.dumps(doc).encode(), "application/geo+json"))
     at.run()
     no_exception(at)
     assert not at.error
     (feature,) = deck_features(at)
     assert feature["properties"]["code"] == "E37000025"
-    assert any("feature 1 (E37000025)" in as_read(m.value) and "1 points or lines in them left out" in as_read(m.value)
-               for m in at.markdown)
+    assert any(
+        "feature 1 (E37000025)" in as_read(m.value) and "1 points or lines in them left out" in as_read(m.value)
+        for m in at.markdown
+    )
 
 
 def test_boundaries_that_cannot_be_drawn_are_named_and_the_values_still_mapped(
-        at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    at: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Whatever fails while the uploaded boundaries are made ready for the map, the page names the file in
     a plain sentence and goes on with the official boundaries."""
     from loaders import uploads
@@ -449,9 +492,16 @@ def test_boundaries_that_cannot_be_drawn_are_named_and_the_values_still_mapped(
 def test_a_boundary_file_without_an_obvious_code_field_asks_for_one(at: AppTest) -> None:
     reset(at, "lep")
     square = [[[-1.6, 54.9], [-1.5, 54.9], [-1.5, 55.0], [-1.6, 55.0], [-1.6, 54.9]]]
-    doc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"ref": "X1", "label": XSS},
-         "geometry": {"type": "Polygon", "coordinates": square}}]}
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"ref": "X1", "label": XSS},
+                "geometry": {"type": "Polygon", "coordinates": square},
+            }
+        ],
+    }
     uploader(at, 1).set_value(("mine.geojson", json.dumps(doc).encode(), "application/geo+json"))
     at.run()
     no_exception(at)
@@ -489,8 +539,9 @@ def test_the_largest_upload_of_unknown_names_is_answered_in_seconds(at: AppTest,
     reset(at, "lep")
 
 
-PAGE_CORPUS = [b for b in corpus()
-               if not b.repaired and not b.matches and b.name.endswith(VALUES_TYPES + BOUNDARY_TYPES)]
+PAGE_CORPUS = [
+    b for b in corpus() if not b.repaired and not b.matches and b.name.endswith(VALUES_TYPES + BOUNDARY_TYPES)
+]
 
 
 @pytest.mark.parametrize("bad", PAGE_CORPUS, ids=lambda b: b.name)

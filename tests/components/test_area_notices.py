@@ -34,7 +34,9 @@ def test_a_lep_names_the_combined_authorities_its_districts_are_now_in() -> None
 
 def test_a_2023_unitary_authority_names_the_districts_it_replaced() -> None:
     notice = area_notice("E06000065", "lad", AREAS, MANIFEST)
-    assert notice.startswith("North Yorkshire was created in April 2023 from Craven, Hambleton, Harrogate, "
-                             "Richmondshire, Ryedale, Scarborough and Selby.")
+    assert notice.startswith(
+        "North Yorkshire was created in April 2023 from Craven, Hambleton, Harrogate, "
+        "Richmondshire, Ryedale, Scarborough and Selby."
+    )
     assert area_notice("E06000001", "lad", AREAS, MANIFEST) is None  # Hartlepool did not change
     assert area_notice("TLC", "itl1", AREAS, MANIFEST) is None

@@ -15,15 +15,18 @@ from tests.drawn_charts import line_variants
 from tests.svg_text import parse_svg
 
 LONG_TITLE = "Halve the economic activity gap (16-64) (re-based to 2018): North East"
-SUBTITLE = ("Economic activity rate, aged 16-64; gap to England excluding London (percentage points); "
-            "baseline 2018, target 2024")
+SUBTITLE = (
+    "Economic activity rate, aged 16-64; gap to England excluding London (percentage points); "
+    "baseline 2018, target 2024"
+)
 
 
 def layered(height: int = 280) -> alt.LayerChart:
     data = pd.DataFrame({"period": [2018, 2019, 2020], "value": [-4.0, -3.5, -3.0]})
     line = alt.Chart(data).mark_line().encode(x="period:O", y=alt.Y("value:Q", title="a long y axis title " * 4))
-    return alt.layer(line).properties(title=alt.TitleParams(LONG_TITLE, subtitle=[SUBTITLE]), width="container",
-                                      height=height)
+    return alt.layer(line).properties(
+        title=alt.TitleParams(LONG_TITLE, subtitle=[SUBTITLE]), width="container", height=height
+    )
 
 
 def test_a_single_or_layered_chart_keeps_its_plot_height_on_the_page() -> None:
@@ -76,26 +79,44 @@ def test_the_page_spec_leaves_a_cached_spec_as_it_was() -> None:
 
 
 def ranked(n: int) -> pd.DataFrame:
-    return pd.DataFrame({"area_code": [f"A{i:03d}" for i in range(n)], "area_name": [f"Area {i}" for i in range(n)],
-                         "value": [100.0 - i * 0.1 for i in range(n)], "status": "", "rank": range(1, n + 1),
-                         "gap_pct": 0.0})
+    return pd.DataFrame(
+        {
+            "area_code": [f"A{i:03d}" for i in range(n)],
+            "area_name": [f"Area {i}" for i in range(n)],
+            "value": [100.0 - i * 0.1 for i in range(n)],
+            "status": "",
+            "rank": range(1, n + 1),
+            "gap_pct": 0.0,
+        }
+    )
 
 
 def test_a_shortened_ranking_says_what_it_shows() -> None:
     table = ranked(361)
     drawn = rows_for_ranked_chart(table, "A200")
     assert ranked_chart_note(table, drawn, "local authorities", "A200") == (
-        "Showing 41 of 361 local authorities: the 20 ranked first, the 20 ranked last and the selected area.")
+        "Showing 41 of 361 local authorities: the 20 ranked first, the 20 ranked last and the selected area."
+    )
     top_pick = rows_for_ranked_chart(table, "A003")
     assert ranked_chart_note(table, top_pick, "local authorities", "A003") == (
-        "Showing 40 of 361 local authorities: the 20 ranked first, the 20 ranked last.")
+        "Showing 40 of 361 local authorities: the 20 ranked first, the 20 ranked last."
+    )
     whole = ranked(38)
     assert ranked_chart_note(whole, rows_for_ranked_chart(whole, None), "LEPs", None) is None
 
 
 def test_the_ranked_chart_gives_every_bar_room_for_its_name() -> None:
-    spec = ranked_bar_chart(ranked(38), title="t", subtitle="s", value_title="v", value_format=".1f",
-                            selected_code="A010", benchmark=None, benchmark_name=None, note="Showing all").to_dict()
+    spec = ranked_bar_chart(
+        ranked(38),
+        title="t",
+        subtitle="s",
+        value_title="v",
+        value_format=".1f",
+        selected_code="A010",
+        benchmark=None,
+        benchmark_name=None,
+        note="Showing all",
+    ).to_dict()
     bars = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "bar")
     axis = bars["encoding"]["y"]["axis"]
     assert axis["labelOverlap"] is False  # Streamlit's theme would otherwise drop every other name

@@ -19,19 +19,28 @@ NAMES = ["Alpha", "King's Lynn and West Norfolk", 'Say "when"', "Delta", "Echo"]
 def table(names: list[str] = NAMES) -> pd.DataFrame:
     """Areas ranked best first, as metrics.ranking.ranked_table returns them."""
     n = len(names)
-    return pd.DataFrame({
-        "area_code": [f"A{i:03d}" for i in range(n)],
-        "area_name": names,
-        "value": [100.0 - 5 * i for i in range(n)],
-        "rank": list(range(1, n + 1)),
-        "gap_pct": [10.0 - 5 * i for i in range(n)],
-    })
+    return pd.DataFrame(
+        {
+            "area_code": [f"A{i:03d}" for i in range(n)],
+            "area_name": names,
+            "value": [100.0 - 5 * i for i in range(n)],
+            "rank": list(range(1, n + 1)),
+            "gap_pct": [10.0 - 5 * i for i in range(n)],
+        }
+    )
 
 
 def chart_spec(selected_code: str | None, rows: pd.DataFrame | None = None) -> dict:
-    return ranked_bar_chart(table() if rows is None else rows, title="T", subtitle="S", value_title="V",
-                            value_format=",.1f", selected_code=selected_code, benchmark=90.0,
-                            benchmark_name="the median").to_dict()
+    return ranked_bar_chart(
+        table() if rows is None else rows,
+        title="T",
+        subtitle="S",
+        value_title="V",
+        value_format=",.1f",
+        selected_code=selected_code,
+        benchmark=90.0,
+        benchmark_name="the median",
+    ).to_dict()
 
 
 def bars(spec: dict) -> dict:

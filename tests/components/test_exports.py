@@ -47,12 +47,21 @@ VALIDATOR = jsonschema.Draft7Validator(load_schema())
 
 
 def small_figure(**changes) -> Figure:
-    spec = {"data": {"values": [{"area": "A", "value": 1.5}, {"area": "B", "value": 3.0}]}, "mark": "bar",
-            "encoding": {"x": {"field": "value", "type": "quantitative"}, "y": {"field": "area", "type": "nominal"}},
-            "width": 300, "height": 200}
-    fields = {"key": "small", "title": "Two bars", "subtitle": "Indicator X, 2023, against England", "spec": spec,
-              "data": pd.DataFrame({"area_code": ["A", "B"], "area_name": ["Aa", "Bb"], "value": [1.5, 3.0]}),
-              "sources": ("ONS test source",)}
+    spec = {
+        "data": {"values": [{"area": "A", "value": 1.5}, {"area": "B", "value": 3.0}]},
+        "mark": "bar",
+        "encoding": {"x": {"field": "value", "type": "quantitative"}, "y": {"field": "area", "type": "nominal"}},
+        "width": 300,
+        "height": 200,
+    }
+    fields = {
+        "key": "small",
+        "title": "Two bars",
+        "subtitle": "Indicator X, 2023, against England",
+        "spec": spec,
+        "data": pd.DataFrame({"area_code": ["A", "B"], "area_name": ["Aa", "Bb"], "value": [1.5, 3.0]}),
+        "sources": ("ONS test source",),
+    }
     fields.update(changes)
     return Figure(**fields)
 
@@ -70,8 +79,9 @@ def snapshot():
 @pytest.fixture(scope="module")
 def lad_chart(snapshot) -> Figure:
     meta = snapshot.metadata["gva_per_hour"]
-    view = build_overview(snapshot.rows("gva_per_hour"), meta, read_boundaries_json("lad"), "lad", 2023,
-                          "ENG_EXCL_LONDON", NEWCASTLE)
+    view = build_overview(
+        snapshot.rows("gva_per_hour"), meta, read_boundaries_json("lad"), "lad", 2023, "ENG_EXCL_LONDON", NEWCASTLE
+    )
     return overview_chart_figure(view, meta, "gva_per_hour", 2023, NEWCASTLE, "ENG_EXCL_LONDON", snapshot.metadata)
 
 
@@ -83,8 +93,7 @@ def lad_chart_spec(lad_chart) -> dict:
 def test_missing_title_subtitle_source_and_licence_are_added() -> None:
     spec = export_spec(small_figure())
     assert spec["title"]["text"] == "Two bars"
-    assert spec["title"]["subtitle"] == ["Indicator X, 2023, against England", "Source: ONS test source.",
-                                         LICENCE_LINE]
+    assert spec["title"]["subtitle"] == ["Indicator X, 2023, against England", "Source: ONS test source.", LICENCE_LINE]
     assert "Open Government Licence v3.0" in LICENCE_LINE
 
 
@@ -95,8 +104,12 @@ def test_a_map_also_carries_the_os_copyright_line() -> None:
 
 
 def test_the_charts_own_subtitle_is_kept_and_its_short_source_line_replaced() -> None:
-    chart = alt.Chart(pd.DataFrame({"a": [1, 2]})).mark_point().encode(x="a:Q").properties(
-        title=alt.TitleParams("Own title", subtitle=["Own subtitle", SOURCE_LINE]), width="container")
+    chart = (
+        alt.Chart(pd.DataFrame({"a": [1, 2]}))
+        .mark_point()
+        .encode(x="a:Q")
+        .properties(title=alt.TitleParams("Own title", subtitle=["Own subtitle", SOURCE_LINE]), width="container")
+    )
     spec = export_spec(small_figure(spec=chart))
     assert spec["title"]["text"] == "Own title"
     assert spec["title"]["subtitle"] == ["Own subtitle", "Source: ONS test source.", LICENCE_LINE]
@@ -171,14 +184,18 @@ def test_csv_round_trips_to_the_plotted_values(lad_chart: Figure, lad_chart_spec
     assert sorted(bars["area_code"]) == sorted(plotted["area_code"])
     merged = bars.merge(plotted[["area_code", "value"]], on="area_code", suffixes=("", "_plotted"))
     np.testing.assert_allclose(merged["value"], merged["value_plotted"])
-    truth = PARQUET[(PARQUET["indicator"] == "gva_per_hour") & (PARQUET["geography"] == "lad")
-                    & (PARQUET["period"] == 2023)].set_index("area_code")["value"]
+    truth = PARQUET[
+        (PARQUET["indicator"] == "gva_per_hour") & (PARQUET["geography"] == "lad") & (PARQUET["period"] == 2023)
+    ].set_index("area_code")["value"]
     np.testing.assert_allclose(bars["value"], truth.reindex(bars["area_code"]).to_numpy())
     assert NEWCASTLE in set(bars["area_code"])  # the selected area is drawn, and exported
     assert (bars["period"] == 2023).all() and (bars["unit"] == "£").all()
     line = table[table["drawn_as"] == "benchmark line"].iloc[0]
-    expected = PARQUET[(PARQUET["indicator"] == "gva_per_hour") & (PARQUET["area_code"] == "ENG_EXCL_LONDON")
-                       & (PARQUET["period"] == 2023)]["value"].iloc[0]
+    expected = PARQUET[
+        (PARQUET["indicator"] == "gva_per_hour")
+        & (PARQUET["area_code"] == "ENG_EXCL_LONDON")
+        & (PARQUET["period"] == 2023)
+    ]["value"].iloc[0]
     assert line["area_code"] == "ENG_EXCL_LONDON" and line["value"] == pytest.approx(expected)
 
 
@@ -200,8 +217,14 @@ def test_xlsx_round_trips_and_has_a_metadata_sheet(snapshot, lad_chart: Figure) 
 
 
 def test_missing_values_stay_empty_and_formulas_stay_text() -> None:
-    data = pd.DataFrame({"area_code": ["X1", "X2"], "area_name": ["=HYPERLINK(\"x\")", "Plain"],
-                         "value": [np.nan, -2.5], "status": ["suppressed", ""]})
+    data = pd.DataFrame(
+        {
+            "area_code": ["X1", "X2"],
+            "area_name": ['=HYPERLINK("x")', "Plain"],
+            "value": [np.nan, -2.5],
+            "status": ["suppressed", ""],
+        }
+    )
     text = csv_bytes(data).decode("utf-8")
     assert "'=HYPERLINK" in text and ",-2.5," in text
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(data, [["Title", "T"]])))
@@ -242,11 +265,22 @@ def test_nothing_is_computed_until_a_download_is_clicked() -> None:
         return pd.DataFrame({"area_code": ["A"], "value": [1.0]})
 
     exports = figure_exports(small_figure(data=data, file_stem="my chart/2023"), {}, {})
-    assert [e.label for e in exports] == ["Image (PNG, 2x)", "Image (SVG)", "Vega-Lite JSON", "Data (CSV)",
-                                          "Data description (CSVW, JSON)", "Data (XLSX)"]
-    assert [e.file_name for e in exports] == ["my_chart_2023.png", "my_chart_2023.svg", "my_chart_2023.vl.json",
-                                              "my_chart_2023.csv", "my_chart_2023.csv-metadata.json",
-                                              "my_chart_2023.xlsx"]
+    assert [e.label for e in exports] == [
+        "Image (PNG, 2x)",
+        "Image (SVG)",
+        "Vega-Lite JSON",
+        "Data (CSV)",
+        "Data description (CSVW, JSON)",
+        "Data (XLSX)",
+    ]
+    assert [e.file_name for e in exports] == [
+        "my_chart_2023.png",
+        "my_chart_2023.svg",
+        "my_chart_2023.vl.json",
+        "my_chart_2023.csv",
+        "my_chart_2023.csv-metadata.json",
+        "my_chart_2023.xlsx",
+    ]
     assert calls == []
     exports[3].build()
     assert calls == [1]

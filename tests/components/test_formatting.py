@@ -58,14 +58,18 @@ def test_format_gap_of_nothing_is_empty(missing: float | None) -> None:
     assert format_gap(missing) == ""
 
 
-@pytest.mark.parametrize(("value", "decimals", "unit", "expected"), [
-    (-0.001, 2, "percentage points", "0.00 percentage points"),  # issue 11: a target read "-0.00 points"
-    (-0.004, 2, "%", "0.00%"),
-    (-3.8149, 2, "percentage points", "-3.81 percentage points"),
-    (2.5, 1, "%", "+2.5%"),
-])
-def test_signed_numbers_never_read_minus_zero_and_carry_their_unit(value: float, decimals: int, unit: str,
-                                                                   expected: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "decimals", "unit", "expected"),
+    [
+        (-0.001, 2, "percentage points", "0.00 percentage points"),  # issue 11: a target read "-0.00 points"
+        (-0.004, 2, "%", "0.00%"),
+        (-3.8149, 2, "percentage points", "-3.81 percentage points"),
+        (2.5, 1, "%", "+2.5%"),
+    ],
+)
+def test_signed_numbers_never_read_minus_zero_and_carry_their_unit(
+    value: float, decimals: int, unit: str, expected: str
+) -> None:
     from components.formatting import format_signed  # new in issue 11: imported here so older code fails here
 
     assert format_signed(value, decimals, unit) == expected

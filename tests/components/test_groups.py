@@ -35,7 +35,8 @@ def lads_of(snapshot, group: AreaGroup) -> list[str]:
     lads = snapshot.areas[snapshot.areas["geography"] == "lad"]
     wanted = set(group.members)
     return lads[lads["parent_leps"].fillna("").str.split(";").map(lambda codes: bool(wanted & set(codes)))][
-        "area_code"].tolist()
+        "area_code"
+    ].tolist()
 
 
 def summed(snapshot, indicator: str, codes: list[str], year: int) -> float:
@@ -48,14 +49,27 @@ def summed(snapshot, indicator: str, codes: list[str], year: int) -> float:
 def table_for(snapshot, indicator: str, year: int, level: str = "lep", reference: str = ENGLAND) -> pd.DataFrame:
     indicator_rows = snapshot.rows(indicator)
     level_rows = snapshot.rows(indicator, level, year)
-    return group_table(list(PRESET_GROUPS), level, indicator, snapshot.metadata[indicator], year, rows_of(snapshot),
-                       snapshot.areas, level_rows["value"], benchmark_values(indicator_rows, year), reference)
+    return group_table(
+        list(PRESET_GROUPS),
+        level,
+        indicator,
+        snapshot.metadata[indicator],
+        year,
+        rows_of(snapshot),
+        snapshot.areas,
+        level_rows["value"],
+        benchmark_values(indicator_rows, year),
+        reference,
+    )
 
 
 def test_pilot_manufacturing_share_is_a_ratio_of_sums(snapshot) -> None:
     lads = lads_of(snapshot, PILOT)
-    by_hand = (summed(snapshot, "manufacturing_gva_current_prices", lads, 2023)
-               / summed(snapshot, "gva_current_prices", lads, 2023) * 100)
+    by_hand = (
+        summed(snapshot, "manufacturing_gva_current_prices", lads, 2023)
+        / summed(snapshot, "gva_current_prices", lads, 2023)
+        * 100
+    )
     series = group_series(PILOT, "manufacturing_gva_share", rows_of(snapshot), snapshot.areas)
     assert series[2023] == pytest.approx(by_hand, rel=1e-12)
     means = snapshot.rows("manufacturing_gva_share", "lep", 2023)
@@ -116,10 +130,13 @@ def test_bres_share_of_a_group_is_summed_from_published_employment_counts(snapsh
     employment, so a one-LEP group gives back the LEP's published share exactly."""
     share = snapshot.rows("manufacturing_employment_share", "lep", 2020).set_index("area_code")["value"]
     alone = AreaGroup("one", "lep", ("E37000003",))
-    assert group_series(alone, "manufacturing_employment_share", rows_of(snapshot), snapshot.areas)[2020] == \
-        pytest.approx(share["E37000003"], rel=1e-12)
-    counts = {key: snapshot.rows(key, "lep", 2020).set_index("area_code")["value"]
-              for key in ("manufacturing_employment", "employment_bres")}
+    assert group_series(alone, "manufacturing_employment_share", rows_of(snapshot), snapshot.areas)[
+        2020
+    ] == pytest.approx(share["E37000003"], rel=1e-12)
+    counts = {
+        key: snapshot.rows(key, "lep", 2020).set_index("area_code")["value"]
+        for key in ("manufacturing_employment", "employment_bres")
+    }
     members = list(PILOT.members)
     by_hand = counts["manufacturing_employment"][members].sum() / counts["employment_bres"][members].sum() * 100
     pilot = group_series(PILOT, "manufacturing_employment_share", rows_of(snapshot), snapshot.areas)

@@ -42,9 +42,20 @@ METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(enc
 UK, ENGLAND, EXCL_LONDON = "K02000001", "E92000001", "ENG_EXCL_LONDON"
 HARTLEPOOL, NORTH_EAST_LEP = "E06000001", "E37000025"
 LEVELLING_UP = {
-    "employment_rate_16_64", "economic_activity_rate_16_64", "median_weekly_pay", "median_weekly_pay_workplace",
-    "gdhi_per_head", "gigabit_coverage", "qualifications_l3_plus", "qualifications_nvq4_plus", "unemployment_rate",
-    "claimant_rate", "business_birth_rate", "business_survival_3y", "gdp_per_head", "gva_per_hour",
+    "employment_rate_16_64",
+    "economic_activity_rate_16_64",
+    "median_weekly_pay",
+    "median_weekly_pay_workplace",
+    "gdhi_per_head",
+    "gigabit_coverage",
+    "qualifications_l3_plus",
+    "qualifications_nvq4_plus",
+    "unemployment_rate",
+    "claimant_rate",
+    "business_birth_rate",
+    "business_survival_3y",
+    "gdp_per_head",
+    "gva_per_hour",
 }
 
 
@@ -101,15 +112,17 @@ def test_verdict_follows_polarity(value: float, benchmark: float | None, polarit
 def synthetic(polarity: str) -> tuple[dict, LevelIndicator]:
     """Four areas valued 1..4 in 2020 and England at 2.5; in 2021 only C has a value, and D's is
     suppressed."""
-    rows = pd.DataFrame({
-        "indicator": "x",
-        "geography": ["lad"] * 6 + ["country"],
-        "area_code": ["A", "B", "C", "D", "C", "D", ENGLAND],
-        "area_name": ["A", "B", "C", "D", "C", "D", "England"],
-        "period": [2020, 2020, 2020, 2020, 2021, 2021, 2020],
-        "value": [1.0, 2.0, 3.0, 4.0, 3.5, math.nan, 2.5],
-        "status": ["", "", "", "", "", "suppressed", ""],
-    })
+    rows = pd.DataFrame(
+        {
+            "indicator": "x",
+            "geography": ["lad"] * 6 + ["country"],
+            "area_code": ["A", "B", "C", "D", "C", "D", ENGLAND],
+            "area_name": ["A", "B", "C", "D", "C", "D", "England"],
+            "period": [2020, 2020, 2020, 2020, 2021, 2021, 2020],
+            "value": [1.0, 2.0, 3.0, 4.0, 3.5, math.nan, 2.5],
+            "status": ["", "", "", "", "", "suppressed", ""],
+        }
+    )
     meta = {"label": "X", "unit": "%", "decimals": 1, "polarity": polarity, "geographies": ["lad", "country"]}
     return meta, prepare_indicator(rows, "lad")
 
@@ -166,8 +179,12 @@ def test_real_area_worse_on_unemployment_and_better_on_employment() -> None:
     employment = rows_of("employment_rate_16_64")
     unemployment = unemployment[(unemployment["geography"] == "lad") & (unemployment["period"] == year)]
     employment = employment[(employment["geography"] == "lad") & (employment["period"] == year)]
-    both = unemployment.set_index("area_code")["value"].to_frame("u").join(
-        employment.set_index("area_code")["value"].rename("e"), how="inner").dropna()
+    both = (
+        unemployment.set_index("area_code")["value"]
+        .to_frame("u")
+        .join(employment.set_index("area_code")["value"].rename("e"), how="inner")
+        .dropna()
+    )
     candidates = both[(both["u"] > england_unemployment * 1.01) & (both["e"] > england_employment * 1.01)]
     assert len(candidates) > 0
     area = sorted(candidates.index)[0]
@@ -196,8 +213,10 @@ def test_hartlepool_verdicts_match_the_parquet() -> None:
         assert got["verdict"] == expected, got["indicator"]
 
 
-@pytest.mark.parametrize(("level", "area"), [("lad", HARTLEPOOL), ("lep", NORTH_EAST_LEP), ("cauth", "E47000001"),
-                                             ("rgn", "E12000002"), ("lad", "S12000033")])
+@pytest.mark.parametrize(
+    ("level", "area"),
+    [("lad", HARTLEPOOL), ("lep", NORTH_EAST_LEP), ("cauth", "E47000001"), ("rgn", "E12000002"), ("lad", "S12000033")],
+)
 def test_rank_and_quartile_match_the_parquet(level: str, area: str) -> None:
     table = card(level, area, 2022, EXCL_LONDON)
     checked = 0
@@ -223,8 +242,9 @@ def test_hartlepool_has_a_row_for_every_indicator_with_values() -> None:
     table = card("lad", HARTLEPOOL, year, EXCL_LONDON)
     assert list(table["indicator"]) == [key for key in SCORECARD_INDICATORS if key in METADATA]
     assert set(SCORECARD_INDICATORS) == LEVELLING_UP
-    own = PARQUET[(PARQUET["area_code"] == HARTLEPOOL) & PARQUET["indicator"].isin(LEVELLING_UP)
-                  & PARQUET["value"].notna()]
+    own = PARQUET[
+        (PARQUET["area_code"] == HARTLEPOOL) & PARQUET["indicator"].isin(LEVELLING_UP) & PARQUET["value"].notna()
+    ]
     for indicator, group in own.groupby("indicator"):
         years = sorted(group["period"].astype(int))
         earlier = [y for y in years if y <= year]
@@ -245,8 +265,13 @@ def test_hartlepool_has_a_row_for_every_indicator_with_values() -> None:
 def test_indicators_not_published_for_a_level_say_so() -> None:
     table = card("lep", NORTH_EAST_LEP, 2022, EXCL_LONDON)
     published = {key for key in LEVELLING_UP if "lep" in METADATA[key]["geographies"]}
-    assert published == {"employment_rate_16_64", "economic_activity_rate_16_64", "qualifications_nvq4_plus",
-                         "gdp_per_head", "gva_per_hour"}
+    assert published == {
+        "employment_rate_16_64",
+        "economic_activity_rate_16_64",
+        "qualifications_nvq4_plus",
+        "gdp_per_head",
+        "gva_per_hour",
+    }
     for _, got in table.iterrows():
         if got["indicator"] in published:
             assert got["value_text"] != NOT_PUBLISHED
@@ -307,7 +332,11 @@ def test_choices_per_level() -> None:
     assert indicators_at_level(METADATA, "itl2") == ["gva_per_hour"]
     assert set(indicators_at_level(METADATA, "lad")) == LEVELLING_UP
     assert default_maps(indicators_at_level(METADATA, "lad")) == [
-        "gva_per_hour", "employment_rate_16_64", "median_weekly_pay", "gdhi_per_head"]
+        "gva_per_hour",
+        "employment_rate_16_64",
+        "median_weekly_pay",
+        "gdhi_per_head",
+    ]
     assert default_maps(["gva_per_hour"]) == ["gva_per_hour"]
     assert default_pair(["gva_per_hour"]) == ("gva_per_hour", None)
     x, y = default_pair(indicators_at_level(METADATA, "lep"))
@@ -321,9 +350,13 @@ def test_map_choice_survives_level_changes() -> None:
     assert valid_map_choice(["claimant_rate", "gva_per_hour"], ["gva_per_hour"]) == ["gva_per_hour"]
     # Two picked, one not at this level: topped up with the level's first default.
     assert valid_map_choice(["claimant_rate", "gdhi_per_head"], ["gva_per_hour", "gdp_per_head"]) == [
-        "gva_per_hour", "gdp_per_head"]
+        "gva_per_hour",
+        "gdp_per_head",
+    ]
     assert valid_map_choice(["claimant_rate", "gdp_per_head"], ["gva_per_hour", "gdp_per_head"]) == [
-        "gdp_per_head", "gva_per_hour"]
+        "gdp_per_head",
+        "gva_per_hour",
+    ]
     assert valid_map_choice([], lad) == []  # the user cleared it
     assert len(valid_map_choice(lad, lad)) == 6
 
@@ -341,12 +374,12 @@ def test_scatter_table_and_chart_from_the_parquet() -> None:
     data = prepared("lad")
     years = scatter_years(data["employment_rate_16_64"].years, data["gdhi_per_head"].years, 2022)
     assert years.common and years.x_year == 2022
-    table = scatter_table(data["employment_rate_16_64"].by_year[2022], data["gdhi_per_head"].by_year[2022],
-                          HARTLEPOOL)
+    table = scatter_table(data["employment_rate_16_64"].by_year[2022], data["gdhi_per_head"].by_year[2022], HARTLEPOOL)
     x = rows_of("employment_rate_16_64").query("geography == 'lad' and period == 2022").dropna(subset=["value"])
     y = rows_of("gdhi_per_head").query("geography == 'lad' and period == 2022").dropna(subset=["value"])
-    expected = x.set_index("area_code")["value"].to_frame("x").join(y.set_index("area_code")["value"].rename("y"),
-                                                                   how="inner")
+    expected = (
+        x.set_index("area_code")["value"].to_frame("x").join(y.set_index("area_code")["value"].rename("y"), how="inner")
+    )
     assert len(table) == len(expected)
     got = table.set_index("area_code")
     pd.testing.assert_series_equal(got["x"].sort_index(), expected["x"].sort_index(), check_names=False)
@@ -354,8 +387,9 @@ def test_scatter_table_and_chart_from_the_parquet() -> None:
     assert got["selected"].sum() == 1 and bool(got.loc[HARTLEPOOL, "selected"])
     assert correlation(table) == pytest.approx(expected["x"].corr(expected["y"]))
 
-    spec = scatter_chart(table, METADATA["employment_rate_16_64"], METADATA["gdhi_per_head"], years, "lad",
-                         "Hartlepool").to_dict()
+    spec = scatter_chart(
+        table, METADATA["employment_rate_16_64"], METADATA["gdhi_per_head"], years, "lad", "Hartlepool"
+    ).to_dict()
     marks = [layer["mark"]["type"] for layer in spec["layer"]]
     assert marks == ["point", "rule", "rule", "text"]
     text_layer = spec["layer"][3]
@@ -369,15 +403,17 @@ def test_map_panels_and_table_match_the_parquet() -> None:
     data = prepared("lad")
     panels = map_panels(data, METADATA, ["gva_per_hour", "qualifications_nvq4_plus", "gigabit_coverage"], 2022)
     assert [(p.indicator, p.year) for p in panels] == [
-        ("gva_per_hour", 2022), ("qualifications_nvq4_plus", 2021), ("gigabit_coverage", 2026)]
+        ("gva_per_hour", 2022),
+        ("qualifications_nvq4_plus", 2021),
+        ("gigabit_coverage", 2026),
+    ]
     boundaries = json.loads((REPO / "geo" / "lad.geojson").read_text(encoding="utf-8"))
     table = maps_table(boundaries, panels).set_index("area_code")
     assert len(table) == len(boundaries["features"])
     nvq = rows_of("qualifications_nvq4_plus").query("geography == 'lad' and period == 2021")
     column = next(c for c in table.columns if c.startswith("NVQ4+"))
     valued = nvq.dropna(subset=["value"]).set_index("area_code")["value"]
-    pd.testing.assert_series_equal(table.loc[valued.index, column].sort_index(), valued.sort_index(),
-                                   check_names=False)
+    pd.testing.assert_series_equal(table.loc[valued.index, column].sort_index(), valued.sort_index(), check_names=False)
     suppressed = set(nvq[nvq["status"] == "suppressed"]["area_code"]) & set(table.index)
     assert suppressed
     for code in suppressed:
@@ -389,8 +425,9 @@ def test_map_panels_and_table_match_the_parquet() -> None:
 def test_scatter_axes_never_print_a_dollar_sign() -> None:
     data = prepared("lad")
     years = scatter_years(data["gdhi_per_head"].years, data["median_weekly_pay"].years, 2022)
-    table = scatter_table(data["gdhi_per_head"].by_year[years.x_year], data["median_weekly_pay"].by_year[years.y_year],
-                          None)
+    table = scatter_table(
+        data["gdhi_per_head"].by_year[years.x_year], data["median_weekly_pay"].by_year[years.y_year], None
+    )
     spec = scatter_chart(table, METADATA["gdhi_per_head"], METADATA["median_weekly_pay"], years, "lad", None).to_dict()
     text = json.dumps(spec["layer"][0]["encoding"])
     assert "$" not in text

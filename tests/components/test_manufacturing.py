@@ -91,8 +91,17 @@ def latest(indicator: str, level: str) -> int:
 def test_measures_offered_are_those_with_values_at_the_level(level: str) -> None:
     valued = PARQUET[(PARQUET["geography"] == level) & PARQUET["value"].notna()]
     have = set(valued["indicator"])
-    expected = [key for key, indicator in (("gva_share", GVA_SHARE), ("gva_lq", GVA_LQ), ("emp_share", EMP_SHARE),
-                                           ("emp_lq", EMP_LQ), ("res_share", RES_SHARE)) if indicator in have]
+    expected = [
+        key
+        for key, indicator in (
+            ("gva_share", GVA_SHARE),
+            ("gva_lq", GVA_LQ),
+            ("emp_share", EMP_SHARE),
+            ("emp_lq", EMP_LQ),
+            ("res_share", RES_SHARE),
+        )
+        if indicator in have
+    ]
     assert measures_for(METADATA, level, have) == expected
     assert measures_for(METADATA, level) == expected  # metadata geographies agree with the rows
 
@@ -131,8 +140,24 @@ def test_lq_breaks_are_centred_on_one_on_a_ratio_scale() -> None:
         lq_breaks(inner=0.9)
 
 
-@pytest.mark.parametrize("value, index", [(0.05, 0), (0.5, 0), (0.51, 1), (0.8, 1), (0.81, 2), (0.999, 2), (1.0, 2),
-                                          (1.001, 3), (1.25, 3), (1.3, 4), (2.0, 4), (2.01, 5), (40.0, 5)])
+@pytest.mark.parametrize(
+    "value, index",
+    [
+        (0.05, 0),
+        (0.5, 0),
+        (0.51, 1),
+        (0.8, 1),
+        (0.81, 2),
+        (0.999, 2),
+        (1.0, 2),
+        (1.001, 3),
+        (1.25, 3),
+        (1.3, 4),
+        (2.0, 4),
+        (2.01, 5),
+        (40.0, 5),
+    ],
+)
 def test_lq_values_take_the_colour_of_their_side_of_one(value: float, index: int) -> None:
     colour = fill_colour(value, "", lq_breaks(), DIVERGING_6)
     assert colour == DIVERGING_6[index]
@@ -142,8 +167,14 @@ def test_lq_values_take_the_colour_of_their_side_of_one(value: float, index: int
 def test_lq_legend_runs_low_to_high_with_greys_last() -> None:
     entries = lq_legend_entries(lq_breaks(), has_missing=True, has_suppressed=True)
     assert [e.rgba for e in entries[:6]] == list(DIVERGING_6)
-    assert [e.label for e in entries[:6]] == ["under 0.50", "0.50 to 0.80", "0.80 to 1.00", "1.00 to 1.25",
-                                            "1.25 to 2.00", "over 2.00"]
+    assert [e.label for e in entries[:6]] == [
+        "under 0.50",
+        "0.50 to 0.80",
+        "0.80 to 1.00",
+        "1.00 to 1.25",
+        "1.25 to 2.00",
+        "over 2.00",
+    ]
     assert [e.kind for e in entries[6:]] == ["no_data", "suppressed"]
     assert [e.rgba for e in entries[6:]] == [NO_DATA, SUPPRESSED]
     assert len(lq_legend_entries(lq_breaks(), has_missing=False, has_suppressed=False)) == 6
@@ -152,8 +183,9 @@ def test_lq_legend_runs_low_to_high_with_greys_last() -> None:
 def _map(measure: str, level: str, year: int, area: str | None = None, benchmark: str = EXCL_LONDON):
     snap = _snapshot()
     indicator = MEASURES[measure].indicator
-    return build_measure_map(snap.rows(indicator), snap.metadata[indicator], MEASURES[measure], geo(level), level,
-                             year, benchmark, area)
+    return build_measure_map(
+        snap.rows(indicator), snap.metadata[indicator], MEASURES[measure], geo(level), level, year, benchmark, area
+    )
 
 
 @pytest.mark.parametrize("measure, level", [("gva_lq", "lep"), ("gva_lq", "lad"), ("emp_lq", "itl3")])
@@ -163,8 +195,11 @@ def test_lq_map_colours_each_area_on_its_side_of_england(measure: str, level: st
     view = _map(measure, level, year)
     fills = {f["properties"]["code"]: tuple(f["properties"]["fill"]) for f in view.features["features"]}
     assert len(fills) == len(geo(level)["features"])
-    expected = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["geography"] == level)
-                       & (PARQUET["period"] == year)].dropna(subset=["value"]).set_index("area_code")["value"]
+    expected = (
+        PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["geography"] == level) & (PARQUET["period"] == year)]
+        .dropna(subset=["value"])
+        .set_index("area_code")["value"]
+    )
     for code, fill in fills.items():
         if code not in expected.index:
             assert fill in {NO_DATA, SUPPRESSED}
@@ -189,8 +224,9 @@ def test_share_map_uses_viridis_quantiles_and_marks_suppressed_areas() -> None:
     assert fills[BLACK_COUNTRY_LEP] == SUPPRESSED
     props = next(f["properties"] for f in view.features["features"] if f["properties"]["code"] == BLACK_COUNTRY_LEP)
     assert "Suppressed" in props["value_text"] and props["width"] == 3
-    valued = PARQUET[(PARQUET["indicator"] == RES_SHARE) & (PARQUET["geography"] == "lep")
-                     & (PARQUET["period"] == year)].dropna(subset=["value"])
+    valued = PARQUET[
+        (PARQUET["indicator"] == RES_SHARE) & (PARQUET["geography"] == "lep") & (PARQUET["period"] == year)
+    ].dropna(subset=["value"])
     assert {fills[c] for c in valued["area_code"]} <= set(VIRIDIS_5)
     assert len({fills[c] for c in valued["area_code"]}) == 5
     assert any(e.kind == "suppressed" for e in view.legend)
@@ -236,8 +272,9 @@ def test_headline_for_bres_uses_the_published_lq_and_for_aps_the_ratio_of_shares
 
 def test_headline_says_withheld_and_nothing_without_an_area() -> None:
     text = headline(rows_of(RES_SHARE), "aps", "lep", BLACK_COUNTRY_LEP, "Black Country", 2022, ENGLAND_REFERENCE)
-    assert text == ("Black Country LEP has no manufacturing share of residents' employment for 2022 "
-                    "(withheld by the source).")
+    assert text == (
+        "Black Country LEP has no manufacturing share of residents' employment for 2022 (withheld by the source)."
+    )
     assert headline(rows_of(GVA_SHARE), "gva", "lep", None, None, 2023, ENGLAND_REFERENCE) is None
 
 
@@ -246,8 +283,12 @@ def test_headline_says_withheld_and_nothing_without_an_area() -> None:
 
 def test_trend_has_the_area_and_the_three_benchmarks_over_every_year() -> None:
     rows = trend_rows(rows_of(GVA_SHARE), "lep", NORTH_EAST_LEP, "North East")
-    assert list(dict.fromkeys(rows["series"])) == ["North East LEP", "England", "England excluding London",
-                                                   "United Kingdom"]
+    assert list(dict.fromkeys(rows["series"])) == [
+        "North East LEP",
+        "England",
+        "England excluding London",
+        "United Kingdom",
+    ]
     years = sorted(PARQUET.loc[PARQUET["indicator"] == GVA_SHARE, "period"].unique())
     for code, geography in ((NORTH_EAST_LEP, "lep"), (ENGLAND, "country"), (EXCL_LONDON, "benchmark"), (UK, "uk")):
         series = rows[rows["area_code"] == code].set_index("period")["value"]
@@ -290,14 +331,19 @@ def test_trend_section_spec_carries_the_values_and_distinct_dashes() -> None:
 
 def test_subsector_comparators_are_england_and_the_parent_region() -> None:
     assert subsector_comparators(AREAS, "lep", NORTH_EAST_LEP) == [
-        ("country", ENGLAND, "England"), ("itl1", "TLC", "North East (England) (region)")]
+        ("country", ENGLAND, "England"),
+        ("itl1", "TLC", "North East (England) (region)"),
+    ]
     assert subsector_comparators(AREAS, "itl1", "TLC") == [("country", ENGLAND, "England")]
 
 
 def test_subsector_table_marks_withheld_rows_and_never_zero() -> None:
     year = 2023
-    series = [("lep", NORTH_EAST_LEP, "North East LEP"), ("country", ENGLAND, "England"),
-              ("itl1", "TLC", "North East (England) (region)")]
+    series = [
+        ("lep", NORTH_EAST_LEP, "North East LEP"),
+        ("country", ENGLAND, "England"),
+        ("itl1", "TLC", "North East (England) (region)"),
+    ]
     table = subsector_table({ind: rows_of(ind) for ind, _, _ in SUBSECTORS}, year, series)
     assert len(table) == len(SUBSECTORS) * 3
     assert list(dict.fromkeys(table["code"])) == ["CA-CB", "CC", "CD-CG", "CH", "CI-CL", "CM"]
@@ -308,8 +354,11 @@ def test_subsector_table_marks_withheld_rows_and_never_zero() -> None:
         england = table[(table["code"] == code) & (table["area_code"] == ENGLAND)].iloc[0]
         assert england["value"] == pytest.approx(parquet_value(indicator, "country", ENGLAND, year))
         assert not england["withheld"]
-    withheld = subsector_table({ind: rows_of(ind) for ind, _, _ in SUBSECTORS}, year,
-                               [("lep", CORNWALL_LEP, "Cornwall and Isles of Scilly LEP")])
+    withheld = subsector_table(
+        {ind: rows_of(ind) for ind, _, _ in SUBSECTORS},
+        year,
+        [("lep", CORNWALL_LEP, "Cornwall and Isles of Scilly LEP")],
+    )
     for indicator, code, _ in SUBSECTORS:
         row = withheld[withheld["code"] == code].iloc[0]
         assert parquet_status(indicator, "lep", CORNWALL_LEP, year) == "suppressed"
@@ -320,11 +369,20 @@ def test_subsector_table_marks_withheld_rows_and_never_zero() -> None:
 
 
 def test_subsector_table_tells_missing_from_withheld() -> None:
-    rows = pd.DataFrame({"indicator": "x", "geography": ["lad", "lad"], "area_code": ["A", "B"],
-                         "area_name": ["A", "B"], "period": [2020, 2020], "value": [math.nan, math.nan],
-                         "status": ["suppressed", "unavailable"]})
-    table = subsector_table({ind: rows for ind, _, _ in SUBSECTORS}, 2020,
-                            [("lad", "A", "A"), ("lad", "B", "B"), ("lad", "C", "C")])
+    rows = pd.DataFrame(
+        {
+            "indicator": "x",
+            "geography": ["lad", "lad"],
+            "area_code": ["A", "B"],
+            "area_name": ["A", "B"],
+            "period": [2020, 2020],
+            "value": [math.nan, math.nan],
+            "status": ["suppressed", "unavailable"],
+        }
+    )
+    table = subsector_table(
+        {ind: rows for ind, _, _ in SUBSECTORS}, 2020, [("lad", "A", "A"), ("lad", "B", "B"), ("lad", "C", "C")]
+    )
     labels = table.drop_duplicates("area_code").set_index("area_code")["label"]
     assert labels.to_dict() == {"A": "withheld", "B": "no data", "C": "no data"}
 
@@ -333,11 +391,17 @@ def test_subsector_section_when_everything_is_withheld() -> None:
     series = [("lep", CORNWALL_LEP, "Cornwall and Isles of Scilly LEP"), ("lad", "E06000053", "Isles of Scilly")]
     section = subsector_section({ind: rows_of(ind) for ind, _, _ in SUBSECTORS}, 2023, series)
     assert section.spec is None and "withholds" in section.note and "not zero" in section.note
-    shown = subsector_section({ind: rows_of(ind) for ind, _, _ in SUBSECTORS}, 2023,
-                              [("lep", NORTH_EAST_LEP, "North East LEP"), ("country", ENGLAND, "England")])
+    shown = subsector_section(
+        {ind: rows_of(ind) for ind, _, _ in SUBSECTORS},
+        2023,
+        [("lep", NORTH_EAST_LEP, "North East LEP"), ("country", ENGLAND, "England")],
+    )
     assert shown.spec is not None and shown.note is None  # nothing withheld for North East or England
-    partly = subsector_section({ind: rows_of(ind) for ind, _, _ in SUBSECTORS}, 2023,
-                               [("lep", NORTH_EAST_LEP, "North East LEP"), ("lep", CORNWALL_LEP, "Cornwall LEP")])
+    partly = subsector_section(
+        {ind: rows_of(ind) for ind, _, _ in SUBSECTORS},
+        2023,
+        [("lep", NORTH_EAST_LEP, "North East LEP"), ("lep", CORNWALL_LEP, "Cornwall LEP")],
+    )
     assert partly.spec is not None and "Cornwall LEP" in partly.note and "not zero" in partly.note
 
 
@@ -356,8 +420,10 @@ def test_enterprise_table_counts_and_shares_from_the_snapshot() -> None:
         assert row["count"] == count
         assert row["share_pct"] == pytest.approx(count / total * 100)
         assert row["england_share_pct"] == pytest.approx(
-            parquet_value(indicator, "country", ENGLAND, 2022) / parquet_value(ENTERPRISES, "country", ENGLAND, 2022)
-            * 100)
+            parquet_value(indicator, "country", ENGLAND, 2022)
+            / parquet_value(ENTERPRISES, "country", ENGLAND, 2022)
+            * 100
+        )
     assert enterprise_table(rows, "lep", "NOT_AN_AREA").empty
 
 

@@ -39,8 +39,15 @@ def snapshot():
 
 def overview(snapshot, indicator: str, year: int, level: str = "lad"):
     meta = snapshot.metadata[indicator]
-    view = build_overview(snapshot.rows(indicator), meta, read_boundaries_json(level), level, year,
-                          "ENG_EXCL_LONDON", NEWCASTLE if level == "lad" else None)
+    view = build_overview(
+        snapshot.rows(indicator),
+        meta,
+        read_boundaries_json(level),
+        level,
+        year,
+        "ENG_EXCL_LONDON",
+        NEWCASTLE if level == "lad" else None,
+    )
     return view, overview_map_figure(view, meta, indicator, level, year, snapshot.metadata)
 
 
@@ -78,8 +85,13 @@ def test_every_area_has_the_deck_maps_fill(gva) -> None:
 def test_classes_follow_the_quantiles_of_the_values(gva) -> None:
     _, figure = gva
     painted = colour_by_feature(figure.spec())
-    values = PARQUET[(PARQUET["indicator"] == "gva_per_hour") & (PARQUET["geography"] == "lad")
-                     & (PARQUET["period"] == 2023)].dropna(subset=["value"]).set_index("area_code")["value"]
+    values = (
+        PARQUET[
+            (PARQUET["indicator"] == "gva_per_hour") & (PARQUET["geography"] == "lad") & (PARQUET["period"] == 2023)
+        ]
+        .dropna(subset=["value"])
+        .set_index("area_code")["value"]
+    )
     top, bottom = values.idxmax(), values.idxmin()
     assert painted[top] == hex_of(VIRIDIS_5[-1]) and painted[bottom] == hex_of(VIRIDIS_5[0])
     above_fifth_quintile = values[values > values.quantile(0.8) + 1e-9].index
@@ -99,8 +111,11 @@ def test_suppressed_and_no_data_are_styled_apart(withheld) -> None:
     view, figure = withheld
     spec = figure.spec()
     rows = {row["properties"]["code"]: row["properties"] for row in spec["hconcat"][0]["data"]["values"]}
-    truth = PARQUET[(PARQUET["indicator"] == SUPPRESSED_INDICATOR) & (PARQUET["geography"] == "lad")
-                    & (PARQUET["period"] == SUPPRESSED_YEAR)].set_index("area_code")
+    truth = PARQUET[
+        (PARQUET["indicator"] == SUPPRESSED_INDICATOR)
+        & (PARQUET["geography"] == "lad")
+        & (PARQUET["period"] == SUPPRESSED_YEAR)
+    ].set_index("area_code")
     suppressed = set(truth.index[(truth["status"] == "suppressed") & truth["value"].isna()]) & set(rows)
     assert len(suppressed) > 100  # APS residents' shares: many LADs withheld in 2022
     assert {code for code, props in rows.items() if props["suppressed"]} == suppressed
@@ -125,8 +140,11 @@ def test_the_selected_area_is_outlined_on_top(gva) -> None:
 
 
 def test_a_fill_outside_the_legend_is_labelled_not_dropped() -> None:
-    features = {"features": [{"type": "Feature", "geometry": None,
-                              "properties": {"code": "X", "name": "X", "fill": [1, 2, 3, 255]}}]}
+    features = {
+        "features": [
+            {"type": "Feature", "geometry": None, "properties": {"code": "X", "name": "X", "fill": [1, 2, 3, 255]}}
+        ]
+    }
     rows = map_rows(features, [])
     assert rows[0]["properties"]["label"] == "Other"
     assert legend_rows([], ["Other"])[0]["label"] == "Other"
@@ -165,8 +183,12 @@ def test_map_data_has_every_drawn_area_and_its_class(gva, withheld) -> None:
     data = figure.data()
     assert len(data) == len(view.features["features"])
     row = data[data["area_code"] == NEWCASTLE].iloc[0]
-    expected = PARQUET[(PARQUET["indicator"] == "gva_per_hour") & (PARQUET["area_code"] == NEWCASTLE)
-                       & (PARQUET["period"] == 2023) & (PARQUET["geography"] == "lad")]["value"].iloc[0]
+    expected = PARQUET[
+        (PARQUET["indicator"] == "gva_per_hour")
+        & (PARQUET["area_code"] == NEWCASTLE)
+        & (PARQUET["period"] == 2023)
+        & (PARQUET["geography"] == "lad")
+    ]["value"].iloc[0]
     assert row["value"] == pytest.approx(expected) and row["unit"] == "£" and row["period"] == 2023
     assert row["map_class"] in {entry.label for entry in view.legend}
     w_view, w_figure = withheld
@@ -175,16 +197,19 @@ def test_map_data_has_every_drawn_area_and_its_class(gva, withheld) -> None:
     assert len(suppressed) and suppressed["value"].isna().all()  # never a zero
     assert set(suppressed["map_class"]) == {"Suppressed (withheld by the source)"}
     assert (w_data.loc[w_data["status"] == "unavailable", "map_class"] == "No data").all()
-    again = map_data(w_view.features, w_view.table, SUPPRESSED_YEAR, {"unit": "%"}, SUPPRESSED_INDICATOR,
-                     w_view.legend)
+    again = map_data(w_view.features, w_view.table, SUPPRESSED_YEAR, {"unit": "%"}, SUPPRESSED_INDICATOR, w_view.legend)
     assert math.isnan(again["rank"].iloc[-1])  # unranked areas come last
 
 
 def test_england_only_levels_get_a_shorter_map(snapshot) -> None:
     view, figure = overview(snapshot, "gva_per_hour", 2023, level="lep")
     spec = figure.spec()
-    assert spec["hconcat"][0]["height"] < static_map_spec(view.features, view.legend, title="t", subtitle=[],
-                                                          legend_title="l", level="lad")["hconcat"][0]["height"]
+    assert (
+        spec["hconcat"][0]["height"]
+        < static_map_spec(view.features, view.legend, title="t", subtitle=[], legend_title="l", level="lad")["hconcat"][
+            0
+        ]["height"]
+    )
     assert len(spec["hconcat"][0]["data"]["values"]) == 38
 
 

@@ -38,8 +38,12 @@ def square(code: str, west: float, south: float, size: float) -> dict:
 def features() -> list[dict]:
     """Two neighbours, a small area inside the big one listed before it (an enclave), and an island off
     the north-east corner (so the image has sea inside its bounds)."""
-    return [square("INNER", -0.9, 51.6, 0.3), square("BIG", -1.5, 51.0, 1.5), square("EAST", 0.0, 51.0, 1.5),
-            square("ISLAND", 1.0, 52.7, 0.3)]
+    return [
+        square("INNER", -0.9, 51.6, 0.3),
+        square("BIG", -1.5, 51.0, 1.5),
+        square("EAST", 0.0, 51.0, 1.5),
+        square("ISLAND", 1.0, 52.7, 0.3),
+    ]
 
 
 def pixel_of(raster: AreaRaster, lon: float, lat: float, view: dict = VIEW) -> tuple[int, int]:
@@ -79,7 +83,7 @@ def test_raster_labels_each_area_where_it_lies() -> None:
     assert raster.labels[row, col] == SEA
     # the shared edge at longitude 0 is a boundary line
     col, row = pixel_of(raster, 0.0, 51.5)
-    assert raster.outline_label in raster.labels[row, col - 1:col + 2]
+    assert raster.outline_label in raster.labels[row, col - 1 : col + 2]
 
 
 def test_raster_bounds_follow_the_areas() -> None:
@@ -143,8 +147,10 @@ def test_real_boundaries_each_area_appears(level: str) -> None:
     """Every LEP, and nearly every LAD (the smallest are a few pixels of outline at the UK view), is
     coloured somewhere in the preview: the projection and the drawing cover the real map."""
     boundaries = read_boundaries_json(level)
-    feats = [{"geometry": f["geometry"], "properties": {"code": f["properties"]["area_code"]}}
-             for f in boundaries["features"]]
+    feats = [
+        {"geometry": f["geometry"], "properties": {"code": f["properties"]["area_code"]}}
+        for f in boundaries["features"]
+    ]
     raster = area_raster(feats, view_for_level(level))
     present = set(np.unique(raster.labels).tolist())
     shown = sum(1 for label in range(1, len(feats) + 1) if label in present)
@@ -156,8 +162,13 @@ def test_deck_preview_matches_the_deck_and_is_reused() -> None:
     feats = []
     for number, feature in enumerate(boundaries["features"]):
         fill = list(VIRIDIS_5[number % 5])
-        feats.append({"type": "Feature", "geometry": feature["geometry"],
-                      "properties": {"code": feature["properties"]["area_code"], "fill": fill}})
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": feature["geometry"],
+                "properties": {"code": feature["properties"]["area_code"], "fill": fill},
+            }
+        )
     spec = json.loads(choropleth_deck({"type": "FeatureCollection", "features": feats}, "lep").to_json())
     first = deck_preview_html(spec, 560)
     assert deck_preview_html(spec, 560) is first  # cached: a rerun of the same view costs a lookup
@@ -170,7 +181,12 @@ def test_deck_preview_matches_the_deck_and_is_reused() -> None:
     assert deck_preview_html(selected, 560) != first  # the selection is drawn too
     source = re.search(r'base64,([^"]+)"', first)
     assert source is not None
-    colours = {colour for _, colour in Image.open(io.BytesIO(base64.b64decode(source.group(1))))
-               .convert("RGBA").getcolors(maxcolors=4096) or []}
+    colours = {
+        colour
+        for _, colour in Image.open(io.BytesIO(base64.b64decode(source.group(1))))
+        .convert("RGBA")
+        .getcolors(maxcolors=4096)
+        or []
+    }
     assert {tuple(colour) for colour in VIRIDIS_5} <= colours
     assert len(first) < 20_000  # beside the deck.gl JSON, inside the 350 KB map payload budget

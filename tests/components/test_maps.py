@@ -23,7 +23,7 @@ def square(x: float, y: float) -> dict:
 
 
 def boundaries() -> dict:
-    names = {"E1": "Alpha", "E2": XSS, "E3": "Charlie", "E4": "Delta & Sons \"quoted\""}
+    names = {"E1": "Alpha", "E2": XSS, "E3": "Charlie", "E4": 'Delta & Sons "quoted"'}
     return {
         "type": "FeatureCollection",
         "features": [
@@ -107,7 +107,7 @@ def test_text_from_data_is_kept_raw(features: dict) -> None:
     # Streamlit's deck.gl tooltip HTML-escapes substituted values, so escaping here would double-escape.
     props = {code: f["properties"] for code, f in by_code(features).items()}
     assert props["E2"]["name"] == XSS
-    assert props["E4"]["name"] == "Delta & Sons \"quoted\""
+    assert props["E4"]["name"] == 'Delta & Sons "quoted"'
     assert "&lt;" not in json.dumps(features)
 
 

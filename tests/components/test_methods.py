@@ -48,8 +48,13 @@ def check(areas: dict[str, tuple[str, float, float]]) -> dict:
     return {
         "max_abs_pct_difference": max(abs(a[1]) for a in areas.values()),
         "areas": {
-            code: {"area_name": name, "max_abs_pct_difference": top, "latest_year": 2023,
-                   "latest_pct_difference": latest, "years": 20}
+            code: {
+                "area_name": name,
+                "max_abs_pct_difference": top,
+                "latest_year": 2023,
+                "latest_pct_difference": latest,
+                "years": 20,
+            }
             for code, (name, top, latest) in areas.items()
         },
     }
@@ -159,22 +164,32 @@ def test_every_indicator_source_has_edition_release_licence_and_link() -> None:
 
 
 def test_files_of_source_follow_the_source_name() -> None:
-    manifest = {"sources": [
-        {"path": "stats/levelling_up/explore_local_statistics/claimant-count.csv", "edition": "ELS"},
-        {"path": "stats/levelling_up/explore_local_statistics/gdp-per-head.csv", "edition": "ELS"},
-        {"path": "stats/productivity/a.xls", "edition": "P1"},
-        {"path": "stats/productivity/b.xls", "edition": "P2"},
-        {"path": "stats/nomis/nomis_aps_x.xlsx", "edition": "N"},
-        {"path": "stats/nomis/nomis_ubc_x.xlsx", "edition": "N"},
-    ]}
+    manifest = {
+        "sources": [
+            {"path": "stats/levelling_up/explore_local_statistics/claimant-count.csv", "edition": "ELS"},
+            {"path": "stats/levelling_up/explore_local_statistics/gdp-per-head.csv", "edition": "ELS"},
+            {"path": "stats/productivity/a.xls", "edition": "P1"},
+            {"path": "stats/productivity/b.xls", "edition": "P2"},
+            {"path": "stats/nomis/nomis_aps_x.xlsx", "edition": "N"},
+            {"path": "stats/nomis/nomis_ubc_x.xlsx", "edition": "N"},
+        ]
+    }
     els = files_of_source("ONS Explore Local Statistics (claimant-count)", manifest)
     assert [f["path"] for f in els] == ["stats/levelling_up/explore_local_statistics/claimant-count.csv"]
     assert [f["edition"] for f in files_of_source("ONS Subregional productivity: tables", manifest)] == ["P1", "P2"]
     assert [f["path"] for f in files_of_source("ONS Annual Population Survey via Nomis", manifest)] == [
-        "stats/nomis/nomis_aps_x.xlsx"]
+        "stats/nomis/nomis_aps_x.xlsx"
+    ]
     assert files_of_source("Some other publisher", manifest) == []
-    metadata = {"x": {"source": "Some other publisher", "release": "2020", "licence": "OGL", "source_url": "u",
-                      "short_label": "X"}}
+    metadata = {
+        "x": {
+            "source": "Some other publisher",
+            "release": "2020",
+            "licence": "OGL",
+            "source_url": "u",
+            "short_label": "X",
+        }
+    }
     row = indicator_sources_table(metadata, manifest).iloc[0]
     assert row["files"] == 0 and "not recorded" in row["edition"]
 
@@ -217,12 +232,14 @@ def test_lep_overlaps_are_the_manifests_lads_with_both_leps_named() -> None:
 
 
 def test_lep_overlaps_from_a_small_area_table() -> None:
-    areas = pd.DataFrame({
-        "area_code": ["L1", "L2", "D1", "D2"],
-        "area_name": ["LEP One", "LEP Two", "Shared", "Single"],
-        "geography": ["lep", "lep", "lad", "lad"],
-        "parent_leps": ["", "", "L1;L2", "L1"],
-    })
+    areas = pd.DataFrame(
+        {
+            "area_code": ["L1", "L2", "D1", "D2"],
+            "area_name": ["LEP One", "LEP Two", "Shared", "Single"],
+            "geography": ["lep", "lep", "lad", "lad"],
+            "parent_leps": ["", "", "L1;L2", "L1"],
+        }
+    )
     table = lep_overlaps_table(areas)
     assert table.to_dict("records") == [{"LAD code": "D1", "LAD": "Shared", "LEPs": "LEP One; LEP Two"}]
 
@@ -245,10 +262,12 @@ def test_2023_successors_each_lie_in_one_lep_and_replace_the_dropped_districts()
 
 
 def test_status_counts_separate_suppressed_from_unavailable() -> None:
-    table = pd.DataFrame({
-        "indicator": ["a", "a", "a", "b", "c"],
-        "status": ["suppressed", "suppressed", "unavailable", "", "unavailable"],
-    })
+    table = pd.DataFrame(
+        {
+            "indicator": ["a", "a", "a", "b", "c"],
+            "status": ["suppressed", "suppressed", "unavailable", "", "unavailable"],
+        }
+    )
     counts = status_counts_table(table, {"a": {"label": "A"}}).set_index("id")
     assert counts.loc["a", "suppressed"] == 2 and counts.loc["a", "unavailable"] == 1
     assert counts.loc["c", "suppressed"] == 0 and counts.loc["c", "unavailable"] == 1

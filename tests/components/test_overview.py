@@ -63,12 +63,14 @@ def snapshot() -> Snapshot:
 def _build(level: str, indicator: str, year: int, benchmark: str, area: str | None) -> OverviewView:
     """One view per choice, shared by the tests (they only read it)."""
     snap = _snapshot()
-    return build_overview(snap.rows(indicator), snap.metadata[indicator], read_boundaries_json(level),
-                          level, year, benchmark, area)
+    return build_overview(
+        snap.rows(indicator), snap.metadata[indicator], read_boundaries_json(level), level, year, benchmark, area
+    )
 
 
-def build(snapshot: Snapshot, level: str, indicator: str, year: int, benchmark: str = EXCL_LONDON,
-          area: str | None = None) -> OverviewView:
+def build(
+    snapshot: Snapshot, level: str, indicator: str, year: int, benchmark: str = EXCL_LONDON, area: str | None = None
+) -> OverviewView:
     assert snapshot is _snapshot()
     return _build(level, indicator, year, benchmark, area)
 
@@ -117,8 +119,10 @@ def test_table_ranks_every_area_with_a_value(snapshot: Snapshot, level: str, ind
     expected = rows.set_index("area_code")["value"]
     got = ranked.set_index("area_code")["value"]
     pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(), check_names=False)
-    best = rows.loc[rows["value"].idxmax() if METADATA[indicator]["polarity"] != "lower_better"
-                    else rows["value"].idxmin(), "area_code"]
+    best = rows.loc[
+        rows["value"].idxmax() if METADATA[indicator]["polarity"] != "lower_better" else rows["value"].idxmin(),
+        "area_code",
+    ]
     assert ranked.iloc[0]["area_code"] == best
 
 
@@ -141,8 +145,9 @@ def test_north_east_lep_headline_against_england_excluding_london(snapshot: Snap
     year = latest_year("gva_per_hour", "lep")
     rows = level_rows("gva_per_hour", "lep", year)
     value = float(rows.loc[rows["area_code"] == NORTH_EAST_LEP, "value"].iloc[0])
-    bench_rows = PARQUET[(PARQUET["indicator"] == "gva_per_hour") & (PARQUET["area_code"] == EXCL_LONDON)
-                         & (PARQUET["period"] == year)]
+    bench_rows = PARQUET[
+        (PARQUET["indicator"] == "gva_per_hour") & (PARQUET["area_code"] == EXCL_LONDON) & (PARQUET["period"] == year)
+    ]
     benchmark = float(bench_rows["value"].iloc[0])
     gap = (value / benchmark - 1) * 100
     rank = int((rows["value"] > value).sum()) + 1
@@ -184,8 +189,9 @@ def test_median_benchmark_is_the_median_area(snapshot: Snapshot, level: str, ind
 @pytest.mark.parametrize(("code", "name"), [("E92000001", "England"), ("K02000001", "United Kingdom")])
 def test_named_benchmarks_take_their_own_value(snapshot: Snapshot, code: str, name: str) -> None:
     year = latest_year("gva_per_hour", "lep")
-    expected = PARQUET[(PARQUET["indicator"] == "gva_per_hour") & (PARQUET["area_code"] == code)
-                       & (PARQUET["period"] == year)]["value"].iloc[0]
+    expected = PARQUET[
+        (PARQUET["indicator"] == "gva_per_hour") & (PARQUET["area_code"] == code) & (PARQUET["period"] == year)
+    ]["value"].iloc[0]
     view = build(snapshot, "lep", "gva_per_hour", year, code, NORTH_EAST_LEP)
     assert view.benchmark_value == pytest.approx(float(expected))
     assert view.benchmark_name == name

@@ -193,9 +193,9 @@ def test_no_data_and_suppressed_rows_only_when_present(
     has_missing: bool, has_suppressed: bool, extra: list[tuple[str, tuple[int, int, int, int]]]
 ) -> None:
     entries = legend_entries(BREAKS, VIRIDIS_5, fmt, has_missing=has_missing, has_suppressed=has_suppressed)
-    tail = [(e.kind, e.rgba) for e in entries[len(BREAKS):]]
+    tail = [(e.kind, e.rgba) for e in entries[len(BREAKS) :]]
     assert tail == extra
-    labels = " ".join(e.label.lower() for e in entries[len(BREAKS):])
+    labels = " ".join(e.label.lower() for e in entries[len(BREAKS) :])
     assert ("no data" in labels) == has_missing
     assert ("suppressed" in labels) == has_suppressed
 

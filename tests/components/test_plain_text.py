@@ -18,8 +18,16 @@ HOSTILE = [
     "![pixel](http://evil.example/pixel.png)",
     "see http://evil.example, www.evil.example or bob@evil.example",
     "<img src=x onerror=alert(1)> &amp; <b>bold</b>",
-    "# heading", "1. list", "- item", "> quote", "| a | b |", "`code`", "*em* __strong__ ~~gone~~",
-    "$x^2$", ":smile: :material/home: :red[red text]", "[x]: http://evil.example/ref",
+    "# heading",
+    "1. list",
+    "- item",
+    "> quote",
+    "| a | b |",
+    "`code`",
+    "*em* __strong__ ~~gone~~",
+    "$x^2$",
+    ":smile: :material/home: :red[red text]",
+    "[x]: http://evil.example/ref",
 ]
 
 
@@ -36,8 +44,13 @@ def test_hostile_text_shows_as_written() -> None:
         assert not AUTOLINK.search(re.sub(r"\\(.)", r"\1", shown)), shown  # no address left for autolinking
 
 
-TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters=(
-    WORD_JOINER, *"\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")), max_size=200)
+TEXT = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cc", "Cs"),
+        blacklist_characters=(WORD_JOINER, *"\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"),
+    ),
+    max_size=200,
+)
 
 
 @given(TEXT)

@@ -140,8 +140,13 @@ def test_label_positions_leave_separate_labels_alone() -> None:
 
 
 def test_line_ends_skip_missing_last_years() -> None:
-    frame = pd.DataFrame({"series": ["x", "x", "x", "y", "y"], "period": [2004, 2005, 2006, 2004, 2005],
-                          "gap_pct": [1.0, 2.0, math.nan, -1.0, -2.0]})
+    frame = pd.DataFrame(
+        {
+            "series": ["x", "x", "x", "y", "y"],
+            "period": [2004, 2005, 2006, 2004, 2005],
+            "gap_pct": [1.0, 2.0, math.nan, -1.0, -2.0],
+        }
+    )
     ends = line_ends(frame, "gap_pct").set_index("series")
     assert ends.loc["x", "period"] == 2005 and ends.loc["x", "gap_pct"] == 2.0
     assert ends.loc["y", "period"] == 2005
@@ -154,11 +159,17 @@ def test_benchmark_lines_for_a_lep() -> None:
     lines = benchmark_lines(all_rows("gva_per_hour"), AREAS, "lep", NORTH_EAST_LEP)
     assert [line.key for line in lines] == [EXCL_LONDON, ENGLAND, UK, "parent", "median"]
     labels = [line.label for line in lines]
-    assert labels == ["England excluding London", "England", "United Kingdom",
-                      "Parent region: North East (England)", "Median LEP"]
+    assert labels == [
+        "England excluding London",
+        "England",
+        "United Kingdom",
+        "Parent region: North East (England)",
+        "Median LEP",
+    ]
     parent = next(line for line in lines if line.key == "parent")
-    pd.testing.assert_series_equal(parent.values, values("gva_per_hour", "TLC"), check_names=False,
-                                   check_index_type=False)
+    pd.testing.assert_series_equal(
+        parent.values, values("gva_per_hour", "TLC"), check_names=False, check_index_type=False
+    )
     median = next(line for line in lines if line.key == "median")
     expected = level_values("gva_per_hour", "lep").groupby("period")["value"].median()
     pd.testing.assert_series_equal(median.values, expected, check_names=False, check_index_type=False)
@@ -249,7 +260,8 @@ def test_headline_uses_the_latest_year_the_area_has() -> None:
     text = gap_headline("Belfast", area, bench, 2023, 2021, MEASURES["job"], "£", 0)
     assert text == "Belfast: £51,000 per filled job in 2022, 15.0% below United Kingdom; in 2021 it was level."
     assert gap_headline("X", pd.Series(dtype=float), bench, 2023, None, MEASURES["job"], "£", 0) == (
-        "X has no GVA per filled job values.")
+        "X has no GVA per filled job values."
+    )
 
 
 # --- convergence ------------------------------------------------------------------------------------
@@ -293,8 +305,12 @@ def test_convergence_note_names_the_quadrants() -> None:
 
 def test_hour_job_frame_matches_the_parquet() -> None:
     snap = _snapshot()
-    frame = hour_job_frame(snap.rows("gva_per_hour_index", "lad", 2023), snap.rows("gva_per_job_index", "lad", 2023),
-                           snap.rows("gva_per_hour", "lad", 2023), snap.rows("gva_per_job", "lad", 2023))
+    frame = hour_job_frame(
+        snap.rows("gva_per_hour_index", "lad", 2023),
+        snap.rows("gva_per_job_index", "lad", 2023),
+        snap.rows("gva_per_hour", "lad", 2023),
+        snap.rows("gva_per_job", "lad", 2023),
+    )
     hour = level_values("gva_per_hour_index", "lad").query("period == 2023").dropna(subset=["value"])
     job = level_values("gva_per_job_index", "lad").query("period == 2023").dropna(subset=["value"])
     both = set(hour["area_code"]) & set(job["area_code"])
@@ -341,8 +357,16 @@ def test_level_chart_draws_the_area_and_every_benchmark() -> None:
 def test_convergence_chart_highlights_and_names_the_selected_area() -> None:
     rows = all_rows("gva_per_hour")
     result = convergence(rows[rows["geography"] == "lep"], shared_benchmark(rows, "lep", EXCL_LONDON), 2004, 2023)
-    spec = convergence_chart(result, NORTH_EAST_LEP, benchmark_name="England excluding London", start=2004,
-                             end=2023, level="lep", indicator_label="GVA per hour", value_fmt="$,.2f").to_dict()
+    spec = convergence_chart(
+        result,
+        NORTH_EAST_LEP,
+        benchmark_name="England excluding London",
+        start=2004,
+        end=2023,
+        level="lep",
+        indicator_label="GVA per hour",
+        value_fmt="$,.2f",
+    ).to_dict()
     marks = layer_marks(spec)
     points = spec["layer"][marks.index("point")]
     data = pd.DataFrame(spec["datasets"][points["data"]["name"]])
@@ -357,8 +381,12 @@ def test_convergence_chart_highlights_and_names_the_selected_area() -> None:
 
 def test_charts_without_a_selected_area_have_no_highlight() -> None:
     snap = _snapshot()
-    frame = hour_job_frame(snap.rows("gva_per_hour_index", "itl1", 2023), snap.rows("gva_per_job_index", "itl1", 2023),
-                           snap.rows("gva_per_hour", "itl1", 2023), snap.rows("gva_per_job", "itl1", 2023))
+    frame = hour_job_frame(
+        snap.rows("gva_per_hour_index", "itl1", 2023),
+        snap.rows("gva_per_job_index", "itl1", 2023),
+        snap.rows("gva_per_hour", "itl1", 2023),
+        snap.rows("gva_per_job", "itl1", 2023),
+    )
     spec = hour_job_chart(frame, None, 2023, "itl1").to_dict()
     assert layer_marks(spec) == ["line", "point"]
     data = pd.DataFrame(spec["datasets"][spec["layer"][1]["data"]["name"]])
@@ -379,8 +407,12 @@ def test_table_views_have_readable_headings() -> None:
     assert list(view.columns) == ["Area", "Code", "Value 2004", "Value 2023", "Gap in 2004 (%)", "Growth 2004–2023 (%)"]
     assert view["Growth 2004–2023 (%)"].is_monotonic_decreasing and len(view) == 38
     snap = _snapshot()
-    frame = hour_job_frame(snap.rows("gva_per_hour_index", "itl1", 2023), snap.rows("gva_per_job_index", "itl1", 2023),
-                           snap.rows("gva_per_hour", "itl1", 2023), snap.rows("gva_per_job", "itl1", 2023))
+    frame = hour_job_frame(
+        snap.rows("gva_per_hour_index", "itl1", 2023),
+        snap.rows("gva_per_job_index", "itl1", 2023),
+        snap.rows("gva_per_hour", "itl1", 2023),
+        snap.rows("gva_per_job", "itl1", 2023),
+    )
     table = hour_job_table_view(frame)
     assert table.columns[0] == "Area" and "Per job, index (UK = 100)" in table.columns and len(table) == 12
 
@@ -393,15 +425,39 @@ def test_area_view_without_smoothed_values_explains_and_hints() -> None:
     devon = "E47000015"  # Devon and Torbay, with its smoothed rows removed to make an area without values
     meta = snap.metadata["gva_per_hour"]
     smoothed = snap.rows("gva_per_hour")
-    view = build_area_view(smoothed[smoothed["area_code"] != devon], snap.rows("gva_per_hour_index", "cauth"), AREAS,
-                           meta,
-                           MEASURES["hour"], "cauth", devon, "Devon and Torbay", EXCL_LONDON, 2023, 2004, True)
-    assert view.message == ("Devon and Torbay (combined authority) has no GVA per hour worked (current prices, "
-                            "smoothed) values in the snapshot. Try the unsmoothed series.")
+    view = build_area_view(
+        smoothed[smoothed["area_code"] != devon],
+        snap.rows("gva_per_hour_index", "cauth"),
+        AREAS,
+        meta,
+        MEASURES["hour"],
+        "cauth",
+        devon,
+        "Devon and Torbay",
+        EXCL_LONDON,
+        2023,
+        2004,
+        True,
+    )
+    assert view.message == (
+        "Devon and Torbay (combined authority) has no GVA per hour worked (current prices, "
+        "smoothed) values in the snapshot. Try the unsmoothed series."
+    )
     assert view.gap_chart is None
-    unsmoothed = build_area_view(snap.rows("gva_per_hour_unsmoothed"), None, AREAS,
-                                 snap.metadata["gva_per_hour_unsmoothed"], MEASURES["hour"], "cauth", devon,
-                                 "Devon and Torbay", EXCL_LONDON, 2023, 2004, False)
+    unsmoothed = build_area_view(
+        snap.rows("gva_per_hour_unsmoothed"),
+        None,
+        AREAS,
+        snap.metadata["gva_per_hour_unsmoothed"],
+        MEASURES["hour"],
+        "cauth",
+        devon,
+        "Devon and Torbay",
+        EXCL_LONDON,
+        2023,
+        2004,
+        False,
+    )
     area = values("gva_per_hour_unsmoothed", devon)
     assert not unsmoothed.message and unsmoothed.has_parent
     assert unsmoothed.headline.startswith(f"Devon and Torbay (combined authority): £{area[2023]:.2f} per hour in 2023")
@@ -411,19 +467,24 @@ def test_area_view_without_smoothed_values_explains_and_hints() -> None:
 
 def test_convergence_view_without_a_benchmark_says_so() -> None:
     snap = _snapshot()
-    view = build_convergence_view(snap.rows("gva_per_hour"), snap.metadata["gva_per_hour"], "lep", "NOWHERE", 2004,
-                                  2023, None)
+    view = build_convergence_view(
+        snap.rows("gva_per_hour"), snap.metadata["gva_per_hour"], "lep", "NOWHERE", 2004, 2023, None
+    )
     assert view.chart is None and view.message == (
-        "No LEPs have values for both 2004 and 2023 with a value for NOWHERE.")
-    ok = build_convergence_view(snap.rows("gva_per_hour"), snap.metadata["gva_per_hour"], "lep", "median", 2004, 2023,
-                                NORTH_EAST_LEP)
+        "No LEPs have values for both 2004 and 2023 with a value for NOWHERE."
+    )
+    ok = build_convergence_view(
+        snap.rows("gva_per_hour"), snap.metadata["gva_per_hour"], "lep", "median", 2004, 2023, NORTH_EAST_LEP
+    )
     assert ok.chart is not None and "the median LEP" in ok.note and len(ok.table) == 38
 
 
 def test_hour_job_view_says_how_many_areas_are_left_out() -> None:
     snap = _snapshot()
-    cut = {name: snap.rows(name, "lad", 2023)
-           for name in ("gva_per_hour_index", "gva_per_job_index", "gva_per_hour", "gva_per_job")}
+    cut = {
+        name: snap.rows(name, "lad", 2023)
+        for name in ("gva_per_hour_index", "gva_per_job_index", "gva_per_hour", "gva_per_job")
+    }
     view = build_hour_job_view(*cut.values(), "lad", 2023, None)
     no_jobs = level_values("gva_per_job_index", "lad").query("period == 2023")["value"].isna().sum()
     assert no_jobs == 11

@@ -30,8 +30,10 @@ def test_slide_index_is_kept_in_range() -> None:
 
 
 def test_link_carries_the_view_and_drops_what_no_page_reads() -> None:
-    link = share_url("http://localhost:8501/manufacturing?old=1#top",
-                     {"level": "lad", "area": "E08000021", "mfg_measure": "gva_lq", "junk": "x", "lu_maps": ""})
+    link = share_url(
+        "http://localhost:8501/manufacturing?old=1#top",
+        {"level": "lad", "area": "E08000021", "mfg_measure": "gva_lq", "junk": "x", "lu_maps": ""},
+    )
     parts = urlsplit(link)
     assert parts.scheme == "http" and parts.path == "/manufacturing" and not parts.fragment
     query = parse_qs(parts.query, keep_blank_values=True)

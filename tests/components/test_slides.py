@@ -48,12 +48,27 @@ def picture(width: int, height: int) -> SlidePicture:
 
 def chart(key: str, title: str, kind: str = "chart", rows: int = 2) -> Figure:
     values = [{"a": f"Area {i}", "b": i + 1} for i in range(rows)]
-    spec = {"data": {"values": values}, "mark": "bar", "width": 400, "height": 16 * rows,
-            "encoding": {"x": {"field": "b", "type": "quantitative"},
-                         "y": {"field": "a", "type": "nominal", "sort": [v["a"] for v in values]}},
-            "title": {"text": title, "subtitle": ["own subtitle"]}}
-    return Figure(key, title, "Indicator, 2023, against England", spec, pd.DataFrame({"a": ["x"]}), kind=kind,
-                  sources=(f"Source of {key}",), description=f"Bars of {key}, one per area.")
+    spec = {
+        "data": {"values": values},
+        "mark": "bar",
+        "width": 400,
+        "height": 16 * rows,
+        "encoding": {
+            "x": {"field": "b", "type": "quantitative"},
+            "y": {"field": "a", "type": "nominal", "sort": [v["a"] for v in values]},
+        },
+        "title": {"text": title, "subtitle": ["own subtitle"]},
+    }
+    return Figure(
+        key,
+        title,
+        "Indicator, 2023, against England",
+        spec,
+        pd.DataFrame({"a": ["x"]}),
+        kind=kind,
+        sources=(f"Source of {key}",),
+        description=f"Bars of {key}, one per area.",
+    )
 
 
 def texts(slide) -> str:
@@ -72,11 +87,18 @@ def test_the_width_estimate_is_never_narrower_than_dejavu_sans_bold(text: str) -
 
 
 def test_pack_has_title_content_and_sources_slides_laid_out_apart() -> None:
-    slides = [Slide(LONG_TITLES[0], "Subtitle", picture(900, 450), "Source: A. Licensed under the OGL.", "Alt A"),
-              Slide("A tall map", "", picture(400, 800), "Source: B. Contains OS data.", "Alt B")]
-    data = slide_pack(slides, title="Overview: Greater Cambridge and Greater Peterborough", subtitle="LEPs · 2023",
-                      date="22 November 2026", sources=["Source A", "Source B", "Source A"],
-                      link="https://example.org/?level=lep")
+    slides = [
+        Slide(LONG_TITLES[0], "Subtitle", picture(900, 450), "Source: A. Licensed under the OGL.", "Alt A"),
+        Slide("A tall map", "", picture(400, 800), "Source: B. Contains OS data.", "Alt B"),
+    ]
+    data = slide_pack(
+        slides,
+        title="Overview: Greater Cambridge and Greater Peterborough",
+        subtitle="LEPs · 2023",
+        date="22 November 2026",
+        sources=["Source A", "Source B", "Source A"],
+        link="https://example.org/?level=lep",
+    )
     deck = Presentation(io.BytesIO(data))
     assert (deck.slide_width, deck.slide_height) == (Inches(13.333), Inches(7.5))  # 16:9
     made = list(deck.slides)
@@ -90,33 +112,52 @@ def test_pack_has_title_content_and_sources_slides_laid_out_apart() -> None:
         assert shape.width >= Inches(4) or shape.height >= Inches(4)  # uses the slide, not a thumbnail
     closing = texts(made[3])
     assert ATTRIBUTION in closing and "https://example.org/?level=lep" in closing and closing.count("Source A") == 1
-    links = [run.hyperlink.address for shape in made[3].shapes if shape.has_text_frame
-             for paragraph in shape.text_frame.paragraphs for run in paragraph.runs]
+    links = [
+        run.hyperlink.address
+        for shape in made[3].shapes
+        if shape.has_text_frame
+        for paragraph in shape.text_frame.paragraphs
+        for run in paragraph.runs
+    ]
     assert "https://example.org/?level=lep" in links
 
 
 def test_a_loopback_link_is_replaced_by_where_to_find_one() -> None:
-    data = slide_pack([], title="T", subtitle="S", date="today", sources=["S"],
-                      link="http://127.0.0.1:8501/manufacturing?level=lep")
+    data = slide_pack(
+        [], title="T", subtitle="S", date="today", sources=["S"], link="http://127.0.0.1:8501/manufacturing?level=lep"
+    )
     closing = texts(list(Presentation(io.BytesIO(data)).slides)[-1])
     assert "127.0.0.1" not in closing and NO_LINK in closing
 
 
-@pytest.mark.parametrize(("url", "public"), [
-    ("https://productivity.example.gov.uk/x", True), ("http://81.2.69.160/", True),
-    ("http://127.0.0.1:8501/", False), ("http://localhost:8501/", False), ("http://[::1]/", False),
-    ("http://10.1.2.3/", False), ("http://192.168.0.4/", False), ("http://0.0.0.0/", False),
-    ("http://app.local/", False), ("ftp://example.org/", False), ("", False), (None, False),
-    ("http://intranet/", False),
-])
+@pytest.mark.parametrize(
+    ("url", "public"),
+    [
+        ("https://productivity.example.gov.uk/x", True),
+        ("http://81.2.69.160/", True),
+        ("http://127.0.0.1:8501/", False),
+        ("http://localhost:8501/", False),
+        ("http://[::1]/", False),
+        ("http://10.1.2.3/", False),
+        ("http://192.168.0.4/", False),
+        ("http://0.0.0.0/", False),
+        ("http://app.local/", False),
+        ("ftp://example.org/", False),
+        ("", False),
+        (None, False),
+        ("http://intranet/", False),
+    ],
+)
 def test_which_addresses_are_public(url: str | None, public: bool) -> None:
     assert is_public_address(url) is public
 
 
 def test_the_view_link_uses_the_public_address_and_the_page() -> None:
     params = {"level": "lep", "area": "E37000003"}
-    assert public_view_link("http://127.0.0.1:8501/manufacturing", params, "https://rpe.example.org/app/") == \
-        "https://rpe.example.org/app/manufacturing?level=lep&area=E37000003"
+    assert (
+        public_view_link("http://127.0.0.1:8501/manufacturing", params, "https://rpe.example.org/app/")
+        == "https://rpe.example.org/app/manufacturing?level=lep&area=E37000003"
+    )
     assert public_view_link("http://127.0.0.1:8501/manufacturing", params, None) is None
     assert public_view_link("http://127.0.0.1:8501/", params, "http://localhost") is None
     assert public_view_link("https://rpe.example.org/gaps", {}, None) == "https://rpe.example.org/gaps"
@@ -126,11 +167,19 @@ def test_a_chart_is_drawn_without_its_title_and_with_fixed_width() -> None:
     spec = untitled_spec(chart("c", "Title"), width_px=700)
     assert "title" not in spec and spec["width"] == 400 and spec["background"] == "white"
     assert spec["config"]["axis"]["labelFontSize"] == 10  # every size written out, so it can be scaled
-    long_axis = {"mark": "line", "width": "container", "encoding": {
-        "y": {"field": "v", "type": "quantitative", "title": "gap to England excluding London (percentage points)"},
-        "color": {"field": "s", "type": "nominal", "scale": {"domain": ["Greater Cambridge and Greater "
-                                                                       "Peterborough LEP", "England"]},
-                  "legend": {"orient": "bottom"}}}}
+    long_axis = {
+        "mark": "line",
+        "width": "container",
+        "encoding": {
+            "y": {"field": "v", "type": "quantitative", "title": "gap to England excluding London (percentage points)"},
+            "color": {
+                "field": "s",
+                "type": "nominal",
+                "scale": {"domain": ["Greater Cambridge and Greater Peterborough LEP", "England"]},
+                "legend": {"orient": "bottom"},
+            },
+        },
+    }
     spec = untitled_spec(Figure("k", "T", "", long_axis, pd.DataFrame()), width_px=700)
     assert spec["width"] == 700
     assert spec["encoding"]["y"]["title"] == ["gap to England excluding", "London (percentage points)"]
@@ -147,8 +196,11 @@ def test_a_long_ranked_chart_is_split_on_one_value_axis() -> None:
 
 
 def test_page_pack_of_small_and_long_charts_passes_the_geometry_checks(monkeypatch) -> None:
-    figures = [chart("first", LONG_TITLES[0]), chart("ranked", "Ranked LEPs", rows=38),
-               chart("map", "A map", kind="map")]
+    figures = [
+        chart("first", LONG_TITLES[0]),
+        chart("ranked", "Ranked LEPs", rows=38),
+        chart("map", "A map", kind="map"),
+    ]
     made: list[SlidePicture] = []
 
     def record(figure, box_w, box_h):
@@ -157,8 +209,9 @@ def test_page_pack_of_small_and_long_charts_passes_the_geometry_checks(monkeypat
         return pictures_made
 
     monkeypatch.setattr(components.slides, "slide_pictures", record)
-    data = page_slide_pack(figures, page_title="Overview", where="Newcastle upon Tyne", what="LADs · 2023",
-                           date="today", link=None)
+    data = page_slide_pack(
+        figures, page_title="Overview", where="Newcastle upon Tyne", what="LADs · 2023", date="today", link=None
+    )
     report = check_slide_pack(data, figures, made)
     assert report.pictures > len(figures)  # the 38 rows went over more than one slide
     assert report.smallest_pt >= 14
@@ -168,15 +221,32 @@ def test_page_pack_of_small_and_long_charts_passes_the_geometry_checks(monkeypat
 
 def test_crowded_end_labels_are_spread_and_mapped_back() -> None:
     assert spread([10, 12, 50, 51, 52, 100], 10) == [6.0, 16.0, 41.0, 51.0, 61.0, 100.0]
-    spec = {"layer": [
-        {"mark": "line", "data": {"values": [{"t": 0, "v": 10}, {"t": 1, "v": 10.2}]},
-         "encoding": {"x": {"field": "t", "type": "quantitative"}, "y": {"field": "v", "type": "quantitative"}}},
-        {"mark": {"type": "text", "fontSize": 30}, "data": {"values": [{"t": 1, "y": 10.0, "s": "First"},
-                                                                     {"t": 1, "y": 10.2, "s": "Second"},
-                                                                     {"t": 1, "y": 20.0, "s": "Far"}]},
-         "encoding": {"x": {"field": "t", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"},
-                      "text": {"field": "s"}}},
-    ], "width": 300, "height": 200}
+    spec = {
+        "layer": [
+            {
+                "mark": "line",
+                "data": {"values": [{"t": 0, "v": 10}, {"t": 1, "v": 10.2}]},
+                "encoding": {"x": {"field": "t", "type": "quantitative"}, "y": {"field": "v", "type": "quantitative"}},
+            },
+            {
+                "mark": {"type": "text", "fontSize": 30},
+                "data": {
+                    "values": [
+                        {"t": 1, "y": 10.0, "s": "First"},
+                        {"t": 1, "y": 10.2, "s": "Second"},
+                        {"t": 1, "y": 20.0, "s": "Far"},
+                    ]
+                },
+                "encoding": {
+                    "x": {"field": "t", "type": "quantitative"},
+                    "y": {"field": "y", "type": "quantitative"},
+                    "text": {"field": "s"},
+                },
+            },
+        ],
+        "width": 300,
+        "height": 200,
+    }
     moved = kept_apart(spec, svg(spec))
     rows = moved["layer"][1]["data"]["values"]
     first, second = rows[0]["y"], rows[1]["y"]

@@ -35,18 +35,24 @@ def square(x: float) -> dict:
 
 def synthetic_boundaries() -> dict:
     codes = ["A1", "A2", "A3", "A4", "A5", "A6", "A7"]
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"area_code": code, "area_name": f"Area {code}"}, "geometry": square(i)}
-        for i, code in enumerate(codes)]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"area_code": code, "area_name": f"Area {code}"}, "geometry": square(i)}
+            for i, code in enumerate(codes)
+        ],
+    }
 
 
 def synthetic_rows() -> pd.DataFrame:
     """Five valued areas (one per quintile), A6 suppressed, A7 with no row at all."""
-    return pd.DataFrame({
-        "area_code": ["A1", "A2", "A3", "A4", "A5", "A6"],
-        "value": [10.0, 20.0, 30.0, 40.0, 50.0, math.nan],
-        "status": ["", "", "", "", "", "suppressed"],
-    })
+    return pd.DataFrame(
+        {
+            "area_code": ["A1", "A2", "A3", "A4", "A5", "A6"],
+            "value": [10.0, 20.0, 30.0, 40.0, 50.0, math.nan],
+            "status": ["", "", "", "", "", "suppressed"],
+        }
+    )
 
 
 def spec_of(chart: GeoConcatChart) -> dict:
@@ -89,8 +95,10 @@ def test_legend_lists_no_data_and_suppressed_only_when_present() -> None:
 
 def test_spec_has_one_geoshape_per_panel_and_the_geometry_once() -> None:
     boundaries = synthetic_boundaries()
-    panels = [MapPanel("x", META, 2020, synthetic_rows()),
-              MapPanel("y", {**META, "short_label": "Other"}, 2021, synthetic_rows().iloc[:3])]
+    panels = [
+        MapPanel("x", META, 2020, synthetic_rows()),
+        MapPanel("y", {**META, "short_label": "Other"}, 2021, synthetic_rows().iloc[:3]),
+    ]
     spec = spec_of(small_multiples(boundaries, panels, "lad", "LADs", "A2", "Area A2"))
     assert [panel["mark"]["type"] for panel in spec["concat"]] == ["geoshape", "geoshape"]
     assert spec["datasets"][boundaries_name("lad")] == boundaries["features"]
@@ -115,8 +123,14 @@ def test_copies_keep_the_geometry() -> None:
 @pytest.fixture(scope="module")
 def lad_spec() -> tuple[dict, dict, list[str]]:
     boundaries = json.loads((REPO / "geo" / "lad.geojson").read_text(encoding="utf-8"))
-    indicators = ["gva_per_hour", "employment_rate_16_64", "median_weekly_pay", "gdhi_per_head",
-                  "qualifications_nvq4_plus", "claimant_rate"]
+    indicators = [
+        "gva_per_hour",
+        "employment_rate_16_64",
+        "median_weekly_pay",
+        "gdhi_per_head",
+        "qualifications_nvq4_plus",
+        "claimant_rate",
+    ]
     panels = []
     for key in indicators:
         rows = PARQUET[(PARQUET["indicator"] == key) & (PARQUET["geography"] == "lad") & (PARQUET["period"] == 2021)]
@@ -134,8 +148,9 @@ def test_lad_spec_draws_every_feature_on_every_map(lad_spec: tuple[dict, dict, l
     for panel, key in zip(geoshapes, indicators, strict=True):
         rows = panel_rows(spec, panel)
         assert {row["area_code"] for row in rows} == codes
-        expected = PARQUET[(PARQUET["indicator"] == key) & (PARQUET["geography"] == "lad")
-                           & (PARQUET["period"] == 2021)]
+        expected = PARQUET[
+            (PARQUET["indicator"] == key) & (PARQUET["geography"] == "lad") & (PARQUET["period"] == 2021)
+        ]
         valued = set(expected.loc[expected["value"].notna(), "area_code"]) & codes
         drawn = {row["area_code"] for row in rows if row["class_label"] not in (NO_DATA_LABEL, SUPPRESSED_LABEL)}
         assert drawn == valued, key

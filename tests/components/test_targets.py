@@ -60,10 +60,14 @@ def test_six_north_east_presets(snapshot) -> None:
 def test_gva_per_hour_preset_is_measured_as_a_relative_gap(snapshot) -> None:
     target = next(t for t in PRESET_TARGETS if t.indicator == "gva_per_hour")
     result = _evaluate(snapshot, target)
-    baseline = (_value(snapshot, "gva_per_hour", "E37000025", 2014)
-                / _value(snapshot, "gva_per_hour", "ENG_EXCL_LONDON", 2014) - 1) * 100
-    latest = (_value(snapshot, "gva_per_hour", "E37000025", 2023)
-              / _value(snapshot, "gva_per_hour", "ENG_EXCL_LONDON", 2023) - 1) * 100
+    baseline = (
+        _value(snapshot, "gva_per_hour", "E37000025", 2014) / _value(snapshot, "gva_per_hour", "ENG_EXCL_LONDON", 2014)
+        - 1
+    ) * 100
+    latest = (
+        _value(snapshot, "gva_per_hour", "E37000025", 2023) / _value(snapshot, "gva_per_hour", "ENG_EXCL_LONDON", 2023)
+        - 1
+    ) * 100
     assert result.baseline == pytest.approx(baseline)
     assert result.latest == pytest.approx(latest) and result.latest_year == 2023
     assert result.target == pytest.approx(baseline / 2)
@@ -84,8 +88,9 @@ def test_level_charts_do_not_start_at_zero_but_gap_charts_show_it(snapshot) -> N
     level = trajectory_chart(jobs, title="t", subtitle="s", value_title="jobs", is_gap=False).to_dict()
     assert level["layer"][0]["encoding"]["y"]["scale"] == {"zero": False}
     gap_target = next(t for t in PRESET_TARGETS if t.indicator == "gva_per_hour")
-    gap = trajectory_chart(_evaluate(snapshot, gap_target), title="t", subtitle="s", value_title="gap",
-                           is_gap=True).to_dict()
+    gap = trajectory_chart(
+        _evaluate(snapshot, gap_target), title="t", subtitle="s", value_title="gap", is_gap=True
+    ).to_dict()
     assert gap["layer"][0]["encoding"]["y"]["scale"] == {"zero": True}
 
 
@@ -96,12 +101,14 @@ def test_unmeasurable_presets_explain_and_can_be_rebased(snapshot) -> None:
     result = verdicts[employment.name]
     assert "baseline year 2014" in result.reason and "2018-2022" in result.reason
     unit = snapshot.metadata["employment_rate_16_64"]["unit"]
-    alternative = first_measurable_baseline(employment, result, unit, lambda i, lv: snapshot.rows(i, lv),
-                                            snapshot.areas, [])
+    alternative = first_measurable_baseline(
+        employment, result, unit, lambda i, lv: snapshot.rows(i, lv), snapshot.areas, []
+    )
     assert alternative is not None and alternative.baseline_year == 2018
     rebased = _evaluate(snapshot, alternative)
-    gap_2018 = (_value(snapshot, "employment_rate_16_64", "E37000025", 2018)
-                - _value(snapshot, "employment_rate_16_64", "ENG_EXCL_LONDON", 2018))
+    gap_2018 = _value(snapshot, "employment_rate_16_64", "E37000025", 2018) - _value(
+        snapshot, "employment_rate_16_64", "ENG_EXCL_LONDON", 2018
+    )
     assert rebased.baseline == pytest.approx(gap_2018)  # percentage points for a rate
 
 
@@ -130,18 +137,73 @@ def test_plan_round_trip(known) -> None:
         (json.dumps({"format": "other"}), "not a groups-and-targets file"),
         (json.dumps({"format": FILE_FORMAT, "version": 9}), "unsupported version"),
         (json.dumps({"format": FILE_FORMAT, "version": 1, "groups": {}}), "must be a list"),
-        (json.dumps({"format": FILE_FORMAT, "version": 1, "groups": [{"name": "g", "level": "lep",
-                                                                        "members": ["TLC"]}]}), "not lep codes: TLC"),
-        (json.dumps({"format": FILE_FORMAT, "version": 1, "groups": [{"name": "", "level": "lep",
-                                                                        "members": ["E37000025"]}]}), "\"name\""),
-        (json.dumps({"format": FILE_FORMAT, "version": 1, "targets": [{"name": "t", "area": "E37000025",
-                                                                         "indicator": "nope"}]}), "unknown indicator"),
-        (json.dumps({"format": FILE_FORMAT, "version": 1, "targets": [
-            {"name": "t", "area": "E37000025", "indicator": "gva_per_hour", "kind": "close_gap", "amount": 50,
-             "baseline_year": 2020, "target_year": 2010, "benchmark": "ENG_EXCL_LONDON"}]}), "after the baseline"),
-        (json.dumps({"format": FILE_FORMAT, "version": 1, "targets": [
-            {"name": "t", "area": "E37000025", "indicator": "gva_per_hour", "kind": "close_gap", "amount": "50",
-             "baseline_year": 2010, "target_year": 2020}]}), "must be a number"),
+        (
+            json.dumps(
+                {"format": FILE_FORMAT, "version": 1, "groups": [{"name": "g", "level": "lep", "members": ["TLC"]}]}
+            ),
+            "not lep codes: TLC",
+        ),
+        (
+            json.dumps(
+                {
+                    "format": FILE_FORMAT,
+                    "version": 1,
+                    "groups": [{"name": "", "level": "lep", "members": ["E37000025"]}],
+                }
+            ),
+            '"name"',
+        ),
+        (
+            json.dumps(
+                {
+                    "format": FILE_FORMAT,
+                    "version": 1,
+                    "targets": [{"name": "t", "area": "E37000025", "indicator": "nope"}],
+                }
+            ),
+            "unknown indicator",
+        ),
+        (
+            json.dumps(
+                {
+                    "format": FILE_FORMAT,
+                    "version": 1,
+                    "targets": [
+                        {
+                            "name": "t",
+                            "area": "E37000025",
+                            "indicator": "gva_per_hour",
+                            "kind": "close_gap",
+                            "amount": 50,
+                            "baseline_year": 2020,
+                            "target_year": 2010,
+                            "benchmark": "ENG_EXCL_LONDON",
+                        }
+                    ],
+                }
+            ),
+            "after the baseline",
+        ),
+        (
+            json.dumps(
+                {
+                    "format": FILE_FORMAT,
+                    "version": 1,
+                    "targets": [
+                        {
+                            "name": "t",
+                            "area": "E37000025",
+                            "indicator": "gva_per_hour",
+                            "kind": "close_gap",
+                            "amount": "50",
+                            "baseline_year": 2010,
+                            "target_year": 2020,
+                        }
+                    ],
+                }
+            ),
+            "must be a number",
+        ),
     ],
 )
 def test_bad_plan_files_get_clear_errors(known, document: str, message: str) -> None:
@@ -173,12 +235,15 @@ def test_a_decompression_bomb_in_the_link_is_refused_without_inflating_it(record
         elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        record_property(f"bomb_{expanded_mb}mb", {"token_chars": len(token), "seconds": round(elapsed, 3),
-                                                 "peak_mb": round(peak / 1e6, 2)})
+        record_property(
+            f"bomb_{expanded_mb}mb",
+            {"token_chars": len(token), "seconds": round(elapsed, 3), "peak_mb": round(peak / 1e6, 2)},
+        )
         message = str(caught.value)
         if len(token) > MAX_LINK_TOKEN:
-            assert message == (f"the link's plan parameter is {len(token):,} characters long; a plan's is at "
-                               f"most {MAX_LINK_TOKEN:,}")
+            assert message == (
+                f"the link's plan parameter is {len(token):,} characters long; a plan's is at most {MAX_LINK_TOKEN:,}"
+            )
         else:
             assert message == "the link's plan expands beyond 100,000 bytes, the limit for a plan"
         assert peak < 5 * len(token) + 2 * MAX_FILE_BYTES  # the token, its bytes and one plan's worth
@@ -206,12 +271,17 @@ def test_verdicts_carry_units_and_never_minus_zero(snapshot) -> None:
     reasons = {}
     for target in PRESET_TARGETS:
         meta = snapshot.metadata[target.indicator]
-        result = evaluate(target, meta["unit"], rows_of, snapshot.areas, [], int(meta["decimals"]),
-                          meta["short_label"].lower())
+        result = evaluate(
+            target, meta["unit"], rows_of, snapshot.areas, [], int(meta["decimals"]), meta["short_label"].lower()
+        )
         reasons[target.name] = result.reason
     assert "needs a gap of -" in reasons["Halve the GVA per hour worked gap"]
-    assert re.search(r"needs a gap of -\d+\.\d\d% by then and the actual gap is -\d+\.\d\d%\.?$",
-                     reasons["Halve the GVA per hour worked gap"])
-    assert re.search(r"needs [\d,]+ filled jobs by then and the actual is [\d,]+ filled jobs",
-                     reasons["Increase the number of jobs by 100,000"])
+    assert re.search(
+        r"needs a gap of -\d+\.\d\d% by then and the actual gap is -\d+\.\d\d%\.?$",
+        reasons["Halve the GVA per hour worked gap"],
+    )
+    assert re.search(
+        r"needs [\d,]+ filled jobs by then and the actual is [\d,]+ filled jobs",
+        reasons["Increase the number of jobs by 100,000"],
+    )
     assert not any("-0.00" in reason for reason in reasons.values())

@@ -34,8 +34,10 @@ def test_49900_unknown_names_are_matched_at_every_level_in_seconds(record_proper
     suggestion = matching.suggest_level(list(tables["lep"]["uploaded"]), upload.key_kind, AREAS, "lep", keys)
     elapsed = time.perf_counter() - started
     record_property("seconds", round(elapsed, 2))
-    print(f"49,900 unknown names ({len(data) / 1e6:.2f} MB): read, matched at 7 levels, level suggested "
-          f"in {elapsed:.2f} s")
+    print(
+        f"49,900 unknown names ({len(data) / 1e6:.2f} MB): read, matched at 7 levels, level suggested "
+        f"in {elapsed:.2f} s"
+    )
     for table in tables.values():
         assert len(table) == ROWS and (table["status"] == matching.UNMATCHED).all()
     assert suggestion is None

@@ -69,8 +69,10 @@ def test_codes_match_exactly_whatever_their_case() -> None:
 
 
 def test_names_with_one_unmatched_and_one_ambiguous() -> None:
-    upload = read_values_upload("names.csv", csv_bytes([
-        ["Area", "Score"], ["North East", 1], ["Cheshire & Warrington", 2], ["Narnia", 3], ["Newport", 4]]))
+    upload = read_values_upload(
+        "names.csv",
+        csv_bytes([["Area", "Score"], ["North East", 1], ["Cheshire & Warrington", 2], ["Narnia", 3], ["Newport", 4]]),
+    )
     # A reference with two areas called Newport (as a mixed-vintage list could have): never a guess.
     ref = {**LEPS, "W06000022": "Newport", "X00000001": "Newport"}
     table = matching.match_upload(upload, ref).set_index("uploaded")
@@ -111,9 +113,18 @@ def test_level_suggestion_for_codes_of_another_level() -> None:
 
 
 def test_matched_values_by_period_and_column() -> None:
-    upload = read_values_upload("p.csv", csv_bytes([
-        ["code", "name", "year", "jobs", "firms"], [NORTH_EAST, XSS, 2021, 10, 1], [NORTH_EAST, XSS, 2022, 11, 2],
-        [CHESHIRE, "Ches", 2022, "c", 3], ["E99999999", "Nowhere", 2022, 5, 5]]))
+    upload = read_values_upload(
+        "p.csv",
+        csv_bytes(
+            [
+                ["code", "name", "year", "jobs", "firms"],
+                [NORTH_EAST, XSS, 2021, 10, 1],
+                [NORTH_EAST, XSS, 2022, 11, 2],
+                [CHESHIRE, "Ches", 2022, "c", 3],
+                ["E99999999", "Nowhere", 2022, 5, 5],
+            ]
+        ),
+    )
     matches = matching.match_upload(upload, LEPS)
     assert matches.set_index("uploaded").loc[NORTH_EAST, "name_in_file"] == XSS
     assert yd.periods_of(upload, "jobs") == [2022, 2021]
@@ -137,9 +148,15 @@ def test_decimals_for() -> None:
 
 def lep_values() -> pd.DataFrame:
     codes = sorted(LEPS)[:10]
-    return pd.DataFrame({"area_code": codes, "area_name": [LEPS[c] for c in codes],
-                         "value": [float(i) for i in range(10)], "status": [""] * 10,
-                         "name_in_file": [XSS] + [LEPS[c] for c in codes[1:]]})
+    return pd.DataFrame(
+        {
+            "area_code": codes,
+            "area_name": [LEPS[c] for c in codes],
+            "value": [float(i) for i in range(10)],
+            "status": [""] * 10,
+            "name_in_file": [XSS] + [LEPS[c] for c in codes[1:]],
+        }
+    )
 
 
 def test_map_of_uploaded_values_over_official_boundaries() -> None:
@@ -158,12 +175,18 @@ def test_names_from_a_file_reach_the_deck_as_literal_text() -> None:
     values = lep_values()
     view = yd.upload_map(boundaries("lep"), values, "lep", yd.value_formatter(0))
     spec = view.deck.to_json()
-    assert f"In your file: {XSS}" in json.loads(spec)["layers"][0]["data"]["features"][
-        [f["properties"]["code"] for f in view.features["features"]].index(values["area_code"][0])
-    ]["properties"]["gap_text"]
+    assert (
+        f"In your file: {XSS}"
+        in json.loads(spec)["layers"][0]["data"]["features"][
+            [f["properties"]["code"] for f in view.features["features"]].index(values["area_code"][0])
+        ]["properties"]["gap_text"]
+    )
     assert XSS in spec and escape(XSS) not in spec
-    others = [f["properties"]["gap_text"] for f in view.features["features"] if f["properties"]["code"] != values[
-        "area_code"][0]]
+    others = [
+        f["properties"]["gap_text"]
+        for f in view.features["features"]
+        if f["properties"]["code"] != values["area_code"][0]
+    ]
     assert set(others) == {""}  # same name as the official one: nothing to say
 
 
@@ -174,9 +197,16 @@ def test_html_we_build_from_file_text_is_escaped() -> None:
 
 def test_map_over_uploaded_boundaries_is_fitted_to_them() -> None:
     square = [[[-1.6, 54.9], [-1.5, 54.9], [-1.5, 55.0], [-1.6, 55.0], [-1.6, 54.9]]]
-    doc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"area_code": "X1", "area_name": XSS},
-         "geometry": {"type": "Polygon", "coordinates": square}}]}
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"area_code": "X1", "area_name": XSS},
+                "geometry": {"type": "Polygon", "coordinates": square},
+            }
+        ],
+    }
     frame = read_boundary_upload("mine.geojson", json.dumps(doc).encode())
     web, _ = boundary_web_geojson(frame)
     values = pd.DataFrame({"area_code": ["X1"], "area_name": [XSS], "value": [3.0], "status": [""]})
@@ -204,9 +234,17 @@ def test_comparison_with_an_official_indicator() -> None:
     np.testing.assert_allclose(table.set_index("area_code").loc[values["area_code"], "official"], expected)
     r, count = yd.correlation(table)
     assert count == 10 and r == pytest.approx(np.corrcoef(np.arange(10.0), expected)[0, 1])
-    chart = yd.comparison_chart(table, uploaded_label="Score", official_label="GVA per hour (£)",
-                                official_format="$,.2f", uploaded_decimals=0, title="t", subtitle="s",
-                                source=yd.upload_source(XSS), selected_code=values["area_code"][3])
+    chart = yd.comparison_chart(
+        table,
+        uploaded_label="Score",
+        official_label="GVA per hour (£)",
+        official_format="$,.2f",
+        uploaded_decimals=0,
+        title="t",
+        subtitle="s",
+        source=yd.upload_source(XSS),
+        selected_code=values["area_code"][3],
+    )
     spec = chart.to_dict()
     points = dataset_of(spec, spec["layer"][0])
     assert len(points) == 10 and sum(row["selected"] for row in points) == 1
@@ -229,8 +267,11 @@ def dataset_of(spec: dict, unit: dict) -> list[dict]:
 
 
 def text_layers(spec: dict) -> list[dict]:
-    return [unit for unit in spec["layer"] if (unit["mark"]["type"] if isinstance(unit["mark"], dict)
-                                               else unit["mark"]) == "text"]
+    return [
+        unit
+        for unit in spec["layer"]
+        if (unit["mark"]["type"] if isinstance(unit["mark"], dict) else unit["mark"]) == "text"
+    ]
 
 
 @pytest.mark.parametrize("selected", [None, 3])
@@ -267,9 +308,17 @@ def test_scatter_names_the_selected_point_beside_it() -> None:
     values = lep_values()
     table = yd.comparison_table(values, official_rows("gva_per_hour", "lep", 2022))
     code = values["area_code"][5]
-    spec = yd.comparison_chart(table, uploaded_label="Score", official_label="GVA per hour (£)",
-                               official_format="$,.2f", uploaded_decimals=0, title="t", subtitle="s",
-                               source="x", selected_code=code).to_dict()
+    spec = yd.comparison_chart(
+        table,
+        uploaded_label="Score",
+        official_label="GVA per hour (£)",
+        official_format="$,.2f",
+        uploaded_decimals=0,
+        title="t",
+        subtitle="s",
+        source="x",
+        selected_code=code,
+    ).to_dict()
     points = spec["layer"][0]
     assert points["encoding"]["shape"]["condition"]["value"] == "diamond"
     (words,) = text_layers(spec)
@@ -284,7 +333,7 @@ def test_a_hostile_selected_name_renders_as_text() -> None:
     """The bold-label test embeds the selected name in a Vega expression: quotes and backslashes in an
     uploaded name are escaped, so the chart still renders and the name is drawn bold, as written."""
     values = lep_values()
-    odd = 'Quote " and \\ back\'slash </text>'
+    odd = "Quote \" and \\ back'slash </text>"
     values.loc[2, "area_name"] = odd
     spec = yd.uploaded_bar_chart(values, "Score", "Score", "sub", 0, values["area_code"][2]).to_dict()
     spec["width"] = 600
@@ -296,13 +345,20 @@ def test_a_hostile_selected_name_renders_as_text() -> None:
 
 def test_a_long_ranking_draws_both_ends_and_the_selected_area() -> None:
     codes = sorted(LADS)[:60]
-    values = pd.DataFrame({"area_code": codes, "area_name": [LADS[c] for c in codes],
-                           "value": [float(i) for i in range(60)], "status": ""})
+    values = pd.DataFrame(
+        {
+            "area_code": codes,
+            "area_name": [LADS[c] for c in codes],
+            "value": [float(i) for i in range(60)],
+            "status": "",
+        }
+    )
     middle = codes[30]
     rows = yd.uploaded_bar_rows(values, middle)
     assert len(rows) == 41 and middle in set(rows["area_code"]) and rows["selected"].sum() == 1
     assert yd.bar_subtitle("Local authorities", values, middle) == (
-        "Local authorities: the 20 largest and 20 smallest of 60 areas and the selected area, largest first")
+        "Local authorities: the 20 largest and 20 smallest of 60 areas and the selected area, largest first"
+    )
     assert yd.bar_subtitle("LEPs", values.head(10), None) == "LEPs, ranked largest first"
 
 
@@ -320,18 +376,38 @@ def read_export_csv(data: bytes) -> pd.DataFrame:
 def test_bar_figure_exports_round_trip_to_the_uploaded_values() -> None:
     values = lep_values().assign(uploaded=lambda f: f["area_code"], row=range(10))
     values.loc[4, "status"] = "estimated"
-    values.loc[1, "name_in_file"] = "=HYPERLINK(\"http://x\")"
-    chart = yd.uploaded_bar_chart(values, "Score, 2022", "Score, 2022 (your data), ranked", "LEPs, ranked", 0,
-                                  values["area_code"][4], source=yd.upload_source("mine.csv"))
-    figure = yd.bar_figure(values, chart, selected_code=values["area_code"][4], column="Score", period=2022,
-                           file_name="mine.csv", level="lep")
+    values.loc[1, "name_in_file"] = '=HYPERLINK("http://x")'
+    chart = yd.uploaded_bar_chart(
+        values,
+        "Score, 2022",
+        "Score, 2022 (your data), ranked",
+        "LEPs, ranked",
+        0,
+        values["area_code"][4],
+        source=yd.upload_source("mine.csv"),
+    )
+    figure = yd.bar_figure(
+        values,
+        chart,
+        selected_code=values["area_code"][4],
+        column="Score",
+        period=2022,
+        file_name="mine.csv",
+        level="lep",
+    )
     assert (figure.title, figure.subtitle, figure.kind) == ("Score, 2022 (your data), ranked", "LEPs, ranked", "chart")
     assert source_lines(figure)[0] == "Source: Your data: mine.csv (uploaded, not checked by us)."
     assert source_lines(figure)[1].startswith("Your values: under their owner's terms, not the Open Government")
     assert "Crown copyright" not in source_lines(figure)[1]  # no boundaries on a bar chart
     files = files_of(figure)
-    assert list(files) == ["Image (PNG, 2x)", "Image (SVG)", "Vega-Lite JSON", "Data (CSV)",
-                           "Data description (CSVW, JSON)", "Data (XLSX)"]
+    assert list(files) == [
+        "Image (PNG, 2x)",
+        "Image (SVG)",
+        "Vega-Lite JSON",
+        "Data (CSV)",
+        "Data description (CSVW, JSON)",
+        "Data (XLSX)",
+    ]
     assert files["Image (PNG, 2x)"][:8] == b"\x89PNG\r\n\x1a\n"
     svg = files["Image (SVG)"].decode("utf-8")
     assert "mine.csv" in svg and "◄ selected" in svg and "Source: ONS" not in svg
@@ -345,7 +421,7 @@ def test_bar_figure_exports_round_trip_to_the_uploaded_values() -> None:
     assert table.set_index("area_code").loc[values["area_code"][4], "status"] == "estimated"
     by_code = table.set_index("area_code")
     assert by_code.loc[values["area_code"][0], "name_in_file"] == XSS  # a name from the file stays text
-    assert by_code.loc[values["area_code"][1], "name_in_file"] == "'=HYPERLINK(\"http://x\")"  # never a formula
+    assert by_code.loc[values["area_code"][1], "name_in_file"] == '\'=HYPERLINK("http://x")'  # never a formula
 
 
 def test_scatter_figure_exports_both_sources_and_both_values() -> None:
@@ -353,11 +429,29 @@ def test_scatter_figure_exports_both_sources_and_both_values() -> None:
     official = official_rows("gva_per_hour", "lep", 2022)
     table = yd.comparison_table(values, official)
     meta = METADATA["gva_per_hour"]
-    chart = yd.comparison_chart(table, uploaded_label="Score", official_label="GVA per hour (£)",
-                                official_format="$,.2f", uploaded_decimals=0, title="Score against GVA", subtitle="s",
-                                source="x", selected_code=None)
-    figure = yd.comparison_figure(table, chart, selected_code=None, column="Score", period=None, file_name="mine.csv",
-                                  level="lep", indicator="gva_per_hour", meta=meta, year=2022)
+    chart = yd.comparison_chart(
+        table,
+        uploaded_label="Score",
+        official_label="GVA per hour (£)",
+        official_format="$,.2f",
+        uploaded_decimals=0,
+        title="Score against GVA",
+        subtitle="s",
+        source="x",
+        selected_code=None,
+    )
+    figure = yd.comparison_figure(
+        table,
+        chart,
+        selected_code=None,
+        column="Score",
+        period=None,
+        file_name="mine.csv",
+        level="lep",
+        indicator="gva_per_hour",
+        meta=meta,
+        year=2022,
+    )
     assert figure.indicators == ("gva_per_hour",) and figure.title == "Score against GVA"
     assert source_lines(figure)[0] == f"Source: Your data: mine.csv (uploaded, not checked by us); {meta['source']}."
     data = read_export_csv(files_of(figure)["Data (CSV)"])
@@ -370,13 +464,24 @@ def test_scatter_figure_exports_both_sources_and_both_values() -> None:
 def test_map_figure_is_the_static_twin_of_the_uploaded_map() -> None:
     values = lep_values()
     view = yd.upload_map(boundaries("lep"), values, "lep", yd.value_formatter(0), values["area_code"][0])
-    figure = yd.upload_map_figure(view, values, title="Score (your data)", subtitle="LEPs", legend_title="Score",
-                                  level="lep", period=2022, measure="Score", unit=yd.UPLOADED_UNIT,
-                                  sources=(yd.upload_source("mine.csv"),),
-                                  credit=yd.upload_credit(("values",), ("boundaries",), os_boundaries=True))
+    figure = yd.upload_map_figure(
+        view,
+        values,
+        title="Score (your data)",
+        subtitle="LEPs",
+        legend_title="Score",
+        level="lep",
+        period=2022,
+        measure="Score",
+        unit=yd.UPLOADED_UNIT,
+        sources=(yd.upload_source("mine.csv"),),
+        credit=yd.upload_credit(("values",), ("boundaries",), os_boundaries=True),
+    )
     assert figure.kind == "map" and figure.stem == "your_data_map_lep"
-    assert source_lines(figure)[1] == ("Your values: under their owner's terms, not the Open Government Licence. "
-                                       f"Official boundaries: {LICENCE_LINE} {OS_LINE}")
+    assert source_lines(figure)[1] == (
+        "Your values: under their owner's terms, not the Open Government Licence. "
+        f"Official boundaries: {LICENCE_LINE} {OS_LINE}"
+    )
     spec = spec_dict(figure.spec)
     assert spec["title"]["text"] == "Score (your data)"
     data = figure_data(figure)
@@ -390,15 +495,18 @@ def test_map_figure_is_the_static_twin_of_the_uploaded_map() -> None:
 
 def test_matched_csv_is_plain_described_and_formula_safe() -> None:
     values = lep_values().assign(uploaded=lambda f: f["area_code"], row=range(10))
-    values.loc[1, "name_in_file"] = "=HYPERLINK(\"http://x\")"
+    values.loc[1, "name_in_file"] = '=HYPERLINK("http://x")'
     data = yd.matched_csv(values, level="lep", column="Score", period=2022)
     body = read_plain_csv(data)
     assert body["Score"].tolist() == list(map(float, range(10)))
     assert body["level"].unique().tolist() == ["lep"] and body["period"].unique().tolist() == [2022]
     assert body.loc[1, "name_in_file"].startswith("'=")
     assert body.loc[0, "name_in_file"] == XSS
-    document = check_csvw(data, yd.matched_csvw(values, source="my.csv", level="lep", column="Score", period=2022,
-                                                csv_name="m.csv"), "m.csv")
+    document = check_csvw(
+        data,
+        yd.matched_csvw(values, source="my.csv", level="lep", column="Score", period=2022, csv_name="m.csv"),
+        "m.csv",
+    )
     assert "Your data: my.csv (uploaded, not checked by us)" in document["dc:description"]
     assert "Open Government Licence v3.0" in document["dc:source"]
 
@@ -423,8 +531,9 @@ def test_read_safely_never_raises() -> None:
 
     result, error = yd.read_safely(broken, "b.csv", b"x")
     assert result is None and isinstance(error, SourceFormatError)
-    assert str(error) == ("b.csv: could not be read: part of it is in a form this page does not understand; check "
-                          "the file and try again")
+    assert str(error) == (
+        "b.csv: could not be read: part of it is in a form this page does not understand; check the file and try again"
+    )
 
 
 def test_template_lists_the_level_areas() -> None:
@@ -487,7 +596,10 @@ def test_choices_from_the_edited_match_table() -> None:
     choices = matching.choices_made(edited, LEPS)
     assert choices == {"Narnia": CHESHIRE, "Mordor": matching.LEAVE_OUT}
     assert matching.apply_choices(table, choices, LEPS)["status"].tolist() == [
-        matching.CHOSEN, matching.MATCHED, matching.LEFT_OUT]
+        matching.CHOSEN,
+        matching.MATCHED,
+        matching.LEFT_OUT,
+    ]
     assert matching.choices_made(table.assign(your_choice=["not an option", "", ""]), LEPS) == {}
 
 

@@ -58,16 +58,21 @@ def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, pytest.TestR
 
 
 @pytest.fixture
-def app(request: pytest.FixtureRequest, e2e_browser: Browser, app_server: StreamlitServer,
-        tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppPage]:
+def app(
+    request: pytest.FixtureRequest,
+    e2e_browser: Browser,
+    app_server: StreamlitServer,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[AppPage]:
     """The app's default page, loaded and idle, in its own browser context. On failure a full-page
     screenshot is saved and its path printed. Whatever the test does, the app's security policy must
     not have blocked anything (a CSP violation fails the test at teardown)."""
     blocked: list[str] = []
     app_page = AppPage(new_page(e2e_browser, blocked), app_server.url, blocked, [])
     app_page.page.add_init_script(RECORD_CSP_VIOLATIONS)
-    app_page.page.on("console", lambda message: app_page.console_errors.append(message.text)
-                     if message.type == "error" else None)
+    app_page.page.on(
+        "console", lambda message: app_page.console_errors.append(message.text) if message.type == "error" else None
+    )
     app_page.page.on("pageerror", lambda error: app_page.console_errors.append(f"uncaught: {error}"))
     open_app(app_page.page, app_server.url)
     yield app_page

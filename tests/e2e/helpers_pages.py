@@ -88,8 +88,11 @@ def outline_pixels(png: bytes) -> int:
     230/0/126, drawn antialiased and blended, e.g. 239/90/172): hue 317-346 degrees, saturated and bright.
     No class colour of the palettes (viridis, PuOr) falls in that hue window."""
     hue, saturation, value = Image.open(io.BytesIO(png)).convert("RGB").convert("HSV").split()
-    masks = [hue.point(lambda h: 255 if 225 <= h <= 245 else 0), saturation.point(lambda s: 255 if s >= 100 else 0),
-             value.point(lambda v: 255 if v >= 150 else 0)]
+    masks = [
+        hue.point(lambda h: 255 if 225 <= h <= 245 else 0),
+        saturation.point(lambda s: 255 if s >= 100 else 0),
+        value.point(lambda v: 255 if v >= 150 else 0),
+    ]
     return ImageChops.multiply(ImageChops.multiply(masks[0], masks[1]), masks[2]).histogram()[255]
 
 
@@ -127,8 +130,7 @@ def select_area_by_map_click(page: Page, map_locator: Locator | None = None) -> 
     centre_x, centre_y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     # Points inland around the centre of England; more than the Overview test tries, as a CPU-starved
     # machine can lose several clicks in a row.
-    offsets = ((0, 0), (-45, 35), (50, -40), (-60, -55), (60, 50), (0, 0), (-30, 80), (30, -90), (-20, -20),
-               (40, 20))
+    offsets = ((0, 0), (-45, 35), (50, -40), (-60, -55), (60, 50), (0, 0), (-30, 80), (30, -90), (-20, -20), (40, 20))
     for attempt, (dx, dy) in enumerate(offsets, start=1):
         click_map(page, centre_x + dx, centre_y + dy)
         wait_idle(page)

@@ -86,10 +86,14 @@ def rendered() -> list[Rendered]:
                 at.run()
             assert not at.exception, f"{page} at {level}: {at.exception[0].message}"
             decks = [(json.loads(deck.proto.json), deck.proto.alt) for deck in at.get("deck_gl_json_chart")]
-            charts = [(json.loads(chart.proto.spec), chart.proto.alt,
-                       {named.name: convert_arrow_bytes_to_pandas_df(named.data.data)
-                        for named in chart.proto.datasets})
-                      for chart in at.get("vega_lite_chart")]
+            charts = [
+                (
+                    json.loads(chart.proto.spec),
+                    chart.proto.alt,
+                    {named.name: convert_arrow_bytes_to_pandas_df(named.data.data) for named in chart.proto.datasets},
+                )
+                for chart in at.get("vega_lite_chart")
+            ]
             tables = [frame.value for frame in at.dataframe if isinstance(frame.value, pd.DataFrame)]
             out.append(Rendered(page, level, decks, charts, tables))
     return out
@@ -127,8 +131,11 @@ def test_every_map_has_a_description_and_a_table_of_its_areas(rendered: list[Ren
         for spec, alt in view.decks:
             assert len(alt) >= 30, f"{where}: map without a useful alt text ({alt!r})"
             features = [feature["properties"] for layer in spec["layers"] for feature in layer["data"]["features"]]
-            valued = {str(props.get("code") or props.get("area_code")) for props in features
-                      if str(props.get("value_text", "")).strip().lower() not in NO_VALUE}
+            valued = {
+                str(props.get("code") or props.get("area_code"))
+                for props in features
+                if str(props.get("value_text", "")).strip().lower() not in NO_VALUE
+            }
             assert valued, f"{where}: a map with no valued area"
             missing = valued - listed
             assert not missing, f"{where}: {len(missing)} mapped areas are in no table, e.g. {sorted(missing)[:5]}"
@@ -145,8 +152,11 @@ def test_every_map_has_a_description_and_a_table_of_its_areas(rendered: list[Ren
                 missing = set(shown["area_code"].astype(str)) - listed
                 assert not missing, f"{where}: static map areas in no table, e.g. {sorted(missing)[:5]}"
                 checked += 1
-    pages_with_maps = {view.page for view in rendered if view.decks or any(
-        mark_type(unit) == "geoshape" for spec, _, _ in view.charts for unit, _ in units(spec))}
+    pages_with_maps = {
+        view.page
+        for view in rendered
+        if view.decks or any(mark_type(unit) == "geoshape" for spec, _, _ in view.charts for unit, _ in units(spec))
+    }
     assert {"overview", "manufacturing", "levelling_up", "your_data"} <= pages_with_maps
     assert checked >= 4 * len(LEVELS)
 
@@ -176,15 +186,23 @@ def colour_alone(group: list[dict]) -> list[str]:
     condition on a non-colour channel of the same view, a text mark (the words say it), or an axis whose
     label weight changes. Quantitative colour scales and geoshape maps are left to the palette
     (luminance-ordered viridis) and to the map's table."""
+
     def cue_fields(unit: dict) -> set[str]:
-        return {str(definition.get("field")) for name, definition in (unit.get("encoding") or {}).items()
-                if name not in COLOUR_CHANNELS + HIDDEN_CHANNELS and isinstance(definition, dict)
-                and definition.get("field")}
+        return {
+            str(definition.get("field"))
+            for name, definition in (unit.get("encoding") or {}).items()
+            if name not in COLOUR_CHANNELS + HIDDEN_CHANNELS
+            and isinstance(definition, dict)
+            and definition.get("field")
+        }
 
     shown = set().union(*(cue_fields(unit) for unit in group)) if group else set()
-    axis_cue = any(isinstance(((unit.get("encoding") or {}).get(axis) or {}).get("axis"), dict)
-                   and isinstance(unit["encoding"][axis]["axis"].get("labelFontWeight"), dict)
-                   for unit in group for axis in ("x", "y"))
+    axis_cue = any(
+        isinstance(((unit.get("encoding") or {}).get(axis) or {}).get("axis"), dict)
+        and isinstance(unit["encoding"][axis]["axis"].get("labelFontWeight"), dict)
+        for unit in group
+        for axis in ("x", "y")
+    )
     problems = []
     for unit in group:
         if mark_type(unit) == "geoshape":
@@ -200,7 +218,9 @@ def colour_alone(group: list[dict]) -> list[str]:
             elif not field and "condition" in definition:
                 cued = mark_type(unit) == "text" or any(
                     isinstance(other, dict) and "condition" in other
-                    for name, other in encoding.items() if name not in COLOUR_CHANNELS + HIDDEN_CHANNELS)
+                    for name, other in encoding.items()
+                    if name not in COLOUR_CHANNELS + HIDDEN_CHANNELS
+                )
                 if not (cued or axis_cue):
                     problems.append(f"{channel} highlights by colour only")
     return problems
@@ -214,22 +234,30 @@ def test_charts_do_not_rely_on_colour_alone(rendered: list[Rendered]) -> None:
             name = title.get("text") if isinstance(title, dict) else title
             for path, group in layer_groups(spec):
                 checked += len(group)
-                failures += [f"{view.page} at {view.level}, {name!r} {path}: {problem}"
-                             for problem in colour_alone(group)]
+                failures += [
+                    f"{view.page} at {view.level}, {name!r} {path}: {problem}" for problem in colour_alone(group)
+                ]
     assert checked > 20
     assert not failures, "\n".join(sorted(set(failures)))
 
 
 def test_colour_rule_catches_a_colour_only_chart() -> None:
     """The checker itself: a line per area told apart only by colour fails; adding dashes passes."""
-    lines = {"mark": "line", "encoding": {"x": {"field": "year", "type": "quantitative"},
-                                         "y": {"field": "value", "type": "quantitative"},
-                                         "color": {"field": "area", "type": "nominal"}}}
+    lines = {
+        "mark": "line",
+        "encoding": {
+            "x": {"field": "year", "type": "quantitative"},
+            "y": {"field": "value", "type": "quantitative"},
+            "color": {"field": "area", "type": "nominal"},
+        },
+    }
     assert colour_alone([lines]) == ["color shows 'area' by colour only"]
     labels = {"mark": "text", "encoding": {"text": {"field": "area", "type": "nominal"}}}
     assert colour_alone([lines, labels]) == []  # end-of-line labels name each line
-    highlight = {"mark": "bar", "encoding": {"color": {"condition": {"test": "datum.selected", "value": "red"},
-                                                       "value": "blue"}}}
+    highlight = {
+        "mark": "bar",
+        "encoding": {"color": {"condition": {"test": "datum.selected", "value": "red"}, "value": "blue"}},
+    }
     assert colour_alone([highlight]) == ["color highlights by colour only"]
     highlight["encoding"]["strokeWidth"] = {"condition": {"test": "datum.selected", "value": 2}, "value": 0}
     assert colour_alone([highlight]) == []
@@ -241,8 +269,7 @@ def test_colour_rule_catches_a_colour_only_chart() -> None:
 @pytest.fixture(scope="session")
 def axe_js() -> Path:
     if not AXE_JS.exists():
-        message = (f"axe-core is missing at {AXE_JS}: npm install --prefix .ci/node axe-core@4.14.1 "
-                   "(or set AXE_CORE_JS)")
+        message = f"axe-core is missing at {AXE_JS}: npm install --prefix .ci/node axe-core@4.14.1 (or set AXE_CORE_JS)"
         if in_ci():
             pytest.fail(message)
         pytest.skip(message)
@@ -283,11 +310,14 @@ def blocking(result: dict[str, Any]) -> list[str]:
         if violation["impact"] not in BLOCKING:
             continue
         for node in violation["nodes"]:
-            if any(rule == violation["id"] and re.search(pattern, node["target"])
-                   for rule, pattern, _ in STREAMLIT_OWNED):
+            if any(
+                rule == violation["id"] and re.search(pattern, node["target"]) for rule, pattern, _ in STREAMLIT_OWNED
+            ):
                 continue
-            found.append(f"{violation['id']} ({violation['impact']}): {violation['help']}\n    {node['target']}\n"
-                         f"    {node['html'][:200]}\n    {node['summary']}")
+            found.append(
+                f"{violation['id']} ({violation['impact']}): {violation['help']}\n    {node['target']}\n"
+                f"    {node['html'][:200]}\n    {node['summary']}"
+            )
     return found
 
 

@@ -62,8 +62,14 @@ VALIDATOR = jsonschema.Draft7Validator(load_schema())  # altair's bundled Vega-L
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LICENCE = "Open Government Licence v3.0"
 OS_COPYRIGHT = "Contains OS data © Crown copyright"
-FIGURE_LABELS = ["Image (PNG, 2x)", "Image (SVG)", "Vega-Lite JSON", "Data (CSV)", "Data description (CSVW, JSON)",
-                 "Data (XLSX)"]
+FIGURE_LABELS = [
+    "Image (PNG, 2x)",
+    "Image (SVG)",
+    "Vega-Lite JSON",
+    "Data (CSV)",
+    "Data description (CSVW, JSON)",
+    "Data (XLSX)",
+]
 FIGURE_EXTENSIONS = ["png", "svg", "vl.json", "csv", "csv-metadata.json", "xlsx"]
 DEFAULT_VL_SPACING = 20  # Vega-Lite's default spacing between concatenated views
 
@@ -93,8 +99,7 @@ def values(indicator: str, geography: str | None = None, period: int | None = No
 
 
 def value(indicator: str, code: str, period: int) -> float:
-    rows = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["area_code"] == code)
-                   & (PARQUET["period"] == period)]
+    rows = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["area_code"] == code) & (PARQUET["period"] == period)]
     assert len(rows) == 1, (indicator, code, period, rows)
     return float(rows["value"].iloc[0])
 
@@ -105,8 +110,7 @@ def ordinal(n: int) -> str:
 
 
 def close(actual: object, expected: object) -> None:
-    np.testing.assert_allclose(np.asarray(actual, dtype=float), np.asarray(expected, dtype=float), rtol=1e-9,
-                               atol=1e-9)
+    np.testing.assert_allclose(np.asarray(actual, dtype=float), np.asarray(expected, dtype=float), rtol=1e-9, atol=1e-9)
 
 
 # --- downloading --------------------------------------------------------------------------------------
@@ -214,8 +218,11 @@ def spec_size(spec: dict) -> tuple[float, float]:
         data = spec.get("data", {})
         rows = data["values"] if "values" in data else spec["datasets"][data["name"]]
         width, height = spec_size(spec["spec"])
-        counts = {channel: len({str(row.get(spec["facet"][channel]["field"])) for row in rows})
-                  for channel in ("column", "row") if channel in spec["facet"]}
+        counts = {
+            channel: len({str(row.get(spec["facet"][channel]["field"])) for row in rows})
+            for channel in ("column", "row")
+            if channel in spec["facet"]
+        }
         return width * counts.get("column", 1), height * counts.get("row", 1)
     width, height = spec.get("width"), spec.get("height")
     assert isinstance(width, int | float) and isinstance(height, int | float), (width, height)
@@ -258,9 +265,13 @@ def assert_same_table(xlsx: pd.DataFrame, csv: pd.DataFrame) -> None:
     assert len(xlsx) == len(csv)
     for column in csv.columns:
         if pd.api.types.is_numeric_dtype(csv[column]) and not pd.api.types.is_bool_dtype(csv[column]):
-            np.testing.assert_allclose(pd.to_numeric(xlsx[column]).to_numpy(dtype=float),
-                                       csv[column].to_numpy(dtype=float), rtol=1e-12, equal_nan=True,
-                                       err_msg=column)
+            np.testing.assert_allclose(
+                pd.to_numeric(xlsx[column]).to_numpy(dtype=float),
+                csv[column].to_numpy(dtype=float),
+                rtol=1e-12,
+                equal_nan=True,
+                err_msg=column,
+            )
         else:
             as_text = [("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)) for v in xlsx[column]]
             expected = [("" if pd.isna(v) else str(v)) for v in csv[column]]
@@ -352,7 +363,8 @@ def chart_titles_on_page(page: Page) -> list[str]:
         """(selector) => Array.from(document.querySelectorAll(selector)).map(chart => {
              const titles = chart.querySelectorAll('.role-title-text');  // facet headers first, the chart's last
              return titles.length ? titles[titles.length - 1].textContent : ''; })""",
-        f"{MAIN} {VEGA}")
+        f"{MAIN} {VEGA}",
+    )
 
 
 def export_page(page: Page) -> tuple[list[FigureFiles], list[pd.DataFrame], list[Download]]:
@@ -375,8 +387,10 @@ def export_page(page: Page) -> tuple[list[FigureFiles], list[pd.DataFrame], list
     charts = [figure.title for figure in figures if figure.noun == "chart"]
     shown = [" ".join(t.split()) for t in chart_titles_on_page(page)]
     assert [" ".join(t.split()) for t in charts] == shown, (charts, shown)  # the exports are of these charts
-    print(f"{len(every)} downloads in {time.monotonic() - started:.1f} s: "
-          + ", ".join(f"{d.name} {len(d.data)} B" for d in every))
+    print(
+        f"{len(every)} downloads in {time.monotonic() - started:.1f} s: "
+        + ", ".join(f"{d.name} {len(d.data)} B" for d in every)
+    )
     return figures, tables, every
 
 
@@ -421,8 +435,9 @@ def test_overview_exports_match_the_snapshot(shared_page: tuple[Page, str, list[
     ranks = snapshot.rank(ascending=False, method="min")
     gaps = (snapshot / england - 1) * 100
     mine = snapshot[GREATER_MANCHESTER]
-    expect(headline(page)).to_contain_text(f"Greater Manchester ranks {ordinal(int(ranks[GREATER_MANCHESTER]))} "
-                                           f"of {len(snapshot)} LEPs")
+    expect(headline(page)).to_contain_text(
+        f"Greater Manchester ranks {ordinal(int(ranks[GREATER_MANCHESTER]))} of {len(snapshot)} LEPs"
+    )
     direction = "above" if gaps[GREATER_MANCHESTER] > 0 else "below"
     expect(headline(page)).to_contain_text(f"{abs(gaps[GREATER_MANCHESTER]):.1f}% {direction} England.")
     expect(headline(page)).to_contain_text(f"£{mine:.2f}")
@@ -480,8 +495,9 @@ def test_productivity_gaps_exports_match_the_snapshot(shared_page: tuple[Page, s
     }
     index = values("gva_per_hour_index", "lep", YEAR)
     gap = (mine[YEAR] / benchmarks[ENGLAND][YEAR] - 1) * 100
-    expect(headline(page)).to_contain_text(f"£{mine[YEAR]:.2f} per hour in {YEAR}, {abs(gap):.1f}% "
-                                           f"{'above' if gap > 0 else 'below'} England")
+    expect(headline(page)).to_contain_text(
+        f"£{mine[YEAR]:.2f} per hour in {YEAR}, {abs(gap):.1f}% {'above' if gap > 0 else 'below'} England"
+    )
     expect(headline(page)).to_contain_text(f"Index {index[GREATER_MANCHESTER]:.1f} (UK = 100)")
 
     figures, tables, _ = export_page(page)
@@ -507,8 +523,9 @@ def test_productivity_gaps_exports_match_the_snapshot(shared_page: tuple[Page, s
     close(points["value"], lep.loc[YEAR].reindex(points.index))
     close(points["start_value"], lep.loc[START].reindex(points.index))
     close(points["growth_pct"], (lep.loc[YEAR] / lep.loc[START] - 1).reindex(points.index) * 100)
-    close(points["gap_in_start_year_pct"], (lep.loc[START] / benchmarks[ENGLAND][START] - 1).reindex(points.index)
-          * 100)
+    close(
+        points["gap_in_start_year_pct"], (lep.loc[START] / benchmarks[ENGLAND][START] - 1).reindex(points.index) * 100
+    )
 
     both = hour_job.set_index("area_code")
     assert sorted(both.index) == sorted(index.index)
@@ -585,15 +602,25 @@ def test_copy_link_reproduces_the_view(shared_page: tuple[Page, str, list[str]],
     choose(page, "Compare with", "United Kingdom")
     choose(page, "Indicator", "GVA per filled job (current prices, smoothed)")
     expected = widget_values(page, (*SHARED_WIDGETS, "Indicator"))
-    assert expected == {"Geography": "ITL1 regions and nations", "Area": NORTH_WEST, "Year": "2015",
-                        "Compare with": "United Kingdom", "Indicator": "GVA per filled job (current prices, smoothed)"}
+    assert expected == {
+        "Geography": "ITL1 regions and nations",
+        "Area": NORTH_WEST,
+        "Year": "2015",
+        "Compare with": "United Kingdom",
+        "Indicator": "GVA per filled job (current prices, smoothed)",
+    }
     expect(headline(page)).to_contain_text(f"{NORTH_WEST} ranks")
     sentence = headline(page).inner_text()
     link = read_share_link(page)
     query = parse_qs(urlsplit(link).query)
     assert urlsplit(link).path in {"", "/"}, link  # the default page
     assert {key: query.get(key) for key in ("level", "area", "year", "benchmark", "indicator")} == {
-        "level": ["itl1"], "area": ["TLD"], "year": ["2015"], "benchmark": [UK], "indicator": ["gva_per_job"]}, link
+        "level": ["itl1"],
+        "area": ["TLD"],
+        "year": ["2015"],
+        "benchmark": [UK],
+        "indicator": ["gva_per_job"],
+    }, link
 
     with fresh_context(e2e_browser, link) as (fresh, blocked):
         expect(title(fresh, "Regional productivity overview")).to_be_visible()
@@ -658,7 +685,8 @@ def test_presentation_mode_steps_through_the_figures(shared_page: tuple[Page, st
     count = figure_menus(page).count()
     assert count >= 4
     page.locator(SIDEBAR).locator("[data-testid='stCheckbox']").filter(has_text="Presentation mode").locator(
-        "label").click()
+        "label"
+    ).click()
     wait_idle(page)
 
     seen: list[str] = []

@@ -52,11 +52,24 @@ def test_a_markdown_link_in_the_year_parameter_is_a_plain_toast(app: AppPage) ->
 
 
 def test_names_in_a_plan_link_are_plain_text_on_the_targets_page(app: AppPage) -> None:
-    plan = {"format": FILE_FORMAT, "version": 1,
-            "groups": [{"name": LINK, "level": "lep", "members": ["E37000025", "E37000034"]}],
-            "targets": [{"name": IMAGE, "area": "E37000025", "indicator": "gva_per_hour", "kind": "close_gap",
-                         "amount": 50, "baseline_year": 2015, "target_year": 2030, "benchmark": "ENG_EXCL_LONDON",
-                         "source_text": f"{LINK} {IMAGE} {BARE}"}]}
+    plan = {
+        "format": FILE_FORMAT,
+        "version": 1,
+        "groups": [{"name": LINK, "level": "lep", "members": ["E37000025", "E37000034"]}],
+        "targets": [
+            {
+                "name": IMAGE,
+                "area": "E37000025",
+                "indicator": "gva_per_hour",
+                "kind": "close_gap",
+                "amount": 50,
+                "baseline_year": 2015,
+                "target_year": 2030,
+                "benchmark": "ENG_EXCL_LONDON",
+                "source_text": f"{LINK} {IMAGE} {BARE}",
+            }
+        ],
+    }
     url = f"{app.url}targets?plan={encode_for_link(json.dumps(plan))}"
     with fresh_context(app.page.context.browser, url) as (page, blocked):
         dialogs = watch_dialogs(page)
@@ -80,13 +93,18 @@ def upload(page: Page, label_start: str, path: Path) -> None:
     wait_idle(page)
 
 
-def test_a_markdown_header_in_an_upload_is_plain_text_also_in_presentation_mode(app: AppPage, tmp_path: Path,
-                                                                                 ) -> None:
+def test_a_markdown_header_in_an_upload_is_plain_text_also_in_presentation_mode(
+    app: AppPage,
+    tmp_path: Path,
+) -> None:
     page = app.page
     go_to(page, "Your data")
     values = tmp_path / "report.csv"
-    values.write_bytes(csv_bytes([["area_code", "area_name", LINK], ["E37000025", IMAGE, 1],
-                                  ["E37000034", BARE, 2], ["E37000001", "x", 3]]))
+    values.write_bytes(
+        csv_bytes(
+            [["area_code", "area_name", LINK], ["E37000025", IMAGE, 1], ["E37000034", BARE, 2], ["E37000001", "x", 3]]
+        )
+    )
     upload(page, "Values: CSV or Excel", values)
     heading = page.get_by_role("heading", name="Map:")
     expect(heading).to_be_visible(timeout=30_000)

@@ -89,8 +89,9 @@ def headline(page: Page) -> str:
 
 def expected_rows(indicator: str, level: str, year: int) -> int:
     """Areas of the level with a row for the indicator in that year, straight from the committed parquet."""
-    table = pd.read_parquet(REPO / "regional_data" / "indicators.parquet",
-                            columns=["indicator", "geography", "period", "area_code"])
+    table = pd.read_parquet(
+        REPO / "regional_data" / "indicators.parquet", columns=["indicator", "geography", "period", "area_code"]
+    )
     chosen = table[(table["indicator"] == indicator) & (table["geography"] == level) & (table["period"] == year)]
     return int(chosen["area_code"].nunique())
 
@@ -113,8 +114,9 @@ def test_keyboard_only_walk_through_the_overview(app: AppPage) -> None:
     arrow_to(page, LAD, list(LEVEL_LABELS.values()), walk)
     wait_idle(page)
     expect(combobox(page, "Geography")).to_have_value(LAD)
-    expect(page.locator("[data-testid='stMain'] [data-testid='stMarkdownContainer'] strong").first
-           ).not_to_have_text(before, timeout=30_000)
+    expect(page.locator("[data-testid='stMain'] [data-testid='stMarkdownContainer'] strong").first).not_to_have_text(
+        before, timeout=30_000
+    )
     assert "local authorities" in headline(page)
     assert focused(page)["name"] == "Geography", "focus should stay on the box after the rerun"
 
@@ -136,8 +138,9 @@ def test_keyboard_only_walk_through_the_overview(app: AppPage) -> None:
     walk.append(f"type {AREA!r}, Enter")
     wait_idle(page)
     expect(combobox(page, "Area")).to_have_value(AREA)
-    expect(page.locator("[data-testid='stMain'] [data-testid='stMarkdownContainer'] strong").first
-           ).to_contain_text(f"{AREA} ranks", timeout=30_000)
+    expect(page.locator("[data-testid='stMain'] [data-testid='stMarkdownContainer'] strong").first).to_contain_text(
+        f"{AREA} ranks", timeout=30_000
+    )
 
     # 5. The map can be focused and panned with the arrow keys (selecting on it needs a pointer: see 6).
     drawn = wait_for_map(page)
@@ -150,29 +153,44 @@ def test_keyboard_only_walk_through_the_overview(app: AppPage) -> None:
     assert differing_pixels(drawn, panned) > 1000, "the arrow keys did not move the map"
 
     # 6. The table alternative: Enter opens it, Tab goes into the grid, arrow keys move in it.
-    tab_to(page, lambda focus: focus.get("tag") == "SUMMARY" and "Table (all areas)" in focus.get("text", ""),
-           "'Table (all areas)'", walk)
+    tab_to(
+        page,
+        lambda focus: focus.get("tag") == "SUMMARY" and "Table (all areas)" in focus.get("text", ""),
+        "'Table (all areas)'",
+        walk,
+    )
     page.keyboard.press("Enter")
     walk.append("Enter (table opens)")
     expander = page.locator("[data-testid='stExpander']").filter(has_text="Table (all areas)")
     grid = expander.locator("[data-testid='stDataFrame']")
     expect(grid).to_be_visible()
-    tab_to(page, lambda focus: focus.get("testid") == "data-grid-canvas" and focus.get("tag") == "CANVAS",
-           "the table's cells", walk)
+    tab_to(
+        page,
+        lambda focus: focus.get("testid") == "data-grid-canvas" and focus.get("tag") == "CANVAS",
+        "the table's cells",
+        walk,
+    )
     assert page.evaluate("() => !!document.activeElement.closest(\"[data-testid='stExpander']\")")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowRight")
     walk.append("ArrowDown, ArrowRight (cell by cell)")
     assert focused(page)["testid"] == "data-grid-canvas"
-    caption = page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']").filter(
-        has_text=indicator_label).first.inner_text()
+    caption = (
+        page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']")
+        .filter(has_text=indicator_label)
+        .first.inner_text()
+    )
     year = int(re.search(r"· (\d{4}) ·", caption).group(1))
     rowcount = int(grid.locator("table[role='grid']").get_attribute("aria-rowcount") or 0)
     assert rowcount - 1 == expected_rows(INDICATOR_KEY, "lad", year), "the table must list every area"
 
     # 7. Another page, from the navigation: the choices made so far carry over.
-    tab_to(page, lambda focus: focus.get("testid") == "stSidebarNavLink" and focus.get("text") == "Manufacturing",
-           "'Manufacturing' in the navigation", walk)
+    tab_to(
+        page,
+        lambda focus: focus.get("testid") == "stSidebarNavLink" and focus.get("text") == "Manufacturing",
+        "'Manufacturing' in the navigation",
+        walk,
+    )
     page.keyboard.press("Enter")
     walk.append("Enter (Manufacturing page)")
     wait_idle(page)
@@ -211,15 +229,21 @@ def test_keyboard_focus_on_the_navigation_is_a_clear_outline(app: AppPage) -> No
     page = app.page
     walk: list[str] = []
     page.keyboard.press("Tab")  # the skip link
-    labels = [text.strip().splitlines()[-1] for text in
-              page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()]
+    labels = [
+        text.strip().splitlines()[-1] for text in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+    ]
     for label in labels:
-        tab_to(page, lambda focus, label=label: focus.get("testid") == "stSidebarNavLink"
-               and focus.get("text") == label, f"'{label}' in the navigation", walk)
+        tab_to(
+            page,
+            lambda focus, label=label: focus.get("testid") == "stSidebarNavLink" and focus.get("text") == label,
+            f"'{label}' in the navigation",
+            walk,
+        )
         # a rerun on a loaded machine may redraw the app's style element just then: give it a moment
         with contextlib.suppress(PlaywrightTimeout):
-            page.wait_for_function("() => getComputedStyle(document.activeElement).outlineStyle === 'solid'",
-                                   timeout=5_000)
+            page.wait_for_function(
+                "() => getComputedStyle(document.activeElement).outlineStyle === 'solid'", timeout=5_000
+            )
         ring = page.evaluate(FOCUS_RING)
         assert ring["style"] == "solid" and ring["width"] >= 2, (label, ring)
         assert contrast(ring["colour"], ring["background"]) >= 3, (label, ring)

@@ -31,8 +31,9 @@ pytestmark = pytest.mark.e2e
 def coloured_mask(png: bytes) -> Image.Image:
     """255 where a pixel is saturated (a choropleth fill), 0 elsewhere (white, grey lines, black)."""
     _, saturation, value = Image.open(io.BytesIO(png)).convert("RGB").convert("HSV").split()
-    return ImageChops.multiply(saturation.point(lambda s: 255 if s >= 80 else 0),
-                               value.point(lambda v: 255 if v >= 40 else 0))
+    return ImageChops.multiply(
+        saturation.point(lambda s: 255 if s >= 80 else 0), value.point(lambda v: 255 if v >= 40 else 0)
+    )
 
 
 def overlap(a: bytes, b: bytes) -> float:
@@ -49,8 +50,10 @@ def test_preview_lines_up_with_the_deck_gl_map(app: AppPage) -> None:
     wait_for_map(page)  # previews hidden from here on
     slot = page.locator(MAP_SLOT).first
     drawn_by_deck = slot.screenshot(animations="disabled")
-    page.add_style_tag(content=f"{MAP} {{ visibility: hidden !important; }} "
-                              f"div{MAP_PREVIEW}{MAP_PREVIEW} {{ visibility: visible !important; }}")
+    page.add_style_tag(
+        content=f"{MAP} {{ visibility: hidden !important; }} "
+        f"div{MAP_PREVIEW}{MAP_PREVIEW} {{ visibility: visible !important; }}"
+    )
     preview = slot.screenshot(animations="disabled")
     assert preview != drawn_by_deck  # two different drawings were compared
     assert overlap(preview, drawn_by_deck) >= 0.9
@@ -70,8 +73,7 @@ def test_preview_is_painted_before_deck_gl_draws(app: AppPage) -> None:
 def test_without_webgl_the_map_is_still_shown(e2e_browser: Browser, app_server: StreamlitServer) -> None:
     """A browser with WebGL switched off (as some managed desktops have it): deck.gl cannot draw, the
     preview stays, and the page still works."""
-    browser = e2e_browser.browser_type.launch(
-        executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *NO_WEBGL_ARGS])
+    browser = e2e_browser.browser_type.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *NO_WEBGL_ARGS])
     try:
         blocked: list[str] = []
         page = new_page(browser, blocked)
@@ -81,8 +83,9 @@ def test_without_webgl_the_map_is_still_shown(e2e_browser: Browser, app_server: 
         assert len(classes) >= 3
         assert page.evaluate("!document.createElement('canvas').getContext('webgl2')")  # WebGL really is off
         expect(page.locator("[data-testid='stException']")).to_have_count(0)
-        expect(page.locator("[data-testid='stMain'] [data-testid='stMarkdownContainer'] strong").first
-               ).to_contain_text("LEPs")
+        expect(page.locator("[data-testid='stMain'] [data-testid='stMarkdownContainer'] strong").first).to_contain_text(
+            "LEPs"
+        )
         assert not blocked
     finally:
         browser.close()

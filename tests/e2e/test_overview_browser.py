@@ -123,8 +123,9 @@ def test_data_and_methods_shows_validation_table(app: AppPage) -> None:
     wait_idle(page)
     expect(page.get_by_role("heading", name="Measured aggregation error")).to_be_visible(timeout=30_000)
     # The first dataframe after the heading (the page has many tables).
-    table = page.locator("xpath=//h2[contains(., 'Measured aggregation error')]"
-                         "/following::*[@data-testid='stDataFrame'][1]")
+    table = page.locator(
+        "xpath=//h2[contains(., 'Measured aggregation error')]/following::*[@data-testid='stDataFrame'][1]"
+    )
     expect(table).to_be_visible()
     grid = table.locator("table[role='grid']")  # glide's accessible copy of the canvas grid
     expect(grid).to_contain_text("max abs difference (%)")

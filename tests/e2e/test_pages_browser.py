@@ -50,8 +50,9 @@ def test_every_page_renders_and_map_pages_draw(app: AppPage) -> None:
     traceback; the deck.gl maps and the altair small multiples draw coloured pixels."""
     page = app.page
     wait_for_map(page)
-    nav_labels = [text.strip().splitlines()[-1] for text in
-                  page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()]
+    nav_labels = [
+        text.strip().splitlines()[-1] for text in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+    ]
     missing = [label for label in PAGES if label not in nav_labels]
     assert not missing, f"pages missing from the navigation: {missing} (found {nav_labels})"
     for label in nav_labels:  # a page added later is clicked too (its title is then any h1)
@@ -118,16 +119,26 @@ def test_copied_url_reproduces_the_view(app: AppPage, e2e_browser: Browser) -> N
     choose(page, "Indicator", GVA_PER_JOB)
     wait_idle(page)
     expected = widget_values(page, (*SHARED_WIDGETS, "Indicator"))
-    assert expected == {"Geography": ITL2, "Area": WEST_MIDLANDS, "Year": "2019", "Compare with": "England",
-                        "Indicator": GVA_PER_JOB}
+    assert expected == {
+        "Geography": ITL2,
+        "Area": WEST_MIDLANDS,
+        "Year": "2019",
+        "Compare with": "England",
+        "Indicator": GVA_PER_JOB,
+    }
     headline = page.locator(f"{MAIN} strong").first
     expect(headline).to_contain_text(f"{WEST_MIDLANDS} ranks")
     expect(headline).not_to_have_text(default_headline)
     sentence = headline.inner_text()
     caption = page.get_by_text(f"{GVA_PER_JOB} · 2019").first.inner_text()
     link = page.url
-    for key, value in (("level", "itl2"), ("area", "TLG3"), ("year", "2019"), ("benchmark", "E92000001"),
-                       ("indicator", "gva_per_job")):
+    for key, value in (
+        ("level", "itl2"),
+        ("area", "TLG3"),
+        ("year", "2019"),
+        ("benchmark", "E92000001"),
+        ("indicator", "gva_per_job"),
+    ):
         assert f"{key}={value}" in link, link
 
     with fresh_context(e2e_browser, link) as (fresh, blocked):

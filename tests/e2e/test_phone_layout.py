@@ -22,9 +22,17 @@ pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
 SLACK = 3  # px: antialiasing and rounding at a chart's edge
 # Each page by its URL path, with a long-named LEP selected (its name is in the ranked chart and the titles).
-PAGE_PATHS = {"Overview": "", "Manufacturing": "manufacturing", "Productivity gaps": "productivity_gaps",
-              "Levelling up": "levelling_up", "Compare areas": "compare_areas", "Targets": "targets",
-              "Your data": "your_data", "Data and methods": "data_and_methods", "Accessibility": "accessibility"}
+PAGE_PATHS = {
+    "Overview": "",
+    "Manufacturing": "manufacturing",
+    "Productivity gaps": "productivity_gaps",
+    "Levelling up": "levelling_up",
+    "Compare areas": "compare_areas",
+    "Targets": "targets",
+    "Your data": "your_data",
+    "Data and methods": "data_and_methods",
+    "Accessibility": "accessibility",
+}
 QUERY = "?level=lep&area=E37000059"
 CHART_PAGES = {"Overview", "Manufacturing", "Productivity gaps", "Levelling up", "Compare areas", "Targets"}
 
@@ -58,8 +66,12 @@ OVERFLOW = """() => { const main = document.querySelector('[data-testid="stMain"
 
 
 @pytest.fixture
-def phone(request: pytest.FixtureRequest, e2e_browser: Browser, app_server: StreamlitServer,
-          tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
+def phone(
+    request: pytest.FixtureRequest,
+    e2e_browser: Browser,
+    app_server: StreamlitServer,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Page]:
     """A fresh phone-sized browser context (a fresh session) that aborts every non-loopback request. On
     failure a screenshot of the whole page is saved and its path printed."""
     context = e2e_browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
@@ -89,23 +101,35 @@ def chart_faults(chart: dict) -> list[str]:
     for text in chart["texts"]:
         if not text["text"].strip():
             continue
-        inside = (text["x0"] >= -SLACK and text["y0"] >= -SLACK and text["x1"] <= chart["width"] + SLACK
-                  and text["y1"] <= chart["height"] + SLACK)
+        inside = (
+            text["x0"] >= -SLACK
+            and text["y0"] >= -SLACK
+            and text["x1"] <= chart["width"] + SLACK
+            and text["y1"] <= chart["height"] + SLACK
+        )
         if not inside:
-            faults.append(f"{text['role']} {text['text']!r} runs off the {chart['width']:.0f} px chart "
-                          f"({text['x0']:.0f}..{text['x1']:.0f}, {text['y0']:.0f}..{text['y1']:.0f})")
+            faults.append(
+                f"{text['role']} {text['text']!r} runs off the {chart['width']:.0f} px chart "
+                f"({text['x0']:.0f}..{text['x1']:.0f}, {text['y0']:.0f}..{text['y1']:.0f})"
+            )
         if text["role"] in ("title-text", "title-subtitle", "axis-title") and text["text"].endswith("\u2026"):
             faults.append(f"{text['role']} cut to {text['text']!r}")
     if chart["plotWidth"] and chart["plotWidth"] < 0.4 * chart["width"]:
         faults.append(f"the plot is {chart['plotWidth']:.0f} of the chart's {chart['width']:.0f} px")
-    names = [text for text in chart["texts"] if text["role"] == "axis-label" and text["axis"].startswith("Y-axis")
-             and "discrete scale" in text["axis"]]
+    names = [
+        text
+        for text in chart["texts"]
+        if text["role"] == "axis-label" and text["axis"].startswith("Y-axis") and "discrete scale" in text["axis"]
+    ]
     if len(names) < chart["categories"]:
         faults.append(f"{chart['categories']} categories but {len(names)} names on the axis")
     ordered = sorted(names, key=lambda text: text["y0"])
-    faults += [f"names {upper['text']!r} and {lower['text']!r} overlap ({upper['y0']:.1f}-{upper['y1']:.1f}, "
-               f"{lower['y0']:.1f}-{lower['y1']:.1f})" for upper, lower in zip(ordered, ordered[1:], strict=False)
-               if lower["y0"] < upper["y1"] - 0.5]
+    faults += [
+        f"names {upper['text']!r} and {lower['text']!r} overlap ({upper['y0']:.1f}-{upper['y1']:.1f}, "
+        f"{lower['y0']:.1f}-{lower['y1']:.1f})"
+        for upper, lower in zip(ordered, ordered[1:], strict=False)
+        if lower["y0"] < upper["y1"] - 0.5
+    ]
     return faults
 
 
@@ -141,13 +165,16 @@ def test_page_fits_a_phone_and_its_charts_are_readable(phone: Page, app_server: 
     charts = phone.evaluate(READ_CHARTS)
     drawn = [chart for chart in charts if chart["drawn"]]
     assert drawn or label not in CHART_PAGES, f"no chart drawn on {label}"
-    faults = [f"chart {number}: {fault}" for number, chart in enumerate(drawn, start=1)
-              for fault in chart_faults(chart)]
+    faults = [
+        f"chart {number}: {fault}" for number, chart in enumerate(drawn, start=1) for fault in chart_faults(chart)
+    ]
     assert not faults, "\n".join(faults)
     for chart in charts:  # a composition wider than the screen scrolls in its own frame
         assert chart["width"] <= PHONE_WIDTH + 1 if not chart["drawn"] else chart["holderWidth"] <= PHONE_WIDTH + 1
     for chart in drawn:
         if chart["plotWidth"] and not chart["inExpander"]:  # a single or layered chart fills the column
             assert abs(chart["width"] - PHONE_WIDTH) <= 1, chart["width"]
-    print(f"{label}: {len(drawn)} charts drawn as SVG, {len(charts) - len(drawn)} other "
-          f"({[c['width'] for c in charts if not c['drawn']]})")
+    print(
+        f"{label}: {len(drawn)} charts drawn as SVG, {len(charts) - len(drawn)} other "
+        f"({[c['width'] for c in charts if not c['drawn']]})"
+    )

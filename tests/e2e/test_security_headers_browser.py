@@ -18,8 +18,14 @@ pytestmark = pytest.mark.e2e
 
 def test_a_single_process_sends_the_security_headers(app: AppPage) -> None:
     """The app's own middleware (app.py's st.App): before, a plain `streamlit run` sent none of these."""
-    for path in ("", "_stcore/health", "static/js/" + app.page.evaluate(
-            "[...document.scripts].map(s => s.src).find(src => src.includes('/static/js/')).split('/').pop()")):
+    for path in (
+        "",
+        "_stcore/health",
+        "static/js/"
+        + app.page.evaluate(
+            "[...document.scripts].map(s => s.src).find(src => src.includes('/static/js/')).split('/').pop()"
+        ),
+    ):
         response = app.page.request.get(app.url + path)
         assert response.status == 200, path
         for name, value in security_headers().items():

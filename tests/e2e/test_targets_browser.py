@@ -60,8 +60,7 @@ def series(frame: pd.DataFrame, indicator: str, code: str) -> pd.Series:
     return rows.set_index("period")["value"].sort_index()
 
 
-def gap_verdict(frame: pd.DataFrame, indicator: str, code: str, share_closed: float, baseline: int,
-                target: int) -> str:
+def gap_verdict(frame: pd.DataFrame, indicator: str, code: str, share_closed: float, baseline: int, target: int) -> str:
     """Hand-worked verdict of a gap target whose target year is after the latest data: the gap (in % of
     England excluding London for money, in points for rates) must have closed at least as far as the
     straight line from the baseline gap to (1 - share) of it requires by the latest year."""
@@ -85,12 +84,14 @@ def target_heading(page: Page, name: str, area: str) -> Locator:
 
 def verdict_of(page: Page, name: str) -> Locator:
     """The verdict paragraph (bold verdict, then the reason) right after a target's heading."""
-    return page.locator(f"xpath=//h4[contains(., \"{name}\")]"
-                        "/following::*[@data-testid='stMarkdownContainer'][.//strong][1]").first
+    return page.locator(
+        f"xpath=//h4[contains(., \"{name}\")]/following::*[@data-testid='stMarkdownContainer'][.//strong][1]"
+    ).first
 
 
-def test_presets_show_the_six_targets_with_verdicts(app: AppPage, indicators: pd.DataFrame,
-                                                    area_names: dict[str, str]) -> None:
+def test_presets_show_the_six_targets_with_verdicts(
+    app: AppPage, indicators: pd.DataFrame, area_names: dict[str, str]
+) -> None:
     page = app.page
     go_to(page, "Targets")
     assert_no_error(page)
@@ -117,8 +118,9 @@ def test_presets_show_the_six_targets_with_verdicts(app: AppPage, indicators: pd
     expect(verdict_of(page, PRESET_NAMES[0])).to_contain_text(f"needs {required:,.0f} filled jobs by then")
     expect(verdict_of(page, PRESET_NAMES[0])).to_contain_text(f"actual is {jobs[latest]:,.0f}")
     # A measurable preset is charted: the first chart on the tab is the jobs trajectory.
-    jobs_chart = page.locator(f"xpath=//h4[contains(., \"{PRESET_NAMES[0]}\")]"
-                              "/following::*[@data-testid='stVegaLiteChart'][1]")
+    jobs_chart = page.locator(
+        f"xpath=//h4[contains(., \"{PRESET_NAMES[0]}\")]/following::*[@data-testid='stVegaLiteChart'][1]"
+    )
     expect(jobs_chart).to_be_visible()
     wait_for_pixels(jobs_chart, 50)
 
@@ -128,8 +130,12 @@ def add_own_target(page: Page, area_name: str) -> None:
     page.get_by_role("tab", name="Your targets").click()
     expect(page.get_by_text("No targets of your own yet.")).to_be_visible()
     choose(page, "Area or group", area_name)
-    fields = {"Name": OWN_NAME, "Amount: % of the gap to close, the change, or the value to reach": f"{OWN_AMOUNT:g}",
-              "Baseline year": str(OWN_BASELINE), "Target year": str(OWN_TARGET)}
+    fields = {
+        "Name": OWN_NAME,
+        "Amount: % of the gap to close, the change, or the value to reach": f"{OWN_AMOUNT:g}",
+        "Baseline year": str(OWN_BASELINE),
+        "Target year": str(OWN_TARGET),
+    }
     for label, value in fields.items():
         box = page.get_by_label(label, exact=True)
         box.fill(value)
@@ -138,9 +144,9 @@ def add_own_target(page: Page, area_name: str) -> None:
     wait_idle(page)
 
 
-def test_user_target_is_judged_charted_and_shared_by_link(app: AppPage, e2e_browser: Browser,
-                                                          indicators: pd.DataFrame,
-                                                          area_names: dict[str, str]) -> None:
+def test_user_target_is_judged_charted_and_shared_by_link(
+    app: AppPage, e2e_browser: Browser, indicators: pd.DataFrame, area_names: dict[str, str]
+) -> None:
     page = app.page
     go_to(page, "Targets")
     assert "plan=" not in page.url
@@ -169,6 +175,8 @@ def test_user_target_is_judged_charted_and_shared_by_link(app: AppPage, e2e_brow
         fresh.get_by_role("tab", name="Your targets").click()
         expect(target_heading(fresh, OWN_NAME, area)).to_be_visible()
         expect(verdict_of(fresh, OWN_NAME)).to_have_text(verdict_text)
-        wait_for_pixels(fresh.locator(f"xpath=//h4[contains(., \"{OWN_NAME}\")]"
-                                      "/following::*[@data-testid='stVegaLiteChart'][1]"), 50)
+        wait_for_pixels(
+            fresh.locator(f"xpath=//h4[contains(., \"{OWN_NAME}\")]/following::*[@data-testid='stVegaLiteChart'][1]"),
+            50,
+        )
         assert not blocked

@@ -52,11 +52,13 @@ def upload(page: Page, label_start: str, path: Path) -> None:
 
 def write_values_csv(path: Path, codes: list[str]) -> Path:
     """One row per LEP, with a label column; the first label is an HTML image tag with a script handler."""
-    frame = pd.DataFrame({
-        "area_code": codes,
-        "area_name": [HOSTILE_NAME, *(f"Area {number}" for number in range(1, len(codes)))],
-        VALUE_COLUMN: [90.0 + 1.5 * number for number in range(len(codes))],
-    })
+    frame = pd.DataFrame(
+        {
+            "area_code": codes,
+            "area_name": [HOSTILE_NAME, *(f"Area {number}" for number in range(1, len(codes)))],
+            VALUE_COLUMN: [90.0 + 1.5 * number for number in range(len(codes))],
+        }
+    )
     frame.to_csv(path, index=False)
     return path
 
@@ -65,12 +67,17 @@ def write_zipped_shapefile(folder: Path, codes: list[str]) -> Path:
     """Five squares in the Midlands in EPSG:27700 (so the page must reproject them from the .prj), zipped
     as .shp/.shx/.dbf/.prj/.cpg. Their codes are the first five LEP codes of the values file."""
     centre_x, centre_y = 430_000, 290_000
-    squares = [box(centre_x + dx * SQUARE_M * 1.2, centre_y + dy * SQUARE_M * 1.2,
-                   centre_x + dx * SQUARE_M * 1.2 + SQUARE_M, centre_y + dy * SQUARE_M * 1.2 + SQUARE_M)
-               for dx, dy in GRID]
+    squares = [
+        box(
+            centre_x + dx * SQUARE_M * 1.2,
+            centre_y + dy * SQUARE_M * 1.2,
+            centre_x + dx * SQUARE_M * 1.2 + SQUARE_M,
+            centre_y + dy * SQUARE_M * 1.2 + SQUARE_M,
+        )
+        for dx, dy in GRID
+    ]
     names = [HOSTILE_NAME, *(f"Square {number}" for number in range(1, len(GRID)))]
-    frame = gpd.GeoDataFrame({"area_code": codes[: len(GRID)], "area_name": names}, geometry=squares,
-                             crs="EPSG:27700")
+    frame = gpd.GeoDataFrame({"area_code": codes[: len(GRID)], "area_name": names}, geometry=squares, crs="EPSG:27700")
     shapes = folder / "shapes"
     shapes.mkdir()
     frame.to_file(shapes / "squares.shp", driver="ESRI Shapefile")
@@ -103,8 +110,9 @@ def test_values_and_zipped_shapefile_are_mapped(app: AppPage, lep_codes: list[st
     upload(page, "Boundaries (optional)", write_zipped_shapefile(tmp_path, lep_codes))
     yours = page.get_by_role("radio", name="Your boundaries (my_squares.zip)")
     expect(yours).to_be_checked(timeout=30_000)
-    expect(page.get_by_text(f"{len(GRID)} of {n} areas in your file matched the areas in your boundary file")
-           ).to_be_visible()
+    expect(
+        page.get_by_text(f"{len(GRID)} of {n} areas in your file matched the areas in your boundary file")
+    ).to_be_visible()
     mine = wait_for_map(page)
     assert coloured_pixels(mine) >= min_map_pixels(page)
     assert mine != official
@@ -129,12 +137,16 @@ def check_chart_menus(page: Page, uploaded: Path) -> None:
     menus = page.locator(FIGURE_MENUS).filter(has_text=re.compile(r"Download this (chart|map)"))
     expect(menus).to_have_count(3, timeout=30_000)
     assert [re.search(r"Download this (chart|map)", text)[1] for text in menus.all_inner_texts()] == [
-        "map", "chart", "chart"]
+        "map",
+        "chart",
+        "chart",
+    ]
     expect(page.locator(f"{MAIN} {VEGA}")).to_have_count(2)
     menus.nth(1).scroll_into_view_if_needed()
     menus.nth(1).click()
     button = page.locator("[data-testid='stPopoverBody']:visible [data-testid='stDownloadButton'] button").filter(
-        has_text="Data (CSV)")
+        has_text="Data (CSV)"
+    )
     with page.expect_download(timeout=120_000) as info:
         button.click()
     assert info.value.suggested_filename == "your_data_ranked_lep.csv"
@@ -143,7 +155,8 @@ def check_chart_menus(page: Page, uploaded: Path) -> None:
     got = read_plain_csv(text.encode("utf-8"))
     sent = pd.read_csv(uploaded)
     assert dict(zip(got["area_code"], got["value"], strict=True)) == dict(
-        zip(sent["area_code"], sent[VALUE_COLUMN], strict=True))
+        zip(sent["area_code"], sent[VALUE_COLUMN], strict=True)
+    )
     page.keyboard.press("Escape")
 
 

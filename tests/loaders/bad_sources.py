@@ -65,10 +65,12 @@ def every_other_row(data: bytes) -> bytes:
 
 def years_from(first_year: int) -> Callable[[bytes], bytes]:
     """An ELS CSV keeping only the rows of `first_year` onwards (period column starts with the year)."""
+
     def change(data: bytes) -> bytes:
         rows = _csv_rows(data)
         period = rows[0].index("period")
         return _csv_bytes([rows[0], *(row for row in rows[1:] if int(row[period][:4]) >= first_year)])
+
     return change
 
 
@@ -99,6 +101,7 @@ def _folder_in_place(relative: str) -> Callable[[Path, Path], None]:
     def damage(folder: Path, _: Path) -> None:
         (folder / relative).unlink()
         (folder / relative).mkdir()
+
     return damage
 
 
@@ -106,6 +109,7 @@ def _pipe_in_place(relative: str) -> Callable[[Path, Path], None]:
     def damage(folder: Path, _: Path) -> None:
         (folder / relative).unlink()
         os.mkfifo(folder / relative)
+
     return damage
 
 
@@ -113,6 +117,7 @@ def _dangling_link(relative: str) -> Callable[[Path, Path], None]:
     def damage(folder: Path, _: Path) -> None:
         (folder / relative).unlink()
         (folder / relative).symlink_to(folder / "nowhere" / Path(relative).name)
+
     return damage
 
 
@@ -127,16 +132,36 @@ def _gva_times_1000(folder: Path, official: Path) -> None:
 
 def corpus() -> list[BadSource]:
     return [
-        BadSource("folder-in-place-of-workbook", PRODUCTIVITY_LAD, "is a folder, not a file",
-                  _folder_in_place(PRODUCTIVITY_LAD)),
-        BadSource("named-pipe-in-place-of-csv", ASHE_PAY_CSV, "is a named pipe (FIFO), not a regular file",
-                  _pipe_in_place(ASHE_PAY_CSV)),
-        BadSource("dangling-symbolic-link", LAD_BOUNDARIES, "is a symbolic link to a missing file",
-                  _dangling_link(LAD_BOUNDARIES)),
-        BadSource("lad-boundaries-of-2021", LAD_BOUNDARIES,
-                  "LAD codes of another vintage: 4 LADs of the lookups are missing", _lad_2021_as_2023),
-        BadSource("gva-workbook-times-1000", GVA_NORTH_EAST, "LAD->ITL1 aggregation differs from ONS by up to",
-                  _gva_times_1000),
+        BadSource(
+            "folder-in-place-of-workbook",
+            PRODUCTIVITY_LAD,
+            "is a folder, not a file",
+            _folder_in_place(PRODUCTIVITY_LAD),
+        ),
+        BadSource(
+            "named-pipe-in-place-of-csv",
+            ASHE_PAY_CSV,
+            "is a named pipe (FIFO), not a regular file",
+            _pipe_in_place(ASHE_PAY_CSV),
+        ),
+        BadSource(
+            "dangling-symbolic-link",
+            LAD_BOUNDARIES,
+            "is a symbolic link to a missing file",
+            _dangling_link(LAD_BOUNDARIES),
+        ),
+        BadSource(
+            "lad-boundaries-of-2021",
+            LAD_BOUNDARIES,
+            "LAD codes of another vintage: 4 LADs of the lookups are missing",
+            _lad_2021_as_2023,
+        ),
+        BadSource(
+            "gva-workbook-times-1000",
+            GVA_NORTH_EAST,
+            "LAD->ITL1 aggregation differs from ONS by up to",
+            _gva_times_1000,
+        ),
     ]
 
 

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 @dataclass
 class Delay:
     """Sleep before answering (longer than the client's read timeout = a timeout)."""
+
     seconds: float
 
 
@@ -39,6 +40,7 @@ class Reset:
 @dataclass
 class Status:
     """Answer `code` for the first `times` requests (None: always), then serve normally."""
+
     code: int
     times: int | None = None
 
@@ -46,12 +48,14 @@ class Status:
 @dataclass
 class Truncate:
     """Announce the full Content-Length, send only `fraction` of the body, close."""
+
     fraction: float = 0.5
 
 
 @dataclass
 class Body:
     """Serve these bytes instead of the file (status 200)."""
+
     data: bytes
     content_type: str = "application/octet-stream"
     send_length: bool = True  # False: no Content-Length, the body ends when the connection closes
@@ -60,6 +64,7 @@ class Body:
 @dataclass
 class Rewrite:
     """Serve the file as `change` rewrites it (e.g. an official CSV with rows or years missing)."""
+
     change: Callable[[bytes], bytes]
 
 

@@ -38,8 +38,9 @@ def csv_bytes(rows: list[list[object]], encoding: str = "utf-8", delimiter: str 
     return out.getvalue().encode(encoding)
 
 
-def xlsx_bytes(rows: list[list[object]], cached: dict[str, str] | None = None, extra: dict[str, bytes] | None = None
-               ) -> bytes:
+def xlsx_bytes(
+    rows: list[list[object]], cached: dict[str, str] | None = None, extra: dict[str, bytes] | None = None
+) -> bytes:
     """An .xlsx from openpyxl; `cached` gives formula -> the value Excel would have saved with it
     (openpyxl itself saves none); `extra` adds archive members."""
     book = openpyxl.Workbook()
@@ -57,8 +58,9 @@ def xlsx_bytes(rows: list[list[object]], cached: dict[str, str] | None = None, e
             if info.filename.startswith("xl/worksheets/") and cached:
                 text = data.decode("utf-8")
                 for formula, value in cached.items():  # <v /> or <v></v>, as lxml or ElementTree write it
-                    text = re.sub(rf"<f>{re.escape(formula)}</f>(?:<v\s*/>|<v></v>)", f"<f>{formula}</f><v>{value}</v>",
-                                  text)
+                    text = re.sub(
+                        rf"<f>{re.escape(formula)}</f>(?:<v\s*/>|<v></v>)", f"<f>{formula}</f><v>{value}</v>", text
+                    )
                 data = text.encode("utf-8")
             target.writestr(info.filename, data)
         for name, data in (extra or {}).items():
@@ -81,9 +83,9 @@ def patch_central_directory(data: bytes, *, size: int | None = None, flags: int 
     for match in re.finditer(rb"PK\x01\x02", bytes(out)):
         at = match.start()
         if flags is not None:
-            out[at + 8:at + 10] = struct.pack("<H", flags)
+            out[at + 8 : at + 10] = struct.pack("<H", flags)
         if size is not None:
-            out[at + 24:at + 28] = struct.pack("<I", size)
+            out[at + 24 : at + 28] = struct.pack("<I", size)
     return bytes(out)
 
 
@@ -100,8 +102,9 @@ def symlink_zip() -> bytes:
 def squares_bng(n: int = 2) -> gpd.GeoDataFrame:
     """Squares in British National Grid (EPSG:27700) around Newcastle, codes E37000001..."""
     boxes = [shapely.box(420000 + 6000 * i, 560000, 425000 + 6000 * i, 565000) for i in range(n)]
-    return gpd.GeoDataFrame({"LEP21CD": CODES[:n], "LEP21NM": [f"Area {i}" for i in range(n)]},
-                            geometry=boxes, crs="EPSG:27700")
+    return gpd.GeoDataFrame(
+        {"LEP21CD": CODES[:n], "LEP21NM": [f"Area {i}" for i in range(n)]}, geometry=boxes, crs="EPSG:27700"
+    )
 
 
 def shapefile_members(frame: gpd.GeoDataFrame, stem: str = "areas") -> dict[str, bytes]:
@@ -111,8 +114,9 @@ def shapefile_members(frame: gpd.GeoDataFrame, stem: str = "areas") -> dict[str,
 
 
 def shapefile_zip(frame: gpd.GeoDataFrame, drop: tuple[str, ...] = (), folder: str = "") -> bytes:
-    members = {f"{folder}{name}": data for name, data in shapefile_members(frame).items()
-               if not name.lower().endswith(drop)}
+    members = {
+        f"{folder}{name}": data for name, data in shapefile_members(frame).items() if not name.lower().endswith(drop)
+    }
     return zip_bytes(members)
 
 
@@ -121,8 +125,11 @@ def geojson_bytes(features: list[dict], **extra: object) -> bytes:
 
 
 def feature(coords: list, code: str = NORTH_EAST, name: str = "North East", kind: str = "Polygon") -> dict:
-    return {"type": "Feature", "properties": {"area_code": code, "area_name": name},
-            "geometry": {"type": kind, "coordinates": coords}}
+    return {
+        "type": "Feature",
+        "properties": {"area_code": code, "area_name": name},
+        "geometry": {"type": kind, "coordinates": coords},
+    }
 
 
 SQUARE = [[[-1.6, 54.9], [-1.5, 54.9], [-1.5, 55.0], [-1.6, 55.0], [-1.6, 54.9]]]
@@ -181,8 +188,11 @@ def many_circles_geojson(target_bytes: int) -> bytes:
         x, y = -3 + (number % 60) * 0.05, 53 + (number // 60) * 0.05
         angles = [2 * math.pi * k / 400 for k in range(400)]
         ring = [[round(x + 0.02 * math.cos(a), 6), round(y + 0.02 * math.sin(a), 6)] for a in angles]
-        feature = {"type": "Feature", "properties": {"code": f"X{number:05d}", "name": f"Area {number}"},
-                   "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}}
+        feature = {
+            "type": "Feature",
+            "properties": {"code": f"X{number:05d}", "name": f"Area {number}"},
+            "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+        }
         features.append(feature)
         size += len(json.dumps(feature)) + 2
     return json.dumps({"type": "FeatureCollection", "features": features}).encode("utf-8")

@@ -20,9 +20,7 @@ NOMIS_XLSX = [
     "nomis/nomis_ubc_enterprises_by_sizeband_england_lep_lad_2018_2022.xlsx",
     "nomis/nomis_ubc_enterprises_by_industry_sizeband_england_lep_lad_2018_2022.xlsx",
 ]
-BRES_CSV = [
-    f"nomis/nomis_bres_employment_by_industry_england_lep_gb_nuts3_{year}.csv" for year in range(2016, 2021)
-]
+BRES_CSV = [f"nomis/nomis_bres_employment_by_industry_england_lep_gb_nuts3_{year}.csv" for year in range(2016, 2021)]
 
 
 def geojson_names(path: Path, code_field: str, name_field: str) -> dict[str, str]:
@@ -57,9 +55,7 @@ def areas(path: Path) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("relative", NOMIS_XLSX)
-def test_nomis_lep_names_cover_all_38_lep21_codes(
-    stats_dir: Path, lep21: dict[str, str], relative: str
-) -> None:
+def test_nomis_lep_names_cover_all_38_lep21_codes(stats_dir: Path, lep21: dict[str, str], relative: str) -> None:
     frame = areas(stats_dir / relative)
     for period, group in frame[frame["area_type"] == "lep"].groupby("period"):
         names = list(group["area_name"])
@@ -102,9 +98,7 @@ def test_aliases_are_needed_and_point_at_real_names(
         assert target in official, target
         assert normalise_area_name(nomis_name) != normalise_area_name(target)
     assert match_codes(["Sheffield City Region"], lep22) == {"Sheffield City Region": "E37000054"}
-    assert match_codes(["Buckinghamshire Thames Valley"], lep21) == {
-        "Buckinghamshire Thames Valley": "E37000043"
-    }
+    assert match_codes(["Buckinghamshire Thames Valley"], lep21) == {"Buckinghamshire Thames Valley": "E37000043"}
     with pytest.raises(NameMatchError, match="Hull and East Riding"):
         match_codes(["Hull and East Riding"], lep21, aliases={})
 
@@ -171,6 +165,4 @@ def test_ambiguous_names_raise() -> None:
 
 def test_alias_is_only_a_fallback() -> None:
     reference = {"X1": "Buckinghamshire Thames Valley", "X2": "Buckinghamshire"}
-    assert match_codes(["Buckinghamshire Thames Valley"], reference) == {
-        "Buckinghamshire Thames Valley": "X1"
-    }
+    assert match_codes(["Buckinghamshire Thames Valley"], reference) == {"Buckinghamshire Thames Valley": "X1"}

@@ -87,9 +87,7 @@ def test_residence_hourly_2023_xls(ashe_dir: Path) -> None:
 
 def test_residence_table_year_matches_els_2023_pay(home_weekly: pd.DataFrame, stats_dir: Path) -> None:
     """The 2023 .xls states no year; ELS's resident-based 2023 median confirms period=2023."""
-    els = read_els_csv(
-        stats_dir / "levelling_up" / "explore_local_statistics" / "gross-median-weekly-pay.csv"
-    )
+    els = read_els_csv(stats_dir / "levelling_up" / "explore_local_statistics" / "gross-median-weekly-pay.csv")
     els_uk = els[(els["area_code"] == "K02000001") & (els["period"] == 2023)]["value"].iloc[0]
     assert median_of(home_weekly, "K02000001") == pytest.approx(els_uk)
 
@@ -127,11 +125,7 @@ def test_suppressed_median_with_published_mean(home_weekly: pd.DataFrame) -> Non
     assert city["status_median"] == "suppressed" and pd.isna(city["median"])
     assert city["status_mean"] == "" and city["mean"] == pytest.approx(956.2)
     scilly = home_weekly[home_weekly["area_code"] == "E06000053"].iloc[0]
-    assert (
-        scilly["status_mean"] == "suppressed"
-        and pd.isna(scilly["mean"])
-        and pd.isna(scilly["jobs_thousands"])
-    )
+    assert scilly["status_mean"] == "suppressed" and pd.isna(scilly["mean"]) and pd.isna(scilly["jobs_thousands"])
 
 
 def test_other_sheet(ashe_dir: Path) -> None:

@@ -126,9 +126,7 @@ SQUARE = {"type": "Polygon", "coordinates": [[[0, 50], [0, 51], [1, 51], [0, 50]
         ),
         (
             "dups.geojson",
-            _collection(
-                [{"type": "Feature", "properties": {"ACD": "E1", "ANM": "x"}, "geometry": SQUARE}] * 2
-            ),
+            _collection([{"type": "Feature", "properties": {"ACD": "E1", "ANM": "x"}, "geometry": SQUARE}] * 2),
             "duplicate codes.*E1",
         ),
         (
@@ -140,9 +138,7 @@ SQUARE = {"type": "Polygon", "coordinates": [[[0, 50], [0, 51], [1, 51], [0, 50]
                         "properties": {"ACD": "E1", "ANM": "x"},
                         "geometry": {
                             "type": "Polygon",
-                            "coordinates": [
-                                [[400000, 300000], [400010, 300000], [400000, 300010], [400000, 300000]]
-                            ],
+                            "coordinates": [[[400000, 300000], [400010, 300000], [400000, 300010], [400000, 300000]]],
                         },
                     }
                 ]
@@ -169,9 +165,7 @@ def test_missing_file_and_wrong_field(tmp_path: Path, geo_dir: Path) -> None:
 
 
 def test_shapefile_without_prj(tmp_path: Path) -> None:
-    frame = gpd.GeoDataFrame(
-        {"ACD": ["E1"], "ANM": ["x"]}, geometry=[shapely.box(0, 0, 1000, 1000)], crs=27700
-    )
+    frame = gpd.GeoDataFrame({"ACD": ["E1"], "ANM": ["x"]}, geometry=[shapely.box(0, 0, 1000, 1000)], crs=27700)
     path = tmp_path / "noprj.shp"
     frame.to_file(path, engine="pyogrio")
     assert read_boundaries(path).area_code.tolist() == ["E1"]  # control: with .prj it reads

@@ -180,9 +180,7 @@ def test_csv_missing_flags_column(tmp_path: Path) -> None:
     header = csv_header()
     header[2] = "Notes"
     path = write_csv(tmp_path / "bres_2019.csv", header, [csv_row("country:England", [1] * 21)])
-    with pytest.raises(
-        SourceFormatError, match=r"bres_2019\.csv.*'A : Section A' is not followed by a 'Flags'"
-    ):
+    with pytest.raises(SourceFormatError, match=r"bres_2019\.csv.*'A : Section A' is not followed by a 'Flags'"):
         bres.read_bres_csv(path)
 
 
@@ -198,9 +196,7 @@ def test_csv_unknown_marker(tmp_path: Path) -> None:
     numbers: list[object] = [1] * 21
     numbers[5] = "about 10"
     path = write_csv(tmp_path / "bres_2019.csv", csv_header(), [csv_row("country:England", numbers)])
-    with pytest.raises(
-        SourceFormatError, match=r"bres_2019\.csv.*F : Section F.*unrecognised value 'about 10'"
-    ):
+    with pytest.raises(SourceFormatError, match=r"bres_2019\.csv.*F : Section F.*unrecognised value 'about 10'"):
         bres.read_bres_csv(path)
 
 
@@ -215,9 +211,7 @@ def test_csv_bad_label_and_ragged_row(tmp_path: Path) -> None:
 
 def test_csv_nuts_label_without_code(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "bres_2019.csv", csv_header(), [csv_row("nuts316:Hartlepool", [1] * 21)])
-    with pytest.raises(
-        SourceFormatError, match=r"bres_2019\.csv.*'nuts316:Hartlepool' lacks the NUTS/ITL code"
-    ):
+    with pytest.raises(SourceFormatError, match=r"bres_2019\.csv.*'nuts316:Hartlepool' lacks the NUTS/ITL code"):
         bres.read_bres_csv(path)
 
 

@@ -45,8 +45,9 @@ def raw_gva_hours(shared_data: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         frames.append(sheet[sheet["SIC07"] == "Total"])
     gva = pd.concat(frames).set_index("LA code")
     gva.columns = [str(c) for c in gva.columns]
-    hours = pd.read_excel(shared_data / LAD_PRODUCTIVITY, sheet_name="Productivity Hours", header=4,
-                          engine="calamine").set_index("LAD_Code")
+    hours = pd.read_excel(
+        shared_data / LAD_PRODUCTIVITY, sheet_name="Productivity Hours", header=4, engine="calamine"
+    ).set_index("LAD_Code")
     return gva, hours
 
 
@@ -57,8 +58,7 @@ def _value(table: pd.DataFrame, indicator: str, code: str, year: int) -> float:
 
 
 def test_contract_columns_and_required_indicators(table: pd.DataFrame) -> None:
-    assert list(table.columns)[:7] == ["indicator", "geography", "area_code", "area_name", "period", "value",
-                                       "status"]
+    assert list(table.columns)[:7] == ["indicator", "geography", "area_code", "area_name", "period", "value", "status"]
     levels = table.groupby("indicator")["geography"].agg(set)
     productivity_levels = {"uk", "country", "itl1", "itl2", "itl3", "lad", "cauth", "lep", "benchmark"}
     for indicator in ("gva_per_hour", "gva_per_hour_index", "gva_per_job", "gva_per_job_index"):
@@ -69,9 +69,17 @@ def test_contract_columns_and_required_indicators(table: pd.DataFrame) -> None:
     assert {"lep", "country"} <= levels["manufacturing_employment_lq"]
     for indicator in ("employment_rate_16_64", "economic_activity_rate_16_64"):
         assert {"lep", "lad", "country", "rgn", "cauth"} <= levels[indicator]
-    for indicator in ("median_weekly_pay", "gdhi_per_head", "gigabit_coverage", "qualifications_l3_plus",
-                      "unemployment_rate", "claimant_rate", "gdp_per_head", "population",
-                      "manufacturing_enterprises"):
+    for indicator in (
+        "median_weekly_pay",
+        "gdhi_per_head",
+        "gigabit_coverage",
+        "qualifications_l3_plus",
+        "unemployment_rate",
+        "claimant_rate",
+        "gdp_per_head",
+        "population",
+        "manufacturing_enterprises",
+    ):
         assert indicator in levels, indicator
     assert set(table["status"]) <= {"", "provisional", "estimated", "derived", "suppressed", "unavailable"}
 
@@ -152,8 +160,11 @@ def test_committed_values_equal_a_fresh_build(built: Path, table: pd.DataFrame) 
     """Values exactly (not to a tolerance), metadata byte for byte, the manifest but for boundary hashes."""
     committed = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
     pd.testing.assert_frame_equal(committed, table, check_exact=True)
-    pd.testing.assert_frame_equal(pd.read_parquet(REPO / "regional_data" / "areas.parquet"),
-                                  pd.read_parquet(built / "regional_data" / "areas.parquet"), check_exact=True)
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(REPO / "regional_data" / "areas.parquet"),
+        pd.read_parquet(built / "regional_data" / "areas.parquet"),
+        check_exact=True,
+    )
     assert _sha(REPO / "regional_data" / "indicators.json") == _sha(built / "regional_data" / "indicators.json")
     manifests = [json.loads((root / "regional_data" / "manifest.json").read_text()) for root in (REPO, built)]
     for manifest in manifests:
@@ -186,14 +197,14 @@ def test_build_is_byte_identical_on_rerun(shared_data: Path, built: Path, tmp_pa
     assert _snapshot_hashes(again) == _snapshot_hashes(built)
 
 
-
 def _snapshot_hashes(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): _sha(p) for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("damage", ["missing", "garbage"])
-def test_failed_build_leaves_snapshot_untouched(shared_data: Path, built: Path, tmp_path: Path, damage: str,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_failed_build_leaves_snapshot_untouched(
+    shared_data: Path, built: Path, tmp_path: Path, damage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
     shutil.copytree(built / "regional_data", out / "regional_data")
     shutil.copytree(built / "geo", out / "geo")

@@ -37,8 +37,14 @@ def _target(folder: Path) -> Path:
 
 
 def _run(module: str, *args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", module, *map(str, args), "--quiet"], cwd=REPO, text=True,
-                          capture_output=True, timeout=TIMEOUT_S, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", module, *map(str, args), "--quiet"],
+        cwd=REPO,
+        text=True,
+        capture_output=True,
+        timeout=TIMEOUT_S,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def _measured(module: str, *args: str | Path) -> tuple[subprocess.CompletedProcess[str], float, float]:
@@ -74,8 +80,9 @@ def _unchanged(target: Path, before: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize("case", corpus(), ids=lambda case: case.name)
-def test_broken_source_fails_in_one_line_naming_the_file(shared_data: Path, tmp_path: Path, case: BadSource,
-                                                         record_property) -> None:
+def test_broken_source_fails_in_one_line_naming_the_file(
+    shared_data: Path, tmp_path: Path, case: BadSource, record_property
+) -> None:
     source = mirror(shared_data, tmp_path / "source")
     case.damage(source, shared_data)
     target = _target(tmp_path / "target")
@@ -90,10 +97,14 @@ def test_broken_source_fails_in_one_line_naming_the_file(shared_data: Path, tmp_
     _unchanged(target, before)
 
 
-@pytest.mark.parametrize("case", [case for case in corpus() if case.name.endswith("in-place-of-csv")
-                                  or case.name.startswith("folder-in-place")], ids=lambda case: case.name)
-def test_refresh_from_dir_names_a_folder_or_pipe_in_place_of_a_file(shared_data: Path, tmp_path: Path,
-                                                                    case: BadSource) -> None:
+@pytest.mark.parametrize(
+    "case",
+    [case for case in corpus() if case.name.endswith("in-place-of-csv") or case.name.startswith("folder-in-place")],
+    ids=lambda case: case.name,
+)
+def test_refresh_from_dir_names_a_folder_or_pipe_in_place_of_a_file(
+    shared_data: Path, tmp_path: Path, case: BadSource
+) -> None:
     source = mirror(shared_data, tmp_path / "source")
     case.damage(source, shared_data)
     target = _target(tmp_path / "target")
@@ -106,14 +117,18 @@ def test_refresh_from_dir_names_a_folder_or_pipe_in_place_of_a_file(shared_data:
 
 @pytest.mark.parametrize("read_only_part", ["target folder", "geo"])
 @pytest.mark.parametrize("module", ["loaders.build", "loaders.refresh"])
-def test_read_only_target_fails_at_once_in_one_line(shared_data: Path, tmp_path: Path, read_only_part: str,
-                                                   module: str) -> None:
+def test_read_only_target_fails_at_once_in_one_line(
+    shared_data: Path, tmp_path: Path, read_only_part: str, module: str
+) -> None:
     """Before: a PermissionError traceback once geo/ could not be moved, after a whole build."""
     target = _target(tmp_path / "target")
     before = snapshot_hashes(target)
     locked = target if read_only_part == "target folder" else target / "geo"
-    where = ["--source", shared_data] if module == "loaders.build" else ["--from-dir", shared_data, "--report",
-                                                                         tmp_path / "report.md"]
+    where = (
+        ["--source", shared_data]
+        if module == "loaders.build"
+        else ["--from-dir", shared_data, "--report", tmp_path / "report.md"]
+    )
     started = time.perf_counter()
     with read_only(locked):
         done = _run(module, *where, "--out", target)
@@ -129,10 +144,14 @@ def test_build_refuses_to_lose_years_and_names_the_file(shared_data: Path, tmp_p
     replace(source, ASHE_PAY_CSV, years_from(2021)((shared_data / ASHE_PAY_CSV).read_bytes()))
     target = _target(tmp_path / "target")
     before = snapshot_hashes(target)
-    line = _one_line_failure(_run("loaders.build", "--source", source, "--out", target),
-                             "build failed, snapshot unchanged: the new snapshot would lose data: ")
-    assert f"median_weekly_pay (lad; source: ONS Explore Local Statistics (gross-median-weekly-pay); file: " \
-           f"{ASHE_PAY_CSV}): 4,493 of its 6,281 values are gone (72%, more than the 5% allowed" in line, line
+    line = _one_line_failure(
+        _run("loaders.build", "--source", source, "--out", target),
+        "build failed, snapshot unchanged: the new snapshot would lose data: ",
+    )
+    assert (
+        f"median_weekly_pay (lad; source: ONS Explore Local Statistics (gross-median-weekly-pay); file: "
+        f"{ASHE_PAY_CSV}): 4,493 of its 6,281 values are gone (72%, more than the 5% allowed" in line
+    ), line
     assert "years 2008-2020 are gone (first year 2008, now 2021)" in line
     assert line.endswith("If these losses are expected, rerun with --accept-losses")
     _unchanged(target, before)
@@ -155,5 +174,6 @@ def test_accepted_losses_killed_mid_swap_recover_to_the_whole_new_snapshot(share
     committed = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
     assert len(pay) < 0.6 * (committed["indicator"] == "median_weekly_pay").sum()
     assert json.loads((target / "regional_data" / "manifest.json").read_text())["rows_by_indicator"][
-        "median_weekly_pay"] == len(pay)
+        "median_weekly_pay"
+    ] == len(pay)
     assert sorted(p.name for p in target.iterdir()) == ["geo", "regional_data"]  # no staging, journal or lock

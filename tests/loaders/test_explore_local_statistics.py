@@ -245,10 +245,7 @@ def test_metadata_flat_and_csvw_layouts(els_dir: Path) -> None:
     assert gigabit["source_name"] == "Ofcom" and gigabit["source_date"] == "2026-05-13"
     assert gigabit["title"] == "Gigabit capable broadband" and "aggregated" in gigabit["caveats"]
     pay = read_els_metadata(els_dir / "gross-median-weekly-pay.json")
-    assert (
-        pay["source_name"]
-        == "Office for National Statistics; Northern Ireland Statistics and Research Agency"
-    )
+    assert pay["source_name"] == "Office for National Statistics; Northern Ireland Statistics and Research Agency"
     assert pay["source_date"] == "2025-10-23"
     gdp = read_els_metadata(els_dir / "gdp-per-head.json")
     assert gdp["title"] == "Gross domestic product per head"
@@ -385,16 +382,12 @@ def test_missing_column(tmp_path: Path) -> None:
     header = [name for name in COMMON_HEADER if name != "observation"]
     row = common_row()
     del row[COMMON_HEADER.index("observation")]
-    expect_error(
-        write_csv(tmp_path / "no_obs.csv", header, [row]), "missing required column", "'observation'"
-    )
+    expect_error(write_csv(tmp_path / "no_obs.csv", header, [row]), "missing required column", "'observation'")
 
 
 def test_renamed_column(tmp_path: Path) -> None:
     header = ["area_code" if name == "areacd" else name for name in COMMON_HEADER]
-    expect_error(
-        write_csv(tmp_path / "renamed.csv", header, [common_row()]), "missing required column", "'areacd'"
-    )
+    expect_error(write_csv(tmp_path / "renamed.csv", header, [common_row()]), "missing required column", "'areacd'")
 
 
 def test_empty_file(tmp_path: Path) -> None:
@@ -445,9 +438,7 @@ def test_empty_observation_without_marker(tmp_path: Path) -> None:
 
 def test_value_with_suppression_marker(tmp_path: Path) -> None:
     rows = [common_row(observation="4.5", status="x")]
-    expect_error(
-        write_csv(tmp_path / "both.csv", COMMON_HEADER, rows), "has a value and the suppression marker"
-    )
+    expect_error(write_csv(tmp_path / "both.csv", COMMON_HEADER, rows), "has a value and the suppression marker")
 
 
 def test_bad_period(tmp_path: Path) -> None:
@@ -456,9 +447,7 @@ def test_bad_period(tmp_path: Path) -> None:
 
 
 def test_duplicate_rows(tmp_path: Path) -> None:
-    expect_error(
-        write_csv(tmp_path / "dup.csv", COMMON_HEADER, [common_row(), common_row()]), "duplicate row"
-    )
+    expect_error(write_csv(tmp_path / "dup.csv", COMMON_HEADER, [common_row(), common_row()]), "duplicate row")
 
 
 def test_non_numeric_confidence_interval(tmp_path: Path) -> None:
@@ -476,8 +465,6 @@ def test_metadata_errors(tmp_path: Path) -> None:
     with pytest.raises(SourceFormatError, match="no_block.json.*ess-beta-metadata"):
         read_els_metadata(no_block)
     no_source = tmp_path / "no_source.json"
-    no_source.write_text(
-        '{"ess-beta-metadata": {"label": "A", "sourceDate": "01/02/2024"}}', encoding="utf-8"
-    )
+    no_source.write_text('{"ess-beta-metadata": {"label": "A", "sourceDate": "01/02/2024"}}', encoding="utf-8")
     with pytest.raises(SourceFormatError, match="no_source.json.*sourceURL"):
         read_els_metadata(no_source)

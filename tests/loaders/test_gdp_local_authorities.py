@@ -159,9 +159,7 @@ def test_missing_sheet(tmp_path: Path) -> None:
 
 def test_header_row_absent(tmp_path: Path) -> None:
     header: list[object] = ["Region", "LA code", "LA name", 2022, 2023]
-    expect_error(
-        make_book(tmp_path / "nohead.xlsx", header=header), "no header row starting with 'ITL1 Region'"
-    )
+    expect_error(make_book(tmp_path / "nohead.xlsx", header=header), "no header row starting with 'ITL1 Region'")
 
 
 def test_renamed_code_column(tmp_path: Path) -> None:
@@ -171,9 +169,7 @@ def test_renamed_code_column(tmp_path: Path) -> None:
 
 def test_title_for_another_table(tmp_path: Path) -> None:
     title = "Table 6: Local Authority: Value Added Tax (VAT) on products, pounds million"
-    expect_error(
-        make_book(tmp_path / "title.xlsx", title=title), "title does not describe the expected table"
-    )
+    expect_error(make_book(tmp_path / "title.xlsx", title=title), "title does not describe the expected table")
 
 
 def test_non_year_header(tmp_path: Path) -> None:

@@ -57,8 +57,13 @@ def test_withheld_subsectors_are_suppressed_not_zero(gva: pd.DataFrame) -> None:
     assert set(withheld["industry"]) <= set(MANUFACTURING_SUBSECTORS)
 
 
-def _workbook(path: Path, header: list, rows: list[list], title: str = "Table 3: GVA current price estimates, £m",
-              sheet: str = "Table 3") -> Path:
+def _workbook(
+    path: Path,
+    header: list,
+    rows: list[list],
+    title: str = "Table 3: GVA current price estimates, £m",
+    sheet: str = "Table 3",
+) -> Path:
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = sheet
@@ -74,10 +79,14 @@ HEADER = ["ITL1 region", "LA code", "LA name", "SIC07", "SIC07 description", 202
 
 
 def test_small_workbook_parses_with_markers(tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "ok.xlsx", HEADER, [
-        ["North East", "E06000001", "Hartlepool", "Total", "All industries", 1457, 1614],
-        ["North East", "E06000001", "Hartlepool", "CC (16-18)", "Wood", "[c]", 3],
-    ])
+    path = _workbook(
+        tmp_path / "ok.xlsx",
+        HEADER,
+        [
+            ["North East", "E06000001", "Hartlepool", "Total", "All industries", 1457, 1614],
+            ["North East", "E06000001", "Hartlepool", "CC (16-18)", "Wood", "[c]", 3],
+        ],
+    )
     frame = read_gva_by_industry(path)
     assert frame.loc[(frame["industry"] == "Total") & (frame["period"] == 2023), "value"].item() == 1614
     withheld = frame[(frame["industry"] == "CC (16-18)") & (frame["period"] == 2022)].iloc[0]
@@ -98,11 +107,15 @@ def test_missing_column_and_wrong_table(tmp_path: Path) -> None:
 
 
 def test_requested_industry_missing_for_an_authority(tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "partial.xlsx", HEADER, [
-        ["North East", "E06000001", "Hartlepool", "Total", "All", 1, 2],
-        ["North East", "E06000001", "Hartlepool", "C (10-33)", "Manufacturing", 1, 1],
-        ["North East", "E06000002", "Middlesbrough", "Total", "All", 3, 4],
-    ])
+    path = _workbook(
+        tmp_path / "partial.xlsx",
+        HEADER,
+        [
+            ["North East", "E06000001", "Hartlepool", "Total", "All", 1, 2],
+            ["North East", "E06000001", "Hartlepool", "C (10-33)", "Manufacturing", 1, 1],
+            ["North East", "E06000002", "Middlesbrough", "Total", "All", 3, 4],
+        ],
+    )
     with pytest.raises(SourceFormatError, match=r"partial\.xlsx.*not all present for every area"):
         read_gva_by_industry(path, [TOTAL, MANUFACTURING])
 

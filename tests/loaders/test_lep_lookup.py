@@ -119,9 +119,7 @@ EXPECTED_DFE_DIFFERENCES: dict[str, tuple[str | None, str | None]] = {
         _RECODED_GLLEP,
     ),
     "E06000017": ("E37000047", "E37000060"),  # Rutland: GCGP -> Greater Lincolnshire
-    **dict.fromkeys(
-        ["E06000031", "E07000008", "E07000009", "E07000010", "E07000011", "E07000012"], _RECODED_GCGP
-    ),
+    **dict.fromkeys(["E06000031", "E07000008", "E07000009", "E07000010", "E07000011", "E07000012"], _RECODED_GCGP),
     # York & North Yorkshire: York, Craven, Harrogate, Selby now only in YNY
     **dict.fromkeys(["E06000014", "E07000163", "E07000165", "E07000169"], _LCR_TO_YNY),
     **dict.fromkeys(["E08000032", "E08000033", "E08000034", "E08000035", "E08000036"], _RECODED_LCR),
@@ -205,8 +203,6 @@ def test_overlay_uses_metres_and_repairs(leps: gpd.GeoDataFrame) -> None:
     bow = shapely.Polygon(
         [(c.x - 100, c.y - 100), (c.x + 100, c.y + 100), (c.x + 100, c.y - 100), (c.x - 100, c.y + 100)]
     )
-    lads = gpd.GeoDataFrame({"area_code": ["T1"], "area_name": ["Test"]}, geometry=[bow], crs=27700).to_crs(
-        4326
-    )
+    lads = gpd.GeoDataFrame({"area_code": ["T1"], "area_name": ["Test"]}, geometry=[bow], crs=27700).to_crs(4326)
     result = derive_lad_to_lep(lads, lep)
     assert result.lep_code.tolist() == ["E37000051"] and result.share.iloc[0] == pytest.approx(1, abs=1e-6)

@@ -65,9 +65,7 @@ def test_dfe_lad20_lep20_blank_cells_and_codes(geo_dir: Path) -> None:
     cols = {"LAD20CD": "lad_code", "LEP20CD": "lep_code"}
     frame = read_lookup(geo_dir / "lookups/LAD20_LEP20_EN_LU_DfE_unofficial.csv", cols, unique=["lad_code"])
     assert len(frame) == 314 and frame.lep_code.nunique() == 38
-    derived = read_lookup(
-        geo_dir / "derived/LAD21_LEP21_EN_LU_derived.csv", {"LAD21CD": "lad", "LEP21CD2": "lep2"}
-    )
+    derived = read_lookup(geo_dir / "derived/LAD21_LEP21_EN_LU_derived.csv", {"LAD21CD": "lad", "LEP21CD2": "lep2"})
     assert derived.lep2.notna().sum() == 7  # blank second-LEP cells are <NA>, not ""
 
 

@@ -53,9 +53,7 @@ def test_block_shapes(stats_dir: Path, relative: str, periods: range, variables:
     assert list(frame.columns) == nomis.BLOCK_COLUMNS
     assert sorted(frame["period"].unique()) == list(periods)
     assert frame["variable"].nunique() == variables
-    per_period = (
-        frame.drop_duplicates(["period", "area_type", "area_name"]).groupby(["period", "area_type"]).size()
-    )
+    per_period = frame.drop_duplicates(["period", "area_type", "area_name"]).groupby(["period", "area_type"]).size()
     for period in periods:
         assert per_period[(period, "country")] == 1
         assert per_period[(period, "lep")] == 38
@@ -89,9 +87,7 @@ def test_t01_flag_counts_and_examples(stats_dir: Path) -> None:
     }
     scilly = frame[(frame["area_name"] == "Isles of Scilly") & (frame["period"] == 2022)]
     assert set(scilly["status"]) == {"unavailable"} and scilly["value"].isna().all()
-    england = one(
-        frame, period=2022, area_name="England", variable="T01:28 (Aged 16-64 - In employment : All People )"
-    )
+    england = one(frame, period=2022, area_name="England", variable="T01:28 (Aged 16-64 - In employment : All People )")
     assert england["date_label"] == "Jan 2022-Dec 2022"
     assert england["block_label"] == ""
     assert england["area_type"] == "country"
@@ -107,15 +103,9 @@ def test_aps_employment_rates(stats_dir: Path) -> None:
     assert one(emp, area_name="England", period=2022)["value"] == pytest.approx(75.8, abs=0.05)
     assert one(emp, area_name="England", period=2019)["value"] == pytest.approx(76.0, abs=0.05)
     assert one(act, area_name="England", period=2022)["value"] == pytest.approx(78.7, abs=0.05)
-    assert one(emp, area_type="lep", area_name="North East", period=2022)["value"] == pytest.approx(
-        70.4, abs=0.05
-    )
-    assert one(emp, area_type="lep", area_name="London", period=2022)["value"] == pytest.approx(
-        76.2, abs=0.05
-    )
-    assert one(emp, area_type="ladu", area_name="Hartlepool", period=2022)["value"] == pytest.approx(
-        68.1, abs=0.05
-    )
+    assert one(emp, area_type="lep", area_name="North East", period=2022)["value"] == pytest.approx(70.4, abs=0.05)
+    assert one(emp, area_type="lep", area_name="London", period=2022)["value"] == pytest.approx(76.2, abs=0.05)
+    assert one(emp, area_type="ladu", area_name="Hartlepool", period=2022)["value"] == pytest.approx(68.1, abs=0.05)
     england_pop = one(pop, area_name="England", period=2022)
     assert england_pop["value"] == 34_994_700
     assert england_pop["lci"] < england_pop["value"] < england_pop["uci"]
@@ -130,12 +120,8 @@ def test_aps_qualifications_nvq4(stats_dir: Path) -> None:
     strict = nomis.aps_qualifications_nvq4(stats_dir / T19)
     assert set(strict["indicator"]) == {"qualifications_nvq4_plus"}
     assert one(strict, area_name="England", period=2021)["value"] == pytest.approx(43.2, abs=0.05)
-    assert one(strict, area_type="lep", area_name="North East", period=2021)["value"] == pytest.approx(
-        34.9, abs=0.05
-    )
-    assert one(strict, area_type="lep", area_name="London", period=2021)["value"] == pytest.approx(
-        59.0, abs=0.05
-    )
+    assert one(strict, area_type="lep", area_name="North East", period=2021)["value"] == pytest.approx(34.9, abs=0.05)
+    assert one(strict, area_type="lep", area_name="London", period=2021)["value"] == pytest.approx(59.0, abs=0.05)
     assert sorted(strict["period"].unique()) == list(range(2017, 2022))
     # Some small districts have a suppressed category: strict gives NaN, never a share of a partial total.
     hidden = strict[strict["status"] == "suppressed"]
@@ -150,9 +136,7 @@ def test_aps_manufacturing_share(stats_dir: Path) -> None:
     england = one(strict, area_name="England", period=2022)
     assert england["value"] == pytest.approx(2_309_900 / 27_540_200 * 100)
     assert england["status"] == ""
-    assert one(strict, area_type="lep", area_name="London", period=2022)["value"] == pytest.approx(
-        3.1, abs=0.05
-    )
+    assert one(strict, area_type="lep", area_name="London", period=2022)["value"] == pytest.approx(3.1, abs=0.05)
     # Black Country (agriculture "!") and Pendle (four groups "!") have no complete total.
     for area in ["Black Country", "Pendle"]:
         row = one(strict, area_name=area, period=2022)
@@ -375,25 +359,19 @@ def test_small_t01_rates(tmp_path: Path) -> None:
 
 
 def test_missing_sheet(tmp_path: Path) -> None:
-    path = write_nomis(
-        tmp_path / "sheetless.xlsx", ["A"], [("country:England", [(1, None, 1)])], sheet="Other"
-    )
+    path = write_nomis(tmp_path / "sheetless.xlsx", ["A"], [("country:England", [(1, None, 1)])], sheet="Other")
     with pytest.raises(SourceFormatError, match=r"sheetless\.xlsx.*sheet 'Data' not found"):
         nomis.read_nomis_blocks(path)
 
 
 def test_missing_area_header(tmp_path: Path) -> None:
-    path = write_nomis(
-        tmp_path / "noarea.xlsx", ["A"], [("country:England", [(1, None, 1)])], area_header="Region"
-    )
+    path = write_nomis(tmp_path / "noarea.xlsx", ["A"], [("country:England", [(1, None, 1)])], area_header="Region")
     with pytest.raises(SourceFormatError, match=r"noarea\.xlsx.*no 'Area' header"):
         nomis.read_nomis_blocks(path)
 
 
 def test_missing_date_row(tmp_path: Path) -> None:
-    path = write_nomis(
-        tmp_path / "nodate.xlsx", ["A"], [("country:England", [(1, None, 1)])], meta=(("when", "x"),)
-    )
+    path = write_nomis(tmp_path / "nodate.xlsx", ["A"], [("country:England", [(1, None, 1)])], meta=(("when", "x"),))
     with pytest.raises(SourceFormatError, match=r"nodate\.xlsx.*no 'date' row"):
         nomis.read_nomis_blocks(path)
 
@@ -416,9 +394,7 @@ def test_unknown_subheader(tmp_path: Path) -> None:
 
 
 def test_duplicate_area_raises(tmp_path: Path) -> None:
-    path = write_nomis(
-        tmp_path / "dup.xlsx", ["A"], [("ladu:Same", [(1, None, 1)]), ("ladu:Same", [(2, None, 1)])]
-    )
+    path = write_nomis(tmp_path / "dup.xlsx", ["A"], [("ladu:Same", [(1, None, 1)]), ("ladu:Same", [(2, None, 1)])])
     with pytest.raises(SourceFormatError, match=r"dup\.xlsx.*'ladu:Same' appears twice"):
         nomis.read_nomis_blocks(path)
 

@@ -49,8 +49,11 @@ def test_lad_2025_has_hours_as_weekly_totals(lad_2025) -> None:
 
 
 def test_northern_ireland_2023_jobs_are_unavailable_not_zero(lad_2025) -> None:
-    ni = lad_2025[(lad_2025["measure"] == "filled_jobs") & lad_2025["area_code"].str.startswith("N09")
-                  & (lad_2025["period"] == 2023)]
+    ni = lad_2025[
+        (lad_2025["measure"] == "filled_jobs")
+        & lad_2025["area_code"].str.startswith("N09")
+        & (lad_2025["period"] == 2023)
+    ]
     assert len(ni) == 11
     assert ni["value"].isna().all()
     assert set(ni["status"]) == {"unavailable"}
@@ -118,9 +121,16 @@ HEADER = ["LAD_Code", "LAD_Name", "Pounds_2004", "Pounds_2005"]
 
 
 def test_markers_become_missing_with_status(tmp_path: Path) -> None:
-    path = _workbook(tmp_path / "t.xlsx", TITLE, HEADER, [["E06000001", "Hartlepool", "[c]", 20.5],
-                                                          ["E06000002", "Middlesbrough", "[x]", ".."],
-                                                          ["N09000001", "Antrim and Newtownabbey", 19.0, 0]])
+    path = _workbook(
+        tmp_path / "t.xlsx",
+        TITLE,
+        HEADER,
+        [
+            ["E06000001", "Hartlepool", "[c]", 20.5],
+            ["E06000002", "Middlesbrough", "[x]", ".."],
+            ["N09000001", "Antrim and Newtownabbey", 19.0, 0],
+        ],
+    )
     frame = read_productivity_table(path, "A3")
     suppressed = frame[(frame["area_code"] == "E06000001") & (frame["period"] == 2004)].iloc[0]
     assert math.isnan(suppressed["value"]) and suppressed["status"] == "suppressed"

@@ -14,8 +14,10 @@ REPO = Path(__file__).resolve().parents[2]
 TABLE = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
 MANIFEST = json.loads((REPO / "regional_data" / "manifest.json").read_text(encoding="utf-8"))
 ELS = "stats/levelling_up/explore_local_statistics"
-GVA_NE = ("stats/gva_gdp/gva_by_industry_local_authority/"
-          "regionalgrossvalueaddedbalancedbyindustrylocalauthoritiestlcnortheast.xlsx")
+GVA_NE = (
+    "stats/gva_gdp/gva_by_industry_local_authority/"
+    "regionalgrossvalueaddedbalancedbyindustrylocalauthoritiestlcnortheast.xlsx"
+)
 GDP_LA = "stats/gva_gdp/ons_regional_gdp_local_authorities_apr2025.xlsx"
 
 
@@ -37,7 +39,8 @@ def test_explore_local_statistics_caveats_name_the_provisional_year(shared_data:
     folder = shared_data / ELS
     assert els_provisional_years(folder / "gdp-per-head.json")["gdp_per_head"] == (2023, False)
     assert els_provisional_years(folder / "gross-disposable-household-income-per-head.json") == {
-        "gdhi_per_head": (2023, False)}  # a flat file whose label differs from its CSV's
+        "gdhi_per_head": (2023, False)
+    }  # a flat file whose label differs from its CSV's
     assert els_provisional_years(folder / "gross-median-weekly-pay.json") == {"median_weekly_pay": (2025, True)}
     assert els_provisional_years(folder / "claimant-count.json") == {}
 
@@ -45,14 +48,16 @@ def test_explore_local_statistics_caveats_name_the_provisional_year(shared_data:
 def test_marking_changes_only_values_of_the_rule_and_keeps_withheld_rows() -> None:
     from loaders.provisional import ProvisionalRule, ashe_edition_rule, mark_provisional
 
-    table = pd.DataFrame({
-        "indicator": ["x", "x", "x", "x", "x", "y"],
-        "geography": ["lad", "lep", "lad", "lad", "lad", "lad"],
-        "area_code": ["E1", "L1", "E2", "N1", "E1", "E1"],
-        "period": [2023, 2023, 2023, 2023, 2022, 2023],
-        "value": [1.0, 2.0, np.nan, 4.0, 5.0, 6.0],
-        "status": ["", "derived", "suppressed", "", "", ""],
-    })
+    table = pd.DataFrame(
+        {
+            "indicator": ["x", "x", "x", "x", "x", "y"],
+            "geography": ["lad", "lep", "lad", "lad", "lad", "lad"],
+            "area_code": ["E1", "L1", "E2", "N1", "E1", "E1"],
+            "period": [2023, 2023, 2023, 2023, 2022, 2023],
+            "value": [1.0, 2.0, np.nan, 4.0, 5.0, 6.0],
+            "status": ["", "derived", "suppressed", "", "", ""],
+        }
+    )
     marked, facts = mark_provisional(table, [ProvisionalRule("x", 2023, "words", great_britain_only=True)])
     assert marked["status"].tolist() == ["provisional", "provisional", "suppressed", "", "", ""]
     assert facts == {"x": {"year": 2023, "source": "words", "rows": 2}}

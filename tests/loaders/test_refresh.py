@@ -68,8 +68,20 @@ def _run(server: FaultServer, tmp: Path, *extra: str) -> tuple[int, Path, dict[s
     target = _target(tmp / "target")
     before = snapshot_hashes(target)
     report = tmp / "report.md"
-    status = main(["--mirror", server.url, "--out", str(target), "--cache-dir", str(tmp / "cache"),
-                   "--report", str(report), *FAST, *extra])
+    status = main(
+        [
+            "--mirror",
+            server.url,
+            "--out",
+            str(target),
+            "--cache-dir",
+            str(tmp / "cache"),
+            "--report",
+            str(report),
+            *FAST,
+            *extra,
+        ]
+    )
     return status, target, before, report
 
 
@@ -77,8 +89,9 @@ def _entries(target: Path) -> list[str]:
     return sorted(p.name for p in target.iterdir())
 
 
-def _assert_failed_cleanly(status: int, target: Path, before: dict[str, str], report: Path, err: str,
-                           *needles: str) -> None:
+def _assert_failed_cleanly(
+    status: int, target: Path, before: dict[str, str], report: Path, err: str, *needles: str
+) -> None:
     assert status == 1
     assert "refresh failed" in err and "snapshot unchanged" in err, err
     for needle in needles:
@@ -92,6 +105,7 @@ def _assert_failed_cleanly(status: int, target: Path, before: dict[str, str], re
 
 # ------------------------------------------------------------------------------ the catalogue
 
+
 def test_catalogue_covers_exactly_what_the_build_reads(shared_data: Path) -> None:
     assert catalogue_problems(shared_data) == []
 
@@ -104,7 +118,8 @@ def test_catalogue_entries_have_official_urls_and_confidence() -> None:
     assert BY_PATH[LAD_PRODUCTIVITY].needs_scraping and BY_PATH[LAD_PRODUCTIVITY].confidence == "inferred"
     assert BY_PATH[ELS_GIGABIT].url.endswith("/main/gigabit-capable-broadband/gigabit-capable-broadband.csv")
     assert BY_PATH["geo/boundaries/lad/LAD_DEC_2023_UK_BUC.geojson"].url.endswith(
-        "/Local_Authority_Districts_December_2023_Boundaries_UK_BUC/FeatureServer")
+        "/Local_Authority_Districts_December_2023_Boundaries_UK_BUC/FeatureServer"
+    )
 
 
 def test_list_sources_needs_no_network(capsys: pytest.CaptureFixture[str]) -> None:
@@ -115,8 +130,13 @@ def test_list_sources_needs_no_network(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_app_code_never_imports_the_network_code() -> None:
-    files = [REPO / "app.py", *(REPO / "app_pages").rglob("*.py"), *(REPO / "components").rglob("*.py"),
-             *(REPO / "metrics").rglob("*.py"), REPO / "loaders" / "snapshot.py"]
+    files = [
+        REPO / "app.py",
+        *(REPO / "app_pages").rglob("*.py"),
+        *(REPO / "components").rglob("*.py"),
+        *(REPO / "metrics").rglob("*.py"),
+        REPO / "loaders" / "snapshot.py",
+    ]
     for path in files:
         text = path.read_text()
         for forbidden in ("import requests", "loaders.refresh", "source_catalogue", "urllib.request"):
@@ -124,6 +144,7 @@ def test_app_code_never_imports_the_network_code() -> None:
 
 
 # ----------------------------------------------------------------- a full refresh that succeeds
+
 
 @pytest.fixture(scope="module")
 def refreshed(server: FaultServer, tmp_path_factory: pytest.TempPathFactory) -> dict:
@@ -133,8 +154,14 @@ def refreshed(server: FaultServer, tmp_path_factory: pytest.TempPathFactory) -> 
     server.fault(ELS_CLAIMANT, Status(500, times=1))
     started = time.perf_counter()
     status, target, before, report = _run(server, tmp)
-    result = {"status": status, "target": target, "before": before, "report": report, "hits": dict(server.hits),
-              "seconds": time.perf_counter() - started}
+    result = {
+        "status": status,
+        "target": target,
+        "before": before,
+        "report": report,
+        "hits": dict(server.hits),
+        "seconds": time.perf_counter() - started,
+    }
     server.clear()
     return result
 
@@ -149,8 +176,10 @@ def plain_build(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 def test_refresh_succeeds_and_equals_a_plain_build(refreshed: dict, plain_build: Path) -> None:
     assert refreshed["status"] == 0
     target = refreshed["target"]
-    pd.testing.assert_frame_equal(pd.read_parquet(target / "regional_data" / "indicators.parquet"),
-                                  pd.read_parquet(plain_build / "regional_data" / "indicators.parquet"))
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(target / "regional_data" / "indicators.parquet"),
+        pd.read_parquet(plain_build / "regional_data" / "indicators.parquet"),
+    )
     after, plain = snapshot_hashes(target), snapshot_hashes(plain_build)
     assert set(after) == set(plain)
     for name, digest in plain.items():
@@ -186,34 +215,95 @@ def test_report_of_a_successful_refresh(refreshed: dict) -> None:
 
 # ------------------------------------------------------------------------ faults while fetching
 
+
 @pytest.mark.parametrize(
     ("path", "fault", "extra", "needles", "max_hits"),
     [
-        pytest.param(GDP_LA, Delay(3.0), ["--timeout", "0.4"],
-                     ["no response within 0.4 s (read timeout)", "gave up after 3 attempts"], 3, id="timeout"),
-        pytest.param(LAD_PRODUCTIVITY, Reset(), [],
-                     ["connection failed (connection reset by the server)", "gave up after 3 attempts"], 3,
-                     id="connection-reset"),
-        pytest.param(LAD_PRODUCTIVITY, Status(503), [], ["HTTP 503 Service Unavailable", "gave up after 3 attempts"],
-                     3, id="http-503-persistent"),
+        pytest.param(
+            GDP_LA,
+            Delay(3.0),
+            ["--timeout", "0.4"],
+            ["no response within 0.4 s (read timeout)", "gave up after 3 attempts"],
+            3,
+            id="timeout",
+        ),
+        pytest.param(
+            LAD_PRODUCTIVITY,
+            Reset(),
+            [],
+            ["connection failed (connection reset by the server)", "gave up after 3 attempts"],
+            3,
+            id="connection-reset",
+        ),
+        pytest.param(
+            LAD_PRODUCTIVITY,
+            Status(503),
+            [],
+            ["HTTP 503 Service Unavailable", "gave up after 3 attempts"],
+            3,
+            id="http-503-persistent",
+        ),
         pytest.param(GDP_LA, Status(404), [], ["HTTP 404 Not Found"], 1, id="http-404-not-retried"),
-        pytest.param(GVA_NE, Truncate(0.5), [], ["truncated body: the connection closed after 226,295 of "
-                                                 "452,591 bytes"], 3, id="truncated-body"),
-        pytest.param(GDP_LA, Body(HTML_ERROR, "text/html"), [],
-                     ["is not an Excel workbook but an HTML page"], 1, id="html-page-as-xlsx"),
-        pytest.param(LAD_PRODUCTIVITY, Body(HTML_ERROR, "text/html"), [],
-                     ["is not an Excel workbook but an HTML page"], 1, id="html-page-as-xls"),
-        pytest.param(ELS_GIGABIT, Body(HTML_ERROR, "text/html"), [], ["is not a CSV file but an HTML page"], 1,
-                     id="html-page-as-csv"),
-        pytest.param("geo/boundaries/lad/LAD_DEC_2023_UK_BUC.geojson", Body(b'{"type":"FeatureCollection","feat'),
-                     [], ["is not valid JSON, possibly truncated"], 1, id="truncated-geojson-no-length"),
-        pytest.param(LAD_PRODUCTIVITY, None, ["--max-bytes", "500000"],
-                     ["605,184 bytes is over the size limit of 500,000 bytes (--max-bytes)"], 1, id="size-limit"),
+        pytest.param(
+            GVA_NE,
+            Truncate(0.5),
+            [],
+            ["truncated body: the connection closed after 226,295 of 452,591 bytes"],
+            3,
+            id="truncated-body",
+        ),
+        pytest.param(
+            GDP_LA,
+            Body(HTML_ERROR, "text/html"),
+            [],
+            ["is not an Excel workbook but an HTML page"],
+            1,
+            id="html-page-as-xlsx",
+        ),
+        pytest.param(
+            LAD_PRODUCTIVITY,
+            Body(HTML_ERROR, "text/html"),
+            [],
+            ["is not an Excel workbook but an HTML page"],
+            1,
+            id="html-page-as-xls",
+        ),
+        pytest.param(
+            ELS_GIGABIT,
+            Body(HTML_ERROR, "text/html"),
+            [],
+            ["is not a CSV file but an HTML page"],
+            1,
+            id="html-page-as-csv",
+        ),
+        pytest.param(
+            "geo/boundaries/lad/LAD_DEC_2023_UK_BUC.geojson",
+            Body(b'{"type":"FeatureCollection","feat'),
+            [],
+            ["is not valid JSON, possibly truncated"],
+            1,
+            id="truncated-geojson-no-length",
+        ),
+        pytest.param(
+            LAD_PRODUCTIVITY,
+            None,
+            ["--max-bytes", "500000"],
+            ["605,184 bytes is over the size limit of 500,000 bytes (--max-bytes)"],
+            1,
+            id="size-limit",
+        ),
     ],
 )
-def test_fetch_fault_leaves_snapshot_untouched(server: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                               path: str, fault, extra: list[str], needles: list[str],
-                                               max_hits: int) -> None:
+def test_fetch_fault_leaves_snapshot_untouched(
+    server: FaultServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    path: str,
+    fault,
+    extra: list[str],
+    needles: list[str],
+    max_hits: int,
+) -> None:
     if fault is not None:
         server.fault(path, fault)
     status, target, before, report = _run(server, tmp_path, *extra)
@@ -223,26 +313,36 @@ def test_fetch_fault_leaves_snapshot_untouched(server: FaultServer, tmp_path: Pa
     assert path in report.read_text()
 
 
-def test_truncated_workbook_without_length_is_caught_by_the_zip_check(server: FaultServer, shared_data: Path,
-                                                                      tmp_path: Path,
-                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_truncated_workbook_without_length_is_caught_by_the_zip_check(
+    server: FaultServer, shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = (shared_data / GVA_NE).read_bytes()
     server.fault(GVA_NE, Body(data[: len(data) // 2], send_length=False))
     status, target, before, report = _run(server, tmp_path)
-    _assert_failed_cleanly(status, target, before, report, capsys.readouterr().err, GVA_NE,
-                           "truncated or corrupt xlsx (zip) container")
+    _assert_failed_cleanly(
+        status, target, before, report, capsys.readouterr().err, GVA_NE, "truncated or corrupt xlsx (zip) container"
+    )
 
 
-def test_truncated_xls_is_caught_by_the_sector_check(server: FaultServer, shared_data: Path, tmp_path: Path,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_truncated_xls_is_caught_by_the_sector_check(
+    server: FaultServer, shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = (shared_data / LAD_PRODUCTIVITY).read_bytes()
     server.fault(LAD_PRODUCTIVITY, Body(data[:300_000], send_length=False))
     status, target, before, report = _run(server, tmp_path)
-    _assert_failed_cleanly(status, target, before, report, capsys.readouterr().err, LAD_PRODUCTIVITY,
-                           "truncated .xls (OLE) file: 300,000 bytes")
+    _assert_failed_cleanly(
+        status,
+        target,
+        before,
+        report,
+        capsys.readouterr().err,
+        LAD_PRODUCTIVITY,
+        "truncated .xls (OLE) file: 300,000 bytes",
+    )
 
 
 # ------------------------------------------------------------------------ faults while parsing
+
 
 def _edited_workbook(source: Path, edit) -> bytes:
     book = openpyxl.load_workbook(source)
@@ -266,34 +366,49 @@ def _rename_column(book: openpyxl.Workbook) -> None:
 @pytest.mark.parametrize(
     ("edit", "needle"),
     [
-        pytest.param(_rename_sheet, "sheet 'Table 3' not found (sheets: Information, Contents, Notes, Table 1, "
-                                    "Table 2, Table 3 (current prices), Table 4)", id="renamed-sheet"),
+        pytest.param(
+            _rename_sheet,
+            "sheet 'Table 3' not found (sheets: Information, Contents, Notes, Table 1, "
+            "Table 2, Table 3 (current prices), Table 4)",
+            id="renamed-sheet",
+        ),
         pytest.param(_rename_column, ", sheet 'Table 3': missing column(s) LA code", id="renamed-column"),
     ],
 )
-def test_changed_workbook_layout_fails_the_build(server: FaultServer, shared_data: Path, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str], edit, needle: str) -> None:
+def test_changed_workbook_layout_fails_the_build(
+    server: FaultServer, shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], edit, needle: str
+) -> None:
     server.fault(GVA_NE, Body(_edited_workbook(shared_data / GVA_NE, edit)))
     status, target, before, report = _run(server, tmp_path)
     err = capsys.readouterr().err
-    _assert_failed_cleanly(status, target, before, report, err,
-                           f"refresh failed at build, snapshot unchanged: {GVA_NE}", needle)
+    _assert_failed_cleanly(
+        status, target, before, report, err, f"refresh failed at build, snapshot unchanged: {GVA_NE}", needle
+    )
 
 
-def test_a_third_of_the_areas_missing_fails_validation(server: FaultServer, shared_data: Path, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_third_of_the_areas_missing_fails_validation(
+    server: FaultServer, shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     csv = pd.read_csv(shared_data / ELS_GIGABIT, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    lads = sorted(code for code in csv["areacd"].unique() if code[:3] in ("E06", "E07", "E08", "E09", "W06",
-                                                                         "S12", "N09"))
+    lads = sorted(
+        code for code in csv["areacd"].unique() if code[:3] in ("E06", "E07", "E08", "E09", "W06", "S12", "N09")
+    )
     dropped = set(lads[::3])
     broken = csv[~csv["areacd"].isin(dropped)].to_csv(index=False).encode("utf-8-sig")
     server.fault(ELS_GIGABIT, Body(broken, "text/csv"))
     status, target, before, report = _run(server, tmp_path)
     err = capsys.readouterr().err
-    _assert_failed_cleanly(status, target, before, report, err, "refresh failed at validation",
-                           "gigabit_coverage (lad; source: ONS Explore Local Statistics (gigabit-capable-broadband); "
-                           f"file: {ELS_GIGABIT})",
-                           "below the 90% minimum); lost E06000001, ")
+    _assert_failed_cleanly(
+        status,
+        target,
+        before,
+        report,
+        err,
+        "refresh failed at validation",
+        "gigabit_coverage (lad; source: ONS Explore Local Statistics (gigabit-capable-broadband); "
+        f"file: {ELS_GIGABIT})",
+        "below the 90% minimum); lost E06000001, ",
+    )
     text = report.read_text()
     assert "| areas, values and years kept | FAIL |" in text
     assert "## Rows by indicator" in text and "## Largest value changes" in text
@@ -301,27 +416,50 @@ def test_a_third_of_the_areas_missing_fails_validation(server: FaultServer, shar
     assert sorted(dropped)[0] in gigabit
 
 
-def test_every_other_row_of_the_ashe_pay_csv_gone_fails_validation(server: FaultServer, tmp_path: Path,
-                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_other_row_of_the_ashe_pay_csv_gone_fails_validation(
+    server: FaultServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Issue 12.2: this refresh exited 0 and swapped in 6,695 -> 3,348 rows of median_weekly_pay."""
     server.fault(ASHE_PAY_CSV, Rewrite(every_other_row))
     status, target, before, report = _run(server, tmp_path)
     err = capsys.readouterr().err
-    _assert_failed_cleanly(status, target, before, report, err, "refresh failed at validation",
-                           "loss: median_weekly_pay (lad; source: ONS Explore Local Statistics "
-                           f"(gross-median-weekly-pay); file: {ASHE_PAY_CSV}): ",
-                           "values are gone (50%, more than the 5% allowed",
-                           "If these losses are expected, rerun with --accept-losses")
+    _assert_failed_cleanly(
+        status,
+        target,
+        before,
+        report,
+        err,
+        "refresh failed at validation",
+        "loss: median_weekly_pay (lad; source: ONS Explore Local Statistics "
+        f"(gross-median-weekly-pay); file: {ASHE_PAY_CSV}): ",
+        "values are gone (50%, more than the 5% allowed",
+        "If these losses are expected, rerun with --accept-losses",
+    )
     assert "| median_weekly_pay | 6695 | 3348 | 0 | 3347 | 0 |" in report.read_text()
 
 
-def test_a_second_refresh_of_the_same_sources_changes_no_byte(server: FaultServer, refreshed: dict,
-                                                              tmp_path: Path) -> None:
+def test_a_second_refresh_of_the_same_sources_changes_no_byte(
+    server: FaultServer, refreshed: dict, tmp_path: Path
+) -> None:
     """Issue 12.11 for refresh: the same sources give the same files, manifest included."""
     target = refreshed["target"]
     before = snapshot_hashes(target)
-    assert main(["--mirror", server.url, "--out", str(target), "--cache-dir", str(tmp_path / "cache"),
-                 "--report", str(tmp_path / "report.md"), *FAST]) == 0
+    assert (
+        main(
+            [
+                "--mirror",
+                server.url,
+                "--out",
+                str(target),
+                "--cache-dir",
+                str(tmp_path / "cache"),
+                "--report",
+                str(tmp_path / "report.md"),
+                *FAST,
+            ]
+        )
+        == 0
+    )
     assert snapshot_hashes(target) == before
 
 
@@ -329,8 +467,9 @@ def test_a_second_refresh_of_the_same_sources_changes_no_byte(server: FaultServe
 
 
 @pytest.mark.parametrize("damage", ["missing", "html"])
-def test_from_dir_checks_files_before_building(shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                               damage: str) -> None:
+def test_from_dir_checks_files_before_building(
+    shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
     folder = mirror(shared_data, tmp_path / "official")
     victim = folder / GDP_LA
     victim.unlink()
@@ -352,13 +491,23 @@ def test_mirror_and_from_dir_are_exclusive(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_missing_target_is_a_clear_failure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["--mirror", "http://127.0.0.1:9", "--out", str(tmp_path / "nope"), "--report",
-                   str(tmp_path / "r.md"), "--quiet"])
+    status = main(
+        [
+            "--mirror",
+            "http://127.0.0.1:9",
+            "--out",
+            str(tmp_path / "nope"),
+            "--report",
+            str(tmp_path / "r.md"),
+            "--quiet",
+        ]
+    )
     assert status == 1
     assert "target folder" in capsys.readouterr().err
 
 
 # ------------------------------------------------------------------------------- the downloader
+
 
 def _downloader(tmp_path: Path, sleeps: list[float] | None = None, **policy) -> Downloader:
     settings = {"read_timeout": 5.0, "connect_timeout": 5.0, "backoff_base": 0.5} | policy
@@ -399,8 +548,11 @@ def test_a_bad_body_never_enters_the_cache(server: FaultServer, tmp_path: Path) 
 
 def test_size_limit_aborts_a_stream_without_content_length(server: FaultServer, tmp_path: Path) -> None:
     server.fault(ELS_CLAIMANT, Body(b"a,b\n" + b"1,2\n" * 100_000, "text/csv", send_length=False))
-    with pytest.raises(RefreshError, match=r"body exceeds the size limit of 10,000 bytes \(--max-bytes\); "
-                                           "download aborted"):
+    with pytest.raises(
+        RefreshError,
+        match=r"body exceeds the size limit of 10,000 bytes \(--max-bytes\); "
+        "download aborted",
+    ):
         _downloader(tmp_path, max_bytes=10_000).fetch(f"{server.url}/{ELS_CLAIMANT}", ELS_CLAIMANT, check_csv)
 
 
@@ -412,6 +564,7 @@ def test_connection_refused_is_retried_then_named(tmp_path: Path) -> None:
 
 
 # ----------------------------------------------------------------------------- content checks
+
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
     path = tmp_path / name
@@ -440,14 +593,20 @@ def test_spreadsheet_checks(tmp_path: Path, shared_data: Path) -> None:
 
 def test_csv_and_boundary_checks(tmp_path: Path) -> None:
     check_csv(_write(tmp_path, "ok.csv", "\ufeffa,b\n1,2\n".encode()))
-    for data, message in ((HTML_ERROR, "HTML page"), (b"PK\x03\x04rest", "binary"), (b"just text\nmore\n", "comma"),
-                          (b"a,b\n", "no data rows")):
+    for data, message in (
+        (HTML_ERROR, "HTML page"),
+        (b"PK\x03\x04rest", "binary"),
+        (b"just text\nmore\n", "comma"),
+        (b"a,b\n", "no data rows"),
+    ):
         with pytest.raises(ContentError, match=message):
             check_csv(_write(tmp_path, "bad.csv", data))
     check_boundary(_write(tmp_path, "ok.geojson", b'{"type":"FeatureCollection","features":[{"type":"Feature"}]}'))
-    for data, message in ((b'{"error":{"code":400,"message":"Invalid query"}}', "ArcGIS error response"),
-                          (b'{"type":"FeatureCollection","features":[]}', "no features"),
-                          (b'{"type":"Feature"', "not valid JSON")):
+    for data, message in (
+        (b'{"error":{"code":400,"message":"Invalid query"}}', "ArcGIS error response"),
+        (b'{"type":"FeatureCollection","features":[]}', "no features"),
+        (b'{"type":"Feature"', "not valid JSON"),
+    ):
         with pytest.raises(ContentError, match=message):
             check_boundary(_write(tmp_path, "bad.geojson", data))
 
@@ -467,27 +626,45 @@ def test_scrape_file_links_in_page_order() -> None:
     assert len(links) == 3
 
 
-def test_landing_page_scrape_takes_the_latest_matching_file(server: FaultServer, tmp_path: Path,
-                                                            shared_data: Path) -> None:
+def test_landing_page_scrape_takes_the_latest_matching_file(
+    server: FaultServer, tmp_path: Path, shared_data: Path
+) -> None:
     workbook = (shared_data / GDP_LA).read_bytes()
     server.routes["datasets/prod"] = lambda query: (200, "text/html", LANDING.encode())
     latest = ["/datasets/prod/current/labourproductivitylad2.xlsx"]
     server.routes["file"] = lambda query: (
-        (200, "application/octet-stream", workbook) if query["uri"] == latest
-        else (404, "text/html", b"<html>missing</html>"))
-    entry = SourceFile("stats/x.xls", "ons_landing", f"{server.url}/datasets/prod", "inferred", "ONS",
-                       link_pattern=r"^labourproductivitylad\d*\.xlsx?$", fallback_url=f"{server.url}/old.xls")
+        (200, "application/octet-stream", workbook)
+        if query["uri"] == latest
+        else (404, "text/html", b"<html>missing</html>")
+    )
+    entry = SourceFile(
+        "stats/x.xls",
+        "ons_landing",
+        f"{server.url}/datasets/prod",
+        "inferred",
+        "ONS",
+        link_pattern=r"^labourproductivitylad\d*\.xlsx?$",
+        fallback_url=f"{server.url}/old.xls",
+    )
     record = fetch_entry(entry, tmp_path / "out" / "x.xls", _downloader(tmp_path), mirror=None, fallback_dir=None)
     assert record.origin.endswith("file?uri=/datasets/prod/current/labourproductivitylad2.xlsx")
     assert record.sha256 == hashlib.sha256(workbook).hexdigest() and not record.note
     server.routes.clear()
 
 
-def test_landing_page_without_a_match_falls_back_and_says_so(server: FaultServer, tmp_path: Path,
-                                                             shared_data: Path) -> None:
+def test_landing_page_without_a_match_falls_back_and_says_so(
+    server: FaultServer, tmp_path: Path, shared_data: Path
+) -> None:
     server.routes["datasets/prod"] = lambda query: (200, "text/html", b"<html><a href='/about'>x</a></html>")
-    entry = SourceFile(GDP_LA, "ons_landing", f"{server.url}/datasets/prod", "H", "ONS",
-                       link_pattern=r"^gdp\.xlsx$", fallback_url=f"{server.url}/{GDP_LA}")
+    entry = SourceFile(
+        GDP_LA,
+        "ons_landing",
+        f"{server.url}/datasets/prod",
+        "H",
+        "ONS",
+        link_pattern=r"^gdp\.xlsx$",
+        fallback_url=f"{server.url}/{GDP_LA}",
+    )
     record = fetch_entry(entry, tmp_path / "out.xlsx", _downloader(tmp_path), mirror=None, fallback_dir=None)
     assert "no download link matching" in record.note and "used the last known file URL" in record.note
     without = SourceFile(GDP_LA, "ons_landing", f"{server.url}/datasets/prod", "H", "ONS", link_pattern=r"^gdp$")
@@ -498,20 +675,29 @@ def test_landing_page_without_a_match_falls_back_and_says_so(server: FaultServer
 
 def test_arcgis_layers_are_paged_into_one_file(server: FaultServer, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(fetch_module, "ARCGIS_PAGE", 2)
-    features = [{"type": "Feature", "properties": {"LAD23CD": f"E0{i}", "LAD23NM": f"Area {i}"},
-                 "geometry": {"type": "Point", "coordinates": [0, i]}} for i in range(5)]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"LAD23CD": f"E0{i}", "LAD23NM": f"Area {i}"},
+            "geometry": {"type": "Point", "coordinates": [0, i]},
+        }
+        for i in range(5)
+    ]
     service = "arcgis/rest/services/LAD_TEST/FeatureServer"
     server.routes[service] = lambda query: (200, "application/json", json.dumps({"layers": [{"id": 2}]}).encode())
 
     def query(params: dict[str, list[str]]) -> tuple[int, str, bytes]:
         offset, count = int(params["resultOffset"][0]), int(params["resultRecordCount"][0])
-        page = features[offset: offset + count]
+        page = features[offset : offset + count]
         more = offset + count < len(features)
         if params["f"] == ["geojson"]:
             body = {"type": "FeatureCollection", "features": page, "properties": {"exceededTransferLimit": more}}
         else:
-            body = {"fields": [{"name": "LAD23NM"}, {"name": "LAD23CD"}], "exceededTransferLimit": more,
-                    "features": [{"attributes": f["properties"]} for f in page]}
+            body = {
+                "fields": [{"name": "LAD23NM"}, {"name": "LAD23CD"}],
+                "exceededTransferLimit": more,
+                "features": [{"attributes": f["properties"]} for f in page],
+            }
         return 200, "application/json", json.dumps(body).encode()
 
     server.routes[f"{service}/2/query"] = query
@@ -536,8 +722,15 @@ def test_zip_member_is_extracted(server: FaultServer, tmp_path: Path, shared_dat
     server.routes["ashe7"] = lambda query: (200, "text/html", page)
     server.routes["file"] = lambda query: (200, "application/zip", bundle.getvalue())
     entry = BY_PATH[build.ASHE_T7_WEEKLY]
-    local = SourceFile(entry.path, entry.method, f"{server.url}/ashe7", entry.confidence, entry.publisher,
-                       link_pattern=entry.link_pattern, member_pattern=entry.member_pattern)
+    local = SourceFile(
+        entry.path,
+        entry.method,
+        f"{server.url}/ashe7",
+        entry.confidence,
+        entry.publisher,
+        link_pattern=entry.link_pattern,
+        member_pattern=entry.member_pattern,
+    )
     record = fetch_entry(local, tmp_path / "t7.xlsx", _downloader(tmp_path), mirror=None, fallback_dir=None)
     assert record.origin.endswith(":: PROV - Work Geography Table 7.1a   Weekly pay - Gross 2025.xlsx")
     assert (tmp_path / "t7.xlsx").read_bytes() == workbook
@@ -551,11 +744,19 @@ def test_zip_member_over_the_size_limit_is_not_extracted(server: FaultServer, tm
     server.routes["ashe7"] = lambda query: (200, "text/html", b'<a href="/file?uri=/a/ashetable72025provisional.zip">')
     server.routes["file"] = lambda query: (200, "application/zip", bundle.getvalue())
     entry = BY_PATH[build.ASHE_T7_WEEKLY]
-    local = SourceFile(entry.path, entry.method, f"{server.url}/ashe7", entry.confidence, entry.publisher,
-                       link_pattern=entry.link_pattern, member_pattern=entry.member_pattern)
+    local = SourceFile(
+        entry.path,
+        entry.method,
+        f"{server.url}/ashe7",
+        entry.confidence,
+        entry.publisher,
+        link_pattern=entry.link_pattern,
+        member_pattern=entry.member_pattern,
+    )
     with pytest.raises(RefreshError, match=r"2,000,000 bytes uncompressed, over the size limit of 1,000,000 bytes"):
-        fetch_entry(local, tmp_path / "t7.xlsx", _downloader(tmp_path, max_bytes=1_000_000), mirror=None,
-                    fallback_dir=None)
+        fetch_entry(
+            local, tmp_path / "t7.xlsx", _downloader(tmp_path, max_bytes=1_000_000), mirror=None, fallback_dir=None
+        )
     assert not (tmp_path / "t7.xlsx").exists()
     server.routes.clear()
 

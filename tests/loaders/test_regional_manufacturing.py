@@ -21,8 +21,12 @@ CUMBERLAND, WESTMORLAND = "E06000063", "E06000064"
 
 
 def snapshot_value(indicator: str, geography: str, code: str, year: int) -> float:
-    hit = TABLE[(TABLE["indicator"] == indicator) & (TABLE["geography"] == geography) & (TABLE["area_code"] == code)
-                & (TABLE["period"] == year)]
+    hit = TABLE[
+        (TABLE["indicator"] == indicator)
+        & (TABLE["geography"] == geography)
+        & (TABLE["area_code"] == code)
+        & (TABLE["period"] == year)
+    ]
     assert len(hit) == 1, (indicator, geography, code, year)
     return float(hit["value"].iloc[0])
 
@@ -52,7 +56,8 @@ def test_a_region_is_its_itl1_region() -> None:
     for region, itl1 in (("E12000001", "TLC"), ("E12000002", "TLD"), ("E12000008", "TLJ")):
         for year in (1998, 2010, 2023):
             assert snapshot_value("manufacturing_gva_share", "rgn", region, year) == pytest.approx(
-                snapshot_value("manufacturing_gva_share", "itl1", itl1, year), rel=1e-12)
+                snapshot_value("manufacturing_gva_share", "itl1", itl1, year), rel=1e-12
+            )
 
 
 def test_cumbria_itl2_by_hand_from_the_raw_workbook(raw_gva: pd.DataFrame) -> None:
@@ -87,11 +92,14 @@ def test_itl2_membership_chains_the_official_lookups(shared_data: Path) -> None:
 
     lads = read_boundaries(shared_data / "geo/boundaries/lad/LAD_DEC_2023_UK_BUC.geojson")
     itl2 = read_boundaries(shared_data / "geo/boundaries/itl/ITL2_JAN_2021_UK_BUC.geojson")
-    lad_itl3 = read_lookup(shared_data / "stats/lookups/LAD_(December_2024)_to_LAU1_to_ITL3_to_ITL2_to_ITL1_"
-                                         "(January_2025)_Lookup_in_the_UK.csv",
-                           {"LAD24CD": "lad_code", "ITL325CD": "itl3_2025"}).astype(str)
-    vintages = read_lookup(shared_data / "geo/lookups/ITL321_ITL325_UK_LU.csv",
-                           {"ITL321CD": "itl3_2021", "ITL325CD": "itl3_2025"}).astype(str)
+    lad_itl3 = read_lookup(
+        shared_data / "stats/lookups/LAD_(December_2024)_to_LAU1_to_ITL3_to_ITL2_to_ITL1_"
+        "(January_2025)_Lookup_in_the_UK.csv",
+        {"LAD24CD": "lad_code", "ITL325CD": "itl3_2025"},
+    ).astype(str)
+    vintages = read_lookup(
+        shared_data / "geo/lookups/ITL321_ITL325_UK_LU.csv", {"ITL321CD": "itl3_2021", "ITL325CD": "itl3_2025"}
+    ).astype(str)
     membership, facts = itl2_2021_membership(lad_itl3, vintages, lads, itl2)
     placed = dict(zip(membership["member_code"], membership["group_code"], strict=True))
     assert placed[CUMBERLAND] == placed[WESTMORLAND] == "TLD1"  # the 2023 unitaries nest in 2021 Cumbria

@@ -28,12 +28,23 @@ META = {
 }
 
 
-def _rows(indicator: str, geography: str, codes: list[str], periods: list[int], value: float = 50.0,
-          **overrides) -> pd.DataFrame:
+def _rows(
+    indicator: str, geography: str, codes: list[str], periods: list[int], value: float = 50.0, **overrides
+) -> pd.DataFrame:
     rows = [
-        {"indicator": indicator, "geography": geography, "area_code": code, "area_name": f"Area {code}",
-         "period": period, "value": value, "status": "", "lci": math.nan, "uci": math.nan}
-        for code in codes for period in periods
+        {
+            "indicator": indicator,
+            "geography": geography,
+            "area_code": code,
+            "area_name": f"Area {code}",
+            "period": period,
+            "value": value,
+            "status": "",
+            "lci": math.nan,
+            "uci": math.nan,
+        }
+        for code in codes
+        for period in periods
     ]
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for column, value in overrides.items():
@@ -46,12 +57,15 @@ LADS = [f"E0600{i:04d}" for i in range(30)]
 
 @pytest.fixture
 def old() -> pd.DataFrame:
-    return pd.concat([
-        _rows("rate", "lad", LADS, [2021, 2022, 2023]),
-        _rows("rate", "uk", ["K02000001"], [2021, 2022, 2023]),
-        _rows("pay", "lad", LADS, [2022, 2023], value=600.0),
-        _rows("jobs", "lep", ["E37000025"], [2022], value=1000.0),
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            _rows("rate", "lad", LADS, [2021, 2022, 2023]),
+            _rows("rate", "uk", ["K02000001"], [2021, 2022, 2023]),
+            _rows("pay", "lad", LADS, [2022, 2023], value=600.0),
+            _rows("jobs", "lep", ["E37000025"], [2022], value=1000.0),
+        ],
+        ignore_index=True,
+    )
 
 
 def test_identical_snapshots_pass_with_no_changes(old: pd.DataFrame) -> None:
@@ -59,8 +73,11 @@ def test_identical_snapshots_pass_with_no_changes(old: pd.DataFrame) -> None:
     assert result.passed and result.problems == [] and result.warnings == []
     assert result.rows[["added", "removed", "changed"]].to_numpy().sum() == 0
     assert result.changes.empty
-    assert [name for name, _, _ in result.checks] == ["schema (snapshot contract)", "value ranges by unit",
-                                                      "areas, values and years kept"]
+    assert [name for name, _, _ in result.checks] == [
+        "schema (snapshot contract)",
+        "value ranges by unit",
+        "areas, values and years kept",
+    ]
 
 
 def test_losing_a_third_of_the_areas_fails(old: pd.DataFrame) -> None:
@@ -100,7 +117,8 @@ def test_losing_the_latest_year_fails(old: pd.DataFrame) -> None:
     assert compare(old, new, META).problems == [
         "loss: pay (lad; source: ASHE): 30 of its 60 values are gone (50%, more than the 5% allowed; 30 values now); "
         "30 of 30 areas lost years they had (more than the 5% allowed; e.g. E06000000 lost 2023 of its 2 years); "
-        "latest year 2023 is gone (latest now 2022)"]
+        "latest year 2023 is gone (latest now 2022)"
+    ]
 
 
 def test_losing_an_indicator_or_level_fails(old: pd.DataFrame) -> None:
@@ -113,8 +131,9 @@ def test_coverage_losses_can_be_accepted_as_warnings(old: pd.DataFrame) -> None:
     new = old[old["indicator"] != "jobs"]
     result = compare(old, new, META, accept_losses=True)
     assert result.passed
-    assert result.warnings == ["loss (accepted with --accept-losses): jobs (lep; source: BRES): no areas with values "
-                               "any more (had 1)"]
+    assert result.warnings == [
+        "loss (accepted with --accept-losses): jobs (lep; source: BRES): no areas with values any more (had 1)"
+    ]
 
 
 def test_new_areas_and_years_are_reported_not_failed(old: pd.DataFrame) -> None:
@@ -180,7 +199,9 @@ def test_largest_changes_are_ranked_by_relative_size(old: pd.DataFrame) -> None:
     new.loc[(new["indicator"] == "rate") & (new["area_code"] == LADS[2]) & (new["period"] == 2023), "value"] = 75.0
     changes = largest_changes(old, new)
     assert changes[["indicator", "area_code", "change_pct"]].values.tolist() == [
-        ["rate", LADS[2], pytest.approx(50.0)], ["pay", LADS[1], pytest.approx(10.0)]]
+        ["rate", LADS[2], pytest.approx(50.0)],
+        ["pay", LADS[1], pytest.approx(10.0)],
+    ]
 
 
 def test_tiny_float_noise_is_not_a_change(old: pd.DataFrame) -> None:
@@ -191,8 +212,12 @@ def test_tiny_float_noise_is_not_a_change(old: pd.DataFrame) -> None:
 
 def test_coverage_table_shape(old: pd.DataFrame) -> None:
     cov = coverage(old, old)
-    assert set(zip(cov["indicator"], cov["geography"], strict=True)) == {("rate", "lad"), ("rate", "uk"),
-                                                                          ("pay", "lad"), ("jobs", "lep")}
+    assert set(zip(cov["indicator"], cov["geography"], strict=True)) == {
+        ("rate", "lad"),
+        ("rate", "uk"),
+        ("pay", "lad"),
+        ("jobs", "lep"),
+    }
     assert coverage_problems(cov) == []
 
 
@@ -202,10 +227,13 @@ def test_report_says_what_failed_and_escapes_data(old: pd.DataFrame) -> None:
     new.loc[(new["indicator"] == "pay") & (new["area_code"] == LADS[1]), "value"] = 900.0
     new = new[~((new["indicator"] == "rate") & new["area_code"].isin(LADS[::3]))]
     result = compare(old, new, META)
-    text = render_report(result, outcome="FAILED at validation; current snapshot unchanged",
-                         context={"mode": "mirror http://127.0.0.1:1"}, failure="the new snapshot failed validation",
-                         sources=[{"path": "stats/x.csv", "origin": "http://127.0.0.1:1/stats/x.csv", "sha256": "ab",
-                                   "bytes": 1234}])
+    text = render_report(
+        result,
+        outcome="FAILED at validation; current snapshot unchanged",
+        context={"mode": "mirror http://127.0.0.1:1"},
+        failure="the new snapshot failed validation",
+        sources=[{"path": "stats/x.csv", "origin": "http://127.0.0.1:1/stats/x.csv", "sha256": "ab", "bytes": 1234}],
+    )
     assert "**Result: FAILED at validation; current snapshot unchanged**" in text
     assert "## What failed" in text and "The current snapshot was left unchanged." in text
     assert "| areas, values and years kept | FAIL |" in text
@@ -234,6 +262,7 @@ def test_committed_snapshot_passes_against_itself() -> None:
 
 # ------------------------------------------------------------------ losses of values and years (issue 12.2)
 
+
 def test_every_other_row_gone_fails_naming_the_source_file(old: pd.DataFrame) -> None:
     """Half the values of an indicator gone (areas and the span of years intact) was accepted before."""
     pay = old[old["indicator"] == "pay"]
@@ -251,12 +280,17 @@ def test_every_other_row_gone_fails_naming_the_source_file(old: pd.DataFrame) ->
 def test_losing_the_first_years_fails(old: pd.DataFrame) -> None:
     new = old[~((old["indicator"] == "rate") & (old["period"] < 2023))]
     problems = compare(old, new, META).problems
-    uk = ("loss: rate (uk; source: ONS Explore Local Statistics (rate)): 2 of its 3 values are gone (67%, more than "
-          "the 5% allowed; 1 values now); 1 of 1 areas lost years they had (more than the 5% allowed; e.g. "
-          "K02000001 lost 2021-2022 of its 3 years); years 2021-2022 are gone (first year 2021, now 2023)")
+    uk = (
+        "loss: rate (uk; source: ONS Explore Local Statistics (rate)): 2 of its 3 values are gone (67%, more than "
+        "the 5% allowed; 1 values now); 1 of 1 areas lost years they had (more than the 5% allowed; e.g. "
+        "K02000001 lost 2021-2022 of its 3 years); years 2021-2022 are gone (first year 2021, now 2023)"
+    )
     assert uk in problems
-    assert any(p.startswith("loss: rate (lad; source: ONS Explore Local Statistics (rate)): 60 of its 90 values")
-               and p.endswith("; years 2021-2022 are gone (first year 2021, now 2023)") for p in problems)
+    assert any(
+        p.startswith("loss: rate (lad; source: ONS Explore Local Statistics (rate)): 60 of its 90 values")
+        and p.endswith("; years 2021-2022 are gone (first year 2021, now 2023)")
+        for p in problems
+    )
 
 
 def test_a_few_holes_within_the_limits_pass(old: pd.DataFrame) -> None:
@@ -272,5 +306,7 @@ def test_a_few_holes_within_the_limits_pass(old: pd.DataFrame) -> None:
 def test_provenance_of_a_vanished_level_falls_back_to_its_indicator(old: pd.DataFrame) -> None:
     new = old[~((old["indicator"] == "rate") & (old["geography"] == "uk"))]
     problems = compare(old, new, META, provenance={("rate", "lad"): ["stats/rate.csv"]}).problems
-    assert problems == ["loss: rate (uk; source: ONS Explore Local Statistics (rate); file: stats/rate.csv): no areas "
-                        "with values any more (had 1)"]
+    assert problems == [
+        "loss: rate (uk; source: ONS Explore Local Statistics (rate); file: stats/rate.csv): no areas "
+        "with values any more (had 1)"
+    ]

@@ -62,8 +62,10 @@ def _restamp(folder: Path) -> str:
     """Recompute the manifest's output checksums and snapshot id after files changed; returns the id."""
     manifest_path = folder / "regional_data" / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
-    manifest["outputs"] = {name: {"bytes": (folder / name).stat().st_size, "sha256": file_sha256(folder / name)}
-                           for name in manifest["outputs"]}
+    manifest["outputs"] = {
+        name: {"bytes": (folder / name).stat().st_size, "sha256": file_sha256(folder / name)}
+        for name in manifest["outputs"]
+    }
     manifest["snapshot_id"] = snapshot_id(manifest["outputs"])
     manifest_path.write_text(json.dumps(manifest, indent=1))
     return manifest["snapshot_id"]
@@ -99,8 +101,14 @@ def _leftovers(target: Path) -> list[str]:
 
 
 def _swap_subprocess(target: Path, env: dict[str, str]) -> int:
-    done = subprocess.run([sys.executable, "-c", DRIVER, str(target)], cwd=REPO, env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", DRIVER, str(target)],
+        cwd=REPO,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return done.returncode
 
 
@@ -123,8 +131,13 @@ def test_kill_at_every_step_of_the_swap_leaves_old_or_new_never_a_mix(tmp_path: 
             assert read.manifest["snapshot_id"] in (old_id, new_id)
             assert _state(target) == read.manifest["snapshot_id"]
         # The next run finishes the job: the new snapshot once the journal was written (step 2 on).
-        recovered = subprocess.run([sys.executable, "-m", "loaders.build", "--recover", "--out", str(target)],
-                                   cwd=REPO, capture_output=True, text=True, timeout=300)
+        recovered = subprocess.run(
+            [sys.executable, "-m", "loaders.build", "--recover", "--out", str(target)],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert recovered.returncode == 0, recovered.stderr
         assert "Traceback" not in recovered.stderr
         assert _state(target) == (old_id if step == 1 else new_id), f"killed after step {step}"
@@ -135,8 +148,9 @@ def test_kill_at_every_step_of_the_swap_leaves_old_or_new_never_a_mix(tmp_path: 
 
 @pytest.mark.parametrize("mode", ["exchange", "rename"])
 @pytest.mark.parametrize("step", [3, 4, 5, 6])
-def test_an_error_mid_swap_puts_the_old_snapshot_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str,
-                                                      step: int) -> None:
+def test_an_error_mid_swap_puts_the_old_snapshot_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str, step: int
+) -> None:
     if step > STEPS[mode] - 1:
         return  # exchange mode has no steps 5-6 inside the swap itself (step 5 is the journal's removal)
     target, old_id, _ = _prepare(tmp_path)
@@ -153,8 +167,10 @@ def test_a_folder_that_cannot_be_moved_fails_before_anything_moves(tmp_path: Pat
     target, old_id, _ = _prepare(tmp_path)
     with read_only(target / "geo"), snapshot_lock(target), pytest.raises(SwapError) as failure:
         swap_in(target / STAGING, target)
-    assert str(failure.value) == f"{target / 'geo'} is not writable (permission denied), so a new snapshot " \
-                                 "cannot replace it"
+    assert (
+        str(failure.value) == f"{target / 'geo'} is not writable (permission denied), so a new snapshot "
+        "cannot replace it"
+    )
     assert _state(target) == old_id and not (target / JOURNAL).exists()
 
 
@@ -182,8 +198,10 @@ def test_recover_removes_leftover_staging_folders(tmp_path: Path) -> None:
     (target / ".refresh-abc" / "out").mkdir(parents=True)
     with snapshot_lock(target):
         done = recover(target)
-    assert done == ["removed the leftover staging folder .refresh-abc",
-                    "removed the leftover staging folder .snapshot-test"]
+    assert done == [
+        "removed the leftover staging folder .refresh-abc",
+        "removed the leftover staging folder .snapshot-test",
+    ]
     assert _state(target) == old_id and _leftovers(target) == []
 
 
@@ -192,6 +210,9 @@ def test_reader_refuses_folders_from_two_builds(tmp_path: Path) -> None:
     target, _, _ = _prepare(tmp_path)
     shutil.rmtree(target / "geo")
     shutil.move(target / STAGING / "geo", target / "geo")
-    with pytest.raises(SnapshotError, match=r"geo/lad\.geojson does not match manifest\.json, so regional_data/ and "
-                                            r"geo/ are not from one build; run python -m loaders\.build --recover"):
+    with pytest.raises(
+        SnapshotError,
+        match=r"geo/lad\.geojson does not match manifest\.json, so regional_data/ and "
+        r"geo/ are not from one build; run python -m loaders\.build --recover",
+    ):
         read_snapshot(target / "regional_data")

@@ -71,9 +71,7 @@ def test_unquantised_topology_and_geometry_collection() -> None:
         "objects": {
             "one": {
                 "type": "GeometryCollection",
-                "geometries": [
-                    {"type": "GeometryCollection", "geometries": [{"type": "LineString", "arcs": [~0]}]}
-                ],
+                "geometries": [{"type": "GeometryCollection", "geometries": [{"type": "LineString", "arcs": [~0]}]}],
             }
         },
         "arcs": [[[0.5, 1.5], [2.5, 3.5]]],
@@ -100,9 +98,7 @@ def test_real_lad_topology_matches_sibling_geojson(geo_dir: Path) -> None:
     lad = geo_dir / "boundaries" / "lad"
     topo = json.loads((lad / "LAD_DEC_2021_UK_BUC.topo.json").read_text())
     geo = json.loads((lad / "LAD_DEC_2021_UK_BUC.geojson").read_text())
-    ours = {
-        f["properties"]["AREACD"]: shapely.geometry.shape(f["geometry"]) for f in topology_to_features(topo)
-    }
+    ours = {f["properties"]["AREACD"]: shapely.geometry.shape(f["geometry"]) for f in topology_to_features(topo)}
     theirs = {f["properties"]["LAD21CD"]: shapely.geometry.shape(f["geometry"]) for f in geo["features"]}
     assert len(ours) == 374
     assert ours.keys() == theirs.keys()

@@ -75,8 +75,16 @@ def test_csv_of_lep_codes_reads_every_value() -> None:
 
 
 def test_codes_are_upper_cased_and_markers_become_statuses() -> None:
-    data = csv_bytes([["LEP21CD", "value"], [" e37000025 ", "[c]"], ["E37000001", ".."], ["E37000003", "1,234.5"],
-                      ["E37000005", "£41.87"], ["E37000006", "76%"]])
+    data = csv_bytes(
+        [
+            ["LEP21CD", "value"],
+            [" e37000025 ", "[c]"],
+            ["E37000001", ".."],
+            ["E37000003", "1,234.5"],
+            ["E37000005", "£41.87"],
+            ["E37000006", "76%"],
+        ]
+    )
     table = read_values_upload("m.csv", data).table.set_index("code")
     assert list(table.index) == ["E37000025", "E37000001", "E37000003", "E37000005", "E37000006"]
     assert table.loc["E37000025", "status"] == "suppressed" and math.isnan(table.loc["E37000025", "value"])
@@ -106,8 +114,7 @@ def test_names_file_keeps_names_and_xss_text_verbatim() -> None:
 
 @pytest.mark.parametrize("delimiter", [";", "\t", "|"])
 def test_other_delimiters(delimiter: str) -> None:
-    data = csv_bytes([["area_code", "a", "b"], ["E37000025", "1.5", "2"], ["E37000001", "3", "4"]],
-                     delimiter=delimiter)
+    data = csv_bytes([["area_code", "a", "b"], ["E37000025", "1.5", "2"], ["E37000001", "3", "4"]], delimiter=delimiter)
     upload = read_values_upload("d.csv", data)
     assert upload.value_columns == ("a", "b")
     assert upload.table.set_index(["code", "column"]).loc[("E37000001", "b"), "value"] == 4.0
@@ -171,8 +178,9 @@ def test_codes_found_by_their_values_when_the_header_says_nothing() -> None:
 
 def test_xlsx_formula_cells_use_the_saved_value_and_are_never_evaluated() -> None:
     # Excel "saved" 99 for =1+1: a reader that evaluated formulas would give 2.
-    data = xlsx_bytes([["area_code", "value"], ["E37000025", "=1+1"], ["E37000001", 7], ["E37000003", "=2*3"]],
-                      cached={"1+1": "99"})
+    data = xlsx_bytes(
+        [["area_code", "value"], ["E37000025", "=1+1"], ["E37000001", 7], ["E37000003", "=2*3"]], cached={"1+1": "99"}
+    )
     upload = read_values_upload("f.xlsx", data)
     table = upload.table.set_index("code")
     assert table.loc["E37000025", "value"] == 99.0
@@ -196,12 +204,29 @@ def test_xlsx_second_sheet_and_numbers_as_cells() -> None:
         read_values_upload("two.xlsx", buffer.getvalue(), sheet="Nope")
 
 
-@pytest.mark.parametrize(("cell", "expected"), [
-    (3, (3.0, "")), ("-0.5", (-0.5, "")), ("1e3", (1000.0, "")), ("\u22122", (-2.0, "")), ("c", None),
-    ("[x]", None), ("nan", None), ("inf", None), ("1_000", None), ("1e999", None), ("12abc", None), (True, None),
-    ("", None), ("E06000001", None), ("e5", None), (".5", (0.5, "")), ("12,345,678", (12345678.0, "")),
-    ("1,23", None),
-])
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (3, (3.0, "")),
+        ("-0.5", (-0.5, "")),
+        ("1e3", (1000.0, "")),
+        ("\u22122", (-2.0, "")),
+        ("c", None),
+        ("[x]", None),
+        ("nan", None),
+        ("inf", None),
+        ("1_000", None),
+        ("1e999", None),
+        ("12abc", None),
+        (True, None),
+        ("", None),
+        ("E06000001", None),
+        ("e5", None),
+        (".5", (0.5, "")),
+        ("12,345,678", (12345678.0, "")),
+        ("1,23", None),
+    ],
+)
 def test_parse_number(cell: object, expected: tuple[float, str] | None) -> None:
     got = parse_number(cell)
     if cell in ("c", "[x]", ""):
@@ -235,8 +260,14 @@ def test_generated_numeric_tables_round_trip_through_csv(codes: list[str], data:
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(LEP_CODES), st.floats(-1e12, 1e12, allow_nan=False)),
-                min_size=1, max_size=20, unique_by=lambda pair: pair[0]))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(LEP_CODES), st.floats(-1e12, 1e12, allow_nan=False)),
+        min_size=1,
+        max_size=20,
+        unique_by=lambda pair: pair[0],
+    )
+)
 def test_generated_numeric_tables_round_trip_through_xlsx(pairs: list[tuple[str, float]]) -> None:
     upload = read_values_upload("gen.xlsx", xlsx_bytes([["area_code", "value"], *map(list, pairs)]))
     got = upload.table.set_index("code")["value"].to_dict()
@@ -288,24 +319,47 @@ def test_geopackage_is_read_and_reprojected() -> None:
 
 def test_plain_lonlat_geojson_and_topojson() -> None:
     square = [[[-1.6, 54.9], [-1.5, 54.9], [-1.5, 55.0], [-1.6, 55.0], [-1.6, 54.9]]]
-    doc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"code": "E37000025", "name": XSS},
-         "geometry": {"type": "Polygon", "coordinates": square}}]}
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": "E37000025", "name": XSS},
+                "geometry": {"type": "Polygon", "coordinates": square},
+            }
+        ],
+    }
     got = read_boundary_upload("a.geojson", json.dumps(doc).encode())
     assert got["area_name"].tolist() == [XSS]
     np.testing.assert_allclose(got.total_bounds, [-1.6, 54.9, -1.5, 55.0])
-    topo = {"type": "Topology", "arcs": [[[-1.6, 54.9], [-1.5, 54.9], [-1.5, 55.0], [-1.6, 55.0], [-1.6, 54.9]]],
-            "objects": {"areas": {"type": "GeometryCollection", "geometries": [
-                {"type": "Polygon", "arcs": [[0]], "properties": {"LEP21CD": "E37000025", "LEP21NM": "North East"}}]}}}
+    topo = {
+        "type": "Topology",
+        "arcs": [[[-1.6, 54.9], [-1.5, 54.9], [-1.5, 55.0], [-1.6, 55.0], [-1.6, 54.9]]],
+        "objects": {
+            "areas": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "Polygon", "arcs": [[0]], "properties": {"LEP21CD": "E37000025", "LEP21NM": "North East"}}
+                ],
+            }
+        },
+    }
     got = read_boundary_upload("a.topo.json", json.dumps(topo).encode())
     assert got["area_code"].tolist() == ["E37000025"]
 
 
 def test_code_field_can_be_chosen_when_not_obvious() -> None:
     square = [[[-1.6, 54.9], [-1.5, 54.9], [-1.5, 55.0], [-1.6, 55.0], [-1.6, 54.9]]]
-    doc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"ref": "X1", "label": "Mine"}, "geometry": {"type": "Polygon",
-                                                                                   "coordinates": square}}]}
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"ref": "X1", "label": "Mine"},
+                "geometry": {"type": "Polygon", "coordinates": square},
+            }
+        ],
+    }
     with pytest.raises(FieldChoiceError) as caught:
         read_boundary_upload("mine.geojson", json.dumps(doc).encode())
     assert caught.value.fields == ("ref", "label")
@@ -325,8 +379,9 @@ def test_features_sharing_a_code_are_merged() -> None:
 
 def test_web_geojson_stays_within_budget_by_simplifying() -> None:
     circles = [shapely.Point(400000 + 30000 * i, 500000).buffer(14000, quad_segs=2000) for i in range(4)]
-    frame = gpd.GeoDataFrame({"area_code": [f"E0{i}" for i in range(4)], "area_name": list("abcd")},
-                             geometry=circles, crs="EPSG:27700").to_crs("EPSG:4326")
+    frame = gpd.GeoDataFrame(
+        {"area_code": [f"E0{i}" for i in range(4)], "area_name": list("abcd")}, geometry=circles, crs="EPSG:27700"
+    ).to_crs("EPSG:4326")
     full, notes = boundary_web_geojson(frame, budget=10**9)
     assert notes == [] and len(json.dumps(full)) > 60_000
     small, notes = boundary_web_geojson(frame, budget=60_000)
@@ -381,8 +436,9 @@ def test_a_valid_boundary_file_just_under_the_limit_is_read_and_mapped_in_bounde
 
 
 @pytest.mark.parametrize(("size", "coverage_runs"), [(1_500_000, 1), (7_000_000, 0)])
-def test_the_map_copy_runs_coverage_simplification_at_most_once(monkeypatch: pytest.MonkeyPatch, size: int,
-                                                                 coverage_runs: int) -> None:
+def test_the_map_copy_runs_coverage_simplification_at_most_once(
+    monkeypatch: pytest.MonkeyPatch, size: int, coverage_runs: int
+) -> None:
     """Each coverage simplification costs seconds on a large file (and the old code tried up to five): it runs
     once, at the tolerance a cheap per-area simplification picked, and not at all above 200,000 vertices."""
     from loaders import upload_web
@@ -392,8 +448,11 @@ def test_the_map_copy_runs_coverage_simplification_at_most_once(monkeypatch: pyt
     assert (vertices > upload_web.MAX_COVERAGE_VERTICES) == (coverage_runs == 0)
     runs = []
     real = upload_web.simplify_coverage
-    monkeypatch.setattr(upload_web, "simplify_coverage", lambda boundaries, tolerance: runs.append(tolerance)
-                        or real(boundaries, tolerance))
+    monkeypatch.setattr(
+        upload_web,
+        "simplify_coverage",
+        lambda boundaries, tolerance: runs.append(tolerance) or real(boundaries, tolerance),
+    )
     collection, notes = boundary_web_geojson(frame)
     assert len(runs) == coverage_runs
     assert len(collection["features"]) == len(frame) and notes[0].startswith("Boundaries simplified for the map")

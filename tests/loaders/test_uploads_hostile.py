@@ -42,8 +42,11 @@ AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
 TIME_BOUND_S = 30.0
 MEMORY_BOUND_MB = 400.0
 MESSAGE_BOUND = 600  # characters of one message
-INTERNALS = re.compile(r"Traceback|/tmp/|\bSELECT\b|\bPROJ\b|set_int_max_str_digits|\b[A-Z]\w+(?:Error|Exception)\b|"
-                       r"Error -\d|errno", re.IGNORECASE)
+INTERNALS = re.compile(
+    r"Traceback|/tmp/|\bSELECT\b|\bPROJ\b|set_int_max_str_digits|\b[A-Z]\w+(?:Error|Exception)\b|"
+    r"Error -\d|errno",
+    re.IGNORECASE,
+)
 MEASURED: dict[str, tuple[str, float, float]] = {}  # name -> (outcome, seconds, peak MB)
 
 
@@ -153,8 +156,10 @@ def test_corpus_report_and_the_snapshot_is_unchanged() -> None:
     slowest = max(MEASURED.items(), key=lambda item: item[1][1])
     largest = max(MEASURED.items(), key=lambda item: item[1][2])
     classes = Counter((bad.kind, bad.issue or "earlier") for bad in CORPUS)
-    print(f"hostile corpus: {len(CORPUS)} inputs; classes {dict(sorted(classes.items()))}; "
-          f"slowest {slowest[0]} {slowest[1][1]:.2f} s; largest {largest[0]} {largest[1][2]:.1f} MB (tracemalloc peak)")
+    print(
+        f"hostile corpus: {len(CORPUS)} inputs; classes {dict(sorted(classes.items()))}; "
+        f"slowest {slowest[0]} {slowest[1][1]:.2f} s; largest {largest[0]} {largest[1][2]:.1f} MB (tracemalloc peak)"
+    )
     for name, (outcome, seconds, peak) in sorted(MEASURED.items(), key=lambda item: -item[1][1]):
         print(f"  {name:40s} {outcome:22s} {seconds:7.2f} s {peak:8.1f} MB")
 
@@ -224,20 +229,36 @@ CSV_CELL = st.one_of(
 
 
 @FUZZ
-@given(st.lists(st.lists(CSV_CELL, min_size=1, max_size=6), min_size=1, max_size=15),
-       st.sampled_from([",", ";", "\t", "|"]))
+@given(
+    st.lists(st.lists(CSV_CELL, min_size=1, max_size=6), min_size=1, max_size=15),
+    st.sampled_from([",", ";", "\t", "|"]),
+)
 def test_random_csv_tables(rows: list[list[str]], delimiter: str) -> None:
     values_or_error("table.csv", csv_bytes(rows, delimiter=delimiter))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.lists(st.one_of(st.none(), st.integers(-10**6, 10**6), st.floats(allow_nan=False),
-                                   st.text(max_size=10).filter(lambda t: t.isprintable())),
-                         min_size=1, max_size=5), min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(
+                st.none(),
+                st.integers(-(10**6), 10**6),
+                st.floats(allow_nan=False),
+                st.text(max_size=10).filter(lambda t: t.isprintable()),
+            ),
+            min_size=1,
+            max_size=5,
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_random_xlsx_tables(rows: list[list[object]]) -> None:
     # openpyxl refuses some cell text itself (illegal XML characters); that is the writer, not the reader
-    values_or_error("sheet.xlsx", xlsx_bytes([[c if not isinstance(c, str) else c.lstrip("=") for c in row]
-                                              for row in rows]))
+    values_or_error(
+        "sheet.xlsx", xlsx_bytes([[c if not isinstance(c, str) else c.lstrip("=") for c in row] for row in rows])
+    )
 
 
 @FUZZ
@@ -254,31 +275,41 @@ JSON = st.recursive(
     lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5),
     max_leaves=30,
 )
-POINT = st.one_of(st.tuples(st.floats(-8, 2, allow_nan=False), st.floats(50, 59, allow_nan=False)),
-                  st.tuples(st.floats(-1e6, 1e6, allow_nan=False), st.floats(-1e6, 1e6, allow_nan=False)))
+POINT = st.one_of(
+    st.tuples(st.floats(-8, 2, allow_nan=False), st.floats(50, 59, allow_nan=False)),
+    st.tuples(st.floats(-1e6, 1e6, allow_nan=False), st.floats(-1e6, 1e6, allow_nan=False)),
+)
 RING = st.lists(POINT.map(list), min_size=0, max_size=6).map(lambda ring: ring + ring[:1])
 GEOMETRY = st.one_of(
     st.fixed_dictionaries({"type": st.just("Polygon"), "coordinates": st.lists(RING, max_size=2)}),
-    st.fixed_dictionaries({"type": st.sampled_from(["MultiPolygon", "Point", "LineString", "Nope"]),
-                           "coordinates": JSON}),
+    st.fixed_dictionaries(
+        {"type": st.sampled_from(["MultiPolygon", "Point", "LineString", "Nope"]), "coordinates": JSON}
+    ),
     JSON,
 )
-FEATURE = st.fixed_dictionaries({"type": st.just("Feature"), "geometry": GEOMETRY,
-                                 "properties": st.one_of(st.fixed_dictionaries({"code": st.text(min_size=1, max_size=9),
-                                                                                "name": st.text(max_size=9)}),
-                                                         JSON)})
+FEATURE = st.fixed_dictionaries(
+    {
+        "type": st.just("Feature"),
+        "geometry": GEOMETRY,
+        "properties": st.one_of(
+            st.fixed_dictionaries({"code": st.text(min_size=1, max_size=9), "name": st.text(max_size=9)}), JSON
+        ),
+    }
+)
 
 
 @FUZZ
-@given(st.one_of(JSON, st.fixed_dictionaries({"type": st.just("FeatureCollection"),
-                                              "features": st.lists(FEATURE, max_size=4)})))
+@given(
+    st.one_of(
+        JSON, st.fixed_dictionaries({"type": st.just("FeatureCollection"), "features": st.lists(FEATURE, max_size=4)})
+    )
+)
 def test_random_geojson_documents(doc: object) -> None:
     boundary_or_error("shapes.geojson", json.dumps(doc).encode("utf-8"))
 
 
 @FUZZ
-@given(st.dictionaries(st.text(alphabet="abc./\\_-:", min_size=1, max_size=12), st.binary(max_size=200),
-                       max_size=6))
+@given(st.dictionaries(st.text(alphabet="abc./\\_-:", min_size=1, max_size=12), st.binary(max_size=200), max_size=6))
 def test_random_zip_archives(members: dict[str, bytes]) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -293,8 +324,14 @@ UK_POINT = st.tuples(st.floats(-8, 2, allow_nan=False), st.floats(50, 59, allow_
 @FUZZ
 @given(st.lists(st.lists(UK_POINT, min_size=3, max_size=8), min_size=1, max_size=5))
 def test_random_polygons_come_back_valid_or_are_reported(rings: list[list[list[float]]]) -> None:
-    features = [{"type": "Feature", "properties": {"area_code": f"X{i}", "area_name": f"Area {i}"},
-                 "geometry": {"type": "Polygon", "coordinates": [ring + ring[:1]]}} for i, ring in enumerate(rings)]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"area_code": f"X{i}", "area_name": f"Area {i}"},
+            "geometry": {"type": "Polygon", "coordinates": [ring + ring[:1]]},
+        }
+        for i, ring in enumerate(rings)
+    ]
     data = json.dumps({"type": "FeatureCollection", "features": features}).encode("utf-8")
     try:
         frame = read_boundary_upload("random.geojson", data)

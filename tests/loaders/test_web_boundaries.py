@@ -96,12 +96,8 @@ def _mosaic_defects(geoms: np.ndarray) -> tuple[float, float]:
     return float(shapely.area(geoms).sum() - union.area), _hole_area(union)
 
 
-def test_shared_edges_stay_shared(
-    lad23: gpd.GeoDataFrame, lad23_web: gpd.GeoDataFrame, geo_dir: Path
-) -> None:
-    rgn = read_lookup(
-        geo_dir / "lookups/LAD23_RGN23_EN_LU.csv", {"LAD23CD": "lad", "RGN23CD": "rgn"}, unique=["lad"]
-    )
+def test_shared_edges_stay_shared(lad23: gpd.GeoDataFrame, lad23_web: gpd.GeoDataFrame, geo_dir: Path) -> None:
+    rgn = read_lookup(geo_dir / "lookups/LAD23_RGN23_EN_LU.csv", {"LAD23CD": "lad", "RGN23CD": "rgn"}, unique=["lad"])
     before = lad23.to_crs(27700).set_index("area_code").geometry
     after = lad23_web.to_crs(27700).set_index("area_code").geometry
     for region, lads in rgn.groupby("rgn").lad:
@@ -124,9 +120,7 @@ def test_neighbours_still_touch(lad23: gpd.GeoDataFrame, lad23_web: gpd.GeoDataF
     shared = shapely.length(shapely.intersection(shapely.boundary(before[i]), shapely.boundary(before[j])))
     long = shared > 2000
     assert long.sum() > 700
-    still = shapely.length(
-        shapely.intersection(shapely.boundary(after[i[long]]), shapely.boundary(after[j[long]]))
-    )
+    still = shapely.length(shapely.intersection(shapely.boundary(after[i[long]]), shapely.boundary(after[j[long]])))
     assert (still > 0).all()
     assert shapely.area(shapely.intersection(after[i], after[j])).max() < 1.0
 
@@ -196,15 +190,18 @@ def test_committed_boundaries_are_valid_at_their_precision(level: str) -> None:
 
 def _pinched_pair() -> gpd.GeoDataFrame:
     """A square with an inlet 0.0004 wide (closes at 3 decimals) and its neighbour to the east."""
-    inlet = shapely.Polygon([(0, 0), (0.01, 0), (0.01, 0.01), (0.0052, 0.01), (0.0052, 0.002), (0.0048, 0.002),
-                             (0.0048, 0.01), (0, 0.01)])
-    return gpd.GeoDataFrame({"area_code": ["A", "B"], "area_name": ["a", "b"]},
-                            geometry=[inlet, shapely.box(0.01, 0, 0.02, 0.01)], crs=4326)
+    inlet = shapely.Polygon(
+        [(0, 0), (0.01, 0), (0.01, 0.01), (0.0052, 0.01), (0.0052, 0.002), (0.0048, 0.002), (0.0048, 0.01), (0, 0.01)]
+    )
+    return gpd.GeoDataFrame(
+        {"area_code": ["A", "B"], "area_name": ["a", "b"]}, geometry=[inlet, shapely.box(0.01, 0, 0.02, 0.01)], crs=4326
+    )
 
 
 def _web_shapes(frame: gpd.GeoDataFrame, decimals: int) -> np.ndarray:
-    return np.array([shapely.geometry.shape(f["geometry"])
-                     for f in json.loads(to_web_geojson(frame, decimals))["features"]])
+    return np.array(
+        [shapely.geometry.shape(f["geometry"]) for f in json.loads(to_web_geojson(frame, decimals))["features"]]
+    )
 
 
 def test_snap_rounding_keeps_a_pinched_area_valid() -> None:
@@ -216,16 +213,20 @@ def test_snap_rounding_keeps_a_pinched_area_valid() -> None:
 
 
 def test_snap_rounding_gives_a_shared_part_to_both_overlapping_areas() -> None:
-    frame = gpd.GeoDataFrame({"area_code": ["A", "B"], "area_name": ["a", "b"]},
-                             geometry=[shapely.box(0, 0, 0.0101, 0.01), shapely.box(0.0049, 0, 0.02, 0.01)], crs=4326)
+    frame = gpd.GeoDataFrame(
+        {"area_code": ["A", "B"], "area_name": ["a", "b"]},
+        geometry=[shapely.box(0, 0, 0.0101, 0.01), shapely.box(0.0049, 0, 0.02, 0.01)],
+        crs=4326,
+    )
     a, b = _web_shapes(snap_round_coverage(frame, 3), 3)
     assert a.bounds == (0.0, 0.0, 0.01, 0.01) and b.bounds == (0.005, 0.0, 0.02, 0.01)
     assert shapely.intersection(a, b).area == pytest.approx(0.005 * 0.01)
 
 
 def test_snap_rounding_names_an_area_that_vanishes() -> None:
-    frame = gpd.GeoDataFrame({"area_code": ["SPECK"], "area_name": ["s"]},
-                             geometry=[shapely.box(0.0001, 0.0001, 0.0002, 0.0002)], crs=4326)
+    frame = gpd.GeoDataFrame(
+        {"area_code": ["SPECK"], "area_name": ["s"]}, geometry=[shapely.box(0.0001, 0.0001, 0.0002, 0.0002)], crs=4326
+    )
     with pytest.raises(ValueError, match="'SPECK' is empty after snapping to 2 decimals"):
         snap_round_coverage(frame, 2)
 

@@ -19,12 +19,22 @@ def rows(records: list[tuple[str, str, int, float]]) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["area_code", "area_name", "period", "value"])
 
 
-LEVEL = rows([
-    ("A", "Alpha", 2004, 20.0), ("A", "Alpha", 2005, 22.0), ("A", "Alpha", 2006, 24.0),
-    ("B", "Beta", 2004, 30.0), ("B", "Beta", 2005, 31.0), ("B", "Beta", 2006, 33.0),
-    ("C", "Gamma", 2004, 40.0), ("C", "Gamma", 2005, math.nan), ("C", "Gamma", 2006, 44.0),
-    ("D", "Delta", 2004, math.nan), ("D", "Delta", 2005, math.nan), ("D", "Delta", 2006, 50.0),
-])
+LEVEL = rows(
+    [
+        ("A", "Alpha", 2004, 20.0),
+        ("A", "Alpha", 2005, 22.0),
+        ("A", "Alpha", 2006, 24.0),
+        ("B", "Beta", 2004, 30.0),
+        ("B", "Beta", 2005, 31.0),
+        ("B", "Beta", 2006, 33.0),
+        ("C", "Gamma", 2004, 40.0),
+        ("C", "Gamma", 2005, math.nan),
+        ("C", "Gamma", 2006, 44.0),
+        ("D", "Delta", 2004, math.nan),
+        ("D", "Delta", 2005, math.nan),
+        ("D", "Delta", 2006, 50.0),
+    ]
+)
 
 
 # --- by_year / yearly_median -----------------------------------------------------------------------

@@ -31,14 +31,19 @@ def test_the_five_north_west_leps_are_the_north_west_region(snapshot) -> None:
 
 def test_pilot_gva_per_hour_by_hand_from_the_raw_files(snapshot, shared_data: Path) -> None:
     """Unsmoothed 2019: the North West workbook's LA GVA over the LAD tables' weekly hours x 52."""
-    workbook = shared_data / ("stats/gva_gdp/gva_by_industry_local_authority/"
-                              "regionalgrossvalueaddedbalancedbyindustrylocalauthoritiestldnorthwest.xlsx")
+    workbook = shared_data / (
+        "stats/gva_gdp/gva_by_industry_local_authority/"
+        "regionalgrossvalueaddedbalancedbyindustrylocalauthoritiestldnorthwest.xlsx"
+    )
     gva = pd.read_excel(workbook, sheet_name="Table 3", header=1, engine="calamine")
     gva = gva[gva["SIC07"] == "Total"].set_index("LA code")
     gva.columns = [str(c) for c in gva.columns]
     hours = pd.read_excel(
         shared_data / "stats/productivity/ons_subregional_productivity_lad_jun2025_labourproductivitylad1.xls",
-        sheet_name="Productivity Hours", header=4, engine="calamine").set_index("LAD_Code")
+        sheet_name="Productivity Hours",
+        header=4,
+        engine="calamine",
+    ).set_index("LAD_Code")
     by_hand = gva["2019"].sum() * 1e6 / (hours.loc[gva.index, "Hours_2019"].sum() * 52)
     ours = group_series(PILOT, "gva_per_hour_unsmoothed", _rows_of(snapshot), snapshot.areas)
     assert ours[2019] == pytest.approx(by_hand, rel=1e-9)
@@ -58,8 +63,11 @@ def test_rates_are_sums_over_sums_not_means(snapshot) -> None:
     employed = snapshot.rows("employment_16_64", "lep", 2022)
     population = snapshot.rows("population_16_64", "lep", 2022)
     members = list(NORTH_WEST_LEPS)
-    expected = (employed[employed["area_code"].isin(members)]["value"].sum()
-                / population[population["area_code"].isin(members)]["value"].sum() * 100)
+    expected = (
+        employed[employed["area_code"].isin(members)]["value"].sum()
+        / population[population["area_code"].isin(members)]["value"].sum()
+        * 100
+    )
     mean_of_rates = snapshot.rows("employment_rate_16_64", "lep", 2022)
     mean_of_rates = mean_of_rates[mean_of_rates["area_code"].isin(members)]["value"].mean()
     assert rate[2022] == pytest.approx(expected)
@@ -69,7 +77,11 @@ def test_rates_are_sums_over_sums_not_means(snapshot) -> None:
 def test_overlapping_leps_are_not_double_counted(snapshot) -> None:
     gbs_and_staffs = AreaGroup("West Midlands pair", "lep", ("E37000012", "E37000032"))
     assert set(overlapping_members(snapshot.areas, gbs_and_staffs)) == {
-        "Cannock Chase", "East Staffordshire", "Lichfield", "Tamworth"}
+        "Cannock Chase",
+        "East Staffordshire",
+        "Lichfield",
+        "Tamworth",
+    }
     jobs = group_series(gbs_and_staffs, "filled_jobs", _rows_of(snapshot), snapshot.areas)
     lad_jobs = snapshot.rows("filled_jobs", "lad", 2019)
     expected = lad_jobs[lad_jobs["area_code"].isin(member_lads(snapshot.areas, gbs_and_staffs))]["value"].sum()

@@ -12,13 +12,19 @@ from metrics.location_quotients import quotient_rows, reference_share
 
 
 def shares() -> pd.DataFrame:
-    return pd.DataFrame({
-        "indicator": "share", "geography": ["lep", "lep", "lep", "uk", "uk", "country"],
-        "area_code": ["A", "B", "A", "UK", "UK", "ENG"], "area_name": "x",
-        "period": [2022, 2022, 2023, 2022, 2023, 2022],
-        "value": [20.0, math.nan, 9.0, 10.0, 12.0, 8.0],
-        "status": ["", "suppressed", "", "", "provisional", ""], "lci": 1.0, "uci": 2.0,
-    })
+    return pd.DataFrame(
+        {
+            "indicator": "share",
+            "geography": ["lep", "lep", "lep", "uk", "uk", "country"],
+            "area_code": ["A", "B", "A", "UK", "UK", "ENG"],
+            "area_name": "x",
+            "period": [2022, 2022, 2023, 2022, 2023, 2022],
+            "value": [20.0, math.nan, 9.0, 10.0, 12.0, 8.0],
+            "status": ["", "suppressed", "", "", "provisional", ""],
+            "lci": 1.0,
+            "uci": 2.0,
+        }
+    )
 
 
 def test_quotient_is_the_share_over_the_reference_share_in_the_same_year() -> None:
