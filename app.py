@@ -13,7 +13,10 @@ import contextlib
 import streamlit as st
 from starlette.middleware import Middleware
 
-from app_pages.figures import (
+from components.attribution import ATTRIBUTION
+from deploy.security import SecurityHeaders
+from loaders.snapshot import SnapshotError
+from shell.figures import (
     begin_run,
     notice_link_problems,
     page_body_container,
@@ -21,10 +24,8 @@ from app_pages.figures import (
     presentation_view,
     sidebar_tools,
 )
-from app_pages.state import PageStopped, finish_sidebar, shared_sidebar
-from components.attribution import ATTRIBUTION
-from deploy.security import SecurityHeaders
-from loaders.snapshot import SnapshotError, cached_snapshot
+from shell.snapshot_cache import cached_snapshot
+from shell.state import PageStopped, finish_sidebar, shared_sidebar
 
 if __name__ != "__main__":  # imported by the ASGI server: serve this file with the security middleware
     app = st.App(__file__, middleware=[Middleware(SecurityHeaders)])

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.figures import show_chart, table_downloads
-from app_pages.state import current_view, pick, stop_page
 from components.compare_areas import (
     MAX_COMPARATORS,
     YEAR_RULE,
@@ -26,7 +24,10 @@ from components.formatting import MISSING_CELL
 from components.overview import preferred_indicator
 from components.page_figures import chart_figure, compare_data
 from components.plain_text import plain
-from loaders.snapshot import Snapshot, cached_snapshot
+from loaders.snapshot import Snapshot
+from shell.figures import show_chart, table_downloads
+from shell.snapshot_cache import cached_snapshot
+from shell.state import current_view, pick, stop_page
 
 
 @st.cache_resource(show_spinner=False)

@@ -30,7 +30,8 @@ from components.methods import (
     tidy_table_xlsx,
     validation_table,
 )
-from loaders.snapshot import Snapshot, cached_snapshot
+from loaders.snapshot import Snapshot
+from shell.snapshot_cache import cached_snapshot
 
 
 @st.cache_resource(show_spinner=False)

@@ -8,8 +8,6 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from app_pages.figures import show_chart, table_downloads
-from app_pages.state import current_view, pick
 from components.formatting import MISSING_CELL
 from components.levelling_up import (
     NOT_PUBLISHED,
@@ -37,8 +35,10 @@ from components.overview import BENCHMARK_LABELS, LEVEL_LABELS
 from components.page_figures import chart_figure, scatter_data, scorecard_data, small_multiples_data
 from components.plain_text import plain
 from components.static_maps import MAX_MAPS, GeoConcatChart, MapPanel, small_multiples
-from loaders.snapshot import cached_boundaries, cached_snapshot
 from metrics.ranking import LEVEL_NOUNS
+from shell.figures import show_chart, table_downloads
+from shell.snapshot_cache import cached_boundaries, cached_snapshot
+from shell.state import current_view, pick
 
 snapshot = cached_snapshot()
 metadata = snapshot.metadata

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.figures import show_chart, show_map, table_downloads
-from app_pages.state import current_view, indicator_slot, pick, pick_year, year_note
 from components.formatting import MISSING_CELL
 from components.manufacturing import (
     ENTERPRISES,
@@ -36,9 +34,11 @@ from components.plain_text import plain
 from components.quotients import lq_reference, relabelled
 from components.status_notes import provisional_note
 from components.view_choices import nearest_year
-from loaders.snapshot import cached_boundaries, cached_snapshot
 from loaders.snapshot_schema import ENGLAND
 from metrics.location_quotients import quotient_rows
+from shell.figures import show_chart, show_map, table_downloads
+from shell.snapshot_cache import cached_boundaries, cached_snapshot
+from shell.state import current_view, indicator_slot, pick, pick_year, year_note
 
 BASIS_NOTES = {
     "workplace": "Workplace-based: counts output or jobs where they are located.",

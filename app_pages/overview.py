@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.figures import show_chart, show_map, table_downloads
-from app_pages.plan import user_plan
-from app_pages.state import current_view, indicator_slot, pick, pick_year, stop_page, year_note
 from components.formatting import MISSING_CELL
 from components.groups import benchmark_values, group_table
 from components.overview import (
@@ -21,9 +18,12 @@ from components.plain_text import plain
 from components.quotients import quotient_view
 from components.status_notes import provisional_note
 from components.targets import PRESET_GROUPS
-from loaders.snapshot import cached_boundaries, cached_snapshot
 from loaders.snapshot_schema import ENGLAND
 from metrics.ranking import LEVEL_NOUNS
+from shell.figures import show_chart, show_map, table_downloads
+from shell.plan import user_plan
+from shell.snapshot_cache import cached_boundaries, cached_snapshot
+from shell.state import current_view, indicator_slot, pick, pick_year, stop_page, year_note
 
 snapshot = cached_snapshot()
 metadata = snapshot.metadata

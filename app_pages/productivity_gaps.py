@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.figures import show_chart, table_downloads
-from app_pages.state import current_view, pick, stop_page, year_note
 from components.formatting import MISSING_CELL
 from components.overview import LEVEL_LABELS
 from components.page_figures import chart_figure, convergence_data, gap_chart_data, hour_job_data, level_chart_data
@@ -33,8 +31,10 @@ from components.productivity_gaps import (
 )
 from components.status_notes import provisional_note
 from components.view_choices import nearest_year
-from loaders.snapshot import cached_snapshot
 from metrics.ranking import LEVEL_NOUNS
+from shell.figures import show_chart, table_downloads
+from shell.snapshot_cache import cached_snapshot
+from shell.state import current_view, pick, stop_page, year_note
 
 # Each section is built once per choice of view and shared read-only by all sessions (the charts are
 # the slow part of a rerun); `built` (the snapshot's build time) keys a refreshed snapshot apart.

@@ -7,9 +7,6 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages.figures import show_chart, table_downloads
-from app_pages.plan import area_levels, save_plan, user_plan
-from app_pages.state import current_view
 from components.area_notices import area_label, area_notice
 from components.formatting import MISSING_CELL, format_target_gap, format_value
 from components.manufacturing import LEVEL_PLURALS
@@ -29,7 +26,6 @@ from components.targets import (
     trajectory_chart,
 )
 from components.view_choices import area_names
-from loaders.snapshot import cached_snapshot
 from loaders.snapshot_schema import BENCHMARK_NAMES
 from metrics.groups import RECIPES, AreaGroup, GroupError, group_series, provisional_years
 from metrics.targets import (
@@ -42,6 +38,10 @@ from metrics.targets import (
     Target,
     uses_relative_gap,
 )
+from shell.figures import show_chart, table_downloads
+from shell.plan import area_levels, save_plan, user_plan
+from shell.snapshot_cache import cached_snapshot
+from shell.state import current_view
 
 snapshot = cached_snapshot()
 metadata = snapshot.metadata

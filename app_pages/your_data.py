@@ -10,16 +10,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.figures import MAP_HEIGHT_PRESENTING, show_chart, show_figure, show_map
-from app_pages.session_memory import release_memory, start_janitor
-from app_pages.state import current_view, pick, stop_page, year_note
 from components.exports import CSVW_MIME
 from components.formatting import MISSING_CELL, format_value
 from components.legend import legend_html
 from components.overview import LEVEL_LABELS, indicators_for, value_format, years_for
 from components.plain_text import plain
 from components.view_choices import area_names, nearest_year
-from loaders.snapshot import cached_boundaries, cached_snapshot
+from shell.figures import MAP_HEIGHT_PRESENTING, show_chart, show_figure, show_map
+from shell.session_memory import release_memory, start_janitor
+from shell.snapshot_cache import cached_boundaries, cached_snapshot
+from shell.state import current_view, pick, stop_page, year_note
 
 try:  # the geospatial stack is an optional extra of the package
     from components import upload_matching as matching

@@ -36,9 +36,9 @@ REPO = Path(__file__).resolve().parents[1]
 LOG = logging.getLogger("rpe.warm_up")
 # What app.py and the default page (Overview) import; the page scripts themselves are run, not imported.
 APP_MODULES = (
-    "app_pages.state",
-    "app_pages.plan",
-    "app_pages.figures",
+    "shell.state",
+    "shell.plan",
+    "shell.figures",
     "components.overview",
     "components.page_figures",
     "components.targets",
@@ -57,7 +57,8 @@ def warm_up() -> float:
     import pyarrow.parquet  # noqa: F401
     import pydeck  # noqa: F401
 
-    from loaders.snapshot import GEO_DIR, cached_boundaries, cached_snapshot
+    from loaders.snapshot import GEO_DIR
+    from shell.snapshot_cache import cached_boundaries, cached_snapshot
 
     quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
     level = quiet.level

@@ -1,5 +1,5 @@
-"""Read the committed snapshot (regional_data/, geo/). The only loader that knows about Streamlit:
-the `cached_*` wrappers keep one read-only copy per server process, shared by every session.
+"""Read the committed snapshot (regional_data/, geo/). No Streamlit here: the app's cached readers, one
+read-only copy per server process, are in shell/snapshot_cache.py.
 
 A snapshot is only read whole: a swap that a crash interrupted (its journal is left) or files that do
 not match the checksums in manifest.json (regional_data/ and geo/ from different builds) raise a
@@ -15,7 +15,6 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
-import streamlit as st
 
 from loaders.snapshot_swap import RECOVER_COMMAND, interrupted_swap
 
@@ -127,14 +126,3 @@ def read_boundaries_json(level: str, geo_dir: Path = GEO_DIR, sha256: str | None
             "swapped in); restart the app to show it"
         )
     return _read_json(path)
-
-
-@st.cache_resource(show_spinner=False)
-def cached_snapshot() -> Snapshot:
-    return read_snapshot()
-
-
-@st.cache_resource(show_spinner=False)
-def cached_boundaries(level: str) -> dict:
-    outputs = cached_snapshot().manifest.get("outputs") or {}
-    return read_boundaries_json(level, sha256=outputs.get(f"geo/{level}.geojson", {}).get("sha256"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("app_pages", "components", "metrics", "loaders", "bench", "deploy")
+PACKAGES = ("app_pages", "shell", "components", "metrics", "loaders", "bench", "deploy")
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
@@ -34,9 +34,13 @@ def test_import_contracts_are_kept() -> None:
     ("module", "forbidden_import", "broken_contract"),
     [
         ("metrics/gaps.py", "import streamlit", "metrics is pure computation"),
-        ("components/formatting.py", "import app_pages.state", "components are pure view builders"),
+        ("components/formatting.py", "import shell.state", "components are pure view builders"),
         ("loaders/errors.py", "import components.formatting", "loaders know nothing of views"),
-        ("deploy/security.py", "import app_pages.state", "Only app.py imports the pages"),
+        ("loaders/snapshot.py", "import streamlit", "loaders import no Streamlit"),
+        ("loaders/snapshot.py", "import streamlit", "Streamlit only in the shell and the pages"),
+        ("deploy/security.py", "import app_pages.overview", "Only app.py imports the pages"),
+        ("shell/state.py", "import app_pages.overview", "Only app.py imports the pages"),
+        ("shell/state.py", "import app_pages.overview", "Layers: app_pages > shell"),
     ],
 )
 def test_a_forbidden_import_breaks_a_contract(

@@ -133,6 +133,7 @@ def test_app_code_never_imports_the_network_code() -> None:
     files = [
         REPO / "app.py",
         *(REPO / "app_pages").rglob("*.py"),
+        *(REPO / "shell").rglob("*.py"),
         *(REPO / "components").rglob("*.py"),
         *(REPO / "metrics").rglob("*.py"),
         REPO / "loaders" / "snapshot.py",

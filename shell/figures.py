@@ -17,7 +17,6 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.state import select_area_on_click
 from components.chart_layout import page_spec
 from components.exports import Figure, figure_exports, presentation_spec, source_lines, table_exports
 from components.legend import legend_html
@@ -36,7 +35,8 @@ from components.sharing import (
     unknown_params,
 )
 from components.slides import PUBLIC_URL_ENV, page_slide_pack, public_view_link
-from loaders.snapshot import cached_snapshot
+from shell.snapshot_cache import cached_snapshot
+from shell.state import select_area_on_click
 
 REGISTRY = "_figures_this_run"
 PRESENT = "present"  # the toggle's key; the URL flag is present=1

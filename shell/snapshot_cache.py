@@ -1,0 +1,19 @@
+"""The app's snapshot readers: one read-only copy of the snapshot and of each level's boundaries per server
+process (st.cache_resource), shared by every session. The reading itself is loaders.snapshot's."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from loaders.snapshot import Snapshot, read_boundaries_json, read_snapshot
+
+
+@st.cache_resource(show_spinner=False)
+def cached_snapshot() -> Snapshot:
+    return read_snapshot()
+
+
+@st.cache_resource(show_spinner=False)
+def cached_boundaries(level: str) -> dict:
+    outputs = cached_snapshot().manifest.get("outputs") or {}
+    return read_boundaries_json(level, sha256=outputs.get(f"geo/{level}.geojson", {}).get("sha256"))
