@@ -1,6 +1,6 @@
-"""Export and presentation on every page, under AppTest: each chart and map has a download menu whose
-files (built by the very callables a click runs) open and check out; the slide pack; presentation
-mode from the URL flag; links with stale parameters; a copied link reproduces the view."""
+"""Exports on every page, under AppTest: each chart and map has a download menu whose files (built by the
+very callables a click runs) open and check out; the slide pack. Presentation mode and the link tools are
+in tests/shell/test_figures.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
 
 import jsonschema
 import numpy as np
@@ -24,7 +23,6 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from streamlit.testing.v1 import AppTest
 
-from components.map_preview import PREVIEW_CLASS
 from components.slides import NO_LINK
 from tests.app_pages.deferred_downloads import Deferred, recording_deferred_downloads
 from tests.export_checks import check_csvw, read_plain_csv, read_xlsx
@@ -44,22 +42,6 @@ MENU_LABELS = [
 PAGES = ["overview", "manufacturing", "productivity_gaps", "levelling_up", "compare_areas", "targets"]
 VALIDATOR = jsonschema.Draft7Validator(load_schema())
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-STALE = {
-    "foo": "bar",
-    "year": "1850",
-    "benchmark": "nowhere",
-    "indicator": "gone",
-    "mfg_measure": "old",
-    "gap_measure": "per_minute",
-    "gap_start": "x",
-    "lu_x": "nothing",
-    "lu_maps": "a,b",
-    "cmp_areas": "ZZZ,,",
-    "cmp_indicator": "none",
-    "plan": "%%%not-a-plan",
-    "present": "perhaps",
-    "slide": "-4",
-}
 
 DEFERRED: dict[str, Deferred] = {}
 
@@ -167,12 +149,6 @@ def check_menu(menu, figure) -> pd.DataFrame:
     return table
 
 
-def test_presentation_defaults_are_off_and_the_link_tools_are_there(app: AppTest) -> None:
-    assert app.toggle(key="present").value is False
-    assert not [m for m in app.markdown if "<style>" in m.value and "stSidebar" in m.value]  # presentation CSS
-    assert any(block.proto.popover.label == "Copy link to this view" for block in app.get("popover"))
-
-
 @pytest.mark.parametrize("page", PAGES)
 def test_every_chart_and_map_has_a_download_menu(app: AppTest, page: str) -> None:
     at = on_page(app, page)
@@ -249,90 +225,3 @@ def test_slide_pack_has_a_slide_per_figure_with_picture_and_source(app: AppTest)
         assert "Open Government Licence v3.0" in text(slide)
     closing = text(slides[-1])
     assert "Sources and licence" in closing and NO_LINK in closing  # no public address under AppTest
-
-
-def test_presentation_mode_from_the_link_shows_one_figure_at_a_time() -> None:
-    at = open_app("overview", {"level": "lad", "area": NEWCASTLE, "present": "1"})
-    styles = [m.value for m in at.markdown if "<style>" in m.value and PREVIEW_CLASS not in m.value]
-    assert len(styles) == 1 and '[data-testid="stSidebar"]' in styles[0] and "display: none" in styles[0]
-    assert ".st-key-page_body" in styles[0]  # the page itself is hidden; the figure is drawn big below it
-    assert at.toggle(key="present").value is True
-    assert not menus(at)  # no download menus on a summit screen
-    assert len(at.get("deck_gl_json_chart")) == 1 and not at.get("vega_lite_chart")
-    assert at.button(key="present-previous").disabled and not at.button(key="present-next").disabled
-    assert at.query_params["slide"] == "1" and at.query_params["present"] == "1"
-    ok(at.button(key="present-next").click().run())
-    assert len(at.get("vega_lite_chart")) == 1 and not at.get("deck_gl_json_chart")
-    big = json.loads(at.get("vega_lite_chart")[0].proto.spec)
-    assert big["title"]["fontSize"] >= 30 and big["config"]["axis"]["labelFontSize"] >= 16  # enlarged type
-    assert at.query_params["slide"] == "2" and at.button(key="present-next").disabled
-    ok(at.button(key="present-previous").click().run())
-    assert len(at.get("deck_gl_json_chart")) == 1
-    ok(at.button(key="present-exit").click().run())
-    assert at.toggle(key="present").value is False and "present" not in at.query_params
-    assert not [m for m in at.markdown if "<style>" in m.value and PREVIEW_CLASS not in m.value]
-    assert len(menus(at)) == 2
-
-
-def test_presentation_mode_from_the_toggle_and_a_slide_number_in_the_link() -> None:
-    at = open_app("productivity_gaps", {"level": "lad", "area": NEWCASTLE, "slide": "3"})
-    ok(at.toggle(key="present").set_value(True).run())
-    assert len(at.get("vega_lite_chart")) == 1
-    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
-    assert spec["title"]["text"].startswith("Convergence")  # the third figure of the page
-    assert at.query_params["slide"] == "3"
-
-
-@pytest.mark.parametrize("page", [*PAGES, "data_and_methods"])
-def test_a_link_with_stale_parameters_falls_back_gently(page: str) -> None:
-    at = open_app(page, {"level": "lad", **STALE})
-    toasts = " ".join(toast.value for toast in at.toast)
-    assert "This link has parameters the app does not use (foo)" in toasts  # unknown parameter named, ignored
-    assert "presentation setting could not be read" in toasts and "not a slide number" in toasts
-    assert "foo" not in at.query_params and at.session_state["_presenting"] is False
-    assert not at.error or all("Traceback" not in e.value for e in at.error)
-
-
-def test_a_copied_link_reproduces_the_view() -> None:
-    at = open_app("manufacturing", {})
-    ok(at.selectbox(key="level").set_value("lad").run())
-    ok(at.selectbox(key="area").set_value(NEWCASTLE).run())
-    ok(at.selectbox(key="year").set_value(2021).run())
-    ok(at.selectbox(key="benchmark").set_value("E92000001").run())
-    ok(at.selectbox(key="mfg_measure").set_value("gva_lq").run())
-    [link] = [code.value for code in at.code]
-    params = dict(parse_qsl(urlsplit(link).query, keep_blank_values=True))
-    assert params == {
-        "level": "lad",
-        "area": NEWCASTLE,
-        "year": "2021",
-        "benchmark": "E92000001",
-        "mfg_measure": "gva_lq",
-    }
-    again = open_app("manufacturing", params)
-    for key in params:
-        assert str(again.selectbox(key=key).value) == params[key]
-    assert again.get("deck_gl_json_chart")[0].proto.json == at.get("deck_gl_json_chart")[0].proto.json
-    assert [c.proto.spec for c in again.get("vega_lite_chart")] == [c.proto.spec for c in at.get("vega_lite_chart")]
-
-
-def test_presentation_mode_on_a_page_that_stops_early_can_still_be_left() -> None:
-    at = open_app("compare_areas", {"level": "lad", "present": "1", "cmp_areas": ""})  # no area: the page stops
-    assert any("Choose a main area" in info.value for info in at.info)  # the page stopped here
-    assert any("no chart or map to present" in info.value for info in at.info)
-    assert any('[data-testid="stSidebar"]' in m.value for m in at.markdown if "<style>" in m.value)
-    ok(at.button(key="present-exit").click().run())
-    assert at.session_state["_presenting"] is False
-    assert not [m for m in at.markdown if "<style>" in m.value]
-
-
-def test_a_copied_link_carries_the_chosen_comparators() -> None:
-    at = open_app("compare_areas", {"level": "lad", "area": NEWCASTLE})
-    chosen = ["E08000037", "E92000001"]  # Gateshead and England
-    ok(at.multiselect(key="cmp_areas").set_value(chosen).run())
-    [link] = [code.value for code in at.code]
-    params = dict(parse_qsl(urlsplit(link).query, keep_blank_values=True))
-    assert params["cmp_areas"].split(",") == chosen and params["area"] == NEWCASTLE
-    again = open_app("compare_areas", params)
-    assert again.multiselect(key="cmp_areas").value == chosen
-    assert [c.proto.spec for c in again.get("vega_lite_chart")] == [c.proto.spec for c in at.get("vega_lite_chart")]

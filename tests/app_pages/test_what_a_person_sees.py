@@ -1,7 +1,7 @@
-"""What a person sees (issue 11), under AppTest: the sidebar keeps a person's choices across levels and says
-when it cannot; the Year list offers the years the indicator has; groups are valued on manufacturing with
-gaps to every benchmark; the Manufacturing headline follows "Compare with"; Targets speak in labels, level
-nouns and units; an area that ended or changed says so. Expected values come from the committed parquet."""
+"""What a person sees (issue 11), under AppTest: groups are valued on manufacturing with gaps to every
+benchmark; the Manufacturing headline follows "Compare with"; Targets speak in labels, level nouns and units.
+The sidebar's part (choices kept across levels, the Year list, ended areas) is in tests/shell/test_state.py.
+Expected values come from the committed parquet."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
 METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
-CHESHIRE_WARRINGTON, NORTH_EAST_LEP, CUMBERLAND = "E37000003", "E37000025", "E06000063"
+CHESHIRE_WARRINGTON = "E37000003"
 UK, ENGLAND = "K02000001", "E92000001"
 RAW_KEY = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 
@@ -40,11 +40,6 @@ def choose(at: AppTest, **values: Any) -> AppTest:
     return at
 
 
-def years(indicator: str, level: str) -> list[int]:
-    rows = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["geography"] == level) & PARQUET["value"].notna()]
-    return sorted({int(year) for year in rows["period"]}, reverse=True)
-
-
 def value(indicator: str, code: str, year: int) -> float:
     rows = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["area_code"] == code) & (PARQUET["period"] == year)]
     return float(rows["value"].iloc[0])
@@ -52,10 +47,6 @@ def value(indicator: str, code: str, year: int) -> float:
 
 def frames(at: AppTest) -> list[pd.DataFrame]:
     return [frame.value for frame in at.dataframe]
-
-
-def sidebar_text(at: AppTest) -> str:
-    return "\n".join(element.value for element in at.sidebar.caption)
 
 
 def page_text(at: AppTest) -> str:
@@ -71,38 +62,6 @@ def open_app(page: str | None = None, **query: str) -> AppTest:
         at.switch_page(page)
         ok(at.run())
     return at
-
-
-# --- defect 9: the sidebar keeps the person's choices ------------------------------------------------
-
-
-def test_indicator_and_year_come_back_after_a_level_without_them() -> None:
-    at = open_app()
-    choose(at, indicator="manufacturing_gva_share", year=1998)
-    choose(at, level="itl3")  # ITL3 has neither the GVA manufacturing share nor 1998
-    assert widget(at, "indicator") != "manufacturing_gva_share"
-    said = sidebar_text(at)
-    assert f"{METADATA['manufacturing_gva_share']['label']} is not available for ITL3 regions" in said
-    assert "1998 is not available" in said and "Your choice comes back" in said
-    choose(at, level="lep")
-    assert widget(at, "indicator") == "manufacturing_gva_share" and widget(at, "year") == 1998
-    assert "is not available" not in sidebar_text(at)
-
-
-def test_year_list_offers_the_years_the_indicator_has_at_the_level() -> None:
-    at = open_app()
-    assert list(at.selectbox(key="year").options) == [str(y) for y in years("gva_per_hour", "lep")]  # 2023-2004
-    choose(at, indicator="manufacturing_gva_share")
-    offered = [int(y) for y in at.selectbox(key="year").options]
-    assert offered == years("manufacturing_gva_share", "lep") and offered[-1] == 1998
-
-
-def test_an_ended_or_changed_area_says_what_replaced_it() -> None:
-    at = open_app(level="lep", area=NORTH_EAST_LEP)
-    notice = sidebar_text(at)
-    assert "North East LEP" in notice and "April 2024" in notice and "North East combined authority (all 7)" in notice
-    choose(at, level="lad", area=CUMBERLAND)
-    assert "Cumberland was created in April 2023 from Allerdale, Carlisle and Copeland" in sidebar_text(at)
 
 
 # --- defect 4: groups on the Overview --------------------------------------------------------------

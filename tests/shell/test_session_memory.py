@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_pages import session_memory
 from components.your_data import MapBoundaries
+from shell import session_memory
 from tests.loaders.hostile_builders import csv_bytes, many_circles_geojson
 
 APP = str(Path(__file__).parents[2] / "app.py")
