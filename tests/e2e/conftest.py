@@ -1,5 +1,7 @@
 """End-to-end fixtures: one Streamlit server and one headless chromium per test session, and a fresh
-browser context (a fresh Streamlit session) per test with every non-loopback request blocked."""
+browser context (a fresh Streamlit session) per test with every non-loopback request blocked; or one
+browser page per module (`shared_page`) where each test loads its own URL (exports, share link,
+presentation)."""
 
 from __future__ import annotations
 
@@ -93,3 +95,15 @@ def csp_violations(page: Page) -> list[str]:
         return page.evaluate("window.__cspViolations || []")
     except Exception:  # the page crashed or navigated away: nothing to read
         return []
+
+
+@pytest.fixture(scope="module")
+def shared_page(e2e_browser: Browser, app_server: StreamlitServer) -> Iterator[tuple[Page, str, list[str]]]:
+    """One browser page for the module (each test loads its own URL, which starts a new session)."""
+    blocked: list[str] = []
+    page = new_page(e2e_browser, blocked)
+    page.set_default_timeout(60_000)
+    try:
+        yield page, app_server.url, blocked
+    finally:
+        page.context.close()
