@@ -10,6 +10,7 @@ import streamlit as st
 
 from app_pages.figures import show_chart, table_downloads
 from app_pages.state import current_view, pick
+from components.figures import chart_figure
 from components.formatting import MISSING_CELL
 from components.levelling_up import (
     NOT_PUBLISHED,
@@ -28,13 +29,15 @@ from components.levelling_up import (
     prepare_level,
     printf_format,
     scatter_chart,
+    scatter_data,
     scatter_table,
     scatter_years,
+    scorecard_data,
     scorecard_summary,
+    small_multiples_data,
     valid_map_choice,
 )
 from components.overview import BENCHMARK_LABELS, LEVEL_LABELS
-from components.page_figures import chart_figure, scatter_data, scorecard_data, small_multiples_data
 from components.plain_text import plain
 from components.static_maps import MAX_MAPS, GeoConcatChart, MapPanel, small_multiples
 from loaders.snapshot import cached_boundaries, cached_snapshot

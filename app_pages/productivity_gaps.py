@@ -8,9 +8,9 @@ import streamlit as st
 
 from app_pages.figures import show_chart, table_downloads
 from app_pages.state import current_view, pick, stop_page, year_note
+from components.figures import chart_figure
 from components.formatting import MISSING_CELL
 from components.overview import LEVEL_LABELS
-from components.page_figures import chart_figure, convergence_data, gap_chart_data, hour_job_data, level_chart_data
 from components.plain_text import plain
 from components.productivity_gaps import (
     JOB_SERIES_NOTE,
@@ -25,12 +25,14 @@ from components.productivity_gaps import (
     build_convergence_view,
     build_hour_job_view,
     follow_default,
+    hour_job_data,
     indicator_id,
     productivity_levels,
     series_options,
     start_year_options,
     years_with_values,
 )
+from components.productivity_gaps_charts import convergence_data, gap_chart_data, level_chart_data
 from components.status_notes import provisional_note
 from components.view_choices import nearest_year
 from loaders.snapshot import cached_snapshot

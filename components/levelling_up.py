@@ -11,7 +11,7 @@ quarter, and get no better/worse verdict.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ import pandas as pd
 from components.charts import POINT_LABEL_LIMIT, SELECTED, SOURCE_LINE, label_side
 from components.formatting import format_value
 from components.overview import BENCHMARK_LABELS, LEVEL_LABELS, MEDIAN
-from components.static_maps import MAX_MAPS, MapPanel
+from components.static_maps import MAX_MAPS, MapPanel, map_table
 from components.view_choices import nearest_year
 from loaders.snapshot_schema import ENGLAND, ENGLAND_EXCL_LONDON, UK
 from metrics.comparisons import HIGHER_BETTER, LOWER_BETTER, NEUTRAL, percent_difference
@@ -584,3 +584,65 @@ def maps_description(panels: list[MapPanel], level: str, selected_name: str | No
     if selected_name:
         text += f" {selected_name} is outlined."
     return text
+
+
+def scatter_data(
+    points: pd.DataFrame, x_key: str, y_key: str, x_year: int | None, y_year: int | None, metadata: Mapping[str, dict]
+) -> pd.DataFrame:
+    x_meta, y_meta = metadata[x_key], metadata[y_key]
+    return pd.DataFrame(
+        {
+            "area_code": points["area_code"].to_numpy(dtype=object),
+            "area_name": points["area_name"].to_numpy(dtype=object),
+            "x_indicator": x_key,
+            "x_period": x_year,
+            "x_value": points["x"].to_numpy(dtype=float),
+            "x_unit": x_meta["unit"],
+            "y_indicator": y_key,
+            "y_period": y_year,
+            "y_value": points["y"].to_numpy(dtype=float),
+            "y_unit": y_meta["unit"],
+            "selected": points["selected"].to_numpy(dtype=bool),
+        }
+    )
+
+
+def small_multiples_data(boundaries: dict, panels: Sequence[MapPanel], selected: str | None) -> pd.DataFrame:
+    """Every area of every small map, one row per map and area, with the class it is coloured by."""
+    frames = []
+    for panel in panels:
+        table, _, _ = map_table(boundaries, panel.rows, panel.meta, selected)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "area_code": table["area_code"],
+                    "area_name": table["area_name"],
+                    "period": panel.year,
+                    "value": table["value"],
+                    "unit": panel.meta["unit"],
+                    "status": table["status"],
+                    "indicator": panel.indicator,
+                    "map_class": table["class_label"],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True).sort_values(["indicator", "area_name"], ignore_index=True)
+
+
+def scorecard_data(card: pd.DataFrame, area_code: str, area_name: str, metadata: Mapping[str, dict]) -> pd.DataFrame:
+    """The scorecard as numbers (not the display text): one row per indicator for the area."""
+    numbers = card[[c for c in card.columns if not c.endswith("_text") and c not in ("label", "polarity")]]
+    out = pd.DataFrame(
+        {
+            "area_code": area_code,
+            "area_name": area_name,
+            "period": card["year"].to_numpy(dtype=object),
+            "value": card["value"].to_numpy(dtype=float),
+            "unit": [metadata[key]["unit"] for key in card["indicator"]],
+            "status": card["status"].to_numpy(dtype=object),
+            "indicator_label": card["label"].to_numpy(dtype=object),
+            "polarity": card["polarity"].to_numpy(dtype=object),
+        }
+    )
+    rest = numbers.drop(columns=[c for c in ("year", "value", "status") if c in numbers.columns])
+    return pd.concat([out, rest.reset_index(drop=True)], axis=1)

@@ -26,12 +26,12 @@ from components.charts import (
     selected_label_cues,
 )
 from components.data_files import csv_bytes, csvw_bytes, csvw_metadata
-from components.exports import LICENCE_LINE, OS_LINE, Figure
+from components.exports import LICENCE_LINE, OS_LINE
+from components.figures import Figure, chart_titles, map_data
 from components.formatting import format_value
 from components.map_export import static_map_spec
 from components.maps import TOOLTIP_HTML, TOOLTIP_STYLE, DeckSpec, choropleth_deck, choropleth_features
 from components.overview import LEVEL_LABELS
-from components.page_figures import chart_titles, map_data
 from components.palettes import (
     SELECTED_OUTLINE,
     VIRIDIS_5,

@@ -40,7 +40,7 @@ APP_MODULES = (
     "app_pages.plan",
     "app_pages.figures",
     "components.overview",
-    "components.page_figures",
+    "components.figures",
     "components.targets",
     "components.view_choices",
 )

@@ -12,33 +12,30 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from components.charts import spread_labels
 from components.manufacturing import (
     DIVERGING_6,
     EMP_LQ,
     EMP_SHARE,
-    ENTERPRISES,
     GVA_LQ,
     GVA_SHARE,
     MEASURES,
     RES_SHARE,
-    SIZE_BANDS,
     SUBSECTORS,
     build_measure_map,
     display_name,
-    enterprise_table,
+    headline,
     lq_breaks,
     lq_legend_entries,
     measures_for,
-    spread_labels,
     subsector_comparators,
     subsector_table,
-    trend_rows,
 )
-from components.manufacturing_charts import enterprise_section, subsector_section, trend_section, vega_spec
-from components.manufacturing_headline import headline
+from components.manufacturing_charts import enterprise_section, subsector_section, trend_rows, trend_section, vega_spec
 from components.palettes import NO_DATA, SUPPRESSED, VIRIDIS_5, fill_colour
 from components.quotients import Reference
 from loaders.snapshot import Snapshot, read_snapshot
+from metrics.manufacturing import ENTERPRISES, SIZE_BANDS, enterprise_table
 
 REPO = Path(__file__).resolve().parents[2]
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
