@@ -17,30 +17,32 @@ from components.levelling_up import (
     SCORECARD_INDICATORS,
     SIMILAR_WITHIN_PCT,
     LevelIndicator,
+    build_scorecard,
+    default_pair,
+    prepare_level,
+    scorecard_data,
+    scorecard_summary,
+    valid_map_choice,
+)
+from components.levelling_up_charts import (
     ScatterChart,
     ScatterYears,
-    build_scorecard,
-    correlation,
-    default_pair,
     map_panels,
     maps_description,
     maps_table,
     panel_column,
-    prepare_level,
     printf_format,
     scatter_chart,
     scatter_data,
     scatter_table,
     scatter_years,
-    scorecard_data,
-    scorecard_summary,
     small_multiples_data,
-    valid_map_choice,
 )
 from components.overview import BENCHMARK_LABELS, LEVEL_LABELS
 from components.plain_text import plain
 from components.static_maps import MAX_MAPS, GeoConcatChart, MapPanel, small_multiples
 from loaders.snapshot import cached_boundaries, cached_snapshot
+from metrics.comparisons import correlation
 from metrics.ranking import LEVEL_NOUNS
 
 snapshot = cached_snapshot()

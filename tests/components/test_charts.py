@@ -11,7 +11,7 @@ from html import unescape
 import pandas as pd
 import pytest
 
-from components.charts import label_positions, line_ends, ranked_bar_chart, rows_for_ranked_chart
+from components.charts import label_positions, line_ends, ranked_bar_chart, rows_for_ranked_chart, spread_labels
 from components.exports import svg
 
 NAMES = ["Alpha", "King's Lynn and West Norfolk", 'Say "when"', "Delta", "Echo"]
@@ -162,3 +162,11 @@ def test_line_ends_skip_missing_last_years() -> None:
     ends = line_ends(frame, "gap_pct").set_index("series")
     assert ends.loc["x", "period"] == 2005 and ends.loc["x", "gap_pct"] == 2.0
     assert ends.loc["y", "period"] == 2005
+
+
+def test_spread_labels_keeps_labels_apart_and_in_order() -> None:
+    values = [8.9, 9.2, 11.5, 15.4]
+    placed = spread_labels(values, 1.0)
+    assert all(b - a >= 1.0 - 1e-9 for a, b in zip(sorted(placed), sorted(placed)[1:], strict=False))
+    assert sorted(range(4), key=lambda i: placed[i]) == [0, 1, 2, 3]
+    assert spread_labels([1.0, 5.0], 1.0) == [1.0, 5.0]  # far apart: untouched
