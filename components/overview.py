@@ -17,7 +17,8 @@ from components.formatting import format_value
 from components.maps import DeckSpec, choropleth_deck, choropleth_features
 from components.palettes import VIRIDIS_5, LegendEntry, legend_entries, quantile_breaks
 from loaders.snapshot_schema import BENCHMARK_NAMES, ENGLAND, ENGLAND_EXCL_LONDON, UK
-from metrics.ranking import LEVEL_NOUNS, headline_sentence, ranked_table
+from metrics.comparisons import LOWER_BETTER, NEUTRAL, ordinal
+from metrics.ranking import LEVEL_NOUNS, ranked_table
 
 LEVEL_LABELS = {
     "lep": "Local enterprise partnerships (2021)",
@@ -244,3 +245,26 @@ def overview_chart_figure(
         indicators=(indicator,),
         file_stem=f"overview_ranked_{indicator}_{year}",
     )
+
+
+def headline_sentence(
+    area_name: str,
+    rank: int | None,
+    rank_of: int,
+    level: str,
+    gap_pct: float | None,
+    benchmark_name: str | None,
+    polarity: str,
+) -> str:
+    """'North East was ranked 31st of 38 LEPs; 14.2% below England excluding London.'"""
+    plural = LEVEL_NOUNS.get(level, (level, level))[1]
+    if rank is None or pd.isna(rank):
+        return f"{area_name} has no value for this indicator and year."
+    order = "largest" if polarity == NEUTRAL else ("lowest" if polarity == LOWER_BETTER else "highest")
+    text = f"{area_name} ranks {ordinal(int(rank))} of {rank_of} {plural} ({ordinal(1)} = {order})"
+    if gap_pct is None or pd.isna(gap_pct) or not benchmark_name:
+        return text + "."
+    if abs(gap_pct) < 0.05:
+        return text + f"; level with {benchmark_name}."
+    direction = "above" if gap_pct > 0 else "below"
+    return text + f"; {abs(gap_pct):.1f}% {direction} {benchmark_name}."
