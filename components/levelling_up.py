@@ -354,10 +354,7 @@ def scorecard_summary(table: pd.DataFrame, area_name: str) -> str:
     return f"{area_name} against {against}: {', '.join(parts)} of {len(judged)} indicators."
 
 
-# --- scatter -----------------------------------------------------------------------------------
-
-
-# --- maps --------------------------------------------------------------------------------------
+# --- figure --------------------------------------------------------------------------------------
 
 
 def scorecard_data(card: pd.DataFrame, area_code: str, area_name: str, metadata: Mapping[str, dict]) -> pd.DataFrame:
