@@ -11,6 +11,7 @@ from components.compare_areas import (
     area_options,
     area_positions,
     areas_without_data,
+    compare_data,
     comparison_table,
     format_area_codes,
     indicator_choices,
@@ -20,9 +21,9 @@ from components.compare_areas import (
     series_rows,
     time_series_chart,
 )
+from components.figures import chart_figure
 from components.formatting import MISSING_CELL
 from components.overview import preferred_indicator
-from components.page_figures import chart_figure, compare_data
 from components.plain_text import plain
 from loaders.snapshot import Snapshot
 from shell.figures import show_chart, table_downloads

@@ -8,33 +8,38 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from components.figures import chart_figure
 from components.formatting import MISSING_CELL
 from components.levelling_up import (
     NOT_PUBLISHED,
     SCORECARD_INDICATORS,
     SIMILAR_WITHIN_PCT,
     LevelIndicator,
+    build_scorecard,
+    default_pair,
+    prepare_level,
+    scorecard_data,
+    scorecard_summary,
+    valid_map_choice,
+)
+from components.levelling_up_charts import (
     ScatterChart,
     ScatterYears,
-    build_scorecard,
-    correlation,
-    default_pair,
     map_panels,
     maps_description,
     maps_table,
     panel_column,
-    prepare_level,
     printf_format,
     scatter_chart,
+    scatter_data,
     scatter_table,
     scatter_years,
-    scorecard_summary,
-    valid_map_choice,
+    small_multiples_data,
 )
 from components.overview import BENCHMARK_LABELS, LEVEL_LABELS
-from components.page_figures import chart_figure, scatter_data, scorecard_data, small_multiples_data
 from components.plain_text import plain
 from components.static_maps import MAX_MAPS, GeoConcatChart, MapPanel, small_multiples
+from metrics.comparisons import correlation
 from metrics.ranking import LEVEL_NOUNS
 from shell.figures import show_chart, table_downloads
 from shell.snapshot_cache import cached_boundaries, cached_snapshot

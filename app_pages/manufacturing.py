@@ -7,28 +7,29 @@ import streamlit as st
 
 from components.formatting import MISSING_CELL
 from components.manufacturing import (
-    ENTERPRISES,
     FAMILY_INDICATORS,
     GVA_SHARE,
     LEVEL_PLURALS,
     MEASURES,
     NOTES,
-    SIZE_BANDS,
     SUBSECTORS,
     build_measure_map,
     display_name,
+    headline,
+    manufacturing_map_figure,
     measures_for,
     subsector_comparators,
     years_with_values,
 )
-from components.manufacturing_charts import Section, enterprise_section, subsector_section, trend_section
-from components.manufacturing_headline import headline
-from components.page_figures import (
+from components.manufacturing_charts import (
+    Section,
     enterprise_data,
-    manufacturing_map_figure,
+    enterprise_section,
     section_figure,
     subsector_data,
+    subsector_section,
     trend_data,
+    trend_section,
 )
 from components.plain_text import plain
 from components.quotients import lq_reference, relabelled
@@ -36,6 +37,7 @@ from components.status_notes import provisional_note
 from components.view_choices import nearest_year
 from loaders.snapshot_schema import ENGLAND
 from metrics.location_quotients import quotient_rows
+from metrics.manufacturing import ENTERPRISES, SIZE_BANDS
 from shell.figures import show_chart, show_map, table_downloads
 from shell.snapshot_cache import cached_boundaries, cached_snapshot
 from shell.state import current_view, indicator_slot, pick, pick_year, year_note

@@ -10,10 +10,11 @@ from components.overview import (
     LEVEL_LABELS,
     build_overview,
     indicators_for,
+    overview_chart_figure,
+    overview_map_figure,
     preferred_indicator,
     years_for,
 )
-from components.page_figures import overview_chart_figure, overview_map_figure
 from components.plain_text import plain
 from components.quotients import quotient_view
 from components.status_notes import provisional_note

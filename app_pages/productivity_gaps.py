@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.figures import chart_figure
 from components.formatting import MISSING_CELL
 from components.overview import LEVEL_LABELS
-from components.page_figures import chart_figure, convergence_data, gap_chart_data, hour_job_data, level_chart_data
 from components.plain_text import plain
 from components.productivity_gaps import (
     JOB_SERIES_NOTE,
@@ -23,12 +23,14 @@ from components.productivity_gaps import (
     build_convergence_view,
     build_hour_job_view,
     follow_default,
+    hour_job_data,
     indicator_id,
     productivity_levels,
     series_options,
     start_year_options,
     years_with_values,
 )
+from components.productivity_gaps_charts import convergence_data, gap_chart_data, level_chart_data
 from components.status_notes import provisional_note
 from components.view_choices import nearest_year
 from metrics.ranking import LEVEL_NOUNS

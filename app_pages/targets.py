@@ -8,9 +8,9 @@ from functools import partial
 import streamlit as st
 
 from components.area_notices import area_label, area_notice
+from components.figures import chart_figure
 from components.formatting import MISSING_CELL, format_target_gap, format_value
 from components.manufacturing import LEVEL_PLURALS
-from components.page_figures import chart_figure, trajectory_data
 from components.plain_text import plain
 from components.targets import (
     GROUP_LEVELS,
@@ -24,6 +24,7 @@ from components.targets import (
     plan_from_json,
     plan_to_json,
     trajectory_chart,
+    trajectory_data,
 )
 from components.view_choices import area_names
 from loaders.snapshot_schema import BENCHMARK_NAMES

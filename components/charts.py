@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import altair as alt
@@ -146,3 +147,41 @@ def ranked_bar_chart(
         ),
         width="container",
     )
+
+
+def spread_labels(values: list[float], min_gap: float) -> list[float]:
+    """Label positions near `values` (same order) pushed apart to at least `min_gap`, so end-of-line
+    labels of close series (England 8.9%, UK 9.2%) do not print over each other."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    placed = [0.0] * len(values)
+    previous = -math.inf
+    for i in order:
+        placed[i] = max(values[i], previous + min_gap)
+        previous = placed[i]
+    # centre the block on the original values so labels do not all drift upwards
+    shift = (sum(placed) - sum(values)) / len(values) if values else 0.0
+    return [p - shift for p in placed]
+
+
+def label_positions(ends: dict[str, float], min_gap: float) -> dict[str, float]:
+    """Heights for direct labels at the ends of lines, pushed apart by at least `min_gap` (in data
+    units) so close lines keep readable labels, and centred on the lines' own ends."""
+    if not ends:
+        return {}
+    order = sorted(ends, key=lambda key: ends[key])
+    placed: list[float] = []
+    for key in order:
+        placed.append(ends[key] if not placed else max(ends[key], placed[-1] + min_gap))
+    shift = (sum(ends.values()) - sum(placed)) / len(placed)
+    return {key: y + shift for key, y in zip(order, placed, strict=True)}
+
+
+def line_ends(frame: pd.DataFrame, value_field: str) -> pd.DataFrame:
+    """series, period and value of each line's last point with a value (where its label goes)."""
+    valid = frame[frame[value_field].notna()]
+    last = (
+        valid.drop_duplicates("series", keep="last")
+        if valid["period"].is_monotonic_increasing
+        else (valid.sort_values("period", kind="stable").drop_duplicates("series", keep="last"))
+    )
+    return last[["series", "period", value_field]]

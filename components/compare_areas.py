@@ -292,3 +292,17 @@ def comparison_table(
         records.append(record)
     columns = ["indicator", *(labels[code] for code in codes), "unit", "polarity"]
     return ComparisonTable(pd.DataFrame(records, columns=columns), no_data, other_year)
+
+
+def compare_data(series: pd.DataFrame, indicator: str, unit: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "area_code": series["area_code"].to_numpy(dtype=object),
+            "area_name": series["area"].to_numpy(dtype=object),
+            "period": series["period"].to_numpy(dtype=int),
+            "value": series["value"].to_numpy(dtype=float),
+            "unit": unit,
+            "status": series["status"].to_numpy(dtype=object),
+            "indicator": indicator,
+        }
+    )

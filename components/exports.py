@@ -13,13 +13,14 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from components.attribution import OS_DATA_YEAR
 from components.data_files import csv_bytes, csvw_bytes, csvw_metadata, metadata_rows
+from components.figures import Figure
 from components.map_export import VL_SCHEMA
 from components.xlsx_writer import xlsx_bytes
 
@@ -42,36 +43,6 @@ EXPORT_CONFIG: dict[str, Any] = {
     "header": {"labelFontSize": 14, "titleFontSize": 14},
 }
 TITLE_SIZE, SUBTITLE_SIZE = 22, 14
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One chart or map of a page, as exported.
-
-    `spec`: a Vega-Lite dict, an altair chart, or a callable returning either. `data`: the plotted data
-    (a DataFrame or a callable returning one) with area_code, area_name, period, value, unit and status
-    where they apply. `sources`: source names for the source line; `indicators`: metadata keys for
-    the definitions in the XLSX metadata sheet.
-    """
-
-    key: str
-    title: str
-    subtitle: str
-    spec: Any
-    data: Any
-    kind: str = "chart"  # "chart" or "map"
-    sources: tuple[str, ...] = ()
-    indicators: tuple[str, ...] = field(default_factory=tuple)
-    file_stem: str = ""  # names the downloaded files (default: the key)
-    # The line after the source line; None: the Open Government Licence (maps add the OS copyright).
-    # Figures of a user's own data say instead what is theirs and what is official.
-    credit: str | None = None
-    description: str = ""  # what the figure shows, in words (the page's alt text): a slide picture's alt text
-
-    @property
-    def stem(self) -> str:
-        """A file name stem: anything but letters, digits, - and _ replaced."""
-        return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in self.file_stem or self.key) or "figure"
 
 
 def _resolve(value: Any) -> Any:

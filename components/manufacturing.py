@@ -1,19 +1,22 @@
-"""Everything the Manufacturing page shows, computed from snapshot rows without Streamlit so tests can
-call it directly: which measures a level has, the choropleth (sequential for shares, diverging around
-1.0 for location quotients), and the tidy tables behind the trend, sub-sector and enterprise charts
-(drawn in components.manufacturing_charts; the headline is in components.manufacturing_headline)."""
+"""Everything the Manufacturing page shows above its charts, computed from snapshot rows without Streamlit so
+tests can call it directly: which measures a level has, the choropleth (sequential for shares, diverging
+around 1.0 for location quotients) and its figure, the headline, and the sub-sector table. The trend,
+sub-sector and enterprise charts and their figures are in components.manufacturing_charts."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from components.area_notices import area_label
+from components.figures import Figure, choropleth_figure
 from components.formatting import format_value
 from components.maps import DeckSpec, choropleth_deck, choropleth_features
-from components.overview import benchmark_value
+from components.overview import LEVEL_LABELS, benchmark_value
 from components.palettes import (
     DIVERGING_6,
     VIRIDIS_5,
@@ -23,6 +26,7 @@ from components.palettes import (
     quantile_breaks,
     status_legend_entries,
 )
+from components.quotients import Reference
 from loaders.snapshot_schema import BENCHMARK_NAMES, ENGLAND, ENGLAND_EXCL_LONDON, UK
 from metrics.comparisons import NEUTRAL
 from metrics.ranking import ranked_table
@@ -32,7 +36,6 @@ GVA_LQ = "manufacturing_gva_lq"
 EMP_SHARE = "manufacturing_employment_share"
 EMP_LQ = "manufacturing_employment_lq"
 RES_SHARE = "manufacturing_employment_share_residence"
-ENTERPRISES = "manufacturing_enterprises"
 SUPPRESSED_STATUS = "suppressed"
 
 
@@ -76,12 +79,6 @@ SUBSECTORS: tuple[tuple[str, str, str], ...] = (
     ("manufacturing_subsector_share_ch", "CH", "Basic and fabricated metals"),
     ("manufacturing_subsector_share_ci_cl", "CI-CL", "Electrical, machinery, transport equipment"),
     ("manufacturing_subsector_share_cm", "CM", "Other manufacturing, repair"),
-)
-SIZE_BANDS: tuple[tuple[str, str], ...] = (
-    ("manufacturing_enterprises_micro", "Micro (0-9)"),
-    ("manufacturing_enterprises_small", "Small (10-49)"),
-    ("manufacturing_enterprises_medium", "Medium (50-249)"),
-    ("manufacturing_enterprises_large", "Large (250+)"),
 )
 TREND_BENCHMARKS: tuple[tuple[str, str], ...] = (
     ("country", ENGLAND),
@@ -262,53 +259,6 @@ def _alt_text(table: pd.DataFrame, meta: dict, measure: Measure, year: int, fmt,
     return text
 
 
-# --- trend ---------------------------------------------------------------------------------------
-
-
-def trend_rows(share_rows: pd.DataFrame, level: str, area_code: str | None, area_name: str | None) -> pd.DataFrame:
-    """series, area_code, period, value, status, order: the selected area's manufacturing share of GVA
-    over every year with a value (order 0), then England (1), England excluding London (2) and the UK (3)."""
-    wanted = [(order, geography, code) for order, (geography, code) in enumerate(TREND_BENCHMARKS, start=1)]
-    if area_code and area_name:
-        wanted.insert(0, (0, level, area_code))
-    candidates = share_rows[share_rows["area_code"].isin([code for _, _, code in wanted])].dropna(subset=["value"])
-    frames = []
-    for order, geography, code in wanted:
-        rows = candidates[(candidates["geography"] == geography) & (candidates["area_code"] == code)]
-        if rows.empty:
-            continue
-        label = BENCHMARK_NAMES.get(code) or display_name(str(area_name), level)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "series": label,
-                    "area_code": code,
-                    "period": rows["period"].astype(int).to_numpy(),
-                    "value": rows["value"].astype(float).to_numpy(),
-                    "status": rows["status"].astype(str).to_numpy(),
-                    "order": order,
-                }
-            )
-        )
-    if not frames:
-        return pd.DataFrame(columns=["series", "area_code", "period", "value", "status", "order"])
-    return pd.concat(frames, ignore_index=True).sort_values(["order", "period"], ignore_index=True)
-
-
-def spread_labels(values: list[float], min_gap: float) -> list[float]:
-    """Label positions near `values` (same order) pushed apart to at least `min_gap`, so end-of-line
-    labels of close series (England 8.9%, UK 9.2%) do not print over each other."""
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    placed = [0.0] * len(values)
-    previous = -math.inf
-    for i in order:
-        placed[i] = max(values[i], previous + min_gap)
-        previous = placed[i]
-    # centre the block on the original values so labels do not all drift upwards
-    shift = (sum(placed) - sum(values)) / len(values) if values else 0.0
-    return [p - shift for p in placed]
-
-
 # --- sub-sectors ---------------------------------------------------------------------------------
 
 
@@ -378,48 +328,70 @@ def subsector_table(
 # --- enterprises ---------------------------------------------------------------------------------
 
 
-def enterprise_table(rows_by_indicator: dict[str, pd.DataFrame], level: str, area_code: str) -> pd.DataFrame:
-    """period, band, band_order, count, total, share_pct, england_count, england_total, england_share_pct:
-    the area's manufacturing enterprises per size band each year, as counts and as a % of all its
-    manufacturing enterprises, beside England's % in the same band (empty if the area has none)."""
-    wanted = {(level, area_code), ("country", ENGLAND)}
-    values: dict[str, dict[tuple[str, str], pd.Series]] = {}
-    for indicator in (ENTERPRISES, *(band_indicator for band_indicator, _ in SIZE_BANDS)):
-        rows = rows_by_indicator[indicator]
-        rows = rows[rows["area_code"].isin([area_code, ENGLAND])].dropna(subset=["value"])
-        values[indicator] = {key: _series(rows, *key) for key in wanted}
-    totals = values[ENTERPRISES][(level, area_code)]
-    england_totals = values[ENTERPRISES][("country", ENGLAND)]
-    frames = []
-    for band_order, (indicator, band) in enumerate(SIZE_BANDS):
-        counts = values[indicator][(level, area_code)]
-        england = values[indicator][("country", ENGLAND)]
-        frame = pd.DataFrame({"count": counts}).dropna()
-        frame["band"], frame["band_order"] = band, band_order
-        frame["total"] = totals.reindex(frame.index)
-        frame["england_count"] = england.reindex(frame.index)
-        frame["england_total"] = england_totals.reindex(frame.index)
-        frames.append(frame)
-    columns = [
-        "period",
-        "band",
-        "band_order",
-        "count",
-        "total",
-        "share_pct",
-        "england_count",
-        "england_total",
-        "england_share_pct",
-    ]
-    if not frames or all(frame.empty for frame in frames):
-        return pd.DataFrame(columns=columns)
-    table = pd.concat(frames).rename_axis("period").reset_index()
-    table["share_pct"] = table["count"] / table["total"] * 100
-    table["england_share_pct"] = table["england_count"] / table["england_total"] * 100
-    return table[columns].sort_values(["period", "band_order"], ignore_index=True)
+def manufacturing_map_figure(
+    view: Any, meta: dict, indicator: str, level: str, year: int, metadata: Mapping[str, dict]
+) -> Figure:
+    versus = f"; gaps compared with {view.benchmark_name}" if view.benchmark_name else ""
+    return choropleth_figure(
+        "manufacturing_map",
+        features=view.features,
+        legend=view.legend,
+        legend_title=view.legend_title,
+        legend_note=view.legend_note,
+        table=view.table,
+        meta=meta,
+        indicator=indicator,
+        level=level,
+        year=year,
+        metadata=metadata,
+        subtitle=f"{LEVEL_LABELS[level]}{versus}",
+        gap_title=f"gap_pct_to_{view.benchmark_name}" if view.benchmark_name else None,
+    )
 
 
-def _series(rows: pd.DataFrame, geography: str, code: str) -> pd.Series:
-    """period -> value of one area (missing values dropped)."""
-    match = rows[(rows["geography"] == geography) & (rows["area_code"] == code)].dropna(subset=["value"])
-    return pd.Series(match["value"].to_numpy(dtype=float), index=match["period"].astype(int).to_numpy())
+PROVISIONAL = "provisional"
+
+
+def _row_at(rows: pd.DataFrame, code: str, year: int, geography: str | None = None) -> tuple[float | None, str]:
+    """(value, status) of one area in one year; (None, status or "") when it has no value."""
+    match = rows[(rows["area_code"] == code) & (rows["period"] == year)]
+    if geography is not None:
+        match = match[match["geography"] == geography]
+    valued = match.dropna(subset=["value"])
+    if len(valued):
+        return float(valued["value"].iloc[0]), str(valued["status"].iloc[0])
+    return None, str(match["status"].iloc[0]) if len(match) else ""
+
+
+def headline(
+    share_rows: pd.DataFrame,
+    family: str,
+    level: str,
+    area_code: str | None,
+    area_name: str | None,
+    year: int,
+    reference: Reference,
+) -> str | None:
+    """'Manufacturing is 15.4% of GVA in North East LEP in 2023 (provisional; ONS GVA by industry,
+    workplace-based), 1.56 times England excluding London's share (9.9%).' `share_rows` are all snapshot
+    rows of the family's share; the ratio is the share over the reference's share in the same year (the
+    location quotient). None without an area."""
+    if not area_code or not area_name:
+        return None
+    name = display_name(area_name, level)
+    what, basis = FAMILY_WORDS[family]
+    share, status = _row_at(share_rows, area_code, year, level)
+    if share is None:
+        why = " (withheld by the source)" if status == SUPPRESSED_STATUS else ""
+        return f"{name} has no manufacturing share of {what} for {year}{why}."
+    base, base_status = _row_at(share_rows, reference.code, year)
+    provisional = PROVISIONAL in (status, base_status)
+    about = f"{'provisional; ' if provisional else ''}{basis}"
+    shown = format_value(share, "%", 1)
+    if family == "aps":
+        text = f"{shown} of {name}'s residents in employment work in manufacturing in {year} ({about})"
+    else:
+        text = f"Manufacturing is {shown} of {what} in {name} in {year} ({about})"
+    if not base:
+        return text + f"; {reference.name} has no share for {year} to compare with."
+    return text + f", {share / base:.2f} times {reference.name}'s share ({format_value(base, '%', 1)})."

@@ -1,24 +1,27 @@
-"""Altair charts of the Manufacturing page, drawn from the tidy tables of components.manufacturing.
-Series differ by dash, marker shape, position and label as well as colour, so they survive greyscale
-printing and colour-vision deficiencies."""
+"""The Manufacturing page's charts (trend, sub-sectors, enterprises): their tidy tables, altair charts,
+sections and exportable figures. Series differ by dash, marker shape, position and label as well as colour,
+so they survive greyscale printing and colour-vision deficiencies."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import altair as alt
 import pandas as pd
 
 from components.chart_layout import LEGEND_COLUMNS
-from components.charts import LEGEND_LIMIT, LINE_LABEL_LIMIT, SOURCE_LINE, name_axis
+from components.charts import LEGEND_LIMIT, LINE_LABEL_LIMIT, SOURCE_LINE, name_axis, spread_labels
+from components.figures import DERIVED, Figure, chart_titles, figure_sources
 from components.manufacturing import (
     LEVEL_PLURALS,
+    TREND_BENCHMARKS,
     display_name,
-    enterprise_table,
-    spread_labels,
     subsector_table,
-    trend_rows,
 )
+from loaders.snapshot_schema import BENCHMARK_NAMES
+from metrics.manufacturing import enterprise_table
 
 # Style per trend series order: 0 the selected area, 1 England, 2 England excl. London, 3 UK.
 TREND_STYLES: dict[int, tuple[str, list[int], str]] = {
@@ -280,3 +283,100 @@ def enterprise_section(
     )
     note = f"{area_label} had {latest_total:,.0f} manufacturing enterprises in {last}."
     return Section(table, vega_spec(chart), note)
+
+
+def trend_rows(share_rows: pd.DataFrame, level: str, area_code: str | None, area_name: str | None) -> pd.DataFrame:
+    """series, area_code, period, value, status, order: the selected area's manufacturing share of GVA
+    over every year with a value (order 0), then England (1), England excluding London (2) and the UK (3)."""
+    wanted = [(order, geography, code) for order, (geography, code) in enumerate(TREND_BENCHMARKS, start=1)]
+    if area_code and area_name:
+        wanted.insert(0, (0, level, area_code))
+    candidates = share_rows[share_rows["area_code"].isin([code for _, _, code in wanted])].dropna(subset=["value"])
+    frames = []
+    for order, geography, code in wanted:
+        rows = candidates[(candidates["geography"] == geography) & (candidates["area_code"] == code)]
+        if rows.empty:
+            continue
+        label = BENCHMARK_NAMES.get(code) or display_name(str(area_name), level)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "series": label,
+                    "area_code": code,
+                    "period": rows["period"].astype(int).to_numpy(),
+                    "value": rows["value"].astype(float).to_numpy(),
+                    "status": rows["status"].astype(str).to_numpy(),
+                    "order": order,
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=["series", "area_code", "period", "value", "status", "order"])
+    return pd.concat(frames, ignore_index=True).sort_values(["order", "period"], ignore_index=True)
+
+
+def trend_data(table: pd.DataFrame, indicator: str, unit: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "area_code": table["area_code"].to_numpy(dtype=object),
+            "area_name": table["series"].to_numpy(dtype=object),
+            "period": table["period"].to_numpy(dtype=int),
+            "value": table["value"].to_numpy(dtype=float),
+            "unit": unit,
+            "status": table["status"].to_numpy(dtype=object),
+            "indicator": indicator,
+        }
+    )
+
+
+def subsector_data(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "area_code": table["area_code"].to_numpy(dtype=object),
+            "area_name": table["series"].to_numpy(dtype=object),
+            "period": year,
+            "value": table["value"].to_numpy(dtype=float),
+            "unit": "% of manufacturing GVA",
+            "status": table["status"].to_numpy(dtype=object),
+            "subsector": table["subsector"].to_numpy(dtype=object),
+        }
+    )
+
+
+def enterprise_data(table: pd.DataFrame, area_code: str, area_label: str, england_code: str) -> pd.DataFrame:
+    """Each band's % of manufacturing enterprises, for the area (bars) and England (line), with counts."""
+    area = pd.DataFrame(
+        {
+            "area_code": area_code,
+            "area_name": area_label,
+            "period": table["period"].to_numpy(dtype=int),
+            "value": table["share_pct"].to_numpy(dtype=float),
+            "unit": "% of manufacturing enterprises",
+            "status": DERIVED,
+            "band": table["band"].to_numpy(dtype=object),
+            "enterprises": table["count"].to_numpy(dtype=float),
+            "all_manufacturing": table["total"].to_numpy(dtype=float),
+        }
+    )
+    england = pd.DataFrame(
+        {
+            "area_code": england_code,
+            "area_name": "England",
+            "period": table["period"].to_numpy(dtype=int),
+            "value": table["england_share_pct"].to_numpy(dtype=float),
+            "unit": "% of manufacturing enterprises",
+            "status": DERIVED,
+            "band": table["band"].to_numpy(dtype=object),
+            "enterprises": table["england_count"].to_numpy(dtype=float),
+            "all_manufacturing": table["england_total"].to_numpy(dtype=float),
+        }
+    )
+    return pd.concat([area, england], ignore_index=True)
+
+
+def section_figure(key: str, spec: dict, data: Any, indicators: Sequence[str], metadata: Mapping[str, dict]) -> Figure:
+    """A figure of a prebuilt Vega-Lite dict (the Manufacturing sections)."""
+    title, subtitle = chart_titles(spec)
+    return Figure(
+        key, title, subtitle, spec, data, sources=figure_sources(metadata, indicators), indicators=tuple(indicators)
+    )

@@ -4,16 +4,21 @@ computed from the snapshot without Streamlit so tests can call it directly."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from components.charts import ranked_bar_chart, ranked_chart_note, rows_for_ranked_chart
+from components.figures import DERIVED, Figure, chart_titles, choropleth_figure, figure_sources
 from components.formatting import format_value
 from components.maps import DeckSpec, choropleth_deck, choropleth_features
 from components.palettes import VIRIDIS_5, LegendEntry, legend_entries, quantile_breaks
 from loaders.snapshot_schema import BENCHMARK_NAMES, ENGLAND, ENGLAND_EXCL_LONDON, UK
-from metrics.ranking import LEVEL_NOUNS, headline_sentence, ranked_table
+from metrics.comparisons import LOWER_BETTER, NEUTRAL, ordinal
+from metrics.ranking import LEVEL_NOUNS, ranked_table
 
 LEVEL_LABELS = {
     "lep": "Local enterprise partnerships (2021)",
@@ -152,3 +157,114 @@ def _headline(
         f"{len(ranked)} {plural}: first {top['area_name']} ({fmt(top['value'])}), "
         f"last {bottom['area_name']} ({fmt(bottom['value'])}). Pick an area to see where it stands."
     )
+
+
+def overview_map_figure(
+    view: Any, meta: dict, indicator: str, level: str, year: int, metadata: Mapping[str, dict]
+) -> Figure:
+    versus = f"; gaps compared with {view.benchmark_name}" if view.benchmark_name else ""
+    return choropleth_figure(
+        "overview_map",
+        features=view.features,
+        legend=view.legend,
+        legend_title=view.value_label,
+        legend_note="Five classes with equal numbers of areas (quantiles).",
+        table=view.table,
+        meta=meta,
+        indicator=indicator,
+        level=level,
+        year=year,
+        metadata=metadata,
+        subtitle=f"{LEVEL_LABELS[level]}{versus}",
+        gap_title=f"gap_pct_to_{view.benchmark_name}" if view.benchmark_name else None,
+    )
+
+
+def ranked_chart_data(
+    table: pd.DataFrame,
+    selected: str | None,
+    year: int,
+    meta: dict,
+    indicator: str,
+    benchmark_code: str,
+    benchmark_value: float | None,
+    benchmark_name: str | None,
+) -> pd.DataFrame:
+    """The bars of the ranked chart (the same rows it draws) and the benchmark line."""
+    rows = rows_for_ranked_chart(table, selected)
+    out = pd.DataFrame(
+        {
+            "area_code": rows["area_code"].to_numpy(dtype=object),
+            "area_name": rows["area_name"].to_numpy(dtype=object),
+            "period": year,
+            "value": rows["value"].to_numpy(dtype=float),
+            "unit": meta["unit"],
+            "status": rows["status"].to_numpy(dtype=object),
+            "indicator": indicator,
+            "rank": rows["rank"].to_numpy(dtype=float),
+            "gap_pct": rows["gap_pct"].to_numpy(dtype=float),
+            "drawn_as": "bar",
+        }
+    )
+    if benchmark_value is not None and benchmark_name:
+        line = {
+            "area_code": "" if benchmark_code == MEDIAN else benchmark_code,
+            "area_name": benchmark_name,
+            "period": year,
+            "value": float(benchmark_value),
+            "unit": meta["unit"],
+            "status": DERIVED if benchmark_code == MEDIAN else "",
+            "indicator": indicator,
+            "rank": np.nan,
+            "gap_pct": 0.0,
+            "drawn_as": "benchmark line",
+        }
+        out = pd.concat([out, pd.DataFrame([line])], ignore_index=True)
+    return out
+
+
+def overview_chart_figure(
+    view: Any,
+    meta: dict,
+    indicator: str,
+    year: int,
+    selected: str | None,
+    benchmark_code: str,
+    metadata: Mapping[str, dict],
+) -> Figure:
+    title, subtitle = chart_titles(view.chart)
+    return Figure(
+        "overview_ranked",
+        title,
+        subtitle,
+        view.chart,
+        lambda: ranked_chart_data(
+            view.table, selected, year, meta, indicator, benchmark_code, view.benchmark_value, view.benchmark_name
+        ),
+        sources=figure_sources(metadata, [indicator]),
+        indicators=(indicator,),
+        file_stem=f"overview_ranked_{indicator}_{year}",
+    )
+
+
+def headline_sentence(
+    area_name: str,
+    rank: int | None,
+    rank_of: int,
+    level: str,
+    gap_pct: float | None,
+    benchmark_name: str | None,
+    polarity: str,
+) -> str:
+    """'North East was ranked 31st of 38 LEPs; 14.2% below England excluding London.'"""
+    plural = LEVEL_NOUNS.get(level, (level, level))[1]
+    if rank is None or pd.isna(rank):
+        return f"{area_name} has no value for this indicator and year."
+    order = "largest" if polarity == NEUTRAL else ("lowest" if polarity == LOWER_BETTER else "highest")
+    text = f"{area_name} ranks {ordinal(int(rank))} of {rank_of} {plural} ({ordinal(1)} = {order})"
+    if gap_pct is None or pd.isna(gap_pct) or not benchmark_name:
+        return text + "."
+    if abs(gap_pct) < 0.05:
+        return text + f"; level with {benchmark_name}."
+    direction = "above" if gap_pct > 0 else "below"
+    return text + f"; {abs(gap_pct):.1f}% {direction} {benchmark_name}."

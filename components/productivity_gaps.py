@@ -7,26 +7,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
-from components.chart_layout import LEGEND_COLUMNS, narrow_or_wide
-from components.charts import (
-    BAR,
-    LEGEND_LIMIT,
-    LINE_LABEL_LIMIT,
-    POINT_LABEL_LIMIT,
-    SELECTED,
-    SOURCE_LINE,
-    label_side,
-)
 from components.formatting import format_value
 from components.overview import BENCHMARK_LABELS, LEVEL_LABELS, MEDIAN, value_format
+from components.productivity_gaps_charts import PARENT, convergence_chart, gap_chart, hour_job_chart, level_chart
 from loaders.snapshot_schema import ENGLAND, ENGLAND_EXCL_LONDON, UK
-from metrics.gaps import by_year, convergence_table, gap_over_time, growth_pct, parent_itl1, yearly_median
+from metrics.gaps import (
+    Line,
+    by_year,
+    convergence,
+    gap_frame,
+    gap_over_time,
+    gap_table,
+    hour_job_frame,
+    parent_itl1,
+    yearly_median,
+)
 from metrics.ranking import LEVEL_NOUNS
-
-PARENT = "parent"
 
 
 @dataclass(frozen=True)
@@ -53,25 +51,6 @@ SERIES_NOTE = (
     "unsmoothed is each year's GVA divided by that year's hours worked alone, so it is noisier."
 )
 JOB_SERIES_NOTE = "GVA per filled job is published smoothed only."
-
-# Okabe-Ito colours (colour-blind safe) and a different dash for every line, so print and greyscale work.
-LINE_STYLES: dict[str, tuple[str, list[int]]] = {
-    ENGLAND_EXCL_LONDON: ("#D55E00", [12, 3]),
-    ENGLAND: ("#0072B2", [5, 3]),
-    UK: ("#000000", [2, 3]),
-    PARENT: ("#009E73", [10, 3, 2, 3]),
-    MEDIAN: ("#CC79A7", [4, 2, 1, 2, 1, 2]),
-}
-LINE_ORDER = (ENGLAND_EXCL_LONDON, ENGLAND, UK, PARENT, MEDIAN)
-
-
-@dataclass(frozen=True)
-class Line:
-    """One benchmark's yearly values (index = year) with the name shown on the chart."""
-
-    key: str
-    label: str
-    values: pd.Series
 
 
 # --- choices --------------------------------------------------------------------------------------
@@ -180,47 +159,6 @@ def benchmark_lines(indicator_rows: pd.DataFrame, areas: pd.DataFrame, level: st
     return lines
 
 
-GAP_COLUMNS = ["period", "benchmark", "key", "area_value", "benchmark_value", "gap_pct"]
-
-
-def gap_frame(area_values: pd.Series, lines: list[Line]) -> pd.DataFrame:
-    """Long table of the gap chart: period, benchmark (label), key, area_value, benchmark_value,
-    gap_pct, for every year of the area; a year a benchmark lacks keeps a missing gap."""
-    if not lines or area_values.empty:
-        return pd.DataFrame(columns=GAP_COLUMNS)
-    years = area_values.index.to_numpy(dtype=int)
-    count = len(years)
-    area = area_values.to_numpy(dtype=float)
-    return pd.DataFrame(
-        {
-            "period": np.tile(years, len(lines)),
-            "benchmark": np.repeat([line.label for line in lines], count),
-            "key": np.repeat([line.key for line in lines], count),
-            "area_value": np.tile(area, len(lines)),
-            "benchmark_value": np.concatenate(
-                [line.values.reindex(area_values.index).to_numpy(dtype=float) for line in lines]
-            ),
-            "gap_pct": np.concatenate(
-                [gap_over_time(area_values, line.values).to_numpy(dtype=float) for line in lines]
-            ),
-        }
-    )
-
-
-def gap_table(frame: pd.DataFrame, index_values: pd.Series | None) -> pd.DataFrame:
-    """The gap chart as a table, one row per year: the area's value, its index (UK = 100) where the
-    series has one, and the gap to each benchmark in % (columns named 'Gap to ... (%)')."""
-    if frame.empty:
-        return pd.DataFrame(columns=["Year", "Value"])
-    years = pd.unique(frame["period"])
-    table = pd.DataFrame({"Year": years.astype(int), "Value": frame["area_value"].to_numpy(dtype=float)[: len(years)]})
-    if index_values is not None:
-        table["Index (UK = 100)"] = index_values.reindex(years).to_numpy(dtype=float)
-    for label, part in frame.groupby("benchmark", sort=False):
-        table[f"Gap to {label} (%)"] = part.set_index("period")["gap_pct"].reindex(years).to_numpy(dtype=float)
-    return table
-
-
 # --- headline -------------------------------------------------------------------------------------
 
 
@@ -253,203 +191,7 @@ def gap_headline(
     return text
 
 
-# --- charts ---------------------------------------------------------------------------------------
-
-
-def label_positions(ends: dict[str, float], min_gap: float) -> dict[str, float]:
-    """Heights for direct labels at the ends of lines, pushed apart by at least `min_gap` (in data
-    units) so close lines keep readable labels, and centred on the lines' own ends."""
-    if not ends:
-        return {}
-    order = sorted(ends, key=lambda key: ends[key])
-    placed: list[float] = []
-    for key in order:
-        placed.append(ends[key] if not placed else max(ends[key], placed[-1] + min_gap))
-    shift = (sum(ends.values()) - sum(placed)) / len(placed)
-    return {key: y + shift for key, y in zip(order, placed, strict=True)}
-
-
-LABEL_PX = 14  # direct label spacing
-
-
-def _title(text: str, subtitle: str) -> alt.TitleParams:
-    return alt.TitleParams(text=text, subtitle=[subtitle, SOURCE_LINE], anchor="start", fontSize=16)
-
-
-def line_ends(frame: pd.DataFrame, value_field: str) -> pd.DataFrame:
-    """series, period and value of each line's last point with a value (where its label goes)."""
-    valid = frame[frame[value_field].notna()]
-    last = (
-        valid.drop_duplicates("series", keep="last")
-        if valid["period"].is_monotonic_increasing
-        else (valid.sort_values("period", kind="stable").drop_duplicates("series", keep="last"))
-    )
-    return last[["series", "period", value_field]]
-
-
-def labelled_lines(
-    frame: pd.DataFrame,
-    *,
-    value_field: str,
-    value_title: str,
-    value_fmt: str,
-    styles: dict[str, tuple[str, list[int]]],
-    title: str,
-    subtitle: str,
-    zero_rule: bool,
-    height: int,
-    legend: bool = True,
-    axis_fmt: str | None = None,
-) -> alt.LayerChart:
-    """One line per `series` value of `frame` (period, series, value_field, ...), each with its own
-    colour and dash and a direct label at its last point; optionally a rule at zero. `height` is the
-    plot's (title, axes and legend come on top: components/chart_layout.py)."""
-    present = set(frame["series"])
-    domain = [name for name in styles if name in present]
-    colour_scale = alt.Scale(domain=domain, range=[styles[name][0] for name in domain])
-    ends = line_ends(frame, value_field)
-    values = frame[value_field].to_numpy(dtype=float)
-    spread = float(np.nanmax(values) - np.nanmin(values)) if np.isfinite(values).any() else 0.0
-    heights = label_positions(
-        dict(zip(ends["series"], ends[value_field], strict=True)),
-        min_gap=max(spread, 1e-9) * LABEL_PX / max(height, 60),
-    )
-    labels = pd.DataFrame(
-        {
-            "series": ends["series"].to_numpy(),
-            "period": ends["period"].to_numpy(),
-            "label_y": [heights[name] for name in ends["series"]],
-        }
-    )
-    x = alt.X("period:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(nice=False, zero=False))
-    tooltip = [
-        alt.Tooltip("period:Q", title="Year", format="d"),
-        alt.Tooltip("series:N", title="Line"),
-        alt.Tooltip(f"{value_field}:Q", title=value_title, format=value_fmt),
-    ]
-    tooltip += [
-        alt.Tooltip(f"{name}:Q", title=name.replace("_", " ").capitalize(), format=value_fmt)
-        for name in ("area_value", "benchmark_value")
-        if name in frame.columns
-    ]
-    lines = (
-        alt.Chart(frame)
-        .mark_line(strokeWidth=2.5, invalid="break-paths-filter-domains")
-        .encode(
-            x=x,
-            y=alt.Y(
-                f"{value_field}:Q",
-                title=value_title,
-                axis=alt.Axis(format=axis_fmt or value_fmt),
-                scale=alt.Scale(zero=zero_rule),
-            ),
-            color=alt.Color(
-                "series:N",
-                scale=colour_scale,
-                title=None,
-                legend=alt.Legend(orient="bottom", symbolStrokeWidth=2, labelLimit=LEGEND_LIMIT, columns=LEGEND_COLUMNS)
-                if legend
-                else None,
-            ),
-            strokeDash=alt.StrokeDash(
-                "series:N",
-                scale=alt.Scale(domain=domain, range=[styles[n][1] for n in domain]),
-                title=None,
-                legend=alt.Legend() if legend else None,
-            ),
-            tooltip=tooltip,
-        )
-    )
-    text = (
-        alt.Chart(labels)
-        .mark_text(align="left", dx=6, fontSize=11, fontWeight="bold", limit=LINE_LABEL_LIMIT)
-        .encode(
-            x=alt.X("period:Q"),
-            y=alt.Y("label_y:Q"),
-            text=alt.Text("series:N"),
-            color=alt.Color("series:N", scale=colour_scale, legend=None),
-        )
-    )
-    layers: list[alt.Chart] = [lines, text]
-    if zero_rule:
-        layers.insert(
-            0, alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#666", size=1).encode(y=alt.Y("zero:Q"))
-        )
-    return alt.layer(*layers, title=_title(title, subtitle), width="container", height=height)
-
-
-def gap_chart(frame: pd.DataFrame, label: str, indicator_label: str) -> alt.LayerChart:
-    """The area's % gap to each benchmark by year; zero = level with the benchmark."""
-    data = frame.rename(columns={"benchmark": "series"})
-    labels = dict(zip(data["key"], data["series"], strict=True))
-    styles = {labels[key]: LINE_STYLES[key] for key in LINE_ORDER if key in labels}
-    first, last = (int(data["period"].min()), int(data["period"].max())) if len(data) else (0, 0)
-    return labelled_lines(
-        data,
-        value_field="gap_pct",
-        value_title="Gap (%)",
-        value_fmt="+.1f",
-        axis_fmt="+.0f",
-        styles=styles,
-        title=f"{label}: gap to benchmarks, {first}–{last}",
-        subtitle=f"{indicator_label}; (area / benchmark − 1) × 100; below zero = behind the benchmark",
-        zero_rule=True,
-        height=300,
-    )
-
-
-def level_chart(
-    area_values: pd.Series, label: str, lines: list[Line], indicator_label: str, unit: str, decimals: int
-) -> alt.LayerChart:
-    """The area's own values (£) with the benchmarks', over the area's years."""
-    years = area_values.index.to_numpy(dtype=int)
-    styles = {label: (SELECTED, [1, 0]), **{line.label: LINE_STYLES[line.key] for line in lines}}
-    frame = pd.DataFrame(
-        {
-            "period": np.tile(years, len(lines) + 1),
-            "series": np.repeat([label, *(line.label for line in lines)], len(years)),
-            "value": np.concatenate(
-                [
-                    area_values.to_numpy(dtype=float),
-                    *(line.values.reindex(area_values.index).to_numpy(dtype=float) for line in lines),
-                ]
-            ),
-        }
-    )
-    return labelled_lines(
-        frame,
-        value_field="value",
-        value_title=f"{indicator_label.split(' (')[0]} ({unit})",
-        value_fmt=value_format(unit, decimals),
-        styles=styles,
-        title=f"{label} and its benchmarks",
-        subtitle=indicator_label,
-        zero_rule=False,
-        height=240,
-        legend=False,
-    )
-
-
 # --- convergence ----------------------------------------------------------------------------------
-
-
-@dataclass
-class Convergence:
-    table: pd.DataFrame
-    benchmark_growth: float | None
-    missing: int
-
-
-def convergence(level_rows: pd.DataFrame, benchmark: Line | None, start: int, end: int) -> Convergence:
-    """Gap in the start year against growth since, for every area of the level with both values;
-    `benchmark_growth` is the benchmark's own growth (areas above it grew faster than the benchmark)."""
-    bench_values = benchmark.values if benchmark is not None else pd.Series(dtype=float)
-    table = convergence_table(level_rows, bench_values, start, end)
-    growth = None
-    if start in bench_values.index and end in bench_values.index:
-        growth = float(growth_pct(bench_values[start], bench_values[end]))
-    areas = level_rows["area_code"].nunique()
-    return Convergence(table, growth, int(areas - len(table)))
 
 
 def convergence_note(benchmark_name: str, benchmark_growth: float | None) -> str:
@@ -482,172 +224,7 @@ def convergence_table_view(table: pd.DataFrame, start: int, end: int) -> pd.Data
     )[["Area", "Code", f"Value {start}", f"Value {end}", f"Gap in {start} (%)", f"Growth {start}–{end} (%)"]]
 
 
-def convergence_chart(
-    result: Convergence,
-    selected_code: str | None,
-    *,
-    benchmark_name: str,
-    start: int,
-    end: int,
-    level: str,
-    indicator_label: str,
-    value_fmt: str,
-) -> alt.LayerChart:
-    """Scatter of gap at the start against growth since, the benchmark's growth as a rule, the
-    selected area as a labelled diamond, and the four quadrants named in the corners."""
-    data = result.table.assign(selected=result.table["area_code"] == selected_code)
-    tooltip = [
-        alt.Tooltip("area_name:N", title="Area"),
-        alt.Tooltip("gap_start_pct:Q", title=f"Gap in {start} (%)", format="+.1f"),
-        alt.Tooltip("growth_pct:Q", title=f"Growth {start}–{end} (%)", format="+.1f"),
-        alt.Tooltip("start_value:Q", title=f"Value {start}", format=value_fmt),
-        alt.Tooltip("end_value:Q", title=f"Value {end}", format=value_fmt),
-    ]
-    x = alt.X(
-        "gap_start_pct:Q",
-        title=f"Gap to {benchmark_name} in {start} (%)",
-        axis=alt.Axis(format="+.0f"),
-        scale=alt.Scale(zero=False),
-    )
-    y = alt.Y(
-        "growth_pct:Q", title=f"Growth {start}–{end} (%)", axis=alt.Axis(format="+.0f"), scale=alt.Scale(zero=False)
-    )
-    layers: list[alt.Chart] = [
-        alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#666", strokeDash=[4, 3]).encode(x=alt.X("x:Q")),
-    ]
-    if result.benchmark_growth is not None:
-        layers.append(
-            alt.Chart(pd.DataFrame({"y": [result.benchmark_growth]}))
-            .mark_rule(color="#b35806", strokeDash=[6, 3], size=2)
-            .encode(y=alt.Y("y:Q"))
-        )
-        layers.append(_quadrant_labels(data, result.benchmark_growth))
-    layers += highlighted_points(data, x, y, tooltip)
-    noun = LEVEL_NOUNS.get(level, (level, level))[1]
-    return alt.layer(
-        *layers,
-        title=_title(
-            f"Convergence: gap in {start} against growth to {end}",
-            f"{indicator_label}; {len(data)} {noun}; vertical line: level with {benchmark_name}",
-        ),
-        width="container",
-        height=320,
-    )
-
-
-def highlighted_points(data: pd.DataFrame, x: alt.X, y: alt.Y, tooltip: list) -> list[alt.Chart]:
-    """All areas as circles; the selected one (column `selected`) a larger diamond in the highlight
-    colour, drawn last and named beside it, so it stands out without relying on colour."""
-    ordered = data.sort_values("selected", kind="stable")
-    ordered = ordered.assign(role=np.where(ordered["selected"], "selected", "other"))
-    roles = ["other", "selected"]
-    points = (
-        alt.Chart(ordered)
-        .mark_point(filled=True, opacity=0.8, stroke="#000", strokeWidth=0.3)
-        .encode(
-            x=x,
-            y=y,
-            tooltip=tooltip,
-            color=alt.Color("role:N", scale=alt.Scale(domain=roles, range=[BAR, SELECTED]), legend=None),
-            size=alt.Size("role:N", scale=alt.Scale(domain=roles, range=[55, 220]), legend=None),
-            shape=alt.Shape("role:N", scale=alt.Scale(domain=roles, range=["circle", "diamond"]), legend=None),
-        )
-    )
-    chosen = ordered[ordered["selected"]]
-    if chosen.empty:
-        return [points]
-    x_field = x.shorthand.split(":")[0]
-    side = label_side(float(chosen[x_field].iloc[0]), ordered[x_field])
-    label = (
-        alt.Chart(chosen[["area_name", x_field, y.shorthand.split(":")[0]]])
-        .mark_text(dy=-8, fontWeight="bold", fontSize=12, limit=POINT_LABEL_LIMIT, **side)
-        .encode(x=x, y=y, text=alt.Text("area_name:N"))
-    )
-    return [points, label]
-
-
-def _quadrant_labels(data: pd.DataFrame, benchmark_growth: float) -> alt.Chart:
-    """The four quadrants named at the middle of their outer edges (one text layer)."""
-    xs = [0.0, *data["gap_start_pct"].dropna()]
-    ys = [benchmark_growth, *data["growth_pct"].dropna()]
-    left, right, low, high = min(xs) / 2, max(xs) / 2, min(ys), max(ys)
-    corners = pd.DataFrame(
-        {
-            "x": [left, right, left, right],
-            "y": [high, high, low, low],
-            "text": ["Behind, catching up", "Ahead, pulling away", "Behind, falling back", "Ahead, lead narrowing"],
-        }
-    )
-    return (
-        alt.Chart(corners)
-        .mark_text(color="#555", fontSize=narrow_or_wide(9, 11), fontStyle="italic")
-        .encode(x=alt.X("x:Q"), y=alt.Y("y:Q"), text=alt.Text("text:N"))
-    )
-
-
 # --- per hour against per job -------------------------------------------------------------------
-
-
-def hour_job_frame(
-    hour_index: pd.DataFrame, job_index: pd.DataFrame, hour: pd.DataFrame, job: pd.DataFrame
-) -> pd.DataFrame:
-    """One row per area with both indices (UK = 100) in one year: area_code, area_name, hour_index,
-    job_index, hour_value, job_value (£). Rows are one level and one year of each indicator."""
-
-    def values(rows: pd.DataFrame) -> pd.Series:
-        valued = rows[rows["value"].notna()]
-        series = pd.Series(valued["value"].to_numpy(dtype=float), index=valued["area_code"].to_numpy())
-        return series[~series.index.duplicated()]
-
-    first = hour_index[hour_index["value"].notna()].drop_duplicates("area_code")
-    jobs = values(job_index)
-    first = first[first["area_code"].isin(jobs.index)]
-    codes = first["area_code"].to_numpy()
-    frame = pd.DataFrame(
-        {
-            "area_code": codes.astype(str),
-            "area_name": first["area_name"].astype(str).to_numpy(),
-            "hour_index": first["value"].to_numpy(dtype=float),
-            "job_index": jobs.reindex(codes).to_numpy(dtype=float),
-            "hour_value": values(hour).reindex(codes).to_numpy(dtype=float),
-            "job_value": values(job).reindex(codes).to_numpy(dtype=float),
-        }
-    )
-    return frame.sort_values("area_name", ignore_index=True)
-
-
-def hour_job_chart(frame: pd.DataFrame, selected_code: str | None, year: int, level: str) -> alt.LayerChart:
-    """Per-hour index against per-job index (UK = 100): on the diagonal, an area's jobs are as
-    productive relative to the UK as its hours; above it, jobs work longer hours than the UK's."""
-    data = frame.assign(selected=frame["area_code"] == selected_code)
-    tooltip = [
-        alt.Tooltip("area_name:N", title="Area"),
-        alt.Tooltip("hour_index:Q", title="Per hour, index (UK = 100)", format=".1f"),
-        alt.Tooltip("job_index:Q", title="Per job, index (UK = 100)", format=".1f"),
-        alt.Tooltip("hour_value:Q", title="GVA per hour (£)", format="$,.2f"),
-        alt.Tooltip("job_value:Q", title="GVA per filled job (£)", format="$,.0f"),
-    ]
-    x = alt.X("hour_index:Q", title="GVA per hour worked, index (UK = 100)", scale=alt.Scale(zero=False))
-    y = alt.Y("job_index:Q", title="GVA per filled job, index (UK = 100)", scale=alt.Scale(zero=False))
-    both = pd.concat([data["hour_index"], data["job_index"]])
-    low, high = (float(both.min()), float(both.max())) if len(both) else (100.0, 100.0)
-    diagonal = pd.DataFrame({"hour_index": [low, high], "job_index": [low, high]})
-    layers: list[alt.Chart] = [
-        alt.Chart(diagonal)
-        .mark_line(color="#999", strokeDash=[4, 4])
-        .encode(x=alt.X("hour_index:Q"), y=alt.Y("job_index:Q")),
-        *highlighted_points(data, x, y, tooltip),
-    ]
-    noun = LEVEL_NOUNS.get(level, (level, level))[1]
-    return alt.layer(
-        *layers,
-        title=_title(
-            f"GVA per hour against GVA per filled job, {year}",
-            f"{len(data)} {noun}; smoothed indices, UK = 100; dashed line: equal indices",
-        ),
-        width="container",
-        height=320,
-    )
 
 
 def hour_job_table_view(frame: pd.DataFrame) -> pd.DataFrame:
@@ -793,3 +370,19 @@ def build_hour_job_view(
     plural = LEVEL_NOUNS.get(level, (level, level))[1]
     note = HOUR_JOB_NOTE + (f" {left_out} {plural} without both figures for {year} are not shown." if left_out else "")
     return HourJobView(hour_job_chart(frame, selected_code, year, level), note, hour_job_table_view(frame))
+
+
+def hour_job_data(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "area_code": table["Code"].to_numpy(dtype=object),
+            "area_name": table["Area"].to_numpy(dtype=object),
+            "period": year,
+            "value": table["Per hour, index (UK = 100)"].to_numpy(dtype=float),
+            "unit": "index (UK = 100)",
+            "status": "",
+            "gva_per_job_index": table["Per job, index (UK = 100)"].to_numpy(dtype=float),
+            "gva_per_hour_gbp": table["GVA per hour (£)"].to_numpy(dtype=float),
+            "gva_per_job_gbp": table["GVA per job (£)"].to_numpy(dtype=float),
+        }
+    )

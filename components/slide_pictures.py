@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from components.exports import Figure, png, spec_dict, svg
+from components.exports import png, spec_dict, svg
+from components.figures import Figure
 from components.slide_labels import kept_apart, label_layers
 
 MIN_POINTS = 14.0  # the smallest text on a projected slide

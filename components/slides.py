@@ -24,7 +24,8 @@ from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.util import Emu, Inches, Pt
 
 from components.attribution import ATTRIBUTION
-from components.exports import Figure, source_lines
+from components.exports import source_lines
+from components.figures import Figure
 from components.slide_pictures import SlidePicture, slide_pictures
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)

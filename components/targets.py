@@ -8,9 +8,11 @@ import zlib
 from dataclasses import asdict
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from components.charts import SOURCE_LINE
+from components.figures import DERIVED
 from components.formatting import format_target_gap, format_value
 from loaders.errors import shorten
 from loaders.snapshot_schema import ENGLAND_EXCL_LONDON
@@ -365,3 +367,22 @@ def first_measurable_baseline(
         return None
     later = [int(year) for year in area.index if target.baseline_year < year < target.target_year]
     return rebased(target, min(later)) if later else None
+
+
+def trajectory_data(path: pd.DataFrame, area_code: str, area_name: str, unit: str, indicator: str) -> pd.DataFrame:
+    """Actual values (or gaps) and the straight-line path to the target, as the chart draws them."""
+    long = path.melt("period", var_name="series", value_name="value").dropna(subset=["value"])
+    return pd.DataFrame(
+        {
+            "area_code": area_code,
+            "area_name": area_name,
+            "period": long["period"].to_numpy(dtype=int),
+            "value": long["value"].to_numpy(dtype=float),
+            "unit": unit,
+            "status": np.where(long["series"] == "actual", "", DERIVED),
+            "indicator": indicator,
+            "series": long["series"]
+            .map({"actual": "Actual", "trajectory": "Straight-line path to target"})
+            .to_numpy(dtype=object),
+        }
+    )

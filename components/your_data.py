@@ -26,12 +26,12 @@ from components.charts import (
     selected_label_cues,
 )
 from components.data_files import csv_bytes, csvw_bytes, csvw_metadata
-from components.exports import LICENCE_LINE, OS_LINE, Figure
+from components.exports import LICENCE_LINE, OS_LINE
+from components.figures import Figure, chart_titles, map_data
 from components.formatting import format_value
 from components.map_export import static_map_spec
 from components.maps import TOOLTIP_HTML, TOOLTIP_STYLE, DeckSpec, choropleth_deck, choropleth_features
 from components.overview import LEVEL_LABELS
-from components.page_figures import chart_titles, map_data
 from components.palettes import (
     SELECTED_OUTLINE,
     VIRIDIS_5,
@@ -259,7 +259,7 @@ def _points(coords: Any) -> Iterable[Sequence[float]]:
 
 # --- charts and their figures ------------------------------------------------------------------------
 #
-# Each chart of the page is drawn through app_pages.figures (show_chart / show_map), so it gets the shared
+# Each chart of the page is drawn through shell.figures (show_chart / show_map), so it gets the shared
 # download menu (PNG 2x, SVG, Vega-Lite JSON, CSV and XLSX of the plotted data), a slide in the slide pack
 # and a screen in presentation mode. The uploaded values stay in memory: the figures hold the session's
 # data frames and every export is built in memory when it is clicked.

@@ -40,7 +40,7 @@ APP_MODULES = (
     "shell.plan",
     "shell.figures",
     "components.overview",
-    "components.page_figures",
+    "components.figures",
     "components.targets",
     "components.view_choices",
 )

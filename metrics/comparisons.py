@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -38,3 +40,21 @@ def ordinal(n: int) -> str:
     """1 -> '1st', 22 -> '22nd', 13 -> '13th'."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def area_standing(values: np.ndarray, value: float, polarity: str) -> tuple[int, int]:
+    """Rank (1 = best; ties share the better rank) and quartile band (4 = best quarter) of `value`
+    among `values` (the level's non-missing values, `value` included). The same rules as
+    metrics.comparisons.rank_areas and quartile_band, by polarity, worked out for one area."""
+    signed, own = (-values, -value) if polarity == LOWER_BETTER else (values, value)
+    rank = 1 + int((signed > own).sum())
+    average_rank_from_bottom = (signed < own).sum() + ((signed == own).sum() + 1) / 2
+    band = int(min(4, max(1, math.ceil(average_rank_from_bottom / values.size * 4))))
+    return rank, band
+
+
+def correlation(table: pd.DataFrame) -> float | None:
+    """Pearson correlation of x and y (None with fewer than three areas or no spread)."""
+    if len(table) < 3 or table["x"].std() == 0 or table["y"].std() == 0:
+        return None
+    return float(table["x"].corr(table["y"]))

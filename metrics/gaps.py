@@ -7,6 +7,8 @@ gap (NaN): a gap of zero would claim the area was level with a benchmark that ha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -14,6 +16,15 @@ from metrics.comparisons import percent_difference
 
 PARENT_FROM_AREA_TABLE = ("lad", "lep", "cauth")
 PARENT_FROM_CODE = ("itl2", "itl3")  # ITL codes nest: TLC14 -> TLC1 -> TLC
+
+
+@dataclass(frozen=True)
+class Line:
+    """One benchmark's yearly values (index = year) with the name shown on the chart."""
+
+    key: str
+    label: str
+    values: pd.Series
 
 
 def by_year(rows: pd.DataFrame, area_code: str) -> pd.Series:
@@ -86,3 +97,91 @@ def convergence_table(level_rows: pd.DataFrame, benchmark: pd.Series, start: int
     table["gap_start_pct"] = percent_difference(table["start_value"], bench_start) if usable else np.nan
     table["growth_pct"] = growth_pct(table["start_value"], table["end_value"])
     return table.sort_values("area_name", ignore_index=True)
+
+
+GAP_COLUMNS = ["period", "benchmark", "key", "area_value", "benchmark_value", "gap_pct"]
+
+
+def gap_frame(area_values: pd.Series, lines: list[Line]) -> pd.DataFrame:
+    """Long table of the gap chart: period, benchmark (label), key, area_value, benchmark_value,
+    gap_pct, for every year of the area; a year a benchmark lacks keeps a missing gap."""
+    if not lines or area_values.empty:
+        return pd.DataFrame(columns=GAP_COLUMNS)
+    years = area_values.index.to_numpy(dtype=int)
+    count = len(years)
+    area = area_values.to_numpy(dtype=float)
+    return pd.DataFrame(
+        {
+            "period": np.tile(years, len(lines)),
+            "benchmark": np.repeat([line.label for line in lines], count),
+            "key": np.repeat([line.key for line in lines], count),
+            "area_value": np.tile(area, len(lines)),
+            "benchmark_value": np.concatenate(
+                [line.values.reindex(area_values.index).to_numpy(dtype=float) for line in lines]
+            ),
+            "gap_pct": np.concatenate(
+                [gap_over_time(area_values, line.values).to_numpy(dtype=float) for line in lines]
+            ),
+        }
+    )
+
+
+def gap_table(frame: pd.DataFrame, index_values: pd.Series | None) -> pd.DataFrame:
+    """The gap chart as a table, one row per year: the area's value, its index (UK = 100) where the
+    series has one, and the gap to each benchmark in % (columns named 'Gap to ... (%)')."""
+    if frame.empty:
+        return pd.DataFrame(columns=["Year", "Value"])
+    years = pd.unique(frame["period"])
+    table = pd.DataFrame({"Year": years.astype(int), "Value": frame["area_value"].to_numpy(dtype=float)[: len(years)]})
+    if index_values is not None:
+        table["Index (UK = 100)"] = index_values.reindex(years).to_numpy(dtype=float)
+    for label, part in frame.groupby("benchmark", sort=False):
+        table[f"Gap to {label} (%)"] = part.set_index("period")["gap_pct"].reindex(years).to_numpy(dtype=float)
+    return table
+
+
+@dataclass
+class Convergence:
+    table: pd.DataFrame
+    benchmark_growth: float | None
+    missing: int
+
+
+def convergence(level_rows: pd.DataFrame, benchmark: Line | None, start: int, end: int) -> Convergence:
+    """Gap in the start year against growth since, for every area of the level with both values;
+    `benchmark_growth` is the benchmark's own growth (areas above it grew faster than the benchmark)."""
+    bench_values = benchmark.values if benchmark is not None else pd.Series(dtype=float)
+    table = convergence_table(level_rows, bench_values, start, end)
+    growth = None
+    if start in bench_values.index and end in bench_values.index:
+        growth = float(growth_pct(bench_values[start], bench_values[end]))
+    areas = level_rows["area_code"].nunique()
+    return Convergence(table, growth, int(areas - len(table)))
+
+
+def hour_job_frame(
+    hour_index: pd.DataFrame, job_index: pd.DataFrame, hour: pd.DataFrame, job: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per area with both indices (UK = 100) in one year: area_code, area_name, hour_index,
+    job_index, hour_value, job_value (£). Rows are one level and one year of each indicator."""
+
+    def values(rows: pd.DataFrame) -> pd.Series:
+        valued = rows[rows["value"].notna()]
+        series = pd.Series(valued["value"].to_numpy(dtype=float), index=valued["area_code"].to_numpy())
+        return series[~series.index.duplicated()]
+
+    first = hour_index[hour_index["value"].notna()].drop_duplicates("area_code")
+    jobs = values(job_index)
+    first = first[first["area_code"].isin(jobs.index)]
+    codes = first["area_code"].to_numpy()
+    frame = pd.DataFrame(
+        {
+            "area_code": codes.astype(str),
+            "area_name": first["area_name"].astype(str).to_numpy(),
+            "hour_index": first["value"].to_numpy(dtype=float),
+            "job_index": jobs.reindex(codes).to_numpy(dtype=float),
+            "hour_value": values(hour).reindex(codes).to_numpy(dtype=float),
+            "job_value": values(job).reindex(codes).to_numpy(dtype=float),
+        }
+    )
+    return frame.sort_values("area_name", ignore_index=True)

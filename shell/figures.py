@@ -18,7 +18,8 @@ import pandas as pd
 import streamlit as st
 
 from components.chart_layout import page_spec
-from components.exports import Figure, figure_exports, presentation_spec, source_lines, table_exports
+from components.exports import figure_exports, presentation_spec, source_lines, table_exports
+from components.figures import Figure
 from components.legend import legend_html
 from components.map_preview import SLOT_KEY_PREFIX, deck_preview_html
 from components.overview import BENCHMARK_LABELS, LEVEL_LABELS

@@ -4,13 +4,14 @@ really draws them. Expectations are written out here, not taken from the code un
 
 from __future__ import annotations
 
+import math
 import re
 from html import unescape
 
 import pandas as pd
 import pytest
 
-from components.charts import ranked_bar_chart, rows_for_ranked_chart
+from components.charts import label_positions, line_ends, ranked_bar_chart, rows_for_ranked_chart, spread_labels
 from components.exports import svg
 
 NAMES = ["Alpha", "King's Lynn and West Norfolk", 'Say "when"', "Delta", "Echo"]
@@ -132,3 +133,40 @@ def test_a_long_ranking_keeps_the_selected_area_in_its_ranked_place() -> None:
     assert rows_for_ranked_chart(ranked, None, limit=10)["area_name"].tolist() == [*names[:5], *names[-5:]]
     assert rows_for_ranked_chart(ranked, "A002", limit=10)["area_name"].tolist() == [*names[:5], *names[-5:]]
     assert len(rows_for_ranked_chart(ranked.head(8), "A002", limit=10)) == 8
+
+
+def test_label_positions_push_close_labels_apart_and_keep_order() -> None:
+    ends = {"a": 1.0, "b": 1.1, "c": 1.2, "far": 10.0}
+    placed = label_positions(ends, min_gap=0.5)
+    ordered = sorted(placed, key=placed.get)
+    assert ordered == ["a", "b", "c", "far"]
+    heights = [placed[key] for key in ordered]
+    assert all(upper - lower >= 0.5 - 1e-9 for lower, upper in zip(heights, heights[1:], strict=False))
+    assert sum(heights) == pytest.approx(sum(ends.values()))  # centred on the lines' own ends
+
+
+def test_label_positions_leave_separate_labels_alone() -> None:
+    ends = {"a": 0.0, "b": 5.0, "c": -5.0}
+    assert label_positions(ends, min_gap=1.0) == pytest.approx(ends)
+    assert label_positions({}, 1.0) == {}
+
+
+def test_line_ends_skip_missing_last_years() -> None:
+    frame = pd.DataFrame(
+        {
+            "series": ["x", "x", "x", "y", "y"],
+            "period": [2004, 2005, 2006, 2004, 2005],
+            "gap_pct": [1.0, 2.0, math.nan, -1.0, -2.0],
+        }
+    )
+    ends = line_ends(frame, "gap_pct").set_index("series")
+    assert ends.loc["x", "period"] == 2005 and ends.loc["x", "gap_pct"] == 2.0
+    assert ends.loc["y", "period"] == 2005
+
+
+def test_spread_labels_keeps_labels_apart_and_in_order() -> None:
+    values = [8.9, 9.2, 11.5, 15.4]
+    placed = spread_labels(values, 1.0)
+    assert all(b - a >= 1.0 - 1e-9 for a, b in zip(sorted(placed), sorted(placed)[1:], strict=False))
+    assert sorted(range(4), key=lambda i: placed[i]) == [0, 1, 2, 3]
+    assert spread_labels([1.0, 5.0], 1.0) == [1.0, 5.0]  # far apart: untouched

@@ -19,7 +19,8 @@ from python_calamine import CalamineWorkbook
 from components import your_data as yd
 from components.cell_safety import spreadsheet_safe
 from components.data_files import csv_bytes
-from components.exports import Figure, figure_exports, table_exports
+from components.exports import figure_exports, table_exports
+from components.figures import Figure
 from components.methods import tidy_table_csv, tidy_table_csvw, tidy_table_xlsx
 from components.xlsx_writer import xlsx_bytes
 from tests.export_checks import (

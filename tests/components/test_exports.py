@@ -32,8 +32,7 @@ from components.exports import (
     svg,
     vega_json,
 )
-from components.overview import build_overview
-from components.page_figures import overview_chart_figure
+from components.overview import build_overview, overview_chart_figure
 from components.xlsx_writer import xlsx_bytes
 from loaders.snapshot import read_boundaries_json, read_snapshot
 from tests.export_checks import check_csvw, read_plain_csv, read_xlsx

@@ -7,7 +7,6 @@ import json
 import math
 import re
 from functools import cache
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,34 +15,25 @@ from components.manufacturing import (
     DIVERGING_6,
     EMP_LQ,
     EMP_SHARE,
-    ENTERPRISES,
     GVA_LQ,
     GVA_SHARE,
     MEASURES,
     RES_SHARE,
-    SIZE_BANDS,
     SUBSECTORS,
     build_measure_map,
     display_name,
-    enterprise_table,
+    headline,
     lq_breaks,
     lq_legend_entries,
     measures_for,
-    spread_labels,
     subsector_comparators,
     subsector_table,
-    trend_rows,
 )
-from components.manufacturing_charts import enterprise_section, subsector_section, trend_section, vega_spec
-from components.manufacturing_headline import headline
 from components.palettes import NO_DATA, SUPPRESSED, VIRIDIS_5, fill_colour
 from components.quotients import Reference
 from loaders.snapshot import Snapshot, read_snapshot
+from tests.snapshot_rows import AREAS, METADATA, PARQUET, REPO, parquet_value, rows_of
 
-REPO = Path(__file__).resolve().parents[2]
-PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
-AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
-METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
 NORTH_EAST_LEP = "E37000025"
 CORNWALL_LEP = "E37000005"
 BLACK_COUNTRY_LEP = "E37000001"
@@ -62,21 +52,10 @@ def geo(level: str) -> dict:
     return json.loads((REPO / "geo" / f"{level}.geojson").read_text(encoding="utf-8"))
 
 
-def parquet_value(indicator: str, geography: str, code: str, year: int) -> float:
-    rows = BY_INDICATOR[indicator]
-    rows = rows[(rows["geography"] == geography) & (rows["area_code"] == code) & (rows["period"] == year)]
-    assert len(rows) == 1
-    return float(rows["value"].iloc[0])
-
-
 def parquet_status(indicator: str, geography: str, code: str, year: int) -> str:
     rows = BY_INDICATOR[indicator]
     rows = rows[(rows["geography"] == geography) & (rows["area_code"] == code) & (rows["period"] == year)]
     return str(rows["status"].iloc[0])
-
-
-def rows_of(indicator: str) -> pd.DataFrame:
-    return BY_INDICATOR[indicator]
 
 
 def latest(indicator: str, level: str) -> int:
@@ -281,51 +260,6 @@ def test_headline_says_withheld_and_nothing_without_an_area() -> None:
 # --- trend ---------------------------------------------------------------------------------------
 
 
-def test_trend_has_the_area_and_the_three_benchmarks_over_every_year() -> None:
-    rows = trend_rows(rows_of(GVA_SHARE), "lep", NORTH_EAST_LEP, "North East")
-    assert list(dict.fromkeys(rows["series"])) == [
-        "North East LEP",
-        "England",
-        "England excluding London",
-        "United Kingdom",
-    ]
-    years = sorted(PARQUET.loc[PARQUET["indicator"] == GVA_SHARE, "period"].unique())
-    for code, geography in ((NORTH_EAST_LEP, "lep"), (ENGLAND, "country"), (EXCL_LONDON, "benchmark"), (UK, "uk")):
-        series = rows[rows["area_code"] == code].set_index("period")["value"]
-        assert list(series.index) == years
-        for year in (years[0], 2023):
-            assert series[year] == pytest.approx(parquet_value(GVA_SHARE, geography, code, year))
-
-
-def test_trend_without_area_or_for_a_level_without_gva_shows_benchmarks_only() -> None:
-    assert set(trend_rows(rows_of(GVA_SHARE), "lep", None, None)["area_code"]) == {ENGLAND, EXCL_LONDON, UK}
-    section = trend_section(rows_of(GVA_SHARE), "itl2", "TLC3", "Tees Valley", level_has_share=False)
-    assert set(section.table["area_code"]) == {ENGLAND, EXCL_LONDON, UK}
-    assert "not built for ITL2 regions" in section.note
-
-
-def test_spread_labels_keeps_labels_apart_and_in_order() -> None:
-    values = [8.9, 9.2, 11.5, 15.4]
-    placed = spread_labels(values, 1.0)
-    assert all(b - a >= 1.0 - 1e-9 for a, b in zip(sorted(placed), sorted(placed)[1:], strict=False))
-    assert sorted(range(4), key=lambda i: placed[i]) == [0, 1, 2, 3]
-    assert spread_labels([1.0, 5.0], 1.0) == [1.0, 5.0]  # far apart: untouched
-
-
-def test_trend_section_spec_carries_the_values_and_distinct_dashes() -> None:
-    section = trend_section(rows_of(GVA_SHARE), "lep", NORTH_EAST_LEP, "North East", level_has_share=True)
-    spec = section.spec
-    data = pd.concat([pd.DataFrame(v) for v in spec["datasets"].values()], ignore_index=True)
-    point = data[(data["area_code"] == NORTH_EAST_LEP) & (data["period"] == 2023)]["value"].iloc[0]
-    assert point == pytest.approx(parquet_value(GVA_SHARE, "lep", NORTH_EAST_LEP, 2023))
-    line = spec["layer"][0]["encoding"]
-    dashes = line["strokeDash"]["scale"]["range"]
-    assert len({tuple(d) for d in dashes}) == 4
-    shapes = spec["layer"][1]["encoding"]["shape"]["scale"]["range"]
-    assert len(set(shapes)) == 4
-    assert "Source:" in " ".join(spec["title"]["subtitle"])
-
-
 # --- sub-sectors ---------------------------------------------------------------------------------
 
 
@@ -387,57 +321,4 @@ def test_subsector_table_tells_missing_from_withheld() -> None:
     assert labels.to_dict() == {"A": "withheld", "B": "no data", "C": "no data"}
 
 
-def test_subsector_section_when_everything_is_withheld() -> None:
-    series = [("lep", CORNWALL_LEP, "Cornwall and Isles of Scilly LEP"), ("lad", "E06000053", "Isles of Scilly")]
-    section = subsector_section({ind: rows_of(ind) for ind, _, _ in SUBSECTORS}, 2023, series)
-    assert section.spec is None and "withholds" in section.note and "not zero" in section.note
-    shown = subsector_section(
-        {ind: rows_of(ind) for ind, _, _ in SUBSECTORS},
-        2023,
-        [("lep", NORTH_EAST_LEP, "North East LEP"), ("country", ENGLAND, "England")],
-    )
-    assert shown.spec is not None and shown.note is None  # nothing withheld for North East or England
-    partly = subsector_section(
-        {ind: rows_of(ind) for ind, _, _ in SUBSECTORS},
-        2023,
-        [("lep", NORTH_EAST_LEP, "North East LEP"), ("lep", CORNWALL_LEP, "Cornwall LEP")],
-    )
-    assert partly.spec is not None and "Cornwall LEP" in partly.note and "not zero" in partly.note
-
-
 # --- enterprises ---------------------------------------------------------------------------------
-
-
-def test_enterprise_table_counts_and_shares_from_the_snapshot() -> None:
-    rows = {ind: rows_of(ind) for ind in [ENTERPRISES, *(i for i, _ in SIZE_BANDS)]}
-    table = enterprise_table(rows, "lep", NORTH_EAST_LEP)
-    assert sorted(table["period"].unique()) == [2018, 2019, 2020, 2021, 2022]
-    assert list(dict.fromkeys(table["band"])) == ["Micro (0-9)", "Small (10-49)", "Medium (50-249)", "Large (250+)"]
-    for indicator, band in SIZE_BANDS:
-        row = table[(table["band"] == band) & (table["period"] == 2022)].iloc[0]
-        count = parquet_value(indicator, "lep", NORTH_EAST_LEP, 2022)
-        total = parquet_value(ENTERPRISES, "lep", NORTH_EAST_LEP, 2022)
-        assert row["count"] == count
-        assert row["share_pct"] == pytest.approx(count / total * 100)
-        assert row["england_share_pct"] == pytest.approx(
-            parquet_value(indicator, "country", ENGLAND, 2022)
-            / parquet_value(ENTERPRISES, "country", ENGLAND, 2022)
-            * 100
-        )
-    assert enterprise_table(rows, "lep", "NOT_AN_AREA").empty
-
-
-def test_enterprise_section_note_and_spec() -> None:
-    rows = {ind: rows_of(ind) for ind in [ENTERPRISES, *(i for i, _ in SIZE_BANDS)]}
-    section = enterprise_section(rows, "lad", "E06000001", "Hartlepool")
-    total = parquet_value(ENTERPRISES, "lad", "E06000001", 2022)
-    assert section.note == f"Hartlepool had {total:,.0f} manufacturing enterprises in 2022."
-    assert section.spec["facet"]["column"]["field"] == "band"
-    assert enterprise_section(rows, "lad", "NOT_AN_AREA", "Nowhere").spec is None
-
-
-def test_vega_spec_drops_altair_default_sizes() -> None:
-    import altair as alt
-
-    spec = vega_spec(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q"))
-    assert "continuousWidth" not in json.dumps(spec)

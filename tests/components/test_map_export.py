@@ -16,9 +16,9 @@ from altair.vegalite.v6.schema import load_schema
 from PIL import Image
 
 from components.exports import OS_LINE, export_spec, png, svg, vega_json
+from components.figures import map_data
 from components.map_export import LEGEND_WIDTH, MAP_WIDTH, VL_SCHEMA, legend_rows, map_rows, static_map_spec
-from components.overview import build_overview
-from components.page_figures import map_data, overview_map_figure
+from components.overview import build_overview, overview_map_figure
 from components.palettes import NO_DATA, SELECTED_OUTLINE, SUPPRESSED, VIRIDIS_5
 from loaders.snapshot import read_boundaries_json, read_snapshot
 

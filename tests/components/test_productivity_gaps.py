@@ -4,76 +4,46 @@ parquet files with pandas (or worked by hand), never taken from the code under t
 from __future__ import annotations
 
 import math
-from functools import cache
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from components.productivity_gaps import (
     MEASURES,
-    Line,
     area_label,
     benchmark_label,
     benchmark_lines,
     build_area_view,
     build_convergence_view,
     build_hour_job_view,
-    convergence,
-    convergence_chart,
     convergence_note,
     convergence_table_view,
     describe_gap,
     follow_default,
-    gap_chart,
-    gap_frame,
     gap_headline,
-    gap_table,
-    hour_job_chart,
-    hour_job_frame,
     hour_job_table_view,
     indicator_id,
-    label_positions,
-    level_chart,
-    line_ends,
     productivity_levels,
     series_options,
     shared_benchmark,
     start_year_options,
 )
-from loaders.snapshot import Snapshot, read_snapshot
+from metrics.gaps import Line, convergence, gap_frame, gap_table, hour_job_frame
+from tests.snapshot_rows import AREAS, PARQUET, level_values, snapshot, values
 
-REPO = Path(__file__).resolve().parents[2]
-PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
-AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
 EXCL_LONDON, ENGLAND, UK = "ENG_EXCL_LONDON", "E92000001", "K02000001"
 NORTH_EAST_LEP = "E37000025"
 
 
-@cache
-def _snapshot() -> Snapshot:
-    return read_snapshot()
-
-
-def values(indicator: str, code: str) -> pd.Series:
-    """period -> value of one area, straight from the parquet."""
-    picked = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["area_code"] == code)].dropna(subset=["value"])
-    return picked.set_index("period")["value"].sort_index()
-
-
-def level_values(indicator: str, level: str) -> pd.DataFrame:
-    return PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["geography"] == level)]
-
-
 def all_rows(indicator: str) -> pd.DataFrame:
-    return _snapshot().rows(indicator)
+    return snapshot().rows(indicator)
 
 
 # --- choices and words -------------------------------------------------------------------------------
 
 
 def test_levels_with_productivity_exclude_english_regions() -> None:
-    levels = productivity_levels(_snapshot().metadata)
+    levels = productivity_levels(snapshot().metadata)
     assert set(levels) == {"lep", "itl1", "itl2", "itl3", "lad", "cauth"}
 
 
@@ -123,35 +93,6 @@ def test_describe_gap_words() -> None:
 # --- direct labels -------------------------------------------------------------------------------------
 
 
-def test_label_positions_push_close_labels_apart_and_keep_order() -> None:
-    ends = {"a": 1.0, "b": 1.1, "c": 1.2, "far": 10.0}
-    placed = label_positions(ends, min_gap=0.5)
-    ordered = sorted(placed, key=placed.get)
-    assert ordered == ["a", "b", "c", "far"]
-    heights = [placed[key] for key in ordered]
-    assert all(upper - lower >= 0.5 - 1e-9 for lower, upper in zip(heights, heights[1:], strict=False))
-    assert sum(heights) == pytest.approx(sum(ends.values()))  # centred on the lines' own ends
-
-
-def test_label_positions_leave_separate_labels_alone() -> None:
-    ends = {"a": 0.0, "b": 5.0, "c": -5.0}
-    assert label_positions(ends, min_gap=1.0) == pytest.approx(ends)
-    assert label_positions({}, 1.0) == {}
-
-
-def test_line_ends_skip_missing_last_years() -> None:
-    frame = pd.DataFrame(
-        {
-            "series": ["x", "x", "x", "y", "y"],
-            "period": [2004, 2005, 2006, 2004, 2005],
-            "gap_pct": [1.0, 2.0, math.nan, -1.0, -2.0],
-        }
-    )
-    ends = line_ends(frame, "gap_pct").set_index("series")
-    assert ends.loc["x", "period"] == 2005 and ends.loc["x", "gap_pct"] == 2.0
-    assert ends.loc["y", "period"] == 2005
-
-
 # --- benchmarks and gaps --------------------------------------------------------------------------
 
 
@@ -194,15 +135,6 @@ def test_gap_frame_against_england_excluding_london_matches_the_parquet() -> Non
     assert (eel < 0).all()
     assert eel.to_numpy() == pytest.approx(expected.to_numpy())
     assert len(frame) == 5 * 20
-
-
-def test_gap_frame_keeps_missing_benchmark_years_as_gaps() -> None:
-    area = pd.Series([10.0, 11.0, 12.0], index=[2004, 2005, 2006])
-    frame = gap_frame(area, [Line("parent", "Parent", pd.Series([10.0, 12.0], index=[2004, 2006]))])
-    assert frame["period"].tolist() == [2004, 2005, 2006]
-    assert math.isnan(frame["gap_pct"].iloc[1]) and math.isnan(frame["benchmark_value"].iloc[1])
-    assert frame["gap_pct"].iloc[0] == 0.0 and frame["gap_pct"].iloc[2] == 0.0
-    assert gap_frame(area, []).empty
 
 
 def test_itl3_gap_series_covers_its_own_years_only() -> None:
@@ -303,94 +235,7 @@ def test_convergence_note_names_the_quadrants() -> None:
 # --- per hour against per job -----------------------------------------------------------------------
 
 
-def test_hour_job_frame_matches_the_parquet() -> None:
-    snap = _snapshot()
-    frame = hour_job_frame(
-        snap.rows("gva_per_hour_index", "lad", 2023),
-        snap.rows("gva_per_job_index", "lad", 2023),
-        snap.rows("gva_per_hour", "lad", 2023),
-        snap.rows("gva_per_job", "lad", 2023),
-    )
-    hour = level_values("gva_per_hour_index", "lad").query("period == 2023").dropna(subset=["value"])
-    job = level_values("gva_per_job_index", "lad").query("period == 2023").dropna(subset=["value"])
-    both = set(hour["area_code"]) & set(job["area_code"])
-    assert set(frame["area_code"]) == both
-    assert not any(code.startswith("N09") for code in frame["area_code"])  # no 2023 per-job figure
-    indexed = frame.set_index("area_code")
-    assert indexed.loc["E08000003", "hour_index"] == pytest.approx(values("gva_per_hour_index", "E08000003")[2023])
-    assert indexed.loc["E08000003", "job_value"] == pytest.approx(values("gva_per_job", "E08000003")[2023])
-    assert indexed.loc["E08000003", "area_name"] == "Manchester"
-
-
 # --- charts ------------------------------------------------------------------------------------------
-
-
-def layer_marks(spec: dict) -> list[str]:
-    return [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
-
-
-def test_gap_chart_has_a_zero_line_distinct_dashes_and_direct_labels() -> None:
-    area = values("gva_per_hour", NORTH_EAST_LEP)
-    lines = benchmark_lines(all_rows("gva_per_hour"), AREAS, "lep", NORTH_EAST_LEP)
-    spec = gap_chart(gap_frame(area, lines), "North East LEP", "GVA per hour").to_dict()
-    assert layer_marks(spec) == ["rule", "line", "text"]
-    line = spec["layer"][1]
-    dashes = line["encoding"]["strokeDash"]["scale"]["range"]
-    assert len(dashes) == 5 and len({tuple(d) for d in dashes}) == 5
-    assert line["encoding"]["strokeDash"]["scale"]["domain"][0] == "England excluding London"
-    labels = pd.DataFrame(spec["datasets"][spec["layer"][2]["data"]["name"]])
-    assert set(labels["series"]) == {line.label for line in lines}
-    assert (labels["period"] == 2023).all()
-    assert "2004–2023" in spec["title"]["text"]
-
-
-def test_level_chart_draws_the_area_and_every_benchmark() -> None:
-    area = values("gva_per_hour", NORTH_EAST_LEP)
-    lines = benchmark_lines(all_rows("gva_per_hour"), AREAS, "lep", NORTH_EAST_LEP)
-    spec = level_chart(area, "North East LEP", lines, "GVA per hour worked (smoothed)", "£", 2).to_dict()
-    data = pd.DataFrame(spec["datasets"][spec["layer"][0]["data"]["name"]])
-    assert set(data["series"]) == {"North East LEP", *(line.label for line in lines)}
-    mine = data[data["series"] == "North East LEP"]
-    assert mine["value"].to_numpy() == pytest.approx(area.to_numpy())
-
-
-def test_convergence_chart_highlights_and_names_the_selected_area() -> None:
-    rows = all_rows("gva_per_hour")
-    result = convergence(rows[rows["geography"] == "lep"], shared_benchmark(rows, "lep", EXCL_LONDON), 2004, 2023)
-    spec = convergence_chart(
-        result,
-        NORTH_EAST_LEP,
-        benchmark_name="England excluding London",
-        start=2004,
-        end=2023,
-        level="lep",
-        indicator_label="GVA per hour",
-        value_fmt="$,.2f",
-    ).to_dict()
-    marks = layer_marks(spec)
-    points = spec["layer"][marks.index("point")]
-    data = pd.DataFrame(spec["datasets"][points["data"]["name"]])
-    assert len(data) == 38
-    assert data.loc[data["role"] == "selected", "area_code"].tolist() == [NORTH_EAST_LEP]
-    assert points["encoding"]["shape"]["scale"]["range"] == ["circle", "diamond"]
-    label = pd.DataFrame(spec["datasets"][spec["layer"][-1]["data"]["name"]])
-    assert label["area_name"].tolist() == ["North East"]
-    rules = [layer for layer in spec["layer"] if layer["mark"]["type"] == "rule"]
-    assert len(rules) == 2  # level with the benchmark (x = 0) and the benchmark's own growth
-
-
-def test_charts_without_a_selected_area_have_no_highlight() -> None:
-    snap = _snapshot()
-    frame = hour_job_frame(
-        snap.rows("gva_per_hour_index", "itl1", 2023),
-        snap.rows("gva_per_job_index", "itl1", 2023),
-        snap.rows("gva_per_hour", "itl1", 2023),
-        snap.rows("gva_per_job", "itl1", 2023),
-    )
-    spec = hour_job_chart(frame, None, 2023, "itl1").to_dict()
-    assert layer_marks(spec) == ["line", "point"]
-    data = pd.DataFrame(spec["datasets"][spec["layer"][1]["data"]["name"]])
-    assert len(data) == 12 and (data["role"] == "other").all()
 
 
 def test_start_year_follows_the_earliest_year_until_the_user_picks_one() -> None:
@@ -406,7 +251,7 @@ def test_table_views_have_readable_headings() -> None:
     view = convergence_table_view(result.table, 2004, 2023)
     assert list(view.columns) == ["Area", "Code", "Value 2004", "Value 2023", "Gap in 2004 (%)", "Growth 2004–2023 (%)"]
     assert view["Growth 2004–2023 (%)"].is_monotonic_decreasing and len(view) == 38
-    snap = _snapshot()
+    snap = snapshot()
     frame = hour_job_frame(
         snap.rows("gva_per_hour_index", "itl1", 2023),
         snap.rows("gva_per_job_index", "itl1", 2023),
@@ -421,7 +266,7 @@ def test_table_views_have_readable_headings() -> None:
 
 
 def test_area_view_without_smoothed_values_explains_and_hints() -> None:
-    snap = _snapshot()
+    snap = snapshot()
     devon = "E47000015"  # Devon and Torbay, with its smoothed rows removed to make an area without values
     meta = snap.metadata["gva_per_hour"]
     smoothed = snap.rows("gva_per_hour")
@@ -466,7 +311,7 @@ def test_area_view_without_smoothed_values_explains_and_hints() -> None:
 
 
 def test_convergence_view_without_a_benchmark_says_so() -> None:
-    snap = _snapshot()
+    snap = snapshot()
     view = build_convergence_view(
         snap.rows("gva_per_hour"), snap.metadata["gva_per_hour"], "lep", "NOWHERE", 2004, 2023, None
     )
@@ -480,7 +325,7 @@ def test_convergence_view_without_a_benchmark_says_so() -> None:
 
 
 def test_hour_job_view_says_how_many_areas_are_left_out() -> None:
-    snap = _snapshot()
+    snap = snapshot()
     cut = {
         name: snap.rows(name, "lad", 2023)
         for name in ("gva_per_hour_index", "gva_per_job_index", "gva_per_hour", "gva_per_job")

@@ -15,7 +15,8 @@ from pptx.util import Inches
 
 import components.slides
 from components.attribution import ATTRIBUTION
-from components.exports import Figure, svg
+from components.exports import svg
+from components.figures import Figure
 from components.slide_labels import kept_apart, spread
 from components.slide_pictures import SlidePicture, slide_pictures, split_rows, untitled_spec
 from components.slides import (

@@ -9,7 +9,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from metrics.gaps import by_year, convergence_table, gap_over_time, growth_pct, parent_itl1, yearly_median
+from metrics.gaps import (
+    Line,
+    by_year,
+    convergence_table,
+    gap_frame,
+    gap_over_time,
+    growth_pct,
+    hour_job_frame,
+    parent_itl1,
+    yearly_median,
+)
+from tests.snapshot_rows import level_values, snapshot, values
 
 REPO = Path(__file__).resolve().parents[2]
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
@@ -162,3 +173,31 @@ def test_convergence_for_years_without_data_is_empty() -> None:
     table = convergence_table(LEVEL, pd.Series(dtype=float), 1990, 2006)
     assert table.empty
     assert {"area_code", "gap_start_pct", "growth_pct"} <= set(table.columns)
+
+
+def test_gap_frame_keeps_missing_benchmark_years_as_gaps() -> None:
+    area = pd.Series([10.0, 11.0, 12.0], index=[2004, 2005, 2006])
+    frame = gap_frame(area, [Line("parent", "Parent", pd.Series([10.0, 12.0], index=[2004, 2006]))])
+    assert frame["period"].tolist() == [2004, 2005, 2006]
+    assert math.isnan(frame["gap_pct"].iloc[1]) and math.isnan(frame["benchmark_value"].iloc[1])
+    assert frame["gap_pct"].iloc[0] == 0.0 and frame["gap_pct"].iloc[2] == 0.0
+    assert gap_frame(area, []).empty
+
+
+def test_hour_job_frame_matches_the_parquet() -> None:
+    snap = snapshot()
+    frame = hour_job_frame(
+        snap.rows("gva_per_hour_index", "lad", 2023),
+        snap.rows("gva_per_job_index", "lad", 2023),
+        snap.rows("gva_per_hour", "lad", 2023),
+        snap.rows("gva_per_job", "lad", 2023),
+    )
+    hour = level_values("gva_per_hour_index", "lad").query("period == 2023").dropna(subset=["value"])
+    job = level_values("gva_per_job_index", "lad").query("period == 2023").dropna(subset=["value"])
+    both = set(hour["area_code"]) & set(job["area_code"])
+    assert set(frame["area_code"]) == both
+    assert not any(code.startswith("N09") for code in frame["area_code"])  # no 2023 per-job figure
+    indexed = frame.set_index("area_code")
+    assert indexed.loc["E08000003", "hour_index"] == pytest.approx(values("gva_per_hour_index", "E08000003")[2023])
+    assert indexed.loc["E08000003", "job_value"] == pytest.approx(values("gva_per_job", "E08000003")[2023])
+    assert indexed.loc["E08000003", "area_name"] == "Manchester"

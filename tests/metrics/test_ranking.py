@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from metrics.comparisons import HIGHER_BETTER, LOWER_BETTER, NEUTRAL
-from metrics.ranking import headline_sentence, ranked_table
+from metrics.ranking import ranked_table
 
 EXCL_LONDON = "England excluding London"
 
@@ -83,62 +83,3 @@ def test_table_of_nothing() -> None:
     empty = rows().iloc[0:0]
     table = ranked_table(empty, HIGHER_BETTER, 100.0)
     assert table.empty
-
-
-# --- headline_sentence ---------------------------------------------------------------------------
-
-
-def test_headline_below_benchmark_with_rank() -> None:
-    text = headline_sentence("North East", 31, 38, "lep", -14.24, EXCL_LONDON, HIGHER_BETTER)
-    assert text.startswith("North East")
-    assert "ranks 31st of 38 LEPs" in text
-    assert "14.2% below England excluding London" in text
-    assert "above" not in text
-    assert "-" not in text  # the direction is in words, not a minus sign
-
-
-def test_headline_above_benchmark() -> None:
-    text = headline_sentence("Thames Valley Berkshire", 1, 38, "lep", 39.16, EXCL_LONDON, HIGHER_BETTER)
-    assert "ranks 1st of 38 LEPs" in text
-    assert "39.2% above England excluding London" in text
-    assert "below" not in text
-
-
-def test_headline_level_with_benchmark() -> None:
-    text = headline_sentence("Midshire", 12, 38, "lep", 0.01, "England", HIGHER_BETTER)
-    assert "level with England" in text
-    assert "above" not in text and "below" not in text
-
-
-def test_headline_other_levels_use_their_own_nouns() -> None:
-    lad = headline_sentence("Hartlepool", 22, 361, "lad", 3.0, "England", HIGHER_BETTER)
-    assert "ranks 22nd of 361 local authorities" in lad
-    cauth = headline_sentence("Tees Valley", 13, 14, "cauth", -2.0, "England", HIGHER_BETTER)
-    assert "ranks 13th of 14 combined authorities" in cauth
-    itl3 = headline_sentence("Somewhere", 111, 179, "itl3", None, None, HIGHER_BETTER)
-    assert "ranks 111th of 179 ITL3 regions" in itl3
-
-
-def test_headline_says_which_end_is_first() -> None:
-    assert "lowest" in headline_sentence("A", 1, 9, "rgn", None, None, LOWER_BETTER)
-    higher = headline_sentence("A", 1, 9, "rgn", None, None, HIGHER_BETTER)
-    assert "highest" in higher and "lowest" not in higher
-
-
-@pytest.mark.parametrize("benchmark", [None, ""])
-def test_headline_without_benchmark_has_no_direction(benchmark: str | None) -> None:
-    text = headline_sentence("North East", 31, 38, "lep", -14.2, benchmark, HIGHER_BETTER)
-    assert "ranks 31st of 38 LEPs" in text
-    assert "below" not in text and "above" not in text
-
-
-def test_headline_without_gap_has_no_direction() -> None:
-    text = headline_sentence("North East", 31, 38, "lep", math.nan, EXCL_LONDON, HIGHER_BETTER)
-    assert "below" not in text and "above" not in text and "nan" not in text.lower()
-
-
-def test_headline_for_an_area_without_a_value() -> None:
-    text = headline_sentence("Cumbria", None, 37, "lep", None, EXCL_LONDON, HIGHER_BETTER)
-    assert text.startswith("Cumbria")
-    assert "no value" in text
-    assert "ranks" not in text
