@@ -22,9 +22,9 @@ from components.view_choices import area_names, nearest_year
 from loaders.snapshot import cached_boundaries, cached_snapshot
 
 try:  # the geospatial stack is an optional extra of the package
-    from components import upload_matching as matching
     from components import your_data as yd
     from loaders import uploads
+    from loaders.uploads import matching, safe_reading
 except ImportError as exc:
     st.title("Your data")
     st.error(f"This page needs the geospatial packages ({exc.name} is missing): pip install '.[build]'.")
@@ -119,7 +119,7 @@ if values_file is not None:  # the bytes are read only when a result is not reme
     token = values_file.file_id
     first, error = remembered(
         ("values", token, None),
-        lambda: yd.read_safely(uploads.read_values_upload, values_file.name, values_file.getvalue()),
+        lambda: safe_reading.read_safely(uploads.read_values_upload, values_file.name, values_file.getvalue()),
     )
     if error is not None:
         st.error(plain(error))
@@ -132,7 +132,7 @@ if values_file is not None:  # the bytes are read only when a result is not reme
             if key_column == default_key
             else remembered(
                 ("values", token, key_column),
-                lambda: yd.read_safely(
+                lambda: safe_reading.read_safely(
                     uploads.read_values_upload, values_file.name, values_file.getvalue(), key_column=key_column
                 ),
             )
@@ -149,7 +149,7 @@ elif use_example:
         example_bytes = yd.example_csv(rows, metadata[example_key], area_names(snapshot.areas, level))
         upload, _ = remembered(
             ("example", level, example_key, example_year),
-            lambda: yd.read_safely(uploads.read_values_upload, "example.csv", example_bytes),
+            lambda: safe_reading.read_safely(uploads.read_values_upload, "example.csv", example_bytes),
         )
         example_note = (
             f"Example file: {metadata[example_key]['label']}, {example_year}, from the official snapshot, "
@@ -162,7 +162,7 @@ if boundary_file is not None:
     code_field = st.session_state.get(f"your_data_code_field_{btoken}")
     boundaries, berror = remembered(
         ("bounds", btoken, code_field),
-        lambda: yd.boundaries_for_map(boundary_file.name, boundary_file.getvalue(), code_field),
+        lambda: safe_reading.boundaries_for_map(boundary_file.name, boundary_file.getvalue(), code_field),
     )
     if berror is not None:  # the values (if any) are still mapped on the official boundaries
         st.error(plain(berror))
@@ -262,7 +262,11 @@ if upload is not None:
         suggestion = remembered(
             ("suggest", *token, level),
             lambda: matching.suggest_level(
-                list(matches["uploaded"]), upload.key_kind, snapshot.areas, level, name_keys
+                list(matches["uploaded"]),
+                upload.key_kind,
+                {other: area_names(snapshot.areas, other) for other in LEVEL_LABELS},
+                level,
+                name_keys,
             ),
         )
         if suggestion is not None and suggestion[0] != level:
@@ -276,9 +280,9 @@ if upload is not None:
 
     # --- map of the uploaded values ----------------------------------------------------------------------
     column = choose("Value to map", list(upload.value_columns), upload.value_columns[0], "your_data_column")
-    periods = yd.periods_of(upload, column)
+    periods = matching.periods_of(upload, column)
     period = choose("Period", periods, periods[0], "your_data_period") if periods else None
-    values = yd.matched_values(upload, matches, column, period)
+    values = matching.matched_values(upload, matches, column, period)
     decimals = yd.decimals_for(values["value"])
     fmt = yd.value_formatter(decimals)
     label = column if period is None else f"{column}, {period}"

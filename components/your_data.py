@@ -1,4 +1,4 @@
-"""Your data: the values of an uploaded table on the areas it matched (components/upload_matching.py),
+"""Your data: the values of an uploaded table on the areas it matched (loaders/uploads/matching.py),
 mapped, charted beside an official indicator and exported. Pure functions (no Streamlit) so the tests
 call them directly.
 """
@@ -6,7 +6,6 @@ call them directly.
 from __future__ import annotations
 
 import io
-import logging
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -41,106 +40,18 @@ from components.palettes import (
     quantile_breaks,
     rgba_css,
 )
-from components.upload_matching import USABLE
 from components.view_choices import area_names
-from loaders import uploads
-from loaders.area_names import normalise_area_name
-from loaders.errors import SourceFormatError
-from loaders.uploads import UploadedValues
+from loaders.sources.area_names import normalise_area_name
 from metrics.comparisons import NEUTRAL
 from metrics.ranking import LEVEL_NOUNS, ranked_table
 
-LOG = logging.getLogger(__name__)
 UPLOAD_SOURCE = "Your data: {file} (uploaded, not checked by us)"
 BOUNDARY_SOURCE = "Boundaries: {file} (uploaded, not checked by us)"
 EXAMPLE_CHOICES = ("employment_rate_16_64", "gdhi_per_head", "population", "gva_per_job", "filled_jobs")
 COMPARE_DEFAULTS = ("gva_per_hour", "median_weekly_pay", "gva_per_job", "employment_rate_16_64")
 
 
-# --- safe text ---------------------------------------------------------------------------------------
-
-
-def read_safely(
-    reader: Callable[..., Any], name: str, data: bytes, **options: Any
-) -> tuple[Any, SourceFormatError | None]:
-    """(result, None) or (None, error): a reader's SourceFormatError is passed back, and anything
-    unforeseen is wrapped in one with a plain sentence, so the page never shows a traceback."""
-    return safely(name, lambda: reader(name, data, **options))
-
-
-def safely(
-    name: str, build: Callable[[], Any], failed: str = "could not be read"
-) -> tuple[Any, SourceFormatError | None]:
-    """(build(), None), or (None, a SourceFormatError naming the file `name`) whatever `build` raises:
-    the last line of defence for anything made from an upload (the error itself goes to the log)."""
-    try:
-        return build(), None
-    except SourceFormatError as exc:
-        return None, exc
-    except Exception:  # report, never crash the page
-        LOG.warning("unforeseen error with upload %r", name, exc_info=True)
-        problem = f"{failed}: part of it is in a form this page does not understand; check the file and try again"
-        return None, SourceFormatError(name or "uploaded file", problem)
-
-
-@dataclass(frozen=True)
-class MapBoundaries:
-    """What the page keeps of an uploaded boundary file: its areas (code -> name), the map's compact copy
-    and the notes. The full-resolution geometry (up to 3,000,000 vertices) is dropped once the copy is made,
-    so a session holds a few hundred KB for its boundaries, not the parsed file."""
-
-    source: str
-    areas: dict[str, str]
-    web: dict
-    notes: tuple[str, ...]
-
-
-def boundaries_for_map(
-    name: str, data: bytes, code_field: str | None
-) -> tuple[MapBoundaries | None, SourceFormatError | None]:
-    """(MapBoundaries, None) or (None, error): read the file, then make the map's copy; an unforeseen failure
-    in either step is a plain sentence naming the file."""
-    frame, error = read_safely(uploads.read_boundary_upload, name, data, code_field=code_field)
-    if error is not None:
-        return None, error
-
-    def light() -> MapBoundaries:
-        web, notes = uploads.boundary_web_geojson(frame)
-        areas = dict(zip(frame["area_code"], frame["area_name"], strict=True))
-        return MapBoundaries(frame.attrs.get("source", name), areas, web, (*frame.attrs.get("notes", ()), *notes))
-
-    return safely(name, light, "could not be drawn on a map")
-
-
 # --- values of the matched areas ---------------------------------------------------------------------
-
-
-def periods_of(upload: UploadedValues, column: str) -> list[int]:
-    """Periods of a value column that have at least one value, newest first."""
-    rows = upload.table[(upload.table["column"] == column) & upload.table["value"].notna()]
-    return sorted({int(p) for p in rows["period"].dropna()}, reverse=True)
-
-
-def matched_values(upload: UploadedValues, matches: pd.DataFrame, column: str, period: int | None) -> pd.DataFrame:
-    """area_code, area_name (official), value, status, uploaded, name_in_file, row for the usable
-    matches of one value column and period (every row when the file has no periods)."""
-    rows = upload.table[upload.table["column"] == column]
-    if period is not None:
-        rows = rows[rows["period"] == period]
-    usable = matches[matches["status"].isin(USABLE)].set_index("uploaded")
-    rows = rows[rows["key"].isin(usable.index)]
-    out = pd.DataFrame(
-        {
-            "area_code": usable.loc[rows["key"], "area_code"].to_numpy(),
-            "area_name": usable.loc[rows["key"], "official_name"].to_numpy(),
-            "value": rows["value"].to_numpy(dtype=float),
-            "status": rows["status"].to_numpy(),
-            "uploaded": rows["key"].to_numpy(),
-            "name_in_file": rows["name"].to_numpy(),
-            "row": rows["row"].to_numpy(),
-        }
-    )
-    return out.sort_values("area_name", ignore_index=True)
 
 
 def decimals_for(values: pd.Series) -> int:

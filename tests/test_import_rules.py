@@ -37,6 +37,9 @@ def test_import_contracts_are_kept() -> None:
         ("components/formatting.py", "import app_pages.state", "components are pure view builders"),
         ("loaders/errors.py", "import components.formatting", "loaders know nothing of views"),
         ("deploy/security.py", "import app_pages.state", "Only app.py imports the pages"),
+        ("loaders/sources/ashe.py", "import loaders.build.run", "Loaders by role"),
+        ("loaders/uploads/cells.py", "import loaders.build.geography", "Loaders by role"),
+        ("components/formatting.py", "import loaders.refresh.run", "The app reads the snapshot"),
     ],
 )
 def test_a_forbidden_import_breaks_a_contract(

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages import session_memory
-from components.your_data import MapBoundaries
+from loaders.uploads.safe_reading import MapBoundaries
 from tests.loaders.hostile_builders import csv_bytes, many_circles_geojson
 
 APP = str(Path(__file__).parents[2] / "app.py")

@@ -5,7 +5,6 @@ committed parquet files, read here with pandas."""
 from __future__ import annotations
 
 import json
-import math
 import re
 from html import escape
 from pathlib import Path
@@ -15,7 +14,6 @@ import pandas as pd
 import pytest
 import vl_convert
 
-from components import upload_matching as matching
 from components import your_data as yd
 from components.exports import (
     LICENCE_LINE,
@@ -27,11 +25,10 @@ from components.exports import (
     spec_dict,
 )
 from components.legend import legend_html
+from components.overview import LEVEL_LABELS
 from components.palettes import NO_DATA, VIRIDIS_5
-from loaders.errors import SourceFormatError
-from loaders.uploads import boundary_web_geojson, read_boundary_upload, read_values_upload
+from loaders.uploads import boundary_web_geojson, matching, read_boundary_upload, read_values_upload
 from tests.export_checks import check_csvw, could_run_as_formula, csv_cells, read_plain_csv
-from tests.loaders.hostile_builders import csv_bytes, xlsx_bytes
 
 REPO = Path(__file__).resolve().parents[2]
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
@@ -55,85 +52,7 @@ NORTH_EAST = next(code for code, name in LEPS.items() if name == "North East")
 CHESHIRE = next(code for code, name in LEPS.items() if name == "Cheshire and Warrington")
 
 
-# --- matching -----------------------------------------------------------------------------------------
-
-
-def test_codes_match_exactly_whatever_their_case() -> None:
-    table = matching.match_table([NORTH_EAST.lower(), " " + CHESHIRE, "E06000001", "E99999999"], "code", LEPS)
-    by_key = table.set_index("uploaded")
-    assert by_key.loc[NORTH_EAST.lower(), "area_code"] == NORTH_EAST
-    assert by_key.loc[" " + CHESHIRE, "official_name"] == "Cheshire and Warrington"
-    assert by_key.loc["E06000001", "status"] == matching.UNMATCHED  # a LAD code is not a LEP
-    assert by_key.loc["E99999999", "status"] == matching.UNMATCHED
-    assert list(table.columns) == matching.MATCH_COLUMNS
-
-
-def test_names_with_one_unmatched_and_one_ambiguous() -> None:
-    upload = read_values_upload(
-        "names.csv",
-        csv_bytes([["Area", "Score"], ["North East", 1], ["Cheshire & Warrington", 2], ["Narnia", 3], ["Newport", 4]]),
-    )
-    # A reference with two areas called Newport (as a mixed-vintage list could have): never a guess.
-    ref = {**LEPS, "W06000022": "Newport", "X00000001": "Newport"}
-    table = matching.match_upload(upload, ref).set_index("uploaded")
-    assert table.loc["North East", ["area_code", "status"]].tolist() == [NORTH_EAST, matching.MATCHED]
-    assert table.loc["Cheshire & Warrington", ["area_code", "status"]].tolist() == [CHESHIRE, matching.MATCHED]
-    assert table.loc["Narnia", ["area_code", "status"]].tolist() == ["", matching.UNMATCHED]
-    assert table.loc["Newport", ["area_code", "status"]].tolist() == ["", matching.AMBIGUOUS]
-    assert "W06000022 Newport" in table.loc["Newport", "detail"] and "X00000001" in table.loc["Newport", "detail"]
-    summary = matching.match_summary(table.reset_index(), "LEPs")
-    assert summary == "2 of 4 areas in your file matched LEPs; 1 unmatched, 1 ambiguous (not mapped until resolved)."
-
-
-def test_normalised_names_match_but_two_rows_on_one_area_are_flagged() -> None:
-    table = matching.match_table(["St Helens", "St. Helens", "Kingston upon Hull, City of"], "name", LADS)
-    assert set(table["status"][:2]) == {matching.DUPLICATE}
-    assert "2 rows match" in table["detail"][0]
-    hull = next(code for code, name in LADS.items() if "Hull" in name)
-    assert table.loc[2, ["area_code", "status"]].tolist() == [hull, matching.MATCHED]
-
-
-def test_user_choices_resolve_rows_and_are_rechecked() -> None:
-    table = matching.match_table(["Narnia", "North East", "north east"], "name", LEPS)
-    assert table["status"].tolist() == [matching.UNMATCHED, matching.DUPLICATE, matching.DUPLICATE]
-    resolved = matching.apply_choices(table, {"Narnia": CHESHIRE, "north east": matching.LEAVE_OUT}, LEPS)
-    assert resolved["status"].tolist() == [matching.CHOSEN, matching.MATCHED, matching.LEFT_OUT]
-    assert resolved.loc[0, "official_name"] == "Cheshire and Warrington"
-    clash = matching.apply_choices(table, {"Narnia": NORTH_EAST, "north east": matching.LEAVE_OUT}, LEPS)
-    assert clash["status"].tolist() == [matching.DUPLICATE, matching.DUPLICATE, matching.LEFT_OUT]
-    ignored = matching.apply_choices(table, {"Narnia": "NOT A CODE"}, LEPS)
-    assert ignored.loc[0, "status"] == matching.UNMATCHED
-
-
-def test_level_suggestion_for_codes_of_another_level() -> None:
-    lad_codes = list(LADS)[:25]
-    assert matching.suggest_level(lad_codes, "code", AREAS, "lep") == ("lad", 25)
-    assert matching.suggest_level(lad_codes, "code", AREAS, "lad") is None
-    assert matching.suggest_level([], "code", AREAS, "lep") is None
-
-
-def test_matched_values_by_period_and_column() -> None:
-    upload = read_values_upload(
-        "p.csv",
-        csv_bytes(
-            [
-                ["code", "name", "year", "jobs", "firms"],
-                [NORTH_EAST, XSS, 2021, 10, 1],
-                [NORTH_EAST, XSS, 2022, 11, 2],
-                [CHESHIRE, "Ches", 2022, "c", 3],
-                ["E99999999", "Nowhere", 2022, 5, 5],
-            ]
-        ),
-    )
-    matches = matching.match_upload(upload, LEPS)
-    assert matches.set_index("uploaded").loc[NORTH_EAST, "name_in_file"] == XSS
-    assert yd.periods_of(upload, "jobs") == [2022, 2021]
-    values = yd.matched_values(upload, matches, "jobs", 2022)
-    assert values["area_code"].tolist() == [CHESHIRE, NORTH_EAST]  # sorted by official name
-    assert values["area_name"].tolist() == ["Cheshire and Warrington", "North East"]
-    assert math.isnan(values.loc[0, "value"]) and values.loc[0, "status"] == "suppressed"
-    assert values.loc[1, "value"] == 11.0 and values.loc[1, "name_in_file"] == XSS
-    assert yd.matched_values(upload, matches, "firms", 2021)["value"].tolist() == [1.0]
+# --- values of the matched areas -------------------------------------------------------------------------
 
 
 def test_decimals_for() -> None:
@@ -523,19 +442,6 @@ def test_a_formula_as_the_users_column_name_is_made_inert() -> None:
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-def test_read_safely_never_raises() -> None:
-    assert yd.read_safely(read_values_upload, "a.csv", b"")[1].problem == "file is empty"
-
-    def broken(name: str, data: bytes) -> None:
-        raise ZeroDivisionError("boom")
-
-    result, error = yd.read_safely(broken, "b.csv", b"x")
-    assert result is None and isinstance(error, SourceFormatError)
-    assert str(error) == (
-        "b.csv: could not be read: part of it is in a form this page does not understand; check the file and try again"
-    )
-
-
 def test_template_lists_the_level_areas() -> None:
     template = pd.read_csv(pd.io.common.BytesIO(yd.template_csv(AREAS, "cauth")), dtype=str, keep_default_na=False)
     assert sorted(template["area_code"]) == sorted(reference("cauth"))
@@ -548,7 +454,7 @@ def test_example_file_round_trips_the_snapshot_values() -> None:
     assert upload.key_kind == "name"
     matches = matching.match_upload(upload, LADS)
     assert matches["status"].eq(matching.MATCHED).all()
-    values = yd.matched_values(upload, matches, upload.value_columns[0], None).set_index("area_code")
+    values = matching.matched_values(upload, matches, upload.value_columns[0], None).set_index("area_code")
     expected = rows.set_index("area_code")
     np.testing.assert_allclose(values["value"], expected.loc[values.index, "value"].round(1), equal_nan=True)
     missing = expected["value"].isna()
@@ -559,14 +465,9 @@ def test_example_and_comparison_defaults() -> None:
     assert yd.compare_default(["a", "gva_per_hour", "median_weekly_pay"]) == "gva_per_hour"
     assert yd.compare_default(["a", "b"], avoid="a") == "b"
     assert yd.example_indicator(METADATA, "lep", "gva_per_hour") == "employment_rate_16_64"
-    for level in matching.LEVELS:
+    for level in LEVEL_LABELS:
         key = yd.example_indicator(METADATA, level, "gva_per_hour")
         assert key != "gva_per_hour" and level in METADATA[key]["geographies"]
-
-
-def test_xlsx_upload_matches_like_csv() -> None:
-    upload = read_values_upload("a.xlsx", xlsx_bytes([["LEP name", "v"], ["North East", 2], ["Cumbria", 3]]))
-    assert matching.match_upload(upload, LEPS)["status"].tolist() == [matching.MATCHED, matching.MATCHED]
 
 
 def test_few_distinct_values_get_one_class_each_labelled_by_value() -> None:
@@ -586,21 +487,6 @@ def test_quantile_legend_labels_never_repeat() -> None:
     assert len(labels) == 5 and len(set(labels)) == 5
     assert labels[0].startswith("10.0 to ")
     assert yd.axis_format(0) == ",.2~f" and yd.axis_format(3) == ",.3~f"
-
-
-def test_choices_from_the_edited_match_table() -> None:
-    table = matching.match_table(["Narnia", "North East", "Mordor"], "name", LEPS)
-    options = matching.choice_options(LEPS)
-    assert options[:2] == ["", matching.LEAVE_OUT] and f"{CHESHIRE} Cheshire and Warrington" in options
-    edited = table.assign(your_choice=[f"{CHESHIRE} Cheshire and Warrington", None, matching.LEAVE_OUT])
-    choices = matching.choices_made(edited, LEPS)
-    assert choices == {"Narnia": CHESHIRE, "Mordor": matching.LEAVE_OUT}
-    assert matching.apply_choices(table, choices, LEPS)["status"].tolist() == [
-        matching.CHOSEN,
-        matching.MATCHED,
-        matching.LEFT_OUT,
-    ]
-    assert matching.choices_made(table.assign(your_choice=["not an option", "", ""]), LEPS) == {}
 
 
 def test_credit_licenses_only_the_official_parts() -> None:
