@@ -15,7 +15,7 @@ import pandas as pd
 from loaders.snapshot_schema import BENCHMARK_NAMES, ENGLAND, ENGLAND_EXCL_LONDON, tidy_rows
 from loaders.sources.area_names import match_codes
 from loaders.sources.bres import SECTIONS, bres_manufacturing_share, read_bres_csv, sic_section
-from loaders.sources.nomis import (
+from loaders.sources.nomis_tables import (
     aps_employment_rates,
     aps_manufacturing_employment_share,
     aps_qualifications_nvq4,

@@ -22,8 +22,9 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.errors import SourceFormatError
+from loaders.sources.els_metadata import read_els_metadata
 from loaders.sources.excel import read_grid
-from loaders.sources.explore_local_statistics import ELS_INDICATOR_IDS, els_indicator_labels, read_els_metadata
+from loaders.sources.explore_local_statistics import ELS_INDICATOR_IDS, els_indicator_labels
 
 PROVISIONAL = "provisional"
 REPLACEABLE = ("", "derived")  # a suppressed, unavailable or estimated row keeps its status

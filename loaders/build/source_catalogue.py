@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from loaders import build_sources, geography
+from loaders.build import geography, source_files
 from loaders.build.els_indicators import ELS_FILES, ELS_METADATA
 
 ONS = "https://www.ons.gov.uk"
@@ -75,7 +75,7 @@ class SourceFile:
             return "spreadsheet"
         if name.endswith(".csv"):
             return "csv"
-        if name.endswith(".json") and self.path.startswith(build_sources.ELS_DIR):
+        if name.endswith(".json") and self.path.startswith(source_files.ELS_DIR):
             return "metadata"
         if name.endswith((".geojson", ".json")):
             return "boundary"
@@ -144,7 +144,7 @@ GVA_FILE = "regionalgrossvalueaddedbalancedbyindustrylocalauthorities{region}.xl
 CATALOGUE: tuple[SourceFile, ...] = (
     # --- ONS subregional productivity (annual, June); file names rotate, so the pages are scraped.
     _productivity(
-        build_sources.PRODUCTIVITY_LAD,
+        source_files.PRODUCTIVITY_LAD,
         "subregionalproductivitylabourproductivityindicesbylocalauthoritydistrict",
         r"^(labourproductivitylad\d*|labourproductivitylocalauthorities|ladproductivity)\.xlsx?$",
         "current/ladproductivity.xls",
@@ -153,7 +153,7 @@ CATALOGUE: tuple[SourceFile, ...] = (
         "found by scraping.",
     ),
     _productivity(
-        build_sources.PRODUCTIVITY_ITL,
+        source_files.PRODUCTIVITY_ITL,
         "subregionalproductivitylabourproductivitygvaperhourworkedandgvaperfilledjobindicesbyuknuts2andnuts3subregions",
         r"^(labourproductivityitls\d*|itlproductivity)\.xlsx?$",
         "current/labourproductivityitls1.xlsx",
@@ -162,7 +162,7 @@ CATALOGUE: tuple[SourceFile, ...] = (
         "Whatever edition is current is saved under the build's path.",
     ),
     _productivity(
-        build_sources.PRODUCTIVITY_CA,
+        source_files.PRODUCTIVITY_CA,
         "subregionalproductivitylabourproductivityindicesbycombinedauthoritiesandeconomicenterpriseregions",
         r"^labourproductivitycaeer\d*\.xlsx?$",
         "current/labourproductivitycaeer2.xlsx",
@@ -171,7 +171,7 @@ CATALOGUE: tuple[SourceFile, ...] = (
     ),
     # --- ONS regional GDP / GVA (April releases).
     SourceFile(
-        build_sources.GDP_LA,
+        source_files.GDP_LA,
         "ons_landing",
         ONS + GDP_LA_PAGE,
         "H",
@@ -181,7 +181,7 @@ CATALOGUE: tuple[SourceFile, ...] = (
     ),
     *(
         SourceFile(
-            f"{build_sources.GVA_LA_DIR}/{GVA_FILE.format(region=region)}",
+            f"{source_files.GVA_LA_DIR}/{GVA_FILE.format(region=region)}",
             "ons_landing",
             ONS + GVA_LA_PAGE,
             "H",
@@ -194,7 +194,7 @@ CATALOGUE: tuple[SourceFile, ...] = (
     ),
     # --- GVA by industry, all ITL regions (Table 3c, ITL3): the sub-sector mix of England, UK and ITL1.
     SourceFile(
-        build_sources.GVA_ITL3,
+        source_files.GVA_ITL3,
         "ons_landing",
         ONS + GVA_ALL_ITL_PAGE,
         "H",
@@ -210,7 +210,7 @@ CATALOGUE: tuple[SourceFile, ...] = (
     ),
     # --- GVA per head and income components (Table 6: GVA by industry for ITL1/ITL2): validation only.
     SourceFile(
-        build_sources.GVA_ITL_TABLE_6,
+        source_files.GVA_ITL_TABLE_6,
         "ons_landing",
         ONS + GVA_PER_HEAD_PAGE,
         "M",
@@ -223,7 +223,7 @@ CATALOGUE: tuple[SourceFile, ...] = (
     ),
     # --- ASHE table 7 (place of work), zipped; the build reads table 7.1a (weekly pay, gross).
     SourceFile(
-        build_sources.ASHE_T7_WEEKLY,
+        source_files.ASHE_T7_WEEKLY,
         "ons_zip_member",
         ONS + ASHE_T7_PAGE,
         "M",
@@ -237,7 +237,7 @@ CATALOGUE: tuple[SourceFile, ...] = (
     # --- Explore Local Statistics (raw files of the public data repository, branch main).
     *(
         SourceFile(
-            f"{build_sources.ELS_DIR}/{name}",
+            f"{source_files.ELS_DIR}/{name}",
             "direct",
             f"{ELS_RAW}/{name.rsplit('.', 1)[0]}/{name}",
             "M",
@@ -336,7 +336,7 @@ def catalogue_problems(source: Path | None = None) -> list[str]:
         except ValueError as exc:
             problems.append(str(exc))
     if source is not None:
-        read = {item["path"] for item in build_sources.source_manifest(source)} | {geography.LAD21_BOUNDARIES}
+        read = {item["path"] for item in source_files.source_manifest(source)} | {geography.LAD21_BOUNDARIES}
         if missing := sorted(read - set(BY_PATH)):
             problems.append(f"files the build reads but the catalogue lacks: {', '.join(missing)}")
         if extra := sorted(set(BY_PATH) - read):

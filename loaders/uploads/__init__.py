@@ -16,8 +16,12 @@ This module is the readers' public face; the work is done in
 - loaders/uploads/cells.py: cell text, area codes, numbers with ONS markers, years;
 - loaders/uploads/tables.py: raw cells of a CSV or an .xlsx worksheet;
 - loaders/uploads/values.py: a table of values in long form;
+- loaders/uploads/boundary_files.py: a GeoJSON/TopoJSON, zipped shapefile or GeoPackage read raw;
 - loaders/uploads/boundaries.py: boundaries in EPSG:4326;
-- loaders/uploads/boundaries_web.py: their compact copy for the map in the browser.
+- loaders/uploads/boundaries_web.py: their compact copy for the map in the browser;
+- loaders/uploads/matching.py: an upload's areas matched to the official ones (codes, or names through
+  loaders/sources/area_names.py), and the values of the matched areas;
+- loaders/uploads/safe_reading.py: any reader run so that it never raises, for the page.
 """
 
 from __future__ import annotations

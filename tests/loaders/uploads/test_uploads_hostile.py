@@ -29,7 +29,8 @@ from components.view_choices import area_names
 from loaders.errors import SourceFormatError
 from loaders.snapshot import read_snapshot
 from loaders.uploads import UploadedValues, boundary_web_geojson, matching, read_boundary_upload, read_values_upload
-from tests.loaders.bad_files import KINDS, BadFile, corpus
+from tests.loaders.bad_file_builders import KINDS, BadFile
+from tests.loaders.bad_files import corpus
 from tests.loaders.hostile_builders import csv_bytes, xlsx_bytes
 
 CORPUS = corpus()
