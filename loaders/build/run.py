@@ -51,7 +51,7 @@ from loaders.snapshot_swap import (
 )
 from loaders.sources.web_boundaries import simplify_coverage, snap_round_coverage, to_web_geojson
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DEFAULT_SOURCE = REPO.parent / "shared" / "data"
 __all__ = ["ASHE_T7_WEEKLY", "ELS_DIR", "GDP_LA", "GVA_LA_DIR", "PRODUCTIVITY_LAD", "BuildError", "file_sha256"]
 

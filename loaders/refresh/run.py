@@ -49,7 +49,7 @@ from loaders.snapshot_swap import (
     swap_in,
 )
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "regional-productivity-explorer"
 
 
