@@ -189,13 +189,13 @@ def test_boundaries_that_cannot_be_drawn_are_named_and_the_values_still_mapped(
 ) -> None:
     """Whatever fails while the uploaded boundaries are made ready for the map, the page names the file in
     a plain sentence and goes on with the official boundaries."""
-    from loaders import uploads
+    from loaders.uploads import safe_reading
 
     def broken(boundaries):
         raise AttributeError("'GeometryCollection' object has no attribute 'exterior'")
 
     reset(at, "lep")
-    monkeypatch.setattr(uploads, "boundary_web_geojson", broken)
+    monkeypatch.setattr(safe_reading, "boundary_web_geojson", broken)
     codes = sorted(AREAS.loc[AREAS["geography"] == "lep", "area_code"])
     values = csv_bytes([["area_code", "score"], *([code, i] for i, code in enumerate(codes))])
     uploader(at, 0).set_value(("values.csv", values, "text/csv"))
