@@ -22,9 +22,11 @@ from shell.snapshot_cache import cached_boundaries, cached_snapshot
 from shell.state import current_view, pick, stop_page, year_note
 
 try:  # the geospatial stack is an optional extra of the package
-    from components import upload_matching as matching
     from components import your_data as yd
+    from components import your_data_charts as yd_charts
+    from components import your_data_files as yd_files
     from loaders import uploads
+    from loaders.uploads import matching, safe_reading
 except ImportError as exc:
     st.title("Your data")
     st.error(f"This page needs the geospatial packages ({exc.name} is missing): pip install '.[build]'.")
@@ -119,7 +121,7 @@ if values_file is not None:  # the bytes are read only when a result is not reme
     token = values_file.file_id
     first, error = remembered(
         ("values", token, None),
-        lambda: yd.read_safely(uploads.read_values_upload, values_file.name, values_file.getvalue()),
+        lambda: safe_reading.read_safely(uploads.read_values_upload, values_file.name, values_file.getvalue()),
     )
     if error is not None:
         st.error(plain(error))
@@ -132,7 +134,7 @@ if values_file is not None:  # the bytes are read only when a result is not reme
             if key_column == default_key
             else remembered(
                 ("values", token, key_column),
-                lambda: yd.read_safely(
+                lambda: safe_reading.read_safely(
                     uploads.read_values_upload, values_file.name, values_file.getvalue(), key_column=key_column
                 ),
             )
@@ -146,10 +148,10 @@ elif use_example:
     example_year = nearest_year(years_for(example_rows), shared.year) if example_rows is not None else None
     if example_year is not None:
         rows = example_rows[example_rows["period"] == example_year]
-        example_bytes = yd.example_csv(rows, metadata[example_key], area_names(snapshot.areas, level))
+        example_bytes = yd_files.example_csv(rows, metadata[example_key], area_names(snapshot.areas, level))
         upload, _ = remembered(
             ("example", level, example_key, example_year),
-            lambda: yd.read_safely(uploads.read_values_upload, "example.csv", example_bytes),
+            lambda: safe_reading.read_safely(uploads.read_values_upload, "example.csv", example_bytes),
         )
         example_note = (
             f"Example file: {metadata[example_key]['label']}, {example_year}, from the official snapshot, "
@@ -162,7 +164,7 @@ if boundary_file is not None:
     code_field = st.session_state.get(f"your_data_code_field_{btoken}")
     boundaries, berror = remembered(
         ("bounds", btoken, code_field),
-        lambda: yd.boundaries_for_map(boundary_file.name, boundary_file.getvalue(), code_field),
+        lambda: safe_reading.boundaries_for_map(boundary_file.name, boundary_file.getvalue(), code_field),
     )
     if berror is not None:  # the values (if any) are still mapped on the official boundaries
         st.error(plain(berror))
@@ -181,20 +183,13 @@ if boundary_file is not None:
 
 if upload is None and boundaries is None:
     st.info(
-        "**How to use this page**\n\n"
-        "1. Upload a table (CSV or .xlsx, up to "
-        f"{uploads.MAX_VALUES_BYTES // uploads.MB} MB and {uploads.MAX_ROWS:,} rows) with a column of area codes "
-        "(e.g. E37000025, E06000047, TLC4) or area names, and one or more columns of numbers. A year column, or "
-        "one column per year, is optional. Markers such as `..`, `[x]` or `c` are read as missing, never as zero.\n"
-        "2. Pick the geography level in the sidebar; the table below the map shows how each row matched an "
-        "official area (exact codes, or names after a fixed clean-up: no guessing). Resolve any that did not.\n"
-        "3. Optionally upload boundaries (GeoJSON, zipped shapefile with its .prj, or GeoPackage, up to "
-        f"{uploads.MAX_BOUNDARY_BYTES // uploads.MB} MB) to map your own areas.\n\n"
-        "Formulas in spreadsheets are never run: the values Excel saved are used. Or switch on the example above."
+        yd.how_to_use(
+            uploads.MAX_VALUES_BYTES // uploads.MB, uploads.MAX_ROWS, uploads.MAX_BOUNDARY_BYTES // uploads.MB
+        )
     )
     st.download_button(
         f"Template for {LEVEL_LABELS[level].lower()} (CSV)",
-        data=yd.template_csv(snapshot.areas, level),
+        data=yd_files.template_csv(snapshot.areas, level),
         file_name=f"template_{level}.csv",
         mime="text/csv",
         on_click="ignore",
@@ -262,7 +257,11 @@ if upload is not None:
         suggestion = remembered(
             ("suggest", *token, level),
             lambda: matching.suggest_level(
-                list(matches["uploaded"]), upload.key_kind, snapshot.areas, level, name_keys
+                list(matches["uploaded"]),
+                upload.key_kind,
+                {other: area_names(snapshot.areas, other) for other in LEVEL_LABELS},
+                level,
+                name_keys,
             ),
         )
         if suggestion is not None and suggestion[0] != level:
@@ -276,9 +275,9 @@ if upload is not None:
 
     # --- map of the uploaded values ----------------------------------------------------------------------
     column = choose("Value to map", list(upload.value_columns), upload.value_columns[0], "your_data_column")
-    periods = yd.periods_of(upload, column)
+    periods = matching.periods_of(upload, column)
     period = choose("Period", periods, periods[0], "your_data_period") if periods else None
-    values = yd.matched_values(upload, matches, column, period)
+    values = matching.matched_values(upload, matches, column, period)
     decimals = yd.decimals_for(values["value"])
     fmt = yd.value_formatter(decimals)
     label = column if period is None else f"{column}, {period}"
@@ -322,37 +321,21 @@ st.header(f"Map: {plain(values_label)}")
 where = LEVEL_LABELS[level] if official else f"Your boundaries ({boundary_file.name})"
 map_subtitle = f"{where}; {view.valued} of {view.drawn} areas with a value"
 if upload is not None:
-    map_figure = yd.upload_map_figure(
+    map_figure = yd.uploaded_values_map_figure(
         view,
         values,
-        title=f"{label} (your data)",
+        label=label,
         subtitle=map_subtitle,
         legend_title=values_label,
         level=level,
         period=period,
-        measure=column,
-        unit=yd.UPLOADED_UNIT,
-        sources=(yd.upload_source(upload.source), *(() if official else (yd.boundary_source(boundary_file.name),))),
-        credit=yd.upload_credit(
-            ("values",) if official else ("values", "boundaries"),
-            ("boundaries",) if official else (),
-            os_boundaries=official,
-        ),
+        column=column,
+        file_name=upload.source,
+        boundary_file=None if official else boundary_file.name,
     )
 else:
-    map_figure = yd.upload_map_figure(
-        view,
-        values,
-        title=f"{meta['label']}, {year}",
-        subtitle=map_subtitle,
-        legend_title=values_label,
-        level=level,
-        period=year,
-        measure=indicator,
-        unit=meta["unit"],
-        sources=(str(meta["source"]), yd.boundary_source(boundary_file.name)),
-        indicators=(indicator,),
-        credit=yd.upload_credit(("boundaries",), ("figures",), os_boundaries=False),
+    map_figure = yd.indicator_map_figure(
+        view, values, meta, indicator, year, subtitle=map_subtitle, level=level, boundary_file=boundary_file.name
     )
 map_alt = (
     f"Map of {values_label} for {view.valued} of {view.drawn} areas ({'official' if official else 'your'} "
@@ -404,18 +387,18 @@ chosen = view.table.loc[view.table["area_code"] == selected, "area_name"] if sel
 chosen_words = f'; {chosen.iloc[0]} is marked "selected"' if len(chosen) else ""
 bar = remembered(
     ("bar", content, label, official, level, selected, source),
-    lambda: yd.uploaded_bar_chart(
+    lambda: yd_charts.uploaded_bar_chart(
         values,
         label,
         title=f"{label} (your data), ranked",
         decimals=decimals,
         selected_code=selected,
         source=source,
-        subtitle=yd.bar_subtitle(LEVEL_LABELS[level] if official else "Your areas", values, selected),
+        subtitle=yd_charts.bar_subtitle(LEVEL_LABELS[level] if official else "Your areas", values, selected),
     ),
 )
 show_chart(
-    yd.bar_figure(
+    yd_charts.bar_figure(
         values, bar, selected_code=selected, column=column, period=period, file_name=upload.source, level=level
     ),
     bar,
@@ -437,15 +420,15 @@ meta = metadata[indicator]
 official_rows = snapshot.rows(indicator, level)
 year = nearest_year(years_for(official_rows), period or shared.year)
 year_note(period or shared.year, year, meta["label"])
-compared = yd.comparison_table(values, official_rows[official_rows["period"] == year])
-r, count = yd.correlation(compared)
+compared = yd_charts.comparison_table(values, official_rows[official_rows["period"] == year])
+r, count = yd_charts.correlation(compared)
 if count == 0:
     st.info(f"None of your matched areas has {meta['label']} for {year}.")
     stop_page()
 correlation_text = f"Pearson's r = {r:.2f} over {count} areas" if r is not None else f"{count} areas"
 scatter = remembered(
     ("scatter", content, label, indicator, year, selected, source),
-    lambda: yd.comparison_chart(
+    lambda: yd_charts.comparison_chart(
         compared,
         uploaded_label=label,
         official_label=f"{meta['short_label']} ({meta['unit']})",
@@ -458,7 +441,7 @@ scatter = remembered(
     ),
 )
 show_chart(
-    yd.comparison_figure(
+    yd_charts.comparison_figure(
         compared,
         scatter,
         selected_code=selected,
@@ -495,7 +478,7 @@ with st.container(horizontal=True):
         key="your_data_csv",
         mime="text/csv",
         file_name=f"your_data_{level}.csv",
-        data=lambda: yd.matched_csv(values, **matched),
+        data=lambda: yd_files.matched_csv(values, **matched),
         on_click="ignore",
     )
     st.download_button(
@@ -504,5 +487,5 @@ with st.container(horizontal=True):
         mime=CSVW_MIME,
         file_name=f"your_data_{level}.csv-metadata.json",
         on_click="ignore",
-        data=lambda: yd.matched_csvw(values, source=upload.source, csv_name=f"your_data_{level}.csv", **matched),
+        data=lambda: yd_files.matched_csvw(values, source=upload.source, csv_name=f"your_data_{level}.csv", **matched),
     )

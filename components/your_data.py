@@ -1,146 +1,42 @@
-"""Your data: the values of an uploaded table on the areas it matched (components/upload_matching.py),
-mapped, charted beside an official indicator and exported. Pure functions (no Streamlit) so the tests
-call them directly.
+"""Your data: the values of an uploaded table on the areas it matched (loaders/uploads/matching.py),
+mapped, with the sources and credits of its figures and the page's defaults. Its charts are in
+components/your_data_charts.py, its downloads in components/your_data_files.py. Pure functions (no
+Streamlit) so the tests call them directly.
 """
 
 from __future__ import annotations
 
-import io
-import logging
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
-from components.attribution import ATTRIBUTION
-from components.charts import (
-    BAR_STEP,
-    POINT_LABEL_LIMIT,
-    label_side,
-    name_axis,
-    rows_for_ranked_chart,
-    selected_label_cues,
-)
-from components.data_files import csv_bytes, csvw_bytes, csvw_metadata
 from components.exports import LICENCE_LINE, OS_LINE
-from components.figures import Figure, chart_titles, map_data
+from components.figures import Figure, map_data
 from components.formatting import format_value
 from components.map_export import static_map_spec
 from components.maps import TOOLTIP_HTML, TOOLTIP_STYLE, DeckSpec, choropleth_deck, choropleth_features
-from components.overview import LEVEL_LABELS
 from components.palettes import (
-    SELECTED_OUTLINE,
     VIRIDIS_5,
     LegendEntry,
     fill_colour,
     legend_entries,
     quantile_breaks,
-    rgba_css,
 )
-from components.upload_matching import USABLE
-from components.view_choices import area_names
-from loaders import uploads
-from loaders.area_names import normalise_area_name
-from loaders.errors import SourceFormatError
-from loaders.uploads import UploadedValues
+from loaders.sources.area_names import normalise_area_name
 from metrics.comparisons import NEUTRAL
 from metrics.ranking import LEVEL_NOUNS, ranked_table
 
-LOG = logging.getLogger(__name__)
 UPLOAD_SOURCE = "Your data: {file} (uploaded, not checked by us)"
 BOUNDARY_SOURCE = "Boundaries: {file} (uploaded, not checked by us)"
 EXAMPLE_CHOICES = ("employment_rate_16_64", "gdhi_per_head", "population", "gva_per_job", "filled_jobs")
 COMPARE_DEFAULTS = ("gva_per_hour", "median_weekly_pay", "gva_per_job", "employment_rate_16_64")
 
 
-# --- safe text ---------------------------------------------------------------------------------------
-
-
-def read_safely(
-    reader: Callable[..., Any], name: str, data: bytes, **options: Any
-) -> tuple[Any, SourceFormatError | None]:
-    """(result, None) or (None, error): a reader's SourceFormatError is passed back, and anything
-    unforeseen is wrapped in one with a plain sentence, so the page never shows a traceback."""
-    return safely(name, lambda: reader(name, data, **options))
-
-
-def safely(
-    name: str, build: Callable[[], Any], failed: str = "could not be read"
-) -> tuple[Any, SourceFormatError | None]:
-    """(build(), None), or (None, a SourceFormatError naming the file `name`) whatever `build` raises:
-    the last line of defence for anything made from an upload (the error itself goes to the log)."""
-    try:
-        return build(), None
-    except SourceFormatError as exc:
-        return None, exc
-    except Exception:  # report, never crash the page
-        LOG.warning("unforeseen error with upload %r", name, exc_info=True)
-        problem = f"{failed}: part of it is in a form this page does not understand; check the file and try again"
-        return None, SourceFormatError(name or "uploaded file", problem)
-
-
-@dataclass(frozen=True)
-class MapBoundaries:
-    """What the page keeps of an uploaded boundary file: its areas (code -> name), the map's compact copy
-    and the notes. The full-resolution geometry (up to 3,000,000 vertices) is dropped once the copy is made,
-    so a session holds a few hundred KB for its boundaries, not the parsed file."""
-
-    source: str
-    areas: dict[str, str]
-    web: dict
-    notes: tuple[str, ...]
-
-
-def boundaries_for_map(
-    name: str, data: bytes, code_field: str | None
-) -> tuple[MapBoundaries | None, SourceFormatError | None]:
-    """(MapBoundaries, None) or (None, error): read the file, then make the map's copy; an unforeseen failure
-    in either step is a plain sentence naming the file."""
-    frame, error = read_safely(uploads.read_boundary_upload, name, data, code_field=code_field)
-    if error is not None:
-        return None, error
-
-    def light() -> MapBoundaries:
-        web, notes = uploads.boundary_web_geojson(frame)
-        areas = dict(zip(frame["area_code"], frame["area_name"], strict=True))
-        return MapBoundaries(frame.attrs.get("source", name), areas, web, (*frame.attrs.get("notes", ()), *notes))
-
-    return safely(name, light, "could not be drawn on a map")
-
-
 # --- values of the matched areas ---------------------------------------------------------------------
-
-
-def periods_of(upload: UploadedValues, column: str) -> list[int]:
-    """Periods of a value column that have at least one value, newest first."""
-    rows = upload.table[(upload.table["column"] == column) & upload.table["value"].notna()]
-    return sorted({int(p) for p in rows["period"].dropna()}, reverse=True)
-
-
-def matched_values(upload: UploadedValues, matches: pd.DataFrame, column: str, period: int | None) -> pd.DataFrame:
-    """area_code, area_name (official), value, status, uploaded, name_in_file, row for the usable
-    matches of one value column and period (every row when the file has no periods)."""
-    rows = upload.table[upload.table["column"] == column]
-    if period is not None:
-        rows = rows[rows["period"] == period]
-    usable = matches[matches["status"].isin(USABLE)].set_index("uploaded")
-    rows = rows[rows["key"].isin(usable.index)]
-    out = pd.DataFrame(
-        {
-            "area_code": usable.loc[rows["key"], "area_code"].to_numpy(),
-            "area_name": usable.loc[rows["key"], "official_name"].to_numpy(),
-            "value": rows["value"].to_numpy(dtype=float),
-            "status": rows["status"].to_numpy(),
-            "uploaded": rows["key"].to_numpy(),
-            "name_in_file": rows["name"].to_numpy(),
-            "row": rows["row"].to_numpy(),
-        }
-    )
-    return out.sort_values("area_name", ignore_index=True)
 
 
 def decimals_for(values: pd.Series) -> int:
@@ -257,21 +153,9 @@ def _points(coords: Any) -> Iterable[Sequence[float]]:
         yield from _points(part)
 
 
-# --- charts and their figures ------------------------------------------------------------------------
-#
-# Each chart of the page is drawn through shell.figures (show_chart / show_map), so it gets the shared
-# download menu (PNG 2x, SVG, Vega-Lite JSON, CSV and XLSX of the plotted data), a slide in the slide pack
-# and a screen in presentation mode. The uploaded values stay in memory: the figures hold the session's
-# data frames and every export is built in memory when it is clicked.
+# --- sources and credits of the figures --------------------------------------------------------------
 
-BAR_COLOUR = "#3b528b"
-SELECTED_COLOUR = rgba_css(SELECTED_OUTLINE)
-# The words beside the selected bar (and before the selected point's name): the highlight is not colour alone.
-# U+25C4, the counterpart of the "► " the official rankings put before the selected name: Liberation Sans (the
-# sans-serif vl-convert's PNG export finds) has both, unlike U+25C0 / U+25B6.
-SELECTED_MARK = "\u25c4 selected"
 UPLOADED_UNIT = "as in your file"
-BAR_LIMIT = 40  # bars drawn at most: the largest and smallest 20 (plus the selected area)
 
 
 def source_line(*sources: str) -> str:
@@ -298,303 +182,6 @@ def upload_source(file_name: str) -> str:
 
 def boundary_source(file_name: str) -> str:
     return BOUNDARY_SOURCE.format(file=file_name)
-
-
-def uploaded_bar_rows(values: pd.DataFrame, selected_code: str | None, limit: int = BAR_LIMIT) -> pd.DataFrame:
-    """The areas the ranked chart draws: every valued area (largest first), or the largest and smallest
-    limit/2 and the selected area when there are more; with rank and whether each is selected."""
-    table = ranked_table(values, NEUTRAL, None)
-    rows = rows_for_ranked_chart(table, selected_code, limit).copy()
-    rows["selected"] = rows["area_code"] == selected_code
-    extra = [c for c in ("name_in_file", "uploaded") if c in values.columns]
-    if extra:
-        rows = rows.merge(values[["area_code", *extra]].drop_duplicates("area_code"), on="area_code", how="left")
-    return rows.reset_index(drop=True)
-
-
-def bar_subtitle(where: str, values: pd.DataFrame, selected_code: str | None, limit: int = BAR_LIMIT) -> str:
-    """'LEPs, ranked largest first', saying so when only the ends of a long ranking are drawn."""
-    valued = int(values["value"].notna().sum())
-    if valued <= limit:
-        return f"{where}, ranked largest first"
-    also = " and the selected area" if selected_code in set(values["area_code"]) else ""
-    return f"{where}: the {limit // 2} largest and {limit // 2} smallest of {valued} areas{also}, largest first"
-
-
-def selected_text(rows: pd.DataFrame) -> pd.DataFrame:
-    """The label drawn beside the selected bar or point (no rows when nothing is selected)."""
-    return rows[rows["selected"]].assign(mark_text=SELECTED_MARK)
-
-
-def uploaded_bar_chart(
-    values: pd.DataFrame,
-    label: str,
-    title: str,
-    subtitle: str,
-    decimals: int,
-    selected_code: str | None,
-    source: str = "",
-) -> alt.LayerChart:
-    """The uploaded column ranked as bars (largest first), like the official rankings. The selected
-    area is marked not by colour alone: its bar is outlined, its name on the axis is bold with "► "
-    before it (as on the official rankings) and the words "◄ selected" stand beside the bar."""
-    rows = uploaded_bar_rows(values, selected_code)
-    data = rows[["area_code", "area_name", "value", "status", "rank", "selected"]].copy()
-    data["rank"] = data["rank"].astype(float)
-    value_format = axis_format(decimals)
-    names = data["area_name"].tolist()
-    chosen = data.loc[data["selected"], "area_name"].tolist()
-    y = alt.Y(
-        "area_name:N", sort=names, title=None, axis=name_axis(**selected_label_cues(chosen[0] if chosen else None))
-    )
-    bars = (
-        alt.Chart(data)
-        .mark_bar(stroke="#000000")
-        .encode(
-            y=y,
-            x=alt.X("value:Q", title=label, axis=alt.Axis(format=value_format)),
-            color=alt.condition("datum.selected", alt.value(SELECTED_COLOUR), alt.value(BAR_COLOUR)),
-            strokeWidth=alt.condition("datum.selected", alt.value(2), alt.value(0)),
-            tooltip=[
-                alt.Tooltip("area_name:N", title="Area"),
-                alt.Tooltip("area_code:N", title="Code"),
-                alt.Tooltip("value:Q", title=label, format=value_format),
-                alt.Tooltip("rank:Q", title="Rank"),
-            ],
-        )
-    )
-    marker = selected_text(data).assign(at=lambda f: f["value"].clip(lower=0))
-    # beside the bar, or inside its end (white) when the bar reaches the right half: no words off the chart
-    side = label_side(
-        float(marker["at"].iloc[0]) if len(marker) else float("nan"),
-        pd.Series([min(0.0, float(data["value"].min())), float(data["value"].max())]),
-        gap=5,
-    )
-    words = (
-        alt.Chart(marker)
-        .mark_text(
-            baseline="middle",
-            fontWeight="bold",
-            font="sans-serif",
-            color="#000000" if side["align"] == "left" else "#ffffff",
-            **side,
-        )
-        .encode(y=alt.Y("area_name:N", sort=names), x="at:Q", text="mark_text:N")
-    )
-    lines = [subtitle, source_line(source)] if source else [subtitle]
-    return alt.layer(bars, words).properties(
-        title=alt.TitleParams(text=title, subtitle=lines, anchor="start", fontSize=16),
-        width="container",
-        height=max(180, BAR_STEP * len(data)),
-    )
-
-
-def bar_chart_data(
-    values: pd.DataFrame, selected_code: str | None, *, column: str, period: int | None, source: str
-) -> pd.DataFrame:
-    """The ranked chart's bars as its CSV / XLSX: code, name, period, value (as uploaded), unit, status,
-    then the column, rank, how the area was keyed in the file and where the values came from."""
-    rows = uploaded_bar_rows(values, selected_code)
-    out = pd.DataFrame(
-        {
-            "area_code": rows["area_code"].to_numpy(dtype=object),
-            "area_name": rows["area_name"].to_numpy(dtype=object),
-            "period": period,
-            "value": rows["value"].to_numpy(dtype=float),
-            "unit": UPLOADED_UNIT,
-            "status": rows["status"].fillna("").to_numpy(dtype=object),
-            "measure": column,
-            "rank": rows["rank"].to_numpy(dtype=float),
-            "selected": rows["selected"].to_numpy(dtype=bool),
-        }
-    )
-    if "uploaded" in rows:
-        out["key_in_file"] = rows["uploaded"].to_numpy(dtype=object)
-    if "name_in_file" in rows:
-        out["name_in_file"] = rows["name_in_file"].fillna("").to_numpy(dtype=object)
-    out["source"] = source
-    return out
-
-
-def comparison_table(values: pd.DataFrame, official: pd.DataFrame) -> pd.DataFrame:
-    """area_code, area_name, uploaded, uploaded_status, official, official_status for areas in both, by
-    name."""
-    ours = values[["area_code", "area_name", "value", "status"]].rename(
-        columns={"value": "uploaded", "status": "uploaded_status"}
-    )
-    theirs = official[["area_code", "value", "status"]].rename(
-        columns={"value": "official", "status": "official_status"}
-    )
-    both = ours.merge(theirs, on="area_code", how="inner")
-    return both.sort_values("area_name", ignore_index=True)
-
-
-def correlation(table: pd.DataFrame) -> tuple[float | None, int]:
-    """Pearson's r of uploaded vs official over areas with both values, and how many there are."""
-    both = table.dropna(subset=["uploaded", "official"])
-    if len(both) < 3 or both["uploaded"].std() == 0 or both["official"].std() == 0:
-        return None, len(both)
-    return float(np.corrcoef(both["uploaded"], both["official"])[0, 1]), len(both)
-
-
-def comparison_points(table: pd.DataFrame, selected_code: str | None) -> pd.DataFrame:
-    """The points of the scatter: areas with both values, and whether each is the selected one."""
-    data = table.dropna(subset=["uploaded", "official"]).copy()
-    data["selected"] = data["area_code"] == selected_code
-    return data.reset_index(drop=True)
-
-
-def comparison_chart(
-    table: pd.DataFrame,
-    *,
-    uploaded_label: str,
-    official_label: str,
-    official_format: str,
-    uploaded_decimals: int,
-    title: str,
-    subtitle: str,
-    source: str,
-    selected_code: str | None,
-) -> alt.LayerChart:
-    """Scatter of the uploaded value (y) against an official indicator (x), one point per area; the
-    selected area is a larger magenta diamond named beside it ("◄ <name> (selected)"), so shape, size and words
-    mark it as well as colour."""
-    data = comparison_points(table, selected_code)
-    points = (
-        alt.Chart(data)
-        .mark_point(filled=True, opacity=0.85)
-        .encode(
-            x=alt.X(
-                "official:Q", title=official_label, scale=alt.Scale(zero=False), axis=alt.Axis(format=official_format)
-            ),
-            y=alt.Y(
-                "uploaded:Q",
-                title=uploaded_label,
-                scale=alt.Scale(zero=False),
-                axis=alt.Axis(format=axis_format(uploaded_decimals)),
-            ),
-            color=alt.condition("datum.selected", alt.value(SELECTED_COLOUR), alt.value(BAR_COLOUR)),
-            shape=alt.condition("datum.selected", alt.value("diamond"), alt.value("circle")),
-            size=alt.condition("datum.selected", alt.value(160), alt.value(60)),
-            tooltip=[
-                alt.Tooltip("area_name:N", title="Area"),
-                alt.Tooltip("area_code:N", title="Code"),
-                alt.Tooltip("official:Q", title=official_label, format=official_format),
-                alt.Tooltip("uploaded:Q", title=uploaded_label, format=axis_format(uploaded_decimals)),
-            ],
-        )
-    )
-    marker = selected_text(data).assign(mark_text=lambda f: "\u25c4 " + f["area_name"] + " (selected)")
-    side = label_side(float(marker["official"].iloc[0]) if len(marker) else float("nan"), data["official"])
-    words = (
-        alt.Chart(marker)
-        .mark_text(
-            baseline="middle", fontWeight="bold", font="sans-serif", color="#000000", limit=POINT_LABEL_LIMIT, **side
-        )
-        .encode(x="official:Q", y="uploaded:Q", text="mark_text:N")
-    )
-    return alt.layer(points, words).properties(
-        title=alt.TitleParams(text=title, subtitle=[subtitle, source_line(source)], anchor="start", fontSize=16),
-        width="container",
-        height=320,
-    )
-
-
-def comparison_data(
-    table: pd.DataFrame,
-    selected_code: str | None,
-    *,
-    column: str,
-    period: int | None,
-    source: str,
-    indicator: str,
-    official_year: int,
-    official_unit: str,
-) -> pd.DataFrame:
-    """The scatter's points as its CSV / XLSX: the uploaded value (y) in the tidy columns, then the
-    official indicator (x) with its year, unit and status."""
-    data = comparison_points(table, selected_code)
-    return pd.DataFrame(
-        {
-            "area_code": data["area_code"].to_numpy(dtype=object),
-            "area_name": data["area_name"].to_numpy(dtype=object),
-            "period": period,
-            "value": data["uploaded"].to_numpy(dtype=float),
-            "unit": UPLOADED_UNIT,
-            "status": data["uploaded_status"].fillna("").to_numpy(dtype=object),
-            "measure": column,
-            "source": source,
-            "official_indicator": indicator,
-            "official_period": official_year,
-            "official_value": data["official"].to_numpy(dtype=float),
-            "official_unit": official_unit,
-            "official_status": data["official_status"].fillna("").to_numpy(dtype=object),
-            "selected": data["selected"].to_numpy(dtype=bool),
-        }
-    )
-
-
-def bar_figure(
-    values: pd.DataFrame,
-    chart: Any,
-    *,
-    selected_code: str | None,
-    column: str,
-    period: int | None,
-    file_name: str,
-    level: str,
-) -> Figure:
-    """The ranked chart of the uploaded column as the shared exports see it (source: the user's file)."""
-    title, subtitle = chart_titles(chart)
-    source = upload_source(file_name)
-    return Figure(
-        "your_data_ranked",
-        title,
-        subtitle,
-        chart,
-        lambda: bar_chart_data(values, selected_code, column=column, period=period, source=source),
-        sources=(source,),
-        file_stem=f"your_data_ranked_{level}",
-        credit=upload_credit(("values",), ("area names",), os_boundaries=False),
-    )
-
-
-def comparison_figure(
-    table: pd.DataFrame,
-    chart: Any,
-    *,
-    selected_code: str | None,
-    column: str,
-    period: int | None,
-    file_name: str,
-    level: str,
-    indicator: str,
-    meta: Mapping[str, Any],
-    year: int,
-) -> Figure:
-    """The scatter against an official indicator: sources are the user's file and the indicator's own."""
-    title, subtitle = chart_titles(chart)
-    source = upload_source(file_name)
-    return Figure(
-        "your_data_scatter",
-        title,
-        subtitle,
-        chart,
-        lambda: comparison_data(
-            table,
-            selected_code,
-            column=column,
-            period=period,
-            source=source,
-            indicator=indicator,
-            official_year=year,
-            official_unit=str(meta["unit"]),
-        ),
-        sources=(source, str(meta["source"])),
-        indicators=(indicator,),
-        file_stem=f"your_data_vs_{indicator}_{level}_{year}",
-        credit=upload_credit(("values",), ("figures and area names",), os_boundaries=False),
-    )
 
 
 def upload_map_figure(
@@ -652,104 +239,70 @@ def upload_map_figure(
     )
 
 
-# --- downloads ---------------------------------------------------------------------------------------
-
-
-def matched_table(
+def uploaded_values_map_figure(
+    view: UploadMap,
     values: pd.DataFrame,
     *,
+    label: str,
+    subtitle: str,
+    legend_title: str,
     level: str,
-    column: str,
     period: int | None,
-    comparison: pd.DataFrame | None = None,
-    official_label: str | None = None,
-) -> pd.DataFrame:
-    """The matched data as plotted (plus the official indicator where compared), one row per area."""
-    out = values[["area_code", "area_name", "uploaded", "name_in_file", "value", "status"]].copy()
-    out.insert(2, "level", level)
-    out.insert(3, "period", period if period is not None else "")
-    if comparison is not None and official_label:
-        official = comparison.set_index("area_code")["official"]
-        out[official_label] = out["area_code"].map(official)
-    return out.rename(columns={"value": column, "uploaded": "key_in_file"})
+    column: str,
+    file_name: str,
+    boundary_file: str | None,
+) -> Figure:
+    """The map of the uploaded values, on the official boundaries (`boundary_file` None: OS credit) or on the
+    user's own boundary file."""
+    official = boundary_file is None
+    return upload_map_figure(
+        view,
+        values,
+        title=f"{label} (your data)",
+        subtitle=subtitle,
+        legend_title=legend_title,
+        level=level,
+        period=period,
+        measure=column,
+        unit=UPLOADED_UNIT,
+        sources=(upload_source(file_name), *(() if official else (boundary_source(boundary_file),))),
+        credit=upload_credit(
+            ("values",) if official else ("values", "boundaries"),
+            ("boundaries",) if official else (),
+            os_boundaries=official,
+        ),
+    )
 
 
-def matched_csv(
+def indicator_map_figure(
+    view: UploadMap,
     values: pd.DataFrame,
+    meta: Mapping[str, Any],
+    indicator: str,
+    year: int,
     *,
+    subtitle: str,
     level: str,
-    column: str,
-    period: int | None,
-    comparison: pd.DataFrame | None = None,
-    official_label: str | None = None,
-) -> bytes:
-    """The matched data as a plain CSV (header first); every cell, the user's column name included, is
-    made safe for spreadsheets. What it is goes in `matched_csvw`."""
-    return csv_bytes(
-        matched_table(
-            values, level=level, column=column, period=period, comparison=comparison, official_label=official_label
-        )
+    boundary_file: str,
+) -> Figure:
+    """The map of an official indicator on the user's own boundary file."""
+    return upload_map_figure(
+        view,
+        values,
+        title=f"{meta['label']}, {year}",
+        subtitle=subtitle,
+        legend_title=f"{meta['short_label']}, {year}",
+        level=level,
+        period=year,
+        measure=indicator,
+        unit=meta["unit"],
+        sources=(str(meta["source"]), boundary_source(boundary_file)),
+        indicators=(indicator,),
+        credit=upload_credit(("boundaries",), ("figures",), os_boundaries=False),
     )
 
 
-def matched_csvw(
-    values: pd.DataFrame,
-    *,
-    source: str,
-    level: str,
-    column: str,
-    period: int | None,
-    comparison: pd.DataFrame | None = None,
-    official_label: str | None = None,
-    csv_name: str = "your_data.csv",
-) -> bytes:
-    """The CSVW description of `matched_csv`: which file, which areas, what is yours and what is official."""
-    table = matched_table(
-        values, level=level, column=column, period=period, comparison=comparison, official_label=official_label
-    )
-    notes = {
-        "level": "Geography level the rows were matched to",
-        "key_in_file": "The area key as written in the file",
-        "name_in_file": "The area name as written in the file",
-        column: f"{column}: from the uploaded file",
-    }
-    if official_label:
-        notes[official_label] = f"{official_label}: the official figure for the area"
-    return csvw_bytes(
-        csvw_metadata(
-            table,
-            csv_name=csv_name,
-            title=f"Matched data: {column}",
-            description=f"{UPLOAD_SOURCE.format(file=source)}; areas: {LEVEL_LABELS.get(level, level)}",
-            source=[UPLOAD_SOURCE.format(file=source), f"Official figures: {ATTRIBUTION}"],
-            column_notes=notes,
-        )
-    )
-
-
-def template_csv(areas: pd.DataFrame, level: str) -> bytes:
-    """A blank file to fill in: the level's codes and official names, an empty value column."""
-    names = area_names(areas, level)
-    frame = pd.DataFrame({"area_code": list(names), "area_name": list(names.values()), "value": ""})
-    return frame.to_csv(index=False).encode("utf-8")
-
-
-def example_csv(rows: pd.DataFrame, meta: dict, names: Mapping[str, str]) -> bytes:
-    """An example upload made from real snapshot rows (one indicator, level and year), keyed by
-    the areas' official names (`names`: code -> name; the rows keep their source's own names, e.g.
-    "Hartlepool UA") with ONS markers for missing values, as a person's own spreadsheet might be."""
-    out = io.StringIO()
-    frame = pd.DataFrame(
-        {
-            "Area": [names.get(code, name) for code, name in zip(rows["area_code"], rows["area_name"], strict=True)],
-            meta["short_label"]: [
-                (f"{v:.{int(meta['decimals'])}f}" if pd.notna(v) else ("[c]" if s == "suppressed" else ".."))
-                for v, s in zip(rows["value"], rows["status"], strict=True)
-            ],
-        }
-    )
-    frame.to_csv(out, index=False)
-    return out.getvalue().encode("utf-8")
+# --- defaults -----------------------------------------------------------------------------------------
 
 
 def compare_default(choices: Sequence[str], avoid: str | None = None) -> str | None:
@@ -777,3 +330,19 @@ def value_formatter(decimals: int) -> Callable[[float], str]:
         return format_value(value, "", decimals)
 
     return fmt
+
+
+def how_to_use(values_mb: int, max_rows: int, boundaries_mb: int) -> str:
+    """The page's instructions before anything is uploaded (markdown we write; no text from a file)."""
+    return (
+        "**How to use this page**\n\n"
+        "1. Upload a table (CSV or .xlsx, up to "
+        f"{values_mb} MB and {max_rows:,} rows) with a column of area codes "
+        "(e.g. E37000025, E06000047, TLC4) or area names, and one or more columns of numbers. A year column, or "
+        "one column per year, is optional. Markers such as `..`, `[x]` or `c` are read as missing, never as zero.\n"
+        "2. Pick the geography level in the sidebar; the table below the map shows how each row matched an "
+        "official area (exact codes, or names after a fixed clean-up: no guessing). Resolve any that did not.\n"
+        "3. Optionally upload boundaries (GeoJSON, zipped shapefile with its .prj, or GeoPackage, up to "
+        f"{boundaries_mb} MB) to map your own areas.\n\n"
+        "Formulas in spreadsheets are never run: the values Excel saved are used. Or switch on the example above."
+    )

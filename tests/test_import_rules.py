@@ -41,6 +41,9 @@ def test_import_contracts_are_kept() -> None:
         ("deploy/security.py", "import app_pages.overview", "Only app.py imports the pages"),
         ("shell/state.py", "import app_pages.overview", "Only app.py imports the pages"),
         ("shell/state.py", "import app_pages.overview", "Layers: app_pages > shell"),
+        ("loaders/sources/ashe.py", "import loaders.build.run", "Loaders by role"),
+        ("loaders/uploads/cells.py", "import loaders.build.geography", "Loaders by role"),
+        ("components/formatting.py", "import loaders.refresh.run", "The app reads the snapshot"),
     ],
 )
 def test_a_forbidden_import_breaks_a_contract(

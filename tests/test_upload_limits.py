@@ -12,7 +12,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from loaders.upload_checks import MAX_BOUNDARY_BYTES, MAX_VALUES_BYTES, MB
+from loaders.uploads.checks import MAX_BOUNDARY_BYTES, MAX_VALUES_BYTES, MB
 
 REPO = Path(__file__).resolve().parents[1]
 

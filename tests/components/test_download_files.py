@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from components import your_data as yd
+from components import your_data_files as yd_files
 from components.cell_safety import spreadsheet_safe
 from components.data_files import csv_bytes
 from components.exports import figure_exports, table_exports
@@ -141,11 +141,11 @@ def test_the_matched_data_csv_of_an_upload_with_a_formula_header_is_inert() -> N
         }
     )
     for header in HOSTILE:
-        data = yd.matched_csv(values, level="lep", column=header, period=2022)
+        data = yd_files.matched_csv(values, level="lep", column=header, period=2022)
         assert not [cell for cell in csv_cells(data) if could_run_as_formula(cell)], header
         check_csvw(
             data,
-            yd.matched_csvw(values, source="x.csv", level="lep", column=header, period=2022, csv_name="m.csv"),
+            yd_files.matched_csvw(values, source="x.csv", level="lep", column=header, period=2022, csv_name="m.csv"),
             "m.csv",
         )
 

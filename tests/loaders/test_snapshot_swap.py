@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.build import file_sha256, snapshot_id
+from loaders.build.run import file_sha256, snapshot_id
 from loaders.snapshot import SnapshotError, read_snapshot
 from loaders.snapshot_swap import (
     FAULT_ENV,

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from loaders.gva_by_industry import TOTAL, read_gva_by_industry
-from loaders.productivity import read_productivity_workbook
+from loaders.sources.gva_by_industry import TOTAL, read_gva_by_industry
+from loaders.sources.productivity import read_productivity_workbook
 from metrics.smoothing import PER_JOB, ons_smooth
 
 

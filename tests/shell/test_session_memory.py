@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.your_data import MapBoundaries
+from loaders.uploads.safe_reading import MapBoundaries
 from shell import session_memory
 from tests.loaders.hostile_builders import csv_bytes, many_circles_geojson
 
