@@ -128,31 +128,29 @@ with indicator_col:
         "Indicator",
         choices,
         default=preferred_indicator(choices),
-        format_func=lambda key: metadata[key]["label"],
+        format_func=lambda key: metadata[key].label,
     )
 meta = metadata[indicator]
 
 st.header("Over time")
 series, chart = over_time(snapshot, snapshot_id, indicator, tuple(codes), bool(main))
 show_chart(
-    chart_figure(
-        "compare_over_time", chart, lambda: compare_data(series, indicator, meta["unit"]), [indicator], metadata
-    ),
+    chart_figure("compare_over_time", chart, lambda: compare_data(series, indicator, meta.unit), [indicator], metadata),
     chart,
 )
 missing = areas_without_data(series, codes, labels)
 if missing:
-    st.caption(f"No figures for {meta['label']} in any year: {plain('; '.join(missing))}.")
-for caveat in meta["caveats"]:
+    st.caption(f"No figures for {meta.label} in any year: {plain('; '.join(missing))}.")
+for caveat in meta.caveats:
     st.caption(caveat)
 with st.expander("Chart data (table)"):
     st.dataframe(series[["area", "area_code", "period", "value", "status"]], hide_index=True, placeholder=MISSING_CELL)
     table_downloads(
         f"compare_{indicator}",
-        f"{meta['label']}: chosen areas over time",
-        lambda: compare_data(series, indicator, meta["unit"]),
+        f"{meta.label}: chosen areas over time",
+        lambda: compare_data(series, indicator, meta.unit),
         [indicator],
-        [meta["source"]],
+        [meta.source],
     )
 
 st.header(f"All indicators, {shared.year}")
@@ -179,6 +177,6 @@ table_downloads(
     f"All indicators, {shared.year}",
     comparison.table,
     list(metadata),
-    [meta["source"] for meta in metadata.values()],
+    [meta.source for meta in metadata.values()],
     subtitle="Areas: " + "; ".join(f"{labels[code]} = {code}" for code in codes),
 )

@@ -36,14 +36,13 @@ from components.levelling_up_charts import (
     scatter_years,
     small_multiples_data,
 )
-from components.overview import BENCHMARK_LABELS, LEVEL_LABELS
 from components.plain_text import plain
 from components.static_maps import MAX_MAPS, GeoConcatChart, MapPanel, small_multiples
 from metrics.comparisons import correlation
-from metrics.ranking import LEVEL_NOUNS
 from shell.figures import show_chart, table_downloads
 from shell.snapshot_cache import cached_boundaries, cached_snapshot
 from shell.state import current_view, pick
+from vocabulary.geography import BENCHMARKS, LEVELS
 
 snapshot = cached_snapshot()
 metadata = snapshot.metadata
@@ -75,7 +74,7 @@ def maps_view(
     if not panels:
         return panels, None, None
     boundaries = cached_boundaries(level)
-    chart = small_multiples(boundaries, panels, level, LEVEL_LABELS[level], area, area_name)
+    chart = small_multiples(boundaries, panels, level, LEVELS[level].label, area, area_name)
     return panels, chart, maps_table(boundaries, panels)
 
 
@@ -102,13 +101,13 @@ def pick_many(key: str, label: str, options: list[str], format_func: Callable[[s
 
 
 def label_of(key: str) -> str:
-    return metadata[key]["label"]
+    return metadata[key].label
 
 
 st.title("Levelling up")
 shared = current_view()
 level = shared.level
-plural = LEVEL_NOUNS[level][1]
+plural = LEVELS[level].plural
 prepared = level_data(level)
 available = list(prepared)
 st.caption(
@@ -162,7 +161,7 @@ else:
     st.caption(
         f"Year: the latest with a value up to {shared.year}, else the first published. Rank and quartile band "
         f"are among the {plural} with a value that year, best first by each indicator's polarity "
-        f"(lower is better for unemployment and claimants). Verdict against {BENCHMARK_LABELS[shared.benchmark]}, "
+        f"(lower is better for unemployment and claimants). Verdict against {BENCHMARKS[shared.benchmark].name}, "
         f"or England (then the UK) where that is not published; 'similar' = within {SIMILAR_WITHIN_PCT:g}%. "
         f"'{NOT_PUBLISHED}': the source has no figures for this level."
     )
@@ -171,7 +170,7 @@ else:
         f"Levelling-up scorecard: {shared.area_name or shared.area}",
         lambda: scorecard_data(card, shared.area, shared.area_name or shared.area, metadata),
         available,
-        [metadata[key]["source"] for key in available],
+        [metadata[key].source for key in available],
     )
 
 # --- scatter -------------------------------------------------------------------------------------
@@ -259,8 +258,8 @@ else:
             )
             table_downloads(
                 f"levelling_up_maps_{level}",
-                f"Levelling-up indicators mapped: {LEVEL_LABELS[level]}",
+                f"Levelling-up indicators mapped: {LEVELS[level].label}",
                 table,
                 mapped,
-                [metadata[key]["source"] for key in mapped],
+                [metadata[key].source for key in mapped],
             )

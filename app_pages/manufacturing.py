@@ -9,7 +9,6 @@ from components.formatting import MISSING_CELL
 from components.manufacturing import (
     FAMILY_INDICATORS,
     GVA_SHARE,
-    LEVEL_PLURALS,
     MEASURES,
     NOTES,
     SUBSECTORS,
@@ -35,12 +34,12 @@ from components.plain_text import plain
 from components.quotients import lq_reference, relabelled
 from components.status_notes import provisional_note
 from components.view_choices import nearest_year
-from loaders.snapshot_schema import ENGLAND
 from metrics.location_quotients import quotient_rows
 from metrics.manufacturing import ENTERPRISES, SIZE_BANDS
 from shell.figures import show_chart, show_map, table_downloads
 from shell.snapshot_cache import cached_boundaries, cached_snapshot
 from shell.state import current_view, indicator_slot, pick, pick_year, year_note
+from vocabulary.geography import AREA_LEVELS, ENGLAND, LEVELS
 
 BASIS_NOTES = {
     "workplace": "Workplace-based: counts output or jobs where they are located.",
@@ -51,7 +50,7 @@ BASIS_NOTES = {
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_trend(level: str, area: str | None, area_name: str | None) -> Section:
     snap = cached_snapshot()
-    return trend_section(snap.rows(GVA_SHARE), level, area, area_name, level in snap.metadata[GVA_SHARE]["geographies"])
+    return trend_section(snap.rows(GVA_SHARE), level, area, area_name, level in snap.metadata[GVA_SHARE].geographies)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -73,12 +72,12 @@ metadata = snapshot.metadata
 shared = current_view()
 level, area = shared.level, shared.area
 area_label = display_name(shared.area_name, level) if area and shared.area_name else None
-level_name = LEVEL_PLURALS[level]
+level_name = LEVELS[level].plural
 
 
 def levels_of(indicator: str) -> str:
     """The levels an indicator has, in words ("LEPs, ITL1 regions and local authorities")."""
-    names = [LEVEL_PLURALS[lv] for lv in LEVEL_PLURALS if lv in metadata[indicator]["geographies"]]
+    names = [lv.plural for lv in AREA_LEVELS if lv.key in metadata[indicator].geographies]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -108,15 +107,15 @@ else:
     measure = MEASURES[measure_key]
     share_indicator, _ = FAMILY_INDICATORS[measure.family]
     share_rows = snapshot.rows(share_indicator)
-    reference = lq_reference(shared.benchmark, share_rows, metadata[share_indicator]["label"])
+    reference = lq_reference(shared.benchmark, share_rows, metadata[share_indicator].label)
     meta, indicator_rows = metadata[measure.indicator], snapshot.rows(measure.indicator)
     if measure.is_lq:  # against the benchmark economy chosen, not always England
         meta, indicator_rows = relabelled(meta, reference), quotient_rows(share_rows, reference.code)
     year = pick_year(
         years_with_values(indicator_rows[indicator_rows["geography"] == level]),
-        f"for {meta['short_label']} of {level_name}",
+        f"for {meta.short_label} of {level_name}",
     )
-    year_note(shared.year, year, meta["label"])
+    year_note(shared.year, year, meta.label)
 
     sentence = headline(share_rows, measure.family, level, area, shared.area_name, year, reference)
     if sentence:
@@ -127,7 +126,7 @@ else:
     view = build_measure_map(
         indicator_rows, meta, measure, cached_boundaries(level), level, year, shared.benchmark, area, reference.name
     )
-    st.caption(f"{meta['label']} · {year} · {meta['source']} · {BASIS_NOTES.get(meta['basis'], '')}")
+    st.caption(f"{meta.label} · {year} · {meta.source} · {BASIS_NOTES.get(meta.basis, '')}")
     if reference.note:
         st.caption(reference.note)
     shown = indicator_rows[indicator_rows["period"] == year]
@@ -151,7 +150,7 @@ else:
             view.table[["rank", "area_name", "area_code", "value", "status", "gap_pct"]],
             hide_index=True,
             column_config={
-                "value": st.column_config.NumberColumn(meta["short_label"], format="%.2f"),
+                "value": st.column_config.NumberColumn(meta.short_label, format="%.2f"),
                 "gap_pct": st.column_config.NumberColumn(gap_title, format="%+.1f"),
             },
             placeholder=MISSING_CELL,
@@ -161,9 +160,9 @@ else:
             map_figure.title,
             map_figure.data,
             [measure.indicator],
-            [meta["source"]],
+            [meta.source],
         )
-    for caveat in meta["caveats"]:
+    for caveat in meta.caveats:
         st.caption(caveat)
     left_out = snapshot.manifest.get("itl2_2021_membership", {}).get("regions_left_out", {})
     if level == "itl2" and measure.family == "gva" and left_out:
@@ -188,7 +187,7 @@ else:
         section_figure(
             "manufacturing_trend",
             trend.spec,
-            lambda: trend_data(trend.table, GVA_SHARE, share_meta["unit"]),
+            lambda: trend_data(trend.table, GVA_SHARE, share_meta.unit),
             [GVA_SHARE],
             metadata,
         ),
@@ -199,7 +198,7 @@ else:
 
 # --- sub-sector mix ------------------------------------------------------------------------------
 st.subheader("Manufacturing sub-sectors")
-if level not in metadata[SUBSECTORS[0][0]]["geographies"]:
+if level not in metadata[SUBSECTORS[0][0]].geographies:
     st.info(
         f"ONS GVA by industry gives the manufacturing sub-sectors for {levels_of(SUBSECTORS[0][0])}, not for "
         f"{level_name}."
@@ -235,7 +234,7 @@ else:
 
 # --- enterprises by size band --------------------------------------------------------------------
 st.subheader("Manufacturing enterprises by size band")
-if level not in metadata[ENTERPRISES]["geographies"]:
+if level not in metadata[ENTERPRISES].geographies:
     st.info(f"UK Business Counts are in the snapshot for {levels_of(ENTERPRISES)}, not for {level_name}.")
 elif not area:
     st.info("Pick an area in the sidebar to see its manufacturing enterprises by size band.")

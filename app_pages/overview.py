@@ -7,7 +7,6 @@ import streamlit as st
 from components.formatting import MISSING_CELL
 from components.groups import benchmark_values, group_table
 from components.overview import (
-    LEVEL_LABELS,
     build_overview,
     indicators_for,
     overview_chart_figure,
@@ -19,12 +18,11 @@ from components.plain_text import plain
 from components.quotients import quotient_view
 from components.status_notes import provisional_note
 from components.targets import PRESET_GROUPS
-from loaders.snapshot_schema import ENGLAND
-from metrics.ranking import LEVEL_NOUNS
 from shell.figures import show_chart, show_map, table_downloads
 from shell.plan import user_plan
 from shell.snapshot_cache import cached_boundaries, cached_snapshot
 from shell.state import current_view, indicator_slot, pick, pick_year, stop_page, year_note
+from vocabulary.geography import ENGLAND, LEVELS
 
 snapshot = cached_snapshot()
 metadata = snapshot.metadata
@@ -40,8 +38,8 @@ with indicator_slot():
         "Indicator",
         choices,
         default=preferred_indicator(choices),
-        format_func=lambda key: metadata[key]["label"],
-        unavailable=f"for {LEVEL_NOUNS[level][1]}",
+        format_func=lambda key: metadata[key].label,
+        unavailable=f"for {LEVELS[level].plural}",
     )
 indicator_rows, meta = snapshot.rows(indicator), metadata[indicator]
 reference = None
@@ -50,18 +48,18 @@ if quotient is not None:  # a location quotient: against the benchmark chosen, w
     indicator_rows, meta, reference = quotient
 year = pick_year(
     years_for(indicator_rows[indicator_rows["geography"] == level]),
-    f"for {meta['short_label']} of {LEVEL_NOUNS[level][1]}",
+    f"for {meta.short_label} of {LEVELS[level].plural}",
 )
 if year is None:
-    st.info(f"{meta['label']} has no values for {LEVEL_LABELS[level].lower()}.")
+    st.info(f"{meta.label} has no values for {LEVELS[level].label.lower()}.")
     stop_page()
-year_note(shared.year, year, meta["label"])
+year_note(shared.year, year, meta.label)
 
 view = build_overview(indicator_rows, meta, cached_boundaries(level), level, year, shared.benchmark, shared.area)
 
 st.markdown(f"**{plain(view.headline)}**")
-basis = f" · {meta['basis']}-based" if meta["basis"] else ""
-st.caption(f"{meta['label']} · {year} · {meta['source']}{basis}")
+basis = f" · {meta.basis}-based" if meta.basis else ""
+st.caption(f"{meta.label} · {year} · {meta.source}{basis}")
 if reference is not None and reference.note:
     st.caption(reference.note)
 shown_rows = indicator_rows[
@@ -76,7 +74,7 @@ show_map(
     map_figure,
     view.deck,
     key="overview_map",
-    alt=f"Map of {meta['label']} by {LEVEL_LABELS[level].lower()}, {year}. {view.headline}",
+    alt=f"Map of {meta.label} by {LEVELS[level].label.lower()}, {year}. {view.headline}",
     legend_title=view.value_label,
     legend=view.legend,
     note="Click an area on the map to select it.",
@@ -97,10 +95,10 @@ with st.expander("Table (all areas)"):
     )
     table_downloads(
         f"overview_{indicator}_{level}_{year}",
-        f"{meta['label']}, {year}: {LEVEL_LABELS[level]}",
+        f"{meta.label}, {year}: {LEVELS[level].label}",
         map_figure.data,
         [indicator],
-        [meta["source"]],
+        [meta.source],
     )
 groups, _ = user_plan(snapshot)
 groups_here = group_table(
@@ -123,5 +121,5 @@ if not groups_here.empty:
         column_config={"group": st.column_config.TextColumn("group", pinned=True)},
         placeholder=MISSING_CELL,
     )
-for caveat in meta["caveats"]:
+for caveat in meta.caveats:
     st.caption(caveat)

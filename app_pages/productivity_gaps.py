@@ -8,7 +8,6 @@ import streamlit as st
 
 from components.figures import chart_figure
 from components.formatting import MISSING_CELL
-from components.overview import LEVEL_LABELS
 from components.plain_text import plain
 from components.productivity_gaps import (
     JOB_SERIES_NOTE,
@@ -33,10 +32,10 @@ from components.productivity_gaps import (
 from components.productivity_gaps_charts import convergence_data, gap_chart_data, level_chart_data
 from components.status_notes import provisional_note
 from components.view_choices import nearest_year
-from metrics.ranking import LEVEL_NOUNS
 from shell.figures import show_chart, table_downloads
 from shell.snapshot_cache import cached_snapshot
 from shell.state import current_view, pick, stop_page, year_note
+from vocabulary.geography import LEVELS
 
 # Each section is built once per choice of view and shared read-only by all sessions (the charts are
 # the slow part of a rerun); `built` (the snapshot's build time) keys a refreshed snapshot apart.
@@ -97,7 +96,7 @@ shared = current_view()
 level = shared.level
 if level not in productivity_levels(metadata):
     st.info(
-        f"GVA per hour and per filled job are not available for {LEVEL_LABELS[level]}: ONS does not "
+        f"GVA per hour and per filled job are not available for {LEVELS[level].label}: ONS does not "
         "publish them for this geography. ITL1 regions cover the same English regions; choose them under "
         "Geography."
     )
@@ -117,9 +116,9 @@ st.caption(SERIES_NOTE + ("" if MEASURES[measure].unsmoothed else f" {JOB_SERIES
 years = years_with_values(snapshot.rows(indicator, level))
 end = nearest_year(years, shared.year)
 if end is None:
-    st.info(f"{meta['label']} has no values for {LEVEL_LABELS[level]}.")
+    st.info(f"{meta.label} has no values for {LEVELS[level].label}.")
     stop_page()
-year_note(shared.year, end, meta["label"])
+year_note(shared.year, end, meta.label)
 shown = snapshot.rows(indicator, level, end)
 provisional = provisional_note(shown["status"], shown["period"])
 if provisional:
@@ -164,7 +163,7 @@ else:
             chart_figure(
                 "gaps_levels",
                 area.level_chart,
-                lambda: level_chart_data(area.level_chart, area.gap_chart, shared.area, meta["unit"], indicator),
+                lambda: level_chart_data(area.level_chart, area.gap_chart, shared.area, meta.unit, indicator),
                 [indicator],
                 metadata,
             ),
@@ -176,25 +175,25 @@ else:
                 hide_index=True,
                 column_config={
                     "Value": st.column_config.NumberColumn(
-                        f"{MEASURES[measure].label} ({meta['unit']})", format=f"%.{int(meta['decimals'])}f"
+                        f"{MEASURES[measure].label} ({meta.unit})", format=f"%.{int(meta.decimals)}f"
                     )
                 },
                 placeholder=MISSING_CELL,
             )
             table_downloads(
                 f"gaps_{indicator}_{shared.area}",
-                f"{label}: gap to benchmarks ({meta['label']})",
+                f"{label}: gap to benchmarks ({meta.label})",
                 area.table,
                 [indicator],
-                [meta["source"]],
+                [meta.source],
             )
 
 # --- every area of the level ---------------------------------------------------------------------
-st.subheader(f"Convergence of {LEVEL_NOUNS.get(level, (level, level))[1]}")
+st.subheader(f"Convergence of {LEVELS[level].plural}")
 if start is None:
     st.info(
-        f"Convergence needs a start year before {end}, and {end} is the first year of {meta['label']} "
-        f"for {LEVEL_LABELS[level]}. Choose a later year in the sidebar."
+        f"Convergence needs a start year before {end}, and {end} is the first year of {meta.label} "
+        f"for {LEVELS[level].label}. Choose a later year in the sidebar."
     )
 else:
     converging = convergence_view(built, indicator, level, shared.benchmark, start, end, shared.area)
@@ -205,7 +204,7 @@ else:
             chart_figure(
                 "gaps_convergence",
                 converging.chart,
-                lambda: convergence_data(converging.table, start, end, meta["unit"], indicator),
+                lambda: convergence_data(converging.table, start, end, meta.unit, indicator),
                 [indicator],
                 metadata,
             ),
@@ -216,10 +215,10 @@ else:
             st.dataframe(converging.table, hide_index=True, placeholder=MISSING_CELL)
             table_downloads(
                 f"convergence_{indicator}_{level}_{start}_{end}",
-                f"Convergence of {LEVEL_LABELS[level]}, {start}-{end} ({meta['label']})",
+                f"Convergence of {LEVELS[level].label}, {start}-{end} ({meta.label})",
                 converging.table,
                 [indicator],
-                [meta["source"]],
+                [meta.source],
             )
 
 st.subheader("Per hour against per filled job")
@@ -229,7 +228,7 @@ both_years = sorted(
 )
 scatter_year = nearest_year(both_years, shared.year)
 if scatter_year is None:
-    st.info(f"GVA per hour and per job indices are not both available for {LEVEL_LABELS[level]}.")
+    st.info(f"GVA per hour and per job indices are not both available for {LEVELS[level].label}.")
 else:
     scatter = hour_job_view(built, level, scatter_year, shared.area)
     hour_job_keys = [MEASURES["hour"].index, MEASURES["job"].index, MEASURES["hour"].smoothed, MEASURES["job"].smoothed]
@@ -244,11 +243,11 @@ else:
         st.dataframe(scatter.table, hide_index=True, placeholder=MISSING_CELL)
         table_downloads(
             f"per_hour_per_job_{level}_{scatter_year}",
-            f"GVA per hour and per filled job indices, {LEVEL_LABELS[level]}, {scatter_year}",
+            f"GVA per hour and per filled job indices, {LEVELS[level].label}, {scatter_year}",
             scatter.table,
             hour_job_keys,
-            [metadata[MEASURES["hour"].index]["source"]],
+            [metadata[MEASURES["hour"].index].source],
         )
 
-for caveat in meta["caveats"]:
+for caveat in meta.caveats:
     st.caption(caveat)

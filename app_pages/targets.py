@@ -10,7 +10,6 @@ import streamlit as st
 from components.area_notices import area_label, area_notice
 from components.figures import chart_figure
 from components.formatting import MISSING_CELL, format_target_gap, format_value
-from components.manufacturing import LEVEL_PLURALS
 from components.plain_text import plain
 from components.targets import (
     GROUP_LEVELS,
@@ -27,7 +26,6 @@ from components.targets import (
     trajectory_data,
 )
 from components.view_choices import area_names
-from loaders.snapshot_schema import BENCHMARK_NAMES
 from metrics.groups import RECIPES, AreaGroup, GroupError, group_series, provisional_years
 from metrics.targets import (
     ACHIEVED,
@@ -43,6 +41,7 @@ from shell.figures import show_chart, table_downloads
 from shell.plan import area_levels, save_plan, user_plan
 from shell.snapshot_cache import cached_snapshot
 from shell.state import current_view
+from vocabulary.geography import BENCHMARKS, LEVELS, OFFICIAL_BENCHMARK_CODES
 
 snapshot = cached_snapshot()
 metadata = snapshot.metadata
@@ -61,7 +60,7 @@ AREA_LEVELS = dict(zip(snapshot.areas["area_code"], snapshot.areas["geography"],
 
 def noun_of(indicator: str) -> str:
     """What a count counts, in words ("filled jobs"), for the numbers of a target's verdict."""
-    return metadata[indicator]["short_label"].lower()
+    return metadata[indicator].short_label.lower()
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
@@ -74,7 +73,7 @@ def assessment_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], snap
         rows_of,
         snapshot.areas,
         list(groups),
-        int(metadata[target.indicator]["decimals"]),
+        int(metadata[target.indicator].decimals),
         noun_of(target.indicator),
     )
 
@@ -128,15 +127,15 @@ def label_of(code: str) -> str:
     """An area as read in a heading: "North East LEP", "North East (region)", "My pilot (group)"."""
     if code.startswith("group:"):
         return f"{code.removeprefix('group:')} (group)"
-    if code in BENCHMARK_NAMES:
-        return BENCHMARK_NAMES[code]
+    if code in OFFICIAL_BENCHMARK_CODES:
+        return BENCHMARKS[code].name
     return area_label(AREA_NAMES.get(code, code), AREA_LEVELS.get(code, ""))
 
 
 def show_target(target: Target, key: str) -> None:
     """One target: verdict, the numbers behind it and the trajectory chart."""
     meta = metadata[target.indicator]
-    unit = meta["unit"]
+    unit = meta.unit
     assessment = assessment_of(target, unit, tuple(all_groups), snapshot.manifest["snapshot_id"])
     icon = {
         ON_TRACK: ":material/check_circle:",
@@ -156,7 +155,7 @@ def show_target(target: Target, key: str) -> None:
                 return "n/a"
             if is_gap:
                 return format_target_gap(value, relative)
-            return format_value(value, unit, int(meta["decimals"]))
+            return format_value(value, unit, int(meta.decimals))
 
         measured = "Gap" if is_gap else "Value"
         latest_provisional = any(
@@ -171,7 +170,7 @@ def show_target(target: Target, key: str) -> None:
         gap_words = (
             f"gap to {label_of(target.benchmark)} ({'% of its value' if relative else 'percentage points'})"
             if is_gap
-            else f"{meta['short_label']} ({unit})"
+            else f"{meta.short_label} ({unit})"
         )
         chart = trajectory_spec_of(
             target,
@@ -179,7 +178,7 @@ def show_target(target: Target, key: str) -> None:
             tuple(all_groups),
             snapshot.manifest["snapshot_id"],
             title=f"{target.name}: {label_of(target.area)}",
-            subtitle=f"{meta['label']}; {gap_words}; baseline {target.baseline_year}, target {target.target_year}",
+            subtitle=f"{meta.label}; {gap_words}; baseline {target.baseline_year}, target {target.target_year}",
             value_title=gap_words,
             is_gap=is_gap,
             axis_title=("Gap (%)" if relative else "Gap (% points)") if is_gap else None,
@@ -191,7 +190,7 @@ def show_target(target: Target, key: str) -> None:
         with st.expander("Table"):
             st.dataframe(assessment.path, hide_index=True, placeholder=MISSING_CELL)
             table_downloads(
-                f"target-{key}", f"{target.name}: {label_of(target.area)}", data, [target.indicator], [meta["source"]]
+                f"target-{key}", f"{target.name}: {label_of(target.area)}", data, [target.indicator], [meta.source]
             )
     else:
         alternative = rebased_target_of(target, unit, tuple(all_groups), snapshot.manifest["snapshot_id"])
@@ -232,7 +231,7 @@ with own_tab:
             "Indicator",
             sorted(metadata),
             index=sorted(metadata).index("gva_per_hour"),
-            format_func=lambda key: metadata[key]["label"],
+            format_func=lambda key: metadata[key].label,
         )
         kind = left.radio(
             "Kind",
@@ -242,9 +241,9 @@ with own_tab:
         )
         benchmark = right.selectbox(
             "Benchmark (gap targets)",
-            list(BENCHMARK_NAMES),
+            list(OFFICIAL_BENCHMARK_CODES),
             format_func=label_of,
-            index=list(BENCHMARK_NAMES).index("ENG_EXCL_LONDON"),
+            index=list(OFFICIAL_BENCHMARK_CODES).index("ENG_EXCL_LONDON"),
         )
         amount = left.number_input("Amount: % of the gap to close, the change, or the value to reach", value=50.0)
         baseline_year = right.number_input("Baseline year", 1998, 2030, 2015)
@@ -283,7 +282,7 @@ with groups_tab:
         "16-64. Rates without published parts (pay, broadband, ...) cannot be grouped and say so."
     )
     for group in all_groups:
-        kind = LEVEL_PLURALS.get(group.level, group.level)
+        kind = LEVELS[group.level].plural
         st.markdown(
             f"**{plain(group.name)}** ({len(group.members)} {kind}): "
             f"{plain(', '.join(AREA_NAMES.get(code, code) for code in group.members))}"
@@ -299,16 +298,16 @@ with groups_tab:
             try:
                 series = group_values_of(group, indicator, snapshot.manifest["snapshot_id"])
             except GroupError as exc:
-                values.append(f"{metadata[indicator]['short_label']}: not available ({exc})")
+                values.append(f"{metadata[indicator].short_label}: not available ({exc})")
                 continue
             year = int(series.index.max())
             meta = metadata[indicator]
-            shown = format_value(float(series[year]), meta["unit"], int(meta["decimals"]))
-            values.append(f"{meta['short_label']} {year}: {shown}")
+            shown = format_value(float(series[year]), meta.unit, int(meta.decimals))
+            values.append(f"{meta.short_label} {year}: {shown}")
         st.caption(plain(" · ".join(values)))
     st.markdown("**Make a group** of areas of the geography chosen in the sidebar.")
     if shared.level not in GROUP_LEVELS:
-        kinds = ", ".join(LEVEL_PLURALS[level] for level in GROUP_LEVELS)
+        kinds = ", ".join(LEVELS[level].plural for level in GROUP_LEVELS)
         st.info(f"Groups can be made of {kinds}; switch the geography in the sidebar.")
     else:
         names = area_names(snapshot.areas, shared.level)
@@ -328,7 +327,7 @@ with groups_tab:
         if st.button(f"Remove group {plain(group.name)}", key=f"remove-group-{number}"):
             save_plan([g for i, g in enumerate(groups) if i != number], [t for t in targets if t.area != group.code])
             st.rerun()
-    groupable = sorted(metadata[key]["label"] for key in RECIPES if key in metadata)
+    groupable = sorted(metadata[key].label for key in RECIPES if key in metadata)
     st.caption(f"Indicators a group can be valued on: {'; '.join(groupable)}.")
 
 with file_tab:

@@ -4,22 +4,29 @@ session (Streamlit's session state); nothing is written to regional_data/ or geo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
 from components.exports import CSVW_MIME
 from components.formatting import MISSING_CELL, format_value
 from components.legend import legend_html
-from components.overview import LEVEL_LABELS, indicators_for, value_format, years_for
+from components.overview import indicators_for, value_format, years_for
 from components.plain_text import plain
 from components.view_choices import area_names, nearest_year
 from shell.figures import MAP_HEIGHT_PRESENTING, show_chart, show_figure, show_map
-from shell.session_memory import release_memory, start_janitor
+from shell.session_memory import start_janitor
 from shell.snapshot_cache import cached_boundaries, cached_snapshot
 from shell.state import current_view, pick, stop_page, year_note
+from shell.uploaded_files import (
+    choose,
+    forget_replaced_files,
+    match_editor,
+    read_boundary_file,
+    read_values_file,
+    remembered,
+    show_notes,
+)
+from vocabulary.geography import AREA_LEVEL_KEYS, LEVELS
 
 try:  # the geospatial stack is an optional extra of the package
     from components import your_data as yd
@@ -36,54 +43,6 @@ snapshot = cached_snapshot()
 metadata = snapshot.metadata
 shared = current_view()
 level = shared.level
-MEMO, MEMO_FILES = "your_data_memo", "your_data_memo_files"
-MEMO_ENTRIES = 16
-
-
-def remembered(key: tuple[Hashable, ...], build: Callable[[], Any]) -> Any:
-    """Build once per session and inputs: parsing and matching an upload is not redone on reruns. What a
-    session keeps is bounded: at most MEMO_ENTRIES results (the least recently used go first), and none
-    made from a file the session no longer has (see forget_replaced_files)."""
-    store = st.session_state.setdefault(MEMO, {})
-    if key in store:
-        store[key] = store.pop(key)  # most recently used last
-    else:
-        while len(store) >= MEMO_ENTRIES:
-            store.pop(next(iter(store)))
-        store[key] = build()
-        if key[0] in ("values", "bounds"):  # parsing a file leaves its peak in the heap: give it back
-            release_memory()
-    return store[key]
-
-
-def forget_replaced_files(*files: Any) -> None:
-    """Drop every remembered result made from an upload that is no longer in its uploader (removed or
-    replaced), and give the memory back: the session holds its current files' results only."""
-    live = {file.file_id for file in files if file is not None}
-    seen = st.session_state.setdefault(MEMO_FILES, set())
-    gone = seen - live
-    seen.clear()
-    seen.update(live)
-    if gone:
-        store = st.session_state.setdefault(MEMO, {})
-        for key in [key for key in store if gone & set(key)]:
-            del store[key]
-        release_memory()
-
-
-def choose(label: str, options: Sequence[Any], default: Any, key: str, **kwargs: Any) -> Any:
-    """A selectbox over options that come from a file: a stale choice falls back to the default."""
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = default if default in options else options[0]
-    return st.selectbox(label, options, key=key, **kwargs)
-
-
-def show_notes(title: str, notes: Sequence[str]) -> None:
-    if notes:
-        with st.expander(f"{title} ({len(notes)})"):
-            st.markdown("\n".join(f"- {plain(note)}" for note in notes))
-
-
 st.title("Your data")
 st.markdown(
     "Map and chart your own figures beside the official indicators: upload a table of values keyed by "
@@ -117,30 +76,8 @@ start_janitor()
 forget_replaced_files(values_file, boundary_file)
 upload = None
 example_note = None
-if values_file is not None:  # the bytes are read only when a result is not remembered (no copy per rerun)
-    token = values_file.file_id
-    first, error = remembered(
-        ("values", token, None),
-        lambda: safe_reading.read_safely(uploads.read_values_upload, values_file.name, values_file.getvalue()),
-    )
-    if error is not None:
-        st.error(plain(error))
-    else:
-        default_key = first.key_column
-        with values_col:
-            key_column = choose("Areas are in column", list(first.columns), default_key, "your_data_key_column")
-        upload, error = (
-            (first, None)
-            if key_column == default_key
-            else remembered(
-                ("values", token, key_column),
-                lambda: safe_reading.read_safely(
-                    uploads.read_values_upload, values_file.name, values_file.getvalue(), key_column=key_column
-                ),
-            )
-        )
-        if error is not None:
-            st.error(plain(error))
+if values_file is not None:
+    upload = read_values_file(values_file, values_col)
 elif use_example:
     compare_choices = indicators_for(metadata, level)
     example_key = yd.example_indicator(metadata, level, yd.compare_default(compare_choices))
@@ -154,32 +91,12 @@ elif use_example:
             lambda: safe_reading.read_safely(uploads.read_values_upload, "example.csv", example_bytes),
         )
         example_note = (
-            f"Example file: {metadata[example_key]['label']}, {example_year}, from the official snapshot, "
+            f"Example file: {metadata[example_key].label}, {example_year}, from the official snapshot, "
             "written as a CSV keyed by area names (with ONS markers for missing values)."
         )
 
-boundaries = None  # what is kept of an uploaded boundary file: its areas and the map's copy (MapBoundaries)
-if boundary_file is not None:
-    btoken = boundary_file.file_id
-    code_field = st.session_state.get(f"your_data_code_field_{btoken}")
-    boundaries, berror = remembered(
-        ("bounds", btoken, code_field),
-        lambda: safe_reading.boundaries_for_map(boundary_file.name, boundary_file.getvalue(), code_field),
-    )
-    if berror is not None:  # the values (if any) are still mapped on the official boundaries
-        st.error(plain(berror))
-        if isinstance(berror, uploads.FieldChoiceError) and berror.fields:
-            with bounds_col:
-                st.selectbox(
-                    "Which field holds the area codes?",
-                    berror.fields,
-                    key=f"your_data_code_field_{btoken}",
-                    index=None,
-                    placeholder="Pick a field",
-                )
-    else:
-        with bounds_col:
-            show_notes("Notes on your boundaries", boundaries.notes)
+# what is kept of an uploaded boundary file: its areas and the map's copy (MapBoundaries)
+boundaries = read_boundary_file(boundary_file, bounds_col) if boundary_file is not None else None
 
 if upload is None and boundaries is None:
     st.info(
@@ -188,7 +105,7 @@ if upload is None and boundaries is None:
         )
     )
     st.download_button(
-        f"Template for {LEVEL_LABELS[level].lower()} (CSV)",
+        f"Template for {LEVELS[level].label.lower()} (CSV)",
         data=yd_files.template_csv(snapshot.areas, level),
         file_name=f"template_{level}.csv",
         mime="text/csv",
@@ -206,7 +123,7 @@ official = (
         horizontal=True,
         key="your_data_map_on",
         format_func={
-            "official": f"Official boundaries: {LEVEL_LABELS[level]}",
+            "official": f"Official boundaries: {LEVELS[level].label}",
             "yours": f"Your boundaries ({plain(boundary_file.name, 80) if boundary_file else ''})",
         }.get,
     )
@@ -231,24 +148,8 @@ if upload is not None:
     st.header("How your areas matched")
     name_keys = remembered(("keys", *token), lambda: matching.upload_name_keys(upload))  # once for every level
     matches = remembered(("match", *token, layer, level), lambda: matching.match_upload(upload, reference, name_keys))
-    editor = st.data_editor(
-        # an empty cell is blank (the grid's own placeholder would read "None"); a choice is made in it
-        matches.assign(your_choice=None),
-        hide_index=True,
-        disabled=matching.MATCH_COLUMNS,
-        placeholder="",
-        key=f"your_data_choices_{level}_{official}_{token[0]}_{token[-1]}",
-        column_config={
-            "uploaded": st.column_config.TextColumn("In your file"),
-            "name_in_file": st.column_config.TextColumn("Name in your file"),
-            "area_code": st.column_config.TextColumn("Official code"),
-            "official_name": st.column_config.TextColumn("Official name"),
-            "status": st.column_config.TextColumn("Status"),
-            "detail": st.column_config.TextColumn("Why"),
-            "your_choice": st.column_config.SelectboxColumn(
-                "Your choice (to resolve a row)", options=matching.choice_options(reference)
-            ),
-        },
+    editor = match_editor(
+        matches, matching.choice_options(reference), f"your_data_choices_{level}_{official}_{token[0]}_{token[-1]}"
     )
     matches = matching.apply_choices(matches, matching.choices_made(editor, reference), reference)
     st.markdown(plain(matching.match_summary(matches, noun)))
@@ -259,16 +160,16 @@ if upload is not None:
             lambda: matching.suggest_level(
                 list(matches["uploaded"]),
                 upload.key_kind,
-                {other: area_names(snapshot.areas, other) for other in LEVEL_LABELS},
+                {other: area_names(snapshot.areas, other) for other in AREA_LEVEL_KEYS},
                 level,
                 name_keys,
             ),
         )
         if suggestion is not None and suggestion[0] != level:
             better, count = suggestion
-            st.info(f"{count} of your areas match {LEVEL_LABELS[better].lower()}.")
+            st.info(f"{count} of your areas match {LEVELS[better].label.lower()}.")
             st.button(
-                f"Switch to {LEVEL_LABELS[better]}",
+                f"Switch to {LEVELS[better].label}",
                 key="your_data_switch_level",
                 on_click=lambda: st.session_state.update(level=better),
             )
@@ -289,24 +190,24 @@ else:
         "Official indicator on your boundaries",
         official_choices,
         default=yd.compare_default(official_choices),
-        format_func=lambda key: metadata[key]["label"],
+        format_func=lambda key: metadata[key].label,
     )
     rows = snapshot.rows(indicator, level)
     year = nearest_year(years_for(rows), shared.year)
-    year_note(shared.year, year, metadata[indicator]["label"])
+    year_note(shared.year, year, metadata[indicator].label)
     values = rows[(rows["period"] == year) & rows["area_code"].isin(reference)][
         ["area_code", "area_name", "value", "status"]
     ]
     meta = metadata[indicator]
-    decimals = int(meta["decimals"])
+    decimals = int(meta.decimals)
 
     def fmt(value: float) -> str:
-        return format_value(value, meta["unit"], decimals)
+        return format_value(value, meta.unit, decimals)
 
-    values_label = f"{meta['short_label']}, {year}"
+    values_label = f"{meta.short_label}, {year}"
     if values["value"].notna().sum() == 0:
         st.info(
-            f"None of the codes in your boundary file is a {yd.level_noun(level, False)} with {meta['label']} "
+            f"None of the codes in your boundary file is a {yd.level_noun(level, False)} with {meta.label} "
             f"in {year}; the map shows your areas without values. Upload values keyed by the same codes to "
             "colour them, or pick another level in the sidebar."
         )
@@ -318,7 +219,7 @@ view = remembered(
     lambda: yd.upload_map(map_boundaries, values, level, fmt, selected, fit=not official),
 )
 st.header(f"Map: {plain(values_label)}")
-where = LEVEL_LABELS[level] if official else f"Your boundaries ({boundary_file.name})"
+where = LEVELS[level].label if official else f"Your boundaries ({boundary_file.name})"
 map_subtitle = f"{where}; {view.valued} of {view.drawn} areas with a value"
 if upload is not None:
     map_figure = yd.uploaded_values_map_figure(
@@ -394,7 +295,7 @@ bar = remembered(
         decimals=decimals,
         selected_code=selected,
         source=source,
-        subtitle=yd_charts.bar_subtitle(LEVEL_LABELS[level] if official else "Your areas", values, selected),
+        subtitle=yd_charts.bar_subtitle(LEVELS[level].label if official else "Your areas", values, selected),
     ),
 )
 show_chart(
@@ -407,23 +308,23 @@ show_chart(
 
 st.header("Beside an official indicator")
 if not official_choices:
-    st.info(f"The snapshot has no official indicators for {LEVEL_LABELS[level].lower()}.")
+    st.info(f"The snapshot has no official indicators for {LEVELS[level].label.lower()}.")
     stop_page()
 indicator = pick(
     "your_data_indicator",
     "Official indicator",
     official_choices,
     default=yd.compare_default(official_choices),
-    format_func=lambda key: metadata[key]["label"],
+    format_func=lambda key: metadata[key].label,
 )
 meta = metadata[indicator]
 official_rows = snapshot.rows(indicator, level)
 year = nearest_year(years_for(official_rows), period or shared.year)
-year_note(period or shared.year, year, meta["label"])
+year_note(period or shared.year, year, meta.label)
 compared = yd_charts.comparison_table(values, official_rows[official_rows["period"] == year])
 r, count = yd_charts.correlation(compared)
 if count == 0:
-    st.info(f"None of your matched areas has {meta['label']} for {year}.")
+    st.info(f"None of your matched areas has {meta.label} for {year}.")
     stop_page()
 correlation_text = f"Pearson's r = {r:.2f} over {count} areas" if r is not None else f"{count} areas"
 scatter = remembered(
@@ -431,12 +332,12 @@ scatter = remembered(
     lambda: yd_charts.comparison_chart(
         compared,
         uploaded_label=label,
-        official_label=f"{meta['short_label']} ({meta['unit']})",
-        official_format=value_format(meta["unit"], int(meta["decimals"])),
+        official_label=f"{meta.short_label} ({meta.unit})",
+        official_format=value_format(meta.unit, int(meta.decimals)),
         uploaded_decimals=decimals,
-        title=f"{label} against {meta['label']}, {year}",
+        title=f"{label} against {meta.label}, {year}",
         subtitle=f"{correlation_text}; one point per area",
-        source=f"{source}; {meta['source']}",
+        source=f"{source}; {meta.source}",
         selected_code=selected,
     ),
 )
@@ -454,7 +355,7 @@ show_chart(
         year=year,
     ),
     scatter,
-    alt=f"Scatter plot of {label} (your data) against {meta['label']}, {year}, one point per area; "
+    alt=f"Scatter plot of {label} (your data) against {meta.label}, {year}, one point per area; "
     f"{correlation_text}{chosen_words}.",
 )
 st.caption("A correlation describes how the two move together across areas; it says nothing about cause.")
@@ -470,7 +371,7 @@ matched = {
     "column": column,
     "period": period,
     "comparison": compared,
-    "official_label": f"{meta['short_label']} {year}",
+    "official_label": f"{meta.short_label} {year}",
 }
 with st.container(horizontal=True):
     st.download_button(

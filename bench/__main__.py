@@ -30,8 +30,8 @@ from bench.browser_budgets import measure_browser
 from bench.build_time import measure_build
 from bench.progress import log
 from bench.reruns import PAGES, measure_apptest
+from vocabulary.geography import AREA_LEVEL_KEYS
 
-LEVELS = ("lep", "itl1", "itl2", "itl3", "lad", "cauth", "rgn")
 # After the "Budgets" section of the product brief (DESIGN.md), which is kept outside this repository;
 # KB and MB taken as 1000 bytes and MiB.
 BUDGETS: dict[str, float] = {
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.load:
         steps = [("load", load)]
     else:
-        steps = [("apptest", lambda: measure_apptest(LEVELS, PAGES, freeze=not args.no_freeze))]
+        steps = [("apptest", lambda: measure_apptest(AREA_LEVEL_KEYS, PAGES, freeze=not args.no_freeze))]
         if not args.skip_build:
             steps.insert(0, ("build", measure_build))
         if not args.skip_browser:

@@ -10,15 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-LEVEL_SUFFIX = {
-    "lep": " LEP",
-    "rgn": " (region)",
-    "itl1": " (ITL1 region)",
-    "itl2": " (ITL2 region)",
-    "itl3": " (ITL3 region)",
-    "lad": " (local authority)",
-    "cauth": " (combined authority)",
-}
+from vocabulary.geography import LEVELS
+
 LEP_END = (
     "LEPs lost government support in April 2024; their work passed to combined authorities and upper-tier "
     "councils. Figures are for the LEP's May 2021 area."
@@ -27,7 +20,7 @@ LEP_END = (
 
 def area_label(name: str, level: str) -> str:
     """The area's name with what kind of area it is, so "North East" cannot be read as the wrong one."""
-    suffix = LEVEL_SUFFIX.get(level, "")
+    suffix = LEVELS[level].suffix
     if level == "lep" and name.endswith("LEP"):
         return name
     return f"{name}{suffix}"

@@ -15,23 +15,10 @@ from components.charts import LEGEND_LIMIT, LINE_LABEL_LIMIT, SOURCE_LINE
 from components.formatting import format_value
 from components.overview import value_format
 from components.view_choices import nearest_year
-from loaders.snapshot_schema import ENGLAND, ENGLAND_EXCL_LONDON, UK
+from vocabulary.geography import LEVELS, OFFICIAL_BENCHMARK_CODES
+from vocabulary.indicators import Indicator
 
 MAX_COMPARATORS = 7
-LEVEL_SHORT = {
-    "uk": "UK",
-    "country": "country",
-    "benchmark": "benchmark",
-    "lep": "LEP",
-    "itl1": "ITL1",
-    "itl2": "ITL2",
-    "itl3": "ITL3",
-    "lad": "LAD",
-    "cauth": "combined authority",
-    "rgn": "region",
-}
-BENCHMARK_CODES = (UK, ENGLAND, ENGLAND_EXCL_LONDON)
-POLARITY_TEXT = {"higher_better": "higher is better", "lower_better": "lower is better", "neutral": "neutral"}
 NOTED_STATUSES = ("provisional", "estimated")  # worth a word beside the value; "derived" is the norm for LEPs
 SUPPRESSED_TEXT = "suppressed"
 NO_DATA_TEXT = "no data"
@@ -56,12 +43,12 @@ def area_options(areas: pd.DataFrame) -> dict[str, str]:
     """code -> "Name (level)" for every area of every level: the benchmarks first, then each level
     in a fixed order, by name. Labels are unique (the code is added where a name repeats in a level),
     because they become the comparison table's column names."""
-    order = {level: i for i, level in enumerate(LEVEL_SHORT)}
+    order = {level: i for i, level in enumerate(LEVELS)}
     frame = areas[["area_code", "area_name", "geography"]].copy()
-    frame["not_benchmark"] = ~frame["area_code"].isin(BENCHMARK_CODES)
+    frame["not_benchmark"] = ~frame["area_code"].isin(OFFICIAL_BENCHMARK_CODES)
     frame["level_order"] = frame["geography"].map(order).fillna(len(order))
     frame = frame.sort_values(["not_benchmark", "level_order", "area_name", "area_code"])
-    labels = frame["area_name"] + " (" + frame["geography"].map(LEVEL_SHORT).fillna(frame["geography"]) + ")"
+    labels = frame["area_name"] + " (" + frame["geography"].map(lambda key: LEVELS[key].short) + ")"
     repeated = labels.duplicated(keep=False)
     labels[repeated] = labels[repeated].str[:-1] + ", " + frame.loc[repeated, "area_code"] + ")"
     return dict(zip(frame["area_code"], labels, strict=True))
@@ -118,7 +105,7 @@ def rows_for_areas(table: pd.DataFrame, positions: Mapping[str, np.ndarray], cod
 # --- the indicator over time ---------------------------------------------------------------------------
 
 
-def indicator_choices(rows: pd.DataFrame, metadata: Mapping[str, dict]) -> list[str]:
+def indicator_choices(rows: pd.DataFrame, metadata: Mapping[str, Indicator]) -> list[str]:
     """Indicators (in metadata order) with at least one value for at least one chosen area."""
     have = set(rows.loc[rows["value"].notna(), "indicator"])
     return [key for key in metadata if key in have]
@@ -171,11 +158,16 @@ def end_labels(series: pd.DataFrame, height_px: int = 420, label_px: int = 13) -
 
 
 def time_series_chart(
-    series: pd.DataFrame, meta: dict, codes: Sequence[str], labels: Mapping[str, str], subtitle: str, height: int = 420
+    series: pd.DataFrame,
+    meta: Indicator,
+    codes: Sequence[str],
+    labels: Mapping[str, str],
+    subtitle: str,
+    height: int = 420,
 ) -> alt.LayerChart:
     """One line per area, told apart by colour, point shape and a label at the line's end; the main
     area is drawn thicker."""
-    unit, decimals = meta["unit"], int(meta["decimals"])
+    unit, decimals = meta.unit, int(meta.decimals)
     fmt = value_format(unit, decimals)
     domain = [labels[code] for code in codes]
     colour_scale = alt.Scale(domain=domain, range=list(SERIES_COLOURS[: len(domain)]))
@@ -185,7 +177,7 @@ def time_series_chart(
         legend=alt.Legend(title=None, orient="bottom", columns=narrow_or_wide(1, 2), labelLimit=LEGEND_LIMIT),
     )
     shape = alt.Shape("area:N", scale=alt.Scale(domain=domain, range=list(SERIES_SHAPES[: len(domain)])), legend=None)
-    value_title = meta["short_label"] if unit in {"index", "ratio"} else f"{meta['short_label']} ({unit})"
+    value_title = meta.short_label if unit in {"index", "ratio"} else f"{meta.short_label} ({unit})"
     x = alt.X("period:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(nice=False))
     y = alt.Y("value:Q", title=value_title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False))
     tooltip = [
@@ -216,7 +208,7 @@ def time_series_chart(
         )
     )
     return alt.layer(lines, points, labels_layer).properties(
-        title=alt.TitleParams(text=meta["label"], subtitle=[subtitle, SOURCE_LINE], anchor="start", fontSize=16),
+        title=alt.TitleParams(text=meta.label, subtitle=[subtitle, SOURCE_LINE], anchor="start", fontSize=16),
         width="container",
         height=height,  # of the plot itself: title, legend and end labels come on top
         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
@@ -263,7 +255,7 @@ class ComparisonTable:
 
 
 def comparison_table(
-    rows: pd.DataFrame, metadata: Mapping[str, dict], codes: Sequence[str], labels: Mapping[str, str], year: int
+    rows: pd.DataFrame, metadata: Mapping[str, Indicator], codes: Sequence[str], labels: Mapping[str, str], year: int
 ) -> ComparisonTable:
     """One row per indicator: one formatted column per area, then the unit and polarity. Each cell follows
     one rule (YEAR_RULE), area by area, and names its year when it is not `year`."""
@@ -276,19 +268,19 @@ def comparison_table(
     for key, meta in metadata.items():
         cells = {code: by_cell.get((key, code), {}) for code in codes}
         if not any(pd.notna(v) for cell in cells.values() for v, _ in cell.values()):
-            no_data.append(meta["label"])
+            no_data.append(meta.label)
             continue
-        record: dict[str, object] = {"indicator": meta["label"]}
+        record: dict[str, object] = {"indicator": meta.label}
         for code, cell in cells.items():
             valued = [y for y, (v, _) in cell.items() if pd.notna(v)]
             suppressed = [y for y, (v, st) in cell.items() if pd.isna(v) and st == "suppressed"]
             shown = year_for_cell(valued, suppressed, year)
             value, status = cell.get(shown, (None, "")) if shown is not None else (None, "")
-            if shown is not None and shown != year and meta["label"] not in other_year:
-                other_year.append(meta["label"])
-            record[labels[code]] = cell_text(value, status, meta["unit"], int(meta["decimals"]), shown, year)
-        record["unit"] = meta["unit"]
-        record["polarity"] = POLARITY_TEXT.get(meta["polarity"], meta["polarity"])
+            if shown is not None and shown != year and meta.label not in other_year:
+                other_year.append(meta.label)
+            record[labels[code]] = cell_text(value, status, meta.unit, int(meta.decimals), shown, year)
+        record["unit"] = meta.unit
+        record["polarity"] = meta.polarity_text
         records.append(record)
     columns = ["indicator", *(labels[code] for code in codes), "unit", "polarity"]
     return ComparisonTable(pd.DataFrame(records, columns=columns), no_data, other_year)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from components.attribution import ATTRIBUTION
 from components.cell_safety import spreadsheet_safe
+from vocabulary.indicators import Indicator
 
 CSVW_CONTEXT = "http://www.w3.org/ns/csvw"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -96,7 +97,7 @@ def _column_name(title: str, taken: set[str]) -> str:
     return unique
 
 
-def _indicator_entries(indicator_keys: Iterable[str], metadata: Mapping[str, dict]) -> list[dict]:
+def _indicator_entries(indicator_keys: Iterable[str], metadata: Mapping[str, Indicator]) -> list[dict]:
     entries = []
     for key in dict.fromkeys(indicator_keys):
         meta = metadata.get(key)
@@ -105,16 +106,14 @@ def _indicator_entries(indicator_keys: Iterable[str], metadata: Mapping[str, dic
         entries.append(
             {
                 "schema:identifier": key,
-                "schema:name": meta.get("label"),
-                "schema:unitText": meta.get("unit"),
-                "schema:description": " ".join(
-                    part for part in [meta.get("basis") or "", *(meta.get("caveats") or [])] if part
-                )
-                or meta.get("label"),
-                "dc:source": meta.get("source"),
-                "schema:url": meta.get("source_url"),
-                "dc:issued": meta.get("release"),
-                "dc:license": meta.get("licence"),
+                "schema:name": meta.label,
+                "schema:unitText": meta.unit,
+                "schema:description": " ".join(part for part in [meta.basis or "", *(meta.caveats or [])] if part)
+                or meta.label,
+                "dc:source": meta.source,
+                "schema:url": meta.source_url,
+                "dc:issued": meta.release,
+                "dc:license": meta.licence,
             }
         )
     return entries
@@ -128,7 +127,7 @@ def csvw_metadata(
     description: str,
     source: Sequence[str],
     indicator_keys: Iterable[str] = (),
-    metadata: Mapping[str, dict] | None = None,
+    metadata: Mapping[str, Indicator] | None = None,
     manifest: Mapping[str, Any] | None = None,
     column_notes: Mapping[str, str] | None = None,
 ) -> dict:
@@ -179,7 +178,7 @@ def metadata_rows(
     figure_subtitle: str,
     source: list[str],
     indicator_keys: Iterable[str],
-    metadata: Mapping[str, dict],
+    metadata: Mapping[str, Indicator],
     manifest: Mapping[str, Any],
     columns: Iterable[str] = (),
 ) -> list[list[Any]]:
@@ -221,17 +220,17 @@ def metadata_rows(
         rows.append(
             [
                 key,
-                meta.get("label"),
-                meta.get("unit"),
-                meta.get("decimals"),
-                meta.get("polarity"),
-                meta.get("category"),
-                meta.get("basis"),
-                meta.get("source"),
-                meta.get("source_url"),
-                meta.get("release"),
-                meta.get("licence"),
-                " ".join(meta.get("caveats") or []),
+                meta.label,
+                meta.unit,
+                meta.decimals,
+                meta.polarity,
+                meta.category,
+                meta.basis,
+                meta.source,
+                meta.source_url,
+                meta.release,
+                meta.licence,
+                " ".join(meta.caveats or []),
             ]
         )
     table = (manifest.get("outputs") or {}).get(TABLE_FILE, {})

@@ -23,6 +23,7 @@ from components.data_files import csv_bytes, csvw_bytes, csvw_metadata, metadata
 from components.figures import Figure
 from components.map_export import VL_SCHEMA
 from components.xlsx_writer import xlsx_bytes
+from vocabulary.indicators import Indicator
 
 EXPORT_WIDTH = 900  # plot width (px) of a chart that fills its column on the page ("container")
 EXPORT_HEIGHT = 420  # likewise for a chart without a height of its own
@@ -166,7 +167,7 @@ def data_exports(
     source: list[str],
     data: Callable[[], pd.DataFrame],
     indicator_keys: Iterable[str],
-    metadata: Mapping[str, dict],
+    metadata: Mapping[str, Indicator],
     manifest: Mapping[str, Any],
 ) -> list[Export]:
     """CSV, its CSVW description and XLSX of one table: the CSV plain, the what/where/licence beside it."""
@@ -198,7 +199,7 @@ def data_exports(
     ]
 
 
-def figure_exports(figure: Figure, metadata: Mapping[str, dict], manifest: Mapping[str, Any]) -> list[Export]:
+def figure_exports(figure: Figure, metadata: Mapping[str, Indicator], manifest: Mapping[str, Any]) -> list[Export]:
     """The download menu of a figure: PNG (2x), SVG, Vega-Lite JSON, then CSV, its CSVW description and
     XLSX of the plotted data. Nothing is computed until a `build` is called."""
     stem = figure.stem
@@ -230,7 +231,7 @@ def table_exports(
     title: str,
     data: Callable[[], pd.DataFrame] | pd.DataFrame,
     indicator_keys: Iterable[str],
-    metadata: Mapping[str, dict],
+    metadata: Mapping[str, Indicator],
     manifest: Mapping[str, Any],
     sources: Iterable[str] = (),
     subtitle: str = "",

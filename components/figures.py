@@ -14,6 +14,7 @@ import pandas as pd
 
 from components.map_export import static_map_spec
 from components.palettes import LegendEntry
+from vocabulary.indicators import Indicator
 
 DERIVED = "derived"
 
@@ -80,15 +81,15 @@ def layer_data(chart: Any, column: str) -> pd.DataFrame:
     raise ValueError(f"the chart plots no data with a {column!r} column")
 
 
-def figure_sources(metadata: Mapping[str, dict], indicators: Sequence[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(str(metadata[key]["source"]) for key in indicators if key in metadata))
+def figure_sources(metadata: Mapping[str, Indicator], indicators: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(str(metadata[key].source) for key in indicators if key in metadata))
 
 
 def map_data(
     features: dict,
     table: pd.DataFrame,
     period: int,
-    meta: dict,
+    unit: str,
     indicator: str,
     legend: list[LegendEntry],
     gap_title: str | None = None,
@@ -107,7 +108,7 @@ def map_data(
             "area_name": names,
             "period": period,
             "value": rows["value"].to_numpy(dtype=float),
-            "unit": meta["unit"],
+            "unit": unit,
             "status": rows["status"].fillna("unavailable").to_numpy(dtype=object),
             "indicator": indicator,
             "rank": rows["rank"].to_numpy(dtype=float) if "rank" in rows else np.nan,
@@ -127,16 +128,16 @@ def choropleth_figure(
     legend_title: str,
     legend_note: str | None,
     table: pd.DataFrame,
-    meta: dict,
+    meta: Indicator,
     indicator: str,
     level: str,
     year: int,
     subtitle: str,
-    metadata: Mapping[str, dict],
+    metadata: Mapping[str, Indicator],
     gap_title: str | None = None,
 ) -> Figure:
     """A deck.gl choropleth's exportable twin: same features, classes, colours and legend."""
-    title = f"{meta['label']}, {year}"
+    title = f"{meta.label}, {year}"
 
     def spec() -> dict:
         return static_map_spec(
@@ -150,7 +151,7 @@ def choropleth_figure(
         )
 
     def data() -> pd.DataFrame:
-        return map_data(features, table, year, meta, indicator, legend, gap_title)
+        return map_data(features, table, year, meta.unit, indicator, legend, gap_title)
 
     return Figure(
         key,
@@ -170,7 +171,7 @@ def chart_figure(
     chart: Any,
     data: Any,
     indicators: Sequence[str],
-    metadata: Mapping[str, dict],
+    metadata: Mapping[str, Indicator],
     subtitle: str | None = None,
     kind: str = "chart",
 ) -> Figure:

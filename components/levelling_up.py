@@ -18,11 +18,10 @@ import numpy as np
 import pandas as pd
 
 from components.formatting import format_value
-from components.overview import BENCHMARK_LABELS, MEDIAN
 from components.static_maps import MAX_MAPS
-from loaders.snapshot_schema import ENGLAND, ENGLAND_EXCL_LONDON, UK
 from metrics.comparisons import HIGHER_BETTER, LOWER_BETTER, NEUTRAL, area_standing, percent_difference
-from metrics.ranking import LEVEL_NOUNS
+from vocabulary.geography import BENCHMARKS, ENGLAND, ENGLAND_EXCL_LONDON, LEVELS, MEDIAN, UK
+from vocabulary.indicators import Indicator
 
 # Every levelling-up indicator of the snapshot, in the order the scorecard lists them.
 SCORECARD_INDICATORS: tuple[str, ...] = (
@@ -77,9 +76,9 @@ SCATTER_DEFAULTS = (
 # --- choices -----------------------------------------------------------------------------------
 
 
-def indicators_at_level(metadata: Mapping[str, dict], level: str) -> list[str]:
+def indicators_at_level(metadata: Mapping[str, Indicator], level: str) -> list[str]:
     """Scorecard indicators the snapshot publishes for `level`, in scorecard order."""
-    return [key for key in SCORECARD_INDICATORS if key in metadata and level in metadata[key]["geographies"]]
+    return [key for key in SCORECARD_INDICATORS if key in metadata and level in metadata[key].geographies]
 
 
 def default_maps(available: list[str], count: int = 4) -> list[str]:
@@ -190,7 +189,7 @@ def prepare_indicator(indicator_rows: pd.DataFrame, level: str) -> LevelIndicato
 
 
 def prepare_level(
-    rows_by_indicator: Mapping[str, pd.DataFrame], metadata: Mapping[str, dict], level: str
+    rows_by_indicator: Mapping[str, pd.DataFrame], metadata: Mapping[str, Indicator], level: str
 ) -> dict[str, LevelIndicator]:
     """Every scorecard indicator published for `level` that has values there."""
     prepared = {
@@ -221,13 +220,13 @@ def benchmark_label(code: str | None, level: str) -> str:
     if code is None:
         return ""
     if code == MEDIAN:
-        return f"median {LEVEL_NOUNS.get(level, (level,))[0]}"
-    return BENCHMARK_LABELS[code]
+        return f"median {LEVELS[level].noun}"
+    return BENCHMARKS[code].name
 
 
 def scorecard_row(
     indicator: str,
-    meta: dict,
+    meta: Indicator,
     data: LevelIndicator | None,
     level: str,
     area_code: str,
@@ -238,14 +237,14 @@ def scorecard_row(
 
     Year: the area's latest year with a value up to `wanted_year` (else its latest). Ranks and
     quartile bands are among the level's areas with a value in that same year."""
-    unit, decimals, polarity = meta["unit"], int(meta["decimals"]), meta["polarity"]
+    unit, decimals, polarity = meta.unit, int(meta.decimals), meta.polarity
 
     def fmt(value: float | None) -> str:
         return format_value(value, unit, decimals) if _is_number(value) else ""
 
     row: dict = {
         "indicator": indicator,
-        "label": meta["label"],
+        "label": meta.label,
         "polarity": polarity,
         "year": None,
         "value": math.nan,
@@ -265,7 +264,7 @@ def scorecard_row(
     }
     for _, column in BENCHMARK_COLUMNS:
         row[column], row[f"{column}_text"] = math.nan, ""
-    if data is None or level not in meta["geographies"] or not data.years:
+    if data is None or level not in meta.geographies or not data.years:
         return row
     own = data.area_values.get(area_code, {})
     own_years = [year for year, (value, _) in own.items() if not math.isnan(value)]
@@ -323,7 +322,7 @@ def _note(own: Mapping[int, tuple[float, str]], year: int, level_year: int | Non
 
 def build_scorecard(
     prepared: Mapping[str, LevelIndicator],
-    metadata: Mapping[str, dict],
+    metadata: Mapping[str, Indicator],
     level: str,
     area_code: str,
     wanted_year: int,
@@ -357,7 +356,9 @@ def scorecard_summary(table: pd.DataFrame, area_name: str) -> str:
 # --- figure --------------------------------------------------------------------------------------
 
 
-def scorecard_data(card: pd.DataFrame, area_code: str, area_name: str, metadata: Mapping[str, dict]) -> pd.DataFrame:
+def scorecard_data(
+    card: pd.DataFrame, area_code: str, area_name: str, metadata: Mapping[str, Indicator]
+) -> pd.DataFrame:
     """The scorecard as numbers (not the display text): one row per indicator for the area."""
     numbers = card[[c for c in card.columns if not c.endswith("_text") and c not in ("label", "polarity")]]
     out = pd.DataFrame(
@@ -366,7 +367,7 @@ def scorecard_data(card: pd.DataFrame, area_code: str, area_name: str, metadata:
             "area_name": area_name,
             "period": card["year"].to_numpy(dtype=object),
             "value": card["value"].to_numpy(dtype=float),
-            "unit": [metadata[key]["unit"] for key in card["indicator"]],
+            "unit": [metadata[key].unit for key in card["indicator"]],
             "status": card["status"].to_numpy(dtype=object),
             "indicator_label": card["label"].to_numpy(dtype=object),
             "polarity": card["polarity"].to_numpy(dtype=object),

@@ -12,10 +12,10 @@ import pandas as pd
 
 from components.charts import POINT_LABEL_LIMIT, SELECTED, SOURCE_LINE, label_side
 from components.levelling_up import LevelIndicator
-from components.overview import LEVEL_LABELS
 from components.static_maps import MapPanel, map_table
 from components.view_choices import nearest_year
-from metrics.ranking import LEVEL_NOUNS
+from vocabulary.geography import LEVELS
+from vocabulary.indicators import Indicator
 
 POINT = "#3b528b"
 
@@ -23,18 +23,18 @@ POINT = "#3b528b"
 MEDIAN_RULE = "#b35806"
 
 
-def d3_format(meta: dict) -> str:
+def d3_format(meta: Indicator) -> str:
     """d3-format for axes and tooltips. No currency prefix: d3's "$" prints a dollar sign whatever
     the unit, and the axis title already says "(£)"."""
-    if meta["unit"] in {"count", "persons"}:
+    if meta.unit in {"count", "persons"}:
         return ",.0f"
-    return f",.{int(meta['decimals'])}f"
+    return f",.{int(meta.decimals)}f"
 
 
-def _axis_title(meta: dict, year: int | None) -> str:
-    unit = meta["unit"]
+def _axis_title(meta: Indicator, year: int | None) -> str:
+    unit = meta.unit
     suffix = "" if unit in {"index", "ratio", "count", "persons"} else f" ({unit})"
-    return f"{meta['short_label']}{suffix}, {year}"
+    return f"{meta.short_label}{suffix}, {year}"
 
 
 class ScatterChart(alt.LayerChart):
@@ -46,7 +46,12 @@ class ScatterChart(alt.LayerChart):
 
 
 def scatter_chart(
-    table: pd.DataFrame, x_meta: dict, y_meta: dict, years: ScatterYears, level: str, selected_name: str | None
+    table: pd.DataFrame,
+    x_meta: Indicator,
+    y_meta: Indicator,
+    years: ScatterYears,
+    level: str,
+    selected_name: str | None,
 ) -> ScatterChart:
     """Points for every area, the selected one as a larger magenta diamond with its name, dashed
     lines at the level's medians; tooltips name each area. Built through altair's constructors
@@ -100,7 +105,7 @@ def scatter_chart(
         ),
         encoding=alt.FacetedEncoding(x=x, y=y, text=alt.Text(field="area_name", type="nominal")),
     )
-    noun = LEVEL_NOUNS.get(level, (level,))[0]
+    noun = LEVELS[level].noun
     medians = pd.DataFrame({"x": [table["x"].median()], "y": [table["y"].median()], "label": [f"Median {noun}"]})
     rule = alt.MarkDef(type="rule", color=MEDIAN_RULE, strokeDash=[6, 3], size=1.5)
     line_tip = alt.Tooltip(field="label", type="nominal", title="Line")
@@ -121,22 +126,20 @@ def scatter_chart(
         ),
     )
     year_text = f"{years.x_year}" if years.common else f"no common year: x from {years.x_year}, y from {years.y_year}"
-    subtitle = [f"{LEVEL_LABELS.get(level, level)}, {year_text}; dashed lines: medians of the {len(table)} areas"]
+    subtitle = [f"{LEVELS[level].label}, {year_text}; dashed lines: medians of the {len(table)} areas"]
     if selected_name:
         subtitle.append(f"Magenta diamond: {selected_name}")
     subtitle.append(SOURCE_LINE)
     return ScatterChart(
         layer=[points, x_rule, y_rule, label],
-        title=alt.TitleParams(
-            f"{y_meta['label']} against {x_meta['label']}", subtitle=subtitle, anchor="start", fontSize=16
-        ),
+        title=alt.TitleParams(f"{y_meta.label} against {x_meta.label}", subtitle=subtitle, anchor="start", fontSize=16),
         width="container",
         height=320,
     )
 
 
 def map_panels(
-    prepared: Mapping[str, LevelIndicator], metadata: Mapping[str, dict], chosen: list[str], wanted_year: int
+    prepared: Mapping[str, LevelIndicator], metadata: Mapping[str, Indicator], chosen: list[str], wanted_year: int
 ) -> list[MapPanel]:
     """One panel per chosen indicator with values at the level, each in its year nearest to
     `wanted_year` (the latest before it if missing, else the earliest after)."""
@@ -149,9 +152,9 @@ def map_panels(
 
 
 def panel_column(panel: MapPanel) -> str:
-    unit = panel.meta["unit"]
+    unit = panel.meta.unit
     suffix = "" if unit in {"index", "ratio", "count", "persons"} else f" ({unit})"
-    return f"{panel.meta['short_label']}{suffix}, {panel.year}"
+    return f"{panel.meta.short_label}{suffix}, {panel.year}"
 
 
 def maps_table(boundaries: dict, panels: list[MapPanel]) -> pd.DataFrame:
@@ -169,28 +172,28 @@ def maps_table(boundaries: dict, panels: list[MapPanel]) -> pd.DataFrame:
         rows = panel.rows.drop_duplicates("area_code").set_index("area_code")
         table[panel_column(panel)] = rows["value"].reindex(table["area_code"]).to_numpy(dtype=float)
         for code in rows.index[(rows["status"] == "suppressed") & rows["value"].isna()]:
-            suppressed.setdefault(code, []).append(panel.meta["short_label"])
+            suppressed.setdefault(code, []).append(panel.meta.short_label)
     table["suppressed_on"] = [", ".join(suppressed.get(code, [])) for code in table["area_code"]]
     return table.sort_values("area_name", ignore_index=True)
 
 
-def printf_format(meta: dict) -> str:
+def printf_format(meta: Indicator) -> str:
     """st.column_config.NumberColumn format for an indicator's unit."""
-    decimals = int(meta["decimals"])
-    if meta["unit"] == "£":
+    decimals = int(meta.decimals)
+    if meta.unit == "£":
         return f"£%.{decimals}f"
-    if meta["unit"] == "%":
+    if meta.unit == "%":
         return f"%.{decimals}f%%"
-    if meta["unit"] in {"count", "persons"}:
+    if meta.unit in {"count", "persons"}:
         return "%d"
     return f"%.{decimals}f"
 
 
 def maps_description(panels: list[MapPanel], level: str, selected_name: str | None) -> str:
     """Alt text of the small multiples."""
-    names = "; ".join(f"{panel.meta['label']} ({panel.year})" for panel in panels)
+    names = "; ".join(f"{panel.meta.label} ({panel.year})" for panel in panels)
     text = (
-        f"{len(panels)} maps of {LEVEL_LABELS.get(level, level).lower()}: {names}. Darker = higher value, "
+        f"{len(panels)} maps of {LEVELS[level].label.lower()}: {names}. Darker = higher value, "
         "in five quantile classes per map; grey = no data; white with dashed outline = suppressed."
     )
     if selected_name:
@@ -199,7 +202,12 @@ def maps_description(panels: list[MapPanel], level: str, selected_name: str | No
 
 
 def scatter_data(
-    points: pd.DataFrame, x_key: str, y_key: str, x_year: int | None, y_year: int | None, metadata: Mapping[str, dict]
+    points: pd.DataFrame,
+    x_key: str,
+    y_key: str,
+    x_year: int | None,
+    y_year: int | None,
+    metadata: Mapping[str, Indicator],
 ) -> pd.DataFrame:
     x_meta, y_meta = metadata[x_key], metadata[y_key]
     return pd.DataFrame(
@@ -209,11 +217,11 @@ def scatter_data(
             "x_indicator": x_key,
             "x_period": x_year,
             "x_value": points["x"].to_numpy(dtype=float),
-            "x_unit": x_meta["unit"],
+            "x_unit": x_meta.unit,
             "y_indicator": y_key,
             "y_period": y_year,
             "y_value": points["y"].to_numpy(dtype=float),
-            "y_unit": y_meta["unit"],
+            "y_unit": y_meta.unit,
             "selected": points["selected"].to_numpy(dtype=bool),
         }
     )
@@ -231,7 +239,7 @@ def small_multiples_data(boundaries: dict, panels: Sequence[MapPanel], selected:
                     "area_name": table["area_name"],
                     "period": panel.year,
                     "value": table["value"],
-                    "unit": panel.meta["unit"],
+                    "unit": panel.meta.unit,
                     "status": table["status"],
                     "indicator": panel.indicator,
                     "map_class": table["class_label"],

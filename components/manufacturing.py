@@ -16,7 +16,7 @@ from components.area_notices import area_label
 from components.figures import Figure, choropleth_figure
 from components.formatting import format_value
 from components.maps import DeckSpec, choropleth_deck, choropleth_features
-from components.overview import LEVEL_LABELS, benchmark_value
+from components.overview import benchmark_value
 from components.palettes import (
     DIVERGING_6,
     VIRIDIS_5,
@@ -27,9 +27,18 @@ from components.palettes import (
     status_legend_entries,
 )
 from components.quotients import Reference
-from loaders.snapshot_schema import BENCHMARK_NAMES, ENGLAND, ENGLAND_EXCL_LONDON, UK
 from metrics.comparisons import NEUTRAL
 from metrics.ranking import ranked_table
+from vocabulary.geography import (
+    BENCHMARKS,
+    ENGLAND,
+    ENGLAND_EXCL_LONDON,
+    LEVELS,
+    OFFICIAL_BENCHMARK_CODES,
+    UK,
+    Benchmark,
+)
+from vocabulary.indicators import Indicator
 
 GVA_SHARE = "manufacturing_gva_share"
 GVA_LQ = "manufacturing_gva_lq"
@@ -80,20 +89,7 @@ SUBSECTORS: tuple[tuple[str, str, str], ...] = (
     ("manufacturing_subsector_share_ci_cl", "CI-CL", "Electrical, machinery, transport equipment"),
     ("manufacturing_subsector_share_cm", "CM", "Other manufacturing, repair"),
 )
-TREND_BENCHMARKS: tuple[tuple[str, str], ...] = (
-    ("country", ENGLAND),
-    ("benchmark", ENGLAND_EXCL_LONDON),
-    ("uk", UK),
-)
-LEVEL_PLURALS = {
-    "lep": "LEPs",
-    "itl1": "ITL1 regions",
-    "itl2": "ITL2 regions",
-    "itl3": "ITL3 regions",
-    "lad": "local authorities",
-    "cauth": "combined authorities",
-    "rgn": "English regions",
-}
+TREND_BENCHMARKS: tuple[Benchmark, ...] = (BENCHMARKS[ENGLAND], BENCHMARKS[ENGLAND_EXCL_LONDON], BENCHMARKS[UK])
 NOTES: tuple[str, ...] = (
     "**Workplace-based:** manufacturing share and location quotient of GVA (ONS regional GVA by industry) "
     "and share of employment (BRES) count activity and jobs where they are located, whoever does them.",
@@ -118,12 +114,14 @@ NOTES: tuple[str, ...] = (
 # --- measures ------------------------------------------------------------------------------------
 
 
-def measures_for(metadata: dict, level: str, indicators_with_values: set[str] | None = None) -> list[str]:
+def measures_for(
+    metadata: dict[str, Indicator], level: str, indicators_with_values: set[str] | None = None
+) -> list[str]:
     """Measure keys that exist at `level` (metadata geographies, and rows with values when given)."""
     keys = []
     for key, measure in MEASURES.items():
         meta = metadata.get(measure.indicator)
-        if meta is None or level not in meta["geographies"]:
+        if meta is None or level not in meta.geographies:
             continue
         if indicators_with_values is not None and measure.indicator not in indicators_with_values:
             continue
@@ -191,20 +189,20 @@ class MeasureMap:
 
 def build_measure_map(
     indicator_rows: pd.DataFrame,
-    meta: dict,
+    meta: Indicator,
     measure: Measure,
     boundaries: dict,
     level: str,
     year: int,
     benchmark_code: str,
     selected_code: str | None,
-    reference_name: str = BENCHMARK_NAMES[ENGLAND],
+    reference_name: str = BENCHMARKS[ENGLAND].name,
 ) -> MeasureMap:
     """Choropleth of one measure for every area of `level` in `year`. Shares use viridis quantile
     classes and a gap to the sidebar benchmark; LQs (rows already taken against the reference economy
     `reference_name`) use lq_breaks and their gap to the reference (= 1)."""
     level_rows = indicator_rows[(indicator_rows["geography"] == level) & (indicator_rows["period"] == year)]
-    unit, decimals = meta["unit"], int(meta["decimals"])
+    unit, decimals = meta.unit, int(meta.decimals)
 
     def fmt(value: float | None) -> str:
         return format_value(value, unit, decimals)
@@ -229,12 +227,12 @@ def build_measure_map(
     )
     if measure.is_lq:
         legend = lq_legend_entries(breaks, has_missing, has_suppressed)
-        legend_title = f"{meta['short_label']} ({reference_name} = 1)"
+        legend_title = f"{meta.short_label} ({reference_name} = 1)"
         legend_note = f"Under 1 (orange): less concentrated than {reference_name}; over 1 (purple): more concentrated."
     else:
         low = float(table["value"].min()) if table["value"].notna().any() else None
         legend = legend_entries(breaks, palette, fmt, has_missing, has_suppressed, lower_bound=low)
-        legend_title = f"{meta['short_label']} ({unit})"
+        legend_title = f"{meta.short_label} ({unit})"
         legend_note = "Five classes with equal numbers of areas (quantiles)."
     alt_text = _alt_text(table, meta, measure, year, fmt, reference_name)
     return MeasureMap(
@@ -243,12 +241,12 @@ def build_measure_map(
 
 
 def _benchmark_label(code: str) -> str:
-    return BENCHMARK_NAMES.get(code, "the median area")
+    return BENCHMARKS[code].name if code in OFFICIAL_BENCHMARK_CODES else "the median area"
 
 
-def _alt_text(table: pd.DataFrame, meta: dict, measure: Measure, year: int, fmt, reference_name: str) -> str:
+def _alt_text(table: pd.DataFrame, meta: Indicator, measure: Measure, year: int, fmt, reference_name: str) -> str:
     valued = table.dropna(subset=["value"])
-    text = f"Map of {meta['label']}, {year}, {len(valued)} areas with a value."
+    text = f"Map of {meta.label}, {year}, {len(valued)} areas with a value."
     if valued.empty:
         return text + " No area has a value."
     top, bottom = valued.loc[valued["value"].idxmax()], valued.loc[valued["value"].idxmin()]
@@ -265,7 +263,7 @@ def _alt_text(table: pd.DataFrame, meta: dict, measure: Measure, year: int, fmt,
 def subsector_comparators(areas: pd.DataFrame, level: str, area_code: str | None) -> list[tuple[str, str, str]]:
     """(geography, code, name) of the series to compare the area's mix with: England, and the parent
     ITL1 region."""
-    series = [("country", ENGLAND, BENCHMARK_NAMES[ENGLAND])]
+    series = [("country", ENGLAND, BENCHMARKS[ENGLAND].name)]
     if area_code and level != "itl1":
         match = areas[(areas["area_code"] == area_code) & (areas["geography"] == level)]
         parent = str(match["parent_itl1"].iloc[0]) if len(match) else ""
@@ -329,7 +327,7 @@ def subsector_table(
 
 
 def manufacturing_map_figure(
-    view: Any, meta: dict, indicator: str, level: str, year: int, metadata: Mapping[str, dict]
+    view: Any, meta: Indicator, indicator: str, level: str, year: int, metadata: Mapping[str, Indicator]
 ) -> Figure:
     versus = f"; gaps compared with {view.benchmark_name}" if view.benchmark_name else ""
     return choropleth_figure(
@@ -344,7 +342,7 @@ def manufacturing_map_figure(
         level=level,
         year=year,
         metadata=metadata,
-        subtitle=f"{LEVEL_LABELS[level]}{versus}",
+        subtitle=f"{LEVELS[level].label}{versus}",
         gap_title=f"gap_pct_to_{view.benchmark_name}" if view.benchmark_name else None,
     )
 

@@ -14,14 +14,10 @@ import pandas as pd
 from components.chart_layout import LEGEND_COLUMNS
 from components.charts import LEGEND_LIMIT, LINE_LABEL_LIMIT, SOURCE_LINE, name_axis, spread_labels
 from components.figures import DERIVED, Figure, chart_titles, figure_sources
-from components.manufacturing import (
-    LEVEL_PLURALS,
-    TREND_BENCHMARKS,
-    display_name,
-    subsector_table,
-)
-from loaders.snapshot_schema import BENCHMARK_NAMES
+from components.manufacturing import TREND_BENCHMARKS, display_name, subsector_table
 from metrics.manufacturing import enterprise_table
+from vocabulary.geography import BENCHMARKS, LEVELS, OFFICIAL_BENCHMARK_CODES
+from vocabulary.indicators import Indicator
 
 # Style per trend series order: 0 the selected area, 1 England, 2 England excl. London, 3 UK.
 TREND_STYLES: dict[int, tuple[str, list[int], str]] = {
@@ -221,8 +217,7 @@ def trend_section(
     note = None
     if area_code and not has_area:
         note = (
-            f"Manufacturing share of GVA is not built for {LEVEL_PLURALS.get(level, level)}; "
-            "the chart shows the benchmarks only."
+            f"Manufacturing share of GVA is not built for {LEVELS[level].plural}; the chart shows the benchmarks only."
         )
     if rows.empty:
         return Section(rows, None, note)
@@ -288,7 +283,7 @@ def enterprise_section(
 def trend_rows(share_rows: pd.DataFrame, level: str, area_code: str | None, area_name: str | None) -> pd.DataFrame:
     """series, area_code, period, value, status, order: the selected area's manufacturing share of GVA
     over every year with a value (order 0), then England (1), England excluding London (2) and the UK (3)."""
-    wanted = [(order, geography, code) for order, (geography, code) in enumerate(TREND_BENCHMARKS, start=1)]
+    wanted = [(order, bench.geography, bench.code) for order, bench in enumerate(TREND_BENCHMARKS, start=1)]
     if area_code and area_name:
         wanted.insert(0, (0, level, area_code))
     candidates = share_rows[share_rows["area_code"].isin([code for _, _, code in wanted])].dropna(subset=["value"])
@@ -297,7 +292,7 @@ def trend_rows(share_rows: pd.DataFrame, level: str, area_code: str | None, area
         rows = candidates[(candidates["geography"] == geography) & (candidates["area_code"] == code)]
         if rows.empty:
             continue
-        label = BENCHMARK_NAMES.get(code) or display_name(str(area_name), level)
+        label = BENCHMARKS[code].name if code in OFFICIAL_BENCHMARK_CODES else display_name(str(area_name), level)
         frames.append(
             pd.DataFrame(
                 {
@@ -374,7 +369,9 @@ def enterprise_data(table: pd.DataFrame, area_code: str, area_label: str, englan
     return pd.concat([area, england], ignore_index=True)
 
 
-def section_figure(key: str, spec: dict, data: Any, indicators: Sequence[str], metadata: Mapping[str, dict]) -> Figure:
+def section_figure(
+    key: str, spec: dict, data: Any, indicators: Sequence[str], metadata: Mapping[str, Indicator]
+) -> Figure:
     """A figure of a prebuilt Vega-Lite dict (the Manufacturing sections)."""
     title, subtitle = chart_titles(spec)
     return Figure(

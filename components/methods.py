@@ -10,6 +10,7 @@ import pandas as pd
 from components.attribution import ATTRIBUTION
 from components.data_files import csv_bytes, csvw_bytes, csvw_metadata, metadata_rows
 from components.xlsx_writer import xlsx_bytes
+from vocabulary.indicators import Indicator
 
 WHOLE_TABLE_STEM = "regional_productivity_indicators"
 WHOLE_TABLE_TITLE = "Regional Productivity Explorer: tidy indicator table"
@@ -53,21 +54,21 @@ def validation_table(manifest: dict, england_only: bool = True) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def indicator_catalogue_table(metadata: dict) -> pd.DataFrame:
+def indicator_catalogue_table(metadata: dict[str, Indicator]) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
                 "id": key,
-                "indicator": meta["label"],
-                "unit": meta["unit"],
-                "polarity": meta["polarity"].replace("_", " "),
-                "basis": meta["basis"],
-                "levels": ", ".join(meta["geographies"]),
-                "years": f"{meta['periods'][0]}–{meta['periods'][-1]}" if meta["periods"] else "",
-                "source": meta["source"],
-                "released": meta["release"],
-                "link": meta["source_url"],
-                "caveats": " ".join(meta["caveats"]),
+                "indicator": meta.label,
+                "unit": meta.unit,
+                "polarity": meta.polarity.replace("_", " "),
+                "basis": meta.basis,
+                "levels": ", ".join(meta.geographies),
+                "years": f"{meta.periods[0]}–{meta.periods[-1]}" if meta.periods else "",
+                "source": meta.source,
+                "released": meta.release,
+                "link": meta.source_url,
+                "caveats": " ".join(meta.caveats),
             }
             for key, meta in metadata.items()
         ]
@@ -83,7 +84,7 @@ def tidy_table_csv(table: pd.DataFrame) -> bytes:
     return csv_bytes(table)
 
 
-def tidy_table_csvw(table: pd.DataFrame, metadata: Mapping[str, dict], manifest: Mapping[str, Any]) -> bytes:
+def tidy_table_csvw(table: pd.DataFrame, metadata: Mapping[str, Indicator], manifest: Mapping[str, Any]) -> bytes:
     """The CSVW description of the whole-table CSV: columns, every indicator's unit, source and licence."""
     return csvw_bytes(
         csvw_metadata(
@@ -99,7 +100,7 @@ def tidy_table_csvw(table: pd.DataFrame, metadata: Mapping[str, dict], manifest:
     )
 
 
-def tidy_table_xlsx(table: pd.DataFrame, metadata: Mapping[str, dict], manifest: Mapping[str, Any]) -> bytes:
+def tidy_table_xlsx(table: pd.DataFrame, metadata: Mapping[str, Indicator], manifest: Mapping[str, Any]) -> bytes:
     """The whole table as XLSX with its metadata sheet (a few seconds for ~284,000 rows)."""
     rows = metadata_rows(
         WHOLE_TABLE_TITLE,
@@ -140,13 +141,13 @@ def files_of_source(source: str, manifest: dict) -> list[dict]:
     return [entry for entry in manifest.get("sources", []) if any(entry["path"].startswith(p) for p in prefixes)]
 
 
-def indicator_sources_table(metadata: dict, manifest: dict) -> pd.DataFrame:
+def indicator_sources_table(metadata: dict[str, Indicator], manifest: dict) -> pd.DataFrame:
     """One row per source named in the indicator metadata: the edition of the files read (from the
     build manifest), release date, licence, link and the indicators drawn from it."""
     groups: dict[tuple[str, str, str, str], list[str]] = {}
     for meta in metadata.values():
-        key = (meta["source"], meta["release"], meta["licence"], meta["source_url"])
-        groups.setdefault(key, []).append(meta["short_label"])
+        key = (meta.source, meta.release, meta.licence, meta.source_url)
+        groups.setdefault(key, []).append(meta.short_label)
     rows = []
     for (source, release, licence, url), indicators in groups.items():
         files = files_of_source(source, manifest)
@@ -185,10 +186,13 @@ def manifest_summary_table(manifest: dict) -> pd.DataFrame:
     return pd.DataFrame(items, columns=["item", "value"])
 
 
-def rows_by_indicator_table(manifest: dict, metadata: dict) -> pd.DataFrame:
+def rows_by_indicator_table(manifest: dict, metadata: dict[str, Indicator]) -> pd.DataFrame:
     counts = manifest.get("rows_by_indicator", {})
     return pd.DataFrame(
-        [{"id": key, "label": metadata.get(key, {}).get("label", ""), "rows": int(n)} for key, n in counts.items()],
+        [
+            {"id": key, "label": (metadata[key].label if key in metadata else ""), "rows": int(n)}
+            for key, n in counts.items()
+        ],
         columns=["id", "label", "rows"],
     )
 
@@ -260,38 +264,35 @@ def lad_changes_table(areas: pd.DataFrame, manifest: dict) -> pd.DataFrame:
 # --- statuses and definitions ----------------------------------------------------------------------------
 
 
-def status_counts_table(table: pd.DataFrame, metadata: dict) -> pd.DataFrame:
+def status_counts_table(table: pd.DataFrame, metadata: dict[str, Indicator]) -> pd.DataFrame:
     """Rows without a value per indicator, split into suppressed (withheld by the source) and
     unavailable (the source has no figure)."""
     empty = table.loc[table["status"].isin(["suppressed", "unavailable"]), ["indicator", "status"]]
     counts = pd.crosstab(empty["indicator"], empty["status"])
     counts = counts.reindex(columns=["suppressed", "unavailable"], fill_value=0)
     out = counts.reset_index().rename(columns={"indicator": "id"})
-    out.insert(1, "label", out["id"].map(lambda key: metadata.get(key, {}).get("label", "")))
+    out.insert(1, "label", out["id"].map(lambda key: metadata[key].label if key in metadata else ""))
     return out.sort_values("id", ignore_index=True)
 
 
 POLARITY_WORDS = {"higher_better": "higher is better", "lower_better": "lower is better", "neutral": "neutral"}
 
 
-def definitions_by_category(metadata: dict) -> dict[str, str]:
+def definitions_by_category(metadata: dict[str, Indicator]) -> dict[str, str]:
     """Markdown per category: each indicator's definition (label, id, unit, polarity, basis, levels,
     years) with its caveats as sub-points."""
     out: dict[str, list[str]] = {}
     for key, meta in metadata.items():
-        periods = meta.get("periods") or []
-        facts = [f"unit {meta['unit']}", POLARITY_WORDS.get(meta["polarity"], meta["polarity"])]
-        if meta.get("basis"):
-            facts.append(f"{meta['basis']}-based")
-        facts.append("levels: " + ", ".join(meta["geographies"]))
+        periods = meta.periods or []
+        facts = [f"unit {meta.unit}", POLARITY_WORDS.get(meta.polarity, meta.polarity)]
+        if meta.basis:
+            facts.append(f"{meta.basis}-based")
+        facts.append("levels: " + ", ".join(meta.geographies))
         if periods:
             facts.append(f"years {min(periods)}–{max(periods)}")
-        lines = [
-            f"- **{meta['label']}** (`{key}`): {'; '.join(facts)}. Source: {meta['source']}, "
-            f"released {meta['release']}."
-        ]
-        lines += [f"    - {caveat}" for caveat in meta.get("caveats", [])]
-        out.setdefault(meta.get("category") or "Other", []).extend(lines)
+        lines = [f"- **{meta.label}** (`{key}`): {'; '.join(facts)}. Source: {meta.source}, released {meta.release}."]
+        lines += [f"    - {caveat}" for caveat in meta.caveats]
+        out.setdefault(meta.category or "Other", []).extend(lines)
     return {category: "\n".join(lines) for category, lines in out.items()}
 
 
@@ -333,12 +334,12 @@ def manufacturing_validation_table(manifest: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["check", "areas", "years", *DIFFERENCE_COLUMNS.values(), "left out"])
 
 
-def provisional_table(manifest: dict, metadata: dict) -> pd.DataFrame:
+def provisional_table(manifest: dict, metadata: dict[str, Indicator]) -> pd.DataFrame:
     """Which indicators carry provisional figures, for which year, how many rows, and the source's words."""
     return pd.DataFrame(
         [
             {
-                "indicator": metadata.get(key, {}).get("label", key),
+                "indicator": metadata[key].label if key in metadata else key,
                 "year": entry["year"],
                 "rows": entry["rows"],
                 "the source says": entry["source"],

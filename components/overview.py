@@ -16,22 +16,11 @@ from components.figures import DERIVED, Figure, chart_titles, choropleth_figure,
 from components.formatting import format_value
 from components.maps import DeckSpec, choropleth_deck, choropleth_features
 from components.palettes import VIRIDIS_5, LegendEntry, legend_entries, quantile_breaks
-from loaders.snapshot_schema import BENCHMARK_NAMES, ENGLAND, ENGLAND_EXCL_LONDON, UK
 from metrics.comparisons import LOWER_BETTER, NEUTRAL, ordinal
-from metrics.ranking import LEVEL_NOUNS, ranked_table
+from metrics.ranking import ranked_table
+from vocabulary.geography import BENCHMARKS, LEVELS, MEDIAN
+from vocabulary.indicators import Indicator
 
-LEVEL_LABELS = {
-    "lep": "Local enterprise partnerships (2021)",
-    "itl1": "ITL1 regions and nations",
-    "itl2": "ITL2 regions",
-    "itl3": "ITL3 regions",
-    "lad": "Local authority districts (2023)",
-    "cauth": "Combined authorities (2025)",
-    "rgn": "English regions",
-}
-MEDIAN = "median"
-BENCHMARK_LABELS = {**BENCHMARK_NAMES, MEDIAN: "Median area of this level"}
-BENCHMARK_ORDER = (ENGLAND_EXCL_LONDON, ENGLAND, UK, MEDIAN)
 PREFERRED_INDICATORS = ("gva_per_hour", "employment_rate_16_64", "median_weekly_pay")
 
 
@@ -49,8 +38,8 @@ class OverviewView:
     chart_note: str | None = None  # what a shortened ranked chart leaves out (None: every area has a bar)
 
 
-def indicators_for(metadata: dict, level: str) -> list[str]:
-    return [key for key, meta in metadata.items() if level in meta["geographies"]]
+def indicators_for(metadata: dict[str, Indicator], level: str) -> list[str]:
+    return [key for key, meta in metadata.items() if level in meta.geographies]
 
 
 def preferred_indicator(choices: list[str]) -> str | None:
@@ -84,7 +73,7 @@ def value_format(unit: str, decimals: int) -> str:
 
 def build_overview(
     indicator_rows: pd.DataFrame,
-    meta: dict,
+    meta: Indicator,
     boundaries: dict,
     level: str,
     year: int,
@@ -95,12 +84,12 @@ def build_overview(
     the indicator (every level and year); `meta` its metadata entry."""
     level_rows = indicator_rows[(indicator_rows["geography"] == level) & (indicator_rows["period"] == year)]
     bench = benchmark_value(indicator_rows, level_rows, benchmark_code, year)
-    bench_name = BENCHMARK_LABELS[benchmark_code] if bench is not None else None
+    bench_name = BENCHMARKS[benchmark_code].name if bench is not None else None
     if benchmark_code == MEDIAN and bench is not None:
-        bench_name = f"the median {LEVEL_NOUNS.get(level, (level,))[0]}"
-    table = ranked_table(level_rows, meta["polarity"], bench)
+        bench_name = f"the median {LEVELS[level].noun}"
+    table = ranked_table(level_rows, meta.polarity, bench)
 
-    unit, decimals = meta["unit"], int(meta["decimals"])
+    unit, decimals = meta.unit, int(meta.decimals)
 
     def fmt(value: float | None) -> str:
         return format_value(value, unit, decimals)
@@ -118,13 +107,13 @@ def build_overview(
         has_suppressed=(drawn_rows["status"] == "suppressed").any(),
         lower_bound=float(table["value"].min()) if table["value"].notna().any() else None,
     )
-    value_label = f"{meta['short_label']} ({unit})" if unit not in {"index", "ratio"} else meta["short_label"]
+    value_label = f"{meta.short_label} ({unit})" if unit not in {"index", "ratio"} else meta.short_label
     drawn = rows_for_ranked_chart(table, selected_code)
-    note = ranked_chart_note(table, drawn, LEVEL_NOUNS.get(level, (level, level))[1], selected_code)
+    note = ranked_chart_note(table, drawn, LEVELS[level].plural, selected_code)
     chart = ranked_bar_chart(
         drawn,
-        title=f"{meta['label']}, {year}",
-        subtitle=f"{LEVEL_LABELS[level]} ranked; line: {bench_name or 'no benchmark'}",
+        title=f"{meta.label}, {year}",
+        subtitle=f"{LEVELS[level].label} ranked; line: {bench_name or 'no benchmark'}",
         value_title=value_label,
         value_format=value_format(unit, decimals),
         selected_code=selected_code,
@@ -132,7 +121,7 @@ def build_overview(
         benchmark_name=bench_name,
         note=note,
     )
-    headline = _headline(table, level, bench_name, meta["polarity"], selected_code, fmt)
+    headline = _headline(table, level, bench_name, meta.polarity, selected_code, fmt)
     return OverviewView(
         table, choropleth_deck(features, level), features, chart, legend, headline, bench, bench_name, value_label, note
     )
@@ -152,7 +141,7 @@ def _headline(
         flag = f" ({row['status']})" if row["status"] in ("provisional", "estimated") and pd.notna(row["value"]) else ""
         return f"{sentence} Value: {fmt(row['value'])}{flag}."
     top, bottom = ranked.iloc[0], ranked.iloc[-1]
-    plural = LEVEL_NOUNS.get(level, (level, level))[1]
+    plural = LEVELS[level].plural
     return (
         f"{len(ranked)} {plural}: first {top['area_name']} ({fmt(top['value'])}), "
         f"last {bottom['area_name']} ({fmt(bottom['value'])}). Pick an area to see where it stands."
@@ -160,7 +149,7 @@ def _headline(
 
 
 def overview_map_figure(
-    view: Any, meta: dict, indicator: str, level: str, year: int, metadata: Mapping[str, dict]
+    view: Any, meta: Indicator, indicator: str, level: str, year: int, metadata: Mapping[str, Indicator]
 ) -> Figure:
     versus = f"; gaps compared with {view.benchmark_name}" if view.benchmark_name else ""
     return choropleth_figure(
@@ -175,7 +164,7 @@ def overview_map_figure(
         level=level,
         year=year,
         metadata=metadata,
-        subtitle=f"{LEVEL_LABELS[level]}{versus}",
+        subtitle=f"{LEVELS[level].label}{versus}",
         gap_title=f"gap_pct_to_{view.benchmark_name}" if view.benchmark_name else None,
     )
 
@@ -184,7 +173,7 @@ def ranked_chart_data(
     table: pd.DataFrame,
     selected: str | None,
     year: int,
-    meta: dict,
+    meta: Indicator,
     indicator: str,
     benchmark_code: str,
     benchmark_value: float | None,
@@ -198,7 +187,7 @@ def ranked_chart_data(
             "area_name": rows["area_name"].to_numpy(dtype=object),
             "period": year,
             "value": rows["value"].to_numpy(dtype=float),
-            "unit": meta["unit"],
+            "unit": meta.unit,
             "status": rows["status"].to_numpy(dtype=object),
             "indicator": indicator,
             "rank": rows["rank"].to_numpy(dtype=float),
@@ -212,7 +201,7 @@ def ranked_chart_data(
             "area_name": benchmark_name,
             "period": year,
             "value": float(benchmark_value),
-            "unit": meta["unit"],
+            "unit": meta.unit,
             "status": DERIVED if benchmark_code == MEDIAN else "",
             "indicator": indicator,
             "rank": np.nan,
@@ -225,12 +214,12 @@ def ranked_chart_data(
 
 def overview_chart_figure(
     view: Any,
-    meta: dict,
+    meta: Indicator,
     indicator: str,
     year: int,
     selected: str | None,
     benchmark_code: str,
-    metadata: Mapping[str, dict],
+    metadata: Mapping[str, Indicator],
 ) -> Figure:
     title, subtitle = chart_titles(view.chart)
     return Figure(
@@ -257,7 +246,7 @@ def headline_sentence(
     polarity: str,
 ) -> str:
     """'North East was ranked 31st of 38 LEPs; 14.2% below England excluding London.'"""
-    plural = LEVEL_NOUNS.get(level, (level, level))[1]
+    plural = LEVELS[level].plural
     if rank is None or pd.isna(rank):
         return f"{area_name} has no value for this indicator and year."
     order = "largest" if polarity == NEUTRAL else ("lowest" if polarity == LOWER_BETTER else "highest")

@@ -10,9 +10,8 @@ import altair as alt
 import pandas as pd
 
 from components.formatting import format_value
-from components.overview import BENCHMARK_LABELS, LEVEL_LABELS, MEDIAN, value_format
+from components.overview import value_format
 from components.productivity_gaps_charts import PARENT, convergence_chart, gap_chart, hour_job_chart, level_chart
-from loaders.snapshot_schema import ENGLAND, ENGLAND_EXCL_LONDON, UK
 from metrics.gaps import (
     Line,
     by_year,
@@ -24,7 +23,17 @@ from metrics.gaps import (
     parent_itl1,
     yearly_median,
 )
-from metrics.ranking import LEVEL_NOUNS
+from vocabulary.geography import (
+    AREA_LEVEL_KEYS,
+    BENCHMARKS,
+    ENGLAND,
+    ENGLAND_EXCL_LONDON,
+    LEVELS,
+    MEDIAN,
+    REFERENCE_LEVELS,
+    UK,
+)
+from vocabulary.indicators import Indicator
 
 
 @dataclass(frozen=True)
@@ -56,10 +65,10 @@ JOB_SERIES_NOTE = "GVA per filled job is published smoothed only."
 # --- choices --------------------------------------------------------------------------------------
 
 
-def productivity_levels(metadata: dict) -> list[str]:
+def productivity_levels(metadata: dict[str, Indicator]) -> list[str]:
     """Mapped levels that have GVA per hour (English regions, for one, do not)."""
-    have = set(metadata[MEASURES["hour"].smoothed]["geographies"])
-    return [level for level in LEVEL_LABELS if level in have]
+    have = set(metadata[MEASURES["hour"].smoothed].geographies)
+    return [level for level in AREA_LEVEL_KEYS if level in have]
 
 
 def series_options(measure: str) -> list[str]:
@@ -97,18 +106,18 @@ def area_label(name: str, level: str) -> str:
         return name if name.endswith("LEP") else f"{name} LEP"
     if level in ("lad", "itl1"):
         return name
-    return f"{name} ({LEVEL_NOUNS.get(level, (level,))[0]})"
+    return f"{name} ({LEVELS[level].noun})"
 
 
 def median_label(level: str) -> str:
-    return f"Median {LEVEL_NOUNS.get(level, (level,))[0]}"
+    return f"Median {LEVELS[level].noun}"
 
 
 def benchmark_label(code: str, level: str) -> str:
     """Name of the shared benchmark as it reads in a sentence ('England excluding London', 'the median LEP')."""
     if code == MEDIAN:
-        return f"the median {LEVEL_NOUNS.get(level, (level,))[0]}"
-    return BENCHMARK_LABELS.get(code, code)
+        return f"the median {LEVELS[level].noun}"
+    return BENCHMARKS[code].name if code in BENCHMARKS else code
 
 
 def describe_gap(gap_pct: float | None, name: str | None = None) -> str:
@@ -135,7 +144,7 @@ def shared_benchmark(indicator_rows: pd.DataFrame, level: str, code: str) -> Lin
     return Line(code, benchmark_label(code, level), values) if len(values) else None
 
 
-BENCHMARK_GEOGRAPHIES = ("uk", "country", "benchmark", "itl1")
+BENCHMARK_GEOGRAPHIES = (*(level.key for level in REFERENCE_LEVELS), "itl1")
 
 
 def benchmark_lines(indicator_rows: pd.DataFrame, areas: pd.DataFrame, level: str, area_code: str) -> list[Line]:
@@ -146,7 +155,7 @@ def benchmark_lines(indicator_rows: pd.DataFrame, areas: pd.DataFrame, level: st
     for code in (ENGLAND_EXCL_LONDON, ENGLAND, UK):
         values = by_year(others, code)
         if len(values):
-            lines.append(Line(code, BENCHMARK_LABELS[code], values))
+            lines.append(Line(code, BENCHMARKS[code].name, values))
     parent = parent_itl1(areas, level, area_code)
     if parent is not None:
         values = by_year(others[others["geography"] == "itl1"], parent)
@@ -270,7 +279,7 @@ def build_area_view(
     indicator_rows: pd.DataFrame,
     index_rows: pd.DataFrame | None,
     areas: pd.DataFrame,
-    meta: dict,
+    meta: Indicator,
     measure: Measure,
     level: str,
     area_code: str,
@@ -286,16 +295,16 @@ def build_area_view(
     values = by_year(indicator_rows[indicator_rows["geography"] == level], area_code)
     if values.empty:
         hint = " Try the unsmoothed series." if unsmoothed_exists else ""
-        return AreaView(message=f"{label} has no {meta['label']} values in the snapshot.{hint}")
-    unit, decimals = meta["unit"], int(meta["decimals"])
+        return AreaView(message=f"{label} has no {meta.label} values in the snapshot.{hint}")
+    unit, decimals = meta.unit, int(meta.decimals)
     index_values = by_year(index_rows, area_code) if index_rows is not None else None
     benchmark = shared_benchmark(indicator_rows, level, benchmark_code)
     lines = benchmark_lines(indicator_rows, areas, level, area_code)
     gaps = gap_frame(values, lines)
     return AreaView(
         headline=gap_headline(label, values, benchmark, end, start, measure, unit, decimals, index_values),
-        gap_chart=gap_chart(gaps, label, meta["label"]),
-        level_chart=level_chart(values, label, lines, meta["label"], unit, decimals),
+        gap_chart=gap_chart(gaps, label, meta.label),
+        level_chart=level_chart(values, label, lines, meta.label, unit, decimals),
         table=gap_table(gaps, index_values),
         has_parent=any(line.key == PARENT for line in lines),
     )
@@ -311,7 +320,7 @@ class ConvergenceView:
 
 def build_convergence_view(
     indicator_rows: pd.DataFrame,
-    meta: dict,
+    meta: Indicator,
     level: str,
     benchmark_code: str,
     start: int,
@@ -321,11 +330,11 @@ def build_convergence_view(
     """The convergence chart of every area of the level, its reading note and table."""
     benchmark = shared_benchmark(indicator_rows, level, benchmark_code)
     name = benchmark.label if benchmark else benchmark_label(benchmark_code, level)
-    plural = LEVEL_NOUNS.get(level, (level, level))[1]
+    plural = LEVELS[level].plural
     result = convergence(indicator_rows[indicator_rows["geography"] == level], benchmark, start, end)
     if result.table.empty or result.table["gap_start_pct"].isna().all():
         return ConvergenceView(message=f"No {plural} have values for both {start} and {end} with a value for {name}.")
-    value_fmt = value_format(meta["unit"], int(meta["decimals"]))
+    value_fmt = value_format(meta.unit, int(meta.decimals))
     chart = convergence_chart(
         result,
         selected_code,
@@ -333,7 +342,7 @@ def build_convergence_view(
         start=start,
         end=end,
         level=level,
-        indicator_label=meta["label"],
+        indicator_label=meta.label,
         value_fmt=value_fmt,
     )
     note = convergence_note(name, result.benchmark_growth)
@@ -367,7 +376,7 @@ def build_hour_job_view(
     """Per hour against per job for one level and year (rows already cut to that level and year)."""
     frame = hour_job_frame(hour_index, job_index, hour, job)
     left_out = hour_index["area_code"].nunique() - len(frame)
-    plural = LEVEL_NOUNS.get(level, (level, level))[1]
+    plural = LEVELS[level].plural
     note = HOUR_JOB_NOTE + (f" {left_out} {plural} without both figures for {year} are not shown." if left_out else "")
     return HourJobView(hour_job_chart(frame, selected_code, year, level), note, hour_job_table_view(frame))
 

@@ -22,10 +22,9 @@ from components.charts import (
     line_ends,
 )
 from components.figures import DERIVED, layer_data
-from components.overview import MEDIAN, value_format
-from loaders.snapshot_schema import ENGLAND, ENGLAND_EXCL_LONDON, UK
+from components.overview import value_format
 from metrics.gaps import Convergence, Line
-from metrics.ranking import LEVEL_NOUNS
+from vocabulary.geography import ENGLAND, ENGLAND_EXCL_LONDON, LEVELS, MEDIAN, UK
 
 PARENT = "parent"
 
@@ -234,7 +233,7 @@ def convergence_chart(
         )
         layers.append(_quadrant_labels(data, result.benchmark_growth))
     layers += highlighted_points(data, x, y, tooltip)
-    noun = LEVEL_NOUNS.get(level, (level, level))[1]
+    noun = LEVELS[level].plural
     return alt.layer(
         *layers,
         title=_title(
@@ -318,7 +317,7 @@ def hour_job_chart(frame: pd.DataFrame, selected_code: str | None, year: int, le
         .encode(x=alt.X("hour_index:Q"), y=alt.Y("job_index:Q")),
         *highlighted_points(data, x, y, tooltip),
     ]
-    noun = LEVEL_NOUNS.get(level, (level, level))[1]
+    noun = LEVELS[level].plural
     return alt.layer(
         *layers,
         title=_title(

@@ -4,12 +4,13 @@ economy (the UK, England, England excluding London), against England otherwise, 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from loaders.snapshot_schema import BENCHMARK_NAMES, ENGLAND, ENGLAND_EXCL_LONDON, UK
 from metrics.location_quotients import quotient_rows, reference_share
+from vocabulary.geography import BENCHMARKS, ENGLAND, ENGLAND_EXCL_LONDON, UK
+from vocabulary.indicators import Indicator
 
 LQ_SHARES = {  # each stored location quotient (England = 1) and the share it is computed from
     "manufacturing_gva_lq": "manufacturing_gva_share",
@@ -31,33 +32,34 @@ def lq_reference(benchmark_code: str, share_rows: pd.DataFrame, share_label: str
     if benchmark_code not in ECONOMIES:
         return Reference(
             ENGLAND,
-            BENCHMARK_NAMES[ENGLAND],
+            BENCHMARKS[ENGLAND].name,
             "A location quotient compares an area with a whole "
             "economy, not with the median area, so it is taken against England here.",
         )
     if reference_share(share_rows, benchmark_code).empty:
         return Reference(
             ENGLAND,
-            BENCHMARK_NAMES[ENGLAND],
-            f"The snapshot has no {share_label.lower()} for {BENCHMARK_NAMES[benchmark_code]}, so the "
+            BENCHMARKS[ENGLAND].name,
+            f"The snapshot has no {share_label.lower()} for {BENCHMARKS[benchmark_code].name}, so the "
             "location quotient is taken against England.",
         )
-    return Reference(benchmark_code, BENCHMARK_NAMES[benchmark_code], None)
+    return Reference(benchmark_code, BENCHMARKS[benchmark_code].name, None)
 
 
-def relabelled(meta: dict, reference: Reference) -> dict:
+def relabelled(meta: Indicator, reference: Reference) -> Indicator:
     """An LQ's metadata with its reference named in the labels ("(United Kingdom = 1)")."""
-    out = dict(meta)
-    for key in ("label", "short_label"):
-        out[key] = meta[key].replace(STORED_REFERENCE, f"({reference.name} = 1)")
-    if STORED_REFERENCE not in meta["label"]:
-        out["label"] = f"{meta['label']} ({reference.name} = 1)"
-    out["caveats"] = [f"The area's share divided by {reference.name}'s share in the same year."]
-    return out
+    named = f"({reference.name} = 1)"
+    label = meta.label.replace(STORED_REFERENCE, named) if STORED_REFERENCE in meta.label else f"{meta.label} {named}"
+    return replace(
+        meta,
+        label=label,
+        short_label=meta.short_label.replace(STORED_REFERENCE, named),
+        caveats=(f"The area's share divided by {reference.name}'s share in the same year.",),
+    )
 
 
 def quotient_view(
-    indicator: str, benchmark_code: str, rows_of: Callable[[str], pd.DataFrame], metadata: dict
+    indicator: str, benchmark_code: str, rows_of: Callable[[str], pd.DataFrame], metadata: dict[str, Indicator]
 ) -> tuple[pd.DataFrame, dict, Reference] | None:
     """For a location-quotient indicator: its rows against the chosen reference, the relabelled metadata
     and the reference. None for any other indicator."""
@@ -65,5 +67,5 @@ def quotient_view(
     if share is None:
         return None
     share_rows = rows_of(share)
-    reference = lq_reference(benchmark_code, share_rows, metadata[share]["label"])
+    reference = lq_reference(benchmark_code, share_rows, metadata[share].label)
     return quotient_rows(share_rows, reference.code), relabelled(metadata[indicator], reference), reference

@@ -20,6 +20,7 @@ import pandas as pd
 from components.charts import SOURCE_LINE
 from components.formatting import format_value
 from components.palettes import OUTLINE, SELECTED_OUTLINE, VIRIDIS_5, legend_entries, quantile_breaks, rgba_css
+from vocabulary.indicators import Indicator
 
 NO_DATA_LABEL = "No data"
 SUPPRESSED_LABEL = "Suppressed (withheld by the source)"
@@ -36,7 +37,7 @@ class MapPanel:
     """One small map: an indicator's snapshot rows for one level and year (area_code, value, status)."""
 
     indicator: str
-    meta: dict
+    meta: Indicator
     year: int
     rows: pd.DataFrame
 
@@ -47,7 +48,7 @@ def boundaries_name(level: str) -> str:
 
 
 def map_table(
-    boundaries: dict, rows: pd.DataFrame, meta: dict, selected_code: str | None = None
+    boundaries: dict, rows: pd.DataFrame, meta: Indicator, selected_code: str | None = None
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
     """One row per boundary feature (areas without a row are drawn as no data) with value, status,
     display text and colour-class label; plus the legend's labels and matching colours.
@@ -69,7 +70,7 @@ def map_table(
     pairs = [by_code.get(code, (math.nan, "unavailable")) for code in codes]
     value = np.array([pair[0] for pair in pairs], dtype=float)
     status = [str(pair[1]) for pair in pairs]
-    unit, decimals = meta["unit"], int(meta["decimals"])
+    unit, decimals = meta.unit, int(meta.decimals)
 
     def fmt(number: float | None) -> str:
         return format_value(number, unit, decimals)
@@ -109,10 +110,10 @@ def map_table(
     return table, [entry.label for entry in entries], [rgba_css(entry.rgba) for entry in entries]
 
 
-def _legend_title(meta: dict) -> str:
-    unit = meta["unit"]
+def _legend_title(meta: Indicator) -> str:
+    unit = meta.unit
     plain = unit in {"index", "ratio", "count", "persons"}
-    return meta["short_label"] if plain else f"{meta['short_label']} ({unit})"
+    return meta.short_label if plain else f"{meta.short_label} ({unit})"
 
 
 def map_panel_chart(panel: MapPanel, level: str, boundaries: dict, selected_code: str | None = None) -> alt.Chart:
@@ -120,7 +121,7 @@ def map_panel_chart(panel: MapPanel, level: str, boundaries: dict, selected_code
     method chains, shorthand strings or alt.when), which validate nothing until `to_dict`: a few
     milliseconds per map instead of tens."""
     table, domain, colours = map_table(boundaries, panel.rows, panel.meta, selected_code)
-    short = panel.meta["short_label"]
+    short = panel.meta.short_label
     lookup = alt.LookupTransform(
         **{
             "lookup": "area_code",

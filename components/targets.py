@@ -15,7 +15,6 @@ from components.charts import SOURCE_LINE
 from components.figures import DERIVED
 from components.formatting import format_target_gap, format_value
 from loaders.errors import shorten
-from loaders.snapshot_schema import ENGLAND_EXCL_LONDON
 from metrics.groups import MAX_MEMBERS, AreaGroup, GroupError, group_series
 from metrics.targets import (
     CHANGE,
@@ -28,6 +27,7 @@ from metrics.targets import (
     rebased,
     uses_relative_gap,
 )
+from vocabulary.geography import ENGLAND_EXCL_LONDON
 
 FILE_FORMAT = "regional-productivity-explorer/groups-and-targets"
 FILE_VERSION = 1

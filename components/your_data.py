@@ -28,7 +28,9 @@ from components.palettes import (
 )
 from loaders.sources.area_names import normalise_area_name
 from metrics.comparisons import NEUTRAL
-from metrics.ranking import LEVEL_NOUNS, ranked_table
+from metrics.ranking import ranked_table
+from vocabulary.geography import LEVELS
+from vocabulary.indicators import Indicator
 
 UPLOAD_SOURCE = "Your data: {file} (uploaded, not checked by us)"
 BOUNDARY_SOURCE = "Boundaries: {file} (uploaded, not checked by us)"
@@ -214,7 +216,7 @@ def upload_map_figure(
         )
 
     def data() -> pd.DataFrame:
-        out = map_data(view.features, view.table, period, {"unit": unit}, measure, view.legend)
+        out = map_data(view.features, view.table, period, unit, measure, view.legend)
         out = out.rename(columns={"indicator": "measure"}).drop(columns=["gap_pct"], errors="ignore")
         if "name_in_file" in values.columns:
             out["name_in_file"] = (
@@ -277,7 +279,7 @@ def uploaded_values_map_figure(
 def indicator_map_figure(
     view: UploadMap,
     values: pd.DataFrame,
-    meta: Mapping[str, Any],
+    meta: Indicator,
     indicator: str,
     year: int,
     *,
@@ -289,14 +291,14 @@ def indicator_map_figure(
     return upload_map_figure(
         view,
         values,
-        title=f"{meta['label']}, {year}",
+        title=f"{meta.label}, {year}",
         subtitle=subtitle,
-        legend_title=f"{meta['short_label']}, {year}",
+        legend_title=f"{meta.short_label}, {year}",
         level=level,
         period=year,
         measure=indicator,
-        unit=meta["unit"],
-        sources=(str(meta["source"]), boundary_source(boundary_file)),
+        unit=meta.unit,
+        sources=(str(meta.source), boundary_source(boundary_file)),
         indicators=(indicator,),
         credit=upload_credit(("boundaries",), ("figures",), os_boundaries=False),
     )
@@ -313,16 +315,15 @@ def compare_default(choices: Sequence[str], avoid: str | None = None) -> str | N
     )
 
 
-def example_indicator(metadata: Mapping[str, dict], level: str, avoid: str | None) -> str | None:
+def example_indicator(metadata: Mapping[str, Indicator], level: str, avoid: str | None) -> str | None:
     """The official indicator the example file is made from: one the level has, not the default
     comparison (a scatter of a measure against itself would teach nothing)."""
-    have = [key for key, meta in metadata.items() if level in meta["geographies"] and key != avoid]
+    have = [key for key, meta in metadata.items() if level in meta.geographies and key != avoid]
     return next((key for key in EXAMPLE_CHOICES if key in have), have[0] if have else None)
 
 
 def level_noun(level: str, plural: bool = True) -> str:
-    nouns = LEVEL_NOUNS.get(level, (level, level))
-    return nouns[1] if plural else nouns[0]
+    return LEVELS[level].plural if plural else LEVELS[level].noun
 
 
 def value_formatter(decimals: int) -> Callable[[float], str]:

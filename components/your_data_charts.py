@@ -9,7 +9,6 @@ data frames and every export is built in memory when it is clicked.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import altair as alt
@@ -32,6 +31,7 @@ from components.palettes import (
 from components.your_data import UPLOADED_UNIT, axis_format, source_line, upload_credit, upload_source
 from metrics.comparisons import NEUTRAL
 from metrics.ranking import ranked_table
+from vocabulary.indicators import Indicator
 
 BAR_COLOUR = "#3b528b"
 SELECTED_COLOUR = rgba_css(SELECTED_OUTLINE)
@@ -311,7 +311,7 @@ def comparison_figure(
     file_name: str,
     level: str,
     indicator: str,
-    meta: Mapping[str, Any],
+    meta: Indicator,
     year: int,
 ) -> Figure:
     """The scatter against an official indicator: sources are the user's file and the indicator's own."""
@@ -330,9 +330,9 @@ def comparison_figure(
             source=source,
             indicator=indicator,
             official_year=year,
-            official_unit=str(meta["unit"]),
+            official_unit=str(meta.unit),
         ),
-        sources=(source, str(meta["source"])),
+        sources=(source, str(meta.source)),
         indicators=(indicator,),
         file_stem=f"your_data_vs_{indicator}_{level}_{year}",
         credit=upload_credit(("values",), ("figures and area names",), os_boundaries=False),

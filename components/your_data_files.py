@@ -10,9 +10,10 @@ import pandas as pd
 
 from components.attribution import ATTRIBUTION
 from components.data_files import csv_bytes, csvw_bytes, csvw_metadata
-from components.overview import LEVEL_LABELS
 from components.view_choices import area_names
 from components.your_data import UPLOAD_SOURCE
+from vocabulary.geography import LEVELS
+from vocabulary.indicators import Indicator
 
 
 def matched_table(
@@ -80,7 +81,7 @@ def matched_csvw(
             table,
             csv_name=csv_name,
             title=f"Matched data: {column}",
-            description=f"{UPLOAD_SOURCE.format(file=source)}; areas: {LEVEL_LABELS.get(level, level)}",
+            description=f"{UPLOAD_SOURCE.format(file=source)}; areas: {LEVELS[level].label}",
             source=[UPLOAD_SOURCE.format(file=source), f"Official figures: {ATTRIBUTION}"],
             column_notes=notes,
         )
@@ -94,7 +95,7 @@ def template_csv(areas: pd.DataFrame, level: str) -> bytes:
     return frame.to_csv(index=False).encode("utf-8")
 
 
-def example_csv(rows: pd.DataFrame, meta: dict, names: Mapping[str, str]) -> bytes:
+def example_csv(rows: pd.DataFrame, meta: Indicator, names: Mapping[str, str]) -> bytes:
     """An example upload made from real snapshot rows (one indicator, level and year), keyed by
     the areas' official names (`names`: code -> name; the rows keep their source's own names, e.g.
     "Hartlepool UA") with ONS markers for missing values, as a person's own spreadsheet might be."""
@@ -102,8 +103,8 @@ def example_csv(rows: pd.DataFrame, meta: dict, names: Mapping[str, str]) -> byt
     frame = pd.DataFrame(
         {
             "Area": [names.get(code, name) for code, name in zip(rows["area_code"], rows["area_name"], strict=True)],
-            meta["short_label"]: [
-                (f"{v:.{int(meta['decimals'])}f}" if pd.notna(v) else ("[c]" if s == "suppressed" else ".."))
+            meta.short_label: [
+                (f"{v:.{int(meta.decimals)}f}" if pd.notna(v) else ("[c]" if s == "suppressed" else ".."))
                 for v, s in zip(rows["value"], rows["status"], strict=True)
             ],
         }

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.snapshot_swap import RECOVER_COMMAND, interrupted_swap
+from vocabulary.indicators import Indicator, indicators_from_json
 
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO / "regional_data"
@@ -32,7 +33,7 @@ class Snapshot:
     """The tidy indicator table with its metadata, area table and build manifest."""
 
     indicators: pd.DataFrame
-    metadata: dict
+    metadata: dict[str, Indicator]  # indicators.json as typed records, by indicator id
     areas: pd.DataFrame
     manifest: dict
 
@@ -66,6 +67,13 @@ def _read_json(path: Path) -> dict:
         raise SnapshotError(f"{path.name} is missing from {path.parent}; run python -m loaders.build") from exc
     except (OSError, json.JSONDecodeError) as exc:
         raise SnapshotError(f"{path.name} cannot be read ({exc})") from exc
+
+
+def _indicators(path: Path) -> dict[str, Indicator]:
+    try:
+        return indicators_from_json(_read_json(path))
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise SnapshotError(f"{path.name} does not describe indicators as the build writes them ({exc})") from exc
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -110,7 +118,7 @@ def read_snapshot(data_dir: Path = DATA_DIR) -> Snapshot:
     indicators["period"] = indicators["period"].astype(int)
     return Snapshot(
         indicators=indicators,
-        metadata=_read_json(data_dir / "indicators.json"),
+        metadata=_indicators(data_dir / "indicators.json"),
         areas=_read_parquet(data_dir / "areas.parquet"),
         manifest=manifest,
     )

@@ -10,19 +10,11 @@ import math
 
 import pandas as pd
 
-COLUMNS = ["indicator", "geography", "area_code", "area_name", "period", "value", "status", "lci", "uci"]
-GEOGRAPHIES = ("uk", "country", "itl1", "itl2", "itl3", "rgn", "lep", "cauth", "lad", "benchmark")
-STATUSES = ("", "provisional", "estimated", "derived", "suppressed", "unavailable")
+from vocabulary.geography import LEVELS
 
-UK = "K02000001"
-ENGLAND = "E92000001"
-LONDON_ITL1 = "TLI"
-ENGLAND_EXCL_LONDON = "ENG_EXCL_LONDON"
-BENCHMARK_NAMES = {
-    UK: "United Kingdom",
-    ENGLAND: "England",
-    ENGLAND_EXCL_LONDON: "England excluding London",
-}
+COLUMNS = ["indicator", "geography", "area_code", "area_name", "period", "value", "status", "lci", "uci"]
+GEOGRAPHIES = tuple(LEVELS)
+STATUSES = ("", "provisional", "estimated", "derived", "suppressed", "unavailable")
 
 
 def tidy_rows(

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from loaders.snapshot_schema import ENGLAND, UK
-from metrics.ranking import LEVEL_NOUNS
 from metrics.smoothing import PER_HOUR, PER_JOB, EndWeights, ons_smooth
+from vocabulary.geography import ENGLAND, LEVELS, UK
 
 MAX_MEMBERS = 60
 PROVISIONAL = "provisional"
@@ -153,7 +152,7 @@ def group_series(
     level, codes = _part_codes(group, recipe, areas)
     parts = [rows_of(part, level) for part in filter(None, (recipe.numerator, recipe.denominator))]
     if any(rows.empty for rows in parts):
-        raise GroupError(f"the parts it is built from are not in the snapshot for {LEVEL_NOUNS[level][1]}")
+        raise GroupError(f"the parts it is built from are not in the snapshot for {LEVELS[level].plural}")
     top = _summed(parts[0], codes)
     series = top if recipe.denominator is None else (top / _summed(parts[1], codes) * recipe.scale).dropna()
     if series.empty:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loaders.snapshot_schema import ENGLAND
+from vocabulary.geography import ENGLAND
 
 ENTERPRISES = "manufacturing_enterprises"
 

@@ -8,16 +8,6 @@ import pandas as pd
 
 from metrics.comparisons import percent_difference, rank_areas
 
-LEVEL_NOUNS = {
-    "lep": ("LEP", "LEPs"),
-    "itl1": ("ITL1 region", "ITL1 regions"),
-    "itl2": ("ITL2 region", "ITL2 regions"),
-    "itl3": ("ITL3 region", "ITL3 regions"),
-    "lad": ("local authority", "local authorities"),
-    "cauth": ("combined authority", "combined authorities"),
-    "rgn": ("region", "regions"),
-}
-
 
 def ranked_table(rows: pd.DataFrame, polarity: str, benchmark: float | None) -> pd.DataFrame:
     """area_code, area_name, value, status, rank (1 = best, or largest if neutral), rank_of (areas

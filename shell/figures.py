@@ -22,7 +22,6 @@ from components.exports import figure_exports, presentation_spec, source_lines, 
 from components.figures import Figure
 from components.legend import legend_html
 from components.map_preview import SLOT_KEY_PREFIX, deck_preview_html
-from components.overview import BENCHMARK_LABELS, LEVEL_LABELS
 from components.palettes import LegendEntry
 from components.plain_text import plain
 from components.sharing import (
@@ -38,6 +37,7 @@ from components.sharing import (
 from components.slides import PUBLIC_URL_ENV, page_slide_pack, public_view_link
 from shell.snapshot_cache import cached_snapshot
 from shell.state import select_area_on_click
+from vocabulary.geography import BENCHMARKS, LEVELS
 
 REGISTRY = "_figures_this_run"
 PRESENT = "present"  # the toggle's key; the URL flag is present=1
@@ -279,10 +279,10 @@ def _view_words() -> tuple[str, str]:
     view = st.session_state.get("_shared_view")
     if view is None:
         return "Regional Productivity Explorer", ""
-    where = view.area_name or LEVEL_LABELS.get(view.level, view.level)
+    where = view.area_name or LEVELS[view.level].label
     what = (
-        f"{LEVEL_LABELS.get(view.level, view.level)} · {view.year} · compared with "
-        f"{BENCHMARK_LABELS.get(view.benchmark, view.benchmark)}"
+        f"{LEVELS[view.level].label} · {view.year} · compared with "
+        f"{(BENCHMARKS[view.benchmark].name if view.benchmark in BENCHMARKS else view.benchmark)}"
     )
     return where, what
 

@@ -9,11 +9,10 @@ from typing import Any, NoReturn
 import streamlit as st
 
 from components.area_notices import area_label, area_notice
-from components.overview import BENCHMARK_LABELS, BENCHMARK_ORDER, LEVEL_LABELS
 from components.plain_text import plain
 from components.view_choices import PREFERRED_YEAR, area_names, default_year, nearest_year
 from loaders.snapshot import Snapshot
-from metrics.ranking import LEVEL_NOUNS
+from vocabulary.geography import AREA_LEVEL_KEYS, BENCHMARKS, LEVELS
 
 
 class PageStopped(Exception):
@@ -139,7 +138,7 @@ def shared_sidebar(snapshot: Snapshot) -> SharedView:
     """Geography level, area, year and benchmark, rendered once in app.py so they survive page changes.
     The year (and a page's indicator) are drawn later into slots between the area and the benchmark: their
     options depend on the indicator the page shows (`pick_year`, `indicator_slot`, `finish_sidebar`)."""
-    level = pick("level", "Geography", list(LEVEL_LABELS), default="lep", format_func=LEVEL_LABELS.get)
+    level = pick("level", "Geography", list(AREA_LEVEL_KEYS), default="lep", format_func=lambda key: LEVELS[key].label)
     names = area_names(snapshot.areas, level)
     every_name = dict(zip(snapshot.areas["area_code"], snapshot.areas["area_name"], strict=True))
     levels = dict(zip(snapshot.areas["area_code"], snapshot.areas["geography"], strict=True))
@@ -156,7 +155,7 @@ def shared_sidebar(snapshot: Snapshot) -> SharedView:
         default=None,
         format_func=area_text,
         placeholder="(none)",
-        unavailable=f"among the {LEVEL_NOUNS[level][1]}",
+        unavailable=f"among the {LEVELS[level].plural}",
     )
     notice = area_notice(area, level, snapshot.areas, snapshot.manifest) if area else None
     if notice:
@@ -165,7 +164,11 @@ def shared_sidebar(snapshot: Snapshot) -> SharedView:
     st.session_state[YEAR_DRAWN] = False
     years = snapshot.years_by_level.get(level, [])
     benchmark = pick(
-        "benchmark", "Compare with", list(BENCHMARK_ORDER), default=BENCHMARK_ORDER[0], format_func=BENCHMARK_LABELS.get
+        "benchmark",
+        "Compare with",
+        list(BENCHMARKS),
+        default=next(iter(BENCHMARKS)),
+        format_func=lambda code: BENCHMARKS[code].name,
     )
     view = SharedView(level, area, names.get(area) if area else None, _chosen_year(years), benchmark)
     st.session_state["_shared_view"] = view
@@ -212,7 +215,7 @@ def finish_sidebar(snapshot: Snapshot) -> None:
     """After the page: the Year picker over every year of the level, for pages that did not draw their own."""
     if not st.session_state.get(YEAR_DRAWN, True):
         level = current_view().level
-        pick_year(snapshot.years_by_level.get(level, []), f"for {LEVEL_NOUNS[level][1]}")
+        pick_year(snapshot.years_by_level.get(level, []), f"for {LEVELS[level].plural}")
 
 
 def current_view() -> SharedView:

@@ -23,11 +23,14 @@ from components.targets import encode_for_link, plan_to_json
 from metrics.groups import AreaGroup
 from metrics.targets import CLOSE_GAP, Target
 from tests.drawn_charts import browser_spec, line_variants, plain_title
+from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
-INDICATOR_KEYS = tuple(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
+INDICATOR_KEYS = tuple(
+    indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
+)
 PAGES = (
     "overview",
     "manufacturing",

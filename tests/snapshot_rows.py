@@ -10,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.snapshot import Snapshot, read_snapshot
+from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[1]
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
-METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+METADATA = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
 
 
 @cache

@@ -19,3 +19,18 @@ def test_ruff_format_changes_nothing() -> None:
         [sys.executable, "-m", "ruff", "format", "--check", "."], cwd=REPO, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+MAX_LINES = 400
+CODE_FOLDERS = ("app_pages", "shell", "components", "metrics", "loaders", "vocabulary", "bench", "deploy", "tests")
+
+
+def test_no_code_file_is_over_400_lines() -> None:
+    """A file a newcomer can read in one sitting: split by topic before it grows past MAX_LINES."""
+    paths = [REPO / "app.py", *(path for folder in CODE_FOLDERS for path in (REPO / folder).rglob("*.py"))]
+    long = {
+        str(path.relative_to(REPO)): count
+        for path in paths
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert not long, long

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("app_pages", "shell", "components", "metrics", "loaders", "bench", "deploy")
+PACKAGES = ("app_pages", "shell", "components", "metrics", "loaders", "vocabulary", "bench", "deploy")
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
@@ -34,6 +34,13 @@ def test_import_contracts_are_kept() -> None:
     ("module", "forbidden_import", "broken_contract"),
     [
         ("metrics/gaps.py", "import streamlit", "metrics is pure computation"),
+        ("vocabulary/geography.py", "import loaders.snapshot_schema", "vocabulary is the bottom"),
+        ("vocabulary/indicators.py", "import pandas", "vocabulary is the bottom"),
+        (
+            "metrics/groups.py",
+            "import loaders.snapshot_schema",
+            "Layers: app_pages > shell > components > loaders > metrics",
+        ),
         ("components/formatting.py", "import shell.state", "components are pure view builders"),
         ("loaders/errors.py", "import components.formatting", "loaders know nothing of views"),
         ("loaders/snapshot.py", "import streamlit", "loaders import no Streamlit"),

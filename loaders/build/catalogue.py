@@ -7,7 +7,7 @@ The builder writes this (plus the geographies and years each indicator actually 
 from __future__ import annotations
 
 from loaders.build.catalogue_components import COMPONENTS
-from loaders.build.indicator_record import (
+from loaders.build.catalogue_sources import (
     ASHE_T7,
     LEP_NOTE,
     NOMIS_APS,
@@ -15,10 +15,10 @@ from loaders.build.indicator_record import (
     NOMIS_UBC,
     ONS_GVA_LA,
     SMOOTHING_NOTE,
-    Indicator,
     els_indicator,
     productivity_indicator,
 )
+from vocabulary.indicators import Indicator
 
 HEADLINE: list[Indicator] = [
     productivity_indicator(

@@ -3,14 +3,8 @@ from which the rates of groups of areas are built as ratios of sums, plus the re
 
 from __future__ import annotations
 
-from loaders.build.indicator_record import (
-    NOMIS_APS,
-    NOMIS_BRES,
-    ONS_GDP_LA,
-    ONS_GVA_LA,
-    ONS_PRODUCTIVITY,
-    Indicator,
-)
+from loaders.build.catalogue_sources import NOMIS_APS, NOMIS_BRES, ONS_GDP_LA, ONS_GVA_LA, ONS_PRODUCTIVITY
+from vocabulary.indicators import Indicator
 
 COMPONENTS: list[Indicator] = [
     Indicator(

@@ -12,8 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from loaders.build.geography import recode_by_name
-from loaders.snapshot_schema import ENGLAND, UK, tidy_rows
+from loaders.snapshot_schema import tidy_rows
 from loaders.sources.explore_local_statistics import ELS_INDICATOR_IDS, classify_area_code, read_els_csv
+from vocabulary.geography import ENGLAND, UK
 
 ELS_FILES = (
     "gross-value-added.csv",

@@ -20,10 +20,10 @@ import pandas as pd
 
 from loaders.build.derived_memberships import itl2_2021_membership, lad_successors
 from loaders.errors import SourceFormatError
-from loaders.snapshot_schema import BENCHMARK_NAMES, ENGLAND, ENGLAND_EXCL_LONDON, LONDON_ITL1, UK
 from loaders.sources.boundaries import read_boundaries
 from loaders.sources.lep_lookup import derive_lad_to_lep
 from loaders.sources.lookups import read_lookup
+from vocabulary.geography import BENCHMARKS, ENGLAND, ENGLAND_EXCL_LONDON, LONDON_ITL1, OFFICIAL_BENCHMARKS, UK
 
 BOUNDARY_FILES = {
     "lep": ("geo/boundaries/lep/LEP_MAY_2021_EN_BUC.geojson", "LEP May 2021"),
@@ -122,9 +122,9 @@ def load_geography(source: Path) -> Geography:
         "uk": pd.DataFrame({"member_code": lads["lad_code"], "group_code": UK}),
         "benchmark": pd.DataFrame({"member_code": outside_london["lad_code"], "group_code": ENGLAND_EXCL_LONDON}),
     }
-    names["country"] = {ENGLAND: BENCHMARK_NAMES[ENGLAND]}
-    names["uk"] = {UK: BENCHMARK_NAMES[UK]}
-    names["benchmark"] = {ENGLAND_EXCL_LONDON: BENCHMARK_NAMES[ENGLAND_EXCL_LONDON]}
+    names["country"] = {ENGLAND: BENCHMARKS[ENGLAND].name}
+    names["uk"] = {UK: BENCHMARKS[UK].name}
+    names["benchmark"] = {ENGLAND_EXCL_LONDON: BENCHMARKS[ENGLAND_EXCL_LONDON].name}
     areas = area_table(boundaries, memberships, lad_lep)
     return Geography(
         boundaries,
@@ -203,7 +203,7 @@ def area_table(
                     "parent_cauth": lad_cauth.get(code, "") if level == "lad" else "",
                 }
             )
-    for code, name in {**BENCHMARK_NAMES, **OTHER_COUNTRIES}.items():
+    for code, name in {**{b.code: b.name for b in OFFICIAL_BENCHMARKS}, **OTHER_COUNTRIES}.items():
         level = {UK: "uk"}.get(code, "benchmark" if code == ENGLAND_EXCL_LONDON else "country")
         rows.append(
             {

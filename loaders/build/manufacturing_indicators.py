@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loaders.snapshot_schema import ENGLAND, ENGLAND_EXCL_LONDON, LONDON_ITL1, UK, tidy_rows
+from loaders.snapshot_schema import tidy_rows
 from loaders.sources.gva_by_industry import ITL3_SUBSECTORS, MANUFACTURING, MANUFACTURING_SUBSECTORS, TOTAL
 from metrics.aggregation import sum_members
 from metrics.comparisons import location_quotient
+from vocabulary.geography import ENGLAND, ENGLAND_EXCL_LONDON, LONDON_ITL1, UK
 
 ENGLISH_ITL1 = tuple(f"TL{letter}" for letter in "CDEFGHIJK")
 

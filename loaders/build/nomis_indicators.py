@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.snapshot_schema import BENCHMARK_NAMES, ENGLAND, ENGLAND_EXCL_LONDON, tidy_rows
+from loaders.snapshot_schema import tidy_rows
 from loaders.sources.area_names import match_codes
 from loaders.sources.bres import SECTIONS, bres_manufacturing_share, read_bres_csv, sic_section
 from loaders.sources.nomis_tables import (
@@ -22,6 +22,7 @@ from loaders.sources.nomis_tables import (
     ubc_enterprises_by_sizeband,
 )
 from metrics.comparisons import location_quotient
+from vocabulary.geography import BENCHMARKS, ENGLAND, ENGLAND_EXCL_LONDON
 
 APS_T01 = "nomis_aps_T01_econ_activity_16to64_england_lep_lad_2018_2022.xlsx"
 APS_T19 = "nomis_aps_T19_qualifications_nvq_england_lep_lad_2017_2021.xlsx"
@@ -90,7 +91,7 @@ def england_excluding_london_rates(counts: pd.DataFrame) -> list[pd.DataFrame]:
     frames = []
     for indicator, series in [*zip(APS_COUNTS, out, strict=True), *rates.items()]:
         frame = series.dropna().rename("value").reset_index()
-        frame["area_code"], frame["area_name"] = ENGLAND_EXCL_LONDON, BENCHMARK_NAMES[ENGLAND_EXCL_LONDON]
+        frame["area_code"], frame["area_name"] = ENGLAND_EXCL_LONDON, BENCHMARKS[ENGLAND_EXCL_LONDON].name
         frames.append(tidy_rows(frame, indicator, "benchmark", status="derived"))
     return frames
 

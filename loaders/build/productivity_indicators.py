@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loaders.snapshot_schema import ENGLAND, UK, tidy_rows
+from loaders.snapshot_schema import tidy_rows
 from metrics.aggregation import ratio_of_sums, sum_members
 from metrics.comparisons import percent_difference
 from metrics.smoothing import PER_HOUR, PER_JOB, ons_smooth
+from vocabulary.geography import ENGLAND, UK
 
 WEEKS_PER_YEAR = 52
 POUNDS_PER_MILLION = 1_000_000

@@ -18,7 +18,7 @@ import os
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -84,10 +84,12 @@ def indicator_metadata(table: pd.DataFrame) -> dict:
     for indicator, rows in table.groupby("indicator"):
         if indicator not in INDICATORS:
             raise BuildError(f"indicator {indicator!r} has rows but no catalogue entry (loaders/build/catalogue.py)")
-        entry = INDICATORS[indicator].as_dict()
-        entry["geographies"] = sorted(rows["geography"].unique())
-        entry["periods"] = sorted(int(p) for p in rows["period"].unique())
-        meta[indicator] = entry
+        entry = replace(
+            INDICATORS[indicator],
+            geographies=tuple(sorted(rows["geography"].unique())),
+            periods=tuple(sorted(int(p) for p in rows["period"].unique())),
+        )
+        meta[indicator] = entry.as_dict()
     return meta
 
 

@@ -15,12 +15,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.plain_text import plain
+from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 PAGE = "app_pages/compare_areas.py"
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
-METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+METADATA = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
 LEVELS = ["lep", "itl1", "itl2", "itl3", "lad", "cauth", "rgn"]
 LEP, LAD, ITL1 = "E37000025", "E06000001", "TLC"
@@ -125,7 +126,7 @@ def test_three_levels_side_by_side_match_the_parquet(at: AppTest) -> None:
     assert len(chart_layer(at, "text")) == 3  # one end label per line
 
     table = comparison(at)
-    row = table.loc[METADATA["gva_per_hour"]["label"]]
+    row = table.loc[METADATA["gva_per_hour"].label]
     for code in (LEP, LAD, ITL1):
         status = PARQUET[
             (PARQUET["indicator"] == "gva_per_hour") & (PARQUET["area_code"] == code) & (PARQUET["period"] == 2023)
@@ -144,9 +145,9 @@ def test_a_suppressed_cell_says_suppressed(at: AppTest) -> None:
     hit = suppressed[suppressed["period"].isin(lep_years)].iloc[0]
     choose(at, level="lep", area=LEP, year=int(hit["period"]))
     table = comparison(at)
-    row = table.loc[METADATA[hit["indicator"]]["label"]]
+    row = table.loc[METADATA[hit["indicator"]].label]
     assert row[column_of(table, hit["area_code"])] == "suppressed"
-    assert table.loc[METADATA["claimant_rate"]["label"], column_of(table, LEP)] == "no data"
+    assert table.loc[METADATA["claimant_rate"].label, column_of(table, LEP)] == "no data"
 
 
 def test_areas_without_data_are_named_in_a_note(at: AppTest) -> None:

@@ -9,10 +9,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from vocabulary.indicators import indicators_from_json
+
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 MANIFEST = json.loads((REPO / "regional_data" / "manifest.json").read_text(encoding="utf-8"))
-METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+METADATA = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
 MAX_ABS = "max abs difference (%)"
 
@@ -133,11 +135,11 @@ def test_manufacturing_check_and_provisional_figures_are_stated(at: AppTest) -> 
 
 def test_indicator_sources_show_edition_release_licence_and_link(at: AppTest) -> None:
     table = next(f for f in frames(at) if {"edition", "released", "licence", "link"} <= set(f.columns))
-    assert sorted(table["source"]) == sorted({meta["source"] for meta in METADATA.values()})
+    assert sorted(table["source"]) == sorted({meta.source for meta in METADATA.values()})
     editions = {entry["edition"] for entry in MANIFEST["sources"]}
     for row in table.itertuples():
-        meta = next(m for m in METADATA.values() if m["source"] == row.source)
-        assert (row.released, row.licence, row.link) == (meta["release"], meta["licence"], meta["source_url"])
+        meta = next(m for m in METADATA.values() if m.source == row.source)
+        assert (row.released, row.licence, row.link) == (meta.release, meta.licence, meta.source_url)
         assert row.edition and set(row.edition.split(" / ")) <= editions
     files = next(f for f in frames(at) if "sha256" in f.columns)
     assert list(files["edition"]) == [entry["edition"] for entry in MANIFEST["sources"]]
@@ -184,10 +186,10 @@ def test_suppressed_and_missing_counts_match_the_parquet(at: AppTest) -> None:
 
 
 def test_definitions_and_caveats_per_indicator(at: AppTest) -> None:
-    categories = {meta["category"] for meta in METADATA.values()}
+    categories = {meta.category for meta in METADATA.values()}
     assert {e.label for e in at.expander} >= categories
     text = "\n".join(m.value for m in at.markdown)
     for key, meta in METADATA.items():
         assert f"(`{key}`)" in text
-        for caveat in meta["caveats"]:
+        for caveat in meta.caveats:
             assert caveat in text

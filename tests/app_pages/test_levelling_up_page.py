@@ -15,12 +15,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.drawn_charts import plain_title
+from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 PAGE = "app_pages/levelling_up.py"
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
-METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+METADATA = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
 LEVELS = ["lep", "itl1", "itl2", "itl3", "lad", "cauth", "rgn"]
 LEVELLING_UP = [
     "employment_rate_16_64",
@@ -176,9 +177,7 @@ def test_every_level_renders_maps_of_every_feature(at: AppTest, level: str) -> N
         assert set(frame["area_code"]) == geo_codes(level)
     chosen = at.multiselect(key="lu_maps").value
     assert len(chosen) == len(panels) and set(chosen) <= set(available)
-    assert [panel["title"]["text"].split(",")[0] for panel in panels] == [
-        METADATA[key]["short_label"] for key in chosen
-    ]
+    assert [panel["title"]["text"].split(",")[0] for panel in panels] == [METADATA[key].short_label for key in chosen]
     scatters = [spec for spec, _ in charts(at) if "layer" in spec]
     assert len(scatters) == (1 if len(available) >= 2 else 0)
     if len(available) < 2:
@@ -190,7 +189,7 @@ def test_every_level_renders_maps_of_every_feature(at: AppTest, level: str) -> N
 def test_hartlepool_scorecard_has_a_row_per_indicator(at: AppTest) -> None:
     choose(at, level="lad", area=HARTLEPOOL, year=2023)
     card = scorecard(at)
-    assert list(card["label"]) == [METADATA[key]["label"] for key in LEVELLING_UP]
+    assert list(card["label"]) == [METADATA[key].label for key in LEVELLING_UP]
     own = PARQUET[(PARQUET["area_code"] == HARTLEPOOL) & PARQUET["value"].notna()]
     has = set(own["indicator"]) & set(LEVELLING_UP)
     assert has == set(LEVELLING_UP)
@@ -225,8 +224,8 @@ def test_verdicts_follow_polarity_for_a_real_area(at: AppTest) -> None:
     area = sorted(picked.index)[0]
     choose(at, level="lad", year=year, benchmark=ENGLAND, area=area)
     card = scorecard(at).set_index("label")
-    unemployment = card.loc[METADATA["unemployment_rate"]["label"]]
-    employment = card.loc[METADATA["employment_rate_16_64"]["label"]]
+    unemployment = card.loc[METADATA["unemployment_rate"].label]
+    employment = card.loc[METADATA["employment_rate_16_64"].label]
     assert unemployment["verdict_text"] == "▼ worse" and unemployment["benchmark"] == "England"
     assert employment["verdict_text"] == "▲ better" and employment["benchmark"] == "England"
     assert unemployment["england_text"] == f"{england('unemployment_rate', year):.1f}%"
@@ -235,7 +234,7 @@ def test_verdicts_follow_polarity_for_a_real_area(at: AppTest) -> None:
 def test_lep_scorecard_says_what_is_not_published(at: AppTest) -> None:
     choose(at, level="lep", area="E37000025")
     card = scorecard(at)
-    published = [key for key in LEVELLING_UP if "lep" in METADATA[key]["geographies"]]
+    published = [key for key in LEVELLING_UP if "lep" in METADATA[key].geographies]
     for key, (_, got) in zip(LEVELLING_UP, card.iterrows(), strict=True):
         assert (got["value_text"] == NOT_PUBLISHED) == (key not in published), key
     assert len(card) == len(LEVELLING_UP)
@@ -266,8 +265,8 @@ def test_map_picker_changes_the_maps_and_the_url(at: AppTest) -> None:
     assert not at.exception
     spec, named = maps_chart(at)
     assert [panel["title"]["text"].split(",")[0] for panel in spec["concat"]] == [
-        METADATA["claimant_rate"]["short_label"],
-        METADATA["qualifications_nvq4_plus"]["short_label"],
+        METADATA["claimant_rate"].short_label,
+        METADATA["qualifications_nvq4_plus"].short_label,
     ]
     nvq_year = int(spec["concat"][1]["title"]["text"].split(", ")[-1])
     frame = panel_frame(spec, named, spec["concat"][1]).set_index("area_code")

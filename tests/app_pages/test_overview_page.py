@@ -15,11 +15,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.palettes import NO_DATA, SELECTED_OUTLINE, SUPPRESSED
+from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
-METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+METADATA = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
 LEVELS = ["lep", "itl1", "itl2", "itl3", "lad", "cauth", "rgn"]
 EXCL_LONDON = "ENG_EXCL_LONDON"
 NORTH_EAST_LEP = "E37000025"
@@ -202,7 +203,7 @@ def test_every_level_renders_map_and_chart_from_the_snapshot(at: AppTest, level:
     choose(at, level=level)
     assert widget(at, "level") == level
     indicator, year = widget(at, "indicator"), widget(at, "year")
-    assert level in METADATA[indicator]["geographies"]
+    assert level in METADATA[indicator].geographies
     assert year in years_with_values(indicator, level)
     assert len(deck_features(at)) == len(geo_codes(level))
     assert_map_matches_snapshot(at, indicator, level, year)

@@ -14,11 +14,12 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from tests.app_pages.markdown_text import as_read
+from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
-METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+METADATA = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
 CHESHIRE_WARRINGTON = "E37000003"
 UK, ENGLAND = "K02000001", "E92000001"
 RAW_KEY = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
@@ -109,7 +110,7 @@ def test_targets_speak_in_labels_level_nouns_and_units() -> None:
     text = page_text(at)
     assert "Indicators a group can be valued on:" in text
     groupable = next(c.value for c in at.caption if c.value.startswith("Indicators a group can be valued on"))
-    assert METADATA["manufacturing_gva_share"]["label"] in groupable and not RAW_KEY.search(groupable)
+    assert METADATA["manufacturing_gva_share"].label in groupable and not RAW_KEY.search(groupable)
     verdicts = [m.value for m in at.markdown if "latest year with data" in m.value]
     assert verdicts, "no on/off-track verdict"
     for verdict in verdicts:

@@ -27,10 +27,11 @@ from components.compare_areas import (
     spread_labels,
     time_series_chart,
 )
+from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[2]
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
-METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+METADATA = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
 LEP, LAD, ITL1 = "E37000025", "E06000001", "TLC"  # North East LEP, Hartlepool, North East ITL1
 THREE = [LEP, LAD, ITL1]
@@ -167,7 +168,7 @@ def test_chart_has_lines_shapes_and_end_labels_for_each_area() -> None:
     point = spec["layer"][1]["encoding"]
     assert len(set(point["shape"]["scale"]["range"])) == len(codes)
     assert point["color"]["scale"]["domain"] == [LABELS[code] for code in codes]
-    assert spec["title"]["text"] == METADATA["gva_per_hour"]["label"]
+    assert spec["title"]["text"] == METADATA["gva_per_hour"].label
     assert any("Open Government Licence" in line for line in spec["title"]["subtitle"])
     ends = end_labels(series)
     assert list(ends["area_code"]) == codes
@@ -182,7 +183,7 @@ def test_table_values_equal_the_parquet_for_three_levels() -> None:
     result = comparison_table(ROWS, METADATA, THREE, LABELS, 2023)
     table = result.table
     assert list(table.columns) == ["indicator", *(LABELS[c] for c in THREE), "unit", "polarity"]
-    row = table.set_index("indicator").loc[METADATA["gva_per_hour"]["label"]]
+    row = table.set_index("indicator").loc[METADATA["gva_per_hour"].label]
     for code in THREE:
         assert row[LABELS[code]] == pounds_cell(code, 2023)
     assert row[LABELS[LEP]].endswith("(provisional)")  # the LEP's 2023 value rests on provisional GVA
@@ -198,10 +199,10 @@ def test_suppressed_and_missing_cells_are_words() -> None:
     assert len(suppressed), "the three areas have a suppressed value in a year with other values"
     hit = suppressed.iloc[0]
     table = comparison_table(ROWS, METADATA, THREE, LABELS, int(hit["period"])).table.set_index("indicator")
-    row = table.loc[METADATA[hit["indicator"]]["label"]]
+    row = table.loc[METADATA[hit["indicator"]].label]
     assert row[LABELS[hit["area_code"]]] == "suppressed"
     # The LEP has no claimant rate at all: "no data", never a number or zero.
-    claimants = table.loc[METADATA["claimant_rate"]["label"]]
+    claimants = table.loc[METADATA["claimant_rate"].label]
     assert claimants[LABELS[LEP]] == "no data"
 
 
@@ -213,9 +214,9 @@ def test_table_falls_back_to_the_nearest_year_and_says_which() -> None:
         ].max()
     )
     result = comparison_table(ROWS, METADATA, THREE, LABELS, 2099)
-    row = result.table.set_index("indicator").loc[METADATA["gva_per_hour"]["label"]]
+    row = result.table.set_index("indicator").loc[METADATA["gva_per_hour"].label]
     assert row[LABELS[LAD]] == pounds_cell(LAD, latest, (str(latest),))
-    assert METADATA["gva_per_hour"]["label"] in result.other_year
+    assert METADATA["gva_per_hour"].label in result.other_year
 
 
 @pytest.mark.parametrize(
@@ -245,14 +246,14 @@ def test_each_cell_takes_its_own_latest_year_at_or_before_the_one_chosen() -> No
         .any()
     )
     result = comparison_table(ROWS, METADATA, THREE, LABELS, 2023)
-    row = result.table.set_index("indicator").loc[METADATA["employment_rate_16_64"]["label"]]
+    row = result.table.set_index("indicator").loc[METADATA["employment_rate_16_64"].label]
     value_2022 = float(rows.loc[rows["period"] == 2022, "value"].iloc[0])
     assert row[LABELS[LEP]] == f"{value_2022:.1f}% (2022)"
     lad_2023 = PARQUET[
         (PARQUET["indicator"] == "employment_rate_16_64") & (PARQUET["area_code"] == LAD) & (PARQUET["period"] == 2023)
     ]
     assert row[LABELS[LAD]] == f"{float(lad_2023['value'].iloc[0]):.1f}%"  # the chosen year, no bracket
-    assert METADATA["employment_rate_16_64"]["label"] in result.other_year
+    assert METADATA["employment_rate_16_64"].label in result.other_year
     # A year before any figure: the first later year, named.
     early = comparison_table(ROWS, METADATA, THREE, LABELS, 1990).table.set_index("indicator")
-    assert early.loc[METADATA["gva_per_hour"]["label"], LABELS[LAD]].endswith("(2004)")
+    assert early.loc[METADATA["gva_per_hour"].label, LABELS[LAD]].endswith("(2004)")

@@ -31,10 +31,11 @@ from tests.export_checks import (
     read_plain_csv,
     read_xlsx,
 )
+from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[2]
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
-METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+METADATA = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
 MANIFEST = json.loads((REPO / "regional_data" / "manifest.json").read_text(encoding="utf-8"))
 
 # What Excel or LibreOffice would evaluate, or split into a cell they would evaluate (issue 12, item 5).
@@ -200,7 +201,7 @@ def test_the_whole_table_csv_is_plain_and_described() -> None:
     document = check_csvw(data, tidy_table_csvw(PARQUET, METADATA, MANIFEST), "regional_productivity_indicators.csv")
     described = {entry["schema:identifier"]: entry for entry in document["schema:variableMeasured"]}
     assert set(described) == set(METADATA)
-    assert all(described[key]["schema:unitText"] == METADATA[key]["unit"] for key in METADATA)
+    assert all(described[key]["schema:unitText"] == METADATA[key].unit for key in METADATA)
     assert MANIFEST["snapshot_id"] in document["schema:version"]
 
 

@@ -36,6 +36,7 @@ from components.overview import build_overview, overview_chart_figure
 from components.xlsx_writer import xlsx_bytes
 from loaders.snapshot import read_boundaries_json, read_snapshot
 from tests.export_checks import check_csvw, read_plain_csv, read_xlsx
+from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[2]
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
@@ -150,8 +151,8 @@ def test_lad_chart_svg_has_title_subtitle_source_and_licence(lad_chart_spec: dic
     text = svg_text(svg(lad_chart_spec))
     assert "GVA per hour worked (current prices, smoothed), 2023" in text
     assert "line: England excluding London" in text  # the subtitle names the benchmark
-    meta = json.loads((REPO / "regional_data" / "indicators.json").read_text())["gva_per_hour"]
-    assert f"Source: {meta['source']}." in text  # the indicator's source as the metadata file names it
+    meta = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text()))["gva_per_hour"]
+    assert f"Source: {meta.source}." in text  # the indicator's source as the metadata file names it
     assert "Open Government Licence v3.0" in text
     assert "Newcastle upon Tyne" in text  # the selected area's bar is labelled
 
@@ -208,9 +209,11 @@ def test_xlsx_round_trips_and_has_a_metadata_sheet(snapshot, lad_chart: Figure) 
     flat = [str(cell) for row in meta_rows for cell in row if cell is not None]
     assert ATTRIBUTION in flat
     indicator_row = next(row for row in meta_rows if row and row[0] == "gva_per_hour")
-    definitions = json.loads((REPO / "regional_data" / "indicators.json").read_text())["gva_per_hour"]
-    assert indicator_row[1] == definitions["label"] and indicator_row[2] == "£"
-    assert definitions["source"] in indicator_row and "Open Government Licence v3.0" in indicator_row
+    definitions = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text()))[
+        "gva_per_hour"
+    ]
+    assert indicator_row[1] == definitions.label and indicator_row[2] == "£"
+    assert definitions.source in indicator_row and "Open Government Licence v3.0" in indicator_row
     assert "regional_data/manifest.json" in flat and MANIFEST["snapshot_id"] in flat
     assert MANIFEST["outputs"]["regional_data/indicators.parquet"]["sha256"] in flat
 
@@ -247,7 +250,7 @@ def test_the_csv_is_plain_and_its_csvw_description_matches_it(snapshot, lad_char
     assert value["schema:unitText"] == "£" and value["datatype"] == "number"
     [variable] = document["schema:variableMeasured"]
     assert variable["schema:identifier"] == "gva_per_hour" and variable["schema:unitText"] == "£"
-    assert variable["dc:source"] == snapshot.metadata["gva_per_hour"]["source"]
+    assert variable["dc:source"] == snapshot.metadata["gva_per_hour"].source
 
 
 def test_metadata_rows_skip_unknown_indicators() -> None:

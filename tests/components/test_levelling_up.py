@@ -26,8 +26,9 @@ from components.levelling_up import (
     scorecard_summary,
     valid_map_choice,
 )
-from components.overview import MEDIAN
 from tests.snapshot_rows import METADATA, PARQUET, rows_of
+from tests.synthetic_indicators import synthetic_indicator
+from vocabulary.geography import MEDIAN
 
 UK, ENGLAND, EXCL_LONDON = "K02000001", "E92000001", "ENG_EXCL_LONDON"
 HARTLEPOOL, NORTH_EAST_LEP = "E06000001", "E37000025"
@@ -109,7 +110,7 @@ def synthetic(polarity: str) -> tuple[dict, LevelIndicator]:
             "status": ["", "", "", "", "", "suppressed", ""],
         }
     )
-    meta = {"label": "X", "unit": "%", "decimals": 1, "polarity": polarity, "geographies": ["lad", "country"]}
+    meta = synthetic_indicator("X", polarity=polarity, geographies=("lad", "country"))
     return meta, prepare_indicator(rows, "lad")
 
 
@@ -194,7 +195,7 @@ def test_hartlepool_verdicts_match_the_parquet() -> None:
         bench = value_of(got["indicator"], ENGLAND, int(got["year"]))
         assert own is not None and bench is not None
         gap = (own / bench - 1) * 100
-        higher_better = METADATA[got["indicator"]]["polarity"] == "higher_better"
+        higher_better = METADATA[got["indicator"]].polarity == "higher_better"
         expected = "similar" if abs(gap) <= 1 else ("better" if (gap > 0) == higher_better else "worse")
         assert got["verdict"] == expected, got["indicator"]
 
@@ -212,7 +213,7 @@ def test_rank_and_quartile_match_the_parquet(level: str, area: str) -> None:
         rows = rows_of(got["indicator"])
         rows = rows[(rows["geography"] == level) & (rows["period"] == int(got["year"]))].dropna(subset=["value"])
         values = rows.set_index("area_code")["value"]
-        lower = METADATA[got["indicator"]]["polarity"] == "lower_better"
+        lower = METADATA[got["indicator"]].polarity == "lower_better"
         expected_rank = int(values.rank(ascending=lower, method="min")[area])
         signed = -values if lower else values
         expected_band = int(np.clip(np.ceil(signed.rank(pct=True, method="average")[area] * 4), 1, 4))
@@ -250,7 +251,7 @@ def test_hartlepool_has_a_row_for_every_indicator_with_values() -> None:
 
 def test_indicators_not_published_for_a_level_say_so() -> None:
     table = card("lep", NORTH_EAST_LEP, 2022, EXCL_LONDON)
-    published = {key for key in LEVELLING_UP if "lep" in METADATA[key]["geographies"]}
+    published = {key for key in LEVELLING_UP if "lep" in METADATA[key].geographies}
     assert published == {
         "employment_rate_16_64",
         "economic_activity_rate_16_64",

@@ -95,7 +95,7 @@ def test_measures_of_each_level() -> None:
 
 def test_basis_of_each_measure_matches_metadata() -> None:
     for measure in MEASURES.values():
-        basis = METADATA[measure.indicator]["basis"]
+        basis = METADATA[measure.indicator].basis
         assert basis in {"workplace", "residence"}
         assert f"{basis}-based" in measure.label or "benchmark economy = 1" in measure.label
     assert "residence" in MEASURES["res_share"].label

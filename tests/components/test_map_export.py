@@ -197,7 +197,7 @@ def test_map_data_has_every_drawn_area_and_its_class(gva, withheld) -> None:
     assert len(suppressed) and suppressed["value"].isna().all()  # never a zero
     assert set(suppressed["map_class"]) == {"Suppressed (withheld by the source)"}
     assert (w_data.loc[w_data["status"] == "unavailable", "map_class"] == "No data").all()
-    again = map_data(w_view.features, w_view.table, SUPPRESSED_YEAR, {"unit": "%"}, SUPPRESSED_INDICATOR, w_view.legend)
+    again = map_data(w_view.features, w_view.table, SUPPRESSED_YEAR, "£", SUPPRESSED_INDICATOR, w_view.legend)
     assert math.isnan(again["rank"].iloc[-1])  # unranked areas come last
 
 

@@ -28,10 +28,12 @@ from components.methods import (
     validation_table,
 )
 from tests.export_checks import check_csvw, read_plain_csv
+from tests.synthetic_indicators import synthetic_indicator
+from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[2]
 MANIFEST = json.loads((REPO / "regional_data" / "manifest.json").read_text(encoding="utf-8"))
-METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+METADATA = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
 MAX_ABS = "max abs difference (%)"
@@ -104,13 +106,13 @@ def test_indicator_catalogue_lists_every_indicator() -> None:
     table = indicator_catalogue_table(METADATA)
     assert list(table["id"]) == list(METADATA)
     row = table.set_index("id").loc["gva_per_hour"]
-    periods = METADATA["gva_per_hour"]["periods"]
+    periods = METADATA["gva_per_hour"].periods
     assert str(min(periods)) in row["years"] and str(max(periods)) in row["years"]
     assert row["unit"] == "£"
     assert "higher" in row["polarity"] and "_" not in row["polarity"]
     assert "lep" in row["levels"] and "lad" in row["levels"]
     assert row["link"].startswith("https://")
-    assert row["source"] == METADATA["gva_per_hour"]["source"]
+    assert row["source"] == METADATA["gva_per_hour"].source
 
 
 def test_source_files_table_lists_every_source_file() -> None:
@@ -150,16 +152,16 @@ def test_tidy_csv_is_plain_round_trips_and_is_described() -> None:
 
 def test_every_indicator_source_has_edition_release_licence_and_link() -> None:
     table = indicator_sources_table(METADATA, MANIFEST)
-    sources = {meta["source"] for meta in METADATA.values()}
+    sources = {meta.source for meta in METADATA.values()}
     assert set(table["source"]) == sources and table["source"].is_unique
     editions = {entry["edition"] for entry in MANIFEST["sources"]}
     for row in table.itertuples():
-        meta = next(m for m in METADATA.values() if m["source"] == row.source)
-        assert row.released == meta["release"] and row.licence == meta["licence"] and row.link == meta["source_url"]
+        meta = next(m for m in METADATA.values() if m.source == row.source)
+        assert row.released == meta.release and row.licence == meta.licence and row.link == meta.source_url
         assert row.link.startswith("https://")
         assert row.files >= 1, row.source  # every source is traced to the files the build read
         assert set(row.edition.split(" / ")) <= editions
-        used_by = [m["short_label"] for m in METADATA.values() if m["source"] == row.source]
+        used_by = [m.short_label for m in METADATA.values() if m.source == row.source]
         assert row.indicators == ", ".join(used_by)
 
 
@@ -182,13 +184,9 @@ def test_files_of_source_follow_the_source_name() -> None:
     ]
     assert files_of_source("Some other publisher", manifest) == []
     metadata = {
-        "x": {
-            "source": "Some other publisher",
-            "release": "2020",
-            "licence": "OGL",
-            "source_url": "u",
-            "short_label": "X",
-        }
+        "x": synthetic_indicator(
+            "X", source="Some other publisher", release="2020", licence="OGL", source_url="u", short_label="X"
+        )
     }
     row = indicator_sources_table(metadata, manifest).iloc[0]
     assert row["files"] == 0 and "not recorded" in row["edition"]
@@ -268,7 +266,7 @@ def test_status_counts_separate_suppressed_from_unavailable() -> None:
             "status": ["suppressed", "suppressed", "unavailable", "", "unavailable"],
         }
     )
-    counts = status_counts_table(table, {"a": {"label": "A"}}).set_index("id")
+    counts = status_counts_table(table, {"a": synthetic_indicator("A")}).set_index("id")
     assert counts.loc["a", "suppressed"] == 2 and counts.loc["a", "unavailable"] == 1
     assert counts.loc["c", "suppressed"] == 0 and counts.loc["c", "unavailable"] == 1
     assert "b" not in counts.index and counts.loc["a", "label"] == "A"
@@ -279,11 +277,11 @@ def test_status_counts_separate_suppressed_from_unavailable() -> None:
 
 def test_definitions_cover_every_indicator_and_caveat() -> None:
     sections = definitions_by_category(METADATA)
-    assert set(sections) == {meta["category"] for meta in METADATA.values()}
+    assert set(sections) == {meta.category for meta in METADATA.values()}
     for key, meta in METADATA.items():
-        text = sections[meta["category"]]
-        assert f"(`{key}`)" in text and meta["label"] in text
-        for caveat in meta["caveats"]:
+        text = sections[meta.category]
+        assert f"(`{key}`)" in text and meta.label in text
+        for caveat in meta.caveats:
             assert caveat in text
 
 

@@ -11,14 +11,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from components.overview import LEVEL_LABELS, MEDIAN, OverviewView, build_overview, headline_sentence
+from components.overview import OverviewView, build_overview, headline_sentence
 from components.palettes import NO_DATA, SELECTED_OUTLINE, SUPPRESSED
 from loaders.snapshot import Snapshot, read_boundaries_json, read_snapshot
 from metrics.comparisons import HIGHER_BETTER, LOWER_BETTER
+from vocabulary.geography import AREA_LEVEL_KEYS, MEDIAN
+from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[2]
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
-METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+METADATA = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
 EXCL_LONDON = "ENG_EXCL_LONDON"
 NORTH_EAST_LEP = "E37000025"
 
@@ -45,10 +47,10 @@ def suffix(n: int) -> str:
 
 def indicator_for(level: str) -> str:
     """gva_per_hour where the level has it; otherwise the employment rate (English regions)."""
-    return "gva_per_hour" if level in METADATA["gva_per_hour"]["geographies"] else "employment_rate_16_64"
+    return "gva_per_hour" if level in METADATA["gva_per_hour"].geographies else "employment_rate_16_64"
 
 
-CASES = [(level, indicator_for(level)) for level in LEVEL_LABELS]
+CASES = [(level, indicator_for(level)) for level in AREA_LEVEL_KEYS]
 
 
 @cache
@@ -80,7 +82,7 @@ def build(
 def test_every_level_is_covered() -> None:
     assert {level for level, _ in CASES} == {"lep", "itl1", "itl2", "itl3", "lad", "cauth", "rgn"}
     assert dict(CASES)["rgn"] == "employment_rate_16_64"
-    assert "rgn" in METADATA["employment_rate_16_64"]["geographies"]
+    assert "rgn" in METADATA["employment_rate_16_64"].geographies
 
 
 @pytest.mark.parametrize(("level", "indicator"), CASES)
@@ -122,7 +124,7 @@ def test_table_ranks_every_area_with_a_value(snapshot: Snapshot, level: str, ind
     got = ranked.set_index("area_code")["value"]
     pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(), check_names=False)
     best = rows.loc[
-        rows["value"].idxmax() if METADATA[indicator]["polarity"] != "lower_better" else rows["value"].idxmin(),
+        rows["value"].idxmax() if METADATA[indicator].polarity != "lower_better" else rows["value"].idxmin(),
         "area_code",
     ]
     assert ranked.iloc[0]["area_code"] == best

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -21,11 +22,13 @@ from components.static_maps import (
     map_table,
     small_multiples,
 )
+from tests.synthetic_indicators import synthetic_indicator
+from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[2]
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
-METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
-META = {"label": "Test rate", "short_label": "Rate", "unit": "%", "decimals": 1}
+METADATA = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
+META = synthetic_indicator("Test rate", short_label="Rate")
 
 
 def square(x: float) -> dict:
@@ -97,7 +100,7 @@ def test_spec_has_one_geoshape_per_panel_and_the_geometry_once() -> None:
     boundaries = synthetic_boundaries()
     panels = [
         MapPanel("x", META, 2020, synthetic_rows()),
-        MapPanel("y", {**META, "short_label": "Other"}, 2021, synthetic_rows().iloc[:3]),
+        MapPanel("y", replace(META, short_label="Other"), 2021, synthetic_rows().iloc[:3]),
     ]
     spec = spec_of(small_multiples(boundaries, panels, "lad", "LADs", "A2", "Area A2"))
     assert [panel["mark"]["type"] for panel in spec["concat"]] == ["geoshape", "geoshape"]

@@ -47,7 +47,7 @@ def _value(snapshot, indicator: str, code: str, year: int) -> float:
 
 
 def _evaluate(snapshot, target: Target):
-    unit = snapshot.metadata[target.indicator]["unit"]
+    unit = snapshot.metadata[target.indicator].unit
     return evaluate(target, unit, lambda i, level: snapshot.rows(i, level), snapshot.areas, list(PRESET_GROUPS))
 
 
@@ -100,7 +100,7 @@ def test_unmeasurable_presets_explain_and_can_be_rebased(snapshot) -> None:
     employment = next(t for t in PRESET_TARGETS if t.indicator == "employment_rate_16_64")
     result = verdicts[employment.name]
     assert "baseline year 2014" in result.reason and "2018-2022" in result.reason
-    unit = snapshot.metadata["employment_rate_16_64"]["unit"]
+    unit = snapshot.metadata["employment_rate_16_64"].unit
     alternative = first_measurable_baseline(
         employment, result, unit, lambda i, lv: snapshot.rows(i, lv), snapshot.areas, []
     )
@@ -271,9 +271,7 @@ def test_verdicts_carry_units_and_never_minus_zero(snapshot) -> None:
     reasons = {}
     for target in PRESET_TARGETS:
         meta = snapshot.metadata[target.indicator]
-        result = evaluate(
-            target, meta["unit"], rows_of, snapshot.areas, [], int(meta["decimals"]), meta["short_label"].lower()
-        )
+        result = evaluate(target, meta.unit, rows_of, snapshot.areas, [], int(meta.decimals), meta.short_label.lower())
         reasons[target.name] = result.reason
     assert "needs a gap of -" in reasons["Halve the GVA per hour worked gap"]
     assert re.search(

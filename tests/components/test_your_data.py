@@ -20,7 +20,6 @@ from components.exports import (
     spec_dict,
 )
 from components.legend import legend_html
-from components.overview import LEVEL_LABELS
 from components.palettes import NO_DATA, VIRIDIS_5
 from loaders.uploads import boundary_web_geojson, read_boundary_upload
 from tests.components.your_data_data import (
@@ -30,6 +29,7 @@ from tests.components.your_data_data import (
     boundaries,
     lep_values,
 )
+from vocabulary.geography import AREA_LEVEL_KEYS
 
 # --- values of the matched areas -------------------------------------------------------------------------
 
@@ -146,9 +146,9 @@ def test_example_and_comparison_defaults() -> None:
     assert yd.compare_default(["a", "gva_per_hour", "median_weekly_pay"]) == "gva_per_hour"
     assert yd.compare_default(["a", "b"], avoid="a") == "b"
     assert yd.example_indicator(METADATA, "lep", "gva_per_hour") == "employment_rate_16_64"
-    for level in LEVEL_LABELS:
+    for level in AREA_LEVEL_KEYS:
         key = yd.example_indicator(METADATA, level, "gva_per_hour")
-        assert key != "gva_per_hour" and level in METADATA[key]["geographies"]
+        assert key != "gva_per_hour" and level in METADATA[key].geographies
 
 
 def test_few_distinct_values_get_one_class_each_labelled_by_value() -> None:

@@ -243,9 +243,9 @@ def test_scatter_figure_exports_both_sources_and_both_values() -> None:
         year=2022,
     )
     assert figure.indicators == ("gva_per_hour",) and figure.title == "Score against GVA"
-    assert source_lines(figure)[0] == f"Source: Your data: mine.csv (uploaded, not checked by us); {meta['source']}."
+    assert source_lines(figure)[0] == f"Source: Your data: mine.csv (uploaded, not checked by us); {meta.source}."
     data = read_export_csv(files_of(figure)["Data (CSV)"])
     truth = official.set_index("area_code")["value"]
     np.testing.assert_allclose(data["official_value"], truth.reindex(data["area_code"]).to_numpy())
     np.testing.assert_allclose(data["value"], values.set_index("area_code")["value"].reindex(data["area_code"]))
-    assert (data["official_period"] == 2022).all() and (data["official_unit"] == meta["unit"]).all()
+    assert (data["official_period"] == 2022).all() and (data["official_unit"] == meta.unit).all()

@@ -11,11 +11,12 @@ import pandas as pd
 from components.exports import figure_exports
 from components.figures import Figure
 from tests.export_checks import read_plain_csv
+from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[2]
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
-METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+METADATA = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
 XSS = "<img src=x onerror=alert(1)>"
 
 

@@ -26,10 +26,11 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from bench.browser import open_app, wait_idle
 from tests.e2e.helpers_pages import MAIN, VEGA, assert_no_error
 from tests.export_checks import check_csvw, read_plain_csv
+from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[2]
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
-METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+METADATA = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
 VALIDATOR = jsonschema.Draft7Validator(load_schema())  # altair's bundled Vega-Lite schema (offline)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LICENCE = "Open Government Licence v3.0"
@@ -285,7 +286,7 @@ def check_figure(noun: str, files: dict[str, Download]) -> FigureFiles:
 
     sheet, meta, _ = read_xlsx(files["xlsx"].data)
     assert_same_table(sheet, table)
-    assert meta["Title"] == heading and LICENCE in str(meta["Source"]) and LICENCE in str(meta["Licence"]), meta
+    assert meta.Title == heading and LICENCE in str(meta.Source) and LICENCE in str(meta.Licence), meta
     return FigureFiles(noun, heading, (width, height), table, files)
 
 
@@ -295,7 +296,7 @@ def check_table(csv_file: Download, csvw_file: Download, xlsx_file: Download) ->
     assert len(table) > 0
     sheet, meta, _ = read_xlsx(xlsx_file.data)
     assert_same_table(sheet, table)
-    assert meta["Title"] == described["dc:title"], (meta["Title"], described["dc:title"])
+    assert meta.Title == described["dc:title"], (meta.Title, described["dc:title"])
     return table
 
 

@@ -58,7 +58,7 @@ def test_overview_exports_match_the_snapshot(shared_page: tuple[Page, str, list[
 
     figures, tables, _ = export_page(page)
     assert [f.noun for f in figures] == ["map", "chart"]
-    label = METADATA["gva_per_hour"]["label"]
+    label = METADATA["gva_per_hour"].label
     assert figures[0].title == f"{label}, {YEAR}"
 
     drawn = figures[0].csv.set_index("area_code")
@@ -179,7 +179,7 @@ def test_manufacturing_exports(shared_page: tuple[Page, str, list[str]]) -> None
     drawn = figures[0].csv.set_index("area_code")
     (indicator,) = set(drawn["indicator"])
     (period,) = set(drawn["period"])
-    assert figures[0].title == f"{METADATA[indicator]['label']}, {period}"
+    assert figures[0].title == f"{METADATA[indicator].label}, {period}"
     snapshot = values(indicator, "lep", period)
     assert sorted(drawn.index) == sorted(snapshot.index)
     close(drawn["value"], snapshot.reindex(drawn.index))

@@ -21,8 +21,9 @@ from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bench.browser import combobox, differing_pixels, wait_for_map, wait_idle
-from components.overview import LEVEL_LABELS
 from tests.e2e.conftest import AppPage
+from vocabulary.geography import AREA_LEVEL_KEYS, LEVELS
+from vocabulary.indicators import indicators_from_json
 
 pytestmark = pytest.mark.e2e
 
@@ -99,8 +100,10 @@ def expected_rows(indicator: str, level: str, year: int) -> int:
 def test_keyboard_only_walk_through_the_overview(app: AppPage) -> None:
     page = app.page
     walk: list[str] = []
-    metadata = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
-    indicator_label = metadata[INDICATOR_KEY]["label"]
+    metadata = indicators_from_json(
+        json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+    )
+    indicator_label = metadata[INDICATOR_KEY].label
     first_map = wait_for_map(page)
 
     # 1. The first Tab reaches Streamlit's skip link; the navigation and the sidebar boxes follow.
@@ -111,7 +114,7 @@ def test_keyboard_only_walk_through_the_overview(app: AppPage) -> None:
     # 2. Geography: arrow keys and Enter.
     tab_to(page, is_combobox("Geography"), "Geography box", walk)
     before = headline(page)
-    arrow_to(page, LAD, list(LEVEL_LABELS.values()), walk)
+    arrow_to(page, LAD, [LEVELS[key].label for key in AREA_LEVEL_KEYS], walk)
     wait_idle(page)
     expect(combobox(page, "Geography")).to_have_value(LAD)
     expect(page.locator("[data-testid='stMain'] [data-testid='stMarkdownContainer'] strong").first).not_to_have_text(
@@ -123,7 +126,7 @@ def test_keyboard_only_walk_through_the_overview(app: AppPage) -> None:
     # 3. Indicator (below the shared boxes): arrow keys and Enter.
     tab_to(page, is_combobox("Indicator"), "Indicator box", walk)
     before = headline(page)
-    offered = [meta["label"] for meta in metadata.values() if "lad" in meta["geographies"]]
+    offered = [meta.label for meta in metadata.values() if "lad" in meta.geographies]
     arrow_to(page, indicator_label, offered, walk)
     wait_idle(page)
     expect(combobox(page, "Indicator")).to_have_value(indicator_label)

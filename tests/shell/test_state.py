@@ -11,10 +11,12 @@ from typing import Any
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from vocabulary.indicators import indicators_from_json
+
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
-METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+METADATA = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
 NORTH_EAST_LEP, CUMBERLAND = "E37000025", "E06000063"
 
 
@@ -55,7 +57,7 @@ def test_indicator_and_year_come_back_after_a_level_without_them() -> None:
     choose(at, level="itl3")  # ITL3 has neither the GVA manufacturing share nor 1998
     assert widget(at, "indicator") != "manufacturing_gva_share"
     said = sidebar_text(at)
-    assert f"{METADATA['manufacturing_gva_share']['label']} is not available for ITL3 regions" in said
+    assert f"{METADATA['manufacturing_gva_share'].label} is not available for ITL3 regions" in said
     assert "1998 is not available" in said and "Your choice comes back" in said
     choose(at, level="lep")
     assert widget(at, "indicator") == "manufacturing_gva_share" and widget(at, "year") == 1998

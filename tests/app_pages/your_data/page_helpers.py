@@ -13,13 +13,14 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app_pages.deferred_downloads import Deferred
 from tests.export_checks import check_csvw, read_plain_csv
+from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[3]
 APP = str(REPO / "app.py")
 PAGE = "app_pages/your_data.py"
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
-METADATA = json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8"))
+METADATA = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
 LEVELS = ["lep", "itl1", "itl2", "itl3", "lad", "cauth", "rgn"]
 XSS = "<img src=x onerror=alert(1)>"
 VALUES_TYPES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls")

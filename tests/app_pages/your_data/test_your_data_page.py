@@ -66,8 +66,8 @@ def test_example_file_at_every_level(at: AppTest, level: str) -> None:
     no_exception(at)
     caption = next(c.value for c in at.caption if c.value.startswith("Example file: "))
     label, year = re.match(r"Example file: (.+), (\d{4}), from the official snapshot", caption).groups()
-    indicator = next(key for key, meta in METADATA.items() if meta["label"] == label)
-    assert level in METADATA[indicator]["geographies"]
+    indicator = next(key for key, meta in METADATA.items() if meta.label == label)
+    assert level in METADATA[indicator].geographies
     rows = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["geography"] == level)]
     years = sorted(int(y) for y in rows.loc[rows["value"].notna(), "period"].unique())
     assert int(year) == nearest(years, int(at.sidebar.selectbox(key="year").value))

@@ -87,7 +87,7 @@ def test_values_by_code_are_mapped_and_compared_with_the_official_figures(at: Ap
     bar_figure, scatter_figure = figures(at)[1:]
     assert bar_figure.sources == ("Your data: mine.csv (uploaded, not checked by us)",)
     assert scatter_figure.sources[0] == bar_figure.sources[0]
-    assert scatter_figure.sources[1] == METADATA[indicator]["source"]  # the official indicator keeps its source
+    assert scatter_figure.sources[1] == METADATA[indicator].source  # the official indicator keeps its source
 
 
 def test_xlsx_with_years_offers_a_period_choice(at: AppTest) -> None:
@@ -143,7 +143,7 @@ def test_uploaded_boundaries_show_official_figures_for_their_codes(at: AppTest) 
     assert any("Reprojected from OSGB36 / British National Grid" in as_read(m.value) for m in at.markdown)
     (figure,) = figures(at)  # the map of the user's boundaries has the same download menu
     assert figure.kind == "map" and figure.sources == (
-        METADATA[indicator]["source"],
+        METADATA[indicator].source,
         "Boundaries: squares.zip (uploaded, not checked by us)",
     )
     (menu,) = menus(at)

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from components.overview import LEVEL_LABELS
 from components.view_choices import area_names
 from loaders.errors import SourceFormatError
 from loaders.uploads import matching, read_values_upload, safe_reading
 from tests.loaders.hostile_builders import csv_bytes, xlsx_bytes
+from vocabulary.geography import AREA_LEVEL_KEYS
 
 REPO = Path(__file__).resolve().parents[3]
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
-REFERENCES = {level: area_names(AREAS, level) for level in LEVEL_LABELS}  # as the page builds them
+REFERENCES = {level: area_names(AREAS, level) for level in AREA_LEVEL_KEYS}  # as the page builds them
 XSS = "<img src=x onerror=alert(1)>"
 
 

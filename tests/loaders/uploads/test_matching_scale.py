@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from components.overview import LEVEL_LABELS
 from components.view_choices import area_names
 from loaders.uploads import MAX_ROWS, MAX_VALUES_BYTES, matching, read_values_upload
 from tests.loaders.hostile_builders import spellings_of, unknown_names_csv
+from vocabulary.geography import AREA_LEVEL_KEYS
 
 REPO = Path(__file__).resolve().parents[3]
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
@@ -30,7 +30,7 @@ def test_49900_unknown_names_are_matched_at_every_level_in_seconds(record_proper
     started = time.perf_counter()
     upload = read_values_upload("unknown_names.csv", data)
     keys = matching.upload_name_keys(upload)  # once per upload, as the page does
-    references = {level: area_names(AREAS, level) for level in LEVEL_LABELS}  # as the page does
+    references = {level: area_names(AREAS, level) for level in AREA_LEVEL_KEYS}  # as the page does
     tables = {level: matching.match_upload(upload, reference, keys) for level, reference in references.items()}
     suggestion = matching.suggest_level(list(tables["lep"]["uploaded"]), upload.key_kind, references, "lep", keys)
     elapsed = time.perf_counter() - started

@@ -1,12 +1,11 @@
-"""What the catalogue says of an indicator (Indicator), the official sources it cites and the notes several
-indicators share, with the two shapes most entries take (ONS subregional productivity, Explore Local
-Statistics)."""
+"""The official sources the indicator catalogue cites, the notes several indicators share, and the two
+shapes most entries take (ONS subregional productivity, Explore Local Statistics). The record itself,
+`Indicator`, is the app's vocabulary (vocabulary/indicators.py)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from vocabulary.indicators import Indicator
 
-OGL = "Open Government Licence v3.0"
 ONS_PRODUCTIVITY = (
     "ONS Subregional productivity: labour productivity indices (LAD and CA/EER June 2025; ITL2/ITL3 June 2024)",
     "https://www.ons.gov.uk/employmentandlabourmarket/peopleinwork/labourproductivity/datasets/"
@@ -50,28 +49,6 @@ LEP_NOTE = (
     "largest-area overlay of the official boundaries. Seven LADs sat in two LEPs and count in both, "
     "so LEP totals must not be summed to England."
 )
-
-
-@dataclass(frozen=True)
-class Indicator:
-    id: str
-    label: str
-    short_label: str
-    unit: str
-    decimals: int
-    polarity: str  # "higher_better", "lower_better" or "neutral"
-    category: str
-    source: str
-    source_url: str
-    release: str
-    basis: str = ""  # "workplace" or "residence" where it matters
-    caveats: tuple[str, ...] = field(default_factory=tuple)
-    licence: str = OGL
-
-    def as_dict(self) -> dict:
-        data = asdict(self)
-        data["caveats"] = list(self.caveats)
-        return data
 
 
 def productivity_indicator(
