@@ -286,7 +286,7 @@ def check_figure(noun: str, files: dict[str, Download]) -> FigureFiles:
 
     sheet, meta, _ = read_xlsx(files["xlsx"].data)
     assert_same_table(sheet, table)
-    assert meta.Title == heading and LICENCE in str(meta.Source) and LICENCE in str(meta.Licence), meta
+    assert meta["Title"] == heading and LICENCE in str(meta["Source"]) and LICENCE in str(meta["Licence"]), meta
     return FigureFiles(noun, heading, (width, height), table, files)
 
 
@@ -296,7 +296,7 @@ def check_table(csv_file: Download, csvw_file: Download, xlsx_file: Download) ->
     assert len(table) > 0
     sheet, meta, _ = read_xlsx(xlsx_file.data)
     assert_same_table(sheet, table)
-    assert meta.Title == described["dc:title"], (meta.Title, described["dc:title"])
+    assert meta["Title"] == described["dc:title"], (meta["Title"], described["dc:title"])
     return table
 
 
