@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from loaders.snapshot_schema import INDUSTRY_GVA_COLUMNS, INDUSTRY_GVA_FILE
 from loaders.snapshot_swap import RECOVER_COMMAND, interrupted_swap
 from vocabulary.indicators import Indicator, indicators_from_json
 
@@ -122,6 +123,20 @@ def read_snapshot(data_dir: Path = DATA_DIR) -> Snapshot:
         areas=_read_parquet(data_dir / "areas.parquet"),
         manifest=manifest,
     )
+
+
+def read_industry_gva(data_dir: Path = DATA_DIR) -> pd.DataFrame:
+    """GVA by industry for every area, level, year and industry (industry_gva.parquet: area_code,
+    geography, period, industry, gva_current, gva_cvm (£m), status; see loaders/build/industry_gva.py),
+    after checking that it belongs to the same build as the rest of the snapshot."""
+    check_whole(data_dir)
+    table = _read_parquet(data_dir / INDUSTRY_GVA_FILE)
+    missing = [column for column in INDUSTRY_GVA_COLUMNS if column not in table.columns]
+    if missing:
+        raise SnapshotError(
+            f"{INDUSTRY_GVA_FILE} lacks column(s) {', '.join(missing)}; rebuild with python -m loaders.build"
+        )
+    return table[INDUSTRY_GVA_COLUMNS]
 
 
 def read_boundaries_json(level: str, geo_dir: Path = GEO_DIR, sha256: str | None = None) -> dict:

@@ -1,11 +1,13 @@
-"""The app's snapshot readers: one read-only copy of the snapshot and of each level's boundaries per server
-process (st.cache_resource), shared by every session. The reading itself is loaders.snapshot's."""
+"""The app's snapshot readers: one read-only copy of the snapshot, of each level's boundaries and of the
+GVA-by-industry table per server process (st.cache_resource), shared by every session. The reading itself
+is loaders.snapshot's."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from loaders.snapshot import Snapshot, read_boundaries_json, read_snapshot
+from loaders.snapshot import Snapshot, read_boundaries_json, read_industry_gva, read_snapshot
 
 
 @st.cache_resource(show_spinner=False)
@@ -17,3 +19,9 @@ def cached_snapshot() -> Snapshot:
 def cached_boundaries(level: str) -> dict:
     outputs = cached_snapshot().manifest.get("outputs") or {}
     return read_boundaries_json(level, sha256=outputs.get(f"geo/{level}.geojson", {}).get("sha256"))
+
+
+@st.cache_resource(show_spinner=False)
+def cached_industry_gva() -> pd.DataFrame:
+    """industry_gva.parquet, read once per process (callers must not modify it)."""
+    return read_industry_gva()

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
 from loaders.build.derived_memberships import successors_fact
 from loaders.build.els_indicators import ELS_METADATA, els_rows, read_all_els
 from loaders.build.geography import LAD_ITL_LOOKUP, Geography, load_geography
+from loaders.build.industry_gva import FILE_CODES, industry_gva_facts, industry_gva_table, read_cvm
+from loaders.build.industry_validation import industry_validation, tolerance_problem
 from loaders.build.manufacturing_indicators import manufacturing_rows
 from loaders.build.manufacturing_validation import manufacturing_validation, read_lad_itl
 from loaders.build.nomis_indicators import nomis_file_of, nomis_rows
@@ -57,6 +60,16 @@ ELS_GVA = f"{ELS_DIR}/gross-value-added.csv"
 
 class BuildError(RuntimeError):
     """The snapshot could not be built; the message says what failed and where."""
+
+
+class Assembled(NamedTuple):
+    """What assemble() hands to the writer."""
+
+    table: pd.DataFrame  # regional_data/indicators.parquet
+    geography: Geography
+    facts: dict  # build facts for the manifest
+    provenance: Provenance  # the source files of each indicator and geography
+    industry_gva: pd.DataFrame  # regional_data/industry_gva.parquet
 
 
 def validation_summary(table: pd.DataFrame) -> dict:
@@ -111,9 +124,8 @@ def aggregation_error(english: pd.DataFrame, gva_files: list[Path], worst: float
     )
 
 
-def assemble(source: Path, progress: Callable[[str], None]) -> tuple[pd.DataFrame, Geography, dict, Provenance]:
-    """Parse every source and assemble the indicator table. Returns (table, geography, build facts,
-    the source files of each indicator and geography)."""
+def assemble(source: Path, progress: Callable[[str], None]) -> Assembled:
+    """Parse every source and assemble the indicator table and the GVA-by-industry table."""
     provenance: Provenance = {}
     progress("boundaries and lookups")
     geography = load_geography(source)
@@ -127,10 +139,10 @@ def assemble(source: Path, progress: Callable[[str], None]) -> tuple[pd.DataFram
 
     progress("ONS GVA by industry (12 workbooks)")
     gva_files = sorted((source / GVA_LA_DIR).glob("*.xlsx"))
-    gva = pd.concat(
-        [read_gva_by_industry(path, [TOTAL, MANUFACTURING, *MANUFACTURING_SUBSECTORS]) for path in gva_files],
-        ignore_index=True,
-    )
+    every_industry = pd.concat([read_gva_by_industry(path, FILE_CODES) for path in gva_files], ignore_index=True)
+    gva = every_industry[every_industry["industry"].isin([TOTAL, MANUFACTURING, *MANUFACTURING_SUBSECTORS])]
+    gva = gva.reset_index(drop=True)
+    gva_cvm, money_year = read_cvm(gva_files)
     unknown = set(gva["area_code"]) - set(names["lad"])
     if unknown:
         raise BuildError(f"{GVA_WORKBOOKS}: LA codes outside the 2023 LAD set: {', '.join(sorted(unknown)[:5])}")
@@ -219,19 +231,36 @@ def assemble(source: Path, progress: Callable[[str], None]) -> tuple[pd.DataFram
 
     table = pd.concat(parts, ignore_index=True)[COLUMNS]
     table = with_official_names(table, geography.areas)
-    table, facts["provisional"] = mark_provisional(
-        table,
-        provisional_rules(
-            gva_files,
-            source / GDP_LA,
-            gva,
-            gdp,
-            [source / ELS_DIR / name for name in ELS_METADATA],
-            ("median_weekly_pay_workplace", ashe, EDITIONS[ASHE_T7_WEEKLY]),
-        ),
+    rules = provisional_rules(
+        gva_files,
+        source / GDP_LA,
+        gva,
+        gdp,
+        [source / ELS_DIR / name for name in ELS_METADATA],
+        ("median_weekly_pay_workplace", ashe, EDITIONS[ASHE_T7_WEEKLY]),
     )
+    table, facts["provisional"] = mark_provisional(table, rules)
     table = table.sort_values(["indicator", "geography", "area_code", "period"], ignore_index=True)
     problems = validate_snapshot(table)
     if problems:
         raise BuildError("snapshot failed validation: " + "; ".join(problems))
-    return table, geography, facts, provenance
+    progress("GVA by industry for every area")
+    industry_gva = industry_gva_table(every_industry, gva_cvm, manufacturing_levels)
+    gva_rule = next((rule for rule in rules if rule.indicator == "gva_current_prices"), None)
+    facts["industry_gva"] = industry_gva_facts(
+        industry_gva, money_year, (gva_rule.year, gva_rule.source) if gva_rule else None
+    )
+    checks, english = industry_validation(
+        industry_gva,
+        read_lad_itl(source / LAD_ITL_LOOKUP),
+        source / GVA_ITL_TABLE_6,
+        read_gva_by_industry(source / GVA_ITL3, None, ITL3_TABLE_3C),
+    )
+    facts["validation"]["industry_shares"] = checks
+    problem = tolerance_problem(english)
+    if problem:
+        raise BuildError(
+            f"GVA by industry summed from LADs ({GVA_WORKBOOKS}) differs from ONS's regional figures "
+            f"({GVA_ITL_TABLE_6}, Table 6): {problem}"
+        )
+    return Assembled(table, geography, facts, provenance, industry_gva)

@@ -27,7 +27,9 @@ from tqdm import tqdm
 from loaders.build.assemble import BuildError, assemble
 from loaders.build.catalogue import INDICATORS
 from loaders.build.geography import Geography
-from loaders.build.snapshot_losses import Provenance, coverage, coverage_problems
+from loaders.build.industry_gva import FILE_NAME as INDUSTRY_GVA
+from loaders.build.industry_gva import write_industry_gva
+from loaders.build.snapshot_losses import Provenance, coverage, coverage_problems, industry_gva_problems
 from loaders.build.source_files import (
     ASHE_T7_WEEKLY,
     ELS_DIR,
@@ -76,6 +78,7 @@ class Candidate:
     table: pd.DataFrame
     manifest: dict
     provenance: Provenance = field(default_factory=dict)
+    industry_gva: pd.DataFrame | None = None  # regional_data/industry_gva.parquet
 
 
 def indicator_metadata(table: pd.DataFrame) -> dict:
@@ -110,13 +113,19 @@ def snapshot_id(outputs: dict[str, dict]) -> str:
 
 
 def write_candidate(
-    folder: Path, table: pd.DataFrame, geography: Geography, geo_files: dict[str, bytes], manifest: dict
+    folder: Path,
+    table: pd.DataFrame,
+    geography: Geography,
+    geo_files: dict[str, bytes],
+    manifest: dict,
+    industry_gva: pd.DataFrame,
 ) -> None:
     """Write regional_data/ and geo/ into `folder` (a staging folder), each file flushed to disk."""
     data_dir, geo_dir = folder / "regional_data", folder / "geo"
     data_dir.mkdir()
     geo_dir.mkdir()
     table.to_parquet(data_dir / "indicators.parquet", index=False, compression="zstd")
+    write_industry_gva(industry_gva, data_dir / INDUSTRY_GVA)
     geography.areas.to_parquet(data_dir / "areas.parquet", index=False)
     (data_dir / "indicators.json").write_text(json.dumps(indicator_metadata(table), indent=1, ensure_ascii=False))
     for level, payload in geo_files.items():
@@ -152,6 +161,7 @@ STEPS = [
     "manufacturing indicators",
     "Nomis APS, UBC and BRES",
     "ELS levelling-up indicators, ASHE, population",
+    "GVA by industry for every area",
     "web boundaries",
     "write snapshot",
 ]
@@ -167,7 +177,7 @@ def build_candidate(source: Path, folder: Path, show_progress: bool = True) -> C
                 bar.update(1)
             bar.set_postfix_str(label)
 
-        table, geography, facts, provenance = assemble(source, progress)
+        table, geography, facts, provenance, industry_gva = assemble(source, progress)
         progress("web boundaries")
         geo_files = web_boundaries(geography)
         progress("write snapshot")
@@ -188,9 +198,9 @@ def build_candidate(source: Path, folder: Path, show_progress: bool = True) -> C
             },
             **facts,
         }
-        write_candidate(folder, table, geography, geo_files, manifest)
+        write_candidate(folder, table, geography, geo_files, manifest, industry_gva)
         bar.update(1)
-    return Candidate(folder, table, manifest, provenance)
+    return Candidate(folder, table, manifest, provenance, industry_gva)
 
 
 def current_table(target: Path) -> tuple[pd.DataFrame | None, dict]:
@@ -208,12 +218,37 @@ def current_table(target: Path) -> tuple[pd.DataFrame | None, dict]:
         ) from exc
 
 
+def current_industry_gva(target: Path) -> pd.DataFrame | None:
+    """The current snapshot's industry_gva.parquet (None if it has none yet)."""
+    path = target / "regional_data" / INDUSTRY_GVA
+    if not path.exists():
+        return None
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise BuildError(
+            f"the current snapshot's {path} cannot be read ({exc.__class__.__name__}), so what the new one "
+            "would lose cannot be checked; move regional_data/ away to build from scratch"
+        ) from exc
+
+
+def industry_losses(target: Path, candidate: Candidate) -> list[str]:
+    """What the candidate's industry_gva.parquet would lose against the current one beyond the limits."""
+    if candidate.industry_gva is None:
+        return []
+    files = [f"{GVA_LA_DIR}/*.xlsx (Table 2, Table 3)"]
+    return industry_gva_problems(current_industry_gva(target), candidate.industry_gva, files)
+
+
 def loss_problems(target: Path, candidate: Candidate) -> list[str]:
     """What the candidate would lose against the current snapshot beyond the limits (none: [])."""
     old, metadata = current_table(target)
+    problems = industry_losses(target, candidate)
     if old is None:
-        return []
-    return coverage_problems(coverage(old, candidate.table), metadata=metadata, provenance=candidate.provenance)
+        return problems
+    return (
+        coverage_problems(coverage(old, candidate.table), metadata=metadata, provenance=candidate.provenance) + problems
+    )
 
 
 def losses_message(problems: list[str], flag: str = "--accept-losses") -> str:

@@ -168,3 +168,25 @@ def coverage_problems(
         if reasons:
             problems.append(f"{about}: " + "; ".join(reasons))
     return problems
+
+
+INDUSTRY_MEASURES = ("gva_current", "gva_cvm")
+
+
+def industry_gva_long(table: pd.DataFrame) -> pd.DataFrame:
+    """industry_gva.parquet in the indicator table's shape: one 'indicator' per measure and industry
+    ("industry_gva gva_current CD-CG"), so that the same limits apply to it."""
+    long = table.melt(
+        id_vars=["area_code", "geography", "period", "industry"], value_vars=list(INDUSTRY_MEASURES), var_name="measure"
+    )
+    long["indicator"] = "industry_gva " + long["measure"] + " " + long["industry"].astype(str)
+    return long[[*KEY, "value"]]
+
+
+def industry_gva_problems(old: pd.DataFrame | None, new: pd.DataFrame, files: list[str]) -> list[str]:
+    """The losses of industry_gva.parquet beyond the limits (none when there was no such file before)."""
+    if old is None:
+        return []
+    old_long, new_long = industry_gva_long(old), industry_gva_long(new)
+    provenance = {key: files for key in old_long[GROUP].drop_duplicates().itertuples(index=False, name=None)}
+    return coverage_problems(coverage(old_long, new_long), provenance=provenance)

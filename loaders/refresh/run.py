@@ -142,6 +142,14 @@ def _validate(options: Options, target: Path, candidate: build.Candidate, outcom
         accept_losses=options.accept_losses,
         provenance=candidate.provenance,
     )
+    try:
+        industry = build.industry_losses(target, candidate)
+    except build.BuildError as exc:
+        raise RefreshError("validation", str(exc)) from exc
+    if industry and options.accept_losses:
+        outcome.comparison.warnings += [f"loss (accepted with --accept-losses): {p}" for p in industry]
+    else:
+        outcome.comparison.problems += [f"loss: {p}" for p in industry]
     problems = outcome.comparison.problems
     if problems:
         hint = (

@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 
 from loaders.errors import SourceFormatError
-from loaders.sources.gva_by_industry import MANUFACTURING, MANUFACTURING_SUBSECTORS, TOTAL, read_gva_by_industry
+from loaders.sources.gva_by_industry import (
+    LOCAL_AUTHORITIES_CVM,
+    MANUFACTURING,
+    MANUFACTURING_SUBSECTORS,
+    TOTAL,
+    money_value_year,
+    read_gva_by_industry,
+)
 
 FOLDER = "stats/gva_gdp/gva_by_industry_local_authority"
 
@@ -124,3 +131,47 @@ def test_text_where_a_number_belongs(tmp_path: Path) -> None:
     path = _workbook(tmp_path / "text.xlsx", HEADER, [["NE", "E06000001", "H", "Total", "All", "n.a.", 2]])
     with pytest.raises(SourceFormatError, match=r"text\.xlsx.*E06000001 Total 2022: unexpected text 'n\.a\.'"):
         read_gva_by_industry(path)
+
+
+def test_chained_volume_table_of_a_real_workbook(shared_data: Path) -> None:
+    """Table 2 (CVM, 2022 money value): PROVENANCE Hartlepool's total is £1,289m in 1998;
+    the South East workbook withholds Southampton's AB volumes as "[u]" (low reliability), not its prices."""
+    north_east = next((shared_data / FOLDER).glob("*tlcnortheast.xlsx"))
+    cvm = read_gva_by_industry(north_east, None, LOCAL_AUTHORITIES_CVM)
+    hartlepool = cvm[(cvm["area_code"] == "E06000001") & (cvm["industry"] == TOTAL)].set_index("period")["value"]
+    assert hartlepool[1998] == 1289
+    assert money_value_year(north_east, cvm.attrs["title"]) == 2022
+    assert cvm["industry"].nunique() == 49 and cvm["status"].eq("").all()
+    south_east = next((shared_data / FOLDER).glob("*tljsoutheast.xlsx"))
+    volumes = read_gva_by_industry(south_east, ["AB (1-9)"], LOCAL_AUTHORITIES_CVM)
+    prices = read_gva_by_industry(south_east, ["AB (1-9)"])
+    southampton = volumes[volumes["area_code"] == "E06000045"]
+    assert southampton["status"].eq("suppressed").all() and southampton["value"].isna().all()
+    assert prices.loc[prices["area_code"] == "E06000045", "value"].notna().all()
+
+
+def test_chained_volume_layout_refuses_the_index_and_the_price_tables(tmp_path: Path) -> None:
+    rows = [["North East", "E06000001", "Hartlepool", "Total", "All industries", 1457, "[u]"]]
+    index = _workbook(
+        tmp_path / "index.xlsx",
+        HEADER,
+        rows,
+        title="Table 1: ... chained volume measures index, 2022 equals 100",
+        sheet="Table 2",
+    )
+    with pytest.raises(SourceFormatError, match=r"index\.xlsx, sheet 'Table 2': title .* is not the chained-volume"):
+        read_gva_by_industry(index, None, LOCAL_AUTHORITIES_CVM)
+    prices = _workbook(tmp_path / "prices.xlsx", HEADER, rows, sheet="Table 2")
+    with pytest.raises(SourceFormatError, match=r"prices\.xlsx.*is not the chained-volume"):
+        read_gva_by_industry(prices, None, LOCAL_AUTHORITIES_CVM)
+    good = _workbook(
+        tmp_path / "cvm.xlsx",
+        HEADER,
+        rows,
+        title="Table 2: chained volume measures in 2022 money value",
+        sheet="Table 2",
+    )
+    frame = read_gva_by_industry(good, None, LOCAL_AUTHORITIES_CVM)
+    assert frame["value"].iloc[0] == 1457 and frame["status"].tolist() == ["", "suppressed"]
+    with pytest.raises(SourceFormatError, match=r"cvm\.xlsx: title 'Table 2' names no money-value year"):
+        money_value_year(good, "Table 2")
