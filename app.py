@@ -51,6 +51,7 @@ else:  # the page script
         [
             st.Page("app_pages/overview.py", title="Overview", icon=":material/map:", default=True),
             st.Page("app_pages/manufacturing.py", title="Manufacturing", icon=":material/factory:"),
+            st.Page("app_pages/sector_strengths.py", title="Sector strengths", icon=":material/insights:"),
             st.Page("app_pages/productivity_gaps.py", title="Productivity gaps", icon=":material/trending_up:"),
             st.Page("app_pages/levelling_up.py", title="Levelling up", icon=":material/balance:"),
             st.Page("app_pages/compare_areas.py", title="Compare areas", icon=":material/compare_arrows:"),

@@ -30,8 +30,11 @@ from components.methods import (
     tidy_table_xlsx,
     validation_table,
 )
+from components.sector_strengths import groupings_method_table
 from loaders.snapshot import Snapshot
+from metrics.sectors import STRENGTH_RULE
 from shell.snapshot_cache import cached_snapshot
+from vocabulary.industries import FINEST, INDUSTRIES, SECTIONS
 
 
 @st.cache_resource(show_spinner=False)
@@ -164,6 +167,23 @@ if itl2:
         + "Regions whose authorities are the same in 2021 and 2025 are checked against ONS directly; the others "
         "are built the same way from the same tables."
     )
+
+st.header("Sector strengths")
+st.markdown(
+    f"""
+- **Industries.** ONS GVA by industry for local authorities has {len(INDUSTRIES)} rows per authority: the total,
+  production and services, the SIC sections, six manufacturing sub-sections and groups of divisions. The page
+  offers two partitions of the total: the {len(SECTIONS)} sections and the {len(FINEST)} finest industries.
+- **Shares and location quotients** are ratios of sums: an area's (or group's) £m in an industry over its total
+  £m, over the same ratio for the benchmark economy. England's quotient against England is 1 for every industry.
+- **{STRENGTH_RULE}**
+- **Real growth** uses ONS's chained volume measures (2022 money); for areas built from several authorities
+  their sum, an approximation (chain-linked volumes are not additive).
+- **Sector groupings** (2025 growth-driving sectors, 2017 sector deals) are proxies built from these industries;
+  none is the official definition:
+"""
+)
+st.dataframe(groupings_method_table(), hide_index=True)
 
 st.header("Provisional figures")
 st.markdown(

@@ -220,7 +220,7 @@ def figure_exports(figure: Figure, metadata: Mapping[str, Indicator], manifest: 
             source=source_lines(figure),
             data=lambda: figure_data(figure),
             indicator_keys=figure.indicators,
-            metadata=metadata,
+            metadata={**metadata, **{meta.id: meta for meta in figure.definitions}},
             manifest=manifest,
         ),
     ]

@@ -42,6 +42,9 @@ class Figure:
     # Figures of a user's own data say instead what is theirs and what is official.
     credit: str | None = None
     description: str = ""  # what the figure shows, in words (the page's alt text): a slide picture's alt text
+    # Definitions of indicators the figure derives on the page (not in the snapshot's metadata), for the
+    # metadata sheet of its XLSX: e.g. one industry's location quotient on Sector strengths.
+    definitions: tuple[Indicator, ...] = ()
 
     @property
     def stem(self) -> str:

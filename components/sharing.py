@@ -11,6 +11,9 @@ SHARED_PARAMS = ("level", "area", "year", "benchmark")
 PAGE_PARAMS = (
     "indicator",  # Overview
     "mfg_measure",  # Manufacturing
+    "sector_detail",
+    "sector",
+    "sector_group",  # Sector strengths
     "gap_measure",
     "gap_series",
     "gap_start",  # Productivity gaps

@@ -34,6 +34,7 @@ INDICATOR_KEYS = tuple(
 PAGES = (
     "overview",
     "manufacturing",
+    "sector_strengths",
     "productivity_gaps",
     "levelling_up",
     "compare_areas",

@@ -16,8 +16,20 @@ import pandas as pd
 from loaders.build.derived_memberships import successors_fact
 from loaders.build.els_indicators import ELS_METADATA, els_rows, read_all_els
 from loaders.build.geography import LAD_ITL_LOOKUP, Geography, load_geography
-from loaders.build.industry_gva import FILE_CODES, industry_gva_facts, industry_gva_table, read_cvm
-from loaders.build.industry_validation import industry_validation, tolerance_problem
+from loaders.build.industry_gva import (
+    FILE_CODES,
+    PUBLISHED_NOTE,
+    fill_withheld_from_itl3,
+    industry_gva_facts,
+    industry_gva_table,
+    read_cvm,
+)
+from loaders.build.industry_validation import (
+    TABLE_3C_PARTS,
+    industry_validation,
+    published_by_la_industry,
+    tolerance_problem,
+)
 from loaders.build.manufacturing_indicators import manufacturing_rows
 from loaders.build.manufacturing_validation import manufacturing_validation, read_lad_itl
 from loaders.build.nomis_indicators import nomis_file_of, nomis_rows
@@ -250,13 +262,16 @@ def assemble(source: Path, progress: Callable[[str], None]) -> Assembled:
     facts["industry_gva"] = industry_gva_facts(
         industry_gva, money_year, (gva_rule.year, gva_rule.source) if gva_rule else None
     )
+    itl3_every_industry = read_gva_by_industry(source / GVA_ITL3, None, ITL3_TABLE_3C)
     checks, english = industry_validation(
-        industry_gva,
-        read_lad_itl(source / LAD_ITL_LOOKUP),
-        source / GVA_ITL_TABLE_6,
-        read_gva_by_industry(source / GVA_ITL3, None, ITL3_TABLE_3C),
+        industry_gva, read_lad_itl(source / LAD_ITL_LOOKUP), source / GVA_ITL_TABLE_6, itl3_every_industry
     )
     facts["validation"]["industry_shares"] = checks
+    # after the check, which compares the pure LAD sums with ONS
+    industry_gva, filled = fill_withheld_from_itl3(
+        industry_gva, published_by_la_industry(itl3_every_industry, TABLE_3C_PARTS)
+    )
+    facts["industry_gva"]["withheld_filled_from_table_3c"] = {"rows": filled, "method": PUBLISHED_NOTE}
     problem = tolerance_problem(english)
     if problem:
         raise BuildError(

@@ -13,7 +13,10 @@ Current-price £m are additive up to ONS's rounding of each published £m.
 
 `status` is "suppressed" where ONS withheld the value of any member (the value is then missing, never
 zero) and "unavailable" where a member's cell is empty without a withheld marker (no such cell in the
-April 2025 release). The latest year is provisional (facts: provisional_year).
+April 2025 release). The reference economies and ITL1 regions have no withheld industry: there a
+withheld LAD sum is replaced by ONS's own figure, the sum of the area's ITL3 regions in Table 3c, with status
+"itl3_sum" (current prices only; fill_withheld_from_itl3). The latest year is provisional (facts:
+provisional_year).
 """
 
 from __future__ import annotations
@@ -169,3 +172,45 @@ def industry_gva_facts(table: pd.DataFrame, money_year: int, provisional: tuple[
         "suppressed_rows": int((table["status"] == "suppressed").sum()),
         "rounding_residuals": rounding_residuals(table[table["geography"] == "lad"]),
     }
+
+
+# The economies a location quotient is taken against, and the ITL1 regions, are never left with a withheld
+# industry: where the LAD sum misses a withheld authority, ONS's own figure is used instead, the sum of its
+# ITL3 regions in Table 3c (which withholds nothing). ITL3 code prefixes of each such area (2025 ITL codes).
+ENGLISH_ITL1_PREFIXES = tuple(f"TL{letter}" for letter in "CDEFGHIJK")
+PUBLISHED_PARTS: dict[str, tuple[str, ...]] = {
+    "K02000001": ("TL",),  # the UK
+    "E92000001": ENGLISH_ITL1_PREFIXES,  # England
+    "ENG_EXCL_LONDON": tuple(p for p in ENGLISH_ITL1_PREFIXES if p != "TLI"),
+    "W92000004": ("TLL",),
+    "S92000003": ("TLM",),
+    "N92000002": ("TLN",),
+    **{f"TL{letter}": (f"TL{letter}",) for letter in "CDEFGHIJKLMN"},  # ITL1 regions
+}
+FROM_ITL3 = "itl3_sum"  # the status of a row filled from Table 3c
+PUBLISHED_NOTE = (
+    "where an authority's figure is withheld, the UK, its countries, England, England excluding London and "
+    "the ITL1 regions take current-price GVA from ONS Table 3c (their ITL3 regions summed), so every location "
+    "quotient has a whole reference economy; their chained volume measures stay withheld"
+)
+
+
+def fill_withheld_from_itl3(table: pd.DataFrame, published_itl3: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The table with the withheld current-price rows of the areas in PUBLISHED_PARTS replaced by ONS's
+    Table 3c figures (`published_itl3`: area_code (ITL3), period, industry (LA short code), value £m); a
+    filled row's status is FROM_ITL3 (its gva_cvm stays missing). Returns the table and how many rows were filled."""
+    sums = []
+    for code, prefixes in PUBLISHED_PARTS.items():
+        rows = published_itl3[published_itl3["area_code"].str.startswith(prefixes)]
+        summed = rows.groupby(["period", "industry"])["value"].sum(min_count=1).reset_index()
+        sums.append(summed.assign(area_code=code))
+    published = pd.concat(sums, ignore_index=True).set_index(["area_code", "period", "industry"])["value"]
+    withheld = (table["status"] == "suppressed") & table["area_code"].isin(PUBLISHED_PARTS)
+    keys = pd.MultiIndex.from_frame(table.loc[withheld, ["area_code", "period", "industry"]].astype({"period": int}))
+    values = published.reindex(keys).to_numpy()
+    found = ~np.isnan(values)
+    out = table.copy()
+    rows = out.index[withheld.to_numpy()][found]
+    out.loc[rows, "gva_current"] = values[found].astype("float32")
+    out.loc[rows, "status"] = FROM_ITL3
+    return out, int(found.sum())

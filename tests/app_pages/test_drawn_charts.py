@@ -19,6 +19,7 @@ from tests.page_walk import LEVELS, REPO, View, chart_title_texts, seen, views
 CHART_PAGES = (
     "overview",
     "manufacturing",
+    "sector_strengths",
     "productivity_gaps",
     "levelling_up",
     "compare_areas",

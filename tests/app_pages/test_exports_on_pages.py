@@ -39,7 +39,15 @@ MENU_LABELS = [
     "Data description (CSVW, JSON)",
     "Data (XLSX)",
 ]
-PAGES = ["overview", "manufacturing", "productivity_gaps", "levelling_up", "compare_areas", "targets"]
+PAGES = [
+    "overview",
+    "manufacturing",
+    "sector_strengths",
+    "productivity_gaps",
+    "levelling_up",
+    "compare_areas",
+    "targets",
+]
 VALIDATOR = jsonschema.Draft7Validator(load_schema())
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

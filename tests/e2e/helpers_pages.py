@@ -27,6 +27,7 @@ NO_AREA = {"", "(none)"}
 PAGES = {
     "Overview": "Regional productivity overview",
     "Manufacturing": "Manufacturing",
+    "Sector strengths": "Sector strengths",
     "Productivity gaps": "Productivity gaps",
     "Levelling up": "Levelling up",
     "Compare areas": "Compare areas",

@@ -9,10 +9,11 @@ import math
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from loaders.build.industry_gva import industry_gva_table, sum_industries
+from loaders.build.industry_gva import PUBLISHED_PARTS, fill_withheld_from_itl3, industry_gva_table, sum_industries
 from loaders.build.industry_validation import SHARE_TOLERANCE_POINTS, tolerance_problem
 from loaders.build.manufacturing_indicators import industry_totals
 from loaders.build.run import Candidate, loss_problems
@@ -73,10 +74,50 @@ def test_schema_and_coverage(industry_gva: pd.DataFrame) -> None:
     }
     per_area = industry_gva.groupby(["geography", "area_code"]).size()
     assert per_area.eq(49 * 26).all()  # every industry, 1998-2023
-    assert set(industry_gva["status"]) == {"", "suppressed"}
+    assert set(industry_gva["status"]) == {"", "suppressed", "itl3_sum"}
     withheld = industry_gva[industry_gva["status"] == "suppressed"]
     assert (withheld["gva_current"].isna() | withheld["gva_cvm"].isna()).all()  # missing, never zero
     assert industry_gva.loc[industry_gva["status"] == "", ["gva_current", "gva_cvm"]].notna().all().all()
+
+
+def test_reference_economies_and_itl1_regions_have_no_withheld_industry(industry_gva: pd.DataFrame) -> None:
+    """Every location quotient needs its reference whole: the UK, countries, England, England excluding
+    London and ITL1 regions take ONS's Table 3c figure where a LAD's is withheld (current prices only)."""
+    whole = industry_gva[industry_gva["area_code"].isin(PUBLISHED_PARTS)]
+    assert set(whole["geography"]) == {"uk", "country", "benchmark", "itl1"}
+    assert not (whole["status"] == "suppressed").any()
+    filled = whole[whole["status"] == "itl3_sum"]
+    assert len(filled) and filled["gva_current"].notna().all() and filled["gva_cvm"].isna().all()
+    assert set(industry_gva.loc[industry_gva["status"] == "itl3_sum", "area_code"]) <= set(PUBLISHED_PARTS)
+
+
+def test_withheld_rows_are_filled_from_the_itl3_sums_of_their_area() -> None:
+    table = pd.DataFrame(
+        {
+            "area_code": ["E92000001", "E92000001", "TLC", "E06000001"],
+            "geography": ["country", "country", "itl1", "lad"],
+            "period": [2023, 2023, 2023, 2023],
+            "industry": ["AB", "K", "AB", "AB"],
+            "gva_current": [np.nan, 500.0, np.nan, np.nan],
+            "gva_cvm": [np.nan, 400.0, np.nan, np.nan],
+            "status": ["suppressed", "", "suppressed", "suppressed"],
+        }
+    )
+    itl3 = pd.DataFrame(
+        {
+            "area_code": ["TLC31", "TLC32", "TLI31", "TLL11"],
+            "period": [2023] * 4,
+            "industry": ["AB"] * 4,
+            "value": [10.0, 20.0, 40.0, 80.0],
+        }
+    )
+    out, filled = fill_withheld_from_itl3(table, itl3)
+    assert filled == 2
+    assert out.loc[0, "gva_current"] == 70  # England: TLC31 + TLC32 + TLI31 (not Wales)
+    assert out.loc[2, "gva_current"] == 30 and out.loc[2, "status"] == "itl3_sum"
+    assert out.loc[1, "gva_current"] == 500 and out.loc[1, "status"] == ""  # not withheld: untouched
+    assert pd.isna(out.loc[3, "gva_current"]) and out.loc[3, "status"] == "suppressed"  # a LAD stays withheld
+    assert pd.isna(out.loc[0, "gva_cvm"])
 
 
 def test_cheshire_and_warrington_by_hand_from_the_raw_workbook(shared_data: Path, industry_gva: pd.DataFrame) -> None:

@@ -1,0 +1,257 @@
+"""Sector strengths: what an area is specialised in (location quotients of GVA by industry against the
+benchmark economy), how that changed and how fast each industry grew, the sector groupings people name,
+and a map of one industry's location quotient across areas."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from components.figures import choropleth_figure
+from components.formatting import MISSING_CELL
+from components.plain_text import plain
+from components.quotients import lq_reference
+from components.sector_strengths import (
+    BUILT_GROUPS,
+    DETAILS,
+    groups_table,
+    industry_name,
+    number_format,
+    profile_table,
+    sector_choices,
+    sector_lq_indicator,
+    sector_map,
+    strengths_sentence,
+    years_of,
+)
+from components.sector_strengths_charts import bubble_chart, bubble_data, bubble_figure
+from components.targets import PRESET_GROUPS
+from metrics.groups import member_lads
+from metrics.sectors import (
+    LONG_SPAN,
+    SHORT_SPAN,
+    STRENGTH_RULE,
+    TOTAL,
+    group_rows,
+    industry_profile,
+    quotient_rows,
+    with_groups,
+)
+from shell.figures import show_chart, show_map, table_downloads
+from shell.plan import user_plan
+from shell.snapshot_cache import cached_boundaries, cached_industry_gva, cached_snapshot
+from shell.state import current_view, indicator_slot, pick, pick_year, stop_page, year_note
+from vocabulary.geography import AREA_LEVELS, LEVELS
+
+SOURCE_INDICATOR = "manufacturing_gva_share"  # same ONS workbooks: its metadata names the source
+
+
+@st.cache_resource(show_spinner=False)
+def sector_table() -> dict[str, pd.DataFrame]:
+    """The industry table with the groupings added, split by area (read-only, shared by every session)."""
+    table = with_groups(cached_industry_gva(), BUILT_GROUPS)
+    return {"all": table, **dict(tuple(table.groupby("area_code", sort=False)))}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_profile(area: str, reference: str, year: int, detail: str, members: tuple[str, ...] = ()) -> pd.DataFrame:
+    """One area's profile; an area group (`members`: its local authorities) is summed from them first."""
+    tables = sector_table()
+    own = group_rows(tables["all"], members, area, "group") if members else tables[area]
+    both = pd.concat([own, tables[reference]], ignore_index=True)  # the groupings are in both already
+    codes = [*DETAILS[detail][1], *(group.key for group in BUILT_GROUPS)]
+    return industry_profile(both, area, reference, year, codes)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_quotients(code: str, reference: str, level: str) -> pd.DataFrame:
+    return quotient_rows(sector_table()["all"], code, reference, level)
+
+
+snapshot = cached_snapshot()
+shared = current_view()
+level, area = shared.level, shared.area
+tables = sector_table()
+table = tables["all"]
+source_meta = snapshot.metadata[SOURCE_INDICATOR]
+area_names = dict(zip(snapshot.areas["area_code"], snapshot.areas["area_name"], strict=True))
+
+st.title("Sector strengths")
+st.caption(
+    "What each area is specialised in, by its share of GVA in each industry against the benchmark economy "
+    "(the location quotient), and how fast each industry grew. ONS GVA by industry for local authorities, "
+    "summed to every geography; workplace-based."
+)
+years = years_of(table, level)
+if not years:
+    built = ", ".join(lv.plural for lv in AREA_LEVELS if lv.key in set(table["geography"]))
+    st.info(
+        f"GVA by industry is not available for {LEVELS[level].plural}: ONS publishes it for local authorities, "
+        f"and this app sums whole authorities to {built}. Choose one of those levels in the sidebar."
+    )
+    stop_page()
+
+with indicator_slot():
+    detail = pick(
+        "sector_detail", "Industry detail", list(DETAILS), default="sections", format_func=lambda k: DETAILS[k][0]
+    )
+year = pick_year(years, f"for GVA by industry of {LEVELS[level].plural}")
+year_note(shared.year, year, "GVA by industry")
+totals = table[table["industry"] == TOTAL].rename(columns={"gva_current": "value"})
+reference = lq_reference(shared.benchmark, totals, "GVA by industry")
+if reference.note:
+    st.caption(reference.note)
+provisional_years = set(snapshot.rows(SOURCE_INDICATOR).query("status == 'provisional'")["period"].astype(int))
+
+# --- one area's (or area group's) strengths -------------------------------------------------------
+user_groups, _ = user_plan(snapshot)
+groups_here = {group.code: group for group in (*PRESET_GROUPS, *user_groups) if group.level == level}
+chosen_group = None
+if groups_here:
+    chosen_group = pick(
+        "sector_group",
+        "Or one of your area groups (made on the Targets page)",
+        [None, *groups_here],
+        default=None,
+        format_func=lambda code: "(none: the area in the sidebar)" if code is None else groups_here[code].name,
+    )
+subject, subject_name, members = area, shared.area_name, ()
+if chosen_group:
+    subject, subject_name = chosen_group, groups_here[chosen_group].name
+    members = tuple(sorted(member_lads(snapshot.areas, groups_here[chosen_group])))
+profile = None
+if not subject:
+    st.info("Pick an area in the sidebar, or click one on the map below, to see its sector strengths.")
+elif not members and subject not in tables:
+    st.info(f"{subject_name} has no GVA by industry in this snapshot.")
+else:
+    profile = cached_profile(subject, reference.code, year, detail, members)
+    industries = profile[~profile["industry"].isin([g.key for g in BUILT_GROUPS])]
+    sentence = strengths_sentence(
+        industries,
+        subject_name,
+        "group" if members else level,
+        year,
+        reference.name,
+        year in provisional_years,
+        first_year=years[0],
+    )
+    st.markdown(f"**{plain(sentence)}**")
+    st.caption(STRENGTH_RULE)
+    plotted = bubble_data(industries, subject_name, year)
+    if plotted.empty:
+        st.info(f"No industry of {subject_name} has both a location quotient and real growth for {year}.")
+    else:
+        chart = bubble_chart(plotted, subject_name, year, reference.name)
+        strong = plotted.loc[plotted["kind"] == "strength", "industry_name"].tolist()
+        show_chart(
+            bubble_figure(chart, plotted, source_meta.source, subject),
+            chart,
+            alt=f"Bubble chart of {len(plotted)} industries of {subject_name}: location quotient against real "
+            f"growth {year - SHORT_SPAN}-{year}. Strengths: {', '.join(strong) or 'none'}. The table below has "
+            "every figure.",
+        )
+    st.subheader("Every industry, most specialised first")
+    shown = profile_table(industries, reference.name)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        placeholder=MISSING_CELL,
+        column_config={
+            "Industry": st.column_config.TextColumn("Industry", pinned=True, width="medium"),
+            **{
+                column: st.column_config.NumberColumn(column, format=number_format(column))
+                for column in shown.columns
+                if shown[column].dtype.kind == "f"
+            },
+        },
+    )
+    table_downloads(
+        f"sector_strengths_{subject}_{year}",
+        f"Sector strengths: {subject_name}, {year}",
+        shown,
+        [],
+        [source_meta.source],
+    )
+
+    st.subheader("Sector groupings (proxies)")
+    st.caption(
+        "The 2025 Industrial Strategy's eight growth-driving sectors and the 2017 sector deals, built from the "
+        "industries ONS publishes for local authorities. None is the official definition (those are lists of "
+        "4- and 5-digit SIC codes); each says how well it is covered and why. Method on Data and methods."
+    )
+    groups = groups_table(profile, reference.name)
+    st.dataframe(
+        groups,
+        hide_index=True,
+        placeholder=MISSING_CELL,
+        column_config={"Grouping": st.column_config.TextColumn("Grouping", pinned=True)},
+    )
+    table_downloads(
+        f"sector_groupings_{subject}_{year}",
+        f"Sector groupings (proxies): {subject_name}, {year}",
+        groups,
+        [],
+        [source_meta.source],
+    )
+
+# --- one industry across areas -------------------------------------------------------------------
+st.subheader("One industry across areas")
+choices = sector_choices(detail)
+strongest = None
+if profile is not None:
+    ranked = profile[profile["strength"] & profile["industry"].isin(DETAILS[detail][1])]
+    strongest = ranked.sort_values("lq", ascending=False)["industry"].iloc[0] if len(ranked) else None
+fallback = "C" if "C" in choices else choices[0]
+sector = pick("sector", "Industry on the map", choices, default=strongest or fallback, format_func=industry_name)
+meta = sector_lq_indicator(source_meta, sector, reference.name)
+lq_rows = cached_quotients(sector, reference.code, level)
+view = sector_map(
+    lq_rows, meta, cached_boundaries(level), level, year, shared.benchmark, area, reference.name, area_names
+)
+map_figure = choropleth_figure(
+    "sector_map",
+    features=view.features,
+    legend=view.legend,
+    legend_title=view.legend_title,
+    legend_note=view.legend_note,
+    table=view.table,
+    meta=meta,
+    indicator=meta.id,
+    level=level,
+    year=year,
+    subtitle=f"{LEVELS[level].plural}; {reference.name} = 1",
+    metadata={meta.id: meta},
+)
+map_figure = replace(map_figure, definitions=(meta,))
+show_map(
+    map_figure,
+    view.deck,
+    key="sector_map",
+    alt=view.alt_text,
+    legend_title=view.legend_title,
+    legend=view.legend,
+    note=f"{view.legend_note} Click an area on the map to select it.",
+    height=520,
+)
+
+# --- notes ---------------------------------------------------------------------------------------
+st.subheader("Notes")
+st.markdown(
+    "\n".join(
+        [
+            f"- {STRENGTH_RULE}",
+            "- Shares and location quotients use GVA in current prices, summed from local authorities (a ratio "
+            "of sums); real growth uses chained volume measures in 2022 money, summed for groups, an "
+            "approximation because chain-linked volumes do not add up exactly.",
+            f"- Change in share is in percentage points over {SHORT_SPAN} and {LONG_SPAN} years; growth is the "
+            "% change of the industry's own GVA.",
+            "- ONS withholds a few local-authority figures to protect confidential data; an area with a withheld "
+            "member shows no figure for that industry (never a zero).",
+            "- GVA per job by industry is not shown: output by industry exists for every level, but jobs by "
+            "industry (BRES) only for LEPs in 2016-2020 and ITL3 regions, and not yet in this snapshot.",
+        ]
+    )
+)

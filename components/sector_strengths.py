@@ -1,0 +1,218 @@
+"""Sector strengths page: the tables, the sentence and the map of one industry's location quotient. The
+arithmetic is in metrics/sectors.py, the words for industries and groupings in vocabulary/; the chart in
+components/sector_strengths_charts.py."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from components.formatting import format_signed
+from components.manufacturing import Measure, MeasureMap, build_measure_map, display_name
+from metrics.sectors import LONG_SPAN, NEVER_STRENGTHS, SHORT_SPAN, STRENGTH_LQ
+from vocabulary.indicators import Indicator
+from vocabulary.industries import FINEST, SECTIONS, industry
+from vocabulary.sector_groups import COVERAGE_MEANING, SECTOR_GROUPS, SectorGroup
+
+DETAILS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "sections": (f"SIC sections ({len(SECTIONS)})", tuple(row.code for row in SECTIONS)),
+    "detailed": (f"Detailed industries ({len(FINEST)})", tuple(row.code for row in FINEST)),
+}
+STATUS_WORDS = {
+    "suppressed": "withheld by ONS",
+    "unavailable": "no figure",
+    "itl3_sum": "ONS's regional figure (an authority's is withheld); no real-terms figure",
+}
+LQ_MEASURE = Measure("industry_lq", "industry_lq", "Location quotient of GVA", "gva", True)
+BUILT_GROUPS: tuple[SectorGroup, ...] = tuple(group for group in SECTOR_GROUPS if group.industries)
+
+
+def industry_name(code: str) -> str:
+    """'Manufacture of petroleum, chemicals and other minerals (SIC 19-23)'; a grouping's name with its
+    coverage, so a proxy never reads as the official definition."""
+    group = next((g for g in SECTOR_GROUPS if g.key == code), None)
+    if group is not None:
+        return group.label
+    found = industry(code)
+    return f"{found.label} (SIC {found.sic})"
+
+
+def strengths_sentence(
+    profile: pd.DataFrame,
+    area_name: str,
+    level: str,
+    year: int,
+    reference_name: str,
+    provisional: bool,
+    first_year: int,
+) -> str:
+    """One sentence: the area's strengths in `year`, most specialised first, each with since when it has been
+    specialised (`first_year`, the tables' first, reads "since at least"); then the industries as specialised
+    whose real GVA fell; or, with no strength, the most specialised industry and why it is not one."""
+    name = display_name(area_name, level)
+    when = f"{year} (provisional)" if provisional else str(year)
+    ranked = profile.dropna(subset=["lq"]).sort_values(["lq", "industry"], ascending=[False, True])
+    ranked = ranked[~ranked["industry"].isin(NEVER_STRENGTHS)]
+    if ranked.empty:
+        return f"{name} has no industry figures for {when}: ONS withheld them."
+    strengths = ranked[ranked["strength"]]
+    shrinking = ranked[(ranked["lq"] >= STRENGTH_LQ) & ~ranked["strength"]]
+    if strengths.empty:
+        top = ranked.iloc[0]
+        reason = (
+            f"its location quotient is {top['lq']:.2f}, below {STRENGTH_LQ}"
+            if top["lq"] < STRENGTH_LQ
+            else f"its real GVA did not grow over the {SHORT_SPAN} years to {year}"
+        )
+        return (
+            f"No industry in {name} meets the strength rule in {when}; the most specialised is "
+            f"{industry_name(top['industry'])}, but {reason}."
+        )
+    listed = _listed([_strength_words(row, reference_name, first_year) for _, row in strengths.iterrows()])
+    count = f"{len(strengths)} strength{'s' if len(strengths) > 1 else ''}"
+    text = f"{name} has {count} against {reference_name} in {when}: {listed}"
+    if not shrinking.empty:
+        falling = _listed(
+            [
+                f"{industry_name(row['industry'])} ({row['lq']:.2f} times; real GVA "
+                f"{format_signed(row[f'real_growth_{SHORT_SPAN}y'], 1, '%')} since {year - SHORT_SPAN})"
+                for _, row in shrinking.iterrows()
+            ]
+        )
+        text += f". As specialised, but shrinking in real terms: {falling}"
+    return text + "."
+
+
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + "; and " + parts[-1]
+
+
+def _strength_words(row: pd.Series, reference_name: str, first_year: int) -> str:
+    since = row["specialised_since"]
+    since_words = (
+        "" if pd.isna(since) else f", specialised since {'at least ' if since <= first_year else ''}{int(since)}"
+    )
+    return f"{industry_name(row['industry'])}, {row['lq']:.2f} times {reference_name}'s share{since_words}"
+
+
+def profile_table(profile: pd.DataFrame, reference_name: str) -> pd.DataFrame:
+    """The strengths table as shown and downloaded: one row per industry, most specialised first."""
+    out = pd.DataFrame(
+        {
+            "Industry": [industry_name(code) for code in profile["industry"]],
+            "Code": profile["industry"].to_numpy(),
+            "GVA (£m, current prices)": profile["gva"].to_numpy(),
+            "Share of GVA (%)": profile["share_pct"].to_numpy(),
+            f"{reference_name} share (%)": profile["reference_share_pct"].to_numpy(),
+            "Location quotient": profile["lq"].to_numpy(),
+            f"Location quotient {SHORT_SPAN} years before": profile["lq_before"].to_numpy(),
+            f"Change in share, {SHORT_SPAN} years (pp)": profile[f"share_change_{SHORT_SPAN}y"].to_numpy(),
+            f"Change in share, {LONG_SPAN} years (pp)": profile[f"share_change_{LONG_SPAN}y"].to_numpy(),
+            f"Nominal growth, {SHORT_SPAN} years (%)": profile[f"nominal_growth_{SHORT_SPAN}y"].to_numpy(),
+            f"Real growth, {SHORT_SPAN} years (%)": profile[f"real_growth_{SHORT_SPAN}y"].to_numpy(),
+            f"Real growth, {LONG_SPAN} years (%)": profile[f"real_growth_{LONG_SPAN}y"].to_numpy(),
+            "Specialised since": profile["specialised_since"].astype("Int64").to_numpy(),
+            "Strength": np.where(profile["strength"], "strength", ""),
+            "Status": profile["status"].map(lambda status: STATUS_WORDS.get(status, status)).to_numpy(),
+        }
+    )
+    order = profile["lq"].fillna(-np.inf).to_numpy().argsort(kind="stable")[::-1]
+    return out.iloc[order].reset_index(drop=True)
+
+
+def groups_table(profile: pd.DataFrame, reference_name: str) -> pd.DataFrame:
+    """The sector groupings as proxies: every grouping of both frameworks, with its coverage and why; those the
+    tables cannot build are listed with the reason and no figures (never a zero)."""
+    by_key = profile.set_index("industry")
+    rows = []
+    for group in SECTOR_GROUPS:
+        built = group.key in by_key.index
+        row = by_key.loc[group.key] if built else None
+        rows.append(
+            {
+                "Grouping": group.name,
+                "Coverage": group.coverage,
+                "Framework": group.framework,
+                "Built from": ", ".join(industry_name(code) for code in group.industries) or "nothing available",
+                "Share of GVA (%)": row["share_pct"] if built else np.nan,
+                f"{reference_name} share (%)": row["reference_share_pct"] if built else np.nan,
+                "Location quotient": row["lq"] if built else np.nan,
+                f"Real growth, {SHORT_SPAN} years (%)": row[f"real_growth_{SHORT_SPAN}y"] if built else np.nan,
+                "Why this coverage": f"{COVERAGE_MEANING[group.coverage].capitalize()}: {group.reason}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def sector_lq_indicator(base: Indicator, code: str, reference_name: str) -> Indicator:
+    """The metadata of one industry's location quotient (the source fields are those of the GVA-by-industry
+    indicators the snapshot already describes, `base`)."""
+    name = industry_name(code)
+    return replace(
+        base,
+        id=f"industry_lq_{code}",
+        label=f"Location quotient of GVA: {name} ({reference_name} = 1)",
+        short_label=f"LQ of {industry(code).label if code not in _GROUP_KEYS else name}",
+        unit="ratio",
+        decimals=2,
+        caveats=(f"The area's share of GVA in this industry divided by {reference_name}'s share in the same year.",),
+    )
+
+
+_GROUP_KEYS = {group.key for group in SECTOR_GROUPS}
+
+
+def sector_map(
+    lq_rows: pd.DataFrame,
+    meta: Indicator,
+    boundaries: dict,
+    level: str,
+    year: int,
+    benchmark_code: str,
+    selected_code: str | None,
+    reference_name: str,
+    names: dict[str, str],
+) -> MeasureMap:
+    """The choropleth of one industry's location quotient (classes around 1, as the Manufacturing map)."""
+    named = lq_rows.assign(area_name=lq_rows["area_code"].map(names))
+    return build_measure_map(
+        named, meta, LQ_MEASURE, boundaries, level, year, benchmark_code, selected_code, reference_name
+    )
+
+
+def years_of(table: pd.DataFrame, level: str) -> list[int]:
+    """Years with any industry figure at this level."""
+    rows = table[(table["geography"] == level) & table["gva_current"].notna()]
+    return sorted(int(year) for year in rows["period"].unique())
+
+
+def sector_choices(detail: str) -> Sequence[str]:
+    """The industries of one level of detail, then the groupings the tables can build."""
+    return (*DETAILS[detail][1], *(group.key for group in BUILT_GROUPS))
+
+
+def number_format(column: str) -> str:
+    """How a column of the strengths table is shown: £m with thousands separators, quotients to 2 places,
+    percentages and changes to 1."""
+    if column.startswith("GVA"):
+        return "localized"
+    return "%.2f" if "quotient" in column else "%.1f"
+
+
+def groupings_method_table() -> pd.DataFrame:
+    """Every sector grouping with the industries it is built from and its coverage, for Data and methods."""
+    return pd.DataFrame(
+        {
+            "Framework": [group.framework for group in SECTOR_GROUPS],
+            "Grouping": [group.name for group in SECTOR_GROUPS],
+            "Built from": [
+                ", ".join(industry_name(code) for code in group.industries) or "nothing available"
+                for group in SECTOR_GROUPS
+            ],
+            "Coverage": [group.coverage for group in SECTOR_GROUPS],
+            "Why": [group.reason for group in SECTOR_GROUPS],
+        }
+    )
