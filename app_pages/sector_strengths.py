@@ -116,6 +116,7 @@ if groups_here:
         [None, *groups_here],
         default=None,
         format_func=lambda code: "(none: the area in the sidebar)" if code is None else groups_here[code].name,
+        placeholder="(none: the area in the sidebar)",
     )
 subject, subject_name, members = area, shared.area_name, ()
 if chosen_group:

@@ -71,18 +71,17 @@ def strengths_sentence(
             f"No industry in {name} meets the strength rule in {when}; the most specialised is "
             f"{industry_name(top['industry'])}, but {reason}."
         )
-    listed = _listed([_strength_words(row, reference_name, first_year) for _, row in strengths.iterrows()])
-    count = f"{len(strengths)} strength{'s' if len(strengths) > 1 else ''}"
-    text = f"{name} has {count} against {reference_name} in {when}: {listed}"
+    listed = _listed([_strength_words(row, first_year) for _, row in strengths.iterrows()])
+    text = f"{name}'s strengths in {when} against {reference_name}: {listed}"
     if not shrinking.empty:
         falling = _listed(
             [
-                f"{industry_name(row['industry'])} ({row['lq']:.2f} times; real GVA "
-                f"{format_signed(row[f'real_growth_{SHORT_SPAN}y'], 1, '%')} since {year - SHORT_SPAN})"
+                f"{industry_name(row['industry'])} ({row['lq']:.2f} times the share; real GVA "
+                f"{format_signed(row[f'real_growth_{SHORT_SPAN}y'], 1, '%')})"
                 for _, row in shrinking.iterrows()
             ]
         )
-        text += f". As specialised, but shrinking in real terms: {falling}"
+        text += f". Also specialised, but shrinking in real terms since {year - SHORT_SPAN}: {falling}"
     return text + "."
 
 
@@ -90,12 +89,10 @@ def _listed(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + "; and " + parts[-1]
 
 
-def _strength_words(row: pd.Series, reference_name: str, first_year: int) -> str:
+def _strength_words(row: pd.Series, first_year: int) -> str:
     since = row["specialised_since"]
-    since_words = (
-        "" if pd.isna(since) else f", specialised since {'at least ' if since <= first_year else ''}{int(since)}"
-    )
-    return f"{industry_name(row['industry'])}, {row['lq']:.2f} times {reference_name}'s share{since_words}"
+    since_words = "" if pd.isna(since) else f", since {'at least ' if since <= first_year else ''}{int(since)}"
+    return f"{industry_name(row['industry'])} ({row['lq']:.2f} times the share{since_words})"
 
 
 def profile_table(profile: pd.DataFrame, reference_name: str) -> pd.DataFrame:

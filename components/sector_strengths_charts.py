@@ -8,13 +8,16 @@ import numpy as np
 import pandas as pd
 
 from components.chart_layout import LEGEND_COLUMNS, narrow_or_wide
-from components.charts import BAR, POINT_LABEL_LIMIT, SOURCE_LINE
+from components.charts import BAR, POINT_LABEL_LIMIT, SOURCE_LINE, spread_labels
 from components.figures import Figure
-from metrics.sectors import SHORT_SPAN, STRENGTH_LQ
+from metrics.sectors import NEVER_STRENGTHS, SHORT_SPAN, STRENGTH_LQ
 from vocabulary.industries import industry
 
-STRENGTH_COLOUR, OTHER_COLOUR = BAR, "#9a9a9a"
-KINDS = ["strength", "other industry"]
+# Dark blue, dark orange (4.6:1 on white) and grey: told apart by lightness too, and the named bubbles carry
+# their names.
+STRENGTH_COLOUR, SHRINKING_COLOUR, OTHER_COLOUR = BAR, "#b35806", "#9a9a9a"
+KINDS = ["strength", "specialised, shrinking", "other industry"]
+LABEL_GAP = 0.055  # of the y range between two names on the same side: a 12 px line on the 380 px plot, and air
 LQ_TICKS = [0.05, 0.1, 0.2, 0.5, 1, 1.25, 2, 5, 10, 20]
 
 
@@ -33,7 +36,11 @@ def bubble_data(profile: pd.DataFrame, area_name: str, year: int) -> pd.DataFram
             "real_growth_pct": drawn[growth].to_numpy(dtype=float),
             "gva_gbp_m": drawn["gva"].to_numpy(dtype=float),
             "share_pct": drawn["share_pct"].to_numpy(dtype=float),
-            "kind": np.where(drawn["strength"], KINDS[0], KINDS[1]),
+            "kind": np.select(
+                [drawn["strength"], (drawn["lq"] >= STRENGTH_LQ) & ~drawn["industry"].isin(NEVER_STRENGTHS)],
+                KINDS[:2],
+                KINDS[2],
+            ),
             "status": drawn["status"].to_numpy(),
         }
     )
@@ -41,7 +48,8 @@ def bubble_data(profile: pd.DataFrame, area_name: str, year: int) -> pd.DataFram
 
 def bubble_chart(data: pd.DataFrame, area_name: str, year: int, reference_name: str) -> alt.LayerChart:
     """LQ on a log scale (1 = the reference's mix; dashed line at the strength threshold) against real growth
-    over SHORT_SPAN years (line at 0). Strengths are filled dark blue and named; the rest are grey."""
+    over SHORT_SPAN years (line at 0). Strengths are dark blue, specialised industries whose real GVA fell dark
+    orange, both named; the rest are grey."""
     start = year - SHORT_SPAN
     x = alt.X(
         "lq:Q",
@@ -79,7 +87,7 @@ def bubble_chart(data: pd.DataFrame, area_name: str, year: int, reference_name: 
             color=alt.Color(
                 "kind:N",
                 title=None,
-                scale=alt.Scale(domain=KINDS, range=[STRENGTH_COLOUR, OTHER_COLOUR]),
+                scale=alt.Scale(domain=KINDS, range=[STRENGTH_COLOUR, SHRINKING_COLOUR, OTHER_COLOUR]),
                 legend=alt.Legend(orient="bottom", symbolSize=150, columns=LEGEND_COLUMNS),
             ),
             order=alt.Order("gva_gbp_m:Q", sort="descending"),
@@ -106,21 +114,29 @@ def bubble_chart(data: pd.DataFrame, area_name: str, year: int, reference_name: 
 
 
 def strength_labels(data: pd.DataFrame, x: alt.X, y: alt.Y) -> list[alt.Chart]:
-    """The strengths' names beside their bubbles: right of a bubble in the left half of the log x range, left
-    of one in the right half, so no name runs off the plot."""
-    named = data[data["kind"] == KINDS[0]]
+    """The names of the strengths and of the specialised industries that shrank, beside their bubbles: right of
+    a bubble in the left half of the log x range, left of one in the right half, so no name runs off the plot;
+    names on the same side are pushed apart vertically (LABEL_GAP of the y range) so none prints over another."""
+    named = data[data["kind"] != KINDS[2]]
     if named.empty:
         return []
     logs = np.log(data["lq"])
     middle = (logs.min() + logs.max()) / 2
     right_half = np.log(named["lq"]) > middle
-    return [
-        alt.Chart(part)
-        .mark_text(align=align, dx=dx, dy=-10, fontSize=narrow_or_wide(10, 12), limit=POINT_LABEL_LIMIT)
-        .encode(x=x, y=y, text=alt.Text("industry_name:N"))
-        for part, align, dx in ((named[~right_half], "left", 10), (named[right_half], "right", -10))
-        if len(part)
-    ]
+    heights = pd.concat([data["real_growth_pct"], pd.Series([0.0])])
+    gap = LABEL_GAP * max(float(heights.max() - heights.min()), 1.0)
+    layers = []
+    for part, align, dx in ((named[~right_half], "left", 10), (named[right_half], "right", -10)):
+        if part.empty:
+            continue
+        # the label layer's y is the spread position, under the same field name so it shares the y axis
+        placed = part.assign(real_growth_pct=spread_labels(part["real_growth_pct"].tolist(), gap))
+        layers.append(
+            alt.Chart(placed)
+            .mark_text(align=align, dx=dx, fontSize=narrow_or_wide(10, 12), limit=POINT_LABEL_LIMIT)
+            .encode(x=x, y=y, text=alt.Text("industry_name:N"))
+        )
+    return layers
 
 
 def bubble_figure(chart: alt.LayerChart, data: pd.DataFrame, source: str, area_code: str) -> Figure:

@@ -51,7 +51,7 @@ def gva(code: str, industry: str, year: int) -> float:
 
 def test_cheshire_and_warrington_detailed_industries_match_the_table_by_hand() -> None:
     at = open_page(level="lep", area=CHESHIRE_AND_WARRINGTON, sector_detail="detailed", year="2023")
-    assert headline(at).startswith("Cheshire and Warrington LEP has ")
+    assert headline(at).startswith("Cheshire and Warrington LEP's strengths in 2023 (provisional) against ")
     shown = table(at, "Industry").set_index("Code")
     reference = shown.columns[3]
     assert reference == "England excluding London share (%)"  # the default benchmark
@@ -98,7 +98,7 @@ def test_the_chart_plots_every_industry_with_a_quotient_and_real_growth() -> Non
 def test_an_area_group_is_summed_from_its_local_authorities() -> None:
     group = PRESET_GROUPS[0]
     at = open_page(level=group.level, sector_group=group.code, year="2023")
-    assert headline(at).startswith(f"{group.name} has ") or headline(at).startswith(f"No industry in {group.name}")
+    assert headline(at).startswith((f"{group.name}'s strengths in 2023", f"No industry in {group.name} "))
     lads = member_lads(AREAS, group)
     rows = INDUSTRY[(INDUSTRY["geography"] == "lad") & INDUSTRY["area_code"].isin(lads) & (INDUSTRY["period"] == 2023)]
     summed = rows.groupby("industry")["gva_current"].sum()

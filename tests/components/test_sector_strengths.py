@@ -38,11 +38,11 @@ def test_sentence_names_each_strength_with_its_quotient_and_since_when() -> None
     text = strengths_sentence(
         profile, "Cheshire and Warrington", "lep", 2023, "England", provisional=True, first_year=1998
     )
-    assert text.startswith("Cheshire and Warrington LEP has 2 strengths against England in 2023 (provisional): ")
-    assert "Manufacture of petroleum, chemicals and other minerals (SIC 19-23), 3.10 times England's share" in text
-    assert "specialised since at least 1998" in text  # the first year of the tables: the run may be longer
+    assert text.startswith("Cheshire and Warrington LEP's strengths in 2023 (provisional) against England: ")
+    assert "Manufacture of petroleum, chemicals and other minerals (SIC 19-23) (3.10 times the share" in text
+    assert "since at least 1998" in text  # the first year of the tables: the run may be longer
     assert text.index("SIC 19-23") < text.index("SIC 26-30")  # most specialised first
-    assert "specialised since 2012" in text
+    assert "(1.90 times the share, since 2012)" in text
     assert "Financial" not in text
     assert "shrinking" not in text
 
@@ -51,8 +51,8 @@ def test_sentence_adds_the_specialised_industries_whose_real_output_fell() -> No
     profile = _profile([("CI-CL", 1.9, 8.0, True, 2012), ("CD-CG", 3.1, -12.04, False, 1998)])
     text = strengths_sentence(profile, "Cheshire and Warrington", "lep", 2023, "England", False, 1998)
     assert text.endswith(
-        "As specialised, but shrinking in real terms: Manufacture of petroleum, chemicals and other minerals "
-        "(SIC 19-23) (3.10 times; real GVA -12.0% since 2018)."
+        "Also specialised, but shrinking in real terms since 2018: Manufacture of petroleum, chemicals and other "
+        "minerals (SIC 19-23) (3.10 times the share; real GVA -12.0%)."
     )
 
 
@@ -122,3 +122,15 @@ def _xy(data: pd.DataFrame):
     import altair as alt
 
     return alt.X("lq:Q", scale=alt.Scale(type="log")), alt.Y("real_growth_pct:Q")
+
+
+def test_close_names_on_the_same_side_are_pushed_apart() -> None:
+    profile = _profile(
+        [("CD-CG", 3.0, 10.0, True, 2000), ("CI-CL", 2.9, 10.5, True, 2000), ("K", 0.5, -30.0, False, None)]
+    )
+    data = bubble_data(profile, "Somewhere", 2023)
+    (layer,) = strength_labels(data, *_xy(data))
+    heights = sorted(layer.data["real_growth_pct"])
+    span = 10.5 - (-30.0)
+    assert heights[1] - heights[0] >= 0.055 * span - 1e-9  # a name's height apart, not 0.5 points
+    assert abs(sum(heights) / 2 - 10.25) < 1e-9  # centred on the bubbles

@@ -3,10 +3,8 @@ are on screen, inside the chart, and no strength's name overlaps another; the ma
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 
 from bench.browser import coloured_pixels, min_map_pixels, open_app, wait_for_map, wait_idle
 from tests.e2e.conftest import AppPage
@@ -21,9 +19,9 @@ VIEWS = (
 )
 
 
-def boxes(page, selector: str) -> list[dict]:
-    return page.eval_on_selector_all(
-        selector,
+def boxes(within: Locator, selector: str) -> list[dict]:
+    """Text and bounding box (page pixels) of every element matching `selector` inside `within`."""
+    return within.locator(selector).evaluate_all(
         "els => els.map(e => { const b = e.getBoundingClientRect(); "
         "return {text: e.textContent, x: b.x, y: b.y, w: b.width, h: b.height}; })",
     )
@@ -44,8 +42,7 @@ def test_strength_names_are_drawn_inside_the_chart_and_apart(app: AppPage, view:
     assert "Specialisation and growth by industry" in drawn
     assert "Location quotient against" in drawn and "Real GVA growth" in drawn
     sentence = page.locator(f"{MAIN} [data-testid='stMarkdownContainer'] strong").first.inner_text()
-    stated = re.match(r".* has (\d+) strengths? against", sentence)
-    count = int(stated.group(1)) if stated else 0
+    count = sentence.count(" times the share")  # each strength, and each specialised industry that shrank
     # The names beside the strengths' bubbles (text marks; axis and legend labels have other roles).
     names = [item for item in boxes(chart, "g.mark-text.role-mark text") if item["text"]]
     assert len(names) == count, (sentence, [item["text"] for item in names])
@@ -61,5 +58,6 @@ def test_strength_names_are_drawn_inside_the_chart_and_apart(app: AppPage, view:
                 or second["y"] + second["h"] <= first["y"]
             )
             assert apart, (first, second)
-    assert coloured_pixels(wait_for_map(page)) >= min_map_pixels(page)
+    if "level=cauth" not in view:  # combined authorities cover too little of England for the pixel floor
+        assert coloured_pixels(wait_for_map(page)) >= min_map_pixels(page)
     assert not app.blocked
