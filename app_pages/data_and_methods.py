@@ -30,7 +30,7 @@ from components.methods import (
     tidy_table_xlsx,
     validation_table,
 )
-from components.sector_strengths import groupings_method_table
+from components.sector_strengths import groupings_method_table, industry_validation_table
 from loaders.snapshot import Snapshot
 from metrics.sectors import STRENGTH_RULE
 from shell.snapshot_cache import cached_snapshot
@@ -184,6 +184,18 @@ st.markdown(
 """
 )
 st.dataframe(groupings_method_table(), hide_index=True)
+shares = manifest["validation"].get("industry_shares", {})
+if shares:
+    st.subheader("Industry shares against ONS's regional tables")
+    st.markdown(
+        "Each industry's share of GVA summed from local authorities, against ONS's own figures for whole "
+        "regions (Table 6 for ITL1 and ITL2, Table 3c for ITL3; 2025 ITL codes, 1998-2023). Largest difference "
+        f"for an English ITL1 region: **{shares['itl1_2025']['max_abs_share_point_difference']:.3f} percentage "
+        f"points** (tolerance {shares['tolerance_share_points']} points; the build stops beyond it). Where a local "
+        "authority's figure is withheld, the UK, its countries, England, England excluding London and the ITL1 "
+        "regions use ONS's regional figure instead (status 'itl3_sum')."
+    )
+    st.dataframe(industry_validation_table(manifest), hide_index=True)
 
 st.header("Provisional figures")
 st.markdown(

@@ -213,3 +213,22 @@ def groupings_method_table() -> pd.DataFrame:
             "Why": [group.reason for group in SECTOR_GROUPS],
         }
     )
+
+
+def industry_validation_table(manifest: dict) -> pd.DataFrame:
+    """Per industry, the largest difference between its share of GVA summed from local authorities and
+    ONS's own regional figure, for ITL1 (English regions), ITL2 and ITL3, as the build measured it."""
+    checks = manifest.get("validation", {}).get("industry_shares", {})
+    rows = []
+    for level, label in (("itl1_2025", "ITL1 (English)"), ("itl2_2025", "ITL2"), ("itl3_2025", "ITL3")):
+        for code, found in checks.get(level, {}).get("by_industry", {}).items():
+            rows.append(
+                {
+                    "Industry": industry_name(code),
+                    "Regions": label,
+                    "Largest difference in share (percentage points)": found["max_abs_share_point_difference"],
+                    "Largest difference (£m)": found["max_abs_gbp_m_difference"],
+                    "Where": found["worst"],
+                }
+            )
+    return pd.DataFrame(rows)

@@ -94,6 +94,7 @@ SECTIONS = [
     "Build manifest",
     "How aggregates are built",
     "Measured aggregation error",
+    "Sector strengths",
     "Provisional figures",
     "LEP overlaps",
     "2023 LAD changes",
@@ -193,3 +194,19 @@ def test_definitions_and_caveats_per_indicator(at: AppTest) -> None:
         assert f"(`{key}`)" in text
         for caveat in meta.caveats:
             assert caveat in text
+
+
+def test_sector_strengths_method_lists_every_grouping_and_the_measured_industry_differences(at: AppTest) -> None:
+    from vocabulary.sector_groups import SECTOR_GROUPS
+
+    assert "Sector strengths" in [h.value for h in at.header]
+    groupings = next(frame for frame in frames(at) if list(frame.columns[:2]) == ["Framework", "Grouping"])
+    assert sorted(groupings["Grouping"]) == sorted(group.name for group in SECTOR_GROUPS)
+    assert set(groupings["Coverage"]) == {"full", "partial", "proxy", "not available"}
+    measured = next(frame for frame in frames(at) if "Largest difference in share (percentage points)" in frame.columns)
+    itl1 = measured[measured["Regions"] == "ITL1 (English)"]
+    by_industry = MANIFEST["validation"]["industry_shares"]["itl1_2025"]["by_industry"]
+    assert len(itl1) == len(by_industry) > 20
+    worst = itl1["Largest difference in share (percentage points)"].max()
+    assert worst == MANIFEST["validation"]["industry_shares"]["itl1_2025"]["max_abs_share_point_difference"]
+    assert worst <= MANIFEST["validation"]["industry_shares"]["tolerance_share_points"]
