@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -63,6 +64,20 @@ def cached_profile(area: str, reference: str, year: int, detail: str, members: t
     both = pd.concat([own, tables[reference]], ignore_index=True)  # the groupings are in both already
     codes = [*DETAILS[detail][1], *(group.key for group in BUILT_GROUPS)]
     return industry_profile(both, area, reference, year, codes)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_chart(
+    area: str, area_name: str, reference: str, reference_name: str, year: int, detail: str, members: tuple[str, ...]
+) -> tuple[pd.DataFrame, dict | None]:
+    """The plotted industries and the chart's Vega-Lite spec (built and validated once per view, ~80 ms;
+    the page and its exports then work from the dict)."""
+    profile = cached_profile(area, reference, year, detail, members)
+    plotted = bubble_data(profile[~profile["industry"].isin([g.key for g in BUILT_GROUPS])], area_name, year)
+    if plotted.empty:
+        return plotted, None
+    with alt.data_transformers.disable_max_rows():
+        return plotted, bubble_chart(plotted, area_name, year, reference_name).to_dict()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -141,11 +156,10 @@ else:
     )
     st.markdown(f"**{plain(sentence)}**")
     st.caption(STRENGTH_RULE)
-    plotted = bubble_data(industries, subject_name, year)
-    if plotted.empty:
+    plotted, chart = cached_chart(subject, subject_name, reference.code, reference.name, year, detail, members)
+    if chart is None:
         st.info(f"No industry of {subject_name} has both a location quotient and real growth for {year}.")
     else:
-        chart = bubble_chart(plotted, subject_name, year, reference.name)
         strong = plotted.loc[plotted["kind"] == "strength", "industry_name"].tolist()
         show_chart(
             bubble_figure(chart, plotted, source_meta.source, subject),

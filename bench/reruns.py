@@ -15,6 +15,7 @@ from bench.progress import log
 PAGES = {
     "overview": "app_pages/overview.py",
     "manufacturing": "app_pages/manufacturing.py",
+    "sector_strengths": "app_pages/sector_strengths.py",
     "productivity_gaps": "app_pages/productivity_gaps.py",
     "levelling_up": "app_pages/levelling_up.py",
     "compare_areas": "app_pages/compare_areas.py",
@@ -23,6 +24,7 @@ PAGES = {
     "your_data": "app_pages/your_data.py",
     "accessibility": "app_pages/accessibility.py",
 }
+PAGES_WITH_AREA = ("sector_strengths",)  # also timed with an area picked
 WARM_UP_RUNS, TIMED_RUNS = 2, 7
 
 
@@ -84,6 +86,13 @@ def measure_apptest(levels: Sequence[str], pages: dict[str, str] = PAGES, freeze
                     at.toggle(key="your_data_example").set_value(True)
                     run()
                 rerun[page][level] = _median_ms(run)
+                if page in PAGES_WITH_AREA:  # the heavier view: an area picked (its profile and chart)
+                    area = at.selectbox(key="area")
+                    area.set_value(area.options[1] if area.options[0] in (None, "(none)") else area.options[0])
+                    run()
+                    rerun.setdefault(f"{page}_with_area", {})[level] = _median_ms(run)
+                    at.selectbox(key="area").set_value(None)
+                    run()
             except Exception as exc:  # a page that fails is reported, the others still measured
                 rerun[page][level] = None  # type: ignore[assignment]
                 log(f"{page} at {level} failed: {exc}")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from components.chart_layout import LEGEND_COLUMNS, narrow_or_wide
 from components.charts import BAR, POINT_LABEL_LIMIT, SOURCE_LINE, spread_labels
-from components.figures import Figure
+from components.figures import Figure, chart_titles
 from metrics.sectors import NEVER_STRENGTHS, SHORT_SPAN, STRENGTH_LQ
 from vocabulary.industries import industry
 
@@ -139,10 +139,9 @@ def strength_labels(data: pd.DataFrame, x: alt.X, y: alt.Y) -> list[alt.Chart]:
     return layers
 
 
-def bubble_figure(chart: alt.LayerChart, data: pd.DataFrame, source: str, area_code: str) -> Figure:
-    """The chart as exported: its own title and subtitle, the plotted rows as the data."""
-    title = chart.title.text
-    subtitle = chart.title.subtitle[0]
+def bubble_figure(chart: alt.LayerChart | dict, data: pd.DataFrame, source: str, area_code: str) -> Figure:
+    """The chart (altair, or its Vega-Lite dict) as exported: its own title and subtitle, the plotted rows."""
+    title, subtitle = chart_titles(chart)
     return Figure(
         "sector_bubbles",
         title,

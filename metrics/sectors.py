@@ -35,9 +35,10 @@ STRENGTH_RULE = (
 
 
 def _pivot(table: pd.DataFrame, area_code: str, column: str) -> pd.DataFrame:
-    """period x industry of one column for one area (missing where suppressed)."""
+    """period x industry of one column for one area (missing where withheld: a withheld value is NaN, and a
+    row marked suppressed for its other column keeps the value it has)."""
     rows = table[table["area_code"] == area_code]
-    values = rows[column].where(rows["status"] != SUPPRESSED).astype(float)
+    values = rows[column].astype(float)
     return (
         rows.assign(_value=values)
         .pivot_table(index="period", columns="industry", values="_value", aggfunc="first", dropna=False)
@@ -114,20 +115,26 @@ def industry_profile(
 
 def with_groups(table: pd.DataFrame, groups: Iterable[SectorGroup]) -> pd.DataFrame:
     """The industry table plus one row per area, year and grouping (industry = the grouping's key): sums of
-    its industries' £m (a grouping is suppressed where any of its industries is). Groupings the tables
-    cannot build (no industries) are left out."""
+    its industries' £m (missing where any part is). Groupings the tables cannot build are left out."""
     frames = [table]
     for group in groups:
-        if not group.industries:
-            continue
-        parts = table[table["industry"].isin(group.industries)]
-        keys = ["area_code", "geography", "period"]
-        summed = parts.groupby(keys, observed=True, sort=False)[["gva_current", "gva_cvm"]].sum(min_count=1)
-        hidden = parts.assign(_hit=parts["status"] == SUPPRESSED).groupby(keys, observed=True, sort=False)["_hit"]
-        summed["status"] = np.where(hidden.any(), SUPPRESSED, "")
-        summed.loc[summed["status"] == SUPPRESSED, ["gva_current", "gva_cvm"]] = np.nan
-        frames.append(summed.reset_index().assign(industry=group.key))
+        if group.industries:
+            parts = table[table["industry"].isin(group.industries)]
+            summed = whole_sums(parts, ["area_code", "geography", "period"])
+            frames.append(summed.assign(industry=group.key))
     return pd.concat(frames, ignore_index=True)
+
+
+def whole_sums(parts: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The £m of `parts` summed per `keys`, each column missing where any part's is (a sum missing a part
+    would be too low, never a zero); status "suppressed" where any part was withheld."""
+    grouped = parts.groupby(keys, observed=True, sort=False)
+    summed = grouped[["gva_current", "gva_cvm"]].sum(min_count=1)
+    gaps = parts[["gva_current", "gva_cvm"]].isna().groupby([parts[key] for key in keys], observed=True, sort=False)
+    summed = summed.mask(gaps.any().reindex(summed.index))
+    hidden = parts["status"].eq(SUPPRESSED).groupby([parts[key] for key in keys], observed=True, sort=False).any()
+    summed["status"] = np.where(hidden.reindex(summed.index), SUPPRESSED, "")
+    return summed.reset_index()
 
 
 def quotient_rows(table: pd.DataFrame, industry: str, reference_code: str, geography: str) -> pd.DataFrame:
@@ -138,7 +145,7 @@ def quotient_rows(table: pd.DataFrame, industry: str, reference_code: str, geogr
     level = rows[rows["geography"] == geography]
 
     def share(frame: pd.DataFrame) -> pd.Series:
-        values = frame["gva_current"].where(frame["status"] != SUPPRESSED).astype(float)
+        values = frame["gva_current"].astype(float)
         wide = frame.assign(_v=values).pivot_table(
             index=["area_code", "period"], columns="industry", values="_v", aggfunc="first", dropna=False
         )
@@ -151,17 +158,13 @@ def quotient_rows(table: pd.DataFrame, industry: str, reference_code: str, geogr
     out = lq.rename("value").reset_index()
     out["geography"] = geography
     hit = suppressed.reindex(pd.MultiIndex.from_frame(out[["area_code", "period"]])).fillna(False).to_numpy()
-    out["status"] = np.where(hit, SUPPRESSED, np.where(out["value"].isna(), "unavailable", "derived"))
+    missing = out["value"].isna().to_numpy()
+    out["status"] = np.where(hit & missing, SUPPRESSED, np.where(missing, "unavailable", "derived"))
     return out[["geography", "area_code", "period", "value", "status"]]
 
 
 def group_rows(table: pd.DataFrame, member_lads: Iterable[str], code: str, geography: str) -> pd.DataFrame:
     """An area group's industry rows: the sums of its member local authorities' £m per year and industry,
-    under the group's code (suppressed where any member is: a sum missing a part would be too low)."""
+    under the group's code (missing where any member's is)."""
     members = table[(table["geography"] == "lad") & table["area_code"].isin(set(member_lads))]
-    keys = ["period", "industry"]
-    summed = members.groupby(keys, observed=True, sort=False)[["gva_current", "gva_cvm"]].sum(min_count=1)
-    hidden = members.assign(_hit=members["status"] == SUPPRESSED).groupby(keys, observed=True, sort=False)["_hit"].any()
-    summed["status"] = np.where(hidden, SUPPRESSED, "")
-    summed.loc[hidden.to_numpy(), ["gva_current", "gva_cvm"]] = np.nan
-    return summed.reset_index().assign(area_code=code, geography=geography)
+    return whole_sums(members, ["period", "industry"]).assign(area_code=code, geography=geography)

@@ -163,3 +163,16 @@ def test_england_against_itself_is_one_for_every_industry_in_the_snapshot() -> N
         profile = industry_profile(england, "E92000001", "E92000001", year, [row.code for row in INDUSTRIES])
         assert profile["lq"].notna().all(), profile.loc[profile["lq"].isna(), "industry"].tolist()
         assert np.allclose(profile["lq"], 1.0)
+
+
+def test_a_part_withheld_in_volume_only_keeps_the_current_price_sum() -> None:
+    """ONS marks some chained-volume cells unreliable ([u]) while the current-price cell is published: the
+    group keeps its current-price sum, and only its volume sum is missing."""
+    rows = _rows("l1", "lad", 2023, {"Total": 100, "X": 10}) + _rows("l2", "lad", 2023, {"Total": 300, "X": 50})
+    table = pd.DataFrame(rows)
+    hit = (table["area_code"] == "l2") & (table["industry"] == "X")
+    table.loc[hit, ["gva_cvm", "status"]] = [float("nan"), "suppressed"]
+    out = group_rows(table, ["l1", "l2"], "group:mine", "lep").set_index("industry")
+    assert out.loc["X", "gva_current"] == 60
+    assert math.isnan(out.loc["X", "gva_cvm"]) and out.loc["X", "status"] == "suppressed"
+    assert out.loc["Total", "gva_cvm"] == 400
