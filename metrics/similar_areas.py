@@ -74,8 +74,9 @@ SIMILARITY_MEASURES: tuple[SimilarityMeasure, ...] = (
         INDUSTRY_MIX,
         0.25,
         "none",
-        "What the economy makes: the share of GVA from manufacturing, the one industry share the snapshot "
-        "has for every level. Further industry shares join this aspect and split its weight evenly.",
+        "What the economy makes: the share of GVA from manufacturing, today the one industry share the "
+        "snapshot has wherever the other measures are. Further industry shares join this aspect and split its "
+        "weight evenly.",
     ),
 )
 
