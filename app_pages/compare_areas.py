@@ -70,7 +70,12 @@ def similar_areas_offer(main: str) -> None:
         if view.message:
             st.info(plain(view.message))
             return
-        st.dataframe(view.table, hide_index=True, placeholder=MISSING_CELL)
+        st.dataframe(
+            view.table,
+            hide_index=True,
+            column_config={"area": st.column_config.TextColumn("area", pinned=True)},
+            placeholder=MISSING_CELL,
+        )
         st.caption(plain(view.note))
         if view.left_out:
             st.caption(plain(view.left_out))
