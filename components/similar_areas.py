@@ -155,14 +155,14 @@ def _row(
 def similarity_measures_table(
     metadata: Mapping[str, Indicator], measures: Sequence[SimilarityMeasure] = SIMILARITY_MEASURES
 ) -> pd.DataFrame:
-    """One row per measure, from the definition: aspect, indicator, id, weight, transform, why."""
+    """One row per measure, from the definition: aspect, indicator, its id, weight, transform, why."""
     weights = measure_weights(measures)
     return pd.DataFrame(
         [
             {
                 "aspect": measure.aspect,
                 "measure": metadata[measure.indicator].label if measure.indicator in metadata else measure.indicator,
-                "indicator id": measure.indicator,
+                "id": measure.indicator,
                 "weight": f"{weights[measure.indicator]:.0%}",
                 "transform": TRANSFORM_TEXT[measure.transform],
                 "why": measure.reason,

@@ -78,10 +78,10 @@ def test_method_text_states_the_lep_lookup(at: AppTest) -> None:
 
 def test_similar_areas_section_lists_every_measure_with_its_weight(at: AppTest) -> None:
     assert "Similar areas" in [h.value for h in at.header]
-    measures = next(f for f in frames(at) if "indicator id" in f.columns and "weight" in f.columns)
-    listed = dict(zip(measures["indicator id"], measures["weight"], strict=True))
+    measures = next(f for f in frames(at) if "id" in f.columns and "weight" in f.columns)
+    listed = dict(zip(measures["id"], measures["weight"], strict=True))
     assert listed == {m.indicator: f"{m.weight:.0%}" for m in SIMILARITY_MEASURES}
-    assert dict(zip(measures["indicator id"], measures["measure"], strict=True)) == {
+    assert dict(zip(measures["id"], measures["measure"], strict=True)) == {
         m.indicator: METADATA[m.indicator].label for m in SIMILARITY_MEASURES
     }
     # the year of each level is the latest every measure has there (LEPs: the APS employment rate ends in 2022)

@@ -74,7 +74,7 @@ def test_levels_without_every_measure_and_benchmarks_get_a_reason() -> None:
 
 def test_the_method_tables_come_from_the_definition() -> None:
     table = similarity_measures_table(METADATA)
-    assert table["indicator id"].tolist() == [m.indicator for m in SIMILARITY_MEASURES]
+    assert table["id"].tolist() == [m.indicator for m in SIMILARITY_MEASURES]
     assert table["why"].tolist() == [m.reason for m in SIMILARITY_MEASURES]
     assert table["transform"].str.startswith("natural log").tolist() == [
         m.transform == "log" for m in SIMILARITY_MEASURES
