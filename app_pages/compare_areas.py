@@ -25,9 +25,10 @@ from components.figures import chart_figure
 from components.formatting import MISSING_CELL
 from components.overview import preferred_indicator
 from components.plain_text import plain
+from components.similar_areas import similar_areas_view
 from loaders.snapshot import Snapshot
 from shell.figures import show_chart, table_downloads
-from shell.snapshot_cache import cached_snapshot
+from shell.snapshot_cache import cached_similarity_features, cached_snapshot
 from shell.state import current_view, pick, stop_page
 
 
@@ -47,6 +48,39 @@ def over_time(_snapshot: Snapshot, snapshot_id: str, indicator: str, codes: tupl
     lead = f"{labels[codes[0]]} (thick line) and {len(codes) - 1}" if has_main else f"{len(codes)}"
     subtitle = f"{lead} comparator(s), {first}–{last}"
     return series, time_series_chart(series, _snapshot.metadata[indicator], codes, labels, subtitle)
+
+
+def use_as_comparators(codes: list[str]) -> None:
+    """The button's callback: the similar areas become the comparators (callbacks run before the next run
+    draws the multiselect, so it shows them)."""
+    st.session_state["cmp_areas"] = list(codes)
+
+
+def similar_areas_offer(main: str) -> None:
+    """The areas most like the main area, with a button that makes them the comparators."""
+    level = levels_of[main]
+    view = similar_areas_view(cached_similarity_features(level), metadata, main, level)
+    with st.expander(f"Similar areas: the areas most like {plain(labels.get(main, main))}", icon=":material/hub:"):
+        if view.message:
+            st.info(plain(view.message))
+            return
+        st.dataframe(
+            view.table,
+            hide_index=True,
+            column_config={"area": st.column_config.TextColumn("area", pinned=True)},
+            placeholder=MISSING_CELL,
+        )
+        st.caption(plain(view.note))
+        if view.left_out:
+            st.caption(plain(view.left_out))
+        st.button(
+            f"Compare with these {len(view.codes)} areas",
+            key="cmp_use_similar",
+            on_click=use_as_comparators,
+            args=(view.codes,),
+            disabled=st.session_state.get("cmp_areas") == view.codes,
+            help="Replaces the comparators with these areas; the link keeps them.",
+        )
 
 
 def _quoted(codes: list[str]) -> str:
@@ -88,6 +122,7 @@ snapshot = cached_snapshot()
 metadata = snapshot.metadata
 snapshot_id = snapshot.manifest.get("snapshot_id", "")
 labels, positions = area_lookup(snapshot, snapshot_id)
+levels_of = dict(zip(snapshot.areas["area_code"], snapshot.areas["geography"], strict=True))
 shared = current_view()
 
 st.title("Compare areas")
@@ -111,6 +146,9 @@ with pick_col:
         )
     default = [shared.benchmark] if shared.benchmark in labels and shared.benchmark != main else []
     comparators = pick_areas("cmp_areas", f"Comparators (up to {MAX_COMPARATORS})", labels, default, main)
+
+if main:
+    similar_areas_offer(main)
 
 codes = ([main] if main else []) + comparators
 if not codes:

@@ -31,6 +31,13 @@ from components.methods import (
     validation_table,
 )
 from components.sector_strengths import groupings_method_table, industry_validation_table
+from components.similar_areas import (
+    level_features,
+    similarity_levels,
+    similarity_levels_table,
+    similarity_measures_table,
+    similarity_method_text,
+)
 from loaders.snapshot import Snapshot
 from metrics.sectors import STRENGTH_RULE
 from shell.snapshot_cache import cached_snapshot
@@ -58,6 +65,17 @@ def start_building_whole_table_xlsx(_snapshot: Snapshot, snapshot_id: str) -> th
     )
     worker.start()
     return worker
+
+
+@st.cache_resource(show_spinner=False)
+def similarity_coverage(_snapshot: Snapshot, snapshot_id: str):
+    """Per level: the year similar areas are found in and how many areas are compared, once per snapshot."""
+    return similarity_levels_table(
+        {
+            level: level_features(_snapshot.by_indicator, _snapshot.areas, level)
+            for level in similarity_levels(_snapshot.metadata)
+        }
+    )
 
 
 snapshot = cached_snapshot()
@@ -282,6 +300,15 @@ Two different things, never shown as zero:
 """
 )
 st.dataframe(status_counts(snapshot, manifest.get("snapshot_id", "")), hide_index=True, placeholder=MISSING_CELL)
+
+st.header("Similar areas")
+st.markdown(similarity_method_text(metadata))
+st.dataframe(
+    similarity_measures_table(metadata),
+    hide_index=True,
+    column_config={"why": st.column_config.TextColumn("why", width="large")},
+)
+st.dataframe(similarity_coverage(snapshot, manifest.get("snapshot_id", "")), hide_index=True)
 
 st.header("Indicators")
 st.dataframe(

@@ -24,10 +24,13 @@ from components.sector_strengths import (
     sector_choices,
     sector_lq_indicator,
     sector_map,
+    similar_areas_quotients,
+    specialisms,
     strengths_sentence,
     years_of,
 )
 from components.sector_strengths_charts import bubble_chart, bubble_data, bubble_figure
+from components.similar_areas import similar_areas_view
 from components.targets import PRESET_GROUPS
 from metrics.groups import member_lads
 from metrics.sectors import (
@@ -38,11 +41,17 @@ from metrics.sectors import (
     group_rows,
     industry_profile,
     quotient_rows,
+    quotients_of,
     with_groups,
 )
 from shell.figures import show_chart, show_map, table_downloads
 from shell.plan import user_plan
-from shell.snapshot_cache import cached_boundaries, cached_industry_gva, cached_snapshot
+from shell.snapshot_cache import (
+    cached_boundaries,
+    cached_industry_gva,
+    cached_similarity_features,
+    cached_snapshot,
+)
 from shell.state import current_view, indicator_slot, pick, pick_year, stop_page, year_note
 from vocabulary.geography import AREA_LEVELS, LEVELS
 
@@ -78,6 +87,11 @@ def cached_chart(
         return plotted, None
     with alt.data_transformers.disable_max_rows():
         return plotted, bubble_chart(plotted, area_name, year, reference_name).to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_quotients_of(codes: tuple[str, ...], reference: str, year: int) -> pd.DataFrame:
+    return quotients_of(sector_table(), codes, reference, year)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -211,6 +225,34 @@ else:
         [],
         [source_meta.source],
     )
+
+    # --- areas like this one ------------------------------------------------------------------------
+    st.subheader("Similar areas")
+    similar = (
+        None if members else similar_areas_view(cached_similarity_features(level), snapshot.metadata, subject, level)
+    )
+    if similar is None:
+        st.info("Similar areas are found for single areas of one level, not for area groups.")
+    elif similar.message:
+        st.info(plain(similar.message))
+    else:
+        focus = specialisms(industries)
+        quotients = cached_quotients_of((subject, *similar.codes), reference.code, year)
+        comparison = similar_areas_quotients(quotients, subject, similar.codes, area_names, focus)
+        st.dataframe(
+            comparison,
+            hide_index=True,
+            placeholder=MISSING_CELL,
+            column_config={
+                "Area": st.column_config.TextColumn("Area", pinned=True),
+                **{c: st.column_config.NumberColumn(c, format="%.2f") for c in comparison.columns[1:]},
+            },
+        )
+        st.caption(
+            f"Location quotients against {reference.name} in {year} of the industries {subject_name} is most "
+            f"specialised in, for the areas most like it. {plain(similar.note)} To compare them on any indicator, "
+            "pick them on Compare areas (its Similar areas button adds them)."
+        )
 
 # --- one industry across areas -------------------------------------------------------------------
 st.subheader("One industry across areas")

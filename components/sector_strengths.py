@@ -232,3 +232,26 @@ def industry_validation_table(manifest: dict) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def similar_areas_quotients(
+    quotients: pd.DataFrame, chosen: str, neighbours: Sequence[str], names: dict[str, str], focus: Sequence[str]
+) -> pd.DataFrame:
+    """The chosen area and its similar areas, each with its location quotient in the `focus` industries (the
+    chosen area's strengths and specialisms): how far its strengths are shared by areas like it."""
+    order = [chosen, *(code for code in neighbours if code in quotients.index)]
+    out = pd.DataFrame({"Area": [names.get(code, code) + (" (chosen)" if code == chosen else "") for code in order]})
+    for code in focus:
+        values = quotients[code].reindex(order) if code in quotients.columns else np.nan
+        out[f"{industry(code).label} (SIC {industry(code).sic})"] = np.asarray(values, dtype=float)
+    return out
+
+
+def specialisms(profile: pd.DataFrame, most: int = 6, fallback: int = 3) -> list[str]:
+    """The industries an area is specialised in (location quotient at least STRENGTH_LQ, imputed rent and
+    households left out), most specialised first, at most `most`; without any, its `fallback` most
+    specialised."""
+    ranked = profile.dropna(subset=["lq"])
+    ranked = ranked[~ranked["industry"].isin(NEVER_STRENGTHS)].sort_values(["lq", "industry"], ascending=[False, True])
+    chosen = ranked[ranked["lq"] >= STRENGTH_LQ]
+    return list((chosen if len(chosen) else ranked).head(most if len(chosen) else fallback)["industry"])

@@ -168,3 +168,15 @@ def group_rows(table: pd.DataFrame, member_lads: Iterable[str], code: str, geogr
     under the group's code (missing where any member's is)."""
     members = table[(table["geography"] == "lad") & table["area_code"].isin(set(member_lads))]
     return whole_sums(members, ["period", "industry"]).assign(area_code=code, geography=geography)
+
+
+def quotients_of(tables: dict[str, pd.DataFrame], codes: Sequence[str], reference_code: str, year: int) -> pd.DataFrame:
+    """area x industry: each area's location quotients in `year` against the reference (`tables`: each area's
+    industry rows by area code; areas without rows are left out)."""
+    reference = shares(tables[reference_code], reference_code)
+    rows = {}
+    for code in codes:
+        if code in tables:
+            own = shares(tables[code], code)
+            rows[code] = location_quotient(_row(own, year), _row(reference, year).reindex(own.columns))
+    return pd.DataFrame.from_dict(rows, orient="index")

@@ -7,7 +7,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.similar_areas import level_features
 from loaders.snapshot import Snapshot, read_boundaries_json, read_industry_gva, read_snapshot
+from metrics.similar_areas import AreaFeatures
 
 
 @st.cache_resource(show_spinner=False)
@@ -25,3 +27,10 @@ def cached_boundaries(level: str) -> dict:
 def cached_industry_gva() -> pd.DataFrame:
     """industry_gva.parquet, read once per process (callers must not modify it)."""
     return read_industry_gva()
+
+
+@st.cache_resource(show_spinner=False, max_entries=20)
+def cached_similarity_features(level: str) -> AreaFeatures:
+    """Every area of one level with the similar-areas measures (Compare areas, Sector strengths)."""
+    snapshot = cached_snapshot()
+    return level_features(snapshot.by_indicator, snapshot.areas, level)

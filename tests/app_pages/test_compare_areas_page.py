@@ -5,6 +5,7 @@ Expected values come from the committed parquet read here with pandas."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.plain_text import plain
+from tests.app_pages.markdown_text import as_read
 from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[2]
@@ -210,3 +212,56 @@ def test_at_most_seven_comparators() -> None:
     assert comparators(app) == lads[:7]
     assert app.query_params["cmp_areas"] == ",".join(lads[:7])
     assert len(set(chart_layer(app, "point")["area_code"])) <= 7
+
+
+# --- similar areas (issue 13 item 3) --------------------------------------------------------------------
+
+CHESHIRE_WARRINGTON = "E37000003"
+SIMILARITY = ("gva_current_prices", "gva_per_hour", "employment_rate_16_64", "manufacturing_gva_share")
+
+
+def nearest_by_hand(level: str, code: str, count: int = 5) -> tuple[int, list[str]]:
+    """The stated method redone here from the parquet: the latest year all four measures have at the level,
+    log of GVA, z-scores with the population sd, equal weights, nearest first (ties by code)."""
+    rows = PARQUET[(PARQUET["geography"] == level) & PARQUET["indicator"].isin(SIMILARITY) & PARQUET["value"].notna()]
+    year = int(rows.groupby("indicator")["period"].max().min())
+    wide = rows[rows["period"] == year].pivot(index="area_code", columns="indicator", values="value").dropna()
+    wide["gva_current_prices"] = wide["gva_current_prices"].map(math.log)
+    z = (wide - wide.mean()) / wide.std(ddof=0)
+    distance = ((z - z.loc[code]) ** 2).mean(axis=1).pow(0.5).drop(code)  # equal weights: the mean of squares
+    ranked = distance.reset_index().sort_values([0, "area_code"])
+    return year, ranked["area_code"].head(count).tolist()
+
+
+def similar_table(at: AppTest) -> pd.DataFrame:
+    frames = [frame.value for frame in at.dataframe if "distance" in frame.value.columns]
+    assert len(frames) == 1
+    return frames[0]
+
+
+def test_similar_areas_are_offered_and_become_the_comparators() -> None:
+    app = open_page({"level": "lep", "area": CHESHIRE_WARRINGTON, "cmp_areas": LAD})
+    year, expected = nearest_by_hand("lep", CHESHIRE_WARRINGTON)
+    table = similar_table(app)
+    assert table["area"].tolist() == [f"{area_name(CHESHIRE_WARRINGTON)} (chosen)", *map(area_name, expected)]
+    assert table["distance"].iloc[1:].astype(float).is_monotonic_increasing
+    per_hour = METADATA["gva_per_hour"].short_label
+    assert table[per_hour].iloc[0] == f"£{parquet_value('gva_per_hour', CHESHIRE_WARRINGTON, year):,.2f}"
+    assert re.fullmatch(r"£[\d,]+\.\d\d \([+-]?\d+\.\d sd\)", table[per_hour].iloc[1])
+    assert any(f"in {year}" in caption.value for caption in app.caption)
+
+    ok(app.button(key="cmp_use_similar").click().run())
+    assert comparators(app) == expected
+    assert app.query_params["cmp_areas"] == ",".join(expected)  # the share link carries them
+    assert set(chart_layer(app, "point")["area_code"]) == {CHESHIRE_WARRINGTON, *expected}
+    assert app.button(key="cmp_use_similar").disabled  # already the comparators
+
+
+def test_an_area_without_every_measure_is_told_why_not() -> None:
+    app = open_page({"level": "lad", "area": "E09000001"})  # City of London: no APS employment rate
+    assert not [frame for frame in app.dataframe if "distance" in frame.value.columns]
+    message = " ".join(as_read(info.value) for info in app.info)
+    assert "City of London has no Employment rate figure for 2023" in message
+    ok(app.selectbox(key="level").set_value("itl2").run())
+    ok(app.selectbox(key="area").set_value("TLC1").run())
+    assert "no GVA (£m), Employment rate figures for ITL2 regions" in " ".join(as_read(i.value) for i in app.info)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from metrics.similar_areas import SIMILARITY_MEASURES
 from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[2]
@@ -75,6 +76,22 @@ def test_method_text_states_the_lep_lookup(at: AppTest) -> None:
     assert f"{MANIFEST['rows']:,}" in text
 
 
+def test_similar_areas_section_lists_every_measure_with_its_weight(at: AppTest) -> None:
+    assert "Similar areas" in [h.value for h in at.header]
+    measures = next(f for f in frames(at) if "id" in f.columns and "weight" in f.columns)
+    listed = dict(zip(measures["id"], measures["weight"], strict=True))
+    assert listed == {m.indicator: f"{m.weight:.0%}" for m in SIMILARITY_MEASURES}
+    assert dict(zip(measures["id"], measures["measure"], strict=True)) == {
+        m.indicator: METADATA[m.indicator].label for m in SIMILARITY_MEASURES
+    }
+    # the year of each level is the latest every measure has there (LEPs: the APS employment rate ends in 2022)
+    levels = next(f for f in frames(at) if "areas compared" in f.columns).set_index("level")
+    assert levels.loc["LEPs", "year"] == "2022" and levels.loc["LEPs", "areas compared"] == 38
+    text = "\n".join(m.value for m in at.markdown)
+    for words in ("Standardisation", "Distance", "Exclusions", "natural log", "population standard deviation"):
+        assert words in text
+
+
 def test_attribution_footer(at: AppTest) -> None:
     captions = [c.value for c in at.caption]
     assert any("Open Government Licence v3.0" in c and "Crown copyright" in c for c in captions), captions
@@ -100,6 +117,7 @@ SECTIONS = [
     "2023 LAD changes",
     "Smoothed and unsmoothed",
     "Suppressed and missing",
+    "Similar areas",
     "Indicators",
     "Download",
 ]

@@ -118,3 +118,22 @@ def test_the_link_carries_the_detail_and_the_mapped_industry() -> None:
     assert at.query_params["sector_detail"] == "detailed" and at.query_params["sector"] == "61-63"
     assert at.get("deck_gl_json_chart")
     assert any("LQ of Telecommunications; information technology" in m.value for m in at.markdown)  # legend
+
+
+def test_similar_areas_show_their_quotients_in_the_chosen_areas_specialisms() -> None:
+    at = open_page(level="lep", area=CHESHIRE_AND_WARRINGTON, year="2023")
+    comparison = table(at, "Area")
+    assert comparison["Area"].iloc[0] == "Cheshire and Warrington (chosen)"
+    assert len(comparison) == 6  # the chosen LEP and the five most like it
+    assert "Cheshire and Warrington" not in " ".join(comparison["Area"].iloc[1:])
+    shown = table(at, "Industry").set_index("Code")
+    specialised = shown[shown["Location quotient"] >= 1.25]
+    assert len(comparison.columns) - 1 == min(len(specialised), 6)
+    first = comparison.columns[1]
+    assert comparison[first].iloc[0] == pytest.approx(specialised["Location quotient"].max())
+
+
+def test_an_area_group_gets_no_similar_areas_but_says_why() -> None:
+    group = PRESET_GROUPS[0]
+    at = open_page(level=group.level, sector_group=group.code)
+    assert any("not for area groups" in info.value for info in at.info)
