@@ -77,12 +77,21 @@ def cached_profile(area: str, reference: str, year: int, detail: str, members: t
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def cached_chart(
-    area: str, area_name: str, reference: str, reference_name: str, year: int, detail: str, members: tuple[str, ...]
+    area: str,
+    area_name: str,
+    reference: str,
+    reference_name: str,
+    year: int,
+    detail: str,
+    members: tuple[str, ...],
+    provisional: bool,
 ) -> tuple[pd.DataFrame, dict | None]:
     """The plotted industries and the chart's Vega-Lite spec (built and validated once per view, ~80 ms;
     the page and its exports then work from the dict)."""
     profile = cached_profile(area, reference, year, detail, members)
-    plotted = bubble_data(profile[~profile["industry"].isin([g.key for g in BUILT_GROUPS])], area_name, year)
+    plotted = bubble_data(
+        profile[~profile["industry"].isin([g.key for g in BUILT_GROUPS])], area_name, year, provisional
+    )
     if plotted.empty:
         return plotted, None
     with alt.data_transformers.disable_max_rows():
@@ -170,7 +179,9 @@ else:
     )
     st.markdown(f"**{plain(sentence)}**")
     st.caption(STRENGTH_RULE)
-    plotted, chart = cached_chart(subject, subject_name, reference.code, reference.name, year, detail, members)
+    plotted, chart = cached_chart(
+        subject, subject_name, reference.code, reference.name, year, detail, members, year in provisional_years
+    )
     if chart is None:
         st.info(f"No industry of {subject_name} has both a location quotient and real growth for {year}.")
     else:

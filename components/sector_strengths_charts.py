@@ -17,12 +17,13 @@ from vocabulary.industries import industry
 # their names.
 STRENGTH_COLOUR, SHRINKING_COLOUR, OTHER_COLOUR = BAR, "#b35806", "#9a9a9a"
 KINDS = ["strength", "specialised, shrinking", "other industry"]
-LABEL_GAP = 0.055  # of the y range between two names on the same side: a 12 px line on the 380 px plot, and air
+LABEL_GAP = 0.09  # of the y range between two names on the same side: a 12 px line on the 380 px plot, and air
 LQ_TICKS = [0.05, 0.1, 0.2, 0.5, 1, 1.25, 2, 5, 10, 20]
 
 
-def bubble_data(profile: pd.DataFrame, area_name: str, year: int) -> pd.DataFrame:
-    """The plotted rows: industries with a location quotient, a real growth figure and GVA above zero."""
+def bubble_data(profile: pd.DataFrame, area_name: str, year: int, provisional: bool = False) -> pd.DataFrame:
+    """The plotted rows: industries with a location quotient, a real growth figure and GVA above zero (status
+    "provisional" where the source marks the year so)."""
     growth = f"real_growth_{SHORT_SPAN}y"
     drawn = profile[(profile["lq"] > 0) & profile[growth].notna() & (profile["gva"] > 0)]
     return pd.DataFrame(
@@ -41,7 +42,7 @@ def bubble_data(profile: pd.DataFrame, area_name: str, year: int) -> pd.DataFram
                 KINDS[:2],
                 KINDS[2],
             ),
-            "status": drawn["status"].to_numpy(),
+            "status": drawn["status"].replace("", "provisional" if provisional else "").to_numpy(),
         }
     )
 

@@ -134,3 +134,9 @@ def test_close_names_on_the_same_side_are_pushed_apart() -> None:
     span = 10.5 - (-30.0)
     assert heights[1] - heights[0] >= 0.055 * span - 1e-9  # a name's height apart, not 0.5 points
     assert abs(sum(heights) / 2 - 10.25) < 1e-9  # centred on the bubbles
+
+
+def test_plotted_rows_of_a_provisional_year_say_so() -> None:
+    profile = _profile([("CD-CG", 3.0, 5.0, True, 2000)])
+    assert bubble_data(profile, "Somewhere", 2023, provisional=True)["status"].tolist() == ["provisional"]
+    assert bubble_data(profile, "Somewhere", 2022)["status"].tolist() == [""]
