@@ -83,7 +83,7 @@ def bubble_chart(data: pd.DataFrame, area_name: str, year: int, reference_name: 
                 "gva_gbp_m:Q",
                 title=f"GVA {year} (£m)",
                 scale=alt.Scale(range=[30, 1600]),
-                legend=alt.Legend(orient="bottom", format=",.0f", columns=LEGEND_COLUMNS),
+                legend=alt.Legend(orient="bottom", format=",.0f", columns=LEGEND_COLUMNS, tickCount=3),
             ),
             color=alt.Color(
                 "kind:N",
