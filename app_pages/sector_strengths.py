@@ -12,6 +12,7 @@ import streamlit as st
 
 from components.figures import choropleth_figure
 from components.formatting import MISSING_CELL
+from components.manufacturing import MeasureMap
 from components.plain_text import plain
 from components.quotients import lq_reference
 from components.sector_strengths import (
@@ -30,7 +31,7 @@ from components.sector_strengths import (
     years_of,
 )
 from components.sector_strengths_charts import bubble_chart, bubble_data, bubble_figure
-from components.similar_areas import similar_areas_view
+from components.similar_areas import SimilarAreasView, similar_areas_view
 from components.targets import PRESET_GROUPS
 from metrics.groups import member_lads
 from metrics.sectors import (
@@ -103,9 +104,22 @@ def cached_quotients_of(codes: tuple[str, ...], reference: str, year: int) -> pd
     return quotients_of(sector_table(), codes, reference, year)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def cached_quotients(code: str, reference: str, level: str) -> pd.DataFrame:
-    return quotient_rows(sector_table()["all"], code, reference, level)
+@st.cache_resource(show_spinner=False, max_entries=64)
+def cached_sector_map(
+    code: str, reference: str, reference_name: str, level: str, year: int, benchmark: str, area: str | None
+) -> MeasureMap:
+    """One industry's map (read-only, shared by sessions): its quotients for every area of the level and the
+    deck.gl spec built from them, ~70-120 ms to build."""
+    snapshot = cached_snapshot()
+    meta = sector_lq_indicator(snapshot.metadata[SOURCE_INDICATOR], code, reference_name)
+    names = dict(zip(snapshot.areas["area_code"], snapshot.areas["area_name"], strict=True))
+    rows = quotient_rows(sector_table()["all"], code, reference, level)
+    return sector_map(rows, meta, cached_boundaries(level), level, year, benchmark, area, reference_name, names)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def cached_similar_areas(area: str, level: str) -> SimilarAreasView:
+    return similar_areas_view(cached_similarity_features(level), cached_snapshot().metadata, area, level)
 
 
 snapshot = cached_snapshot()
@@ -239,9 +253,7 @@ else:
 
     # --- areas like this one ------------------------------------------------------------------------
     st.subheader("Similar areas")
-    similar = (
-        None if members else similar_areas_view(cached_similarity_features(level), snapshot.metadata, subject, level)
-    )
+    similar = None if members else cached_similar_areas(subject, level)
     if similar is None:
         st.info("Similar areas are found for single areas of one level, not for area groups.")
     elif similar.message:
@@ -275,10 +287,7 @@ if profile is not None:
 fallback = "C" if "C" in choices else choices[0]
 sector = pick("sector", "Industry on the map", choices, default=strongest or fallback, format_func=industry_name)
 meta = sector_lq_indicator(source_meta, sector, reference.name)
-lq_rows = cached_quotients(sector, reference.code, level)
-view = sector_map(
-    lq_rows, meta, cached_boundaries(level), level, year, shared.benchmark, area, reference.name, area_names
-)
+view = cached_sector_map(sector, reference.code, reference.name, level, year, shared.benchmark, area)
 map_figure = choropleth_figure(
     "sector_map",
     features=view.features,
