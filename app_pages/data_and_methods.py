@@ -198,7 +198,7 @@ st.markdown(
 - **Real growth** uses ONS's chained volume measures (2022 money); for areas built from several authorities
   their sum, an approximation (chain-linked volumes are not additive).
 - **Sector groupings** (2025 growth-driving sectors, 2017 sector deals) are proxies built from these industries;
-  none is the official definition:
+  not one is the official definition:
 """
 )
 st.dataframe(groupings_method_table(), hide_index=True)

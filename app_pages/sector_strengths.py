@@ -18,6 +18,7 @@ from components.quotients import lq_reference
 from components.sector_strengths import (
     BUILT_GROUPS,
     DETAILS,
+    for_display,
     groups_table,
     industry_name,
     number_format,
@@ -210,7 +211,7 @@ else:
     st.subheader("Every industry, most specialised first")
     shown = profile_table(industries, reference.name)
     st.dataframe(
-        shown,
+        for_display(shown),
         hide_index=True,
         placeholder=MISSING_CELL,
         column_config={
@@ -233,12 +234,12 @@ else:
     st.subheader("Sector groupings (proxies)")
     st.caption(
         "The 2025 Industrial Strategy's eight growth-driving sectors and the 2017 sector deals, built from the "
-        "industries ONS publishes for local authorities. None is the official definition (those are lists of "
-        "4- and 5-digit SIC codes); each says how well it is covered and why. Method on Data and methods."
+        "industries ONS publishes for local authorities. They are not the official definitions, which are lists of "
+        "4- and 5-digit SIC codes; each says how well it is covered and why. Method on Data and methods."
     )
     groups = groups_table(profile, reference.name)
     st.dataframe(
-        groups,
+        for_display(groups),
         hide_index=True,
         placeholder=MISSING_CELL,
         column_config={"Grouping": st.column_config.TextColumn("Grouping", pinned=True)},

@@ -199,6 +199,17 @@ def number_format(column: str) -> str:
     return "%.2f" if "quotient" in column else "%.1f"
 
 
+def for_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as the page shows it: a figure that rounds to zero at its shown precision is a plain 0 (the
+    grid would print "-0.0"); downloads keep the full figures."""
+    out = table.copy()
+    for column in out.columns:
+        if out[column].dtype.kind == "f" and not column.startswith("GVA"):
+            places = 2 if "quotient" in column else 1
+            out[column] = out[column].mask(out[column].round(places) == 0, 0.0)
+    return out
+
+
 def groupings_method_table() -> pd.DataFrame:
     """Every sector grouping with the industries it is built from and its coverage, for Data and methods."""
     return pd.DataFrame(

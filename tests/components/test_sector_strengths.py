@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from components.sector_strengths import groups_table, industry_name, profile_table, strengths_sentence
+from components.sector_strengths import (
+    for_display,
+    groups_table,
+    industry_name,
+    profile_table,
+    strengths_sentence,
+)
 from components.sector_strengths_charts import bubble_chart, bubble_data, strength_labels
 from vocabulary.sector_groups import SECTOR_GROUPS
 
@@ -140,3 +146,14 @@ def test_plotted_rows_of_a_provisional_year_say_so() -> None:
     profile = _profile([("CD-CG", 3.0, 5.0, True, 2000)])
     assert bubble_data(profile, "Somewhere", 2023, provisional=True)["status"].tolist() == ["provisional"]
     assert bubble_data(profile, "Somewhere", 2022)["status"].tolist() == [""]
+
+
+def test_a_change_that_rounds_to_nothing_is_shown_as_zero_not_minus_zero() -> None:
+    profile = _profile([("K", 0.7, 1.0, False, None)]).assign(share_change_5y=-0.004, lq=0.004)
+    shown = for_display(profile_table(profile, "England"))
+    assert (
+        shown.loc[0, "Change in share, 5 years (pp)"] == 0
+        and str(shown.loc[0, "Change in share, 5 years (pp)"]) == "0.0"
+    )
+    assert shown.loc[0, "Location quotient"] == 0.0
+    assert profile_table(profile, "England").loc[0, "Change in share, 5 years (pp)"] == -0.004  # downloads keep it
