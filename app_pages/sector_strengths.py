@@ -67,6 +67,18 @@ def sector_table() -> dict[str, pd.DataFrame]:
     return {"all": table, **dict(tuple(table.groupby("area_code", sort=False)))}
 
 
+@st.cache_resource(show_spinner=False)
+def sector_years(level: str) -> list[int]:
+    return years_of(sector_table()["all"], level)
+
+
+@st.cache_resource(show_spinner=False)
+def reference_totals() -> pd.DataFrame:
+    """Every area's total GVA (as `value`), to find whether the benchmark economy has figures."""
+    table = sector_table()["all"]
+    return table[table["industry"] == TOTAL].rename(columns={"gva_current": "value"})
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def cached_profile(area: str, reference: str, year: int, detail: str, members: tuple[str, ...] = ()) -> pd.DataFrame:
     """One area's profile; an area group (`members`: its local authorities) is summed from them first."""
@@ -137,9 +149,10 @@ st.caption(
     "(the location quotient), and how fast each industry grew. ONS GVA by industry for local authorities, "
     "summed to every geography; workplace-based."
 )
-years = years_of(table, level)
+years = sector_years(level)
 if not years:
-    built = ", ".join(lv.plural for lv in AREA_LEVELS if lv.key in set(table["geography"]))
+    with_data = set(table["geography"].unique())
+    built = ", ".join(lv.plural for lv in AREA_LEVELS if lv.key in with_data)
     st.info(
         f"GVA by industry is not available for {LEVELS[level].plural}: ONS publishes it for local authorities, "
         f"and this app sums whole authorities to {built}. Choose one of those levels in the sidebar."
@@ -152,8 +165,7 @@ with indicator_slot():
     )
 year = pick_year(years, f"for GVA by industry of {LEVELS[level].plural}")
 year_note(shared.year, year, "GVA by industry")
-totals = table[table["industry"] == TOTAL].rename(columns={"gva_current": "value"})
-reference = lq_reference(shared.benchmark, totals, "GVA by industry")
+reference = lq_reference(shared.benchmark, reference_totals(), "GVA by industry")
 if reference.note:
     st.caption(reference.note)
 provisional_years = set(snapshot.rows(SOURCE_INDICATOR).query("status == 'provisional'")["period"].astype(int))
