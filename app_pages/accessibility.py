@@ -10,6 +10,7 @@ STREAMLIT_VERSION = st.__version__
 TESTED_PAGES = (
     "Overview",
     "Manufacturing",
+    "Sector strengths",
     "Productivity gaps",
     "Levelling up",
     "Compare areas",

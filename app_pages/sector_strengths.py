@@ -326,6 +326,14 @@ show_map(
     note=f"{view.legend_note} Click an area on the map to select it.",
     height=520,
 )
+with st.expander("Table (all areas)"):
+    st.dataframe(
+        view.table[["rank", "area_name", "area_code", "value", "status"]],
+        hide_index=True,
+        column_config={"value": st.column_config.NumberColumn(meta.short_label, format="%.2f")},
+        placeholder=MISSING_CELL,
+    )
+    table_downloads(f"sector_map_{sector}_{level}_{year}", map_figure.title, map_figure.data, [], [source_meta.source])
 
 # --- notes ---------------------------------------------------------------------------------------
 st.subheader("Notes")

@@ -17,6 +17,7 @@ from vocabulary.industries import industry
 # their names.
 STRENGTH_COLOUR, SHRINKING_COLOUR, OTHER_COLOUR = BAR, "#b35806", "#9a9a9a"
 KINDS = ["strength", "specialised, shrinking", "other industry"]
+KIND_SHAPES = ["diamond", "triangle-down", "circle"]  # the kind is told by shape too, not by colour alone
 LABEL_GAP = 0.09  # of the y range between two names on the same side: a 12 px line on the 380 px plot, and air
 LQ_TICKS = [0.05, 0.1, 0.2, 0.5, 1, 1.25, 2, 5, 10, 20]
 
@@ -49,8 +50,8 @@ def bubble_data(profile: pd.DataFrame, area_name: str, year: int, provisional: b
 
 def bubble_chart(data: pd.DataFrame, area_name: str, year: int, reference_name: str) -> alt.LayerChart:
     """LQ on a log scale (1 = the reference's mix; dashed line at the strength threshold) against real growth
-    over SHORT_SPAN years (line at 0). Strengths are dark blue, specialised industries whose real GVA fell dark
-    orange, both named; the rest are grey."""
+    over SHORT_SPAN years (line at 0). Strengths are dark blue diamonds, specialised industries whose real GVA
+    fell dark orange triangles pointing down, both named; the rest grey circles."""
     start = year - SHORT_SPAN
     x = alt.X(
         "lq:Q",
@@ -75,7 +76,7 @@ def bubble_chart(data: pd.DataFrame, area_name: str, year: int, reference_name: 
     ]
     bubbles = (
         alt.Chart(data)
-        .mark_circle(opacity=0.75, stroke="#000", strokeWidth=0.5)
+        .mark_point(filled=True, opacity=0.75, stroke="#000", strokeWidth=0.5)
         .encode(
             x=x,
             y=y,
@@ -89,6 +90,12 @@ def bubble_chart(data: pd.DataFrame, area_name: str, year: int, reference_name: 
                 "kind:N",
                 title=None,
                 scale=alt.Scale(domain=KINDS, range=[STRENGTH_COLOUR, SHRINKING_COLOUR, OTHER_COLOUR]),
+                legend=alt.Legend(orient="bottom", symbolSize=150, columns=LEGEND_COLUMNS),
+            ),
+            shape=alt.Shape(
+                "kind:N",
+                title=None,
+                scale=alt.Scale(domain=KINDS, range=KIND_SHAPES),
                 legend=alt.Legend(orient="bottom", symbolSize=150, columns=LEGEND_COLUMNS),
             ),
             order=alt.Order("gva_gbp_m:Q", sort="descending"),

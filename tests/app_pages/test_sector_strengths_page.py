@@ -87,7 +87,7 @@ def test_the_chart_plots_every_industry_with_a_quotient_and_real_growth() -> Non
     proto = charts[0].proto
     spec = json.loads(proto.spec)
     datasets = {d.name: pa.ipc.open_stream(pa.py_buffer(d.data.data)).read_all().to_pandas() for d in proto.datasets}
-    circles = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "circle")
+    circles = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
     plotted = datasets[circles["data"]["name"]]
     shown = table(at, "Industry")
     expected = shown.dropna(subset=["Location quotient", "Real growth, 5 years (%)"])

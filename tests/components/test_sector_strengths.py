@@ -118,9 +118,10 @@ def test_bubble_chart_marks_the_strength_threshold_and_puts_legends_below() -> N
     spec = bubble_chart(bubble_data(profile, "Somewhere", 2023), "Somewhere", 2023, "England").to_dict()
     rules = [layer for layer in spec["layer"] if layer["mark"].get("type", layer["mark"]) == "rule"]
     assert any(layer.get("mark", {}).get("strokeDash") for layer in rules)  # the dashed line at 1.25
-    bubbles = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "circle")
+    bubbles = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "point")
     assert bubbles["encoding"]["x"]["scale"]["type"] == "log"
     assert bubbles["encoding"]["size"]["legend"]["orient"] == "bottom"
+    assert bubbles["encoding"]["shape"]["field"] == bubbles["encoding"]["color"]["field"] == "kind"  # not colour alone
     assert "Somewhere, 2023" in spec["title"]["text"]
 
 

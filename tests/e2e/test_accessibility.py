@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 PAGES = {  # navigation label -> page file
     "Overview": "overview",
     "Manufacturing": "manufacturing",
+    "Sector strengths": "sector_strengths",
     "Productivity gaps": "productivity_gaps",
     "Levelling up": "levelling_up",
     "Compare areas": "compare_areas",
