@@ -6,13 +6,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from components.figures import choropleth_figure
 from components.formatting import MISSING_CELL
-from components.manufacturing import MeasureMap
 from components.plain_text import plain
 from components.quotients import lq_reference
 from components.sector_strengths import (
@@ -25,121 +22,37 @@ from components.sector_strengths import (
     profile_table,
     sector_choices,
     sector_lq_indicator,
-    sector_map,
     similar_areas_quotients,
     specialisms,
     strengths_sentence,
-    years_of,
 )
-from components.sector_strengths_charts import bubble_chart, bubble_data, bubble_figure
-from components.similar_areas import SimilarAreasView, similar_areas_view
+from components.sector_strengths_charts import bubble_figure
 from components.targets import PRESET_GROUPS
 from metrics.groups import member_lads
-from metrics.sectors import (
-    LONG_SPAN,
-    SHORT_SPAN,
-    STRENGTH_RULE,
-    TOTAL,
-    group_rows,
-    industry_profile,
-    quotient_rows,
-    quotients_of,
-    with_groups,
-)
+from metrics.sectors import LONG_SPAN, SHORT_SPAN, STRENGTH_RULE
 from shell.figures import show_chart, show_map, table_downloads
 from shell.plan import user_plan
-from shell.snapshot_cache import (
-    cached_boundaries,
-    cached_industry_gva,
-    cached_similarity_features,
-    cached_snapshot,
+from shell.sector_views import (
+    SOURCE_INDICATOR,
+    cached_chart,
+    cached_profile,
+    cached_quotients_of,
+    cached_sector_map,
+    cached_similar_areas,
+    levels_with_data,
+    provisional_years,
+    reference_totals,
+    sector_table,
+    sector_years,
 )
+from shell.snapshot_cache import cached_snapshot
 from shell.state import current_view, indicator_slot, pick, pick_year, stop_page, year_note
 from vocabulary.geography import AREA_LEVELS, LEVELS
-
-SOURCE_INDICATOR = "manufacturing_gva_share"  # same ONS workbooks: its metadata names the source
-
-
-@st.cache_resource(show_spinner=False)
-def sector_table() -> dict[str, pd.DataFrame]:
-    """The industry table with the groupings added, split by area (read-only, shared by every session)."""
-    table = with_groups(cached_industry_gva(), BUILT_GROUPS)
-    return {"all": table, **dict(tuple(table.groupby("area_code", sort=False)))}
-
-
-@st.cache_resource(show_spinner=False)
-def sector_years(level: str) -> list[int]:
-    return years_of(sector_table()["all"], level)
-
-
-@st.cache_resource(show_spinner=False)
-def reference_totals() -> pd.DataFrame:
-    """Every area's total GVA (as `value`), to find whether the benchmark economy has figures."""
-    table = sector_table()["all"]
-    return table[table["industry"] == TOTAL].rename(columns={"gva_current": "value"})
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def cached_profile(area: str, reference: str, year: int, detail: str, members: tuple[str, ...] = ()) -> pd.DataFrame:
-    """One area's profile; an area group (`members`: its local authorities) is summed from them first."""
-    tables = sector_table()
-    own = group_rows(tables["all"], members, area, "group") if members else tables[area]
-    both = pd.concat([own, tables[reference]], ignore_index=True)  # the groupings are in both already
-    codes = [*DETAILS[detail][1], *(group.key for group in BUILT_GROUPS)]
-    return industry_profile(both, area, reference, year, codes)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def cached_chart(
-    area: str,
-    area_name: str,
-    reference: str,
-    reference_name: str,
-    year: int,
-    detail: str,
-    members: tuple[str, ...],
-    provisional: bool,
-) -> tuple[pd.DataFrame, dict | None]:
-    """The plotted industries and the chart's Vega-Lite spec (built and validated once per view, ~80 ms;
-    the page and its exports then work from the dict)."""
-    profile = cached_profile(area, reference, year, detail, members)
-    plotted = bubble_data(
-        profile[~profile["industry"].isin([g.key for g in BUILT_GROUPS])], area_name, year, provisional
-    )
-    if plotted.empty:
-        return plotted, None
-    with alt.data_transformers.disable_max_rows():
-        return plotted, bubble_chart(plotted, area_name, year, reference_name).to_dict()
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def cached_quotients_of(codes: tuple[str, ...], reference: str, year: int) -> pd.DataFrame:
-    return quotients_of(sector_table(), codes, reference, year)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def cached_sector_map(
-    code: str, reference: str, reference_name: str, level: str, year: int, benchmark: str, area: str | None
-) -> MeasureMap:
-    """One industry's map (read-only, shared by sessions): its quotients for every area of the level and the
-    deck.gl spec built from them, ~70-120 ms to build."""
-    snapshot = cached_snapshot()
-    meta = sector_lq_indicator(snapshot.metadata[SOURCE_INDICATOR], code, reference_name)
-    names = dict(zip(snapshot.areas["area_code"], snapshot.areas["area_name"], strict=True))
-    rows = quotient_rows(sector_table()["all"], code, reference, level)
-    return sector_map(rows, meta, cached_boundaries(level), level, year, benchmark, area, reference_name, names)
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def cached_similar_areas(area: str, level: str) -> SimilarAreasView:
-    return similar_areas_view(cached_similarity_features(level), cached_snapshot().metadata, area, level)
-
 
 snapshot = cached_snapshot()
 shared = current_view()
 level, area = shared.level, shared.area
 tables = sector_table()
-table = tables["all"]
 source_meta = snapshot.metadata[SOURCE_INDICATOR]
 area_names = dict(zip(snapshot.areas["area_code"], snapshot.areas["area_name"], strict=True))
 
@@ -151,8 +64,7 @@ st.caption(
 )
 years = sector_years(level)
 if not years:
-    with_data = set(table["geography"].unique())
-    built = ", ".join(lv.plural for lv in AREA_LEVELS if lv.key in with_data)
+    built = ", ".join(lv.plural for lv in AREA_LEVELS if lv.key in levels_with_data())
     st.info(
         f"GVA by industry is not available for {LEVELS[level].plural}: ONS publishes it for local authorities, "
         f"and this app sums whole authorities to {built}. Choose one of those levels in the sidebar."
@@ -168,7 +80,7 @@ year_note(shared.year, year, "GVA by industry")
 reference = lq_reference(shared.benchmark, reference_totals(), "GVA by industry")
 if reference.note:
     st.caption(reference.note)
-provisional_years = set(snapshot.rows(SOURCE_INDICATOR).query("status == 'provisional'")["period"].astype(int))
+provisional = year in provisional_years()
 
 # --- one area's (or area group's) strengths -------------------------------------------------------
 user_groups, _ = user_plan(snapshot)
@@ -201,13 +113,13 @@ else:
         "group" if members else level,
         year,
         reference.name,
-        year in provisional_years,
+        provisional,
         first_year=years[0],
     )
     st.markdown(f"**{plain(sentence)}**")
     st.caption(STRENGTH_RULE)
     plotted, chart = cached_chart(
-        subject, subject_name, reference.code, reference.name, year, detail, members, year in provisional_years
+        subject, subject_name, reference.code, reference.name, year, detail, members, provisional
     )
     if chart is None:
         st.info(f"No industry of {subject_name} has both a location quotient and real growth for {year}.")
