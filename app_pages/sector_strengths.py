@@ -4,11 +4,8 @@ and a map of one industry's location quotient across areas."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
-from components.figures import choropleth_figure
 from components.formatting import MISSING_CELL
 from components.plain_text import plain
 from components.quotients import lq_reference
@@ -22,6 +19,7 @@ from components.sector_strengths import (
     profile_table,
     sector_choices,
     sector_lq_indicator,
+    sector_map_figure,
     similar_areas_quotients,
     specialisms,
     strengths_sentence,
@@ -213,21 +211,7 @@ fallback = "C" if "C" in choices else choices[0]
 sector = pick("sector", "Industry on the map", choices, default=strongest or fallback, format_func=industry_name)
 meta = sector_lq_indicator(source_meta, sector, reference.name)
 view = cached_sector_map(sector, reference.code, reference.name, level, year, shared.benchmark, area)
-map_figure = choropleth_figure(
-    "sector_map",
-    features=view.features,
-    legend=view.legend,
-    legend_title=view.legend_title,
-    legend_note=view.legend_note,
-    table=view.table,
-    meta=meta,
-    indicator=meta.id,
-    level=level,
-    year=year,
-    subtitle=f"{LEVELS[level].plural}; {reference.name} = 1",
-    metadata={meta.id: meta},
-)
-map_figure = replace(map_figure, definitions=(meta,))
+map_figure = sector_map_figure(view, meta, level, year, reference.name)
 show_map(
     map_figure,
     view.deck,

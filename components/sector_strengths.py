@@ -10,9 +10,11 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from components.figures import Figure, choropleth_figure
 from components.formatting import format_signed
 from components.manufacturing import Measure, MeasureMap, build_measure_map, display_name
 from metrics.sectors import LONG_SPAN, NEVER_STRENGTHS, SHORT_SPAN, STRENGTH_LQ
+from vocabulary.geography import LEVELS
 from vocabulary.indicators import Indicator
 from vocabulary.industries import FINEST, SECTIONS, industry
 from vocabulary.sector_groups import COVERAGE_MEANING, SECTOR_GROUPS, SectorGroup
@@ -178,6 +180,25 @@ def sector_map(
     return build_measure_map(
         named, meta, LQ_MEASURE, boundaries, level, year, benchmark_code, selected_code, reference_name
     )
+
+
+def sector_map_figure(view: MeasureMap, meta: Indicator, level: str, year: int, reference_name: str) -> Figure:
+    """The map's exportable twin; its XLSX defines the industry's quotient (`meta`, derived on the page)."""
+    figure = choropleth_figure(
+        "sector_map",
+        features=view.features,
+        legend=view.legend,
+        legend_title=view.legend_title,
+        legend_note=view.legend_note,
+        table=view.table,
+        meta=meta,
+        indicator=meta.id,
+        level=level,
+        year=year,
+        subtitle=f"{LEVELS[level].plural}; {reference_name} = 1",
+        metadata={meta.id: meta},
+    )
+    return replace(figure, definitions=(meta,))
 
 
 def years_of(table: pd.DataFrame, level: str) -> list[int]:
