@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.area_notices import regions_left_out_note
 from components.formatting import MISSING_CELL
 from components.manufacturing import (
     FAMILY_INDICATORS,
@@ -164,15 +165,9 @@ else:
         )
     for caveat in meta.caveats:
         st.caption(caveat)
-    left_out = snapshot.manifest.get("itl2_2021_membership", {}).get("regions_left_out", {})
-    if level == "itl2" and measure.family == "gva" and left_out:
-        names = "; ".join(
-            f"{facts['name']} ({', '.join(facts['straddling_lads'])} partly inside)" for facts in left_out.values()
-        )
-        st.caption(
-            f"No figures for {names}: ONS's local-authority GVA cannot be split between ITL2 regions, so "
-            "these regions cannot be summed from whole authorities (see Data and methods)."
-        )
+    left_out_note = regions_left_out_note(level, snapshot.manifest)
+    if level == "itl2" and measure.family == "gva" and left_out_note:  # ITL3 figures are ONS's own (Table 3c)
+        st.caption(left_out_note)
 
 # --- trend of the share of GVA -------------------------------------------------------------------
 st.subheader("Trend: manufacturing share of GVA")

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.area_notices import regions_left_out_note
 from components.formatting import MISSING_CELL
 from components.plain_text import plain
 from components.quotients import lq_reference
 from components.sector_strengths import (
     BUILT_GROUPS,
     DETAILS,
+    employment_note,
     for_display,
     groups_table,
     industry_name,
+    no_industry_figures,
     number_format,
     profile_table,
     sector_choices,
@@ -33,10 +36,13 @@ from shell.plan import user_plan
 from shell.sector_views import (
     SOURCE_INDICATOR,
     cached_chart,
+    cached_employment,
     cached_profile,
     cached_quotients_of,
     cached_sector_map,
     cached_similar_areas,
+    employment_span,
+    employment_totals,
     levels_with_data,
     provisional_years,
     reference_totals,
@@ -101,7 +107,7 @@ profile = None
 if not subject:
     st.info("Pick an area in the sidebar, or click one on the map below, to see its sector strengths.")
 elif not members and subject not in tables:
-    st.info(f"{subject_name} has no GVA by industry in this snapshot.")
+    st.info(plain(no_industry_figures(subject, subject_name, snapshot.manifest)))
 else:
     profile = cached_profile(subject, reference.code, year, detail, members)
     industries = profile[~profile["industry"].isin([g.key for g in BUILT_GROUPS])]
@@ -131,7 +137,9 @@ else:
             "every figure.",
         )
     st.subheader("Every industry, most specialised first")
-    shown = profile_table(industries, reference.name)
+    jobs_reference = lq_reference(shared.benchmark, employment_totals(), "employment by industry (BRES)")
+    jobs = None if members else cached_employment(subject, jobs_reference.code, jobs_reference.name, year, detail)
+    shown = profile_table(industries, reference.name, jobs)
     st.dataframe(
         for_display(shown),
         hide_index=True,
@@ -145,6 +153,9 @@ else:
             },
         },
     )
+    st.caption(employment_note(jobs, subject_name, year, employment_span()))
+    if jobs is not None and jobs_reference.note:
+        st.caption(jobs_reference.note)
     table_downloads(
         f"sector_strengths_{subject}_{year}",
         f"Sector strengths: {subject_name}, {year}",
@@ -230,6 +241,9 @@ with st.expander("Table (all areas)"):
         placeholder=MISSING_CELL,
     )
     table_downloads(f"sector_map_{sector}_{level}_{year}", map_figure.title, map_figure.data, [], [source_meta.source])
+left_out_note = regions_left_out_note(level, snapshot.manifest)
+if left_out_note:
+    st.caption(left_out_note)
 
 # --- notes ---------------------------------------------------------------------------------------
 st.subheader("Notes")
@@ -244,8 +258,9 @@ st.markdown(
             "% change of the industry's own GVA.",
             "- ONS withholds a few local-authority figures to protect confidential data; an area with a withheld "
             "member shows no figure for that industry (never a zero).",
-            "- GVA per job by industry is not shown: output by industry exists for every level, but jobs by "
-            "industry (BRES) only for LEPs in 2016-2020 and ITL3 regions, and not yet in this snapshot.",
+            "- Employment by industry is Nomis BRES (workplace-based, rounded), for LEPs, ITL3 regions and England "
+            "in 2016-2020; its SIC sections are summed into the sections the GVA tables use. It shows the share of "
+            "jobs, the employment location quotient and GVA per job (approximate: see the note under the table).",
         ]
     )
 )

@@ -88,3 +88,23 @@ def area_notice(code: str, level: str, areas: pd.DataFrame, manifest: dict) -> s
             )
         return text
     return None
+
+
+def regions_left_out(level: str, manifest: dict) -> dict[str, dict]:
+    """The 2021 ITL2/ITL3 regions a local authority straddles (code -> name, straddling_lads), which figures
+    summed from whole authorities cannot cover (the build's facts)."""
+    return manifest.get(f"{level}_2021_membership", {}).get("regions_left_out", {})
+
+
+def regions_left_out_note(level: str, manifest: dict) -> str | None:
+    """Under a map of figures summed from local authorities: the regions with none, and why; None if none."""
+    left_out = regions_left_out(level, manifest)
+    if not left_out:
+        return None
+    names = "; ".join(
+        f"{facts['name']} ({', '.join(facts['straddling_lads'])} partly inside)" for facts in left_out.values()
+    )
+    return (
+        f"No figures for {names}: ONS's local-authority GVA cannot be split between {LEVELS[level].plural}, so "
+        "these regions cannot be summed from whole authorities (see Data and methods)."
+    )

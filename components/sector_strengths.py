@@ -5,11 +5,12 @@ components/sector_strengths_charts.py."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from components.area_notices import regions_left_out
 from components.figures import Figure, choropleth_figure
 from components.formatting import format_signed
 from components.manufacturing import Measure, MeasureMap, build_measure_map, display_name
@@ -97,8 +98,9 @@ def _strength_words(row: pd.Series, first_year: int) -> str:
     return f"{industry_name(row['industry'])} ({row['lq']:.2f} times the share{since_words})"
 
 
-def profile_table(profile: pd.DataFrame, reference_name: str) -> pd.DataFrame:
-    """The strengths table as shown and downloaded: one row per industry, most specialised first."""
+def profile_table(profile: pd.DataFrame, reference_name: str, jobs: EmploymentView | None = None) -> pd.DataFrame:
+    """The strengths table as shown and downloaded: one row per industry, most specialised first; with `jobs`,
+    the BRES employment columns of its year (named with the year, which may be before the GVA year)."""
     out = pd.DataFrame(
         {
             "Industry": [industry_name(code) for code in profile["industry"]],
@@ -118,8 +120,31 @@ def profile_table(profile: pd.DataFrame, reference_name: str) -> pd.DataFrame:
             "Status": profile["status"].map(lambda status: STATUS_WORDS.get(status, status)).to_numpy(),
         }
     )
+    if jobs is not None:
+        found = jobs.profile.set_index("industry").reindex(profile["industry"])
+        y, where = jobs.year, len(out.columns) - 3  # before "Specialised since", "Strength", "Status"
+        for offset, (column, values) in enumerate(
+            {
+                f"Employment, {y} (BRES)": found["employment"],
+                f"Share of employment, {y} (%)": found["employment_share_pct"],
+                f"{jobs.reference_name} share of employment, {y} (%)": found["reference_employment_share_pct"],
+                f"Employment location quotient, {y}": found["employment_lq"],
+                f"GVA per job, {y} (£)": found["gva_per_job"],
+            }.items()
+        ):
+            out.insert(where + offset, column, values.to_numpy())
     order = profile["lq"].fillna(-np.inf).to_numpy().argsort(kind="stable")[::-1]
     return out.iloc[order].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class EmploymentView:
+    """BRES employment by industry for the strengths table: its year (the latest BRES year up to the GVA
+    year), the economy its location quotients are taken against, and employment_profile's rows."""
+
+    year: int
+    reference_name: str
+    profile: pd.DataFrame
 
 
 def groups_table(profile: pd.DataFrame, reference_name: str) -> pd.DataFrame:
@@ -215,7 +240,7 @@ def sector_choices(detail: str) -> Sequence[str]:
 def number_format(column: str) -> str:
     """How a column of the strengths table is shown: £m with thousands separators, quotients to 2 places,
     percentages and changes to 1."""
-    if column.startswith("GVA"):
+    if column.startswith(("GVA", "Employment,")):
         return "localized"
     return "%.2f" if "quotient" in column else "%.1f"
 
@@ -225,7 +250,7 @@ def for_display(table: pd.DataFrame) -> pd.DataFrame:
     grid would print "-0.0"); downloads keep the full figures."""
     out = table.copy()
     for column in out.columns:
-        if out[column].dtype.kind == "f" and not column.startswith("GVA"):
+        if out[column].dtype.kind == "f" and not column.startswith(("GVA", "Employment,")):
             places = 2 if "quotient" in column else 1
             out[column] = out[column].mask(out[column].round(places) == 0, 0.0)
     return out
@@ -287,3 +312,40 @@ def specialisms(profile: pd.DataFrame, most: int = 6, fallback: int = 3) -> list
     ranked = ranked[~ranked["industry"].isin(NEVER_STRENGTHS)].sort_values(["lq", "industry"], ascending=[False, True])
     chosen = ranked[ranked["lq"] >= STRENGTH_LQ]
     return list((chosen if len(chosen) else ranked).head(most if len(chosen) else fallback)["industry"])
+
+
+def employment_note(jobs: EmploymentView | None, subject_name: str, year: int, jobs_span: tuple[int, int]) -> str:
+    """What the employment columns are (their year, source, reference and why GVA per job is approximate), or
+    why there are none for this area and year."""
+    first, last = jobs_span
+    if jobs is None:
+        return (
+            f"Employment by industry is not shown for {subject_name} in {year}: this snapshot has BRES employment by "
+            f"industry for LEPs, ITL3 regions and England in {first}-{last} only (the Nomis extracts it is built "
+            "from), and area groups are not summed from it."
+        )
+    when = "" if jobs.year == year else f" (the latest BRES year up to {year}; the GVA columns are {year}'s)"
+    return (
+        f"Employment columns: BRES {jobs.year}{when}, workplace-based employees and working owners, rounded by "
+        f"Nomis; employment location quotients against {jobs.reference_name}. GVA per job divides the same year's "
+        "GVA (current prices) by BRES employment. It is approximate: GVA counts the output of all work, including "
+        "self-employed people and others BRES leaves out, so it overstates output per BRES job, most in industries "
+        "with many self-employed (construction, agriculture); BRES is a sample survey, rounded; and SIC sections "
+        "the GVA tables join (A with B, D with E) are joined here too. Real estate's uses GVA excluding "
+        "owner-occupiers' imputed rent, which no job produces. The total's includes it, as ONS's GVA per filled "
+        "job does."
+    )
+
+
+def no_industry_figures(code: str, name: str, manifest: dict) -> str:
+    """Why an area has no GVA by industry: an ITL2 or ITL3 region a local authority straddles cannot be summed
+    from whole authorities (the build's facts name them); otherwise the snapshot simply has none."""
+    for level in ("itl2", "itl3"):
+        facts = regions_left_out(level, manifest).get(code)
+        if facts:
+            return (
+                f"{name} has no GVA by industry: ONS publishes it for whole local authorities, and "
+                f"{', '.join(facts['straddling_lads'])} lies partly inside this region and partly outside, so the "
+                "region cannot be summed from them (see Data and methods)."
+            )
+    return f"{name} has no GVA by industry in this snapshot."

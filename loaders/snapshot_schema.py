@@ -15,7 +15,16 @@ from vocabulary.geography import LEVELS
 COLUMNS = ["indicator", "geography", "area_code", "area_name", "period", "value", "status", "lci", "uci"]
 # regional_data/industry_gva.parquet (loaders/build/industry_gva.py writes it, loaders/snapshot.py reads it)
 INDUSTRY_GVA_FILE = "industry_gva.parquet"
-INDUSTRY_GVA_COLUMNS = ["area_code", "geography", "period", "industry", "gva_current", "gva_cvm", "status"]
+INDUSTRY_GVA_COLUMNS = [
+    "area_code",
+    "geography",
+    "period",
+    "industry",
+    "gva_current",
+    "gva_cvm",
+    "status",
+    "employment",
+]
 GEOGRAPHIES = tuple(LEVELS)
 STATUSES = ("", "provisional", "estimated", "derived", "suppressed", "unavailable")
 

@@ -180,3 +180,36 @@ def quotients_of(tables: dict[str, pd.DataFrame], codes: Sequence[str], referenc
             own = shares(tables[code], code)
             rows[code] = location_quotient(_row(own, year), _row(reference, year).reindex(own.columns))
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+# Real estate's GVA includes the rent owner-occupiers are imputed to pay themselves, which no job produces: its
+# GVA per job divides the GVA of division 68 excluding imputed rental by the section's jobs.
+GVA_PER_JOB_OUTPUT = {"L": "68"}
+
+
+def employment_year(table: pd.DataFrame, area_code: str, year: int) -> int | None:
+    """The latest year up to `year` in which the area has employment by industry (BRES), or None."""
+    rows = table[(table["area_code"] == area_code) & (table["period"] <= year) & table["employment"].notna()]
+    return int(rows["period"].max()) if len(rows) else None
+
+
+def employment_profile(
+    table: pd.DataFrame, area_code: str, reference_code: str, year: int, industries: Sequence[str]
+) -> pd.DataFrame:
+    """One row per industry for one area in `year` (a BRES year): employment, its share of the area's
+    employment and the reference's (%), the employment location quotient, and GVA per job (£, the same year's
+    current-price GVA over BRES employment; GVA_PER_JOB_OUTPUT for real estate). Missing where BRES has no
+    figure (industries BRES does not split, such as the manufacturing sub-sections, or a section with a
+    withheld part)."""
+    jobs = _row(_pivot(table, area_code, "employment"), year)
+    reference_jobs = _row(_pivot(table, reference_code, "employment"), year)
+    gva = _row(_pivot(table, area_code, "gva_current"), year)
+    out = pd.DataFrame(index=pd.Index(list(industries), name="industry"))
+    out["employment"] = jobs.reindex(out.index)
+    out["employment_share_pct"] = (jobs / jobs.get(TOTAL, np.nan) * 100).reindex(out.index)
+    reference_share = (reference_jobs / reference_jobs.get(TOTAL, np.nan) * 100).reindex(out.index)
+    out["reference_employment_share_pct"] = reference_share
+    out["employment_lq"] = location_quotient(out["employment_share_pct"], reference_share)
+    output = pd.Series([GVA_PER_JOB_OUTPUT.get(code, code) for code in out.index], index=out.index)
+    out["gva_per_job"] = gva.reindex(output.to_numpy()).to_numpy() * 1e6 / out["employment"].replace(0, np.nan)
+    return out.reset_index()

@@ -13,13 +13,23 @@ from components.manufacturing import MeasureMap
 from components.sector_strengths import (
     BUILT_GROUPS,
     DETAILS,
+    EmploymentView,
     sector_lq_indicator,
     sector_map,
     years_of,
 )
 from components.sector_strengths_charts import bubble_chart, bubble_data
 from components.similar_areas import SimilarAreasView, similar_areas_view
-from metrics.sectors import TOTAL, group_rows, industry_profile, quotient_rows, quotients_of, with_groups
+from metrics.sectors import (
+    TOTAL,
+    employment_profile,
+    employment_year,
+    group_rows,
+    industry_profile,
+    quotient_rows,
+    quotients_of,
+    with_groups,
+)
 from shell.snapshot_cache import cached_boundaries, cached_industry_gva, cached_similarity_features, cached_snapshot
 
 SOURCE_INDICATOR = "manufacturing_gva_share"  # the same ONS workbooks: its metadata names the source
@@ -52,6 +62,34 @@ def cached_profile(area: str, reference: str, year: int, detail: str, members: t
     both = pd.concat([own, tables[reference]], ignore_index=True)  # the groupings are in both already
     codes = [*DETAILS[detail][1], *(group.key for group in BUILT_GROUPS)]
     return industry_profile(both, area, reference, year, codes)
+
+
+@st.cache_resource(show_spinner=False)
+def employment_totals() -> pd.DataFrame:
+    """Every area's total BRES employment (as `value`), to find whether the benchmark economy has figures."""
+    table = sector_table()["all"]
+    return table[table["industry"] == TOTAL].rename(columns={"employment": "value"})
+
+
+@st.cache_resource(show_spinner=False)
+def employment_span() -> tuple[int, int]:
+    """The first and last year with BRES employment by industry."""
+    years = sector_table()["all"].dropna(subset=["employment"])["period"]
+    return int(years.min()), int(years.max())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_employment(area: str, reference: str, reference_name: str, year: int, detail: str) -> EmploymentView | None:
+    """One area's BRES employment by industry in the latest BRES year up to `year` (None if it has none)."""
+    tables = sector_table()
+    if area not in tables or reference not in tables:
+        return None
+    jobs_year = employment_year(tables[area], area, year)
+    if jobs_year is None:
+        return None
+    both = pd.concat([tables[area], tables[reference]], ignore_index=True)
+    codes = [TOTAL, *DETAILS[detail][1]]
+    return EmploymentView(jobs_year, reference_name, employment_profile(both, area, reference, jobs_year, codes))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

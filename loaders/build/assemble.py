@@ -16,6 +16,7 @@ import pandas as pd
 from loaders.build.derived_memberships import successors_fact
 from loaders.build.els_indicators import ELS_METADATA, els_rows, read_all_els
 from loaders.build.geography import LAD_ITL_LOOKUP, Geography, load_geography
+from loaders.build.industry_employment import read_bres_employment, with_employment
 from loaders.build.industry_gva import (
     FILE_CODES,
     PUBLISHED_NOTE,
@@ -206,6 +207,7 @@ def assemble(source: Path, progress: Callable[[str], None]) -> Assembled:
         gva, read_lad_itl(source / LAD_ITL_LOOKUP), source / GVA_ITL_TABLE_6, itl3_gva
     )
     facts["itl2_2021_membership"] = geography.itl2_facts
+    facts["itl3_2021_membership"] = geography.itl3_facts
     facts["lad_2023_successors"] = successors_fact(geography.lad_successors)
 
     progress("Nomis APS, UBC and BRES")
@@ -257,7 +259,7 @@ def assemble(source: Path, progress: Callable[[str], None]) -> Assembled:
     if problems:
         raise BuildError("snapshot failed validation: " + "; ".join(problems))
     progress("GVA by industry for every area")
-    industry_gva = industry_gva_table(every_industry, gva_cvm, manufacturing_levels)
+    industry_gva = industry_gva_table(every_industry, gva_cvm, {**manufacturing_levels, "itl3": memberships["itl3"]})
     gva_rule = next((rule for rule in rules if rule.indicator == "gva_current_prices"), None)
     facts["industry_gva"] = industry_gva_facts(
         industry_gva, money_year, (gva_rule.year, gva_rule.source) if gva_rule else None
@@ -272,6 +274,8 @@ def assemble(source: Path, progress: Callable[[str], None]) -> Assembled:
         industry_gva, published_by_la_industry(itl3_every_industry, TABLE_3C_PARTS)
     )
     facts["industry_gva"]["withheld_filled_from_table_3c"] = {"rows": filled, "method": PUBLISHED_NOTE}
+    employment, bres_files = read_bres_employment(source / NOMIS_DIR, names)
+    industry_gva, facts["industry_gva"]["employment"] = with_employment(industry_gva, employment)
     problem = tolerance_problem(english)
     if problem:
         raise BuildError(

@@ -1,10 +1,10 @@
-"""Memberships no single official lookup gives: 2023 LADs in the ITL2 regions of 2021 (the map's ITL2
+"""Memberships no single official lookup gives: 2023 LADs in the ITL2 and ITL3 regions of 2021 (the map's
 vintage), and the 2021 districts each April 2023 unitary authority replaced.
 
 ITL2 (2021): chained through two official lookups, LAD (Dec 2024) -> ITL3 (2025) and ITL3 (2021) ->
-ITL3 (2025). Where the chain names two 2021 ITL2 regions for a LAD (ITL3s redrawn in 2025 in Wales and
-Scotland), the overlay of the official LAD Dec 2023 and ITL2 Jan 2021 boundaries decides. A LAD that
-lies in two 2021 ITL2 regions (Argyll and Bute, North Ayrshire: ONS splits them by LAU1) cannot be summed
+ITL3 (2025). Where the chain names two 2021 regions for a LAD (ITL3s redrawn in 2025 in Wales and
+Scotland), the overlay of the official LAD Dec 2023 and ITL2/ITL3 Jan 2021 boundaries decides. A LAD that
+lies in two 2021 regions (Argyll and Bute, North Ayrshire: ONS splits them by LAU1) cannot be summed
 into either, so those regions get no LAD-built figures and are listed with the reason.
 
 Successors: no official LAD 2021 -> LAD 2023 lookup is at hand, so each abolished 2021 district is
@@ -21,17 +21,25 @@ from loaders.sources.lep_lookup import derive_lad_to_lep
 SPLIT_SHARE = 0.02  # a LAD with at least this share of its area in a second region lies in both
 
 
-def itl2_2021_membership(
-    lad_itl3_2025: pd.DataFrame, itl3_2021_2025: pd.DataFrame, lads: gpd.GeoDataFrame, itl2: gpd.GeoDataFrame
-) -> tuple[pd.DataFrame, dict]:
-    """member_code (LAD), group_code (ITL2 2021) and the build facts (method, LADs resolved by
-    overlay, regions left out because a LAD straddles them).
+ITL_CODE_LENGTH = {"itl2": 4, "itl3": 5}  # an ITL3 code (TLC11) starts with its ITL2 code (TLC1)
 
-    `lad_itl3_2025`: lad_code, itl3_2025; `itl3_2021_2025`: itl3_2021, itl3_2025 (official lookups)."""
+
+def itl_2021_membership(
+    lad_itl3_2025: pd.DataFrame,
+    itl3_2021_2025: pd.DataFrame,
+    lads: gpd.GeoDataFrame,
+    regions_2021: gpd.GeoDataFrame,
+    level: str = "itl2",
+) -> tuple[pd.DataFrame, dict]:
+    """member_code (LAD), group_code (ITL2 or ITL3 of 2021, by `level`) and the build facts (method, LADs
+    resolved by overlay, regions left out because a LAD straddles them).
+
+    `lad_itl3_2025`: lad_code, itl3_2025; `itl3_2021_2025`: itl3_2021, itl3_2025 (official lookups);
+    `regions_2021`: the official boundaries of the level's 2021 regions."""
     chain = lad_itl3_2025.merge(itl3_2021_2025, on="itl3_2025")
-    chain["itl2"] = chain["itl3_2021"].str[:4]
-    candidates = chain.groupby("lad_code")["itl2"].agg(lambda s: sorted(set(s)))
-    overlay = derive_lad_to_lep(lads, itl2, min_share=SPLIT_SHARE)
+    chain["region"] = chain["itl3_2021"].str[: ITL_CODE_LENGTH[level]]
+    candidates = chain.groupby("lad_code")["region"].agg(lambda s: sorted(set(s)))
+    overlay = derive_lad_to_lep(lads, regions_2021, min_share=SPLIT_SHARE)
     by_overlay = overlay.groupby("lad_code")["lep_code"].agg(lambda s: sorted(set(s)))
     pairs, resolved, straddling = [], [], {}
     for lad, regions in candidates.items():
@@ -48,15 +56,15 @@ def itl2_2021_membership(
     membership = pd.DataFrame(pairs, columns=["member_code", "group_code"])
     membership = membership[~membership["group_code"].isin(left_out)].reset_index(drop=True)
     names = dict(zip(lads["area_code"], lads["area_name"], strict=True))
-    itl2_names = dict(zip(itl2["area_code"], itl2["area_name"], strict=True))
+    region_names = dict(zip(regions_2021["area_code"], regions_2021["area_name"], strict=True))
     facts = {
         "method": "official LAD (Dec 2024) -> ITL3 (2025) and ITL3 (2021) -> ITL3 (2025) lookups chained; "
-        "where they name two 2021 ITL2 regions, the overlay of LAD Dec 2023 and ITL2 Jan 2021 "
+        f"where they name two 2021 {level.upper()} regions, the overlay of LAD Dec 2023 and {level.upper()} Jan 2021 "
         "boundaries decides",
         "lads_placed_by_overlay": sorted(names.get(lad, lad) for lad in resolved),
         "regions_left_out": {
             region: {
-                "name": itl2_names.get(region, region),
+                "name": region_names.get(region, region),
                 "straddling_lads": sorted(names.get(lad, lad) for lad, regs in straddling.items() if region in regs),
             }
             for region in left_out

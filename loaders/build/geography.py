@@ -18,7 +18,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from loaders.build.derived_memberships import itl2_2021_membership, lad_successors
+from loaders.build.derived_memberships import itl_2021_membership, lad_successors
 from loaders.errors import SourceFormatError
 from loaders.sources.boundaries import read_boundaries
 from loaders.sources.lep_lookup import derive_lad_to_lep
@@ -52,6 +52,7 @@ class Geography:
     areas: pd.DataFrame
     itl2_facts: dict  # how LADs were placed in 2021 ITL2 regions, and the regions left out
     lad_successors: pd.DataFrame  # successor_code, successor_name, predecessor_code, predecessor_name
+    itl3_facts: dict  # the same for 2021 ITL3 regions (used only for GVA by industry)
 
 
 def membership(frame: pd.DataFrame, member: str, group: str) -> pd.DataFrame:
@@ -106,8 +107,10 @@ def load_geography(source: Path) -> Geography:
     _require_known_lads(source / LAD_RGN_LOOKUP, set(rgn["lad_code"]), lad_names)
 
     itl1 = membership(itl, "lad_code", "itl1_code")
-    itl2, itl2_facts = itl2_2021_membership(
-        itl[["lad_code", "itl3_2025"]].astype(str), itl3_vintages.astype(str), boundaries["lad"], boundaries["itl2"]
+    lad_itl3_2025, itl3_2021_2025 = itl[["lad_code", "itl3_2025"]].astype(str), itl3_vintages.astype(str)
+    itl2, itl2_facts = itl_2021_membership(lad_itl3_2025, itl3_2021_2025, boundaries["lad"], boundaries["itl2"])
+    itl3, itl3_facts = itl_2021_membership(
+        lad_itl3_2025, itl3_2021_2025, boundaries["lad"], boundaries["itl3"], level="itl3"
     )
     english = lads[lads["lad_code"].str.startswith("E")]
     outside_london = english[~english["lad_code"].isin(itl1.loc[itl1["group_code"] == LONDON_ITL1, "member_code"])]
@@ -116,6 +119,7 @@ def load_geography(source: Path) -> Geography:
         "lep": membership(lad_lep, "lad_code", "lep_code"),
         "itl1": itl1,
         "itl2": itl2,
+        "itl3": itl3,
         "rgn": membership(rgn, "lad_code", "rgn_code"),
         "cauth": membership(cauth, "lad_code", "cauth_code"),
         "country": pd.DataFrame({"member_code": english["lad_code"], "group_code": ENGLAND}),
@@ -135,6 +139,7 @@ def load_geography(source: Path) -> Geography:
         areas,
         itl2_facts,
         lad_successors(lads_2021, boundaries["lad"]),
+        itl3_facts,
     )
 
 

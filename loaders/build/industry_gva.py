@@ -34,12 +34,13 @@ from vocabulary.industries import FINEST, INDUSTRIES, SECTIONS, TOTAL
 
 FILE_NAME = INDUSTRY_GVA_FILE
 COLUMNS = INDUSTRY_GVA_COLUMNS
+GVA_COLUMNS = [column for column in COLUMNS if column != "employment"]  # employment: industry_employment.py
 FILE_CODES = tuple(row.file_code for row in INDUSTRIES)
 SHORT_CODE = {row.file_code: row.code for row in INDUSTRIES}
 INDUSTRY_ORDER = {row.code: position for position, row in enumerate(INDUSTRIES)}
 # Levels in the order the file lists them
 FOLD = 10_000  # industry i, year y -> key i * FOLD + y (years are below 10,000)
-LEVEL_ORDER = ("uk", "country", "benchmark", "itl1", "rgn", "itl2", "cauth", "lep", "lad")
+LEVEL_ORDER = ("uk", "country", "benchmark", "itl1", "rgn", "itl2", "itl3", "cauth", "lep", "lad")
 CVM_NOTE = (
     "gva_cvm of a group (any area but a LAD) is the sum of its LADs' chained volume measures, an "
     "approximation: chain-linked volumes are not additive (ONS Notes, note 1)"
@@ -126,7 +127,7 @@ def industry_gva_table(current: pd.DataFrame, cvm: pd.DataFrame, memberships: di
     table = table.iloc[np.lexsort((table["period"], order["industry"], table["area_code"], order["level"]))]
     return table.reset_index(drop=True).astype(
         {"period": "int16", "gva_current": "float32", "gva_cvm": "float32", "status": "str"}
-    )[COLUMNS]
+    )[GVA_COLUMNS]
 
 
 def write_industry_gva(table: pd.DataFrame, path: Path) -> None:
@@ -166,9 +167,6 @@ def industry_gva_facts(table: pd.DataFrame, money_year: int, provisional: tuple[
         "cvm_groups_are_approximate": CVM_NOTE,
         "provisional_year": provisional[0] if provisional else None,
         "provisional_source": provisional[1] if provisional else None,
-        "not_built": {
-            "itl3": "the build has no LAD -> ITL3 (2021) membership; ONS publishes ITL3 GVA by industry in Table 3c"
-        },
         "suppressed_rows": int((table["status"] == "suppressed").sum()),
         "rounding_residuals": rounding_residuals(table[table["geography"] == "lad"]),
     }

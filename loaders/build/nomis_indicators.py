@@ -117,7 +117,7 @@ def _rows(frame: pd.DataFrame, indicator: str, status: str | None = None) -> lis
     return [tidy_rows(part, indicator, geography, status=status) for geography, part in frame.groupby("geography")]
 
 
-def _coded_bres(frame: pd.DataFrame, names: dict[str, dict[str, str]], source: Path) -> pd.DataFrame:
+def coded_bres(frame: pd.DataFrame, names: dict[str, dict[str, str]], source: Path) -> pd.DataFrame:
     """BRES rows of LEPs and England (matched by name) and of ITL3 regions (NUTS 2016 level 3 codes)."""
     frame = frame.assign(status=frame["status"].replace(STATUS_MAP))
     coded, _ = with_codes(frame, names, source, ("lep", "country"))
@@ -172,10 +172,10 @@ def nomis_rows(folder: Path, names: dict[str, dict[str, str]], lad_lep: pd.DataF
         raise FileNotFoundError(f"{folder}: no BRES CSV files ({BRES_CSV_GLOB})")
     bres = pd.concat([read_bres_csv(path) for path in bres_files], ignore_index=True)
     share = bres_manufacturing_share(bres, "manufacturing_employment_share", source=str(folder / BRES_CSV_GLOB))
-    shares = _coded_bres(share, names, folder / BRES_CSV_GLOB)
+    shares = coded_bres(share, names, folder / BRES_CSV_GLOB)
     england = shares[shares["area_code"] == ENGLAND].set_index("period")["value"]
     rows += _rows(shares, "manufacturing_employment_share")
-    counts = _coded_bres(bres_counts(bres), names, folder / BRES_CSV_GLOB)
+    counts = coded_bres(bres_counts(bres), names, folder / BRES_CSV_GLOB)
     for indicator, part in counts.groupby("indicator"):
         rows += _rows(part, str(indicator))
     lq = shares.assign(value=location_quotient(shares["value"], shares["period"].map(england)))

@@ -170,14 +170,16 @@ def coverage_problems(
     return problems
 
 
-INDUSTRY_MEASURES = ("gva_current", "gva_cvm")
+INDUSTRY_MEASURES = ("gva_current", "gva_cvm", "employment")
 
 
 def industry_gva_long(table: pd.DataFrame) -> pd.DataFrame:
     """industry_gva.parquet in the indicator table's shape: one 'indicator' per measure and industry
     ("industry_gva gva_current CD-CG"), so that the same limits apply to it."""
     long = table.melt(
-        id_vars=["area_code", "geography", "period", "industry"], value_vars=list(INDUSTRY_MEASURES), var_name="measure"
+        id_vars=["area_code", "geography", "period", "industry"],
+        value_vars=[measure for measure in INDUSTRY_MEASURES if measure in table.columns],
+        var_name="measure",
     )
     long["indicator"] = "industry_gva " + long["measure"] + " " + long["industry"].astype(str)
     return long[[*KEY, "value"]]

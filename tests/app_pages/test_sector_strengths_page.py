@@ -107,10 +107,51 @@ def test_an_area_group_is_summed_from_its_local_authorities() -> None:
     assert shown.loc["C", "Share of GVA (%)"] == pytest.approx(summed["C"] / summed["Total"] * 100)
 
 
-def test_a_level_without_industry_data_says_why_and_shows_no_chart() -> None:
-    at = open_page(level="itl3")
-    assert any("GVA by industry is not available for ITL3 regions" in info.value for info in at.info)
+def test_an_itl3_region_is_summed_from_its_local_authorities() -> None:
+    at = open_page(level="itl3", area="TLC11", year="2023")  # Hartlepool and Stockton-on-Tees
+    shown = table(at, "Industry").set_index("Code")
+    hartlepool, stockton = "E06000001", "E06000004"
+    summed = gva(hartlepool, "C", 2023) + gva(stockton, "C", 2023)
+    assert shown.loc["C", "GVA (£m, current prices)"] == pytest.approx(summed)
+    share = (gva(hartlepool, "C", 2023) + gva(stockton, "C", 2023)) / (
+        gva(hartlepool, "Total", 2023) + gva(stockton, "Total", 2023)
+    )
+    assert shown.loc["C", "Share of GVA (%)"] == pytest.approx(share * 100)
+    assert at.get("vega_lite_chart")
+
+
+def test_an_itl3_region_a_local_authority_straddles_says_why_it_has_no_figures() -> None:
+    at = open_page(level="itl3", area="TLD11")  # West Cumbria: Cumberland lies partly in East Cumbria
+    assert any("Cumberland lies partly inside" in info.value for info in at.info)
+    under_map = next(caption.value for caption in at.caption if caption.value.startswith("No figures for"))
+    assert "West Cumbria (Cumberland partly inside)" in under_map and "Highland" in under_map
     assert not at.get("vega_lite_chart")
+
+
+def test_a_lep_shows_bres_employment_and_gva_per_job_of_the_latest_bres_year() -> None:
+    at = open_page(level="lep", area=CHESHIRE_AND_WARRINGTON, year="2023", benchmark="E92000001")
+    shown = table(at, "Industry").set_index("Code")
+    rows = INDUSTRY[(INDUSTRY["area_code"] == CHESHIRE_AND_WARRINGTON) & (INDUSTRY["period"] == 2020)]
+    jobs = rows.set_index("industry")["employment"]
+    england = INDUSTRY[(INDUSTRY["area_code"] == "E92000001") & (INDUSTRY["period"] == 2020)]
+    england_jobs = england.set_index("industry")["employment"]
+    assert shown.loc["C", "Employment, 2020 (BRES)"] == pytest.approx(jobs["C"])
+    share = jobs["C"] / jobs["Total"]
+    assert shown.loc["C", "Share of employment, 2020 (%)"] == pytest.approx(share * 100)
+    assert shown.loc["C", "Employment location quotient, 2020"] == pytest.approx(
+        share / (england_jobs["C"] / england_jobs["Total"])
+    )
+    assert shown.loc["C", "GVA per job, 2020 (£)"] == pytest.approx(
+        gva(CHESHIRE_AND_WARRINGTON, "C", 2020) * 1e6 / jobs["C"]
+    )
+    assert any("BRES 2020 (the latest BRES year up to 2023" in caption.value for caption in at.caption)
+
+
+def test_a_local_authority_gets_no_employment_columns_and_is_told_why() -> None:
+    at = open_page(level="lad", area=NORTHUMBERLAND, year="2019")
+    shown = table(at, "Industry")
+    assert not [column for column in shown.columns if "employment" in column.lower()]
+    assert any("Employment by industry is not shown for Northumberland" in c.value for c in at.caption)
 
 
 def test_the_link_carries_the_detail_and_the_mapped_industry() -> None:

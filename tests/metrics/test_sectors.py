@@ -10,6 +10,8 @@ import pytest
 
 from metrics.sectors import (
     STRENGTH_LQ,
+    employment_profile,
+    employment_year,
     group_rows,
     industry_profile,
     quotient_rows,
@@ -176,3 +178,41 @@ def test_a_part_withheld_in_volume_only_keeps_the_current_price_sum() -> None:
     assert out.loc["X", "gva_current"] == 60
     assert math.isnan(out.loc["X", "gva_cvm"]) and out.loc["X", "status"] == "suppressed"
     assert out.loc["Total", "gva_cvm"] == 400
+
+
+def _jobs_table() -> pd.DataFrame:
+    """Area A and reference R in 2019 with GVA (£m) and BRES employment: A has 40 of its 200 jobs in X (20%),
+    R 100 of 1000 (10%); real estate L's GVA includes imputed rent (68IMP), its division 68 does not."""
+    rows = []
+    for area, geography, gva, jobs in (
+        ("A", "lep", {"Total": 50, "X": 8, "L": 6, "68": 2}, {"Total": 200, "X": 40, "L": 4, "68": np.nan}),
+        ("R", "country", {"Total": 500, "X": 60, "L": 50, "68": 20}, {"Total": 1000, "X": 100, "L": 30, "68": np.nan}),
+    ):
+        for row in _rows(area, geography, 2019, gva):
+            rows.append({**row, "employment": jobs[row["industry"]]})
+    rows.append({**_rows("A", "lep", 2022, {"Total": 60})[0], "employment": np.nan})  # a GVA year without BRES
+    return pd.DataFrame(rows)
+
+
+def test_employment_shares_quotients_and_gva_per_job_by_hand() -> None:
+    out = employment_profile(_jobs_table(), "A", "R", 2019, ["Total", "X", "L", "Y"]).set_index("industry")
+    assert out.loc["X", "employment_share_pct"] == pytest.approx(20.0)
+    assert out.loc["X", "reference_employment_share_pct"] == pytest.approx(10.0)
+    assert out.loc["X", "employment_lq"] == pytest.approx(2.0)
+    assert out.loc["Total", "employment_lq"] == pytest.approx(1.0)
+    assert out.loc["X", "gva_per_job"] == pytest.approx(8e6 / 40)  # £8m over 40 jobs
+    assert out.loc["L", "gva_per_job"] == pytest.approx(2e6 / 4)  # division 68's £2m, not L's £6m with imputed rent
+    assert out.loc["Total", "gva_per_job"] == pytest.approx(50e6 / 200)
+    assert out.loc["Y"].drop("industry", errors="ignore").isna().all()  # not in BRES: missing, never zero
+
+
+def test_the_reference_against_itself_has_employment_quotients_of_one() -> None:
+    out = employment_profile(_jobs_table(), "R", "R", 2019, ["Total", "X", "L"])
+    assert out["employment_lq"].tolist() == pytest.approx([1.0, 1.0, 1.0])
+
+
+def test_the_employment_year_is_the_latest_bres_year_up_to_the_gva_year() -> None:
+    table = _jobs_table()
+    assert employment_year(table, "A", 2022) == 2019
+    assert employment_year(table, "A", 2019) == 2019
+    assert employment_year(table, "A", 2018) is None

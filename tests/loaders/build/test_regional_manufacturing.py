@@ -87,7 +87,7 @@ def test_north_east_region_against_ons_table_6(shared_data: Path) -> None:
 
 
 def test_itl2_membership_chains_the_official_lookups(shared_data: Path) -> None:
-    from loaders.build.derived_memberships import itl2_2021_membership
+    from loaders.build.derived_memberships import itl_2021_membership
     from loaders.sources.boundaries import read_boundaries
 
     lads = read_boundaries(shared_data / "geo/boundaries/lad/LAD_DEC_2023_UK_BUC.geojson")
@@ -100,7 +100,7 @@ def test_itl2_membership_chains_the_official_lookups(shared_data: Path) -> None:
     vintages = read_lookup(
         shared_data / "geo/lookups/ITL321_ITL325_UK_LU.csv", {"ITL321CD": "itl3_2021", "ITL325CD": "itl3_2025"}
     ).astype(str)
-    membership, facts = itl2_2021_membership(lad_itl3, vintages, lads, itl2)
+    membership, facts = itl_2021_membership(lad_itl3, vintages, lads, itl2)
     placed = dict(zip(membership["member_code"], membership["group_code"], strict=True))
     assert placed[CUMBERLAND] == placed[WESTMORLAND] == "TLD1"  # the 2023 unitaries nest in 2021 Cumbria
     assert placed["E06000065"] == "TLE2" and placed["E06000066"] == "TLK2"  # North Yorkshire, Somerset
