@@ -2,6 +2,8 @@
 
     python -m bench [--json] [--skip-build] [--skip-browser] [--skip-load] [--via-nginx]
     python -m bench --load [--via-nginx] [--no-webgl] [--sessions 20] [--steps 14]   only the load test
+    python -m bench --protocol-load [--via-nginx] [--protocol-sessions 10,25,50]   the server under load,
+                                                                           no browsers (bench/protocol_load.py)
     python -m bench --profile [--json]                                     where the cold start goes
 
 Build time (into a fresh temp folder; the committed snapshot is never touched); the map payload (deck.gl
@@ -92,6 +94,21 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def measure_protocol_load(via_nginx: bool, counts: list[int], timeout_s: float) -> dict[str, Any]:
+    """The protocol load test at each session count, on one process and (with via_nginx) two behind nginx."""
+    from bench.protocol_load import run_protocol_load
+
+    results: dict[str, list[dict[str, Any]]] = {"single_process": []}
+    if via_nginx:
+        results["via_nginx"] = []
+    for where in results:
+        for count in counts:
+            run = run_protocol_load(via_nginx=where == "via_nginx", sessions=count, timeout_s=timeout_s)
+            log(f"protocol load, {where}, {count} sessions: {run['summary']} rss {run['rss']['peak_total_mb']} MB")
+            results[where].append(run)
+    return {"protocol_load": results}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print only the JSON object on stdout")
@@ -103,6 +120,14 @@ def main(argv: list[str] | None = None) -> int:
         "--via-nginx", action="store_true", help="also run the load test through nginx in front of two app processes"
     )
     parser.add_argument("--profile", action="store_true", help="run only the cold start profile")
+    parser.add_argument(
+        "--protocol-load",
+        action="store_true",
+        help="run only the protocol load test (WebSocket clients, no browsers)",
+    )
+    parser.add_argument(
+        "--protocol-sessions", default="10,25,50", help="sessions of each protocol load test, comma-separated"
+    )
     parser.add_argument(
         "--no-freeze",
         action="store_true",
@@ -122,9 +147,15 @@ def main(argv: list[str] | None = None) -> int:
     def load() -> dict[str, Any]:
         return measure_load(args.via_nginx, args.sessions, args.steps, args.load_timeout, webgl=not args.no_webgl)
 
+    def protocol_load() -> dict[str, Any]:
+        counts = [int(part) for part in args.protocol_sessions.split(",") if part.strip()]
+        return measure_protocol_load(args.via_nginx, counts, args.load_timeout)
+
     steps: list[tuple[str, Callable[[], dict[str, Any]]]]
     if args.profile:
         steps = [("profile", measure_profile)]
+    elif args.protocol_load:
+        steps = [("protocol_load", protocol_load)]
     elif args.load:
         steps = [("load", load)]
     else:
@@ -147,12 +178,15 @@ def main(argv: list[str] | None = None) -> int:
             errors[name] = f"{type(exc).__name__}: {exc}"
             log(f"{name} failed: {errors[name]}")
     results["machine"]["load_average_at_end"] = os.getloadavg()
-    if not (args.profile or args.load):
+    if not (args.profile or args.load or args.protocol_load):
         results["budgets"] = budget_report(results)
         results["all_within_budget"] = all(
             entry["within_budget"] for entry in results["budgets"].values() if entry["within_budget"] is not None
         )
     load_errors = sum(run["summary"]["errors"] for run in (results.get("load") or {}).values())
+    load_errors += sum(
+        run["summary"]["errors"] for runs in (results.get("protocol_load") or {}).values() for run in runs
+    )
     if load_errors:
         errors["load_errors"] = f"{load_errors} failed steps or app errors under load"
     if errors:

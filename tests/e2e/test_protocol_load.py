@@ -1,0 +1,44 @@
+"""The protocol load client against the running app: two sessions walk pages and widgets through the WebSocket
+alone, every step ends in a script run without errors, and the widgets it set are the ones the next run shows."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from bench.browser import StreamlitServer
+from bench.protocol_load import WALK, Action, Session, _all_sessions, _run_once, apply, summary
+
+T = TypeVar("T")
+
+
+def run_apart(coroutine: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run in a thread of its own: Playwright's sync API keeps an event loop in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=300)
+
+
+def test_two_protocol_sessions_walk_the_app_without_errors(app_server: StreamlitServer) -> None:
+    results = run_apart(_all_sessions(app_server.url, 2, WALK[:4], timeout_s=240))
+    out = summary(results, wall_s=1.0)
+    assert out["errors"] == 0, out["error_examples"]
+    assert out["reruns"] == 2 * (1 + 4)
+    assert set(out["median_by_step_s"]) == {"open", *(action.name for action in WALK[:4])}
+
+
+def test_a_widget_state_sent_is_the_value_the_next_run_shows(app_server: StreamlitServer) -> None:
+    async def walk() -> tuple[str, str]:
+        from websockets.asyncio.client import connect
+
+        session = Session()
+        stream = app_server.url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
+        async with connect(stream, subprotocols=["streamlit"], max_size=None) as socket:
+            await _run_once(socket, session)
+            assert apply(Action("level", widget="Geography", choose="Local authority"), session) is None
+            await _run_once(socket, session)
+            return session.widgets["Geography"].value, session.states[session.widgets["Geography"].id][1]
+
+    shown, sent = run_apart(walk())
+    assert shown == sent and shown.startswith("Local authority")
