@@ -40,7 +40,7 @@ from components.similar_areas import (
 )
 from loaders.snapshot import Snapshot
 from metrics.sectors import STRENGTH_RULE
-from shell.snapshot_cache import cached_snapshot
+from shell.snapshot_cache import cached_industry_gva, cached_snapshot
 from vocabulary.industries import FINEST, INDUSTRIES, SECTIONS
 
 
@@ -72,7 +72,7 @@ def similarity_coverage(_snapshot: Snapshot, snapshot_id: str):
     """Per level: the year similar areas are found in and how many areas are compared, once per snapshot."""
     return similarity_levels_table(
         {
-            level: level_features(_snapshot.by_indicator, _snapshot.areas, level)
+            level: level_features(_snapshot.by_indicator, _snapshot.areas, level, cached_industry_gva())
             for level in similarity_levels(_snapshot.metadata)
         }
     )

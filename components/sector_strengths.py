@@ -113,6 +113,7 @@ def profile_table(profile: pd.DataFrame, reference_name: str, jobs: EmploymentVi
             f"Change in share, {SHORT_SPAN} years (pp)": profile[f"share_change_{SHORT_SPAN}y"].to_numpy(),
             f"Change in share, {LONG_SPAN} years (pp)": profile[f"share_change_{LONG_SPAN}y"].to_numpy(),
             f"Nominal growth, {SHORT_SPAN} years (%)": profile[f"nominal_growth_{SHORT_SPAN}y"].to_numpy(),
+            f"Nominal growth, {LONG_SPAN} years (%)": profile[f"nominal_growth_{LONG_SPAN}y"].to_numpy(),
             f"Real growth, {SHORT_SPAN} years (%)": profile[f"real_growth_{SHORT_SPAN}y"].to_numpy(),
             f"Real growth, {LONG_SPAN} years (%)": profile[f"real_growth_{LONG_SPAN}y"].to_numpy(),
             "Specialised since": profile["specialised_since"].astype("Int64").to_numpy(),

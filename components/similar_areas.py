@@ -5,7 +5,7 @@ the measures comes from the one definition in metrics/similar_areas.py. Pure fun
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -13,15 +13,19 @@ from components.formatting import format_signed, format_value
 from components.plain_text import plain
 from metrics.similar_areas import (
     DIFFERENCE_SUFFIX,
+    INDUSTRY_MIX,
+    MIX_PREFIX,
     SIMILARITY_MEASURES,
     AreaFeatures,
     SimilarityMeasure,
     area_features,
+    industry_mix_shares,
     measure_weights,
     similar_areas,
 )
 from vocabulary.geography import AREA_LEVELS, LEVELS
 from vocabulary.indicators import Indicator
+from vocabulary.industries import MANUFACTURING, SECTIONS, TOTAL
 
 SIMILAR_COUNT = 5
 LEFT_OUT_SHOWN = 20  # areas named in the note on areas left out; the rest are counted
@@ -37,12 +41,33 @@ def similarity_levels(metadata: Mapping[str, Indicator]) -> list[str]:
     ]
 
 
-def level_features(by_indicator: Mapping[str, pd.DataFrame], areas: pd.DataFrame, level: str) -> AreaFeatures:
-    """Every area of `level` with its measures in the comparison year, from the snapshot's rows by indicator."""
+# The industry mix beyond the manufacturing share (a measure already): the other SIC sections' shares of GVA.
+MIX_INDUSTRIES = tuple(row.code for row in SECTIONS if row.code != MANUFACTURING.code)
+MIX_PARTITION = tuple(row.code for row in SECTIONS)  # together the total
+
+
+def level_features(
+    by_indicator: Mapping[str, pd.DataFrame], areas: pd.DataFrame, level: str, industry: pd.DataFrame | None = None
+) -> AreaFeatures:
+    """Every area of `level` with its measures in the comparison year, from the snapshot's rows by indicator;
+    with the industry table, the other sections' shares of GVA join the industry mix (MIX_INDUSTRIES)."""
     empty = next(iter(by_indicator.values())).iloc[0:0]
     parts = [by_indicator.get(m.indicator, empty) for m in SIMILARITY_MEASURES]
     rows = pd.concat([part[part["geography"] == level] for part in parts], ignore_index=True)
-    return area_features(rows, areas[areas["geography"] == level])
+    features = area_features(rows, areas[areas["geography"] == level])
+    if industry is None or features.year is None:
+        return features
+    mix, withheld = industry_mix_shares(
+        industry, level, features.year, MIX_PARTITION, TOTAL.code, measured=(MANUFACTURING.code,)
+    )
+    columns = tuple(column for column in mix.columns if column != "area_code")
+    return replace(
+        features,
+        values=features.values.merge(mix, on="area_code", how="left"),
+        features=features.features.merge(mix, on="area_code", how="left"),
+        mix_columns=columns,
+        mix_left_out=withheld,
+    )
 
 
 def _measure_names(columns: Sequence[str], metadata: Mapping[str, Indicator]) -> str:
@@ -99,7 +124,9 @@ def similar_areas_view(
             f"The snapshot has no {_measure_names(lacking or list(features.absent), metadata)} figures for "
             f"{words.plural}, so similar areas cannot be found among them. They are offered for {where}."
         )
-    result = similar_areas(features.features, measure_weights(), area_code, count)
+    result = similar_areas(
+        features.features, measure_weights(industry_mix_columns=features.mix_columns), area_code, count
+    )
     if result.missing:
         return _no_neighbours(
             f"{name} has no {_measure_names(result.missing, metadata)} figure for {features.year}, so it cannot "
@@ -121,7 +148,14 @@ def similar_areas_view(
         f"The {len(result.table)} {words.plural} nearest to {name} of the {compared} with every measure in "
         f"{features.year}, the latest year all the measures have for {words.plural}. Distance 0 is identical; "
         "in brackets, how far each is from the chosen area in standard deviations across those "
-        f"{words.plural} (size on a log scale). Method and weights: Data and methods."
+        f"{words.plural} (size on a log scale)."
+        + (
+            f" The industry mix also counts the shares of GVA of {len(features.mix_columns)} other industries "
+            "(SIC sections), not shown here."
+            if features.mix_columns
+            else ""
+        )
+        + " Method and weights: Data and methods."
     )
     return SimilarAreasView(
         list(result.table["area_code"]),
@@ -155,34 +189,49 @@ def _row(
 def similarity_measures_table(
     metadata: Mapping[str, Indicator], measures: Sequence[SimilarityMeasure] = SIMILARITY_MEASURES
 ) -> pd.DataFrame:
-    """One row per measure, from the definition: aspect, indicator, its id, weight, transform, why."""
-    weights = measure_weights(measures)
-    return pd.DataFrame(
-        [
-            {
-                "aspect": measure.aspect,
-                "measure": metadata[measure.indicator].label if measure.indicator in metadata else measure.indicator,
-                "id": measure.indicator,
-                "weight": f"{weights[measure.indicator]:.0%}",
-                "transform": TRANSFORM_TEXT[measure.transform],
-                "why": measure.reason,
-            }
-            for measure in measures
-        ]
+    """One row per measure, from the definition: aspect, indicator, its id, weight, transform, why; then the
+    other sections' shares of GVA that join the industry mix (MIX_INDUSTRIES), with their weight each."""
+    mix = [MIX_PREFIX + code for code in MIX_INDUSTRIES]
+    weights = measure_weights(measures, industry_mix_columns=mix)
+    rows = [
+        {
+            "aspect": measure.aspect,
+            "measure": metadata[measure.indicator].label if measure.indicator in metadata else measure.indicator,
+            "id": measure.indicator,
+            "weight": f"{weights[measure.indicator]:.1%}",
+            "transform": TRANSFORM_TEXT[measure.transform],
+            "why": measure.reason,
+        }
+        for measure in measures
+    ]
+    rows.append(
+        {
+            "aspect": INDUSTRY_MIX,
+            "measure": f"Share of GVA of each other SIC section ({len(mix)}: {', '.join(MIX_INDUSTRIES)})",
+            "id": "industry_gva (current prices)",
+            "weight": f"{weights[mix[0]]:.1%} each",
+            "transform": TRANSFORM_TEXT["none"],
+            "why": "What else the economy does: two places with the same manufacturing share can live on finance "
+            "or on public services. Sections withheld for any area of a level are taken together there.",
+        }
     )
+    return pd.DataFrame(rows)
 
 
 def similarity_levels_table(features_by_level: Mapping[str, AreaFeatures]) -> pd.DataFrame:
     """Per level: the year compared, how many areas are compared and how many are left out for want of a figure."""
     rows = []
     for key, features in features_by_level.items():
-        complete = features.features[[m.indicator for m in SIMILARITY_MEASURES]].notna().all(axis=1)
+        columns = [m.indicator for m in SIMILARITY_MEASURES] + list(features.mix_columns)
+        complete = features.features[columns].notna().all(axis=1)
         rows.append(
             {
                 "level": LEVELS[key].plural,
                 "year": str(features.year),
                 "areas compared": int(complete.sum()),
                 "left out (a measure missing)": int((~complete).sum()),
+                "other industry shares in the mix": len(features.mix_columns),
+                "sections taken together (withheld for an area)": ", ".join(features.mix_left_out) or "none",
             }
         )
     return pd.DataFrame(rows)
@@ -207,8 +256,13 @@ def similarity_method_text(metadata: Mapping[str, Indicator]) -> str:
         f"- **Standardisation**: {logs}"
         "each measure is turned into z-scores across the areas of the level compared (minus their mean, "
         "over their population standard deviation).\n"
+        "- **Industry mix**: the manufacturing share of GVA and, beside it, the share of GVA of each other SIC "
+        f"section ({len(MIX_INDUSTRIES)}, ONS GVA by industry, current prices, the same year); they split the "
+        "industry-mix weight evenly. Sections withheld by ONS for any area of a level that year are taken "
+        "together at that level, as 100% minus the published shares, which every area has (table below), so no "
+        "area is dropped and no share is guessed.\n"
         "- **Distance**: the square root of the weighted sum of squared z-score differences, with the weights "
-        "below (they sum to 100%; further industry shares would split the industry-mix weight evenly).\n"
+        "below (they sum to 100%).\n"
         "- **Exclusions**: the area itself is never its own neighbour; an area without a figure for a measure "
         "in that year is left out and named (its figure is never filled in as zero or an average), and an area "
         "that lacks one gets no neighbours, with the reason.\n"

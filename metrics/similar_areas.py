@@ -113,6 +113,33 @@ class AreaFeatures:
     values: pd.DataFrame  # area_code, area_name, one column per indicator as published (NaN where missing)
     features: pd.DataFrame  # the same after each measure's transform: what `similar_areas` standardises
     absent: tuple[str, ...]  # indicators with no figure at this level in any year
+    mix_columns: tuple[str, ...] = ()  # further industry shares in `features` (industry_mix_shares)
+    mix_left_out: tuple[str, ...] = ()  # industries withheld for some area of the level that year: taken together
+
+
+MIX_PREFIX = "share of GVA: "  # an industry-mix column: "share of GVA: K"
+
+
+def industry_mix_shares(
+    industry: pd.DataFrame, level: str, year: int, partition: Sequence[str], total: str, measured: Sequence[str] = ()
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Each area's share (%) of current-price GVA in each industry of `partition` (industries that together
+    make the total) at `level` in `year`, as columns MIX_PREFIX + code, from the industry table (area_code,
+    geography, period, industry, gva_current); `measured` industries (a similarity measure already) get no
+    column. An industry withheld for any area of the level that year gets no column either: the withheld ones
+    share one column, 100 minus the published shares, which every area has. So no area is dropped and no
+    share is filled in. Returns the columns (with area_code) and the withheld industries."""
+    rows = industry[(industry["geography"] == level) & (industry["period"] == year)]
+    wide = rows.pivot_table(
+        index="area_code", columns="industry", values="gva_current", aggfunc="first", dropna=False
+    ).reindex(columns=[*partition, total])
+    shares = (wide[list(partition)].div(wide[total], axis=0) * 100).sort_index()
+    withheld = tuple(code for code in partition if code not in measured and shares[code].isna().any())
+    published = [code for code in partition if code not in withheld]
+    out = shares[[code for code in published if code not in measured]].rename(columns=lambda code: MIX_PREFIX + code)
+    if withheld:
+        out[MIX_PREFIX + " + ".join(withheld)] = 100 - shares[published].sum(axis=1, min_count=len(published))
+    return out.reset_index(), withheld
 
 
 def area_features(

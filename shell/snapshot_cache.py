@@ -33,4 +33,4 @@ def cached_industry_gva() -> pd.DataFrame:
 def cached_similarity_features(level: str) -> AreaFeatures:
     """Every area of one level with the similar-areas measures (Compare areas, Sector strengths)."""
     snapshot = cached_snapshot()
-    return level_features(snapshot.by_indicator, snapshot.areas, level)
+    return level_features(snapshot.by_indicator, snapshot.areas, level, cached_industry_gva())

@@ -23,6 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
 PAGE = "app_pages/compare_areas.py"
 PARQUET = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
+INDUSTRY = pd.read_parquet(REPO / "regional_data" / "industry_gva.parquet")
 METADATA = indicators_from_json(json.loads((REPO / "regional_data" / "indicators.json").read_text(encoding="utf-8")))
 AREAS = pd.read_parquet(REPO / "regional_data" / "areas.parquet")
 LEVELS = ["lep", "itl1", "itl2", "itl3", "lad", "cauth", "rgn"]
@@ -220,15 +221,36 @@ CHESHIRE_WARRINGTON = "E37000003"
 SIMILARITY = ("gva_current_prices", "gva_per_hour", "employment_rate_16_64", "manufacturing_gva_share")
 
 
+SECTIONS_BUT_MANUFACTURING = ("AB", "DE", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T")
+
+
+def industry_mix_by_hand(level: str, year: int) -> pd.DataFrame:
+    """The other sections' shares of GVA (%), those withheld for any area of the level taken together."""
+    rows = INDUSTRY[(INDUSTRY["geography"] == level) & (INDUSTRY["period"] == year)]
+    gva = rows.pivot(index="area_code", columns="industry", values="gva_current")
+    shares = gva[["C", *SECTIONS_BUT_MANUFACTURING]].div(gva["Total"], axis=0) * 100
+    withheld = [code for code in SECTIONS_BUT_MANUFACTURING if shares[code].isna().any()]
+    mix = shares.drop(columns=["C", *withheld])
+    if withheld:
+        mix["rest"] = 100 - shares.drop(columns=withheld).sum(axis=1)
+    return mix
+
+
 def nearest_by_hand(level: str, code: str, count: int = 5) -> tuple[int, list[str]]:
-    """The stated method redone here from the parquet: the latest year all four measures have at the level,
-    log of GVA, z-scores with the population sd, equal weights, nearest first (ties by code)."""
+    """The stated method redone here from the parquets: the latest year all four measures have at the level,
+    log of GVA, z-scores with the population sd; size, productivity and employment rate weigh 1/4 each, the
+    manufacturing share and the other sections' shares split the last 1/4; nearest first (ties by code)."""
     rows = PARQUET[(PARQUET["geography"] == level) & PARQUET["indicator"].isin(SIMILARITY) & PARQUET["value"].notna()]
     year = int(rows.groupby("indicator")["period"].max().min())
     wide = rows[rows["period"] == year].pivot(index="area_code", columns="indicator", values="value").dropna()
     wide["gva_current_prices"] = wide["gva_current_prices"].map(math.log)
+    mix = industry_mix_by_hand(level, year)
+    wide = wide.join(mix, how="inner")
+    weights = pd.Series(0.25, index=wide.columns)
+    industry_columns = ["manufacturing_gva_share", *mix.columns]
+    weights[industry_columns] = 0.25 / len(industry_columns)
     z = (wide - wide.mean()) / wide.std(ddof=0)
-    distance = ((z - z.loc[code]) ** 2).mean(axis=1).pow(0.5).drop(code)  # equal weights: the mean of squares
+    distance = ((z - z.loc[code]) ** 2).mul(weights, axis=1).sum(axis=1).pow(0.5).drop(code)
     ranked = distance.reset_index().sort_values([0, "area_code"])
     return year, ranked["area_code"].head(count).tolist()
 

@@ -80,15 +80,37 @@ def test_similar_areas_section_lists_every_measure_with_its_weight(at: AppTest) 
     assert "Similar areas" in [h.value for h in at.header]
     measures = next(f for f in frames(at) if "id" in f.columns and "weight" in f.columns)
     listed = dict(zip(measures["id"], measures["weight"], strict=True))
-    assert listed == {m.indicator: f"{m.weight:.0%}" for m in SIMILARITY_MEASURES}
-    assert dict(zip(measures["id"], measures["measure"], strict=True)) == {
+    # size, productivity and the labour market 25% each; the manufacturing share and the 17 other sections'
+    # shares of GVA split the industry mix's 25%: 25/18 = 1.4% each
+    assert listed == {
+        "gva_current_prices": "25.0%",
+        "gva_per_hour": "25.0%",
+        "employment_rate_16_64": "25.0%",
+        "manufacturing_gva_share": "1.4%",
+        "industry_gva (current prices)": "1.4% each",
+    }
+    named = dict(zip(measures["id"], measures["measure"], strict=True))
+    assert {m.indicator: named[m.indicator] for m in SIMILARITY_MEASURES} == {
         m.indicator: METADATA[m.indicator].label for m in SIMILARITY_MEASURES
     }
     # the year of each level is the latest every measure has there (LEPs: the APS employment rate ends in 2022)
     levels = next(f for f in frames(at) if "areas compared" in f.columns).set_index("level")
     assert levels.loc["LEPs", "year"] == "2022" and levels.loc["LEPs", "areas compared"] == 38
     text = "\n".join(m.value for m in at.markdown)
-    for words in ("Standardisation", "Distance", "Exclusions", "natural log", "population standard deviation"):
+    industry = pd.read_parquet(REPO / "regional_data" / "industry_gva.parquet")
+    leps_2022 = industry[(industry["geography"] == "lep") & (industry["period"] == 2022)]
+    withheld = set(leps_2022.loc[leps_2022["gva_current"].isna(), "industry"])
+    others = ("AB", "DE", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T")  # but C
+    sections = [code for code in others if code in withheld]
+    assert levels.loc["LEPs", "sections taken together (withheld for an area)"] == ", ".join(sections)
+    for words in (
+        "Standardisation",
+        "Industry mix",
+        "Distance",
+        "Exclusions",
+        "natural log",
+        "population standard deviation",
+    ):
         assert words in text
 
 

@@ -58,6 +58,8 @@ def test_cheshire_and_warrington_detailed_industries_match_the_table_by_hand() -
     for code in ("CD-CG", "CI-CL"):
         share = gva(CHESHIRE_AND_WARRINGTON, code, 2023) / gva(CHESHIRE_AND_WARRINGTON, "Total", 2023) * 100
         assert shown.loc[code, "Share of GVA (%)"] == pytest.approx(share)
+        nominal_10y = (gva(CHESHIRE_AND_WARRINGTON, code, 2023) / gva(CHESHIRE_AND_WARRINGTON, code, 2013) - 1) * 100
+        assert shown.loc[code, "Nominal growth, 10 years (%)"] == pytest.approx(nominal_10y)
         lq = shown.loc[code, "Share of GVA (%)"] / shown.loc[code, reference]
         assert shown.loc[code, "Location quotient"] == pytest.approx(lq)
     quotients = shown["Location quotient"].dropna()

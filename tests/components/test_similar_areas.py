@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from components.similar_areas import (
+    level_features,
     similar_areas_view,
     similarity_levels,
     similarity_measures_table,
@@ -74,9 +75,47 @@ def test_levels_without_every_measure_and_benchmarks_get_a_reason() -> None:
 
 def test_the_method_tables_come_from_the_definition() -> None:
     table = similarity_measures_table(METADATA)
-    assert table["id"].tolist() == [m.indicator for m in SIMILARITY_MEASURES]
-    assert table["why"].tolist() == [m.reason for m in SIMILARITY_MEASURES]
-    assert table["transform"].str.startswith("natural log").tolist() == [
+    measures = table.iloc[: len(SIMILARITY_MEASURES)]
+    assert measures["id"].tolist() == [m.indicator for m in SIMILARITY_MEASURES]
+    assert measures["why"].tolist() == [m.reason for m in SIMILARITY_MEASURES]
+    assert measures["transform"].str.startswith("natural log").tolist() == [
         m.transform == "log" for m in SIMILARITY_MEASURES
     ]
+    mix = table.iloc[-1]  # the other sections' shares split the industry-mix weight with manufacturing's share
+    assert mix["aspect"] == "industry mix" and "(17: AB, DE, F" in mix["measure"]
+    assert mix["weight"] == "1.4% each" and table.iloc[3]["weight"] == "1.4%"  # 25% over 18 columns
     assert "GVA \\(£m\\) is taken as its natural log" in similarity_method_text(METADATA)
+
+
+def test_the_industry_mix_decides_between_areas_alike_on_every_other_measure() -> None:
+    """Birch and Cedar are the same as Ash on size, productivity, employment and manufacturing; Cedar's other
+    industries are Ash's, Birch's are not. So Cedar is nearest."""
+    codes = {"E37000001": "Ash", "E37000002": "Birch", "E37000003": "Cedar", "E37000004": "Dogwood"}
+    same = {GVA: 10_000.0, PER_HOUR: 40.0, RATE: 75.0, MANUFACTURING: 10.0}
+    by_indicator = {
+        indicator: pd.DataFrame(
+            {
+                "indicator": indicator,
+                "geography": "lep",
+                "area_code": list(codes),
+                "period": 2022,
+                "value": [value, value, value, value * 2],
+            }
+        )
+        for indicator, value in same.items()
+    }
+    mixes = {"E37000001": (60, 30), "E37000002": (30, 60), "E37000003": (60, 30), "E37000004": (45, 45)}
+    industry = pd.DataFrame(
+        [
+            {"area_code": code, "geography": "lep", "period": 2022, "industry": industry, "gva_current": value}
+            for code, (k, q) in mixes.items()
+            for industry, value in {"Total": 100.0, "C": 10.0, "K": float(k), "Q": float(q)}.items()
+        ]
+    )
+    areas = pd.DataFrame({"area_code": list(codes), "area_name": list(codes.values()), "geography": "lep"})
+    with_mix = level_features(by_indicator, areas, "lep", industry)
+    assert set(with_mix.mix_columns) >= {"share of GVA: K", "share of GVA: Q"}
+    view = similar_areas_view(with_mix, METADATA, "E37000001", "lep", count=2)
+    assert view.codes == ["E37000003", "E37000002"]
+    without = similar_areas_view(level_features(by_indicator, areas, "lep"), METADATA, "E37000001", "lep", count=2)
+    assert without.codes == ["E37000002", "E37000003"]  # a tie on the four measures, broken by code

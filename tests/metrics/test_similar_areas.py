@@ -18,6 +18,7 @@ from metrics.similar_areas import (
     SimilarityMeasure,
     area_features,
     comparison_year,
+    industry_mix_shares,
     measure_weights,
     similar_areas,
 )
@@ -224,3 +225,25 @@ def test_a_lad_without_an_employment_rate_is_told_so(snapshot) -> None:
     result = similar_areas(features.features, measure_weights(), code)
     assert result.table.empty and "employment_rate_16_64" in result.missing
     assert code in set(result.left_out["area_code"])
+
+
+def test_industry_mix_shares_take_withheld_sections_together_and_drop_no_area() -> None:
+    def rows(code: str, gva: dict[str, float]) -> list[dict]:
+        return [
+            {"area_code": code, "geography": "lep", "period": 2022, "industry": industry, "gva_current": value}
+            for industry, value in gva.items()
+        ]
+
+    # B's K is withheld: K gets no column of its own, and the withheld sections' column is 100 - published.
+    industry = pd.DataFrame(
+        rows("A", {"Total": 100, "C": 20, "F": 40, "J": 10, "K": 30})
+        + rows("B", {"Total": 200, "C": 50, "F": 60, "J": 30, "K": np.nan})
+        + rows("X", {"Total": 999, "C": 1, "F": 1, "J": 1, "K": 1})[:1]  # another year's area: ignored below
+    )
+    industry.loc[industry["area_code"] == "X", "period"] = 2021
+    out, withheld = industry_mix_shares(industry, "lep", 2022, ("C", "F", "J", "K"), "Total", measured=("C",))
+    assert withheld == ("K",)
+    assert out.columns.tolist() == ["area_code", "share of GVA: F", "share of GVA: J", "share of GVA: K"]
+    shares = out.set_index("area_code")
+    assert shares.loc["A"].tolist() == pytest.approx([40.0, 10.0, 30.0])
+    assert shares.loc["B"].tolist() == pytest.approx([30.0, 15.0, 30.0])  # 100 - 25 - 30 - 15
