@@ -1,9 +1,10 @@
 """Regional Productivity Explorer: entry point (navigation, shared sidebar, link checks, presentation mode,
 slide pack and share link, attribution footer).
 
-`streamlit run app.py` finds the `app` below (an st.App, Streamlit's ASGI application) and serves it,
-so every response carries the security headers of deploy/security.py; the server then runs this same
-file as the page script, with __name__ == "__main__" (as AppTest does), which draws the app.
+`streamlit run app.py` finds the `app` below (an st.App, Streamlit's ASGI application) and serves it with
+the data API under /api/v1/ (api/routes.py), so every response carries the security headers of
+deploy/security.py; the server then runs this same file as the page script, with __name__ == "__main__"
+(as AppTest does), which draws the app.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import contextlib
 import streamlit as st
 from starlette.middleware import Middleware
 
+from api.routes import api_routes
 from components.attribution import ATTRIBUTION
 from deploy.security import SecurityHeaders
 from loaders.snapshot import SnapshotError
@@ -27,8 +29,8 @@ from shell.figures import (
 from shell.snapshot_cache import cached_snapshot
 from shell.state import PageStopped, finish_sidebar, shared_sidebar
 
-if __name__ != "__main__":  # imported by the ASGI server: serve this file with the security middleware
-    app = st.App(__file__, middleware=[Middleware(SecurityHeaders)])
+if __name__ != "__main__":  # imported by the ASGI server: serve this file, the data API and the security headers
+    app = st.App(__file__, routes=api_routes(cached_snapshot), middleware=[Middleware(SecurityHeaders)])
 
 else:  # the page script
     st.set_page_config(page_title="Regional Productivity Explorer", page_icon="📈", layout="wide")
