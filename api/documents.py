@@ -21,7 +21,16 @@ API_ROOT = "/api/v1"
 # HTTP header values are ASCII: the attribution with (c) for the copyright sign.
 ATTRIBUTION_HEADER = ATTRIBUTION.replace("©", "(c)")
 LICENCE = {"name": OGL, "url": OGL_URL}
-AREA_COLUMNS = ["area_code", "area_name", "geography", "vintage", "parent_itl1", "parent_rgn", "parent_leps", "parent_cauth"]
+AREA_COLUMNS = [
+    "area_code",
+    "area_name",
+    "geography",
+    "vintage",
+    "parent_itl1",
+    "parent_rgn",
+    "parent_leps",
+    "parent_cauth",
+]
 
 
 def attribution(snapshot: Snapshot) -> dict[str, Any]:

@@ -14,7 +14,10 @@ def _param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
 
 
 def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
 
 
 def _json(description: str) -> dict[str, Any]:
@@ -78,7 +81,11 @@ def openapi_document() -> dict[str, Any]:
                 "get": {
                     "summary": "Areas of a level: codes, names, parents, the boundary vintage they are valid for",
                     "parameters": [
-                        _param("level", "Geography level (all levels without it).", {"type": "string", "enum": list(LEVELS)})
+                        _param(
+                            "level",
+                            "Geography level (all levels without it).",
+                            {"type": "string", "enum": list(LEVELS)},
+                        )
                     ],
                     "responses": {"200": _json("The areas"), "400": _error("Unknown level")},
                 }
@@ -105,7 +112,10 @@ def openapi_document() -> dict[str, Any]:
                     "summary": "The CSV on the Web (W3C CSVW) description of data.csv with the same filters",
                     "parameters": DATA_PARAMETERS,
                     "responses": {
-                        "200": {"description": "CSVW", "content": {"application/csvm+json": {"schema": {"type": "object"}}}},
+                        "200": {
+                            "description": "CSVW",
+                            "content": {"application/csvm+json": {"schema": {"type": "object"}}},
+                        },
                         **DATA_ERRORS,
                     },
                 }
@@ -122,7 +132,10 @@ def openapi_document() -> dict[str, Any]:
                         }
                     ],
                     "responses": {
-                        "200": {"description": "GeoJSON", "content": {"application/geo+json": {"schema": {"type": "object"}}}},
+                        "200": {
+                            "description": "GeoJSON",
+                            "content": {"application/geo+json": {"schema": {"type": "object"}}},
+                        },
                         "404": _error("No boundaries for that level"),
                     },
                 }

@@ -82,7 +82,9 @@ def read_only(handler: Callable[[Request], Response]) -> Callable[[Request], Res
             preflight = {"Access-Control-Allow-Methods": "GET, HEAD", "Access-Control-Max-Age": "86400"}
             return Response(b"", 204, {**api_headers(), **preflight})
         if request.method not in READ_METHODS:
-            response = error_response(ApiError(405, None, f"{request.method} is not allowed: the API is read-only (GET)"))
+            response = error_response(
+                ApiError(405, None, f"{request.method} is not allowed: the API is read-only (GET)")
+            )
             response.headers["Allow"] = "GET, HEAD, OPTIONS"
             return response
         try:
@@ -99,7 +101,7 @@ def _data(snapshot: SnapshotReader, kind: str, request: Request) -> Response:
     rows = select_rows(current, query)
     base = str(request.base_url)
     if kind == "csvw":
-        return json_response(data_csvw(current, query, rows.head(50), base), media=CSVW_MIME)
+        return json_response(data_csvw(current, query, rows, base), media=CSVW_MIME)
     page = page_of(rows, query)
     next_url = next_page_url(query, len(rows), len(page), kind)
     headers = {**api_headers(base, next_url), "X-Total-Count": str(len(rows))}
@@ -128,7 +130,9 @@ def boundary_bytes(geo_dir: Path, level: str) -> bytes:
 def _boundaries(geo_dir: Path, request: Request) -> Response:
     level = request.path_params["level"]
     if level not in AREA_LEVEL_KEYS:
-        raise ApiError(404, "level", f"no boundaries for level {level[:30]!r}; the levels are {', '.join(AREA_LEVEL_KEYS)}")
+        raise ApiError(
+            404, "level", f"no boundaries for level {level[:30]!r}; the levels are {', '.join(AREA_LEVEL_KEYS)}"
+        )
     return Response(boundary_bytes(geo_dir, level), 200, api_headers(), "application/geo+json")
 
 
