@@ -18,6 +18,8 @@ from api.routes import api_routes
 from components.attribution import ATTRIBUTION
 from deploy.security import SecurityHeaders
 from loaders.snapshot import SnapshotError
+from shell.embed import embed_frame, embed_view
+from shell.figure_links import embedded_figure
 from shell.figures import (
     begin_run,
     notice_link_problems,
@@ -67,14 +69,21 @@ else:  # the page script
     with st.sidebar:
         shared_sidebar(snapshot)
     begin_run()
-    slots = presentation_frame()  # controls drawn before the page, so Exit works even if the page stops early
+    figure_key = embedded_figure()  # ?figure=<key>: that figure alone (an embed code's view)
+    if figure_key is not None:
+        embed_frame()
+    # Presentation controls are drawn before the page, so Exit works even if the page stops early.
+    slots = presentation_frame() if figure_key is None else None
     # The page body is hidden in presentation mode (its figures are then shown one per screen above); a page
     # that ends early with stop_page() still gets the tools and the footer below.
     with page_body_container(), contextlib.suppress(PageStopped):
         navigation.run()
     finish_sidebar(snapshot)  # the Year picker, for pages that did not draw one for their own indicator
-    sidebar_tools(navigation.title)
-    if slots is not None:
-        presentation_view(slots, navigation.title)
-    st.divider()
-    st.caption(ATTRIBUTION)
+    if figure_key is not None:
+        embed_view(figure_key)
+    else:
+        sidebar_tools(navigation.title)
+        if slots is not None:
+            presentation_view(slots, navigation.title)
+        st.divider()
+        st.caption(ATTRIBUTION)
