@@ -41,16 +41,18 @@ def figure_link(
     areas_per_level: Mapping[str, int],
 ) -> FigureLink:
     """The filters that select a figure's rows: its snapshot indicators, the levels of its areas, their codes
-    (left out when the figure shows every area of those levels, or more than MAX_CODES) and its years."""
+    (left out when the figure shows every area of those levels, or more than MAX_CODES) and its years (from
+    `period`, or `x_period`/`y_period` of a scatter: the span of both, so a superset if they differ)."""
     keys = tuple(key for key in dict.fromkeys(indicators) if key in metadata)
     if not keys:
         return FigureLink(None, "its figures are computed in the app, not read from the snapshot's indicators")
-    if "area_code" not in data.columns or "period" not in data.columns:
+    periods = [column for column in data.columns if str(column) == "period" or str(column).endswith("_period")]
+    if "area_code" not in data.columns or not periods:
         return FigureLink(None, "it does not plot areas by year")
     codes = [code for code in dict.fromkeys(data["area_code"].dropna().astype(str)) if code in level_of_area]
     if not codes:
         return FigureLink(None, "its areas are not official areas of the snapshot (your own groups or data)")
-    years = pd.to_numeric(data["period"], errors="coerce").dropna()
+    years = pd.concat([pd.to_numeric(data[column], errors="coerce") for column in periods]).dropna()
     if years.empty:
         return FigureLink(None, "its rows have no year")
     levels = tuple(dict.fromkeys(level_of_area[code] for code in codes))

@@ -59,3 +59,14 @@ def test_figures_outside_the_snapshot_have_no_link_and_say_why() -> None:
     assert derived.query is None and "computed in the app" in derived.reason
     no_years = figure_link(pd.DataFrame({"area_code": ["E37000025"]}), ["gva_per_hour"], snapshot().metadata, *levels())
     assert no_years.query is None
+
+
+def test_a_scatter_of_two_indicators_spans_both_years() -> None:
+    data = pd.DataFrame({"area_code": ["E37000025", "E37000001"], "x_period": [2021, 2021], "y_period": [2023, 2023]})
+    link = figure_link(data, ["gva_per_hour", "gdhi_per_head"], snapshot().metadata, *levels())
+    assert link.query is not None
+    assert (link.query.indicators, link.query.first_year, link.query.last_year) == (
+        ("gva_per_hour", "gdhi_per_head"),
+        2021,
+        2023,
+    )
