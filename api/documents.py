@@ -139,10 +139,3 @@ def data_csvw(snapshot: Snapshot, query: DataQuery, sample: pd.DataFrame, base_u
         metadata=snapshot.metadata,
         manifest=snapshot.manifest,
     )
-
-
-def data_headers(total: int, next_url: str | None, base_url: str) -> Mapping[str, str]:
-    headers = {"X-Total-Count": str(total)}
-    if next_url:
-        headers["Link"] = f'<{base_url.rstrip("/")}{next_url}>; rel="next"'
-    return headers

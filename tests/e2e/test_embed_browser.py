@@ -1,6 +1,7 @@
 """An embed code works on another site: a plain HTML page served from a different origin (python's
 http.server on another port) frames the figure-only view, and Chromium draws the chart inside the frame,
-under the app's security policy; the full app framed the same way is refused (frame-ancestors 'self')."""
+under the app's security policy; the full app framed the same way is refused (frame-ancestors 'self'); the
+page's own script reads the data API across origins."""
 
 from __future__ import annotations
 
@@ -57,7 +58,9 @@ def other_site(tmp_path: Path, app_server: StreamlitServer) -> Iterator[str]:
         server.wait(timeout=10)
 
 
-def test_the_figure_view_draws_inside_another_sites_frame(e2e_browser: Browser, other_site: str) -> None:
+def test_the_figure_view_draws_inside_another_sites_frame(
+    e2e_browser: Browser, other_site: str, app_server: StreamlitServer
+) -> None:
     blocked: list[str] = []
     page = new_page(e2e_browser, blocked)
     page.add_init_script(RECORD_CSP_VIOLATIONS)  # runs in every frame
@@ -77,5 +80,11 @@ def test_the_figure_view_draws_inside_another_sites_frame(e2e_browser: Browser, 
         full = page.frame_locator("iframe").nth(1)
         page.wait_for_timeout(3_000)
         expect(full.locator("[data-testid='stApp']")).to_have_count(0)
+        # The other site's own script reads the data API across origins (CORS open for GET).
+        answer = page.evaluate(
+            "url => fetch(url).then(r => r.json().then(body => [r.status, body.total, body.licence.name]))",
+            app_server.url + "api/v1/data.json?indicator=gva_per_hour&geography=lep&year=2023",
+        )
+        assert answer == [200, 38, "Open Government Licence v3.0"]
     finally:
         page.context.close()
