@@ -4,7 +4,6 @@ a page of data rows with their attribution, and the CSV on the Web description o
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
