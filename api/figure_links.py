@@ -40,16 +40,19 @@ def figure_link(
     level_of_area: Mapping[str, str],
     areas_per_level: Mapping[str, int],
 ) -> FigureLink:
-    """The filters that select a figure's rows: its snapshot indicators, the levels of its areas, their codes
-    (left out when the figure shows every area of those levels, or more than MAX_CODES) and its years (from
-    `period`, or `x_period`/`y_period` of a scatter: the span of both, so a superset if they differ)."""
+    """The filters that select a figure's rows: its snapshot indicators; the levels of its areas (area_code and
+    columns such as benchmark_code, a gap chart's benchmarks) and their codes, left out when the figure shows
+    every area of those levels or more than MAX_CODES; and its years (`period`, or a scatter's `x_period` and
+    `y_period`: the span of both, so a superset if they differ)."""
     keys = tuple(key for key in dict.fromkeys(indicators) if key in metadata)
     if not keys:
-        return FigureLink(None, "its figures are computed in the app, not read from the snapshot's indicators")
+        return FigureLink(None, "it shows no indicator of the snapshot (your own data, or figures computed in the app)")
     periods = [column for column in data.columns if str(column) == "period" or str(column).endswith("_period")]
     if "area_code" not in data.columns or not periods:
         return FigureLink(None, "it does not plot areas by year")
-    codes = [code for code in dict.fromkeys(data["area_code"].dropna().astype(str)) if code in level_of_area]
+    code_columns = ["area_code", *(c for c in data.columns if str(c).endswith("_code") and c != "area_code")]
+    plotted = pd.concat([data[column].dropna().astype(str) for column in code_columns])
+    codes = [code for code in dict.fromkeys(plotted) if code in level_of_area]
     if not codes:
         return FigureLink(None, "its areas are not official areas of the snapshot (your own groups or data)")
     years = pd.concat([pd.to_numeric(data[column], errors="coerce") for column in periods]).dropna()

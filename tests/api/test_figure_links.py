@@ -56,7 +56,7 @@ def test_figures_outside_the_snapshot_have_no_link_and_say_why() -> None:
     own = figure_link(rows(["my_group"], [2020]), ["gva_per_hour"], snapshot().metadata, *levels())
     assert own.query is None and "your own" in own.reason and own.url("http://x/") == ""
     derived = figure_link(rows(["E37000025"], [2020]), ["lq_of_industry_C"], snapshot().metadata, *levels())
-    assert derived.query is None and "computed in the app" in derived.reason
+    assert derived.query is None and "no indicator of the snapshot" in derived.reason
     no_years = figure_link(pd.DataFrame({"area_code": ["E37000025"]}), ["gva_per_hour"], snapshot().metadata, *levels())
     assert no_years.query is None
 
@@ -70,3 +70,12 @@ def test_a_scatter_of_two_indicators_spans_both_years() -> None:
         2021,
         2023,
     )
+
+
+def test_a_gap_chart_links_the_benchmarks_it_compares_with() -> None:
+    data = pd.DataFrame(
+        {"area_code": "E37000025", "period": [2020, 2021], "benchmark_code": ["ENG_EXCL_LONDON", "median"]}
+    )
+    link = figure_link(data, ["gva_per_hour"], snapshot().metadata, *levels())
+    assert link.query is not None and link.query.areas == ("E37000025", "ENG_EXCL_LONDON")
+    assert link.query.geographies == ("lep", "benchmark")
