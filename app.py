@@ -1,9 +1,10 @@
 """Regional Productivity Explorer: entry point (navigation, shared sidebar, link checks, presentation mode,
 slide pack and share link, attribution footer).
 
-`streamlit run app.py` finds the `app` below (an st.App, Streamlit's ASGI application) and serves it,
-so every response carries the security headers of deploy/security.py; the server then runs this same
-file as the page script, with __name__ == "__main__" (as AppTest does), which draws the app.
+`streamlit run app.py` finds the `app` below (an st.App, Streamlit's ASGI application) and serves it with
+the data API under /api/v1/ (api/routes.py), so every response carries the security headers of
+deploy/security.py; the server then runs this same file as the page script, with __name__ == "__main__"
+(as AppTest does), which draws the app.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ import contextlib
 import streamlit as st
 from starlette.middleware import Middleware
 
+from api.routes import api_routes
 from components.attribution import ATTRIBUTION
 from deploy.security import SecurityHeaders
 from loaders.snapshot import SnapshotError
+from shell.embed import embed_frame, embed_view
+from shell.figure_links import embedded_figure
 from shell.figures import (
     begin_run,
     notice_link_problems,
@@ -27,8 +31,8 @@ from shell.figures import (
 from shell.snapshot_cache import cached_snapshot
 from shell.state import PageStopped, finish_sidebar, shared_sidebar
 
-if __name__ != "__main__":  # imported by the ASGI server: serve this file with the security middleware
-    app = st.App(__file__, middleware=[Middleware(SecurityHeaders)])
+if __name__ != "__main__":  # imported by the ASGI server: serve this file, the data API and the security headers
+    app = st.App(__file__, routes=api_routes(cached_snapshot), middleware=[Middleware(SecurityHeaders)])
 
 else:  # the page script
     st.set_page_config(page_title="Regional Productivity Explorer", page_icon="📈", layout="wide")
@@ -65,14 +69,21 @@ else:  # the page script
     with st.sidebar:
         shared_sidebar(snapshot)
     begin_run()
-    slots = presentation_frame()  # controls drawn before the page, so Exit works even if the page stops early
+    figure_key = embedded_figure()  # ?figure=<key>: that figure alone (an embed code's view)
+    if figure_key is not None:
+        embed_frame()
+    # Presentation controls are drawn before the page, so Exit works even if the page stops early.
+    slots = presentation_frame() if figure_key is None else None
     # The page body is hidden in presentation mode (its figures are then shown one per screen above); a page
     # that ends early with stop_page() still gets the tools and the footer below.
     with page_body_container(), contextlib.suppress(PageStopped):
         navigation.run()
     finish_sidebar(snapshot)  # the Year picker, for pages that did not draw one for their own indicator
-    sidebar_tools(navigation.title)
-    if slots is not None:
-        presentation_view(slots, navigation.title)
-    st.divider()
-    st.caption(ATTRIBUTION)
+    if figure_key is not None:
+        embed_view(figure_key)
+    else:
+        sidebar_tools(navigation.title)
+        if slots is not None:
+            presentation_view(slots, navigation.title)
+        st.divider()
+        st.caption(ATTRIBUTION)

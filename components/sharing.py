@@ -1,9 +1,11 @@
 """Shareable links: which URL parameters the app understands, how a link to the current view is
-written, and how presentation-mode parameters from a link are read (a bad value never raises)."""
+written, how presentation-mode parameters from a link are read (a bad value never raises), and the
+embed link and iframe code of one figure."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from html import escape
 from urllib.parse import urlencode, urlsplit
 
 # Every parameter some page reads; anything else in a link is left out with a notice.
@@ -27,7 +29,12 @@ PAGE_PARAMS = (
     "your_data_indicator",  # Your data
 )
 PRESENT_PARAM, SLIDE_PARAM = "present", "slide"
-KNOWN_PARAMS = frozenset((*SHARED_PARAMS, *PAGE_PARAMS, PRESENT_PARAM, SLIDE_PARAM))
+# The figure-only view: ?figure=<key> draws that figure alone (title, legend, source, licence), and may be
+# framed by other sites (deploy/security.py); Streamlit's own embed=true hides its toolbar and padding.
+FIGURE_PARAM = "figure"
+EMBED_QUERY = {"embed": "true"}
+KNOWN_PARAMS = frozenset((*SHARED_PARAMS, *PAGE_PARAMS, PRESENT_PARAM, SLIDE_PARAM, FIGURE_PARAM))
+EMBED_HEIGHT = {"chart": 560, "map": 860}
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
@@ -76,3 +83,18 @@ def share_url(base: str | None, params: Mapping[str, str]) -> str:
     if parts.netloc and not parts.path:  # the default page's address: "http://host" -> "http://host/"
         address += "/"
     return f"{address}?{query}" if query else (address or "?")
+
+
+def embed_url(page_url: str | None, params: Mapping[str, str], figure_key: str) -> str:
+    """The figure-only view of one figure of this view: the share link plus figure=<key>&embed=true."""
+    link = share_url(page_url, {**params, FIGURE_PARAM: figure_key})
+    return f"{link}&{urlencode(EMBED_QUERY)}"
+
+
+def iframe_code(url: str, title: str, kind: str = "chart") -> str:
+    """The HTML a publisher pastes into a page to show the figure (title for screen readers; lazy loading)."""
+    height = EMBED_HEIGHT.get(kind, EMBED_HEIGHT["chart"])
+    return (
+        f'<iframe src="{escape(url, quote=True)}" title="{escape(title, quote=True)}" width="100%" '
+        f'height="{height}" style="border:0" loading="lazy"></iframe>'
+    )

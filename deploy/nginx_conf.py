@@ -43,9 +43,23 @@ def render(template: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
 
 
+FRAMING_HEADERS = {"Content-Security-Policy": "$rpe_content_security_policy", "X-Frame-Options": "$rpe_frame_options"}
+
+
 def header_lines(indent: str) -> str:
     """nginx add_header lines for the security headers of deploy/security.py."""
     return "\n".join(f'{indent}add_header {name} "{value}" always;' for name, value in security_headers().items())
+
+
+def page_header_lines(indent: str) -> str:
+    """The same headers for the app's responses, the two that depend on framing taken from the maps on
+    $arg_figure (the figure-only view may be framed by any site; see deploy/security.py)."""
+    return "\n".join(
+        f"{indent}add_header {name} {FRAMING_HEADERS[name]} always;"
+        if name in FRAMING_HEADERS
+        else f'{indent}add_header {name} "{value}" always;'
+        for name, value in security_headers().items()
+    )
 
 
 def allowed_hosts(hosts: list[str] | None) -> list[str]:
@@ -90,7 +104,10 @@ def config(
         "STREAMLIT_STATIC": str(static_dir),
         "PRELOAD": preload,
         "SERVER_NAMES": " ".join(allowed_hosts(hosts)),
-        "SECURITY_HEADERS": header_lines(" " * 8),
+        "CSP": security_headers()["Content-Security-Policy"],
+        "EMBED_CSP": security_headers(embed=True)["Content-Security-Policy"],
+        "FRAME_OPTIONS": security_headers()["X-Frame-Options"],
+        "PAGE_SECURITY_HEADERS": page_header_lines(" " * 8),
         "SECURITY_HEADERS_INDENTED": header_lines(" " * 12),
         "HIDE_APP_HEADERS": "\n".join(f"        proxy_hide_header {name};" for name in SECURITY_HEADER_NAMES),
     }

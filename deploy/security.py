@@ -15,7 +15,16 @@ Chromium (tests/e2e/test_security_headers_browser.py fails on any CSP violation)
   inlines some icons and fonts): without data: the browser reports img-src and font-src violations;
 - workers and network requests (the WebSocket included) to the origin only;
 - no plugins, no <base> elsewhere, forms to the origin only, and framing by the app's own pages only
-  (Streamlit draws some elements in same-origin iframes).
+  (Streamlit draws some elements in same-origin iframes), except the figure-only view.
+
+Framing, decided: a response to a request whose query names a figure (`?figure=<key>`, the embed view of
+components/sharing.py) may be framed by any site (`frame-ancestors *`, no X-Frame-Options), so councils
+and others can embed a chart or map with the iframe code of the download menu. Every other response
+keeps `frame-ancestors 'self'` and `X-Frame-Options: SAMEORIGIN`: the full app, with its inputs, uploads
+and downloads, cannot be framed elsewhere (clickjacking). The figure view draws one figure and no inputs
+(its sidebar and page are hidden), so framing it exposes nothing a screenshot would not. Only the
+document request matters to the browser; the rule is on the query alone so nginx applies the same one
+($arg_figure, deploy/nginx.conf.template).
 
 Paths that need not be public (`/_stcore/metrics`) are answered 404 to anyone but a loopback client.
 """
@@ -29,6 +38,9 @@ import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
+
+from components.sharing import FIGURE_PARAM
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -55,7 +67,7 @@ def inline_script_hashes(html: str) -> list[str]:
     ]
 
 
-def content_security_policy(index_html: Path | None = None) -> str:
+def content_security_policy(index_html: Path | None = None, *, embed: bool = False) -> str:
     hashes = inline_script_hashes((index_html or streamlit_index_html()).read_text(encoding="utf-8"))
     directives = {
         "default-src": ["'self'"],
@@ -69,15 +81,29 @@ def content_security_policy(index_html: Path | None = None) -> str:
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
-        "frame-ancestors": ["'self'"],
+        "frame-ancestors": ["*"] if embed else ["'self'"],
     }
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 
-def security_headers(index_html: Path | None = None) -> dict[str, str]:
-    """Header name -> value, for every response."""
-    values = (content_security_policy(index_html), "SAMEORIGIN", "nosniff", "no-referrer")
-    return dict(zip(SECURITY_HEADER_NAMES, values, strict=True))
+def security_headers(index_html: Path | None = None, *, embed: bool = False) -> dict[str, str]:
+    """Header name -> value, for every response (`embed`: for the figure-only view, which other sites may
+    frame: no X-Frame-Options, whose only values would forbid it)."""
+    values = (content_security_policy(index_html, embed=embed), "SAMEORIGIN", "nosniff", "no-referrer")
+    headers = dict(zip(SECURITY_HEADER_NAMES, values, strict=True))
+    if embed:
+        del headers["X-Frame-Options"]
+    return headers
+
+
+def names_a_figure(query_string: bytes | str) -> bool:
+    """Whether a request's query asks for the figure-only view (a non-empty figure= parameter)."""
+    text = query_string.decode("latin-1") if isinstance(query_string, bytes) else query_string
+    return any(value for value in parse_qs(text, keep_blank_values=True).get(FIGURE_PARAM, []))
+
+
+def _raw(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
 
 
 def _loopback(scope: Scope) -> bool:
@@ -96,10 +122,12 @@ class SecurityHeaders:
     """ASGI middleware: adds the security headers to every HTTP response that does not set them itself,
     and keeps PRIVATE_PATHS to loopback clients. WebSocket traffic passes through untouched."""
 
-    def __init__(self, app: ASGIApp, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, headers: dict[str, str] | None = None, embed_headers: dict[str, str] | None = None
+    ) -> None:
         self.app = app
-        raw = headers if headers is not None else security_headers()
-        self.headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in raw.items()]
+        self.headers = _raw(headers if headers is not None else security_headers())
+        self.embed_headers = _raw(embed_headers if embed_headers is not None else security_headers(embed=True))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -109,12 +137,14 @@ class SecurityHeaders:
             await self._not_found(send)
             return
 
+        headers = self.embed_headers if names_a_figure(scope.get("query_string", b"")) else self.headers
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 message["headers"] = [
                     *message.get("headers", []),
-                    *((name, value) for name, value in self.headers if name not in present),
+                    *((name, value) for name, value in headers if name not in present),
                 ]
             await send(message)
 

@@ -35,6 +35,7 @@ from components.sharing import (
     unknown_params,
 )
 from components.slides import PUBLIC_URL_ENV, page_slide_pack, public_view_link
+from shell.figure_links import embedded_figure, figure_link_items
 from shell.snapshot_cache import cached_snapshot
 from shell.state import select_area_on_click
 from vocabulary.geography import BENCHMARKS, LEVELS
@@ -83,7 +84,7 @@ def presenting() -> bool:
 
 def show_figure(figure: Figure, render: Callable[[bool], None], titled: bool = True) -> None:
     """Draw a figure with its download menu and remember it for the slide pack. In presentation mode
-    the page only registers it: app.py draws one figure per screen."""
+    the page only registers it: app.py draws one figure per screen (in the figure-only view, the one named)."""
     shown = figures_shown()
     taken = {item.figure.key for item in shown}
     if figure.key in taken:  # keys name widgets and files: keep them unique on the page
@@ -91,7 +92,7 @@ def show_figure(figure: Figure, render: Callable[[bool], None], titled: bool = T
             figure, key=next(f"{figure.key}-{n}" for n in range(2, len(taken) + 3) if f"{figure.key}-{n}" not in taken)
         )
     shown.append(Shown(figure, render, titled))
-    if presenting():
+    if presenting() or embedded_figure() is not None:
         return
     render(False)
     download_menu(figure)
@@ -151,7 +152,7 @@ def show_map(
 
 def download_menu(figure: Figure) -> None:
     """PNG (2x), SVG, Vega-Lite JSON, CSV (with its CSVW description) and XLSX of one figure, each built only
-    when clicked."""
+    when clicked; then the data API URL of its data and its embed code."""
     snapshot = cached_snapshot()
     noun = "map" if figure.kind == "map" else "chart"
     with st.popover(f"Download this {noun}", icon=":material/download:", key=f"menu-{figure.key}"):
@@ -165,6 +166,7 @@ def download_menu(figure: Figure) -> None:
                 key=f"dl-{figure.key}-{number}",
                 width="stretch",
             )
+        figure_link_items(figure)
 
 
 def table_downloads(
@@ -271,8 +273,9 @@ def presentation_frame() -> PresentationSlots | None:
 
 
 def page_body_container() -> Any:
-    """Where the page draws: hidden in presentation mode (the figures are drawn one at a time above it)."""
-    return st.container(key="page_body") if presenting() else contextlib.nullcontext()
+    """Where the page draws: hidden in presentation mode and the figure-only view (the figures are drawn
+    one at a time above it, or the one named after it)."""
+    return st.container(key="page_body") if presenting() or embedded_figure() else contextlib.nullcontext()
 
 
 def _view_words() -> tuple[str, str]:

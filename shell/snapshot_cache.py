@@ -34,3 +34,10 @@ def cached_similarity_features(level: str) -> AreaFeatures:
     """Every area of one level with the similar-areas measures (Compare areas, Sector strengths)."""
     snapshot = cached_snapshot()
     return level_features(snapshot.by_indicator, snapshot.areas, level, cached_industry_gva())
+
+
+@st.cache_resource(show_spinner=False)
+def cached_area_levels() -> tuple[dict[str, str], dict[str, int]]:
+    """Each area code's level, and the number of areas per level (the data API links of figures)."""
+    areas = cached_snapshot().areas
+    return dict(zip(areas["area_code"], areas["geography"], strict=True)), areas["geography"].value_counts().to_dict()

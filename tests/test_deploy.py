@@ -6,6 +6,7 @@ Needs Debian's nginx (apt-get install nginx): missing nginx fails in CI and skip
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import shutil
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.nginx_conf import backends_by_key, config, deck_chunk, render, streamlit_static_dir
+from deploy.nginx_conf import FRAMING_HEADERS, backends_by_key, config, deck_chunk, render, streamlit_static_dir
 from deploy.security import security_headers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -73,8 +74,25 @@ def test_config_is_loopback_only_sticky_and_proxies_websockets(tmp_path: Path) -
 def test_config_sends_the_security_headers_and_hides_internals(tmp_path: Path) -> None:
     text = config(tmp_path, "127.0.0.1:8500", ["127.0.0.1:8501"], hosts=["Explorer.Example.org"])
     for name, value in security_headers().items():
-        assert text.count(f'add_header {name} "{value}" always;') == 2, name  # server and /static/
         assert f"proxy_hide_header {name};" in text  # the app's own copy is not sent twice
+        if name in FRAMING_HEADERS:  # chosen per request: the figure view may be framed by other sites
+            assert text.count(f'add_header {name} "{value}" always;') == 1, name  # /static/
+            assert f"add_header {name} {FRAMING_HEADERS[name]} always;" in text
+        else:
+            assert text.count(f'add_header {name} "{value}" always;') == 2, name  # server and /static/
+    csp, embed_csp = (
+        security_headers()["Content-Security-Policy"],
+        security_headers(embed=True)["Content-Security-Policy"],
+    )
+    assert re.search(
+        r"map \$arg_figure \$rpe_content_security_policy \{\s*\"\"\s+\""
+        + re.escape(csp)
+        + r"\";\s*default\s+\""
+        + re.escape(embed_csp)
+        + r"\";\s*\}",
+        text,
+    )
+    assert re.search(r'map \$arg_figure \$rpe_frame_options \{\s*""\s+"SAMEORIGIN";\s*default\s+"";\s*\}', text)
     assert "X-RPE-Backend" not in text and "$upstream_addr always" not in text
     assert re.search(r"location = /_stcore/metrics \{\s*return 404;", text)
     assert "server_name localhost 127.0.0.1 explorer.example.org;" in text
@@ -234,6 +252,27 @@ def test_nginx_refuses_other_host_names_and_keeps_metrics_private(deployment: di
     assert status == 404 and b"session" not in body
     app_port = deployment["ports"][0]  # on loopback, the operator still reads the counters from a process
     assert _get(f"http://127.0.0.1:{app_port}/_stcore/metrics")[0] == 200
+
+
+def test_the_data_api_and_the_figure_view_behind_nginx(deployment: dict) -> None:
+    """The API passes through nginx with its own headers (CORS, attribution) and nginx's security headers
+    once; the figure view's document may be framed by other sites, any other page only by the app."""
+    base = f"http://127.0.0.1:{deployment['port']}"
+    status, headers, body = _get(f"{base}/api/v1/data.json?indicator=gva_per_hour&geography=lep&year=2023")
+    assert status == 200 and headers["content-type"].startswith("application/json")
+    assert headers["access-control-allow-origin"] == "*" and "Open Government Licence" in headers["x-attribution"]
+    assert json.loads(body)["total"] == 38
+    for name, value in security_headers().items():
+        assert headers.get(name.lower()) == value, name  # once (urllib joins repeated headers with ", ")
+    status, headers, body = _get(f"{base}/api/v1/data.csv?indicator=gva_per_hour&geography=leps")
+    assert status == 400 and json.loads(body)["parameter"] == "geography"
+    assert headers["access-control-allow-origin"] == "*"
+    status, headers, _ = _get(f"{base}/productivity_gaps?level=lep&figure=gaps_levels&embed=true")
+    assert status == 200 and "x-frame-options" not in headers
+    assert headers["content-security-policy"] == security_headers(embed=True)["Content-Security-Policy"]
+    status, headers, _ = _get(f"{base}/productivity_gaps?level=lep&embed=true")
+    assert status == 200 and headers["x-frame-options"] == "SAMEORIGIN"
+    assert headers["content-security-policy"] == security_headers()["Content-Security-Policy"]
 
 
 def _websocket_reply(port: int, host: str) -> str:

@@ -12,7 +12,18 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("app_pages", "shell", "components", "metrics", "loaders", "vocabulary", "bench", "deploy")
+PACKAGES = (
+    "app_pages",
+    "shell",
+    "api",
+    "components",
+    "metrics",
+    "loaders",
+    "vocabulary",
+    "bench",
+    "deploy",
+    "regional_productivity_explorer",
+)
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
@@ -39,8 +50,12 @@ def test_import_contracts_are_kept() -> None:
         (
             "metrics/groups.py",
             "import loaders.snapshot_schema",
-            "Layers: app_pages > shell > components > loaders > metrics",
+            "Layers: app_pages > shell > api > components > loaders > metrics",
         ),
+        ("api/query.py", "import streamlit", "The data API and the notebook interface"),
+        ("api/routes.py", "import shell.snapshot_cache", "The data API and the notebook interface"),
+        ("regional_productivity_explorer/__init__.py", "import streamlit", "The data API and the notebook interface"),
+        ("components/formatting.py", "import api.query", "Layers: app_pages > shell > api > components"),
         ("components/formatting.py", "import shell.state", "components are pure view builders"),
         ("loaders/errors.py", "import components.formatting", "loaders know nothing of views"),
         ("loaders/snapshot.py", "import streamlit", "loaders import no Streamlit"),

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from deploy.security import SecurityHeaders, content_security_policy, inline_script_hashes, security_headers
+from deploy.security import (
+    SecurityHeaders,
+    content_security_policy,
+    inline_script_hashes,
+    names_a_figure,
+    security_headers,
+)
 
 
 def _run(middleware: SecurityHeaders, scope: dict) -> list[dict]:
@@ -91,3 +97,38 @@ def test_the_inline_script_of_streamlits_page_is_allowed_by_its_hash(tmp_path: P
     assert script_src == f"script-src 'self' {expected} 'wasm-unsafe-eval'"
     assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in policy
     assert "frame-ancestors 'self'" in policy and "object-src 'none'" in policy and "connect-src 'self'" in policy
+
+
+def test_only_the_figure_view_may_be_framed_by_other_sites() -> None:
+    """Embed codes frame ?figure=<key> from any site; every other response keeps frame-ancestors 'self' and
+    X-Frame-Options (the full app, with its inputs, cannot be framed elsewhere)."""
+    embed = security_headers(embed=True)
+    assert "X-Frame-Options" not in embed
+    assert "frame-ancestors *" in embed["Content-Security-Policy"]
+    normal = security_headers()
+    assert normal["X-Frame-Options"] == "SAMEORIGIN" and "frame-ancestors 'self'" in normal["Content-Security-Policy"]
+    # Apart from framing, the two policies are the same.
+    assert (
+        embed["Content-Security-Policy"].replace("frame-ancestors *", "frame-ancestors 'self'")
+        == (normal["Content-Security-Policy"])
+    )
+    assert names_a_figure(b"level=lep&figure=gaps_levels&embed=true")
+    assert not names_a_figure(b"level=lep&embed=true") and not names_a_figure(b"figure=") and not names_a_figure(b"")
+    assert not names_a_figure("figures=x&xfigure=y")
+
+
+@pytest.mark.parametrize(
+    ("query", "framable"),
+    [(b"figure=overview_map&embed=true", True), (b"embed=true", False), (b"level=lep", False)],
+)
+def test_the_middleware_relaxes_framing_for_the_figure_view_only(query: bytes, framable: bool) -> None:
+    async def page(scope: dict, receive, send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+        await send({"type": "http.response.body", "body": b"<html></html>"})
+
+    sent = _run(SecurityHeaders(page), {"type": "http", "path": "/productivity_gaps", "query_string": query})
+    headers = dict(sent[0]["headers"])
+    policy = headers[b"content-security-policy"].decode()
+    assert ("frame-ancestors *" in policy) is framable
+    assert (b"x-frame-options" in headers) is not framable
+    assert headers[b"x-content-type-options"] == b"nosniff"

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
-from components.sharing import KNOWN_PARAMS, clamp_slide, parse_flag, parse_slide, share_url, unknown_params
+from components.sharing import (
+    FIGURE_PARAM,
+    KNOWN_PARAMS,
+    clamp_slide,
+    embed_url,
+    iframe_code,
+    parse_flag,
+    parse_slide,
+    share_url,
+    unknown_params,
+)
 
 
 def test_unknown_parameters_are_found() -> None:
@@ -45,3 +55,22 @@ def test_link_without_an_address_is_relative() -> None:
     assert share_url(None, {}) == "?"
     assert share_url("http://h/p", {"plan": "a b&c"}) == "http://h/p?plan=a+b%26c"
     assert share_url("http://h:8501", {"level": "lep"}) == "http://h:8501/?level=lep"  # the default page
+
+
+def test_the_embed_url_is_the_share_link_with_the_figure_and_embed_flag() -> None:
+    url = embed_url("http://127.0.0.1:8501/productivity_gaps?x=1", {"level": "lep", "area": "E37000025"}, "gaps_levels")
+    parts = urlsplit(url)
+    assert parts.path == "/productivity_gaps"
+    assert parse_qsl(parts.query) == [
+        ("level", "lep"),
+        ("area", "E37000025"),
+        ("figure", "gaps_levels"),
+        ("embed", "true"),
+    ]
+    assert FIGURE_PARAM in KNOWN_PARAMS  # a link with figure= is not "stale"
+
+
+def test_the_iframe_code_escapes_what_it_quotes() -> None:
+    code = iframe_code('http://h/?a=1&b="x"', 'Gap <script>alert("1")</script>', "map")
+    assert code.startswith('<iframe src="http://h/?a=1&amp;b=&quot;x&quot;" title="Gap &lt;script&gt;')
+    assert "<script>" not in code and 'height="860"' in code and code.endswith("></iframe>")
