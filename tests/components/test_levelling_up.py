@@ -19,7 +19,6 @@ from components.levelling_up import (
     default_maps,
     default_pair,
     indicators_at_level,
-    judge,
     latest_year_up_to,
     prepare_indicator,
     prepare_level,
@@ -60,6 +59,30 @@ def card(level: str, area: str, year: int, benchmark: str) -> pd.DataFrame:
     return build_scorecard(prepared(level), METADATA, level, area, year, benchmark)
 
 
+def interval_of(indicator: str, code: str, year: int, geography: str | None = None) -> tuple[float, float] | None:
+    rows = rows_of(indicator)
+    rows = rows[(rows["area_code"] == code) & (rows["period"] == year)]
+    if geography:
+        rows = rows[rows["geography"] == geography]
+    rows = rows.dropna(subset=["lci", "uci"])
+    return (float(rows["lci"].iloc[0]), float(rows["uci"].iloc[0])) if len(rows) else None
+
+
+def expected_verdict(indicator: str, area: str, year: int, benchmark: str) -> str:
+    """The verdict worked out here from the parquet: by the 95% intervals where both exist (touching =
+    overlapping), else by the gap with 'similar' within 1%."""
+    own, bench = value_of(indicator, area, year, "lad"), value_of(indicator, benchmark, year)
+    assert own is not None and bench is not None
+    higher_better = METADATA[indicator].polarity == "higher_better"
+    mine, theirs = interval_of(indicator, area, year, "lad"), interval_of(indicator, benchmark, year)
+    if mine and theirs:
+        if mine[0] <= theirs[1] and theirs[0] <= mine[1]:
+            return "not_significant"
+        return "better" if (mine[0] > theirs[1]) == higher_better else "worse"
+    gap = (own / bench - 1) * 100
+    return "similar" if abs(gap) <= 1 else ("better" if (gap > 0) == higher_better else "worse")
+
+
 def value_of(indicator: str, code: str, year: int, geography: str | None = None) -> float | None:
     rows = rows_of(indicator)
     rows = rows[(rows["area_code"] == code) & (rows["period"] == year)]
@@ -76,24 +99,6 @@ def row(table: pd.DataFrame, indicator: str) -> pd.Series:
 
 
 # --- polarity: synthetic ---------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "benchmark", "polarity", "expected"),
-    [
-        (110.0, 100.0, "higher_better", "better"),
-        (90.0, 100.0, "higher_better", "worse"),
-        (110.0, 100.0, "lower_better", "worse"),
-        (90.0, 100.0, "lower_better", "better"),
-        (100.9, 100.0, "higher_better", "similar"),
-        (99.2, 100.0, "lower_better", "similar"),
-        (110.0, 100.0, "neutral", None),
-        (math.nan, 100.0, "higher_better", None),
-        (110.0, None, "higher_better", None),
-    ],
-)
-def test_verdict_follows_polarity(value: float, benchmark: float | None, polarity: str, expected: str | None) -> None:
-    assert judge(value, benchmark, polarity) == expected
 
 
 def synthetic(polarity: str) -> tuple[dict, LevelIndicator]:
@@ -181,8 +186,11 @@ def test_real_area_worse_on_unemployment_and_better_on_employment() -> None:
     assert unemployment_row["year"] == employment_row["year"] == year
     assert unemployment_row["value"] == pytest.approx(candidates.loc[area, "u"])
     assert unemployment_row["england"] == pytest.approx(england_unemployment)
-    assert unemployment_row["verdict"] == "worse" and unemployment_row["verdict_text"] == "▼ worse"
-    assert employment_row["verdict"] == "better" and employment_row["verdict_text"] == "▲ better"
+    # by the gap both are 1% or more from England; the intervals decide whether that is significant
+    for got in (unemployment_row, employment_row):
+        expected = expected_verdict(got["indicator"], area, year, ENGLAND)
+        assert got["verdict"] == expected, got["indicator"]
+        assert expected in ("worse", "not_significant") if got is unemployment_row else ("better", "not_significant")
 
 
 def test_hartlepool_verdicts_match_the_parquet() -> None:
@@ -191,13 +199,7 @@ def test_hartlepool_verdicts_match_the_parquet() -> None:
     for _, got in table.iterrows():
         if got["verdict"] == "":
             continue
-        own = value_of(got["indicator"], HARTLEPOOL, int(got["year"]), "lad")
-        bench = value_of(got["indicator"], ENGLAND, int(got["year"]))
-        assert own is not None and bench is not None
-        gap = (own / bench - 1) * 100
-        higher_better = METADATA[got["indicator"]].polarity == "higher_better"
-        expected = "similar" if abs(gap) <= 1 else ("better" if (gap > 0) == higher_better else "worse")
-        assert got["verdict"] == expected, got["indicator"]
+        assert got["verdict"] == expected_verdict(got["indicator"], HARTLEPOOL, int(got["year"]), ENGLAND)
 
 
 @pytest.mark.parametrize(
@@ -346,3 +348,82 @@ def test_map_choice_survives_level_changes() -> None:
     ]
     assert valid_map_choice([], lad) == []  # the user cleared it
     assert len(valid_map_choice(lad, lad)) == 6
+
+
+# --- verdicts with confidence intervals ------------------------------------------------------------
+
+
+def synthetic_with_intervals(area_interval: tuple[float, float], england_interval: tuple[float, float] | None):
+    """Area A at 80 and England at 70 in 2020 (14% apart), each with the given 95% interval."""
+    england_lci, england_uci = england_interval or (math.nan, math.nan)
+    rows = pd.DataFrame(
+        {
+            "indicator": "x",
+            "geography": ["lad", "lad", "country"],
+            "area_code": ["A", "B", ENGLAND],
+            "area_name": ["A", "B", "England"],
+            "period": [2020, 2020, 2020],
+            "value": [80.0, 60.0, 70.0],
+            "status": ["", "", ""],
+            "lci": [area_interval[0], 58.0, england_lci],
+            "uci": [area_interval[1], 62.0, england_uci],
+        }
+    )
+    return synthetic_indicator("X", polarity="higher_better", geographies=("lad", "country")), prepare_indicator(
+        rows, "lad"
+    )
+
+
+@pytest.mark.parametrize(
+    ("area_interval", "england_interval", "verdict", "text", "basis"),
+    [
+        ((75.0, 85.0), (69.0, 71.0), "better", "▲ better", "95% intervals do not overlap"),
+        ((68.0, 92.0), (69.0, 71.0), "not_significant", "● not significantly different", "95% intervals overlap"),
+        ((71.0, 89.0), (69.0, 71.0), "not_significant", "● not significantly different", "95% intervals overlap"),
+        ((75.0, 85.0), None, "better", "▲ better", "by the gap alone, no interval: the source gives no interval"),
+    ],
+)
+def test_scorecard_verdict_uses_the_intervals_when_both_exist(
+    area_interval: tuple[float, float],
+    england_interval: tuple[float, float] | None,
+    verdict: str,
+    text: str,
+    basis: str,
+) -> None:
+    from components.levelling_up import scorecard_row
+
+    meta, data = synthetic_with_intervals(area_interval, england_interval)
+    got = scorecard_row("x", meta, data, "lad", "A", 2020, ENGLAND)
+    assert (got["verdict"], got["verdict_text"]) == (verdict, text)
+    assert got["verdict_basis"].startswith(basis)
+    assert (got["lci"], got["uci"]) == area_interval
+
+
+def test_hartlepool_2023_against_england_three_way_from_the_intervals() -> None:
+    """Hartlepool, 2023: unemployment 4.3% (3.0-5.6) against England's 3.7% (3.5-3.9) overlaps, so 'not
+    significantly different' (by the gap alone, 16% higher, it would be 'worse'); the employment rate 67.9%
+    (63.0-72.8) against 76.0% (75.6-76.4) does not overlap: 'worse'."""
+    table = card("lad", HARTLEPOOL, 2023, ENGLAND)
+    unemployment, employment = row(table, "unemployment_rate"), row(table, "employment_rate_16_64")
+    assert interval_of("unemployment_rate", HARTLEPOOL, 2023, "lad") == (3.0, 5.6)
+    assert unemployment["verdict_text"] == "● not significantly different"
+    assert unemployment["verdict_basis"] == "95% intervals overlap"
+    assert unemployment["interval_text"] == "± 1.3%"
+    assert employment["verdict_text"] == "▼ worse" and employment["verdict_basis"] == "95% intervals do not overlap"
+    assert (employment["benchmark_lci"], employment["benchmark_uci"]) == interval_of(
+        "employment_rate_16_64", ENGLAND, 2023
+    )
+    summary = scorecard_summary(table, "Hartlepool")
+    assert "● not significantly different on" in summary
+
+
+def test_figures_without_an_interval_say_why() -> None:
+    hartlepool = card("lad", HARTLEPOOL, 2023, EXCL_LONDON)
+    gva = row(hartlepool, "gva_per_hour")
+    assert gva["benchmark"] == "England excluding London" and gva["interval_text"] == ""
+    assert gva["verdict_basis"].startswith("by the gap alone, no interval:")
+    assert "publishes no confidence interval for this indicator" in gva["verdict_basis"]
+    lep = card("lep", NORTH_EAST_LEP, 2022, EXCL_LONDON)
+    employment = row(lep, "employment_rate_16_64")
+    assert employment["verdict"] in ("better", "worse", "similar") and math.isnan(employment["lci"])
+    assert "covariance" in employment["verdict_basis"] and "England excluding London" in employment["verdict_basis"]

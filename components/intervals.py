@@ -1,0 +1,110 @@
+"""Confidence intervals and verdicts as people read them: "72.1% ± 2.3%", "95% CI £598.0–£631.4", and a verdict
+with the test behind it, or why no test was possible. The verdict itself is metrics.significance's."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from components.formatting import format_value, rounded
+from metrics.significance import (
+    BETTER,
+    INTERVAL_TEST,
+    NOT_SIGNIFICANT,
+    SIMILAR,
+    SIMILAR_WITHIN_PCT,
+    WORSE,
+    Verdict,
+    usable_interval,
+)
+from vocabulary.geography import BENCHMARKS, ENGLAND_EXCL_LONDON, LEVELS, MEDIAN
+
+VERDICT_TEXT = {
+    BETTER: "▲ better",
+    WORSE: "▼ worse",
+    SIMILAR: "● similar",
+    NOT_SIGNIFICANT: "● not significantly different",
+}
+NEUTRAL_TEXT = "n/a (neutral)"
+TESTED_TEXT = "95% intervals do not overlap"
+OVERLAP_TEXT = "95% intervals overlap"
+METHOD_TEXT = (
+    "Where both figures have a 95% confidence interval (survey estimates: the APS employment, activity and "
+    "unemployment rates and qualifications, ASHE pay), the verdict has three outcomes: better or worse only when "
+    f"the two intervals do not overlap, else 'not significantly different': the test is {INTERVAL_TEST}. "
+    "Intervals that touch count as overlapping. The test is conservative: two figures whose intervals overlap "
+    "a little can still differ at the 5% level. Where either figure has no interval (figures this app derives "
+    "from sums of published parts, area groups, England excluding London, the median area, and accounts-based "
+    "figures such as GVA, which ONS publishes without intervals), the verdict is by the gap alone: better or "
+    f"worse, or 'similar' within {SIMILAR_WITHIN_PCT:g}%, and it says which figure has no interval."
+)
+
+
+def interval_width_text(value: float | None, lci: float | None, uci: float | None, unit: str, decimals: int) -> str:
+    """ "± 2.3%" when the interval is symmetric at the shown precision, else "95% CI 69.8%–74.4%"; "" without a
+    usable interval."""
+    limits = usable_interval(value, lci, uci)
+    if limits is None or value is None:
+        return ""
+    low, high = limits
+    below, above = rounded(value - low, decimals), rounded(high - value, decimals)
+    if unit not in {"count", "persons"} and below == above:
+        return f"± {format_value(below, unit, decimals)}"
+    if unit in {"count", "persons"} and rounded(value - low, 0) == rounded(high - value, 0):
+        return f"± {format_value(value - low, unit, 0)}"
+    return f"95% CI {format_value(low, unit, decimals)}–{format_value(high, unit, decimals)}"
+
+
+def value_with_interval(value: float | None, lci: float | None, uci: float | None, unit: str, decimals: int) -> str:
+    """ "72.1% ± 2.3%": the value, and its interval where it has one."""
+    width = interval_width_text(value, lci, uci, unit, decimals)
+    text = format_value(value, unit, decimals)
+    return f"{text} {width}" if width.startswith("±") else (f"{text} ({width})" if width else text)
+
+
+def no_interval_reason(code: str, geography: str, status: str, indicator_has_intervals: bool, source: str) -> str:
+    """Why a figure has no confidence interval, in words."""
+    if not indicator_has_intervals:
+        return f"{source} publishes no confidence interval for this indicator"
+    if code == MEDIAN:
+        return "the median of the level's areas has no interval"
+    if code == ENGLAND_EXCL_LONDON:
+        return f"{BENCHMARKS[ENGLAND_EXCL_LONDON].name} is derived here from sums of published figures"
+    if geography == "lep":
+        return (
+            f"{LEVELS['lep'].plural} figures are built from the APS counts Nomis publishes, and a ratio's "
+            "interval would need the counts' covariance, which is not published"
+        )
+    if status == "derived":
+        return "the figure is derived here from published parts"
+    return "the source gives no interval for this figure"
+
+
+def verdict_basis(verdict: Verdict, area_reason: str, comparator_reason: str) -> str:
+    """How the verdict was reached: the interval test, or the gap alone and why (whose interval is missing)."""
+    if verdict.outcome is None:
+        return ""
+    if verdict.tested:
+        return OVERLAP_TEXT if verdict.outcome == NOT_SIGNIFICANT else TESTED_TEXT
+    reasons = {"area": [area_reason], "comparator": [comparator_reason], "both": [area_reason, comparator_reason]}
+    why = "; ".join(dict.fromkeys(reason for reason in reasons.get(verdict.missing_interval, []) if reason))
+    return f"by the gap alone, no interval: {why}" if why else "by the gap alone, no interval"
+
+
+def intervals_by(rows: pd.DataFrame, outer: str, inner: str) -> dict:
+    """outer -> inner -> (lci, uci) for the rows that have both limits (`outer`, `inner` name the key columns)."""
+    if "lci" not in rows:
+        return {}
+    with_interval = rows.dropna(subset=["lci", "uci"])
+    out: dict = {}
+    for first, second, low, high in zip(
+        with_interval[outer].tolist(),
+        with_interval[inner].tolist(),
+        with_interval["lci"].tolist(),
+        with_interval["uci"].tolist(),
+        strict=True,
+    ):
+        out.setdefault(int(first) if outer == "period" else first, {})[int(second) if inner == "period" else second] = (
+            float(low),
+            float(high),
+        )
+    return out
