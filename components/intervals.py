@@ -3,6 +3,8 @@ with the test behind it, or why no test was possible. The verdict itself is metr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from components.formatting import format_value, rounded
@@ -14,9 +16,11 @@ from metrics.significance import (
     SIMILAR_WITHIN_PCT,
     WORSE,
     Verdict,
+    interval_problems,
     usable_interval,
 )
 from vocabulary.geography import BENCHMARKS, ENGLAND_EXCL_LONDON, LEVELS, MEDIAN
+from vocabulary.indicators import Indicator
 
 VERDICT_TEXT = {
     BETTER: "▲ better",
@@ -108,3 +112,26 @@ def intervals_by(rows: pd.DataFrame, outer: str, inner: str) -> dict:
             float(high),
         )
     return out
+
+
+def interval_coverage_table(rows: pd.DataFrame, metadata: Mapping[str, Indicator]) -> pd.DataFrame:
+    """Per indicator with intervals: the levels and years that have them, how many values have one, and how
+    many intervals break lci <= value <= uci (metrics.significance.interval_problems; none are corrected)."""
+    with_interval = rows[rows["lci"].notna() | rows["uci"].notna()]
+    problems = interval_problems(rows)
+    records = []
+    for key, part in with_interval.groupby("indicator", sort=False):
+        meta = metadata.get(str(key))
+        records.append(
+            {
+                "indicator": meta.label if meta else str(key),
+                "levels with intervals": ", ".join(
+                    LEVELS[level].label if level in LEVELS else level for level in sorted(set(part["geography"]))
+                ),
+                "years": f"{int(part['period'].min())}-{int(part['period'].max())}",
+                "values with an interval": len(part),
+                "of all values": int(rows.loc[rows["indicator"] == key, "value"].notna().sum()),
+                "intervals not holding their value": int((problems["indicator"] == key).sum()),
+            }
+        )
+    return pd.DataFrame(records)
