@@ -311,14 +311,15 @@ st.dataframe(status_counts(snapshot, manifest.get("snapshot_id", "")), hide_inde
 st.header("Confidence intervals and verdicts")
 st.markdown(
     """
-Survey estimates carry a 95% confidence interval from their source: the range that, across repeated samples,
-would hold the true value 95 times in 100. Charts draw it as a band (over time) or an error bar (ranked
+Survey estimates carry a 95% confidence interval from their source: intervals built this way hold the true
+value in 95 samples out of 100. Charts draw it as a band (over time) or an error bar (ranked
 charts); tables and tooltips give it as "± half-width", or as "95% CI low–high" where it is not symmetric;
-downloads carry it in the `lci` and `uci` columns. Only the indicators in the table below have intervals;
-the others (GVA, GDP, GDHI, claimants, business demography and more) come from their sources without one,
-and so do some rows of these. Figures without an interval show none, and the figures this app builds from sums of published parts (LEP rates from the APS counts, England
-excluding London, area groups, the median area) have none, because an interval for a ratio or a sum would
-need what the sources do not publish (the covariance of the parts).
+downloads carry it in the `lci` and `uci` columns. Only the indicators in the table below have intervals; the
+others (GVA, GDP, GDHI, claimants, business demography and more) come from their sources without one, and so
+do some rows of these. Figures without an interval show none, and the figures this app builds from sums of
+published parts (LEP rates from the APS counts, England excluding London, area groups, the median area) have
+none, because an interval for a ratio or a sum would need what the sources do not publish (the covariance of
+the parts).
 """
 )
 st.markdown(METHOD_TEXT)

@@ -29,6 +29,7 @@ VERDICT_TEXT = {
     NOT_SIGNIFICANT: "● not significantly different",
 }
 NEUTRAL_TEXT = "n/a (neutral)"
+NO_INTERVAL_TEXT = "none published"
 TESTED_TEXT = "95% intervals do not overlap"
 OVERLAP_TEXT = "95% intervals overlap"
 METHOD_TEXT = (
@@ -135,3 +136,16 @@ def interval_coverage_table(rows: pd.DataFrame, metadata: Mapping[str, Indicator
             }
         )
     return pd.DataFrame(records)
+
+
+def verdict_sentence(verdict: Verdict, comparator_name: str, area_reason: str, comparator_reason: str) -> str:
+    """The verdict in a sentence for a headline: 'Worse than England: the 95% confidence intervals do not
+    overlap.', 'Not significantly different from England: ...', or, without an interval test, why not."""
+    if verdict.outcome is None:
+        return ""
+    if verdict.tested:
+        if verdict.outcome == NOT_SIGNIFICANT:
+            return f"Not significantly different from {comparator_name}: the 95% confidence intervals overlap."
+        return f"{verdict.outcome.capitalize()} than {comparator_name}: the 95% confidence intervals do not overlap."
+    basis = verdict_basis(verdict, area_reason, comparator_reason).removeprefix("by the gap alone, no interval: ")
+    return f"No significance test against {comparator_name}: {basis}."
