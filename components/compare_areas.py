@@ -187,7 +187,9 @@ def time_series_chart(
     colour = alt.Color(
         "area:N",
         scale=colour_scale,
-        legend=alt.Legend(title=None, orient="bottom", columns=narrow_or_wide(1, 2), labelLimit=LEGEND_LIMIT),
+        legend=alt.Legend(
+            title=None, orient="bottom", columns=narrow_or_wide(1, 2), labelLimit=LEGEND_LIMIT, symbolOpacity=1
+        ),
     )
     shape = alt.Shape("area:N", scale=alt.Scale(domain=domain, range=list(SERIES_SHAPES[: len(domain)])), legend=None)
     value_title = meta.short_label if unit in {"index", "ratio"} else f"{meta.short_label} ({unit})"
@@ -232,7 +234,7 @@ def time_series_chart(
                 x=x,
                 y=alt.Y("lci:Q", title=value_title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False)),
                 y2="uci:Q",
-                color=alt.Color("area:N", scale=colour_scale, legend=None),
+                color=colour,  # the same legend as the lines (a band's legend=None would drop it from the layer)
                 detail="area:N",
             )
         )

@@ -217,7 +217,8 @@ def ranked_chart_data(
     benchmark_value: float | None,
     benchmark_name: str | None,
 ) -> pd.DataFrame:
-    """The bars of the ranked chart (the same rows it draws) and the benchmark line."""
+    """The bars of the ranked chart (the same rows it draws, with their 95% intervals where the indicator has
+    them) and the benchmark line."""
     rows = rows_for_ranked_chart(table, selected)
     out = pd.DataFrame(
         {
@@ -233,6 +234,9 @@ def ranked_chart_data(
             "drawn_as": "bar",
         }
     )
+    if "interval" in rows:  # the indicator has 95% intervals at this level: the error bars' limits
+        out.insert(4, "lci", rows["lci"].to_numpy(dtype=float))
+        out.insert(5, "uci", rows["uci"].to_numpy(dtype=float))
     if benchmark_value is not None and benchmark_name:
         line = {
             "area_code": "" if benchmark_code == MEDIAN else benchmark_code,
