@@ -14,7 +14,7 @@ import pandas as pd
 from components.charts import ranked_bar_chart, ranked_chart_note, rows_for_ranked_chart
 from components.figures import DERIVED, Figure, chart_titles, choropleth_figure, figure_sources
 from components.formatting import format_value
-from components.intervals import interval_width_text, no_interval_reason, verdict_sentence
+from components.intervals import NO_INTERVAL_TEXT, interval_width_text, no_interval_reason, verdict_sentence
 from components.maps import DeckSpec, choropleth_deck, choropleth_features
 from components.palettes import VIRIDIS_5, LegendEntry, legend_entries, quantile_breaks
 from metrics.comparisons import LOWER_BETTER, NEUTRAL, ordinal
@@ -112,7 +112,7 @@ def build_overview(
     value_label = f"{meta.short_label} ({unit})" if unit not in {"index", "ratio"} else meta.short_label
     if "lci" in table and table["lci"].notna().any():
         table["interval"] = [
-            interval_width_text(value, lci, uci, unit, decimals)
+            interval_width_text(value, lci, uci, unit, decimals) or (NO_INTERVAL_TEXT if pd.notna(value) else "")
             for value, lci, uci in zip(table["value"], table["lci"], table["uci"], strict=True)
         ]
     drawn = rows_for_ranked_chart(table, selected_code)
