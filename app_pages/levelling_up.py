@@ -130,9 +130,9 @@ else:
                 "label",
                 "year",
                 "value_text",
-                "interval_text",
-                "benchmark",
+                *(["interval_text"] if card["interval_text"].ne("").any() else []),  # none at all: no column
                 "verdict_text",
+                "benchmark",
                 "verdict_basis",
                 "rank_text",
                 "quartile_text",
