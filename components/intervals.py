@@ -17,6 +17,7 @@ from metrics.significance import (
     WORSE,
     Verdict,
     interval_problems,
+    significance_verdict,
     usable_interval,
 )
 from vocabulary.geography import BENCHMARKS, ENGLAND_EXCL_LONDON, LEVELS, MEDIAN
@@ -149,3 +150,32 @@ def verdict_sentence(verdict: Verdict, comparator_name: str, area_reason: str, c
         return f"{verdict.outcome.capitalize()} than {comparator_name}: the 95% confidence intervals do not overlap."
     basis = verdict_basis(verdict, area_reason, comparator_reason).removeprefix("by the gap alone, no interval: ")
     return f"No significance test against {comparator_name}: {basis}."
+
+
+def comparison_sentence(
+    rows: pd.DataFrame, meta: Indicator, area: str, comparator: str, comparator_name: str, year: int
+) -> str:
+    """Is `area` better, not significantly different or worse than `comparator` in `year` on this indicator
+    (`rows`: all its snapshot rows), by the interval test where both have a 95% interval, else why not. An area
+    group ("group:<name>") is valued from sums of published parts and has no interval; "" without the values."""
+    in_year = rows[(rows["period"] == year) & rows["value"].notna()]
+    own, theirs = (in_year[in_year["area_code"] == code] for code in (area, comparator))
+    has_intervals = bool(rows["lci"].notna().any())
+    if theirs.empty:
+        return ""
+    theirs_row = theirs.iloc[0]
+    comparator_reason = no_interval_reason(
+        comparator, str(theirs_row["geography"]), str(theirs_row["status"]), has_intervals, meta.source
+    )
+    if area.startswith("group:"):
+        reasons = [no_interval_reason(area, "", "derived", False, meta.source)] if not has_intervals else []
+        untested = usable_interval(theirs_row["value"], theirs_row["lci"], theirs_row["uci"]) is None
+        reasons = reasons or ["area groups are valued from sums of published parts", *([comparator_reason] * untested)]
+        return f"No significance test against {comparator_name}: {'; '.join(dict.fromkeys(reasons))}."
+    if own.empty:
+        return ""
+    mine = own.iloc[0]
+    other = (theirs_row["value"], theirs_row["lci"], theirs_row["uci"])
+    verdict = significance_verdict(mine["value"], mine["lci"], mine["uci"], *other, meta.polarity)
+    area_reason = no_interval_reason(area, str(mine["geography"]), str(mine["status"]), has_intervals, meta.source)
+    return verdict_sentence(verdict, comparator_name, area_reason, comparator_reason)

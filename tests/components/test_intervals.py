@@ -243,3 +243,34 @@ def test_overview_downloads_carry_lci_and_uci() -> None:
 def test_snapshot_reader_keeps_the_intervals() -> None:
     rows = snapshot().rows("unemployment_rate")
     assert rows["lci"].notna().sum() == PARQUET[PARQUET["indicator"] == "unemployment_rate"]["lci"].notna().sum()
+
+
+# --- any two areas (the Targets page's gap targets) ------------------------------------------------------------
+
+
+def test_comparison_sentence_tests_two_areas_with_intervals() -> None:
+    from components.intervals import comparison_sentence
+
+    rows = rows_of("unemployment_rate")
+    text = comparison_sentence(rows, METADATA["unemployment_rate"], HARTLEPOOL, ENGLAND, "England", 2023)
+    assert text == "Not significantly different from England: the 95% confidence intervals overlap."
+    rows = rows_of("employment_rate_16_64")
+    text = comparison_sentence(rows, METADATA["employment_rate_16_64"], HARTLEPOOL, ENGLAND, "England", 2023)
+    assert text == "Worse than England: the 95% confidence intervals do not overlap."
+
+
+def test_comparison_sentence_says_why_a_lep_or_a_group_has_no_test() -> None:
+    from components.intervals import comparison_sentence
+
+    meta = METADATA["employment_rate_16_64"]
+    rows = rows_of("employment_rate_16_64")
+    lep = comparison_sentence(rows, meta, NORTH_EAST_LEP, ENGLAND_EXCL_LONDON, "England excluding London", 2022)
+    assert lep.startswith("No significance test against England excluding London: ")
+    assert "covariance" in lep and "derived here from sums of published figures" in lep
+    group = comparison_sentence(rows, meta, "group:Pilot", ENGLAND, "England", 2022)
+    assert group == "No significance test against England: area groups are valued from sums of published parts."
+    gva = comparison_sentence(
+        rows_of("gva_per_hour"), METADATA["gva_per_hour"], NORTH_EAST_LEP, ENGLAND_EXCL_LONDON, "E", 2022
+    )
+    assert "publishes no confidence interval for this indicator" in gva
+    assert comparison_sentence(rows, meta, NORTH_EAST_LEP, ENGLAND, "England", 1990) == ""
