@@ -20,6 +20,7 @@ from components.compare_areas import (
     sanitise_choice,
     series_rows,
     time_series_chart,
+    with_interval_text,
 )
 from components.figures import chart_figure
 from components.formatting import MISSING_CELL
@@ -179,10 +180,20 @@ show_chart(
 missing = areas_without_data(series, codes, labels)
 if missing:
     st.caption(f"No figures for {meta.label} in any year: {plain('; '.join(missing))}.")
+if series["lci"].notna().any():
+    st.caption(
+        "Shaded: the 95% confidence interval the source gives for each survey estimate; where two areas' "
+        "intervals overlap, the difference between them is not statistically significant by the test ONS uses."
+    )
 for caveat in meta.caveats:
     st.caption(caveat)
 with st.expander("Chart data (table)"):
-    st.dataframe(series[["area", "area_code", "period", "value", "status"]], hide_index=True, placeholder=MISSING_CELL)
+    st.dataframe(
+        with_interval_text(series, meta)[["area", "area_code", "period", "value", "interval", "status"]],
+        hide_index=True,
+        column_config={"interval": st.column_config.TextColumn("95% confidence interval")},
+        placeholder=MISSING_CELL,
+    )
     table_downloads(
         f"compare_{indicator}",
         f"{meta.label}: chosen areas over time",
@@ -203,7 +214,8 @@ st.dataframe(
 )
 st.caption(
     "*suppressed*: withheld by the source (e.g. too few survey responses); *no data*: the source has "
-    "no figure for that area in any year; *provisional*: the source will revise it. "
+    "no figure for that area in any year; *provisional*: the source will revise it; *±*: half the 95% "
+    "confidence interval the source gives (*95% CI*: its limits, where it is not symmetric). "
     "A missing figure is never shown as zero."
 )
 if comparison.other_year:

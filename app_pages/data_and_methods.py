@@ -9,6 +9,7 @@ import streamlit as st
 
 from components.exports import CSVW_MIME, XLSX_MIME
 from components.formatting import MISSING_CELL
+from components.intervals import METHOD_TEXT, interval_coverage_table
 from components.methods import (
     WHOLE_TABLE_STEM,
     boundary_sizes_table,
@@ -48,6 +49,12 @@ from vocabulary.industries import FINEST, INDUSTRIES, SECTIONS
 def status_counts(_snapshot: Snapshot, snapshot_id: str):
     """Suppressed/unavailable counts per indicator, once per snapshot (keyed on its build time)."""
     return status_counts_table(_snapshot.indicators, _snapshot.metadata)
+
+
+@st.cache_resource(show_spinner=False)
+def interval_coverage(_snapshot: Snapshot, snapshot_id: str):
+    """Which indicators carry 95% confidence intervals, and any that do not hold their value, once per snapshot."""
+    return interval_coverage_table(_snapshot.indicators, _snapshot.metadata)
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
@@ -318,6 +325,30 @@ Two different things, never shown as zero:
 """
 )
 st.dataframe(status_counts(snapshot, manifest.get("snapshot_id", "")), hide_index=True, placeholder=MISSING_CELL)
+
+st.header("Confidence intervals and verdicts")
+st.markdown(
+    """
+Survey estimates carry a 95% confidence interval from their source: intervals built this way hold the true
+value in 95 samples out of 100. Charts draw it as a band (over time) or an error bar (ranked
+charts); tables and tooltips give it as "± half-width", or as "95% CI low–high" where it is not symmetric;
+downloads carry it in the `lci` and `uci` columns. Only the indicators in the table below have intervals; the
+others (GVA, GDP, GDHI, claimants, business demography and more) come from their sources without one, and so
+do some rows of these. Figures without an interval show none, and the figures this app builds from sums of
+published parts (LEP rates from the APS counts, England excluding London, area groups, the median area) have
+none, because an interval for a ratio or a sum would need what the sources do not publish (the covariance of
+the parts).
+"""
+)
+st.markdown(METHOD_TEXT)
+coverage = interval_coverage(snapshot, manifest.get("snapshot_id", ""))
+st.dataframe(coverage, hide_index=True, placeholder=MISSING_CELL)
+broken = int(coverage["intervals not holding their value"].sum()) if not coverage.empty else 0
+st.caption(
+    f"Checked on every row: {broken} interval(s) with lci > uci, one limit missing, or a value outside "
+    "[lci, uci]. Any such row would be listed here and left as published, never corrected, and never used for a "
+    "verdict."
+)
 
 st.header("Similar areas")
 st.markdown(similarity_method_text(metadata))

@@ -10,10 +10,10 @@ import streamlit as st
 
 from components.figures import chart_figure
 from components.formatting import MISSING_CELL
+from components.intervals import METHOD_TEXT
 from components.levelling_up import (
     NOT_PUBLISHED,
     SCORECARD_INDICATORS,
-    SIMILAR_WITHIN_PCT,
     LevelIndicator,
     build_scorecard,
     default_pair,
@@ -130,8 +130,10 @@ else:
                 "label",
                 "year",
                 "value_text",
+                *(["interval_text"] if card["interval_text"].ne("").any() else []),  # none at all: no column
                 "verdict_text",
                 "benchmark",
+                "verdict_basis",
                 "rank_text",
                 "quartile_text",
                 "uk_text",
@@ -147,8 +149,10 @@ else:
             "label": st.column_config.TextColumn("Indicator", width=int(7.5 * card["label"].str.len().max()) + 24),
             "year": st.column_config.TextColumn("Year"),
             "value_text": st.column_config.TextColumn(shared.area_name or "Value"),
-            "verdict_text": st.column_config.TextColumn("Verdict"),
+            "interval_text": st.column_config.TextColumn("95% confidence interval"),
+            "verdict_text": st.column_config.TextColumn("Verdict", width="medium"),
             "benchmark": st.column_config.TextColumn("Verdict against", width="medium"),
+            "verdict_basis": st.column_config.TextColumn("How judged", width="medium"),
             "rank_text": st.column_config.TextColumn("Rank (1 = best)"),
             "quartile_text": st.column_config.TextColumn("Quartile band (4 = best)"),
             "uk_text": st.column_config.TextColumn("United Kingdom"),
@@ -162,9 +166,10 @@ else:
         f"Year: the latest with a value up to {shared.year}, else the first published. Rank and quartile band "
         f"are among the {plural} with a value that year, best first by each indicator's polarity "
         f"(lower is better for unemployment and claimants). Verdict against {BENCHMARKS[shared.benchmark].name}, "
-        f"or England (then the UK) where that is not published; 'similar' = within {SIMILAR_WITHIN_PCT:g}%. "
-        f"'{NOT_PUBLISHED}': the source has no figures for this level."
+        f"or England (then the UK) where that is not published. '{NOT_PUBLISHED}': the source has no figures "
+        "for this level."
     )
+    st.caption(METHOD_TEXT)
     table_downloads(
         f"scorecard_{shared.area}",
         f"Levelling-up scorecard: {shared.area_name or shared.area}",

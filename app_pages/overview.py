@@ -85,11 +85,15 @@ if view.chart_note:
     st.caption(f"{view.chart_note} Every area is listed in the full table below the chart.")
 
 with st.expander("Table (all areas)"):
+    shown = ["rank", "area_name", "area_code", "value", *(["interval"] if "interval" in view.table else []), "status"]
     st.dataframe(
-        view.table[["rank", "area_name", "area_code", "value", "status", "gap_pct"]],
+        view.table[[*shown, "gap_pct"]],
         hide_index=True,
         column_config={
-            "gap_pct": st.column_config.NumberColumn(f"Gap to {view.benchmark_name or 'benchmark'} (%)", format="%+.1f")
+            "interval": st.column_config.TextColumn("95% confidence interval"),
+            "gap_pct": st.column_config.NumberColumn(
+                f"Gap to {view.benchmark_name or 'benchmark'} (%)", format="%+.1f"
+            ),
         },
         placeholder=MISSING_CELL,
     )

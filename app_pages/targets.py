@@ -10,6 +10,7 @@ import streamlit as st
 from components.area_notices import area_label, area_notice
 from components.figures import chart_figure
 from components.formatting import MISSING_CELL, format_target_gap, format_value
+from components.intervals import comparison_sentence
 from components.plain_text import plain
 from components.targets import (
     GROUP_LEVELS,
@@ -149,6 +150,11 @@ def show_target(target: Target, key: str) -> None:
     if assessment.verdict != NOT_MEASURABLE:
         relative = uses_relative_gap(unit)
         is_gap = target.kind == CLOSE_GAP
+        if is_gap and target.benchmark and assessment.latest_year is not None:
+            year, against = assessment.latest_year, label_of(target.benchmark)
+            rows = snapshot.rows(target.indicator)
+            if tested := comparison_sentence(rows, meta, target.area, target.benchmark, against, year):
+                st.caption(f"In {year}: {plain(tested)} The verdict above follows the gap's path, without such a test.")
 
         def show(value: float | None) -> str:
             if value is None:

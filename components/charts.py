@@ -15,6 +15,7 @@ from components.palettes import SELECTED_OUTLINE, rgba_css
 BAR = "#3b528b"
 SELECTED = rgba_css(SELECTED_OUTLINE)
 OUTLINE = "#000000"
+ERROR_BAR = "#000000"  # over the dark blue and the magenta bars alike, and past their ends on white
 SOURCE_LINE = "Source: ONS (and others as listed), Open Government Licence v3.0"
 # "► " before the selected area's name on the axis, so the highlight is not colour alone. U+25BA, not U+25B6 "▶":
 # Liberation Sans (the sans-serif that vl-convert's PNG export finds) has it, so the label keeps its font and bold.
@@ -97,13 +98,17 @@ def ranked_bar_chart(
 ) -> alt.LayerChart:
     """Horizontal bars, best first, the benchmark as a rule, and the selected area marked three ways, not by
     colour alone: its bar is coloured and outlined, and its name on the axis is bold with "► " before it.
-    Every bar is named; `note` (a subtitle line) says what a shortened ranking leaves out."""
-    data = rows[["area_code", "area_name", "value", "rank", "gap_pct"]].copy()
+    Every bar is named; `note` (a subtitle line) says what a shortened ranking leaves out. Rows with a 95%
+    confidence interval (lci, uci) get an error bar, and their tooltip gives it (the `interval` text column)."""
+    interval_columns = [c for c in ("lci", "uci", "interval") if c in rows]
+    data = rows[["area_code", "area_name", "value", "rank", "gap_pct", *interval_columns]].copy()
     data["selected"] = data["area_code"] == selected_code
     data["rank"] = data["rank"].astype("float")
     order = data["area_name"].tolist()
     chosen = data.loc[data["selected"], "area_name"].tolist()
     height = max(180, BAR_STEP * len(data))
+    with_interval = data.dropna(subset=["lci", "uci"]) if {"lci", "uci"} <= set(data) else data.iloc[0:0]
+    interval_tip = [alt.Tooltip("interval:N", title="95% confidence interval")] if "interval" in data else []
     bars = (
         alt.Chart(data)
         .mark_bar(stroke=OUTLINE)
@@ -120,6 +125,7 @@ def ranked_bar_chart(
             tooltip=[
                 alt.Tooltip("area_name:N", title="Area"),
                 alt.Tooltip("value:Q", title=value_title, format=value_format),
+                *interval_tip,
                 alt.Tooltip("rank:Q", title="Rank"),
                 alt.Tooltip("gap_pct:Q", title="Gap to benchmark (%)", format="+.1f"),
                 alt.Tooltip("selected:N", title="Selected"),
@@ -128,6 +134,18 @@ def ranked_bar_chart(
         .properties(height=height)
     )
     layers = [bars]
+    if not with_interval.empty:
+        layers.append(
+            alt.Chart(with_interval)
+            .mark_rule(color=ERROR_BAR, size=1.5)
+            .encode(
+                y=alt.Y("area_name:N", sort=order),
+                x=alt.X("lci:Q", title=value_title),
+                x2="uci:Q",
+                tooltip=[alt.Tooltip("area_name:N", title="Area"), *interval_tip],
+            )
+        )
+        subtitle = f"{subtitle}; black lines: 95% confidence intervals"
     if benchmark is not None and pd.notna(benchmark) and benchmark_name:
         rule_data = pd.DataFrame({"value": [benchmark], "label": [benchmark_name]})
         layers.append(

@@ -12,13 +12,14 @@ import pandas as pd
 
 from components.chart_layout import narrow_or_wide
 from components.charts import LEGEND_LIMIT, LINE_LABEL_LIMIT, SOURCE_LINE
-from components.formatting import format_value
+from components.intervals import NO_INTERVAL_TEXT, interval_width_text, value_with_interval
 from components.overview import value_format
 from components.view_choices import nearest_year
 from vocabulary.geography import LEVELS, OFFICIAL_BENCHMARK_CODES
 from vocabulary.indicators import Indicator
 
 MAX_COMPARATORS = 7
+BAND_OPACITY = 0.18  # a confidence band, light enough for the lines over it to stay readable
 NOTED_STATUSES = ("provisional", "estimated")  # worth a word beside the value; "derived" is the norm for LEPs
 SUPPRESSED_TEXT = "suppressed"
 NO_DATA_TEXT = "no data"
@@ -116,12 +117,23 @@ def series_rows(rows: pd.DataFrame, indicator: str, codes: Sequence[str], labels
     (`order` 0 is the main area)."""
     order = {code: i for i, code in enumerate(codes)}
     data = rows[(rows["indicator"] == indicator) & rows["area_code"].isin(order) & rows["value"].notna()]
-    data = data[["area_code", "period", "value", "status"]].copy()
+    data = data[["area_code", "period", "value", "status", "lci", "uci"]].copy()
     data["area"] = data["area_code"].map(labels)
     data["order"] = data["area_code"].map(order)
     data["period"] = data["period"].astype(int)
-    data["value"] = data["value"].astype(float)
+    for column in ("value", "lci", "uci"):
+        data[column] = data[column].astype(float)
     return data.sort_values(["order", "period"], ignore_index=True)
+
+
+def with_interval_text(series: pd.DataFrame, meta: Indicator) -> pd.DataFrame:
+    """The series with `interval` in words ("± 1.3%", "95% CI ..." or "none published"), for tooltips and tables."""
+    unit, decimals = meta.unit, int(meta.decimals)
+    texts = [
+        interval_width_text(value, lci, uci, unit, decimals) or NO_INTERVAL_TEXT
+        for value, lci, uci in zip(series["value"], series["lci"], series["uci"], strict=True)
+    ]
+    return series.assign(interval=texts)
 
 
 def areas_without_data(series: pd.DataFrame, codes: Sequence[str], labels: Mapping[str, str]) -> list[str]:
@@ -166,7 +178,8 @@ def time_series_chart(
     height: int = 420,
 ) -> alt.LayerChart:
     """One line per area, told apart by colour, point shape and a label at the line's end; the main
-    area is drawn thicker."""
+    area is drawn thicker. Where the source gives 95% confidence intervals, each area's is a light band
+    in its colour (the tooltip gives it in words)."""
     unit, decimals = meta.unit, int(meta.decimals)
     fmt = value_format(unit, decimals)
     domain = [labels[code] for code in codes]
@@ -174,16 +187,20 @@ def time_series_chart(
     colour = alt.Color(
         "area:N",
         scale=colour_scale,
-        legend=alt.Legend(title=None, orient="bottom", columns=narrow_or_wide(1, 2), labelLimit=LEGEND_LIMIT),
+        legend=alt.Legend(
+            title=None, orient="bottom", columns=narrow_or_wide(1, 2), labelLimit=LEGEND_LIMIT, symbolOpacity=1
+        ),
     )
     shape = alt.Shape("area:N", scale=alt.Scale(domain=domain, range=list(SERIES_SHAPES[: len(domain)])), legend=None)
     value_title = meta.short_label if unit in {"index", "ratio"} else f"{meta.short_label} ({unit})"
     x = alt.X("period:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(nice=False))
     y = alt.Y("value:Q", title=value_title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False))
+    series = with_interval_text(series, meta)
     tooltip = [
         alt.Tooltip("area:N", title="Area"),
         alt.Tooltip("period:Q", title="Year", format="d"),
         alt.Tooltip("value:Q", title=value_title, format=fmt),
+        alt.Tooltip("interval:N", title="95% confidence interval"),
         alt.Tooltip("status:N", title="Status"),
     ]
     base = alt.Chart(series)
@@ -207,7 +224,23 @@ def time_series_chart(
             color=alt.Color("area:N", scale=colour_scale, legend=None),
         )
     )
-    return alt.layer(lines, points, labels_layer).properties(
+    layers = [lines, points, labels_layer]
+    with_band = series.dropna(subset=["lci", "uci"])
+    if not with_band.empty:
+        band = (
+            alt.Chart(with_band)
+            .mark_area(opacity=BAND_OPACITY)
+            .encode(
+                x=x,
+                y=alt.Y("lci:Q", title=value_title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False)),
+                y2="uci:Q",
+                color=colour,  # the same legend as the lines (a band's legend=None would drop it from the layer)
+                detail="area:N",
+            )
+        )
+        layers.insert(0, band)
+        subtitle = f"{subtitle}; shaded: 95% confidence interval"
+    return alt.layer(*layers).properties(
         title=alt.TitleParams(text=meta.label, subtitle=[subtitle, SOURCE_LINE], anchor="start", fontSize=16),
         width="container",
         height=height,  # of the plot itself: title, legend and end labels come on top
@@ -225,17 +258,25 @@ YEAR_RULE = (
 
 
 def cell_text(
-    value: float | None, status: str, unit: str, decimals: int, year: int | None = None, wanted: int | None = None
+    value: float | None,
+    status: str,
+    unit: str,
+    decimals: int,
+    year: int | None = None,
+    wanted: int | None = None,
+    interval: tuple[float, float] | None = None,
 ) -> str:
     """A value as read in the table; suppressed and missing are words, never a number. The year is said
-    when it is not the one asked for, and a provisional or estimated value says so."""
+    when it is not the one asked for, a provisional or estimated value says so, and a 95% confidence
+    interval (lci, uci) where the source gives one follows the value ("4.3% ± 1.3%")."""
     notes = [str(year)] if year is not None and wanted is not None and year != wanted else []
     if value is None or pd.isna(value):
         text = SUPPRESSED_TEXT if status == "suppressed" else NO_DATA_TEXT
         return f"{text} ({notes[0]})" if notes and status == "suppressed" else text
     if status in NOTED_STATUSES:
         notes.append(status)
-    text = format_value(float(value), unit, decimals)
+    lci, uci = interval or (None, None)
+    text = value_with_interval(float(value), lci, uci, unit, decimals)
     return f"{text} ({', '.join(notes)})" if notes else text
 
 
@@ -260,10 +301,20 @@ def comparison_table(
     """One row per indicator: one formatted column per area, then the unit and polarity. Each cell follows
     one rule (YEAR_RULE), area by area, and names its year when it is not `year`."""
     by_cell: dict[tuple[str, str], dict[int, tuple[float, str]]] = {}
-    for ind, code, period, value, status in zip(
-        rows["indicator"], rows["area_code"], rows["period"], rows["value"], rows["status"], strict=True
+    intervals: dict[tuple[str, str, int], tuple[float, float]] = {}
+    for ind, code, period, value, status, lci, uci in zip(
+        rows["indicator"],
+        rows["area_code"],
+        rows["period"],
+        rows["value"],
+        rows["status"],
+        rows["lci"],
+        rows["uci"],
+        strict=True,
     ):
         by_cell.setdefault((ind, code), {})[int(period)] = (value, status)
+        if pd.notna(lci) and pd.notna(uci):
+            intervals[(ind, code, int(period))] = (float(lci), float(uci))
     records, no_data, other_year = [], [], []
     for key, meta in metadata.items():
         cells = {code: by_cell.get((key, code), {}) for code in codes}
@@ -278,7 +329,8 @@ def comparison_table(
             value, status = cell.get(shown, (None, "")) if shown is not None else (None, "")
             if shown is not None and shown != year and meta.label not in other_year:
                 other_year.append(meta.label)
-            record[labels[code]] = cell_text(value, status, meta.unit, int(meta.decimals), shown, year)
+            interval = intervals.get((key, code, shown)) if shown is not None else None
+            record[labels[code]] = cell_text(value, status, meta.unit, int(meta.decimals), shown, year, interval)
         record["unit"] = meta.unit
         record["polarity"] = meta.polarity_text
         records.append(record)
@@ -295,6 +347,8 @@ def compare_data(series: pd.DataFrame, indicator: str, unit: str) -> pd.DataFram
             "value": series["value"].to_numpy(dtype=float),
             "unit": unit,
             "status": series["status"].to_numpy(dtype=object),
+            "lci": series["lci"].to_numpy(dtype=float),
+            "uci": series["uci"].to_numpy(dtype=float),
             "indicator": indicator,
         }
     )

@@ -43,6 +43,11 @@ COLUMN_DESCRIPTIONS = {
     "status": STATUS_TEXT,
     "lci": "Lower limit of the 95% confidence interval, where the source gives one",
     "uci": "Upper limit of the 95% confidence interval, where the source gives one",
+    "benchmark_lci": "Lower limit of the benchmark's 95% confidence interval, where the source gives one",
+    "benchmark_uci": "Upper limit of the benchmark's 95% confidence interval, where the source gives one",
+    "verdict": "better, worse, not_significant (the 95% intervals overlap) or similar (within 1%, where a figure "
+    "has no interval), by the indicator's polarity",
+    "verdict_basis": "How the verdict was reached: the 95% interval test, or the gap alone and why no interval",
     "rank": "Rank among the areas shown (1 = highest value, or best where lower is better)",
     "gap_pct": "Gap to the benchmark, % of the benchmark's value",
     "drawn_as": "How the row is drawn in the chart",

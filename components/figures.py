@@ -97,8 +97,9 @@ def map_data(
     legend: list[LegendEntry],
     gap_title: str | None = None,
 ) -> pd.DataFrame:
-    """One row per area drawn on a choropleth: its value, status (areas without a row: unavailable),
-    rank, gap and the legend class it is coloured by."""
+    """One row per area drawn on a choropleth: its value (with its 95% interval, lci and uci, where the
+    indicator has them), status (areas without a row: unavailable), rank, gap and the legend class it is
+    coloured by."""
     by_code = table.drop_duplicates("area_code").set_index("area_code")
     label_of = {tuple(entry.rgba[:3]): entry.label for entry in legend}
     codes = [f["properties"]["code"] for f in features["features"]]
@@ -118,6 +119,10 @@ def map_data(
             "map_class": classes,
         }
     )
+    if "lci" in rows and "uci" in rows and (rows["lci"].notna() | rows["uci"].notna()).any():
+        position = out.columns.get_loc("value") + 1  # the 95% interval beside the value, where the source gives one
+        out.insert(position, "lci", rows["lci"].to_numpy(dtype=float))
+        out.insert(position + 1, "uci", rows["uci"].to_numpy(dtype=float))
     if "gap_pct" in rows:
         out[gap_title or "gap_pct"] = rows["gap_pct"].to_numpy(dtype=float)
     return out.sort_values(["rank", "area_name"], na_position="last", ignore_index=True)

@@ -5,7 +5,9 @@ and the small-multiple maps are in components.levelling_up_charts).
 Ranks and quartile bands follow each indicator's polarity, so rank 1 and band 4 are always the
 best: for a lower-is-better indicator (unemployment, claimants) the lowest value ranks first.
 Neutral indicators (none in the scorecard today) rank by size, largest first, band 4 = largest
-quarter, and get no better/worse verdict.
+quarter, and get no better/worse verdict. Verdicts come from metrics.significance: three-way (better / not
+significantly different / worse, by non-overlapping 95% intervals) where the area and the benchmark both have an
+interval, else by the gap alone, saying why there is no interval.
 """
 
 from __future__ import annotations
@@ -18,8 +20,17 @@ import numpy as np
 import pandas as pd
 
 from components.formatting import format_value
+from components.intervals import (
+    NEUTRAL_TEXT,
+    VERDICT_TEXT,
+    interval_width_text,
+    intervals_by,
+    no_interval_reason,
+    verdict_basis,
+)
 from components.static_maps import MAX_MAPS
-from metrics.comparisons import HIGHER_BETTER, LOWER_BETTER, NEUTRAL, area_standing, percent_difference
+from metrics.comparisons import NEUTRAL, area_standing, percent_difference
+from metrics.significance import BETTER, NOT_SIGNIFICANT, SIMILAR, WORSE, significance_verdict
 from vocabulary.geography import BENCHMARKS, ENGLAND, ENGLAND_EXCL_LONDON, LEVELS, MEDIAN, UK
 from vocabulary.indicators import Indicator
 
@@ -49,9 +60,8 @@ BENCHMARK_COLUMNS: tuple[tuple[str, str], ...] = (
     (ENGLAND_EXCL_LONDON, "england_excl_london"),
 )
 VERDICT_FALLBACK = (ENGLAND, UK)
-SIMILAR_WITHIN_PCT = 1.0
 NOT_PUBLISHED = "not published for this geography"
-VERDICT_TEXT = {"better": "▲ better", "worse": "▼ worse", "similar": "● similar"}
+NO_INTERVAL = (math.nan, math.nan)
 QUARTILE_TEXT = {1: "1 (bottom quarter)", 2: "2", 3: "3", 4: "4 (top quarter)"}
 MAP_DEFAULTS = (
     "gva_per_hour",
@@ -124,26 +134,6 @@ def latest_year_up_to(years: Iterable[int], wanted: int) -> int | None:
     return earlier[-1] if earlier else years[-1]
 
 
-# --- polarity ----------------------------------------------------------------------------------
-
-
-def judge(
-    value: float | None, benchmark: float | None, polarity: str, within_pct: float = SIMILAR_WITHIN_PCT
-) -> str | None:
-    """'better', 'worse' or 'similar' (within `within_pct` % of the benchmark), judged by polarity:
-    for a lower-is-better indicator a value below the benchmark is better. None for neutral
-    indicators and when either number is missing."""
-    if polarity not in {HIGHER_BETTER, LOWER_BETTER} or not _is_number(value) or not _is_number(benchmark):
-        return None
-    if benchmark == 0:
-        return None
-    gap = float(percent_difference(value, benchmark))
-    if abs(gap) <= within_pct:
-        return "similar"
-    above = gap > 0
-    return "better" if above == (polarity == HIGHER_BETTER) else "worse"
-
-
 def _is_number(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value)) and not pd.isna(value)
 
@@ -161,6 +151,9 @@ class LevelIndicator:
     area_values: dict[str, dict[int, tuple[float, str]]]  # area -> year -> (value, status)
     year_values: dict[int, np.ndarray]  # year -> the level's non-missing values
     benchmarks: dict[int, dict[str, float]]  # year -> UK / England / England excl. London values
+    area_intervals: dict[str, dict[int, tuple[float, float]]]  # area -> year -> (lci, uci), where published
+    benchmark_intervals: dict[int, dict[str, tuple[float, float]]]  # year -> benchmark -> (lci, uci)
+    has_intervals: bool  # the source publishes intervals for this indicator (at some level)
 
 
 def prepare_indicator(indicator_rows: pd.DataFrame, level: str) -> LevelIndicator:
@@ -176,6 +169,7 @@ def prepare_indicator(indicator_rows: pd.DataFrame, level: str) -> LevelIndicato
         strict=True,
     ):
         area_values.setdefault(code, {})[int(year)] = (float(value), str(status))
+    area_intervals = intervals_by(rows, "area_code", "period")
     year_values = {year: group["value"].dropna().to_numpy(dtype=float) for year, group in by_year.items()}
     codes = [code for code, _ in BENCHMARK_COLUMNS]
     named = indicator_rows[indicator_rows["area_code"].isin(codes)].dropna(subset=["value"])
@@ -184,8 +178,12 @@ def prepare_indicator(indicator_rows: pd.DataFrame, level: str) -> LevelIndicato
         named["area_code"].tolist(), named["period"].tolist(), named["value"].tolist(), strict=True
     ):
         benchmarks.setdefault(int(year), {})[code] = float(value)
+    benchmark_intervals = intervals_by(named, "period", "area_code")
     years = sorted(year for year, values in year_values.items() if values.size)
-    return LevelIndicator(by_year, years, area_values, year_values, benchmarks)
+    has_intervals = bool(indicator_rows["lci"].notna().any()) if "lci" in indicator_rows else False
+    return LevelIndicator(
+        by_year, years, area_values, year_values, benchmarks, area_intervals, benchmark_intervals, has_intervals
+    )
 
 
 def prepare_level(
@@ -249,6 +247,9 @@ def scorecard_row(
         "year": None,
         "value": math.nan,
         "value_text": NOT_PUBLISHED,
+        "lci": math.nan,
+        "uci": math.nan,
+        "interval_text": "",
         "status": "",
         "rank": None,
         "rank_of": None,
@@ -257,9 +258,12 @@ def scorecard_row(
         "quartile_text": "",
         "benchmark": "",
         "benchmark_value": math.nan,
+        "benchmark_lci": math.nan,
+        "benchmark_uci": math.nan,
         "gap_pct": math.nan,
         "verdict": "",
         "verdict_text": "",
+        "verdict_basis": "",
         "note": "",
     }
     for _, column in BENCHMARK_COLUMNS:
@@ -272,9 +276,13 @@ def scorecard_row(
     year = latest_year_up_to(own_years, wanted_year) if own_years else level_year
     value, status = own.get(year, (math.nan, "unavailable"))
     has_value = not math.isnan(value)
+    lci, uci = data.area_intervals.get(area_code, {}).get(year, NO_INTERVAL)
     row.update(
         year=year,
         value=value,
+        lci=lci,
+        uci=uci,
+        interval_text=interval_width_text(value, lci, uci, unit, decimals),
         status=status,
         value_text=fmt(value) if has_value else ("suppressed" if status == "suppressed" else "no data for this area"),
         note=_note(own, year, level_year, wanted_year, status if has_value else ""),
@@ -296,13 +304,22 @@ def scorecard_row(
     )
     code, bench = verdict_benchmark(benchmark, named, values)
     if code is not None and bench is not None:
-        verdict = judge(value, bench, polarity)
+        bench_lci, bench_uci = data.benchmark_intervals.get(year, {}).get(code, NO_INTERVAL)
+        verdict = significance_verdict(value, lci, uci, bench, bench_lci, bench_uci, polarity)
+        source = meta.source
         row.update(
             benchmark=benchmark_label(code, level),
             benchmark_value=bench,
+            benchmark_lci=bench_lci,
+            benchmark_uci=bench_uci,
             gap_pct=float(percent_difference(value, bench)),
-            verdict=verdict or "",
-            verdict_text=VERDICT_TEXT.get(verdict or "", "n/a (neutral)" if polarity == NEUTRAL else ""),
+            verdict=verdict.outcome or "",
+            verdict_text=VERDICT_TEXT.get(verdict.outcome or "", NEUTRAL_TEXT if polarity == NEUTRAL else ""),
+            verdict_basis=verdict_basis(
+                verdict,
+                no_interval_reason(area_code, level, status, data.has_intervals, source),
+                no_interval_reason(code, BENCHMARKS[code].geography or "", "", data.has_intervals, source),
+            ),
         )
     return row
 
@@ -342,12 +359,14 @@ def build_scorecard(
 
 
 def scorecard_summary(table: pd.DataFrame, area_name: str) -> str:
-    """'Hartlepool: better than the benchmark on 3, worse on 9, similar on 1 of 13 indicators.'"""
+    """'Hartlepool against England: ▲ better on 1, ▼ worse on 6, ● not significantly different on 4 of 13
+    indicators.' (kinds with no indicator are left out)."""
     judged = table[table["verdict"] != ""]
     if judged.empty:
         return f"{area_name}: no indicator can be compared with a benchmark here."
     counts = judged["verdict"].value_counts()
-    parts = [f"{VERDICT_TEXT[kind]} on {int(counts.get(kind, 0))}" for kind in ("better", "worse", "similar")]
+    kinds = (BETTER, WORSE, NOT_SIGNIFICANT, SIMILAR)
+    parts = [f"{VERDICT_TEXT[kind]} on {int(counts.get(kind, 0))}" for kind in kinds if counts.get(kind, 0)]
     benchmarks = sorted(set(judged["benchmark"]))
     against = benchmarks[0] if len(benchmarks) == 1 else "the benchmark shown on each row"
     return f"{area_name} against {against}: {', '.join(parts)} of {len(judged)} indicators."

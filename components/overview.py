@@ -14,10 +14,12 @@ import pandas as pd
 from components.charts import ranked_bar_chart, ranked_chart_note, rows_for_ranked_chart
 from components.figures import DERIVED, Figure, chart_titles, choropleth_figure, figure_sources
 from components.formatting import format_value
+from components.intervals import NO_INTERVAL_TEXT, interval_width_text, no_interval_reason, verdict_sentence
 from components.maps import DeckSpec, choropleth_deck, choropleth_features
 from components.palettes import VIRIDIS_5, LegendEntry, legend_entries, quantile_breaks
 from metrics.comparisons import LOWER_BETTER, NEUTRAL, ordinal
 from metrics.ranking import ranked_table
+from metrics.significance import significance_verdict
 from vocabulary.geography import BENCHMARKS, LEVELS, MEDIAN
 from vocabulary.indicators import Indicator
 
@@ -108,6 +110,11 @@ def build_overview(
         lower_bound=float(table["value"].min()) if table["value"].notna().any() else None,
     )
     value_label = f"{meta.short_label} ({unit})" if unit not in {"index", "ratio"} else meta.short_label
+    if "lci" in table and table["lci"].notna().any():
+        table["interval"] = [
+            interval_width_text(value, lci, uci, unit, decimals) or (NO_INTERVAL_TEXT if pd.notna(value) else "")
+            for value, lci, uci in zip(table["value"], table["lci"], table["uci"], strict=True)
+        ]
     drawn = rows_for_ranked_chart(table, selected_code)
     note = ranked_chart_note(table, drawn, LEVELS[level].plural, selected_code)
     chart = ranked_bar_chart(
@@ -122,6 +129,9 @@ def build_overview(
         note=note,
     )
     headline = _headline(table, level, bench_name, meta.polarity, selected_code, fmt)
+    if selected_code and bench is not None and "interval" in table:
+        against = (benchmark_code, bench, bench_name or "")
+        headline = f"{headline} {_significance(table, meta, indicator_rows, level, year, against, selected_code)}"
     return OverviewView(
         table, choropleth_deck(features, level), features, chart, legend, headline, bench, bench_name, value_label, note
     )
@@ -145,6 +155,34 @@ def _headline(
     return (
         f"{len(ranked)} {plural}: first {top['area_name']} ({fmt(top['value'])}), "
         f"last {bottom['area_name']} ({fmt(bottom['value'])}). Pick an area to see where it stands."
+    )
+
+
+def _significance(
+    table: pd.DataFrame,
+    meta: Indicator,
+    indicator_rows: pd.DataFrame,
+    level: str,
+    year: int,
+    against: tuple[str, float, str],
+    selected: str,
+) -> str:
+    """For an indicator with intervals: is the selected area better, not significantly different or worse than
+    the benchmark (metrics.significance), or why no test is possible. `against`: its code, value and name."""
+    code, bench, name = against
+    picked = table[table["area_code"] == selected]
+    if picked.empty or pd.isna(picked["value"].iloc[0]):
+        return ""
+    own = picked.iloc[0]
+    bench_rows = indicator_rows[(indicator_rows["area_code"] == code) & (indicator_rows["period"] == year)]
+    bench_lci = float(bench_rows["lci"].iloc[0]) if len(bench_rows) else math.nan
+    bench_uci = float(bench_rows["uci"].iloc[0]) if len(bench_rows) else math.nan
+    verdict = significance_verdict(own["value"], own["lci"], own["uci"], bench, bench_lci, bench_uci, meta.polarity)
+    return verdict_sentence(
+        verdict,
+        name,
+        no_interval_reason(selected, level, str(own["status"]), True, meta.source),
+        no_interval_reason(code, BENCHMARKS[code].geography or "", "", True, meta.source),
     )
 
 
@@ -179,7 +217,8 @@ def ranked_chart_data(
     benchmark_value: float | None,
     benchmark_name: str | None,
 ) -> pd.DataFrame:
-    """The bars of the ranked chart (the same rows it draws) and the benchmark line."""
+    """The bars of the ranked chart (the same rows it draws, with their 95% intervals where the indicator has
+    them) and the benchmark line."""
     rows = rows_for_ranked_chart(table, selected)
     out = pd.DataFrame(
         {
@@ -195,6 +234,9 @@ def ranked_chart_data(
             "drawn_as": "bar",
         }
     )
+    if "interval" in rows:  # the indicator has 95% intervals at this level: the error bars' limits
+        out.insert(4, "lci", rows["lci"].to_numpy(dtype=float))
+        out.insert(5, "uci", rows["uci"].to_numpy(dtype=float))
     if benchmark_value is not None and benchmark_name:
         line = {
             "area_code": "" if benchmark_code == MEDIAN else benchmark_code,

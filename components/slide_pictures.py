@@ -204,19 +204,22 @@ def _row_axis(spec: dict) -> tuple[str, list] | None:
 
 
 def _value_domain(spec: dict) -> list[float] | None:
-    """The x domain over the whole chart (data and rules), so that every part is drawn on the same axis."""
+    """The x domain over the whole chart (data, rules, error bars' far ends), so every part has the same axis."""
     values: list[float] = []
     datasets = spec.get("datasets", {})
     for unit in spec.get("layer", [spec]):
-        x = (unit.get("encoding") or {}).get("x") or {}
+        encoding = unit.get("encoding") or {}
+        x = encoding.get("x") or {}
         if x.get("type") != "quantitative" or not x.get("field"):
             continue
         data = unit.get("data") or spec.get("data") or {}
         rows = datasets.get(data.get("name"), data.get("values", []))
+        fields = [x["field"], *([encoding["x2"]["field"]] if (encoding.get("x2") or {}).get("field") else [])]
         values += [
-            row[x["field"]]
+            row[field]
             for row in rows
-            if isinstance(row.get(x["field"]), int | float) and math.isfinite(row[x["field"]])
+            for field in fields
+            if isinstance(row.get(field), int | float) and math.isfinite(row[field])
         ]
     if not values:
         return None

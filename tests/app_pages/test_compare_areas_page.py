@@ -287,3 +287,28 @@ def test_an_area_without_every_measure_is_told_why_not() -> None:
     ok(app.selectbox(key="level").set_value("itl2").run())
     ok(app.selectbox(key="area").set_value("TLC1").run())
     assert "no GVA (£m), Employment rate figures for ITL2 regions" in " ".join(as_read(i.value) for i in app.info)
+
+
+def test_north_east_lep_over_time_shows_its_confidence_band_and_the_interval_in_the_table() -> None:
+    """North East LEP with Tees Valley LEP on the APS count of residents in employment (2018-2022): the chart
+    has a band from lci to uci per area, the chart table and the all-indicators table give the interval."""
+    tees_valley = "E37000034"
+    app = open_page({"level": "lep", "area": LEP, "cmp_areas": tees_valley, "cmp_indicator": "employment_16_64"})
+    band = chart_layer(app, "area")
+    expected = PARQUET[(PARQUET["indicator"] == "employment_16_64") & (PARQUET["area_code"] == LEP)]
+    expected = expected.sort_values("period")
+    mine = band[band["area_code"] == LEP].sort_values("period")
+    assert mine["lci"].tolist() == expected["lci"].tolist() and mine["uci"].tolist() == expected["uci"].tolist()
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    (area_layer,) = [layer for layer in spec["layer"] if layer["mark"]["type"] == "area"]
+    assert (area_layer["encoding"]["y"]["field"], area_layer["encoding"]["y2"]["field"]) == ("lci", "uci")
+    assert any("95% confidence interval" in c.value for c in app.caption)
+    chart_table = [frame.value for frame in app.dataframe if "interval" in frame.value.columns]
+    assert len(chart_table) == 1
+    first = expected.iloc[0]
+    row = chart_table[0][(chart_table[0]["area_code"] == LEP) & (chart_table[0]["period"] == first["period"])]
+    assert row["interval"].iloc[0] == f"± {first['value'] - first['lci']:,.0f}"
+    table = comparison(app)
+    latest = expected.iloc[-1]
+    cell = table.loc[METADATA["employment_16_64"].label, column_of(table, LEP)]
+    assert cell == f"{latest['value']:,.0f} ± {latest['value'] - latest['lci']:,.0f} ({int(latest['period'])})"

@@ -139,6 +139,7 @@ SECTIONS = [
     "2023 LAD changes",
     "Smoothed and unsmoothed",
     "Suppressed and missing",
+    "Confidence intervals and verdicts",
     "Similar areas",
     "Indicators",
     "Download",
@@ -250,3 +251,18 @@ def test_sector_strengths_method_lists_every_grouping_and_the_measured_industry_
     worst = itl1["Largest difference in share (percentage points)"].max()
     assert worst == MANIFEST["validation"]["industry_shares"]["itl1_2025"]["max_abs_share_point_difference"]
     assert worst <= MANIFEST["validation"]["industry_shares"]["tolerance_share_points"]
+
+
+def test_confidence_intervals_section_states_the_test_and_checks_every_interval(at: AppTest) -> None:
+    """The verdict's test is named, and the table lists each indicator with intervals, counted from the parquet,
+    with no interval that breaks lci <= value <= uci."""
+    text = " ".join(m.value for m in at.markdown)
+    assert "non-overlapping 95% confidence intervals" in text and "not significantly different" in text
+    assert "no interval" in text
+    parquet = pd.read_parquet(REPO / "regional_data" / "indicators.parquet")
+    counts = parquet[parquet["lci"].notna()].groupby("indicator").size()
+    (coverage,) = [f.value for f in at.dataframe if "values with an interval" in f.value.columns]
+    got = dict(zip(coverage["indicator"], coverage["values with an interval"], strict=True))
+    assert got == {METADATA[key].label: int(count) for key, count in counts.items()}
+    assert (coverage["intervals not holding their value"] == 0).all()
+    assert any(c.value.startswith("Checked on every row: 0 interval(s)") for c in at.caption)

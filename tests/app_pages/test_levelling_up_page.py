@@ -74,6 +74,13 @@ def england(indicator: str, year: int) -> float:
     return float(rows["value"].iloc[0])
 
 
+def interval(indicator: str, code: str, year: int) -> tuple[float, float]:
+    rows = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["area_code"] == code) & (PARQUET["period"] == year)]
+    rows = rows.dropna(subset=["lci", "uci"])
+    assert len(rows) == 1, (indicator, code, year)
+    return float(rows["lci"].iloc[0]), float(rows["uci"].iloc[0])
+
+
 # --- reading what the page sent ------------------------------------------------------------------
 
 
@@ -212,8 +219,9 @@ def test_hartlepool_scorecard_has_a_row_per_indicator(at: AppTest) -> None:
 
 
 def test_verdicts_follow_polarity_for_a_real_area(at: AppTest) -> None:
-    """An area above England on unemployment (lower is better) is 'worse' there, and above England
-    on employment (higher is better) is 'better' there."""
+    """An area above England on unemployment (lower is better) and on employment (higher is better): where the
+    95% intervals do not overlap the verdict is 'worse' on the first and 'better' on the second; where they
+    overlap it is 'not significantly different'."""
     year = 2023
     u, e = level_values("unemployment_rate", "lad", year), level_values("employment_rate_16_64", "lad", year)
     both = pd.concat([u.rename("u"), e.rename("e")], axis=1, join="inner")
@@ -224,11 +232,36 @@ def test_verdicts_follow_polarity_for_a_real_area(at: AppTest) -> None:
     area = sorted(picked.index)[0]
     choose(at, level="lad", year=year, benchmark=ENGLAND, area=area)
     card = scorecard(at).set_index("label")
+    for key, direction in (("unemployment_rate", "▼ worse"), ("employment_rate_16_64", "▲ better")):
+        got = card.loc[METADATA[key].label]
+        (low, high), (bench_low, bench_high) = interval(key, area, year), interval(key, ENGLAND, year)
+        overlap = low <= bench_high and bench_low <= high
+        assert got["verdict_text"] == ("● not significantly different" if overlap else direction), key
+        assert got["benchmark"] == "England"
+    assert card.loc[METADATA["unemployment_rate"].label, "england_text"] == f"{england('unemployment_rate', year):.1f}%"
+
+
+def test_hartlepool_scorecard_shows_both_outcomes_of_the_interval_test(at: AppTest) -> None:
+    """Real cases, 2023 against England: Hartlepool's unemployment rate 4.3% (95% CI 3.0-5.6) overlaps
+    England's 3.7% (3.5-3.9): 'not significantly different' (the old gap-only verdict said 'worse'); its
+    employment rate 67.9% (63.0-72.8) lies below England's 76.0% (75.6-76.4): 'worse'. The page says how."""
+    choose(at, level="lad", year=2023, benchmark=ENGLAND, area=HARTLEPOOL)
+    card = scorecard(at).set_index("label")
     unemployment = card.loc[METADATA["unemployment_rate"].label]
     employment = card.loc[METADATA["employment_rate_16_64"].label]
-    assert unemployment["verdict_text"] == "▼ worse" and unemployment["benchmark"] == "England"
-    assert employment["verdict_text"] == "▲ better" and employment["benchmark"] == "England"
-    assert unemployment["england_text"] == f"{england('unemployment_rate', year):.1f}%"
+    assert interval("unemployment_rate", HARTLEPOOL, 2023) == (3.0, 5.6)
+    assert interval("unemployment_rate", ENGLAND, 2023) == (3.5, 3.9)
+    assert unemployment["verdict_text"] == "● not significantly different"
+    assert unemployment["verdict_basis"] == "95% intervals overlap"
+    assert unemployment["interval_text"] == "± 1.3%"
+    assert employment["verdict_text"] == "▼ worse"
+    assert employment["verdict_basis"] == "95% intervals do not overlap"
+    gva = card.loc[METADATA["gva_per_hour"].label]
+    assert gva["interval_text"] is None or gva["interval_text"] == ""
+    assert "publishes no confidence interval" in gva["verdict_basis"]
+    captions = " ".join(c.value for c in at.caption)
+    assert "non-overlapping 95% confidence intervals" in captions
+    assert any("not significantly different on" in m.value for m in at.markdown)
 
 
 def test_lep_scorecard_says_what_is_not_published(at: AppTest) -> None:

@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.palettes import NO_DATA, SELECTED_OUTLINE, SUPPRESSED
+from tests.app_pages.markdown_text import as_read
 from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[2]
@@ -305,3 +306,25 @@ def test_unknown_link_value_falls_back_to_the_default() -> None:
     assert len(deck_features(at)) == len(geo_codes("lep"))
     assert at.query_params["level"] == "lep"  # the link is corrected
     assert any("nonsense" in toast.value for toast in at.toast)
+
+
+@pytest.mark.parametrize(
+    ("indicator", "verdict"),
+    [
+        # 4.3% (95% CI 3.0-5.6) against England's 3.7% (3.5-3.9): the intervals overlap
+        ("unemployment_rate", "Not significantly different from England: the 95% confidence intervals overlap."),
+        # 67.9% (63.0-72.8) against England's 76.0% (75.6-76.4): they do not
+        ("employment_rate_16_64", "Worse than England: the 95% confidence intervals do not overlap."),
+    ],
+)
+def test_hartlepool_headline_says_whether_the_gap_is_significant(at: AppTest, indicator: str, verdict: str) -> None:
+    choose(at, level="lad", indicator=indicator, year=2023, benchmark="E92000001", area="E06000001")
+    rows = PARQUET[(PARQUET["indicator"] == indicator) & (PARQUET["period"] == 2023)]
+    own = rows[rows["area_code"] == "E06000001"].iloc[0]
+    england = rows[rows["area_code"] == "E92000001"].iloc[0]
+    overlap = own["lci"] <= england["uci"] and england["lci"] <= own["uci"]
+    assert overlap == verdict.startswith("Not significantly")
+    assert verdict in as_read(markdown_text(at))
+    bars = chart_data(at).set_index("area_code")
+    assert (bars.loc["E06000001", "lci"], bars.loc["E06000001", "uci"]) == (own["lci"], own["uci"])
+    choose(at, level="lep")

@@ -30,6 +30,12 @@ VIEWS = [
     ("productivity_gaps", {"level": "lad", "area": NEWCASTLE}),
     ("levelling_up", {"level": "lep", "area": LONG_NAME}),
     ("compare_areas", {"level": "lep", "area": LONG_NAME}),
+    # charts with 95% intervals: error bars on a split ranking, bands over time
+    ("overview", {"level": "lad", "area": "E06000001", "indicator": "unemployment_rate", "benchmark": "E92000001"}),
+    (
+        "compare_areas",
+        {"level": "lep", "area": "E37000025", "cmp_areas": "E37000034", "cmp_indicator": "employment_16_64"},
+    ),
     ("targets", {}),  # the six North East targets and the North West pilot group
     ("your_data", {"level": "lep"}),  # the example file
 ]

@@ -70,3 +70,25 @@ def test_groups_tab_values_the_north_west_pilot(page: AppTest) -> None:
     captions = [as_read(c.value) for c in page.caption]
     assert any("GVA per hour 2023: £" in c for c in captions)
     assert any("Median" not in c and "Employment rate 2022:" in c for c in captions)
+
+
+def test_a_gap_target_says_whether_the_latest_gap_is_significant() -> None:
+    """A user's gap target for Hartlepool against England on unemployment: in 2023 Hartlepool's 4.3% (95% CI
+    3.0-5.6) and England's 3.7% (3.5-3.9) overlap, and the page says so; the preset GVA-per-hour target says
+    why it has no such test."""
+    from components.targets import encode_for_link, plan_to_json
+    from metrics.targets import CLOSE_GAP, Target
+
+    target = Target(
+        "Halve the unemployment gap", "E06000001", "unemployment_rate", CLOSE_GAP, 50, 2015, 2030, "E92000001"
+    )
+    app = _open({"plan": encode_for_link(plan_to_json([], [target]))})
+    captions = [as_read(c.value) for c in app.caption]
+    assert (
+        "In 2023: Not significantly different from England: the 95% confidence intervals overlap. The verdict above "
+        "follows the gap's path, without such a test." in captions
+    )
+    assert any(
+        "No significance test against England excluding London:" in c and "publishes no confidence interval" in c
+        for c in captions
+    )

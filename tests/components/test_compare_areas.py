@@ -252,7 +252,10 @@ def test_each_cell_takes_its_own_latest_year_at_or_before_the_one_chosen() -> No
     lad_2023 = PARQUET[
         (PARQUET["indicator"] == "employment_rate_16_64") & (PARQUET["area_code"] == LAD) & (PARQUET["period"] == 2023)
     ]
-    assert row[LABELS[LAD]] == f"{float(lad_2023['value'].iloc[0]):.1f}%"  # the chosen year, no bracket
+    value, lci, uci = (float(lad_2023[column].iloc[0]) for column in ("value", "lci", "uci"))
+    assert round(value - lci, 1) == round(uci - value, 1)
+    # the chosen year, no bracket; the source's 95% interval as ± half its width
+    assert row[LABELS[LAD]] == f"{value:.1f}% ± {value - lci:.1f}%"
     assert METADATA["employment_rate_16_64"].label in result.other_year
     # A year before any figure: the first later year, named.
     early = comparison_table(ROWS, METADATA, THREE, LABELS, 1990).table.set_index("indicator")

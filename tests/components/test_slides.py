@@ -196,6 +196,34 @@ def test_a_long_ranked_chart_is_split_on_one_value_axis() -> None:
     assert names == spec["encoding"]["y"]["sort"]  # every area once, in rank order
 
 
+def test_a_split_ranked_chart_keeps_every_error_bar_on_its_value_axis() -> None:
+    """Hartlepool's Overview, 2023 unemployment: the parts of the ranked chart share one axis that reaches the
+    highest upper limit of any 95% interval drawn (Pendle's 11.5%, beyond every bar), so no error bar is cut."""
+    from components.charts import rows_for_ranked_chart
+    from components.overview import build_overview
+    from loaders.snapshot import read_boundaries_json
+    from tests.snapshot_rows import METADATA, rows_of
+
+    view = build_overview(
+        rows_of("unemployment_rate"),
+        METADATA["unemployment_rate"],
+        read_boundaries_json("lad"),
+        "lad",
+        2023,
+        "E92000001",
+        "E06000001",
+    )
+    figure = Figure("overview_ranked", "T", "S", view.chart, pd.DataFrame())
+    parts = split_rows(untitled_spec(figure, width_px=700), 3)
+    drawn = rows_for_ranked_chart(view.table, "E06000001")
+    highest_limit, highest_value = float(drawn["uci"].max()), float(drawn["value"].max())
+    assert highest_limit > highest_value  # an error bar reaches past every bar
+    assert len(parts) == 3
+    for part in parts:
+        (bars,) = [layer for layer in part["layer"] if layer["mark"]["type"] == "bar"]
+        assert bars["encoding"]["x"]["scale"]["domain"][1] >= highest_limit
+
+
 def test_page_pack_of_small_and_long_charts_passes_the_geometry_checks(monkeypatch) -> None:
     figures = [
         chart("first", LONG_TITLES[0]),
