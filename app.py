@@ -3,8 +3,8 @@ slide pack and share link, attribution footer).
 
 `streamlit run app.py` finds the `app` below (an st.App, Streamlit's ASGI application) and serves it with
 the data API under /api/v1/ (api/routes.py), so every response carries the security headers of
-deploy/security.py; the server then runs this same file as the page script, with __name__ == "__main__"
-(as AppTest does), which draws the app.
+deploy/security.py; that import first warms the process up (shell/warm_up.py). The server then runs this same
+file as the page script, with __name__ == "__main__" (as AppTest does), which draws the app.
 """
 
 from __future__ import annotations
@@ -30,8 +30,10 @@ from shell.figures import (
 )
 from shell.snapshot_cache import cached_snapshot
 from shell.state import PageStopped, finish_sidebar, shared_sidebar
+from shell.warm_up import warm_up_process
 
 if __name__ != "__main__":  # imported by the ASGI server: serve this file, the data API and the security headers
+    warm_up_process()  # before the first request: imports, snapshot, boundaries (shell/warm_up.py)
     app = st.App(__file__, routes=api_routes(cached_snapshot), middleware=[Middleware(SecurityHeaders)])
 
 else:  # the page script

@@ -3,8 +3,6 @@ geography caveats, definitions per indicator, and a download of the whole tidy t
 
 from __future__ import annotations
 
-import threading
-
 import streamlit as st
 
 from components.exports import CSVW_MIME, XLSX_MIME
@@ -28,7 +26,6 @@ from components.methods import (
     status_counts_table,
     tidy_table_csv,
     tidy_table_csvw,
-    tidy_table_xlsx,
     validation_table,
 )
 from components.sector_strengths import groupings_method_table, industry_validation_table
@@ -42,6 +39,7 @@ from components.similar_areas import (
 )
 from loaders.snapshot import Snapshot
 from shell.snapshot_cache import cached_industry_gva, cached_snapshot
+from shell.whole_table import show_build_status, whole_table_build
 
 
 @st.cache_resource(show_spinner=False)
@@ -54,23 +52,6 @@ def status_counts(_snapshot: Snapshot, snapshot_id: str):
 def interval_coverage(_snapshot: Snapshot, snapshot_id: str):
     """Which indicators carry 95% confidence intervals, and any that do not hold their value, once per snapshot."""
     return interval_coverage_table(_snapshot.indicators, _snapshot.metadata)
-
-
-@st.cache_resource(show_spinner=False, max_entries=1)
-def whole_table_xlsx(_snapshot: Snapshot, snapshot_id: str) -> bytes:
-    """The whole table as XLSX with its metadata sheet, built once per snapshot (a few seconds)."""
-    return tidy_table_xlsx(_snapshot.indicators, _snapshot.metadata, _snapshot.manifest)
-
-
-@st.cache_resource(show_spinner=False, max_entries=1)
-def start_building_whole_table_xlsx(_snapshot: Snapshot, snapshot_id: str) -> threading.Thread:
-    """Once per snapshot and process: build the XLSX in the background while the page is read, so that a
-    click on its button finds it ready."""
-    worker = threading.Thread(
-        target=whole_table_xlsx, args=(_snapshot, snapshot_id), daemon=True, name="whole-table-xlsx"
-    )
-    worker.start()
-    return worker
 
 
 @st.cache_resource(show_spinner=False)
@@ -337,7 +318,7 @@ for category, text in definitions_by_category(metadata).items():
         st.markdown(text)
 
 st.header("Download")
-start_building_whole_table_xlsx(snapshot, manifest.get("snapshot_id", ""))
+xlsx_build = whole_table_build(snapshot, manifest.get("snapshot_id", ""))  # starts it in the background, once
 st.markdown(
     f"The whole tidy indicator table: {manifest['rows']:,} rows (indicator, geography, area code and name, "
     "period, value, status, confidence limits). The CSV is plain (the header in row 1), so any program reads "
@@ -365,9 +346,10 @@ with st.container(horizontal=True):
     )
     st.download_button(
         "Whole tidy indicator table (XLSX)",
-        data=lambda: whole_table_xlsx(snapshot, manifest.get("snapshot_id", "")),  # built only when clicked, then kept
+        data=xlsx_build.wait,  # a click before the build is over waits for it
         file_name=f"{WHOLE_TABLE_STEM}.xlsx",
         mime=XLSX_MIME,
         on_click="ignore",
         icon=":material/table_view:",
     )
+show_build_status(xlsx_build)

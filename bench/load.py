@@ -98,7 +98,7 @@ async def _wait_for_run(page: Any, state: SessionState, before: int, timeout_s: 
     await page.wait_for_selector(IDLE, timeout=max(1.0, deadline - time.monotonic()) * 1000)
 
 
-async def _select(page: Any, label: str, session: int, number: int) -> Any:
+async def choose_other_option(page: Any, label: str, session: int, number: int) -> Any:
     """Open the sidebar selectbox `label` and return the option to click: another option than the
     current one, chosen by session and step so that sessions ask for different views."""
     box = page.locator("[data-testid='stSidebar']").get_by_role("combobox", name=label, exact=True)
@@ -174,7 +174,7 @@ async def _session(
             results.append(step)
             try:
                 if kind == "select":
-                    option = await _select(page, target, index, number)
+                    option = await choose_other_option(page, target, index, number)
                     before = state.finished
                     started = time.perf_counter()
                     await option.click()

@@ -1,6 +1,6 @@
 """`streamlit run app.py` with the first script runs profiled by cProfile (used by `python -m bench --profile`).
 
-    python -m bench.profiled_server OUT_DIR [streamlit options...]     (RPE_WARM_UP=1: as deploy/serve.py)
+    python -m bench.profiled_server OUT_DIR [streamlit options...]     (RPE_WARM_UP=0: no warm-up, shell/warm_up.py)
 
 Each of the first RPE_PROFILE_RUNS script runs (default 1) writes OUT_DIR/run-<n>.prof (pstats) and a line
 to OUT_DIR/runs.jsonl with its wall-clock start and end (time.time()) and the modules it imported, so
@@ -67,10 +67,6 @@ def main() -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "process.json").write_text(json.dumps({"python_started": time.time()}), encoding="utf-8")
     install(out_dir, int(os.environ.get("RPE_PROFILE_RUNS", "1")))
-    if os.environ.get("RPE_WARM_UP") == "1":  # as deploy/serve.py starts the app
-        from deploy.serve import start_warm_up
-
-        start_warm_up()
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", "app.py", *sys.argv[2:]]

@@ -13,7 +13,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -74,16 +74,33 @@ def _column_cells(values: pd.Series, refs: pa.Array) -> pa.Array:
     return pc.fill_null(cells, "")
 
 
-def _data_rows_xml(data: pd.DataFrame) -> str:
+# progress(steps done, steps in all, what comes next): a long build reports where it is.
+Progress = Callable[[int, int, str], None]
+
+
+def no_progress(done: int, total: int, next_step: str) -> None:
+    return None
+
+
+def xlsx_steps(data: pd.DataFrame) -> int:
+    """The steps an xlsx_bytes call of `data` reports: one per column, joining the rows, packing the file."""
+    return data.shape[1] + 2
+
+
+def _data_rows_xml(data: pd.DataFrame, progress: Progress = no_progress) -> str:
     """Every data row's XML, joined by Arrow in C++ (the string buffer of the joined array is the text)."""
+    total = xlsx_steps(data)
     numbers = pc.cast(pa.array(np.arange(2, len(data) + 2, dtype=np.int64)), pa.string())
-    columns = [
-        _column_cells(
-            data.iloc[:, j].reset_index(drop=True),
-            pc.binary_join_element_wise(f'<c r="{column_letters(j)}', numbers, ""),
+    columns = []
+    for j in range(data.shape[1]):
+        progress(j, total, f"column {data.columns[j]}")
+        columns.append(
+            _column_cells(
+                data.iloc[:, j].reset_index(drop=True),
+                pc.binary_join_element_wise(f'<c r="{column_letters(j)}', numbers, ""),
+            )
         )
-        for j in range(data.shape[1])
-    ]
+    progress(data.shape[1], total, "joining the rows")
     rows = pc.binary_join_element_wise('<row r="', numbers, '">', *columns, "</row>", "")
     rows = pa.concat_arrays([rows]) if isinstance(rows, pa.ChunkedArray) else rows
     offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32)[rows.offset : rows.offset + len(rows) + 1]
@@ -108,7 +125,11 @@ def _column_widths(
 
 
 def _sheet_xml(
-    header: Sequence[Any], data: pd.DataFrame | None, rows: Sequence[Sequence[Any]] = (), freeze_header: bool = True
+    header: Sequence[Any],
+    data: pd.DataFrame | None,
+    rows: Sequence[Sequence[Any]] = (),
+    freeze_header: bool = True,
+    progress: Progress = no_progress,
 ) -> str:
     """One worksheet: a bold header row, then `data` (vectorised) or `rows` (a few mixed rows)."""
     lines = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN}">']
@@ -128,7 +149,7 @@ def _sheet_xml(
     if header:
         lines.append(_row_xml(1, header, bold=True))
     if data is not None and len(data):
-        lines.append(_data_rows_xml(data))
+        lines.append(_data_rows_xml(data, progress))
     for number, row in enumerate(rows, start=2 if header else 1):
         lines.append(_row_xml(number, row))
     lines.append("</sheetData></worksheet>")
@@ -221,9 +242,19 @@ def _package(sheets: Sequence[tuple[str, str]]) -> bytes:
     return out.getvalue()
 
 
-def xlsx_bytes(data: pd.DataFrame, metadata_sheet: Sequence[Sequence[Any]], sheet_name: str = "data") -> bytes:
+def xlsx_bytes(
+    data: pd.DataFrame,
+    metadata_sheet: Sequence[Sequence[Any]],
+    sheet_name: str = "data",
+    progress: Progress = no_progress,
+) -> bytes:
     """An XLSX workbook: the data (header row, one row per record; missing values are empty cells, never
-    zero) and a "metadata" sheet. Every text cell, the header included, has passed `spreadsheet_safe`."""
-    data_sheet = _sheet_xml([str(column) for column in data.columns], data)
+    zero) and a "metadata" sheet. Every text cell, the header included, has passed `spreadsheet_safe`.
+    `progress` hears of each of the xlsx_steps(data) steps as it starts, then of the end."""
+    data_sheet = _sheet_xml([str(column) for column in data.columns], data, progress=progress)
     meta_sheet = _sheet_xml([], None, metadata_sheet, freeze_header=False)
-    return _package([(sheet_name[:31], data_sheet), ("metadata", meta_sheet)])
+    total = xlsx_steps(data)
+    progress(total - 1, total, "packing the file")
+    packed = _package([(sheet_name[:31], data_sheet), ("metadata", meta_sheet)])
+    progress(total, total, "done")
+    return packed

@@ -302,8 +302,9 @@ def test_app_processes_refuse_websockets_for_other_host_names(deployment: dict) 
     assert not _websocket_reply(app_port, f"rebound.example.net:{app_port}").startswith("HTTP/1.1 101")
 
 
-def test_each_app_process_warms_up_once_it_listens(deployment: dict) -> None:
-    """deploy/serve.py's warm-up runs in every process, after the server has started, and completes."""
+def test_each_app_process_warms_up_before_it_answers(deployment: dict) -> None:
+    """shell/warm_up.py runs in every process (app.py calls it as the server imports it) and completes; start.sh
+    has waited for every process's health check, so it was done before the first request."""
     logs = [deployment["run_dir"] / f"app-{port}.log" for port in deployment["ports"]]
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and not all("warm-up done" in log.read_text() for log in logs):

@@ -1,0 +1,93 @@
+"""Warm the server process up while it starts, before it answers its first request.
+
+A fresh Streamlit process otherwise makes its first visitor wait while the first script run imports
+pandas, pyarrow, altair, pydeck and the app's modules, reads the snapshot, parses the boundaries and pays
+a few one-off costs inside Streamlit (2-4 s on this 2-core machine, measured with `python -m bench
+--profile`). app.py calls `warm_up_process` when the server imports it to find its st.App, which Streamlit
+does before the health check answers; so `streamlit run app.py` and `python -m deploy.serve` alike take
+their first page request warm, and a load balancer's health check waits for a ready process. The work
+fills the very st.cache_resource entries the pages read.
+
+Then it freezes the garbage collector's view of everything loaded so far (gc.freeze): Streamlit runs a
+full collection after every script run (runner.postScriptGC), which otherwise walks the ~200,000
+long-lived objects of pandas, altair and the snapshot each time (100-150 ms of CPU per rerun here). Only
+what sessions create afterwards is still collected.
+
+RPE_WARM_UP=0 in the environment leaves the process cold (`python -m bench --profile` measures what a
+cold first run costs).
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import inspect
+import logging
+import os
+import time
+
+LOG = logging.getLogger("rpe.warm_up")
+# What app.py and the default page (Overview) import; the page scripts themselves are run, not imported.
+APP_MODULES = (
+    "shell.state",
+    "shell.plan",
+    "shell.figures",
+    "components.overview",
+    "components.figures",
+    "components.targets",
+    "components.view_choices",
+)
+_done: list[float] = []  # the seconds the warm-up took, once it has run in this process
+
+
+def warm_up() -> float:
+    """Import the heavy libraries and the modules app.py and the Overview use, read the snapshot and every
+    level's boundaries into the shared caches, and pay the one-off costs the profile of a first run shows
+    (altair's schema validator, Streamlit's emoji regex and REPL check). Returns the seconds it took."""
+    started = time.perf_counter()
+    import altair as alt
+    import pandas as pd
+    import pyarrow.parquet  # noqa: F401
+    import pydeck  # noqa: F401
+    from streamlit import string_util
+
+    from loaders.snapshot import GEO_DIR
+    from shell.snapshot_cache import cached_boundaries, cached_snapshot
+
+    quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # "missing ScriptRunContext": expected outside a script run
+    try:
+        snapshot = cached_snapshot()
+        _ = snapshot.by_indicator, snapshot.years_by_level  # cached properties every page uses
+        for path in sorted(GEO_DIR.glob("*.geojson")):
+            cached_boundaries(path.stem)
+    finally:
+        quiet.setLevel(level)
+    alt.Chart(pd.DataFrame({"x": [1.0]})).mark_bar().encode(x="x:Q").to_dict()  # loads the schema validator
+    for name in APP_MODULES:
+        importlib.import_module(name)
+    string_util.is_emoji("📈")  # set_page_config's icon check compiles a regex of every emoji
+    inspect.stack()  # Streamlit's one-off "is this a REPL?" check indexes every loaded module's file
+    return time.perf_counter() - started
+
+
+def warm_up_process() -> float | None:
+    """Once per process: warm_up, then gc.freeze. Returns its seconds, or None when RPE_WARM_UP=0 or it
+    failed (the app then reports a broken snapshot itself, in the page, and the first run does the work)."""
+    if os.environ.get("RPE_WARM_UP", "1") == "0":
+        return None
+    if _done:
+        return _done[0]
+    try:
+        seconds = warm_up()
+    except Exception:
+        LOG.exception("warm-up failed; the first script run will do the work")
+        return None
+    gc.collect()
+    gc.freeze()
+    _done.append(seconds)
+    LOG.info(
+        "warm-up done in %.2f s; %d long-lived objects left out of later collections", seconds, gc.get_freeze_count()
+    )
+    return seconds

@@ -1,0 +1,53 @@
+"""The server process warms up as Streamlit imports app.py to find its st.App, before any request: the
+snapshot, the boundaries and the libraries the first page needs are loaded and frozen out of the garbage
+collector, under plain `streamlit run app.py` as under deploy.serve; RPE_WARM_UP=0 leaves it cold."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).parents[2]
+PROBE = """
+import gc, json, sys
+import app  # as the server imports it: __name__ == "app"
+from shell import warm_up
+WATCHED = ("pandas", "pyarrow", "pydeck", "altair", "components.overview")
+print(json.dumps({
+    "warmed": warm_up._done,
+    "frozen": gc.get_freeze_count(),
+    "modules": sorted(name for name in WATCHED if name in sys.modules),
+    "has_app": hasattr(app, "app"),
+}))
+"""
+
+
+def _probe(**env: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=REPO,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_importing_app_as_the_server_does_warms_the_process_up_once() -> None:
+    figures = _probe()
+    assert figures["has_app"]
+    assert len(figures["warmed"]) == 1 and figures["warmed"][0] > 0
+    assert figures["frozen"] > 100_000  # pandas, altair and the snapshot: left out of every later collection
+    assert figures["modules"] == ["altair", "components.overview", "pandas", "pyarrow", "pydeck"]
+
+
+def test_rpe_warm_up_0_leaves_the_process_cold() -> None:
+    figures = _probe(RPE_WARM_UP="0")
+    assert figures["has_app"]
+    assert figures["warmed"] == [] and figures["frozen"] == 0
+    assert "components.overview" not in figures["modules"]
