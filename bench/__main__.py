@@ -37,6 +37,7 @@ from bench.build_time import measure_build
 from bench.clicks import measure_clicks
 from bench.downloads import measure_whole_table_xlsx
 from bench.progress import log
+from bench.protocol_load import PERSON_THINK_S, THINK_S
 from bench.reruns import PAGES, measure_apptest
 from bench.versus_naive import measure_versus_naive
 from vocabulary.geography import AREA_LEVEL_KEYS
@@ -127,7 +128,7 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def measure_protocol_load(via_nginx: bool, counts: list[int], timeout_s: float) -> dict[str, Any]:
+def measure_protocol_load(via_nginx: bool, counts: list[int], timeout_s: float, think_s: float) -> dict[str, Any]:
     """The protocol load test at each session count, on one process and (with via_nginx) two behind nginx."""
     from bench.protocol_load import run_protocol_load
 
@@ -136,7 +137,9 @@ def measure_protocol_load(via_nginx: bool, counts: list[int], timeout_s: float) 
         results["via_nginx"] = []
     for where in results:
         for count in counts:
-            run = run_protocol_load(via_nginx=where == "via_nginx", sessions=count, timeout_s=timeout_s)
+            run = run_protocol_load(
+                via_nginx=where == "via_nginx", sessions=count, timeout_s=timeout_s, think_s=think_s
+            )
             log(f"protocol load, {where}, {count} sessions: {run['summary']} rss {run['rss']['peak_total_mb']} MB")
             results[where].append(run)
     return {"protocol_load": results}
@@ -169,6 +172,12 @@ def main(argv: list[str] | None = None) -> int:
         "--protocol-sessions", default="10,25,50", help="sessions of each protocol load test, comma-separated"
     )
     parser.add_argument(
+        "--protocol-think",
+        type=float,
+        default=THINK_S,
+        help=f"seconds each protocol session waits between a run and its next click (a person: {PERSON_THINK_S:g})",
+    )
+    parser.add_argument(
         "--no-freeze",
         action="store_true",
         help="rerun times as under plain `streamlit run` (no gc.freeze after start-up)",
@@ -189,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def protocol_load() -> dict[str, Any]:
         counts = [int(part) for part in args.protocol_sessions.split(",") if part.strip()]
-        return measure_protocol_load(args.via_nginx, counts, args.load_timeout)
+        return measure_protocol_load(args.via_nginx, counts, args.load_timeout, args.protocol_think)
 
     steps: list[tuple[str, Callable[[], dict[str, Any]]]]
     if args.profile:

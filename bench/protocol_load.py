@@ -30,8 +30,9 @@ from bench.load_results import percentile
 from bench.process_memory import RssSampler
 
 STEP_TIMEOUT_S = 60.0
-THINK_S = 0.3
-RAMP_S = 0.05
+THINK_S = 0.3  # the stress default: every session clicks again 0.3 s after its last run ended
+PERSON_THINK_S = 5.0  # a person's pace: a few seconds reading a view before the next click
+RAMP_S = 0.05  # at least this between session starts; starts are spread over one think time
 WIDGET_KINDS = ("selectbox", "radio", "multiselect", "checkbox", "segmented_control", "button")
 
 
@@ -194,11 +195,13 @@ async def _run_once(socket: Any, session: Session, query_string: str = "") -> fl
     return time.perf_counter() - started
 
 
-async def _session(url: str, index: int, walk: tuple[Action, ...], results: list[dict[str, Any]]) -> Session:
+async def _session(
+    url: str, index: int, walk: tuple[Action, ...], results: list[dict[str, Any]], think_s: float, ramp_s: float
+) -> Session:
     from websockets.asyncio.client import connect
 
     session = Session()
-    await asyncio.sleep(index * RAMP_S)
+    await asyncio.sleep(index * ramp_s)
     parts = urlsplit(url)
     stream = f"ws://{parts.netloc}{parts.path.rstrip('/')}/_stcore/stream"
     try:
@@ -206,7 +209,7 @@ async def _session(url: str, index: int, walk: tuple[Action, ...], results: list
             seconds = await _run_once(socket, session)
             results.append({"session": index, "step": "open", "seconds": seconds, "problems": len(session.problems)})
             for action in walk:
-                await asyncio.sleep(THINK_S)
+                await asyncio.sleep(think_s)
                 problem = apply(action, session)
                 if problem:
                     results.append({"session": index, "step": action.name, "error": problem})
@@ -222,9 +225,12 @@ async def _session(url: str, index: int, walk: tuple[Action, ...], results: list
     return session
 
 
-async def _all_sessions(url: str, sessions: int, walk: tuple[Action, ...], timeout_s: float) -> list[dict[str, Any]]:
+async def _all_sessions(
+    url: str, sessions: int, walk: tuple[Action, ...], timeout_s: float, think_s: float = THINK_S
+) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
-    tasks = [asyncio.create_task(_session(url, index, walk, results)) for index in range(sessions)]
+    ramp_s = max(RAMP_S, think_s / max(1, sessions))
+    tasks = [asyncio.create_task(_session(url, index, walk, results, think_s, ramp_s)) for index in range(sessions)]
     done, pending = await asyncio.wait(tasks, timeout=timeout_s)
     for task in pending:
         task.cancel()
@@ -254,20 +260,30 @@ def summary(results: list[dict[str, Any]], wall_s: float) -> dict[str, Any]:
 
 
 def run_protocol_load(
-    via_nginx: bool, sessions: int, timeout_s: float = 300, walk: tuple[Action, ...] = WALK
+    via_nginx: bool,
+    sessions: int,
+    timeout_s: float = 300,
+    walk: tuple[Action, ...] = WALK,
+    think_s: float = THINK_S,
 ) -> dict[str, Any]:
-    """One bounded protocol load test against one process (deploy.serve) or two behind nginx."""
+    """One bounded protocol load test against one process (deploy.serve) or two behind nginx; each session
+    waits `think_s` between the end of a run and its next click."""
     with deployment(via_nginx) as (url, pids, log_problems, sessions_per_backend):
         if not is_loopback(url):
             raise ValueError(f"the protocol load test runs on loopback only, not {url}")
         asyncio.run(_all_sessions(url, 1, walk[:1], 120))  # warm the caches once, as a first visitor would
         with RssSampler(pids) as rss:
             started = time.perf_counter()
-            results = asyncio.run(_all_sessions(url, sessions, walk, timeout_s))
+            results = asyncio.run(_all_sessions(url, sessions, walk, timeout_s, think_s))
             wall = time.perf_counter() - started
         problems = log_problems()
         backends = sessions_per_backend() or {"direct": sessions}
-    out = {"sessions": sessions, "steps_per_session": len(walk) + 1, "summary": summary(results, wall)}
+    out = {
+        "sessions": sessions,
+        "think_s": think_s,
+        "steps_per_session": len(walk) + 1,
+        "summary": summary(results, wall),
+    }
     out["summary"]["errors"] += len(problems)
     out["server_log_problems"] = problems[:5]
     out["rss"] = rss.report()
