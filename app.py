@@ -22,6 +22,7 @@ from shell.embed import embed_frame, embed_view
 from shell.figure_links import embedded_figure
 from shell.figures import (
     begin_run,
+    draw_deferred_maps,
     notice_link_problems,
     page_body_container,
     presentation_frame,
@@ -89,3 +90,4 @@ else:  # the page script
             presentation_view(slots, navigation.title)
         st.divider()
         st.caption(ATTRIBUTION)
+    draw_deferred_maps()  # deck.gl last: its JavaScript loads after the page is painted

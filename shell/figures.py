@@ -41,6 +41,7 @@ from shell.state import select_area_on_click
 from vocabulary.geography import BENCHMARKS, LEVELS
 
 REGISTRY = "_figures_this_run"
+DEFERRED_MAPS = "_deck_maps_this_run"  # deck.gl charts drawn at the end of the run (draw_deferred_maps)
 PRESENT = "present"  # the toggle's key; the URL flag is present=1
 PRESENTING = "_presenting"  # the mode itself (a widget's state is dropped on a run that does not draw it)
 SLIDE_INDEX = "_slide_index"
@@ -70,8 +71,22 @@ class Shown:
 
 
 def begin_run() -> None:
-    """Start this run's list of figures (app.py, before the page runs)."""
+    """Start this run's list of figures and of maps to draw at its end (app.py, before the page runs)."""
     st.session_state[REGISTRY] = []
+    st.session_state[DEFERRED_MAPS] = []
+
+
+def draw_deferred_maps() -> None:
+    """Draw the deck.gl charts of this run into the places kept for them (app.py, at the end of the run).
+
+    A map's still preview goes out where the map stands; its deck.gl chart, last. deck.gl's 3 MB of
+    JavaScript is fetched when its first chart reaches the browser, and parsing it holds the browser's main
+    thread for seconds with software WebGL: sent with the preview, it kept the preview from being painted
+    (measured: painted 2 s after the chunk had loaded). Sent after everything else, the page and its
+    pictures are painted first."""
+    for draw in st.session_state.get(DEFERRED_MAPS, []):
+        draw()
+    st.session_state[DEFERRED_MAPS] = []
 
 
 def figures_shown() -> list[Shown]:
@@ -134,7 +149,9 @@ def show_map(
         map_col, legend_col = st.columns([4, 1])
         with map_col, st.container(key=f"{SLOT_KEY_PREFIX}{key}"):
             st.markdown(deck_preview_html(deck.spec, map_height), unsafe_allow_html=True)
-            st.pydeck_chart(
+            place = st.empty()  # the deck.gl chart's, filled at the end of the run (draw_deferred_maps)
+        st.session_state.setdefault(DEFERRED_MAPS, []).append(
+            lambda: place.pydeck_chart(
                 deck,
                 height=map_height,
                 on_select=select_area_on_click(key),
@@ -142,6 +159,7 @@ def show_map(
                 key=key,
                 alt=alt,
             )
+        )
         with legend_col:
             st.markdown(legend_html(legend_title, legend), unsafe_allow_html=True)
             if note:
