@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from bench.browser import StreamlitServer
-from bench.protocol_load import WALK, Action, Session, _all_sessions, _run_once, apply, summary
+from bench.protocol_load import WALK, Action, Session, _all_sessions, _run_once, apply, rerun_message, summary
 
 T = TypeVar("T")
 
@@ -42,3 +42,37 @@ def test_a_widget_state_sent_is_the_value_the_next_run_shows(app_server: Streaml
 
     shown, sent = run_apart(walk())
     assert shown == sent and shown.startswith("Local authority")
+
+
+def test_the_map_preview_is_sent_early_and_the_deck_gl_chart_last(app_server: StreamlitServer) -> None:
+    """A first run's elements, in the order the browser receives them: the Overview's still preview comes
+    with the page, its deck.gl chart after every other element (shell/figures.draw_deferred_maps), so the
+    browser fetches deck.gl's JavaScript only once the rest of the page is there."""
+
+    async def first_run() -> list[str]:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        from websockets.asyncio.client import connect
+
+        stream = app_server.url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
+        kinds: list[str] = []
+        async with connect(stream, subprotocols=["streamlit"], max_size=None) as socket:
+            await socket.send(rerun_message(Session()))
+            while True:
+                payload = await socket.recv()
+                if isinstance(payload, str):
+                    continue
+                message = ForwardMsg.FromString(payload)
+                if message.WhichOneof("type") == "script_finished":
+                    return kinds
+                if message.WhichOneof("type") == "delta" and message.delta.WhichOneof("type") == "new_element":
+                    element = message.delta.new_element
+                    kind = element.WhichOneof("type")
+                    if kind == "markdown" and "rpe-map-preview" in element.markdown.body:
+                        kind = "map preview"
+                    kinds.append(kind)
+
+    kinds = run_apart(first_run())
+    assert kinds.count("deck_gl_json_chart") == 1 and kinds.count("map preview") == 1, kinds
+    assert kinds[-1] == "deck_gl_json_chart", kinds[-5:]
+    preview = kinds.index("map preview")
+    assert "vega_lite_chart" in kinds[preview:], "the ranked chart comes after the preview, before deck.gl"
