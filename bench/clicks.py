@@ -15,9 +15,9 @@ import os
 import time
 from typing import Any
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS, MAP_CANVAS, VIEWPORT, is_loopback
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, MAP_CANVAS
 from bench.deployments import deployment
-from bench.load import choose_other_option
+from bench.load import choose_other_option, new_loopback_page
 from bench.load_results import SessionState, percentile, read_message
 
 ROUNDS = 3
@@ -65,17 +65,7 @@ async def _walk(url: str, rounds: int) -> dict[str, Any]:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
-            context = await browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
-
-            async def guard(route: Any) -> None:
-                if is_loopback(route.request.url):
-                    await route.continue_()
-                else:
-                    blocked.append(route.request.url)
-                    await route.abort("blockedbyclient")
-
-            await context.route("**/*", guard)
-            page = await context.new_page()
+            page = await new_loopback_page(browser, blocked)
             page.on("websocket", lambda socket: socket.on("framereceived", lambda data: read_message(data, state)))
             page.on("pageerror", lambda error: errors.append(str(error)[:200]))
             await page.goto(url, timeout=STEP_TIMEOUT_S * 1000)

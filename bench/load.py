@@ -83,6 +83,22 @@ ACTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
+async def new_loopback_page(browser: Any, blocked: list[str]) -> Any:
+    """A page in a fresh context (a fresh Streamlit session) that aborts every non-loopback request and
+    appends its URL to `blocked` (bench.browser.new_page, for Playwright's async API)."""
+    context = await browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+
+    async def guard(route: Any) -> None:
+        if is_loopback(route.request.url):
+            await route.continue_()
+        else:
+            blocked.append(route.request.url)
+            await route.abort("blockedbyclient")
+
+    await context.route("**/*", guard)
+    return await context.new_page()
+
+
 class NothingToChoose(Exception):
     """The widget has one option in this view (e.g. one year): the step is skipped, not failed."""
 
@@ -133,17 +149,8 @@ async def _session(
     await asyncio.sleep(index * RAMP_S)
     state = SessionState()
     states.append(state)
-    context = await browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
-
-    async def guard(route: Any) -> None:
-        if is_loopback(route.request.url):
-            await route.continue_()
-        else:
-            blocked.append(route.request.url)
-            await route.abort("blockedbyclient")
-
-    await context.route("**/*", guard)
-    page = await context.new_page()
+    page = await new_loopback_page(browser, blocked)
+    context = page.context
     page.set_default_timeout(STEP_TIMEOUT_S * 1000)  # a busy 2-core machine can take long to settle
 
     def on_socket(socket: Any) -> None:
