@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -52,11 +53,14 @@ def link_of(figure: Figure) -> FigureLink:
 def _link_of(figure: Figure) -> FigureLink:
     """The API request behind the figure (its data are computed here: the menu needs the areas and years)."""
     level_of_area, areas_per_level = cached_area_levels()
+    metadata = cached_snapshot().metadata
+    if not any(key in metadata for key in figure.indicators):  # no snapshot rows: no link, whatever it plots
+        return figure_link(pd.DataFrame(), figure.indicators, metadata, level_of_area, areas_per_level)
     try:
         data = figure_data(figure)
     except Exception:  # a figure whose data cannot be built has no link; its CSV button reports the problem
         return FigureLink(None, "its data could not be read for this view")
-    return figure_link(data, figure.indicators, cached_snapshot().metadata, level_of_area, areas_per_level)
+    return figure_link(data, figure.indicators, metadata, level_of_area, areas_per_level)
 
 
 def view_params() -> dict[str, str]:
