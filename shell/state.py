@@ -141,7 +141,8 @@ def _level_areas(level: str) -> tuple[dict[str, str], dict[str, str], dict[str, 
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _area_notice(area: str, level: str) -> str | None:
+def cached_area_notice(area: str, level: str) -> str | None:
+    """The notice for an area that ended or changed (components.area_notices), once per area and process."""
     snapshot = cached_snapshot()
     return area_notice(area, level, snapshot.areas, snapshot.manifest)
 
@@ -171,7 +172,7 @@ def shared_sidebar(snapshot: Snapshot) -> SharedView:
         placeholder="(none)",
         unavailable=f"among the {LEVELS[level].plural}",
     )
-    notice = _area_notice(area, level) if area else None
+    notice = cached_area_notice(area, level) if area else None
     if notice:
         st.caption(notice)
     st.session_state[SLOTS] = (st.container(), st.container())
