@@ -26,7 +26,6 @@ from components.targets import (
     trajectory_chart,
     trajectory_data,
 )
-from components.view_choices import area_names
 from metrics.groups import RECIPES, AreaGroup, GroupError, group_series, provisional_years
 from metrics.targets import (
     ACHIEVED,
@@ -41,7 +40,7 @@ from metrics.targets import (
 from shell.figures import show_chart, table_downloads
 from shell.plan import area_levels, save_plan, user_plan
 from shell.snapshot_cache import cached_snapshot
-from shell.state import cached_area_notice, current_view
+from shell.state import cached_area_notice, current_view, level_area_names
 from vocabulary.geography import BENCHMARKS, LEVELS, OFFICIAL_BENCHMARK_CODES
 
 snapshot = cached_snapshot()
@@ -251,7 +250,7 @@ with preset_tab:
         st.divider()
 
 with own_tab:
-    choices = [*area_names(snapshot.areas, shared.level), *(g.code for g in all_groups)]
+    choices = [*level_area_names(shared.level), *(g.code for g in all_groups)]
     default_area = shared.area if shared.area in choices else choices[0]
     with st.form("new_target"):
         st.markdown("**Add a target**")
@@ -340,7 +339,7 @@ with groups_tab:
         kinds = ", ".join(LEVELS[level].plural for level in GROUP_LEVELS)
         st.info(f"Groups can be made of {kinds}; switch the geography in the sidebar.")
     else:
-        names = area_names(snapshot.areas, shared.level)
+        names = level_area_names(shared.level)
         with st.form("new_group"):
             group_name = st.text_input("Group name", max_chars=80)
             members = st.multiselect("Areas", list(names), format_func=names.get, max_selections=60)

@@ -10,7 +10,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-SPECS_KEPT = 48  # chart objects whose page spec is kept (a page shows at most a handful per view)
+SPECS_KEPT = 24  # chart objects whose page spec is kept (a page shows at most a handful per view; a LAD map
+# of small multiples is the largest, about 0.4 MB as JSON)
 LINKS_KEPT = 512  # figure links kept (a link is a few hundred bytes)
 
 

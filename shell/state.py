@@ -147,6 +147,12 @@ def cached_area_notice(area: str, level: str) -> str | None:
     return area_notice(area, level, snapshot.areas, snapshot.manifest)
 
 
+def level_area_names(level: str) -> dict[str, str]:
+    """code -> name of the mapped areas of a level, sorted by name (components.view_choices.area_names), once
+    per process: read-only, shared by every session."""
+    return _level_areas(level)[0]
+
+
 SLOTS = "_sidebar_slots"  # this run's sidebar containers for the page's indicator and the year
 YEAR_DRAWN = "_year_drawn"
 
