@@ -93,7 +93,7 @@ def measure_rows(measure_key: str, benchmark: str) -> tuple[pd.DataFrame, Refere
     return share_rows, reference, meta, indicator_rows
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=8)  # a LAD view holds about 3 MB (its map)
 def measure_map(measure_key: str, level: str, year: int, benchmark: str, area: str | None) -> MeasureMap:
     """The map, table and chart of one measure and view; cached, so an unchanged view is not rebuilt on a rerun."""
     _, reference, meta, indicator_rows = measure_rows(measure_key, benchmark)

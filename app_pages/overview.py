@@ -39,7 +39,7 @@ def indicator_view(indicator: str, benchmark: str) -> tuple[pd.DataFrame, Indica
     return quotient if quotient is not None else (snapshot.rows(indicator), metadata[indicator], None)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=8)  # a LAD view holds about 3 MB (its map)
 def overview_view(indicator: str, level: str, year: int, benchmark: str, area: str | None) -> OverviewView:
     """Map, ranked chart, table and headline of one view; cached, so an unchanged view is not rebuilt on a
     rerun (and its chart is converted to a page spec once)."""
