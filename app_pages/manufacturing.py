@@ -3,6 +3,7 @@ employment, location quotient against England), its trend, sub-sector mix and en
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from components.area_notices import regions_left_out_note
@@ -13,6 +14,7 @@ from components.manufacturing import (
     MEASURES,
     NOTES,
     SUBSECTORS,
+    MeasureMap,
     build_measure_map,
     display_name,
     headline,
@@ -32,7 +34,7 @@ from components.manufacturing_charts import (
     trend_section,
 )
 from components.plain_text import plain
-from components.quotients import lq_reference, relabelled
+from components.quotients import Reference, lq_reference, relabelled
 from components.status_notes import provisional_note
 from components.view_choices import nearest_year
 from metrics.location_quotients import quotient_rows
@@ -41,6 +43,7 @@ from shell.figures import show_chart, show_map, table_downloads
 from shell.snapshot_cache import cached_boundaries, cached_snapshot
 from shell.state import current_view, indicator_slot, pick, pick_year, year_note
 from vocabulary.geography import AREA_LEVELS, ENGLAND, LEVELS
+from vocabulary.indicators import Indicator
 
 BASIS_NOTES = {
     "workplace": "Workplace-based: counts output or jobs where they are located.",
@@ -68,6 +71,45 @@ def cached_enterprises(level: str, area: str, area_label: str) -> Section:
     return enterprise_section({indicator: snap.rows(indicator) for indicator in indicators}, level, area, area_label)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def measures_with_values(level: str) -> frozenset[str]:
+    """The measures' indicators with a value at the level, once per process."""
+    snap = cached_snapshot()
+    return frozenset(m.indicator for m in MEASURES.values() if snap.rows(m.indicator, level)["value"].notna().any())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def measure_rows(measure_key: str, benchmark: str) -> tuple[pd.DataFrame, Reference, Indicator, pd.DataFrame]:
+    """The measure family's share rows, the reference economy, and the measure's metadata and rows (a location
+    quotient's against the benchmark economy chosen, not always England), once per process (read-only)."""
+    snap = cached_snapshot()
+    measure = MEASURES[measure_key]
+    share_indicator, _ = FAMILY_INDICATORS[measure.family]
+    share_rows = snap.rows(share_indicator)
+    reference = lq_reference(benchmark, share_rows, snap.metadata[share_indicator].label)
+    meta, indicator_rows = snap.metadata[measure.indicator], snap.rows(measure.indicator)
+    if measure.is_lq:
+        meta, indicator_rows = relabelled(meta, reference), quotient_rows(share_rows, reference.code)
+    return share_rows, reference, meta, indicator_rows
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)  # a LAD view holds about 3 MB (its map)
+def measure_map(measure_key: str, level: str, year: int, benchmark: str, area: str | None) -> MeasureMap:
+    """The map, table and chart of one measure and view; cached, so an unchanged view is not rebuilt on a rerun."""
+    _, reference, meta, indicator_rows = measure_rows(measure_key, benchmark)
+    return build_measure_map(
+        indicator_rows,
+        meta,
+        MEASURES[measure_key],
+        cached_boundaries(level),
+        level,
+        year,
+        benchmark,
+        area,
+        reference.name,
+    )
+
+
 snapshot = cached_snapshot()
 metadata = snapshot.metadata
 shared = current_view()
@@ -85,8 +127,7 @@ def levels_of(indicator: str) -> str:
 st.title("Manufacturing")
 
 with indicator_slot():
-    with_values = {m.indicator for m in MEASURES.values() if snapshot.rows(m.indicator, level)["value"].notna().any()}
-    choices = measures_for(metadata, level, with_values)
+    choices = measures_for(metadata, level, set(measures_with_values(level)))
     measure_key = pick(
         "mfg_measure",
         "Manufacturing measure",
@@ -106,12 +147,7 @@ if measure_key is None:
     )
 else:
     measure = MEASURES[measure_key]
-    share_indicator, _ = FAMILY_INDICATORS[measure.family]
-    share_rows = snapshot.rows(share_indicator)
-    reference = lq_reference(shared.benchmark, share_rows, metadata[share_indicator].label)
-    meta, indicator_rows = metadata[measure.indicator], snapshot.rows(measure.indicator)
-    if measure.is_lq:  # against the benchmark economy chosen, not always England
-        meta, indicator_rows = relabelled(meta, reference), quotient_rows(share_rows, reference.code)
+    share_rows, reference, meta, indicator_rows = measure_rows(measure_key, shared.benchmark)
     year = pick_year(
         years_with_values(indicator_rows[indicator_rows["geography"] == level]),
         f"for {meta.short_label} of {level_name}",
@@ -124,9 +160,7 @@ else:
     else:
         st.caption("Pick an area in the sidebar, or click one on the map, for its figures.")
 
-    view = build_measure_map(
-        indicator_rows, meta, measure, cached_boundaries(level), level, year, shared.benchmark, area, reference.name
-    )
+    view = measure_map(measure_key, level, year, shared.benchmark, area)
     st.caption(f"{meta.label} · {year} · {meta.source} · {BASIS_NOTES.get(meta.basis, '')}")
     if reference.note:
         st.caption(reference.note)

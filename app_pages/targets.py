@@ -7,7 +7,7 @@ from functools import partial
 
 import streamlit as st
 
-from components.area_notices import area_label, area_notice
+from components.area_notices import area_label
 from components.figures import chart_figure
 from components.formatting import MISSING_CELL, format_target_gap, format_value
 from components.intervals import comparison_sentence
@@ -26,7 +26,6 @@ from components.targets import (
     trajectory_chart,
     trajectory_data,
 )
-from components.view_choices import area_names
 from metrics.groups import RECIPES, AreaGroup, GroupError, group_series, provisional_years
 from metrics.targets import (
     ACHIEVED,
@@ -41,7 +40,7 @@ from metrics.targets import (
 from shell.figures import show_chart, table_downloads
 from shell.plan import area_levels, save_plan, user_plan
 from shell.snapshot_cache import cached_snapshot
-from shell.state import current_view
+from shell.state import cached_area_notice, current_view, level_area_names
 from vocabulary.geography import BENCHMARKS, LEVELS, OFFICIAL_BENCHMARK_CODES
 
 snapshot = cached_snapshot()
@@ -55,8 +54,33 @@ def rows_of(indicator: str, level: str | None):
     return snapshot.rows(indicator, level)
 
 
-AREA_NAMES = dict(zip(snapshot.areas["area_code"], snapshot.areas["area_name"], strict=True))  # once per run
-AREA_LEVELS = dict(zip(snapshot.areas["area_code"], snapshot.areas["geography"], strict=True))
+@st.cache_resource(show_spinner=False)
+def area_lookups(snapshot_id: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Every area's name and level, once per process (read-only)."""
+    del snapshot_id
+    areas = snapshot.areas
+    return (
+        dict(zip(areas["area_code"], areas["area_name"], strict=True)),
+        dict(zip(areas["area_code"], areas["geography"], strict=True)),
+    )
+
+
+AREA_NAMES, AREA_LEVELS = area_lookups(snapshot.manifest["snapshot_id"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def provisional_codes(indicator: str, year: int, snapshot_id: str) -> frozenset[str]:
+    """The areas whose value of `year` the source calls provisional."""
+    del snapshot_id
+    rows = snapshot.rows(indicator, None, year)
+    return frozenset(rows.loc[rows["status"] == "provisional", "area_code"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def tested_gap(indicator: str, area: str, benchmark: str, against: str, year: int, snapshot_id: str) -> str:
+    """The test of the latest gap between a target's area and its benchmark, in words."""
+    del snapshot_id
+    return comparison_sentence(snapshot.rows(indicator), metadata[indicator], area, benchmark, against, year)
 
 
 def noun_of(indicator: str) -> str:
@@ -120,8 +144,7 @@ def provisional_in(code: str | None, indicator: str, year: int | None) -> bool:
     if code.startswith("group:"):
         group = next((g for g in all_groups if g.code == code), None)
         return group is not None and year in provisional_years(group, indicator, rows_of, snapshot.areas)
-    rows = snapshot.rows(indicator, None, year)
-    return bool((rows.loc[rows["area_code"] == code, "status"] == "provisional").any())
+    return code in provisional_codes(indicator, year, snapshot.manifest["snapshot_id"])
 
 
 def label_of(code: str) -> str:
@@ -152,8 +175,8 @@ def show_target(target: Target, key: str) -> None:
         is_gap = target.kind == CLOSE_GAP
         if is_gap and target.benchmark and assessment.latest_year is not None:
             year, against = assessment.latest_year, label_of(target.benchmark)
-            rows = snapshot.rows(target.indicator)
-            if tested := comparison_sentence(rows, meta, target.area, target.benchmark, against, year):
+            snapshot_id = snapshot.manifest["snapshot_id"]
+            if tested := tested_gap(target.indicator, target.area, target.benchmark, against, year, snapshot_id):
                 st.caption(f"In {year}: {plain(tested)} The verdict above follows the gap's path, without such a test.")
 
         def show(value: float | None) -> str:
@@ -221,13 +244,13 @@ preset_tab, own_tab, groups_tab, file_tab = st.tabs(
 
 with preset_tab:
     st.caption(f"Source of the targets: {SEP_SOURCE}. Baseline 2014, target 2024.")
-    st.caption(area_notice(NORTH_EAST_LEP, "lep", snapshot.areas, snapshot.manifest) or "")
+    st.caption(cached_area_notice(NORTH_EAST_LEP, "lep") or "")
     for number, target in enumerate(PRESET_TARGETS):
         show_target(target, key=f"preset-{number}")
         st.divider()
 
 with own_tab:
-    choices = [*area_names(snapshot.areas, shared.level), *(g.code for g in all_groups)]
+    choices = [*level_area_names(shared.level), *(g.code for g in all_groups)]
     default_area = shared.area if shared.area in choices else choices[0]
     with st.form("new_target"):
         st.markdown("**Add a target**")
@@ -316,7 +339,7 @@ with groups_tab:
         kinds = ", ".join(LEVELS[level].plural for level in GROUP_LEVELS)
         st.info(f"Groups can be made of {kinds}; switch the geography in the sidebar.")
     else:
-        names = area_names(snapshot.areas, shared.level)
+        names = level_area_names(shared.level)
         with st.form("new_group"):
             group_name = st.text_input("Group name", max_chars=80)
             members = st.multiselect("Areas", list(names), format_func=names.get, max_selections=60)

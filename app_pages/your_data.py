@@ -12,11 +12,11 @@ from components.formatting import MISSING_CELL, format_value
 from components.legend import legend_html
 from components.overview import indicators_for, value_format, years_for
 from components.plain_text import plain
-from components.view_choices import area_names, nearest_year
+from components.view_choices import nearest_year
 from shell.figures import MAP_HEIGHT_PRESENTING, show_chart, show_figure, show_map
 from shell.session_memory import start_janitor
 from shell.snapshot_cache import cached_boundaries, cached_snapshot
-from shell.state import current_view, pick, stop_page, year_note
+from shell.state import current_view, level_area_names, pick, stop_page, year_note
 from shell.uploaded_files import (
     choose,
     forget_replaced_files,
@@ -85,10 +85,13 @@ elif use_example:
     example_year = nearest_year(years_for(example_rows), shared.year) if example_rows is not None else None
     if example_year is not None:
         rows = example_rows[example_rows["period"] == example_year]
-        example_bytes = yd_files.example_csv(rows, metadata[example_key], area_names(snapshot.areas, level))
-        upload, _ = remembered(
+        upload, _ = remembered(  # the example file is written and read once per session and choice
             ("example", level, example_key, example_year),
-            lambda: safe_reading.read_safely(uploads.read_values_upload, "example.csv", example_bytes),
+            lambda: safe_reading.read_safely(
+                uploads.read_values_upload,
+                "example.csv",
+                yd_files.example_csv(rows, metadata[example_key], level_area_names(level)),
+            ),
         )
         example_note = (
             f"Example file: {metadata[example_key].label}, {example_year}, from the official snapshot, "
@@ -130,7 +133,7 @@ official = (
     == "official"
 )
 if official:
-    reference = area_names(snapshot.areas, level)
+    reference = level_area_names(level)
     map_boundaries = cached_boundaries(level)
     noun = yd.level_noun(level)
 else:
@@ -160,7 +163,7 @@ if upload is not None:
             lambda: matching.suggest_level(
                 list(matches["uploaded"]),
                 upload.key_kind,
-                {other: area_names(snapshot.areas, other) for other in AREA_LEVEL_KEYS},
+                {other: level_area_names(other) for other in AREA_LEVEL_KEYS},
                 level,
                 name_keys,
             ),

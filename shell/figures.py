@@ -36,6 +36,7 @@ from components.sharing import (
 )
 from components.slides import PUBLIC_URL_ENV, page_slide_pack, public_view_link
 from shell.figure_links import embedded_figure, figure_link_items
+from shell.rerun_cache import PAGE_SPECS
 from shell.snapshot_cache import cached_snapshot
 from shell.state import select_area_on_click
 from vocabulary.geography import BENCHMARKS, LEVELS
@@ -122,7 +123,8 @@ def show_chart(figure: Figure, chart: Any, *, width: str = "stretch", alt: str |
         if big:
             st.vega_lite_chart(presentation_spec(figure), width=width, alt=alt)
         else:
-            st.vega_lite_chart(page_spec(chart), width=width, alt=alt)
+            # a chart a page's view cache returns unchanged is converted once, not on every rerun
+            st.vega_lite_chart(PAGE_SPECS.get(chart, page_spec), width=width, alt=alt)
 
     show_figure(figure, render)
 

@@ -12,6 +12,7 @@ from components.area_notices import area_label, area_notice
 from components.plain_text import plain
 from components.view_choices import PREFERRED_YEAR, area_names, default_year, nearest_year
 from loaders.snapshot import Snapshot
+from shell.snapshot_cache import cached_snapshot
 from vocabulary.geography import AREA_LEVEL_KEYS, BENCHMARKS, LEVELS
 
 
@@ -130,6 +131,28 @@ class SharedView:
     benchmark: str
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _level_areas(level: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """The level's areas (code -> name, by name), and every area's name and level, once per server process
+    (read-only: shared by every session)."""
+    areas = cached_snapshot().areas
+    every_name = dict(zip(areas["area_code"], areas["area_name"], strict=True))
+    return area_names(areas, level), every_name, dict(zip(areas["area_code"], areas["geography"], strict=True))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def cached_area_notice(area: str, level: str) -> str | None:
+    """The notice for an area that ended or changed (components.area_notices), once per area and process."""
+    snapshot = cached_snapshot()
+    return area_notice(area, level, snapshot.areas, snapshot.manifest)
+
+
+def level_area_names(level: str) -> dict[str, str]:
+    """code -> name of the mapped areas of a level, sorted by name (components.view_choices.area_names), once
+    per process: read-only, shared by every session."""
+    return _level_areas(level)[0]
+
+
 SLOTS = "_sidebar_slots"  # this run's sidebar containers for the page's indicator and the year
 YEAR_DRAWN = "_year_drawn"
 
@@ -139,9 +162,7 @@ def shared_sidebar(snapshot: Snapshot) -> SharedView:
     The year (and a page's indicator) are drawn later into slots between the area and the benchmark: their
     options depend on the indicator the page shows (`pick_year`, `indicator_slot`, `finish_sidebar`)."""
     level = pick("level", "Geography", list(AREA_LEVEL_KEYS), default="lep", format_func=lambda key: LEVELS[key].label)
-    names = area_names(snapshot.areas, level)
-    every_name = dict(zip(snapshot.areas["area_code"], snapshot.areas["area_name"], strict=True))
-    levels = dict(zip(snapshot.areas["area_code"], snapshot.areas["geography"], strict=True))
+    names, every_name, levels = _level_areas(level)
 
     def area_text(code: str | None) -> str:
         if code is None:
@@ -157,7 +178,7 @@ def shared_sidebar(snapshot: Snapshot) -> SharedView:
         placeholder="(none)",
         unavailable=f"among the {LEVELS[level].plural}",
     )
-    notice = area_notice(area, level, snapshot.areas, snapshot.manifest) if area else None
+    notice = cached_area_notice(area, level) if area else None
     if notice:
         st.caption(notice)
     st.session_state[SLOTS] = (st.container(), st.container())
