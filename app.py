@@ -28,7 +28,6 @@ from shell.figures import (
     presentation_view,
     sidebar_tools,
 )
-from shell.session_memory import start_janitor
 from shell.snapshot_cache import cached_snapshot
 from shell.state import PageStopped, finish_sidebar, shared_sidebar
 
@@ -51,7 +50,6 @@ else:  # the page script
     except SnapshotError as exc:
         st.error(f"The data snapshot cannot be loaded: {exc}")
         st.stop()
-    start_janitor()  # once per process: frees what ended sessions held, every few seconds
 
     navigation = st.navigation(
         [

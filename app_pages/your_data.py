@@ -14,6 +14,7 @@ from components.overview import indicators_for, value_format, years_for
 from components.plain_text import plain
 from components.view_choices import area_names, nearest_year
 from shell.figures import MAP_HEIGHT_PRESENTING, show_chart, show_figure, show_map
+from shell.session_memory import start_janitor
 from shell.snapshot_cache import cached_boundaries, cached_snapshot
 from shell.state import current_view, pick, stop_page, year_note
 from shell.uploaded_files import (
@@ -71,6 +72,7 @@ with bounds_col:
     )
 
 # --- reading ---------------------------------------------------------------------------------------------
+start_janitor()
 forget_replaced_files(values_file, boundary_file)
 upload = None
 example_note = None

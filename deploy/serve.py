@@ -19,8 +19,8 @@ what sessions create afterwards is still collected.
 Memory: the process re-executes itself once with MALLOC_ARENA_MAX=2 (glibc reads it only at exec; each
 thread that allocates otherwise gets an arena of its own, and Streamlit runs every session's script in a
 thread of its own), and after the warm-up hands the heap pages it freed (parquet decoding, JSON parsing)
-back to the system (shell.session_memory.release_memory). Together with Arrow on the C library's malloc
-(shell/snapshot_cache.py) that is ~50-60 MB less RSS after 10 sessions (the figures are in issue #15).
+back to the system with malloc_trim. Together with Arrow on the C library's malloc (shell/snapshot_cache.py)
+that is ~50-60 MB less RSS after 10 sessions (the figures are in issue #15).
 
 The modules imported here form an acyclic import graph with the pages' own, so a script run importing
 them at the same moment waits for the thread's import instead of deadlocking; a failure in the thread
@@ -29,6 +29,7 @@ is logged and left for the app to report on its first run.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import importlib
 import inspect
@@ -109,10 +110,9 @@ def start_warm_up(after_server_start: bool = True) -> threading.Thread:
         except Exception:  # the app reports a broken snapshot itself, in the page
             LOG.exception("warm-up failed; the first script run will do the work")
             return
-        from shell.session_memory import release_memory
-
-        release_memory()  # collects, then hands the freed heap pages back
+        gc.collect()
         gc.freeze()
+        release_free_memory()
         LOG.info(
             "warm-up done in %.2f s; %d long-lived objects left out of later collections",
             seconds,
@@ -122,6 +122,14 @@ def start_warm_up(after_server_start: bool = True) -> threading.Thread:
     thread = threading.Thread(target=run, name="rpe-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+def release_free_memory() -> bool:
+    """Return the C heap's free pages to the system (glibc's malloc_trim); False where there is no glibc."""
+    try:
+        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
 
 
 def with_few_malloc_arenas() -> None:

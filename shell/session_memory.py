@@ -6,9 +6,8 @@ the session. Two things keep memory beyond that in Streamlit 1.67, and this modu
 - A closed tab's session is kept for server.disconnectedSessionTTL (for a reconnect) and then merely
   dropped from Streamlit's session storage, lazily (when the storage is next written) and without being
   shut down, so the files uploaded in it stay in the uploaded-file manager for the life of the process.
-  A janitor thread (one per process, started by app.py's first run) expires such sessions and frees the
-  uploaded files of every session Streamlit no longer has, every JANITOR_INTERVAL_S seconds, then returns
-  the heap they used.
+  A janitor thread (one per process) expires such sessions and frees the uploaded files of every session
+  Streamlit no longer has, every JANITOR_INTERVAL_S seconds.
 - Parsing a large upload leaves the heaps at their peak size: after memory is freed, release_memory()
   returns the free pages of Arrow's allocator and of glibc's heap to the system.
 """
@@ -80,7 +79,7 @@ def _janitor() -> None:
 
 @st.cache_resource(show_spinner=False)
 def start_janitor() -> threading.Thread:
-    """The process's one janitor thread (started by the first script run: every session holds memory)."""
+    """The process's one janitor thread (started by the first session that opens the Your data page)."""
     thread = threading.Thread(target=_janitor, name="upload-janitor", daemon=True)
     thread.start()
     return thread

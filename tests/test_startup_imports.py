@@ -2,12 +2,10 @@
 no library that only an export uses (python-pptx, openpyxl, vl-convert) nor the build's geopandas. Each
 costs resident memory in every app process (6-15 MB apiece), so they are imported when a file is built.
 
-Run in a fresh interpreter: this test process has imported them all already. The same run shows that
-the process's janitor (shell/session_memory.py) is started by the first page, whichever it is."""
+Run in a fresh interpreter: this test process has imported them all already."""
 
 from __future__ import annotations
 
-import functools
 import json
 import subprocess
 import sys
@@ -16,7 +14,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 EXPORT_ONLY = ("pptx", "openpyxl", "vl_convert", "geopandas")
 FIRST_RUN = """
-import json, sys, threading
+import json, sys
 from streamlit.testing.v1 import AppTest
 from deploy.serve import warm_up
 loaded = lambda: sorted(name for name in {export_only!r} if name in sys.modules)
@@ -24,29 +22,16 @@ warm_up()
 after_warm_up = loaded()
 app = AppTest.from_file({app!r}, default_timeout=120).run()
 exceptions, title = [item.message for item in app.exception], [item.value for item in app.title]
-janitor = [thread.name for thread in threading.enumerate() if thread.name == "upload-janitor"]
-print(json.dumps({{"warm_up": after_warm_up, "first_run": loaded(), "exceptions": exceptions, "title": title,
-                  "janitor": janitor}}))
+print(json.dumps({{"warm_up": after_warm_up, "first_run": loaded(), "exceptions": exceptions, "title": title}}))
 """
 
 
-@functools.cache
-def first_run() -> dict:
+def test_warm_up_and_the_first_page_import_no_export_only_library() -> None:
     script = FIRST_RUN.format(export_only=EXPORT_ONLY, app=str(REPO / "app.py"))
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300, check=True
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def test_warm_up_and_the_first_page_import_no_export_only_library() -> None:
-    result = first_run()
+    result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["exceptions"] == [] and result["title"], result  # the Overview ran and drew its page
     assert result["warm_up"] == [], f"the warm-up imports {result['warm_up']}"
     assert result["first_run"] == [], f"the first page run imports {result['first_run']}"
-
-
-def test_the_first_run_starts_the_janitor_that_frees_what_ended_sessions_held() -> None:
-    # Every session holds memory (its session state, its script run's leftovers on the heap), not only one
-    # that opened the Your data page: the one janitor thread of the process is started by any page's run.
-    assert first_run()["janitor"] == ["upload-janitor"]
