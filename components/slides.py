@@ -12,11 +12,9 @@ alt text is the figure's title and description. 16:9, pictures fitted without be
 from __future__ import annotations
 
 import io
-import ipaddress
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
 
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -27,6 +25,7 @@ from components.attribution import ATTRIBUTION
 from components.exports import source_lines
 from components.figures import Figure
 from components.slide_pictures import SlidePicture, slide_pictures
+from components.view_links import is_public_address
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.4)
@@ -40,7 +39,6 @@ TITLE_SIZES = (28, 26, 24, 22, 20)  # the largest that fits the title in two lin
 SUBTITLE_SIZE, SOURCE_SIZE = 16, 12
 DARK = RGBColor(0x1F, 0x1F, 0x1F)
 GREY = RGBColor(0x44, 0x44, 0x44)
-PUBLIC_URL_ENV = "RPE_PUBLIC_URL"
 NO_LINK = "Link to this view: copy it from the app's “Copy link to this view” button (no public address is set)."
 
 # Advance widths (in ems) at or above DejaVu Sans Bold's for each kind of character, so an estimate of a line's
@@ -107,34 +105,6 @@ def title_size(text: str, width: int, max_lines: int = 2) -> int:
     """The largest title size at which the text fits in `max_lines` lines (the smallest size otherwise)."""
     usable = Emu(width - 2 * SIDE_INSET).pt
     return next((size for size in TITLE_SIZES if wrapped_lines(text, size, usable) <= max_lines), TITLE_SIZES[-1])
-
-
-def is_public_address(url: str | None) -> bool:
-    """True for an http(s) address someone at another computer can open: not localhost, and not a
-    loopback, private, link-local or otherwise non-global IP address."""
-    parts = urlsplit(url or "")
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("http", "https") or not host:
-        return False
-    try:
-        return ipaddress.ip_address(host).is_global
-    except ValueError:
-        return "." in host and not host.endswith((".localhost", ".local", ".internal", ".lan", ".home.arpa"))
-
-
-def public_view_link(page_url: str | None, params: Mapping[str, str], public_base: str | None) -> str | None:
-    """The link to this view for the slides: the configured public address (RPE_PUBLIC_URL) with this page's
-    path and parameters, else the page's own address when that is public; None when no public address is
-    known (a local run: a 127.0.0.1 link would open nothing on anyone else's computer)."""
-    path = urlsplit(page_url or "").path or "/"
-    query = urlencode(dict(params))
-    if is_public_address(public_base):
-        base = str(public_base).rstrip("/")
-        return f"{base}{path}" + (f"?{query}" if query else "")
-    if is_public_address(page_url):
-        parts = urlsplit(str(page_url))
-        return f"{parts.scheme}://{parts.netloc}{path}" + (f"?{query}" if query else "")
-    return None
 
 
 @dataclass(frozen=True)

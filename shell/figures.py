@@ -34,7 +34,7 @@ from components.sharing import (
     share_url,
     unknown_params,
 )
-from components.slides import PUBLIC_URL_ENV, page_slide_pack, public_view_link
+from components.view_links import PUBLIC_URL_ENV, public_view_link
 from shell.figure_links import embedded_figure, figure_link_items
 from shell.rerun_cache import PAGE_SPECS
 from shell.snapshot_cache import cached_snapshot
@@ -326,6 +326,8 @@ def slide_pack_button(page_title: str, key: str) -> None:
     link = public_view_link(st.context.url, params, os.environ.get(PUBLIC_URL_ENV))
 
     def build() -> bytes:
+        from components.slides import page_slide_pack  # python-pptx: imported on the first click, not by every page
+
         return page_slide_pack(
             figures, page_title=page_title, where=where, what=what, date=dt.date.today().strftime("%d %B %Y"), link=link
         )

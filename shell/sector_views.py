@@ -1,5 +1,5 @@
 """The Sector strengths page's cached views (Streamlit caches, so they live in the shell): the industry table
-with the groupings, split by area, read once per process; each area's profile, chart spec, map and similar
+with the groupings and each area's rows of it, read once per process; each area's profile, chart spec, map and similar
 areas built once per view and shared by sessions. What they compute is metrics/sectors.py and
 components/sector_strengths*.py; this module only keeps the results."""
 
@@ -22,6 +22,7 @@ from components.sector_strengths_charts import bubble_chart, bubble_data
 from components.similar_areas import SimilarAreasView, similar_areas_view
 from metrics.sectors import (
     TOTAL,
+    TablesByArea,
     employment_profile,
     employment_year,
     group_rows,
@@ -36,10 +37,9 @@ SOURCE_INDICATOR = "manufacturing_gva_share"  # the same ONS workbooks: its meta
 
 
 @st.cache_resource(show_spinner=False)
-def sector_table() -> dict[str, pd.DataFrame]:
-    """The industry table with the groupings added, split by area (read-only, shared by every session)."""
-    table = with_groups(cached_industry_gva(), BUILT_GROUPS)
-    return {"all": table, **dict(tuple(table.groupby("area_code", sort=False)))}
+def sector_table() -> TablesByArea:
+    """The industry table with the groupings added, and each area's rows (read-only, shared by every session)."""
+    return TablesByArea(with_groups(cached_industry_gva(), BUILT_GROUPS))
 
 
 @st.cache_resource(show_spinner=False)

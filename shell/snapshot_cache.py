@@ -1,15 +1,23 @@
 """The app's snapshot readers: one read-only copy of the snapshot, of each level's boundaries and of the
 GVA-by-industry table per server process (st.cache_resource), shared by every session. The reading itself
-is loaders.snapshot's."""
+is loaders.snapshot's.
+
+Arrow allocates through the C library's malloc here rather than its bundled mimalloc: mimalloc keeps the
+pages that decoding the parquet files used (per reading thread) for reuse, ~50 MB that this process never
+needs again once the tables are read (measured with /proc/<pid>/status; see deploy/serve.py).
+"""
 
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from components.similar_areas import level_features
 from loaders.snapshot import Snapshot, read_boundaries_json, read_industry_gva, read_snapshot
 from metrics.similar_areas import AreaFeatures
+
+pa.set_memory_pool(pa.system_memory_pool())
 
 
 @st.cache_resource(show_spinner=False)

@@ -13,7 +13,8 @@ from pptx import Presentation
 from streamlit.testing.v1 import AppTest
 
 import components.slides
-from components.slides import NO_LINK, PUBLIC_URL_ENV
+from components.slides import NO_LINK
+from components.view_links import PUBLIC_URL_ENV
 from tests.app_pages.deferred_downloads import Deferred, recording_deferred_downloads
 from tests.slide_checks import LOOPBACK, check_slide_pack
 

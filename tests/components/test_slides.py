@@ -22,12 +22,11 @@ from components.slide_pictures import SlidePicture, slide_pictures, split_rows, 
 from components.slides import (
     NO_LINK,
     Slide,
-    is_public_address,
     page_slide_pack,
-    public_view_link,
     slide_pack,
     text_width_pt,
 )
+from components.view_links import is_public_address, public_view_link
 from tests.slide_checks import FONT_DIR, check_slide_pack
 
 LONG_TITLES = [
