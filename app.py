@@ -90,4 +90,4 @@ else:  # the page script
             presentation_view(slots, navigation.title)
         st.divider()
         st.caption(ATTRIBUTION)
-    draw_deferred_maps()  # deck.gl last: its JavaScript loads after the page is painted
+    draw_deferred_maps()  # deck.gl last: its JavaScript is fetched after the rest of the page has arrived
