@@ -18,11 +18,11 @@ from api.routes import api_routes
 from components.attribution import ATTRIBUTION
 from deploy.security import SecurityHeaders
 from loaders.snapshot import SnapshotError
+from shell.deferred_maps import draw_deferred_maps
 from shell.embed import embed_frame, embed_view
 from shell.figure_links import embedded_figure
 from shell.figures import (
     begin_run,
-    draw_deferred_maps,
     notice_link_problems,
     page_body_container,
     presentation_frame,

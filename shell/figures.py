@@ -35,6 +35,7 @@ from components.sharing import (
     unknown_params,
 )
 from components.view_links import PUBLIC_URL_ENV, public_view_link
+from shell.deferred_maps import defer_map, reset_deferred_maps
 from shell.figure_links import embedded_figure, figure_link_items
 from shell.rerun_cache import PAGE_SPECS
 from shell.snapshot_cache import cached_snapshot
@@ -42,7 +43,6 @@ from shell.state import select_area_on_click
 from vocabulary.geography import BENCHMARKS, LEVELS
 
 REGISTRY = "_figures_this_run"
-DEFERRED_MAPS = "_deck_maps_this_run"  # deck.gl charts drawn at the end of the run (draw_deferred_maps)
 PRESENT = "present"  # the toggle's key; the URL flag is present=1
 PRESENTING = "_presenting"  # the mode itself (a widget's state is dropped on a run that does not draw it)
 SLIDE_INDEX = "_slide_index"
@@ -74,20 +74,7 @@ class Shown:
 def begin_run() -> None:
     """Start this run's list of figures and of maps to draw at its end (app.py, before the page runs)."""
     st.session_state[REGISTRY] = []
-    st.session_state[DEFERRED_MAPS] = []
-
-
-def draw_deferred_maps() -> None:
-    """Draw the deck.gl charts of this run into the places kept for them (app.py, at the end of the run).
-
-    A map's still preview goes out where the map stands; its deck.gl chart, last. deck.gl's 3 MB of
-    JavaScript is fetched when its first chart reaches the browser, and parsing it holds the browser's main
-    thread for seconds with software WebGL; sent last, it is fetched only once the rest of the page has
-    arrived. (Measured in issue 15: the preview is still painted 0.3-1 s after the chunk has loaded, so
-    something else in the front end holds its first paint.)"""
-    for draw in st.session_state.get(DEFERRED_MAPS, []):
-        draw()
-    st.session_state[DEFERRED_MAPS] = []
+    reset_deferred_maps()
 
 
 def figures_shown() -> list[Shown]:
@@ -151,8 +138,8 @@ def show_map(
         map_col, legend_col = st.columns([4, 1])
         with map_col, st.container(key=f"{SLOT_KEY_PREFIX}{key}"):
             st.markdown(deck_preview_html(deck.spec, map_height), unsafe_allow_html=True)
-            place = st.empty()  # the deck.gl chart's, filled at the end of the run (draw_deferred_maps)
-        st.session_state.setdefault(DEFERRED_MAPS, []).append(
+            place = st.empty()  # the deck.gl chart's, filled at the end of the run (shell/deferred_maps.py)
+        defer_map(
             lambda: place.pydeck_chart(
                 deck,
                 height=map_height,
