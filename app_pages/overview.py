@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from components.formatting import MISSING_CELL
 from components.groups import benchmark_values, group_table
 from components.overview import (
-    OverviewView,
-    build_overview,
     indicators_for,
     overview_chart_figure,
     overview_map_figure,
@@ -17,35 +14,17 @@ from components.overview import (
     years_for,
 )
 from components.plain_text import plain
-from components.quotients import Reference, quotient_view
 from components.status_notes import provisional_note
 from components.targets import PRESET_GROUPS
 from shell.figures import show_chart, show_map, table_downloads
+from shell.overview_views import indicator_view, overview_view
 from shell.plan import user_plan
-from shell.snapshot_cache import cached_boundaries, cached_snapshot
+from shell.snapshot_cache import cached_snapshot
 from shell.state import current_view, indicator_slot, pick, pick_year, stop_page, year_note
 from vocabulary.geography import ENGLAND, LEVELS
-from vocabulary.indicators import Indicator
 
 snapshot = cached_snapshot()
 metadata = snapshot.metadata
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def indicator_view(indicator: str, benchmark: str) -> tuple[pd.DataFrame, Indicator, Reference | None]:
-    """The indicator's rows and metadata (a location quotient's against the chosen benchmark, with its
-    reference), once per process (read-only: shared by every session)."""
-    quotient = quotient_view(indicator, benchmark, snapshot.rows, metadata)
-    return quotient if quotient is not None else (snapshot.rows(indicator), metadata[indicator], None)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)  # a LAD view holds about 3 MB (its map)
-def overview_view(indicator: str, level: str, year: int, benchmark: str, area: str | None) -> OverviewView:
-    """Map, ranked chart, table and headline of one view; cached, so an unchanged view is not rebuilt on a
-    rerun (and its chart is converted to a page spec once)."""
-    rows, meta, _ = indicator_view(indicator, benchmark)
-    return build_overview(rows, meta, cached_boundaries(level), level, year, benchmark, area)
-
 
 st.title("Regional productivity overview")
 
@@ -95,7 +74,6 @@ show_map(
     legend_title=view.value_label,
     legend=view.legend,
     note="Click an area on the map to select it.",
-    height=560,
 )
 show_chart(overview_chart_figure(view, meta, indicator, year, shared.area, shared.benchmark, metadata), view.chart)
 if view.chart_note:

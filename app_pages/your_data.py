@@ -271,7 +271,7 @@ else:
                 alt=map_alt,
             )
         with legend_col:
-            st.markdown(legend_html(values_label, view.legend), unsafe_allow_html=True)
+            st.html(legend_html(values_label, view.legend))
 
     show_figure(map_figure, render_own_boundaries, titled=False)
 with st.expander("Table of the mapped values"):

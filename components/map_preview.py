@@ -149,7 +149,7 @@ def preview_html(png: bytes, raster: AreaRaster, height: int) -> str:
     return (
         f'{SLOT_CSS}<div class="{PREVIEW_CLASS}" aria-hidden="true" '
         f'style="position:relative;height:{height}px;overflow:hidden">'
-        f'<img alt="" elementtiming="{PREVIEW_CLASS}" src="data:image/png;base64,{source}" style="{image_style}">'
+        f'<img alt="" src="data:image/png;base64,{source}" style="{image_style}">'
         f"</div>"
     )
 

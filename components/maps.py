@@ -13,6 +13,7 @@ from components.formatting import format_gap
 from components.palettes import OUTLINE, RGBA, SELECTED_OUTLINE, fill_colour
 
 ENGLAND_ONLY = {"lep", "cauth", "rgn"}
+PAGE_MAP_HEIGHT = 560  # px: a deck.gl map on a page (its still preview is drawn for this height)
 NOTED_STATUSES = ("provisional", "estimated")  # said beside the value in the tooltip
 TOOLTIP_HTML = "<b>{name}</b><br/>{value_text}<br/>{rank_text}<br/>{gap_text}"
 TOOLTIP_STYLE = {"backgroundColor": "#1f1f1f", "color": "white", "fontSize": "14px"}

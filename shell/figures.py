@@ -22,6 +22,7 @@ from components.exports import figure_exports, presentation_spec, source_lines, 
 from components.figures import Figure
 from components.legend import legend_html
 from components.map_preview import SLOT_KEY_PREFIX, deck_preview_html
+from components.maps import PAGE_MAP_HEIGHT
 from components.palettes import LegendEntry
 from components.plain_text import plain
 from components.sharing import (
@@ -125,7 +126,7 @@ def show_map(
     legend_title: str,
     legend: list[LegendEntry],
     note: str | None = None,
-    height: int = 560,
+    height: int = PAGE_MAP_HEIGHT,
 ) -> None:
     """The deck.gl choropleth with its legend beside it (a click selects the area), and the download
     menu of its static twin (figure.spec). A still picture of the same map lies under the deck.gl
@@ -137,7 +138,7 @@ def show_map(
         map_height = MAP_HEIGHT_PRESENTING if big else height
         map_col, legend_col = st.columns([4, 1])
         with map_col, st.container(key=f"{SLOT_KEY_PREFIX}{key}"):
-            st.markdown(deck_preview_html(deck.spec, map_height), unsafe_allow_html=True)
+            st.html(deck_preview_html(deck.spec, map_height))
             place = st.empty()  # the deck.gl chart's, filled at the end of the run (shell/deferred_maps.py)
         defer_map(
             lambda: place.pydeck_chart(
@@ -150,7 +151,7 @@ def show_map(
             )
         )
         with legend_col:
-            st.markdown(legend_html(legend_title, legend), unsafe_allow_html=True)
+            st.html(legend_html(legend_title, legend))
             if note:
                 st.caption(note)
 

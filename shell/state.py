@@ -153,6 +153,7 @@ def level_area_names(level: str) -> dict[str, str]:
     return _level_areas(level)[0]
 
 
+DEFAULT_LEVEL = "lep"  # the Geography a visitor without a link sees
 SLOTS = "_sidebar_slots"  # this run's sidebar containers for the page's indicator and the year
 YEAR_DRAWN = "_year_drawn"
 
@@ -161,7 +162,9 @@ def shared_sidebar(snapshot: Snapshot) -> SharedView:
     """Geography level, area, year and benchmark, rendered once in app.py so they survive page changes.
     The year (and a page's indicator) are drawn later into slots between the area and the benchmark: their
     options depend on the indicator the page shows (`pick_year`, `indicator_slot`, `finish_sidebar`)."""
-    level = pick("level", "Geography", list(AREA_LEVEL_KEYS), default="lep", format_func=lambda key: LEVELS[key].label)
+    level = pick(
+        "level", "Geography", list(AREA_LEVEL_KEYS), default=DEFAULT_LEVEL, format_func=lambda key: LEVELS[key].label
+    )
     names, every_name, levels = _level_areas(level)
 
     def area_text(code: str | None) -> str:

@@ -54,6 +54,7 @@ def warm_up() -> float:
     from streamlit import string_util
 
     from loaders.snapshot import GEO_DIR
+    from shell.overview_views import build_first_overview
     from shell.snapshot_cache import cached_boundaries, cached_snapshot
 
     quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
@@ -64,6 +65,7 @@ def warm_up() -> float:
         _ = snapshot.by_indicator, snapshot.years_by_level  # cached properties every page uses
         for path in sorted(GEO_DIR.glob("*.geojson")):
             cached_boundaries(path.stem)
+        build_first_overview()  # the view, chart spec and map preview a visitor without a link sees first
     finally:
         quiet.setLevel(level)
     alt.Chart(pd.DataFrame({"x": [1.0]})).mark_bar().encode(x="x:Q").to_dict()  # loads the schema validator

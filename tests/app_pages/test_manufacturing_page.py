@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.palettes import DIVERGING_6, NO_DATA, SELECTED_OUTLINE, SUPPRESSED, VIRIDIS_5
-from tests.app_pages.markdown_text import as_read
+from tests.app_pages.markdown_text import as_read, map_legend
 from tests.drawn_charts import plain_title
 
 REPO = Path(__file__).resolve().parents[2]
@@ -200,7 +200,7 @@ def test_lq_map_is_diverging_around_one(north_east: AppTest) -> None:
     assert {colours[c] for c in lq.index} & ABOVE, "no area drawn in the 'above 1' half"
     for code, val in lq.items():
         assert colours[code] in (ABOVE if val > 1 else BELOW), (code, val)
-    legend = next(m.value for m in north_east.markdown if "aria-label='Map legend'" in m.value)
+    legend = map_legend(north_east)
     assert "under 0.50" in legend and "0.80 to 1.00" in legend and "1.00 to 1.25" in legend
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from tests.app_pages.markdown_text import as_read
+from tests.app_pages.markdown_text import as_read, map_legend
 from vocabulary.indicators import indicators_from_json
 
 REPO = Path(__file__).resolve().parents[2]
@@ -93,10 +93,10 @@ def test_manufacturing_headline_compares_with_the_benchmark_chosen() -> None:
         headline = next(as_read(m.value) for m in at.markdown if m.value.startswith("**Manufacturing is"))
         assert f"{share / base:.2f} times {name}'s share ({base:.1f}%)" in headline
         assert "provisional" in headline  # 2023 GVA is provisional
-    legend = next(m.value for m in at.markdown if "aria-label='Map legend'" in m.value)
+    legend = map_legend(at)
     assert "Manufacturing" in legend
     choose(at, mfg_measure="gva_lq")
-    legend = next(m.value for m in at.markdown if "aria-label='Map legend'" in m.value)
+    legend = map_legend(at)
     assert "(England excluding London = 1)" in legend
 
 

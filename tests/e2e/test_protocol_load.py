@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from bench.browser import StreamlitServer
 from bench.protocol_load import WALK, Action, Session, _all_sessions, _run_once, apply, rerun_message, summary
+from shell.deferred_maps import TICK_AFTER_DRAWN_S
 
 T = TypeVar("T")
 
@@ -44,18 +45,21 @@ def test_a_widget_state_sent_is_the_value_the_next_run_shows(app_server: Streaml
     assert shown == sent and shown.startswith("Local authority")
 
 
-def test_the_map_preview_is_sent_early_and_the_deck_gl_chart_last(app_server: StreamlitServer) -> None:
-    """A first run's elements, in the order the browser receives them: the Overview's still preview comes
-    with the page, its deck.gl chart after every other element (shell/figures.draw_deferred_maps), so the
-    browser fetches deck.gl's JavaScript only once the rest of the page is there."""
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 
-    async def first_run() -> list[str]:
+
+def first_run(url: str, user_agent: str | None = None) -> list[str]:
+    """The kinds of a first run's messages, in the order a client receives them (new elements by type, the
+    map preview and raw-HTML Markdown named apart, and fragment timers as "auto_rerun <seconds>")."""
+
+    async def kinds_received() -> list[str]:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
         from websockets.asyncio.client import connect
 
-        stream = app_server.url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
+        stream = url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         kinds: list[str] = []
-        async with connect(stream, subprotocols=["streamlit"], max_size=None) as socket:
+        agent = {"user_agent_header": user_agent} if user_agent else {}
+        async with connect(stream, subprotocols=["streamlit"], max_size=None, **agent) as socket:
             await socket.send(rerun_message(Session()))
             while True:
                 payload = await socket.recv()
@@ -64,15 +68,37 @@ def test_the_map_preview_is_sent_early_and_the_deck_gl_chart_last(app_server: St
                 message = ForwardMsg.FromString(payload)
                 if message.WhichOneof("type") == "script_finished":
                     return kinds
+                if message.WhichOneof("type") == "auto_rerun":
+                    kinds.append(f"auto_rerun {message.auto_rerun.interval:g}")
                 if message.WhichOneof("type") == "delta" and message.delta.WhichOneof("type") == "new_element":
                     element = message.delta.new_element
                     kind = element.WhichOneof("type")
-                    if kind == "markdown" and "rpe-map-preview" in element.markdown.body:
+                    if kind == "html" and "rpe-map-preview" in element.html.body:
                         kind = "map preview"
+                    elif kind == "markdown" and element.markdown.allow_html:
+                        kind = "markdown with raw HTML"
                     kinds.append(kind)
 
-    kinds = run_apart(first_run())
+    return run_apart(kinds_received())
+
+
+def test_the_map_preview_is_sent_early_as_html_and_the_deck_gl_chart_last(app_server: StreamlitServer) -> None:
+    """A client that draws nothing gets the deck.gl chart in its first run, after every other element
+    (shell/deferred_maps.py), the Overview's still preview with the page."""
+    kinds = first_run(app_server.url)
     assert kinds.count("deck_gl_json_chart") == 1 and kinds.count("map preview") == 1, kinds
+    # Markdown with raw HTML makes the browser fetch and compile a parser for it (rehype-raw, 184 KB) before
+    # it draws that element: the first preview waited ~0.6 s for it. The first screen's HTML is st.html.
+    assert "markdown with raw HTML" not in kinds, kinds
     assert kinds[-1] == "deck_gl_json_chart", kinds[-5:]
     preview = kinds.index("map preview")
     assert "vega_lite_chart" in kinds[preview:], "the ranked chart comes after the preview, before deck.gl"
+    assert not [kind for kind in kinds if kind.startswith("auto_rerun")], kinds
+
+
+def test_a_browser_gets_its_first_screen_before_deck_gl(app_server: StreamlitServer) -> None:
+    """A browser's first run has the preview and no deck.gl chart, and a fragment timer that asks for the run
+    that draws it, once the browser has drawn this one (the browser tests see that run's map drawn)."""
+    kinds = first_run(app_server.url, BROWSER)
+    assert kinds.count("map preview") == 1 and "deck_gl_json_chart" not in kinds, kinds
+    assert f"auto_rerun {TICK_AFTER_DRAWN_S:g}" in kinds, kinds[-5:]

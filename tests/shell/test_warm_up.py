@@ -51,3 +51,32 @@ def test_rpe_warm_up_0_leaves_the_process_cold() -> None:
     assert figures["has_app"]
     assert figures["warmed"] == [] and figures["frozen"] == 0
     assert "components.overview" not in figures["modules"]
+
+
+FIRST_VISIT = """
+import json
+import app  # the warm-up, as the server imports it
+import components.map_preview, components.overview, shell.overview_views
+from streamlit.testing.v1 import AppTest
+calls = {"build_overview": 0, "area_raster": 0}
+def counted(name, function):
+    def call(*args, **kwargs):
+        calls[name] += 1
+        return function(*args, **kwargs)
+    return call
+shell.overview_views.build_overview = counted("build_overview", components.overview.build_overview)
+components.map_preview.area_raster = counted("area_raster", components.map_preview.area_raster)
+at = AppTest.from_file("app.py", default_timeout=120).run()
+print(json.dumps({**calls, "errors": [e.value for e in at.exception], "maps": len(at.get("deck_gl_json_chart"))}))
+"""
+
+
+def test_the_first_visitor_finds_the_default_overview_built() -> None:
+    """The warm-up builds the Overview a visitor without a link sees (shell.overview_views), so the first
+    run after start-up neither builds that view nor rasterises its map's preview."""
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_VISIT], cwd=REPO, capture_output=True, text=True, timeout=300, check=True
+    )
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["errors"] == [] and figures["maps"] == 1
+    assert figures["build_overview"] == 0 and figures["area_raster"] == 0, figures

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.palettes import NO_DATA, SUPPRESSED
-from tests.app_pages.markdown_text import as_read
+from tests.app_pages.markdown_text import as_read, map_legend
 from tests.app_pages.your_data.page_helpers import (
     AREAS,
     BEFORE,
@@ -63,7 +63,7 @@ def test_values_by_code_are_mapped_and_compared_with_the_official_figures(at: Ap
     assert set(scatter) == {c for c in codes if pd.notna(expected.get(c))}
     for code, row in scatter.items():
         assert row["official"] == pytest.approx(expected[code])
-    legend = next(m.value for m in at.markdown if "Map legend" in m.value)
+    legend = map_legend(at)
     assert "<strong>Score</strong>" in legend
 
     # The charts' download menus: the plotted CSV round-trips to the uploaded values (and the official ones)
