@@ -8,6 +8,7 @@ from functools import partial
 import streamlit as st
 
 from components.area_notices import area_label
+from components.chart_layout import chart_dict
 from components.figures import chart_figure
 from components.formatting import MISSING_CELL, format_target_gap, format_value
 from components.intervals import comparison_sentence
@@ -130,11 +131,13 @@ def trajectory_spec_of(
     axis_title: str | None = None,
 ) -> dict:
     """The trajectory chart as a Vega-Lite dict, built and converted once per target and snapshot: altair's
-    conversion (with its schema validation) was most of this page's rerun time."""
+    conversion was most of this page's rerun time (chart_dict: validated where altair's debug mode is on)."""
     assessment = assessment_of(target, unit, groups, snapshot_id)
-    return trajectory_chart(
-        assessment, title=title, subtitle=subtitle, value_title=value_title, is_gap=is_gap, axis_title=axis_title
-    ).to_dict()
+    return chart_dict(
+        trajectory_chart(
+            assessment, title=title, subtitle=subtitle, value_title=value_title, is_gap=is_gap, axis_title=axis_title
+        )
+    )
 
 
 def provisional_in(code: str | None, indicator: str, year: int | None) -> bool:

@@ -14,6 +14,11 @@ long-lived objects of pandas, altair and the snapshot each time (100-150 ms of C
 what sessions create afterwards is still collected. Last, the heap pages the warm-up freed go back to the
 system (malloc_trim).
 
+It also turns altair's debug mode off: in debug mode every schema object altair creates validates itself
+against the Vega-Lite schema, and components.chart_layout.chart_dict validates a whole spec; that was most
+of the time a click spent building a chart it had not built before (e.g. 0.2-0.3 s of a Manufacturing
+page). The charts are the same either way; tests, which never warm up, keep validating every chart they build.
+
 RPE_WARM_UP=0 in the environment leaves the process cold (`python -m bench --profile` measures what a
 cold first run costs).
 """
@@ -67,6 +72,7 @@ def warm_up() -> float:
     finally:
         quiet.setLevel(level)
     alt.Chart(pd.DataFrame({"x": [1.0]})).mark_bar().encode(x="x:Q").to_dict()  # loads the schema validator
+    alt.utils.schemapi.disable_debug_mode()  # see the module's docstring
     for name in APP_MODULES:
         importlib.import_module(name)
     string_util.is_emoji("📈")  # set_page_config's icon check compiles a regex of every emoji
