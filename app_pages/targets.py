@@ -27,7 +27,7 @@ from components.targets import (
     trajectory_chart,
     trajectory_data,
 )
-from metrics.groups import RECIPES, AreaGroup, GroupError, group_series, provisional_years
+from metrics.groups import RECIPES, AreaGroup, GroupError, provisional_years
 from metrics.targets import (
     ACHIEVED,
     CHANGE,
@@ -39,6 +39,7 @@ from metrics.targets import (
     uses_relative_gap,
 )
 from shell.figures import show_chart, table_downloads
+from shell.group_values import SUMMARY_INDICATORS, group_values
 from shell.plan import area_levels, save_plan, user_plan
 from shell.snapshot_cache import cached_snapshot
 from shell.state import cached_area_notice, current_view, level_area_names
@@ -102,12 +103,6 @@ def assessment_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], snap
         int(metadata[target.indicator].decimals),
         noun_of(target.indicator),
     )
-
-
-@st.cache_resource(show_spinner=False, max_entries=512)
-def group_values_of(group: AreaGroup, indicator: str, snapshot_id: str):
-    del snapshot_id
-    return group_series(group, indicator, rows_of, snapshot.areas)
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
@@ -320,15 +315,9 @@ with groups_tab:
             f"{plain(', '.join(AREA_NAMES.get(code, code) for code in group.members))}"
         )
         values = []
-        for indicator in (
-            "gva_per_hour",
-            "gva_per_job",
-            "employment_rate_16_64",
-            "filled_jobs",
-            "manufacturing_gva_share",
-        ):
+        for indicator in SUMMARY_INDICATORS:
             try:
-                series = group_values_of(group, indicator, snapshot.manifest["snapshot_id"])
+                series = group_values(group, indicator, snapshot.manifest["snapshot_id"])
             except GroupError as exc:
                 values.append(f"{metadata[indicator].short_label}: not available ({exc})")
                 continue

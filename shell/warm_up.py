@@ -59,6 +59,7 @@ def warm_up() -> float:
     from streamlit import string_util
 
     from loaders.snapshot import GEO_DIR
+    from shell.group_values import warm_group_values
     from shell.snapshot_cache import cached_boundaries, cached_snapshot
 
     quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
@@ -69,6 +70,7 @@ def warm_up() -> float:
         _ = snapshot.by_indicator, snapshot.years_by_level  # cached properties every page uses
         for path in sorted(GEO_DIR.glob("*.geojson")):
             cached_boundaries(path.stem)
+        warm_group_values()  # the preset groups' values on the Targets page (shell/group_values.py)
     finally:
         quiet.setLevel(level)
     alt.Chart(pd.DataFrame({"x": [1.0]})).mark_bar().encode(x="x:Q").to_dict()  # loads the schema validator
