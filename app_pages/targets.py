@@ -8,6 +8,7 @@ from functools import partial
 import streamlit as st
 
 from components.area_notices import area_label
+from components.chart_layout import chart_dict
 from components.figures import chart_figure
 from components.formatting import MISSING_CELL, format_target_gap, format_value
 from components.intervals import comparison_sentence
@@ -26,7 +27,7 @@ from components.targets import (
     trajectory_chart,
     trajectory_data,
 )
-from metrics.groups import RECIPES, AreaGroup, GroupError, group_series, provisional_years
+from metrics.groups import RECIPES, AreaGroup, GroupError, provisional_years
 from metrics.targets import (
     ACHIEVED,
     CHANGE,
@@ -38,6 +39,7 @@ from metrics.targets import (
     uses_relative_gap,
 )
 from shell.figures import show_chart, table_downloads
+from shell.group_values import SUMMARY_INDICATORS, group_values
 from shell.plan import area_levels, save_plan, user_plan
 from shell.snapshot_cache import cached_snapshot
 from shell.state import cached_area_notice, current_view, level_area_names
@@ -104,12 +106,6 @@ def assessment_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], snap
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def group_values_of(group: AreaGroup, indicator: str, snapshot_id: str):
-    del snapshot_id
-    return group_series(group, indicator, rows_of, snapshot.areas)
-
-
-@st.cache_resource(show_spinner=False, max_entries=512)
 def rebased_target_of(target: Target, unit: str, groups: tuple[AreaGroup, ...], snapshot_id: str) -> Target | None:
     del snapshot_id
     assessment = evaluate(target, unit, rows_of, snapshot.areas, list(groups))
@@ -130,11 +126,13 @@ def trajectory_spec_of(
     axis_title: str | None = None,
 ) -> dict:
     """The trajectory chart as a Vega-Lite dict, built and converted once per target and snapshot: altair's
-    conversion (with its schema validation) was most of this page's rerun time."""
+    conversion was most of this page's rerun time (chart_dict: validated where altair's debug mode is on)."""
     assessment = assessment_of(target, unit, groups, snapshot_id)
-    return trajectory_chart(
-        assessment, title=title, subtitle=subtitle, value_title=value_title, is_gap=is_gap, axis_title=axis_title
-    ).to_dict()
+    return chart_dict(
+        trajectory_chart(
+            assessment, title=title, subtitle=subtitle, value_title=value_title, is_gap=is_gap, axis_title=axis_title
+        )
+    )
 
 
 def provisional_in(code: str | None, indicator: str, year: int | None) -> bool:
@@ -317,15 +315,9 @@ with groups_tab:
             f"{plain(', '.join(AREA_NAMES.get(code, code) for code in group.members))}"
         )
         values = []
-        for indicator in (
-            "gva_per_hour",
-            "gva_per_job",
-            "employment_rate_16_64",
-            "filled_jobs",
-            "manufacturing_gva_share",
-        ):
+        for indicator in SUMMARY_INDICATORS:
             try:
-                series = group_values_of(group, indicator, snapshot.manifest["snapshot_id"])
+                series = group_values(group, indicator, snapshot.manifest["snapshot_id"])
             except GroupError as exc:
                 values.append(f"{metadata[indicator].short_label}: not available ({exc})")
                 continue

@@ -30,6 +30,13 @@ WIDE_TITLE, WIDE_SUBTITLE = 90, 130
 AXIS_TITLE_CHARS = 36  # a 14 px x-axis title centred under a phone's plot: longer ones are drawn as two lines
 
 
+def chart_dict(chart: alt.TopLevelMixin) -> dict:
+    """The chart as a Vega-Lite dict, schema-validated only while altair's debug mode is on. Tests keep it on,
+    so every spec they build is checked; the server turns it off at warm-up (shell/warm_up.py), where the
+    validation was the largest part of building a view for the first time."""
+    return chart.to_dict(validate=alt.utils.schemapi.DEBUG_MODE)
+
+
 def narrow_or_wide(narrow: Any, wide: Any) -> alt.ExprRef:
     """A value that depends on the chart's column: `narrow` on a phone, `wide` otherwise (and offline)."""
     return alt.ExprRef(expr=f"{WIDTH} > 0 && {WIDTH} < {NARROW} ? {json.dumps(narrow)} : {json.dumps(wide)}")

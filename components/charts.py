@@ -120,8 +120,8 @@ def ranked_bar_chart(
                 axis=name_axis(**selected_label_cues(chosen[0] if chosen else None)),
             ),
             x=alt.X("value:Q", title=value_title, axis=alt.Axis(format=value_format)),
-            color=alt.condition("datum.selected", alt.value(SELECTED), alt.value(BAR)),
-            strokeWidth=alt.condition("datum.selected", alt.value(2), alt.value(0)),
+            color=alt.ColorValue(BAR, condition={"test": "datum.selected", "value": SELECTED}),
+            strokeWidth=alt.StrokeWidthValue(0, condition={"test": "datum.selected", "value": 2}),
             tooltip=[
                 alt.Tooltip("area_name:N", title="Area"),
                 alt.Tooltip("value:Q", title=value_title, format=value_format),
@@ -141,7 +141,7 @@ def ranked_bar_chart(
             .encode(
                 y=alt.Y("area_name:N", sort=order),
                 x=alt.X("lci:Q", title=value_title),
-                x2="uci:Q",
+                x2=alt.X2("uci:Q"),
                 tooltip=[alt.Tooltip("area_name:N", title="Area"), *interval_tip],
             )
         )
@@ -152,7 +152,7 @@ def ranked_bar_chart(
             alt.Chart(rule_data)
             .mark_rule(color="#b35806", strokeDash=[6, 3], size=2)
             .encode(
-                x="value:Q",
+                x=alt.X("value:Q"),
                 tooltip=[
                     alt.Tooltip("label:N", title="Benchmark"),
                     alt.Tooltip("value:Q", title=value_title, format=value_format),

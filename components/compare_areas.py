@@ -208,8 +208,8 @@ def time_series_chart(
         x=x,
         y=y,
         color=colour,
-        detail="area:N",
-        size=alt.condition("datum.order == 0", alt.value(3.5), alt.value(1.6)),
+        detail=alt.Detail("area:N"),
+        size=alt.SizeValue(1.6, condition={"test": "datum.order == 0", "value": 3.5}),
     )
     points = base.mark_point(filled=True, size=55, opacity=1).encode(
         x=x, y=y, color=colour, shape=shape, tooltip=tooltip
@@ -220,7 +220,7 @@ def time_series_chart(
         .encode(
             x=x,
             y=alt.Y("label_value:Q"),
-            text="area:N",
+            text=alt.Text("area:N"),
             color=alt.Color("area:N", scale=colour_scale, legend=None),
         )
     )
@@ -233,9 +233,9 @@ def time_series_chart(
             .encode(
                 x=x,
                 y=alt.Y("lci:Q", title=value_title, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=False)),
-                y2="uci:Q",
+                y2=alt.Y2("uci:Q"),
                 color=colour,  # the same legend as the lines (a band's legend=None would drop it from the layer)
-                detail="area:N",
+                detail=alt.Detail("area:N"),
             )
         )
         layers.insert(0, band)

@@ -11,7 +11,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from components.chart_layout import LEGEND_COLUMNS
+from components.chart_layout import LEGEND_COLUMNS, chart_dict
 from components.charts import LEGEND_LIMIT, LINE_LABEL_LIMIT, SOURCE_LINE, name_axis, spread_labels
 from components.figures import DERIVED, Figure, chart_titles, figure_sources
 from components.manufacturing import TREND_BENCHMARKS, display_name, subsector_table
@@ -75,13 +75,18 @@ def trend_chart(rows: pd.DataFrame, *, title: str, subtitle: str, height: int = 
         alt.Tooltip("status:N", title="Status"),
     ]
     base = alt.Chart(data)
-    lines = base.mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=dash, detail="series:N")
+    lines = base.mark_line(strokeWidth=2.5).encode(
+        x=x, y=y, color=colour, strokeDash=dash, detail=alt.Detail("series:N")
+    )
     points = base.mark_point(size=45, filled=True).encode(x=x, y=y, color=colour, shape=shape, tooltip=tooltip)
     labels = (
         alt.Chart(trend_label_rows(data, height))
         .mark_text(align="left", dx=8, fontSize=12, limit=LINE_LABEL_LIMIT)
         .encode(
-            x="period:Q", y="label_y:Q", text="label:N", color=alt.Color("series:N", scale=colour_scale, legend=None)
+            x=alt.X("period:Q"),
+            y=alt.Y("label_y:Q"),
+            text=alt.Text("label:N"),
+            color=alt.Color("series:N", scale=colour_scale, legend=None),
         )
     )
     return alt.layer(lines, points, labels).properties(
@@ -130,10 +135,10 @@ def subsector_chart(table: pd.DataFrame, *, title: str, subtitle: str) -> alt.La
         .encode(
             y=y,
             yOffset=offset,
-            x="label_x:Q",
-            text="label:N",
+            x=alt.X("label_x:Q"),
+            text=alt.Text("label:N"),
             tooltip=tooltip,
-            color=alt.condition("datum.withheld", alt.value("#6b6b6b"), alt.value("#1f1f1f")),
+            color=alt.ColorValue("#1f1f1f", condition={"test": "datum.withheld", "value": "#6b6b6b"}),
         )
     )
     order_text = "; ".join(f"{i + 1}. {name}" for i, name in enumerate(series))
@@ -171,7 +176,7 @@ def enterprise_chart(table: pd.DataFrame, *, area_label: str, title: str, subtit
             strokeWidth=2,
             point=alt.OverlayMarkDef(shape="diamond", size=60, color=ENGLAND_MARK),
         )
-        .encode(x=x, y="england_share_pct:Q", tooltip=tooltip)
+        .encode(x=x, y=alt.Y("england_share_pct:Q"), tooltip=tooltip)
     )
     return (
         alt.layer(bars, england, data=data)
@@ -186,10 +191,10 @@ def enterprise_chart(table: pd.DataFrame, *, area_label: str, title: str, subtit
 
 
 def vega_spec(chart: alt.TopLevelMixin) -> dict:
-    """The chart as a Vega-Lite dict, converted (and schema-validated) once so a page can cache it and
-    re-send it on every rerun without paying for altair's conversion again. Altair's default theme
-    sizes are dropped, as st.altair_chart does, so width="container" fills the column."""
-    spec = chart.to_dict()
+    """The chart as a Vega-Lite dict, converted once so a page can cache it and re-send it on every rerun
+    without paying for altair's conversion again (chart_dict: validated where debug mode is on). Altair's
+    default theme sizes are dropped, as st.altair_chart does, so width="container" fills the column."""
+    spec = chart_dict(chart)
     view = spec.get("config", {}).get("view", {})
     for key in ("continuousWidth", "continuousHeight"):
         view.pop(key, None)

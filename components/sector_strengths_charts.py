@@ -70,9 +70,13 @@ def bubble_chart(data: pd.DataFrame, area_name: str, year: int, reference_name: 
         alt.Tooltip("kind:N", title="Strength?"),
     ]
     rules = [
-        alt.Chart(pd.DataFrame({"lq": [1.0]})).mark_rule(color="#666").encode(x="lq:Q"),
-        alt.Chart(pd.DataFrame({"lq": [STRENGTH_LQ]})).mark_rule(color="#666", strokeDash=[4, 3]).encode(x="lq:Q"),
-        alt.Chart(pd.DataFrame({"real_growth_pct": [0.0]})).mark_rule(color="#666").encode(y="real_growth_pct:Q"),
+        alt.Chart(pd.DataFrame({"lq": [1.0]})).mark_rule(color="#666").encode(x=alt.X("lq:Q")),
+        alt.Chart(pd.DataFrame({"lq": [STRENGTH_LQ]}))
+        .mark_rule(color="#666", strokeDash=[4, 3])
+        .encode(x=alt.X("lq:Q")),
+        alt.Chart(pd.DataFrame({"real_growth_pct": [0.0]}))
+        .mark_rule(color="#666")
+        .encode(y=alt.Y("real_growth_pct:Q")),
     ]
     bubbles = (
         alt.Chart(data)

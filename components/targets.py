@@ -301,7 +301,7 @@ def trajectory_chart(
     )
     layers = [lines]
     if is_gap:
-        layers.append(alt.Chart(pd.DataFrame({"value": [0]})).mark_rule(color="#555").encode(y="value:Q"))
+        layers.append(alt.Chart(pd.DataFrame({"value": [0]})).mark_rule(color="#555").encode(y=alt.Y("value:Q")))
     return alt.layer(*layers).properties(
         title=alt.TitleParams(text=title, subtitle=[subtitle, SOURCE_LINE], anchor="start", fontSize=16),
         width="container",

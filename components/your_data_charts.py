@@ -95,8 +95,8 @@ def uploaded_bar_chart(
         .encode(
             y=y,
             x=alt.X("value:Q", title=label, axis=alt.Axis(format=value_format)),
-            color=alt.condition("datum.selected", alt.value(SELECTED_COLOUR), alt.value(BAR_COLOUR)),
-            strokeWidth=alt.condition("datum.selected", alt.value(2), alt.value(0)),
+            color=alt.ColorValue(BAR_COLOUR, condition={"test": "datum.selected", "value": SELECTED_COLOUR}),
+            strokeWidth=alt.StrokeWidthValue(0, condition={"test": "datum.selected", "value": 2}),
             tooltip=[
                 alt.Tooltip("area_name:N", title="Area"),
                 alt.Tooltip("area_code:N", title="Code"),
@@ -121,7 +121,7 @@ def uploaded_bar_chart(
             color="#000000" if side["align"] == "left" else "#ffffff",
             **side,
         )
-        .encode(y=alt.Y("area_name:N", sort=names), x="at:Q", text="mark_text:N")
+        .encode(y=alt.Y("area_name:N", sort=names), x=alt.X("at:Q"), text=alt.Text("mark_text:N"))
     )
     lines = [subtitle, source_line(source)] if source else [subtitle]
     return alt.layer(bars, words).properties(
@@ -215,9 +215,9 @@ def comparison_chart(
                 scale=alt.Scale(zero=False),
                 axis=alt.Axis(format=axis_format(uploaded_decimals)),
             ),
-            color=alt.condition("datum.selected", alt.value(SELECTED_COLOUR), alt.value(BAR_COLOUR)),
-            shape=alt.condition("datum.selected", alt.value("diamond"), alt.value("circle")),
-            size=alt.condition("datum.selected", alt.value(160), alt.value(60)),
+            color=alt.ColorValue(BAR_COLOUR, condition={"test": "datum.selected", "value": SELECTED_COLOUR}),
+            shape=alt.ShapeValue("circle", condition={"test": "datum.selected", "value": "diamond"}),
+            size=alt.SizeValue(60, condition={"test": "datum.selected", "value": 160}),
             tooltip=[
                 alt.Tooltip("area_name:N", title="Area"),
                 alt.Tooltip("area_code:N", title="Code"),
@@ -233,7 +233,7 @@ def comparison_chart(
         .mark_text(
             baseline="middle", fontWeight="bold", font="sans-serif", color="#000000", limit=POINT_LABEL_LIMIT, **side
         )
-        .encode(x="official:Q", y="uploaded:Q", text="mark_text:N")
+        .encode(x=alt.X("official:Q"), y=alt.Y("uploaded:Q"), text=alt.Text("mark_text:N"))
     )
     return alt.layer(points, words).properties(
         title=alt.TitleParams(text=title, subtitle=[subtitle, source_line(source)], anchor="start", fontSize=16),

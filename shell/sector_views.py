@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from components.chart_layout import chart_dict
 from components.manufacturing import MeasureMap
 from components.sector_strengths import (
     BUILT_GROUPS,
@@ -103,8 +104,8 @@ def cached_chart(
     members: tuple[str, ...],
     provisional: bool,
 ) -> tuple[pd.DataFrame, dict | None]:
-    """The plotted industries and the chart's Vega-Lite spec (built and validated once per view, ~80 ms;
-    the page and its exports then work from the dict)."""
+    """The plotted industries and the chart's Vega-Lite spec (built once per view, ~80 ms with validation,
+    components.chart_layout.chart_dict; the page and its exports then work from the dict)."""
     profile = cached_profile(area, reference, year, detail, members)
     plotted = bubble_data(
         profile[~profile["industry"].isin([g.key for g in BUILT_GROUPS])], area_name, year, provisional
@@ -112,7 +113,7 @@ def cached_chart(
     if plotted.empty:
         return plotted, None
     with alt.data_transformers.disable_max_rows():
-        return plotted, bubble_chart(plotted, area_name, year, reference_name).to_dict()
+        return plotted, chart_dict(bubble_chart(plotted, area_name, year, reference_name))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

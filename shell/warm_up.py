@@ -14,6 +14,11 @@ long-lived objects of pandas, altair and the snapshot each time (100-150 ms of C
 what sessions create afterwards is still collected. Last, the heap pages the warm-up freed go back to the
 system (malloc_trim).
 
+It also turns altair's debug mode off: in debug mode every schema object altair creates validates itself
+against the Vega-Lite schema, and components.chart_layout.chart_dict validates a whole spec; that was most
+of the time a click spent building a chart it had not built before (e.g. 0.2-0.3 s of a Manufacturing
+page). The charts are the same either way; tests, which never warm up, keep validating every chart they build.
+
 RPE_WARM_UP=0 in the environment leaves the process cold (`python -m bench --profile` measures what a
 cold first run costs).
 """
@@ -54,9 +59,11 @@ def warm_up() -> float:
     from streamlit import string_util
 
     from loaders.snapshot import GEO_DIR
+    from shell.group_values import warm_group_values
     from shell.overview_views import build_first_overview
     from shell.snapshot_cache import cached_boundaries, cached_snapshot
 
+    alt.utils.schemapi.disable_debug_mode()  # see the module's docstring
     quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
     level = quiet.level
     quiet.setLevel(logging.ERROR)  # "missing ScriptRunContext": expected outside a script run
@@ -66,6 +73,7 @@ def warm_up() -> float:
         for path in sorted(GEO_DIR.glob("*.geojson")):
             cached_boundaries(path.stem)
         build_first_overview()  # the view, chart spec and map preview a visitor without a link sees first
+        warm_group_values()  # the preset groups' values on the Targets page (shell/group_values.py)
     finally:
         quiet.setLevel(level)
     alt.Chart(pd.DataFrame({"x": [1.0]})).mark_bar().encode(x="x:Q").to_dict()  # loads the schema validator

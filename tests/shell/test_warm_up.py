@@ -13,6 +13,7 @@ from pathlib import Path
 REPO = Path(__file__).parents[2]
 PROBE = """
 import gc, json, sys
+import altair
 import app  # as the server imports it: __name__ == "app"
 from shell import warm_up
 WATCHED = ("pandas", "pyarrow", "pydeck", "altair", "components.overview")
@@ -21,6 +22,7 @@ print(json.dumps({
     "frozen": gc.get_freeze_count(),
     "modules": sorted(name for name in WATCHED if name in sys.modules),
     "has_app": hasattr(app, "app"),
+    "altair_debug_mode": altair.utils.schemapi.DEBUG_MODE,
 }))
 """
 
@@ -44,6 +46,7 @@ def test_importing_app_as_the_server_does_warms_the_process_up_once() -> None:
     assert len(figures["warmed"]) == 1 and figures["warmed"][0] > 0
     assert figures["frozen"] > 100_000  # pandas, altair and the snapshot: left out of every later collection
     assert figures["modules"] == ["altair", "components.overview", "pandas", "pyarrow", "pydeck"]
+    assert figures["altair_debug_mode"] is False  # charts are not schema-validated object by object when built
 
 
 def test_rpe_warm_up_0_leaves_the_process_cold() -> None:
@@ -51,6 +54,7 @@ def test_rpe_warm_up_0_leaves_the_process_cold() -> None:
     assert figures["has_app"]
     assert figures["warmed"] == [] and figures["frozen"] == 0
     assert "components.overview" not in figures["modules"]
+    assert figures["altair_debug_mode"] is True
 
 
 FIRST_VISIT = """
