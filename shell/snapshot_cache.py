@@ -35,6 +35,16 @@ def cached_boundaries(level: str) -> dict:
     return read_boundaries_json(level, sha256=outputs.get(f"geo/{level}.geojson", {}).get("sha256"))
 
 
+# ~43 MB of strings in the table with groupings, ~4 MB as categoricals. Not status: the sector views fill in and
+# replace statuses (a categorical takes no new value).
+INDUSTRY_LABELS = ("area_code", "geography", "industry")
+
+
+def _with_categorical_labels(table: pd.DataFrame) -> pd.DataFrame:
+    """The industry table's repeated labels as categoricals in lexical order (as the indicator table's)."""
+    return table.astype({column: "category" for column in INDUSTRY_LABELS if column in table})
+
+
 class IndustryTables:
     """The GVA-by-industry table held once per process. It is read as it is (`as_read`: similar areas) until
     Sector strengths first asks for it with the groupings appended (`with_groupings`); from then on the table as
@@ -52,14 +62,15 @@ class IndustryTables:
             if self._grouped is not None:
                 return self._grouped["all"].iloc[: self._rows_read]
             if self._as_read is None:
-                self._as_read = read_industry_gva()
+                self._as_read = _with_categorical_labels(read_industry_gva())
             return self._as_read
 
     def with_groupings(self) -> TablesByArea:
         with self._lock:
             if self._grouped is None:
                 table = self._as_read if self._as_read is not None else read_industry_gva()
-                self._grouped, self._rows_read = TablesByArea(with_groups(table, BUILT_GROUPS)), len(table)
+                grouped = _with_categorical_labels(with_groups(table, BUILT_GROUPS))
+                self._grouped, self._rows_read = TablesByArea(grouped), len(table)
                 self._as_read = None
             return self._grouped
 
