@@ -15,7 +15,6 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
-from components.sector_strengths import BUILT_GROUPS
 from components.similar_areas import level_features
 from loaders.snapshot import Snapshot, read_boundaries_json, read_industry_gva, read_snapshot
 from metrics.sectors import TablesByArea, with_groups
@@ -68,6 +67,8 @@ class IndustryTables:
     def with_groupings(self) -> TablesByArea:
         with self._lock:
             if self._grouped is None:
+                from components.sector_strengths import BUILT_GROUPS  # here: a cold process imports no view
+
                 table = self._as_read if self._as_read is not None else read_industry_gva()
                 grouped = _with_categorical_labels(with_groups(table, BUILT_GROUPS))
                 self._grouped, self._rows_read = TablesByArea(grouped), len(table)
