@@ -57,6 +57,8 @@ def data(
         set(snapshot.areas["area_code"]),
     )
     frame = select_rows(snapshot, query)
+    labels = [column for column in frame.columns if isinstance(frame[column].dtype, pd.CategoricalDtype)]
+    frame = frame.astype(dict.fromkeys(labels, "str"))  # plain strings, not the snapshot's categoricals
     described = {key: indicator_entry(snapshot.metadata[key]) for key in query.indicators}
     units = sorted({entry["unit"] for entry in described.values()})
     frame.attrs = {

@@ -30,17 +30,20 @@ from metrics.sectors import (
     industry_profile,
     quotient_rows,
     quotients_of,
-    with_groups,
 )
-from shell.snapshot_cache import cached_boundaries, cached_industry_gva, cached_similarity_features, cached_snapshot
+from shell.snapshot_cache import (
+    cached_boundaries,
+    cached_sector_tables,
+    cached_similarity_features,
+    cached_snapshot,
+)
 
 SOURCE_INDICATOR = "manufacturing_gva_share"  # the same ONS workbooks: its metadata names the source
 
 
-@st.cache_resource(show_spinner=False)
 def sector_table() -> TablesByArea:
     """The industry table with the groupings added, and each area's rows (read-only, shared by every session)."""
-    return TablesByArea(with_groups(cached_industry_gva(), BUILT_GROUPS))
+    return cached_sector_tables()
 
 
 @st.cache_resource(show_spinner=False)
