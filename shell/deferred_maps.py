@@ -17,6 +17,7 @@ import streamlit as st
 
 DEFERRED_MAPS = "_deck_maps_this_run"
 FIRST_SCREEN_DRAWN = "_first_screen_drawn"  # the browser has drawn a run with a map's preview
+CALLED_BY_THE_RUN = "_first_screen_tick_registered"
 TICK_AFTER_DRAWN_S = 0.2  # after the browser has handled the run's last message
 
 
@@ -47,6 +48,7 @@ def draw_deferred_maps() -> None:
     maps = st.session_state.get(DEFERRED_MAPS, [])
     drawn = bool(st.session_state.get(FIRST_SCREEN_DRAWN))
     if waits_for_first_screen(len(maps), drawn, st.context.headers.get("User-Agent", "")):
+        st.session_state[CALLED_BY_THE_RUN] = True
         _after_first_screen()
     else:
         for draw in maps:
@@ -57,7 +59,10 @@ def draw_deferred_maps() -> None:
 @st.fragment(run_every=TICK_AFTER_DRAWN_S)
 def _after_first_screen() -> None:
     """Run by the browser's timer once it has handled the first screen; the app's rerun draws the maps,
-    and, no longer called, this fragment's timer stops."""
+    and, no longer called, this fragment's timer stops. (A fragment also runs where the app's run calls
+    it, which only registers the timer.)"""
+    if st.session_state.pop(CALLED_BY_THE_RUN, False):
+        return
     if not st.session_state.get(FIRST_SCREEN_DRAWN):
         st.session_state[FIRST_SCREEN_DRAWN] = True
         st.rerun(scope="app")

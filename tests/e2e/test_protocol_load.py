@@ -50,7 +50,8 @@ BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko
 
 def first_run(url: str, user_agent: str | None = None) -> list[str]:
     """The kinds of a first run's messages, in the order a client receives them (new elements by type, the
-    map preview and raw-HTML Markdown named apart, and fragment timers as "auto_rerun <seconds>")."""
+    map preview and raw-HTML Markdown named apart, fragment timers as "auto_rerun <seconds>"), and last its
+    end, "script_finished <status>" (0: finished, 2: cut short for another run)."""
 
     async def kinds_received() -> list[str]:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -67,7 +68,7 @@ def first_run(url: str, user_agent: str | None = None) -> list[str]:
                     continue
                 message = ForwardMsg.FromString(payload)
                 if message.WhichOneof("type") == "script_finished":
-                    return kinds
+                    return [*kinds, f"script_finished {message.script_finished}"]
                 if message.WhichOneof("type") == "auto_rerun":
                     kinds.append(f"auto_rerun {message.auto_rerun.interval:g}")
                 if message.WhichOneof("type") == "delta" and message.delta.WhichOneof("type") == "new_element":
@@ -90,7 +91,7 @@ def test_the_map_preview_is_sent_early_as_html_and_the_deck_gl_chart_last(app_se
     # Markdown with raw HTML makes the browser fetch and compile a parser for it (rehype-raw, 184 KB) before
     # it draws that element: the first preview waited ~0.6 s for it. The first screen's HTML is st.html.
     assert "markdown with raw HTML" not in kinds, kinds
-    assert kinds[-1] == "deck_gl_json_chart", kinds[-5:]
+    assert kinds[-2:] == ["deck_gl_json_chart", "script_finished 0"], kinds[-5:]
     preview = kinds.index("map preview")
     assert "vega_lite_chart" in kinds[preview:], "the ranked chart comes after the preview, before deck.gl"
     assert not [kind for kind in kinds if kind.startswith("auto_rerun")], kinds
@@ -102,3 +103,5 @@ def test_a_browser_gets_its_first_screen_before_deck_gl(app_server: StreamlitSer
     kinds = first_run(app_server.url, BROWSER)
     assert kinds.count("map preview") == 1 and "deck_gl_json_chart" not in kinds, kinds
     assert f"auto_rerun {TICK_AFTER_DRAWN_S:g}" in kinds, kinds[-5:]
+    # the run ends as a run (0), not cut short for another (2): only the browser's timer asks for the next
+    assert kinds[-1] == "script_finished 0", kinds[-5:]
