@@ -75,7 +75,9 @@ def measure_apptest(levels: Sequence[str], pages: dict[str, str] = PAGES, freeze
         at.selectbox(key="level").set_value(level)
         run()
         deck_bytes = len(at.get("deck_gl_json_chart")[0].proto.json.encode("utf-8"))
-        preview_bytes = sum(len(item.value.encode("utf-8")) for item in at.markdown if PREVIEW_CLASS in item.value)
+        preview_bytes = sum(
+            len(element.proto.body.encode("utf-8")) for element in at.get("html") if PREVIEW_CLASS in element.proto.body
+        )
         payload[level] = deck_bytes + preview_bytes  # both travel to the browser for one map
         payload_parts[level] = {"deck_gl_json": deck_bytes, "preview_html": preview_bytes}
         for page, path in pages.items():
