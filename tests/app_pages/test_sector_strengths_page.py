@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.targets import PRESET_GROUPS
 from metrics.groups import member_lads
+from tests.app_pages.markdown_text import map_legend
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
@@ -160,7 +161,7 @@ def test_the_link_carries_the_detail_and_the_mapped_industry() -> None:
     at = open_page(level="lad", area=NORTHUMBERLAND, sector_detail="detailed", sector="61-63")
     assert at.query_params["sector_detail"] == "detailed" and at.query_params["sector"] == "61-63"
     assert at.get("deck_gl_json_chart")
-    assert any("LQ of Telecommunications; information technology" in m.value for m in at.markdown)  # legend
+    assert "LQ of Telecommunications; information technology" in map_legend(at)
 
 
 def test_similar_areas_show_their_quotients_in_the_chosen_areas_specialisms() -> None:

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.palettes import NO_DATA, SUPPRESSED
 from components.plain_text import plain
+from tests.app_pages.markdown_text import html_bodies
 from tests.app_pages.your_data.page_helpers import (
     APP,
     AREAS,
@@ -186,10 +187,13 @@ def test_markdown_in_an_upload_is_shown_as_text_also_in_presentation_mode() -> N
     assert f"Map: {plain(link)}" in [h.value for h in app.header]
     app.toggle(key="present").set_value(True).run()
     no_exception(app)
-    shown = [m.value for m in [*app.markdown, *app.caption, *app.header, *app.error, *app.info, *app.toast]]
+    shown = [
+        *(m.value for m in [*app.markdown, *app.caption, *app.header, *app.error, *app.info, *app.toast]),
+        *html_bodies(app),
+    ]
     assert f"## {plain(link + ' (your data)')}" in shown
     assert any(value.startswith(plain("Source: Your data: [report](www.evil.example).csv")) for value in shown)
-    # The legend is an HTML block (escaped with html.escape; Markdown inside an HTML block is not read).
+    # The legend is st.html (escaped with html.escape; st.html reads no Markdown).
     legends = [value for value in shown if value.startswith("<div><strong>")]
     assert legends and all(value.startswith(f"<div><strong>{escape(link)}</strong>") for value in legends)
     assert not [
