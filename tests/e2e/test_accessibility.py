@@ -23,6 +23,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from bench.browser import AXE_JS, MAP, StreamlitServer, axe_version, choose, new_page, open_app, run_axe, wait_idle
+from tests.e2e.helpers_pages import PAGES as TITLES
+from tests.e2e.helpers_pages import title
 
 REPO = Path(__file__).resolve().parents[2]
 PAGES = {  # navigation label -> page file
@@ -296,7 +298,11 @@ def settle(page: Page) -> None:
 
 
 def go_to(page: Page, name: str) -> None:
+    """Navigate and wait until the page's own title shows (a widget changed before that could still run the
+    page that was there: a clean-clone run once tested the Accessibility page in place of the Overview)."""
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=name, exact=False).click()
+    settle(page)
+    expect(title(page, TITLES[name])).to_be_visible(timeout=30_000)
     settle(page)
     if name == "Your data":  # its map appears once there are values: the built-in example file
         switch = page.get_by_role("switch", name="Try it with an example file instead")
