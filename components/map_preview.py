@@ -32,7 +32,9 @@ SLOT_KEY_PREFIX = "map-slot-"  # a map's container key: its preview and its deck
 # The cell's CSS: one grid area, so the deck.gl chart (drawn after) lies exactly over the preview.
 SLOT_CSS = (
     f'<style>[class*="st-key-{SLOT_KEY_PREFIX}"]{{display:grid!important;grid-template-columns:minmax(0,1fr)}}'
-    f'[class*="st-key-{SLOT_KEY_PREFIX}"]>div{{grid-area:1/1}}</style>'
+    f'[class*="st-key-{SLOT_KEY_PREFIX}"]>div{{grid-area:1/1}}'
+    # the deck.gl chart's place before it is drawn: Streamlit shows an empty element as a grey loading bar
+    f'[class*="st-key-{SLOT_KEY_PREFIX}"] [data-testid="stSkeleton"]{{display:none}}</style>'
 )
 
 
