@@ -18,7 +18,6 @@ from api.routes import api_routes
 from components.attribution import ATTRIBUTION
 from deploy.security import SecurityHeaders
 from loaders.snapshot import SnapshotError
-from shell.deferred_maps import draw_deferred_maps
 from shell.embed import embed_frame, embed_view
 from shell.figure_links import embedded_figure
 from shell.figures import (
@@ -29,6 +28,7 @@ from shell.figures import (
     presentation_view,
     sidebar_tools,
 )
+from shell.first_screen import draw_deferred
 from shell.snapshot_cache import cached_snapshot
 from shell.state import PageStopped, finish_sidebar, shared_sidebar
 from shell.warm_up import warm_up_process
@@ -90,4 +90,4 @@ else:  # the page script
             presentation_view(slots, navigation.title)
         st.divider()
         st.caption(ATTRIBUTION)
-    draw_deferred_maps()  # deck.gl last: its JavaScript is fetched after the rest of the page has arrived
+    draw_deferred()  # deck.gl last: its JavaScript is fetched after the rest of the page has arrived

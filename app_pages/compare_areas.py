@@ -29,6 +29,7 @@ from components.plain_text import plain
 from components.similar_areas import similar_areas_view
 from loaders.snapshot import Snapshot
 from shell.figures import show_chart, table_downloads
+from shell.first_screen import data_table
 from shell.snapshot_cache import cached_similarity_features, cached_snapshot
 from shell.state import current_view, pick, stop_page
 
@@ -65,7 +66,7 @@ def similar_areas_offer(main: str) -> None:
         if view.message:
             st.info(plain(view.message))
             return
-        st.dataframe(
+        data_table(
             view.table,
             hide_index=True,
             column_config={"area": st.column_config.TextColumn("area", pinned=True)},
@@ -188,7 +189,7 @@ if series["lci"].notna().any():
 for caveat in meta.caveats:
     st.caption(caveat)
 with st.expander("Chart data (table)"):
-    st.dataframe(
+    data_table(
         with_interval_text(series, meta)[["area", "area_code", "period", "value", "interval", "status"]],
         hide_index=True,
         column_config={"interval": st.column_config.TextColumn("95% confidence interval")},
@@ -205,7 +206,7 @@ with st.expander("Chart data (table)"):
 st.header(f"All indicators, {shared.year}")
 st.caption(YEAR_RULE)
 comparison = comparison_table(rows, metadata, codes, labels, shared.year)
-st.dataframe(
+data_table(
     comparison.table,
     hide_index=True,
     height="content",

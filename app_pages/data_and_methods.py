@@ -38,6 +38,7 @@ from components.similar_areas import (
     similarity_method_text,
 )
 from loaders.snapshot import Snapshot
+from shell.first_screen import data_table
 from shell.snapshot_cache import cached_industry_gva, cached_snapshot
 from shell.whole_table import show_build_status, whole_table_build
 
@@ -80,7 +81,7 @@ st.markdown(
 
 st.header("Sources")
 st.subheader("Indicator sources")
-st.dataframe(
+data_table(
     indicator_sources_table(metadata, manifest),
     hide_index=True,
     column_config={
@@ -92,19 +93,19 @@ st.dataframe(
     placeholder=MISSING_CELL,
 )
 st.subheader("Source files")
-st.dataframe(source_files_table(manifest), hide_index=True, placeholder=MISSING_CELL)
+data_table(source_files_table(manifest), hide_index=True, placeholder=MISSING_CELL)
 
 st.header("Build manifest")
-st.dataframe(manifest_summary_table(manifest), hide_index=True, placeholder=MISSING_CELL)
+data_table(manifest_summary_table(manifest), hide_index=True, placeholder=MISSING_CELL)
 rows_col, geo_col = st.columns([3, 2])
 with rows_col:
     st.markdown("**Rows per indicator**")
-    st.dataframe(rows_by_indicator_table(manifest, metadata), hide_index=True, height=300, placeholder=MISSING_CELL)
+    data_table(rows_by_indicator_table(manifest, metadata), hide_index=True, height=300, placeholder=MISSING_CELL)
 with geo_col:
     st.markdown("**Web boundary files** (map payload per level)")
-    st.dataframe(boundary_sizes_table(manifest), hide_index=True, placeholder=MISSING_CELL)
+    data_table(boundary_sizes_table(manifest), hide_index=True, placeholder=MISSING_CELL)
 with st.expander("Output files and checksums"):
-    st.dataframe(outputs_table(manifest), hide_index=True, placeholder=MISSING_CELL)
+    data_table(outputs_table(manifest), hide_index=True, placeholder=MISSING_CELL)
 
 st.header("How aggregates are built")
 lep = manifest["lad_lep_lookup"]
@@ -129,7 +130,7 @@ st.markdown(
     "authorities (unsmoothed, against ONS's CA tables). Differences are in % of ONS's value."
     + (f" Largest difference for any English region in any year: **{worst:.3f}%**." if worst is not None else "")
 )
-st.dataframe(validation_table(manifest), hide_index=True, placeholder=MISSING_CELL)
+data_table(validation_table(manifest), hide_index=True, placeholder=MISSING_CELL)
 northern_ireland = manifest["validation"]["itl1_gva_per_hour_smoothed"]["areas"].get("TLN")
 if northern_ireland:
     st.caption(
@@ -156,7 +157,7 @@ st.markdown(
         else ""
     )
 )
-st.dataframe(manufacturing_validation_table(manifest), hide_index=True)
+data_table(manufacturing_validation_table(manifest), hide_index=True)
 if itl2:
     regions = "; ".join(
         f"{code} {facts['name']} (split: {', '.join(facts['straddling_lads'])})" for code, facts in left_out.items()
@@ -175,7 +176,7 @@ if itl2:
 
 st.header("Sector strengths")
 st.markdown(sector_strengths_method(manifest))
-st.dataframe(groupings_method_table(), hide_index=True)
+data_table(groupings_method_table(), hide_index=True)
 shares = manifest["validation"].get("industry_shares", {})
 if shares:
     st.subheader("Industry shares against ONS's regional tables")
@@ -187,7 +188,7 @@ if shares:
         "authority's figure is withheld, the UK, its countries, England, England excluding London and the ITL1 "
         "regions use ONS's regional figure instead (status 'itl3_sum')."
     )
-    st.dataframe(industry_validation_table(manifest), hide_index=True)
+    data_table(industry_validation_table(manifest), hide_index=True)
 
 st.header("Provisional figures")
 st.markdown(
@@ -198,7 +199,7 @@ st.markdown(
     "the same provisional regional GVA. Smoothed series for the latest years also move when ONS revises or "
     "adds a year."
 )
-st.dataframe(
+data_table(
     provisional_table(manifest, metadata),
     hide_index=True,
     column_config={"the source says": st.column_config.TextColumn("the source says", width="large")},
@@ -212,7 +213,7 @@ st.markdown(
     "LEP ratios are correct for each LEP, but **LEP totals must not be added up to England** (they would "
     "double count these authorities)."
 )
-st.dataframe(overlaps, hide_index=True, placeholder=MISSING_CELL)
+data_table(overlaps, hide_index=True, placeholder=MISSING_CELL)
 
 st.header("2023 LAD changes")
 changes = lad_changes_table(snapshot.areas, manifest)
@@ -229,7 +230,7 @@ st.markdown(
         else "Not every successor lies inside one LEP: see the table."
     )
 )
-st.dataframe(changes, hide_index=True, placeholder=MISSING_CELL)
+data_table(changes, hide_index=True, placeholder=MISSING_CELL)
 st.markdown(
     "The Nomis extracts (Annual Population Survey and UK Business Counts, 2017–2022) name districts by their "
     "2021 names. The abolished districts have no 2023 code, so their rows are **dropped from the Nomis "
@@ -273,7 +274,7 @@ Two different things, never shown as zero:
   publish or a year before an area existed. Maps show grey; tables say *no data*.
 """
 )
-st.dataframe(status_counts(snapshot, manifest.get("snapshot_id", "")), hide_index=True, placeholder=MISSING_CELL)
+data_table(status_counts(snapshot, manifest.get("snapshot_id", "")), hide_index=True, placeholder=MISSING_CELL)
 
 st.header("Confidence intervals and verdicts")
 st.markdown(
@@ -291,7 +292,7 @@ the parts).
 )
 st.markdown(METHOD_TEXT)
 coverage = interval_coverage(snapshot, manifest.get("snapshot_id", ""))
-st.dataframe(coverage, hide_index=True, placeholder=MISSING_CELL)
+data_table(coverage, hide_index=True, placeholder=MISSING_CELL)
 broken = int(coverage["intervals not holding their value"].sum()) if not coverage.empty else 0
 st.caption(
     f"Checked on every row: {broken} interval(s) with lci > uci, one limit missing, or a value outside "
@@ -301,15 +302,15 @@ st.caption(
 
 st.header("Similar areas")
 st.markdown(similarity_method_text(metadata))
-st.dataframe(
+data_table(
     similarity_measures_table(metadata),
     hide_index=True,
     column_config={"why": st.column_config.TextColumn("why", width="large")},
 )
-st.dataframe(similarity_coverage(snapshot, manifest.get("snapshot_id", "")), hide_index=True)
+data_table(similarity_coverage(snapshot, manifest.get("snapshot_id", "")), hide_index=True)
 
 st.header("Indicators")
-st.dataframe(
+data_table(
     indicator_catalogue_table(metadata), hide_index=True, column_config={"link": link("link")}, placeholder=MISSING_CELL
 )
 st.subheader("Definitions and caveats")

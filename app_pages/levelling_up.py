@@ -40,6 +40,7 @@ from components.plain_text import plain
 from components.static_maps import MAX_MAPS, GeoConcatChart, MapPanel, small_multiples
 from metrics.comparisons import correlation
 from shell.figures import show_chart, table_downloads
+from shell.first_screen import data_table
 from shell.snapshot_cache import cached_boundaries, cached_snapshot
 from shell.state import current_view, pick
 from vocabulary.geography import BENCHMARKS, LEVELS
@@ -124,7 +125,7 @@ else:
     st.markdown(f"**{plain(scorecard_summary(card, shared.area_name or shared.area))}**")
     # years as text, so an indicator not published for the level shows an empty cell rather than "None"
     card = card.assign(year=card["year"].map(lambda year: "" if pd.isna(year) else str(int(year))))
-    st.dataframe(
+    data_table(
         card[
             [
                 "label",
@@ -247,7 +248,7 @@ else:
             f"Each map shows its indicator's year nearest to {shared.year}; the table below lists the same values."
         )
         with st.expander("Table (the mapped values)"):
-            st.dataframe(
+            data_table(
                 table,
                 hide_index=True,
                 column_config={

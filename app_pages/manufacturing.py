@@ -40,6 +40,7 @@ from components.view_choices import nearest_year
 from metrics.location_quotients import quotient_rows
 from metrics.manufacturing import ENTERPRISES, SIZE_BANDS
 from shell.figures import show_chart, show_map, table_downloads
+from shell.first_screen import data_table
 from shell.snapshot_cache import cached_boundaries, cached_snapshot
 from shell.state import current_view, indicator_slot, pick, pick_year, year_note
 from vocabulary.geography import AREA_LEVELS, ENGLAND, LEVELS
@@ -181,7 +182,7 @@ else:
     )
     with st.expander("Table (all areas)"):
         gap_title = f"Gap to {view.benchmark_name} (%)" if view.benchmark_name else "Gap (%)"
-        st.dataframe(
+        data_table(
             view.table[["rank", "area_name", "area_code", "value", "status", "gap_pct"]],
             hide_index=True,
             column_config={
@@ -223,7 +224,7 @@ else:
         trend.spec,
     )
     with st.expander("Trend table"):
-        st.dataframe(trend.table.pivot(index="period", columns="series", values="value"), placeholder=MISSING_CELL)
+        data_table(trend.table.pivot(index="period", columns="series", values="value"), placeholder=MISSING_CELL)
 
 # --- sub-sector mix ------------------------------------------------------------------------------
 st.subheader("Manufacturing sub-sectors")
@@ -254,7 +255,7 @@ else:
         if mix.note:
             st.caption(mix.note)
     with st.expander("Sub-sector table"):
-        st.dataframe(
+        data_table(
             mix.table.pivot(index="subsector", columns="series", values="label").reindex(
                 index=mix.table["subsector"].unique(), columns=mix.table["series"].unique()
             ),
@@ -285,7 +286,7 @@ else:
             width="content",
         )
         with st.expander("Enterprise counts"):
-            st.dataframe(
+            data_table(
                 firms.table.pivot(index="period", columns="band", values="count").reindex(
                     columns=firms.table["band"].unique()
                 ),

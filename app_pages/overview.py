@@ -17,6 +17,7 @@ from components.plain_text import plain
 from components.status_notes import provisional_note
 from components.targets import PRESET_GROUPS
 from shell.figures import show_chart, show_map, table_downloads
+from shell.first_screen import data_table
 from shell.overview_views import indicator_view, overview_view
 from shell.plan import user_plan
 from shell.snapshot_cache import cached_snapshot
@@ -81,7 +82,7 @@ if view.chart_note:
 
 with st.expander("Table (all areas)"):
     shown = ["rank", "area_name", "area_code", "value", *(["interval"] if "interval" in view.table else []), "status"]
-    st.dataframe(
+    data_table(
         view.table[[*shown, "gap_pct"]],
         hide_index=True,
         column_config={
@@ -114,7 +115,7 @@ groups_here = group_table(
 )
 if not groups_here.empty:
     st.markdown("**Area groups at this level** (valued from additive parts; see the Targets page)")
-    st.dataframe(
+    data_table(
         groups_here,
         hide_index=True,
         column_config={"group": st.column_config.TextColumn("group", pinned=True)},

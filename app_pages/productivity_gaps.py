@@ -33,6 +33,7 @@ from components.productivity_gaps_charts import convergence_data, gap_chart_data
 from components.status_notes import provisional_note
 from components.view_choices import nearest_year
 from shell.figures import show_chart, table_downloads
+from shell.first_screen import data_table
 from shell.snapshot_cache import cached_snapshot
 from shell.state import current_view, pick, stop_page, year_note
 from vocabulary.geography import LEVELS
@@ -170,7 +171,7 @@ else:
             area.level_chart,
         )
         with st.expander("Table: gap to each benchmark by year"):
-            st.dataframe(
+            data_table(
                 area.table,
                 hide_index=True,
                 column_config={
@@ -212,7 +213,7 @@ else:
         )
         st.caption(converging.note)
         with st.expander("Table: convergence of every area"):
-            st.dataframe(converging.table, hide_index=True, placeholder=MISSING_CELL)
+            data_table(converging.table, hide_index=True, placeholder=MISSING_CELL)
             table_downloads(
                 f"convergence_{indicator}_{level}_{start}_{end}",
                 f"Convergence of {LEVELS[level].label}, {start}-{end} ({meta.label})",
@@ -240,7 +241,7 @@ else:
     )
     st.caption(scatter.note)
     with st.expander("Table: per hour and per job indices"):
-        st.dataframe(scatter.table, hide_index=True, placeholder=MISSING_CELL)
+        data_table(scatter.table, hide_index=True, placeholder=MISSING_CELL)
         table_downloads(
             f"per_hour_per_job_{level}_{scatter_year}",
             f"GVA per hour and per filled job indices, {LEVELS[level].label}, {scatter_year}",

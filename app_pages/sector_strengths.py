@@ -32,6 +32,7 @@ from components.targets import PRESET_GROUPS
 from metrics.groups import member_lads
 from metrics.sectors import LONG_SPAN, SHORT_SPAN, STRENGTH_RULE
 from shell.figures import show_chart, show_map, table_downloads
+from shell.first_screen import data_table
 from shell.plan import user_plan
 from shell.sector_views import (
     SOURCE_INDICATOR,
@@ -140,7 +141,7 @@ else:
     jobs_reference = lq_reference(shared.benchmark, employment_totals(), "employment by industry (BRES)")
     jobs = None if members else cached_employment(subject, jobs_reference.code, jobs_reference.name, year, detail)
     shown = profile_table(industries, reference.name, jobs)
-    st.dataframe(
+    data_table(
         for_display(shown),
         hide_index=True,
         placeholder=MISSING_CELL,
@@ -171,7 +172,7 @@ else:
         "4- and 5-digit SIC codes; each says how well it is covered and why. Method on Data and methods."
     )
     groups = groups_table(profile, reference.name)
-    st.dataframe(
+    data_table(
         for_display(groups),
         hide_index=True,
         placeholder=MISSING_CELL,
@@ -196,7 +197,7 @@ else:
         focus = specialisms(industries)
         quotients = cached_quotients_of((subject, *similar.codes), reference.code, year)
         comparison = similar_areas_quotients(quotients, subject, similar.codes, area_names, focus)
-        st.dataframe(
+        data_table(
             comparison,
             hide_index=True,
             placeholder=MISSING_CELL,
@@ -234,7 +235,7 @@ show_map(
     height=520,
 )
 with st.expander("Table (all areas)"):
-    st.dataframe(
+    data_table(
         view.table[["rank", "area_name", "area_code", "value", "status"]],
         hide_index=True,
         column_config={"value": st.column_config.NumberColumn(meta.short_label, format="%.2f")},

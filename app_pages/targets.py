@@ -39,6 +39,7 @@ from metrics.targets import (
     uses_relative_gap,
 )
 from shell.figures import show_chart, table_downloads
+from shell.first_screen import data_table
 from shell.group_values import SUMMARY_INDICATORS, group_values
 from shell.plan import area_levels, save_plan, user_plan
 from shell.snapshot_cache import cached_snapshot
@@ -215,7 +216,7 @@ def show_target(target: Target, key: str) -> None:
         )
         show_chart(chart_figure(f"target-{key}", chart, data, [target.indicator], metadata), chart)
         with st.expander("Table"):
-            st.dataframe(assessment.path, hide_index=True, placeholder=MISSING_CELL)
+            data_table(assessment.path, hide_index=True, placeholder=MISSING_CELL)
             table_downloads(
                 f"target-{key}", f"{target.name}: {label_of(target.area)}", data, [target.indicator], [meta.source]
             )

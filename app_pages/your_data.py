@@ -14,6 +14,7 @@ from components.overview import indicators_for, value_format, years_for
 from components.plain_text import plain
 from components.view_choices import nearest_year
 from shell.figures import MAP_HEIGHT_PRESENTING, show_chart, show_figure, show_map
+from shell.first_screen import after_first_screen, data_table
 from shell.session_memory import start_janitor
 from shell.snapshot_cache import cached_boundaries, cached_snapshot
 from shell.state import current_view, level_area_names, pick, stop_page, year_note
@@ -262,20 +263,22 @@ else:
     def render_own_boundaries(big: bool) -> None:
         map_col, legend_col = st.columns([4, 1])
         with map_col:
-            st.pydeck_chart(
-                view.deck,
-                height=MAP_HEIGHT_PRESENTING if big else 540,
-                key="your_data_map",
-                selection_mode="single-object",
-                on_select="ignore",
-                alt=map_alt,
+            after_first_screen(
+                lambda: st.pydeck_chart(
+                    view.deck,
+                    height=MAP_HEIGHT_PRESENTING if big else 540,
+                    key="your_data_map",
+                    selection_mode="single-object",
+                    on_select="ignore",
+                    alt=map_alt,
+                )
             )
         with legend_col:
             st.html(legend_html(values_label, view.legend))
 
     show_figure(map_figure, render_own_boundaries, titled=False)
 with st.expander("Table of the mapped values"):
-    st.dataframe(
+    data_table(
         view.table[["area_name", "area_code", "value", "status", "rank"]], hide_index=True, placeholder=MISSING_CELL
     )
 

@@ -27,6 +27,7 @@ from PIL import Image, ImageChops
 from playwright.sync_api import Browser, Locator, Page, Playwright, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from components.first_screen import PENDING_CLASS
 from components.map_preview import PREVIEW_CLASS, SLOT_KEY_PREFIX
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,6 +53,7 @@ MAP = "[data-testid='stDeckGlJsonChart']"
 MAP_CANVAS = f"{MAP} canvas"
 MAP_SLOT = f"[class*='st-key-{SLOT_KEY_PREFIX}']"  # the map's cell: its still preview under the deck.gl chart
 MAP_PREVIEW = f".{PREVIEW_CLASS}"
+FIRST_SCREEN_PENDING = f".{PENDING_CLASS}"
 # A drawn choropleth fills a good part of its container; a blank canvas has no coloured pixel.
 MIN_COLOURED_SHARE = 0.02
 # axe-core, from the npm registry (`npm install --prefix .ci/node axe-core@4.14.1`; .ci/run does it), or
@@ -194,11 +196,31 @@ def wait_idle(page: Page, timeout_ms: float = 60_000) -> None:
     with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_selector(RUNNING, timeout=1_500)
     page.wait_for_selector(IDLE, timeout=timeout_ms)
+    wait_first_screen_filled(page, timeout_ms)
+
+
+TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
+
+
+def wait_first_screen_filled(page: Page, timeout_ms: float = 60_000, appears_within_ms: float = 0) -> None:
+    """A session's first screen keeps places for its charts, tables and deck.gl maps, filled by the run its
+    painted signal asks for (shell/first_screen.py): wait until its mark has gone and that run is over. The
+    app shows "not running" a little before the run's last elements are in the page: give them two frames,
+    or up to `appears_within_ms` where a first screen is expected."""
+    page.evaluate(TWO_FRAMES)
+    if appears_within_ms:
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_selector(FIRST_SCREEN_PENDING, state="attached", timeout=appears_within_ms)
+    if page.locator(FIRST_SCREEN_PENDING).count():
+        page.wait_for_selector(FIRST_SCREEN_PENDING, state="detached", timeout=timeout_ms)
+        page.wait_for_selector(IDLE, timeout=timeout_ms)
 
 
 def open_app(page: Page, url: str, timeout_ms: float = 60_000) -> None:
+    """Open a page in a new session and wait until its first screen and the run that fills it are over."""
     page.goto(url, timeout=timeout_ms)
     page.wait_for_selector(IDLE, timeout=timeout_ms)
+    wait_first_screen_filled(page, timeout_ms, appears_within_ms=2_000)
 
 
 def _saturation_mask(image: Image.Image, min_saturation: int, min_value: int) -> Image.Image:
@@ -279,12 +301,14 @@ def wait_for_map_preview(page: Page, timeout_s: float = 60.0) -> float:
     if painted is None:
         raise TimeoutError(f"the map preview was not painted in {timeout_s:.0f} s")
     slot = page.locator(MAP_SLOT).first
-    png = slot.screenshot(animations="disabled", timeout=30_000)
-    box = slot.bounding_box()
-    wanted = MIN_COLOURED_SHARE * box["width"] * box["height"] if box else 1
-    if coloured_pixels(png) < wanted:
-        raise AssertionError(f"the map's cell shows {coloured_pixels(png)} coloured pixels, expected {wanted:.0f}")
-    return painted / 1000
+    for _ in range(3):  # a screenshot taken as the page lays out a newly arrived element can miss it
+        png = slot.screenshot(animations="disabled", timeout=30_000)
+        box = slot.bounding_box()
+        wanted = MIN_COLOURED_SHARE * box["width"] * box["height"] if box else 1
+        if coloured_pixels(png) >= wanted:
+            return painted / 1000
+        page.wait_for_timeout(500)
+    raise AssertionError(f"the map's cell shows {coloured_pixels(png)} coloured pixels, expected {wanted:.0f}")
 
 
 def wait_for_map(page: Page, timeout_s: float = 60.0, stable: bool = True) -> bytes:

@@ -5,7 +5,8 @@ processes (deploy/nginx.conf.template, rendered by deploy/nginx_conf.py).
 The Content-Security-Policy allows exactly what Streamlit's front end and this app use, measured in
 Chromium (tests/e2e/test_security_headers_browser.py fails on any CSP violation):
 - scripts from the app's own origin, plus the one inline script of Streamlit's index.html (by its
-  sha256, read from the installed Streamlit so an upgrade keeps the right hash), and WebAssembly
+  sha256, read from the installed Streamlit so an upgrade keeps the right hash) and the app's own script
+  that says a first screen is painted (components/first_screen.py, by its sha256), and WebAssembly
   compilation ('wasm-unsafe-eval': Streamlit's protobuf decoder and deck.gl compile WebAssembly; the
   browser reports "wasm-eval" violations from protobuf.js and DeckGlJsonChart.js without it). No
   JavaScript eval: Vega's expressions run without it (no violation with 'unsafe-eval' left out);
@@ -40,6 +41,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from components.first_screen import painted_signal_html
 from components.sharing import FIGURE_PARAM
 
 Scope = MutableMapping[str, Any]
@@ -69,6 +71,7 @@ def inline_script_hashes(html: str) -> list[str]:
 
 def content_security_policy(index_html: Path | None = None, *, embed: bool = False) -> str:
     hashes = inline_script_hashes((index_html or streamlit_index_html()).read_text(encoding="utf-8"))
+    hashes += inline_script_hashes(painted_signal_html())  # the app's one script (components/first_screen.py)
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'", *hashes, "'wasm-unsafe-eval'"],

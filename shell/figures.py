@@ -36,8 +36,8 @@ from components.sharing import (
     unknown_params,
 )
 from components.view_links import PUBLIC_URL_ENV, public_view_link
-from shell.deferred_maps import defer_map, reset_deferred_maps
 from shell.figure_links import embedded_figure, figure_link_items
+from shell.first_screen import after_first_screen, defer_map, reset_deferred
 from shell.rerun_cache import PAGE_SPECS
 from shell.snapshot_cache import cached_snapshot
 from shell.state import select_area_on_click
@@ -75,7 +75,7 @@ class Shown:
 def begin_run() -> None:
     """Start this run's list of figures and of maps to draw at its end (app.py, before the page runs)."""
     st.session_state[REGISTRY] = []
-    reset_deferred_maps()
+    reset_deferred()
 
 
 def figures_shown() -> list[Shown]:
@@ -107,12 +107,12 @@ def show_chart(figure: Figure, chart: Any, *, width: str = "stretch", alt: str |
     if alt and not figure.description:
         figure = replace(figure, description=alt)  # the slide picture's alt text
 
+    def spec(big: bool) -> dict[str, Any]:
+        # a chart a page's view cache returns unchanged is converted once, not on every rerun
+        return presentation_spec(figure) if big else PAGE_SPECS.get(chart, page_spec)
+
     def render(big: bool) -> None:
-        if big:
-            st.vega_lite_chart(presentation_spec(figure), width=width, alt=alt)
-        else:
-            # a chart a page's view cache returns unchanged is converted once, not on every rerun
-            st.vega_lite_chart(PAGE_SPECS.get(chart, page_spec), width=width, alt=alt)
+        after_first_screen(lambda: st.vega_lite_chart(spec(big), width=width, alt=alt))
 
     show_figure(figure, render)
 
@@ -139,7 +139,7 @@ def show_map(
         map_col, legend_col = st.columns([4, 1])
         with map_col, st.container(key=f"{SLOT_KEY_PREFIX}{key}"):
             st.html(deck_preview_html(deck.spec, map_height))
-            place = st.empty()  # the deck.gl chart's, filled at the end of the run (shell/deferred_maps.py)
+            place = st.empty()  # the deck.gl chart's, filled at the end of the run (shell/first_screen.py)
         defer_map(
             lambda: place.pydeck_chart(
                 deck,

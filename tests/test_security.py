@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from components.first_screen import PAINTED_SCRIPT
 from deploy.security import (
     SecurityHeaders,
     content_security_policy,
@@ -86,7 +87,7 @@ def test_websockets_pass_through_untouched() -> None:
     assert sent == [{"type": "websocket.accept"}] and seen[0]["type"] == "websocket"
 
 
-def test_the_inline_script_of_streamlits_page_is_allowed_by_its_hash(tmp_path: Path) -> None:
+def test_the_inline_scripts_of_streamlits_page_and_the_app_are_allowed_by_their_hashes(tmp_path: Path) -> None:
     body = "\n      window.prerenderReady = false\n    "
     page = tmp_path / "index.html"
     page.write_text(f'<head><script>{body}</script><script type="module" src="./x.js"></script></head>')
@@ -94,7 +95,8 @@ def test_the_inline_script_of_streamlits_page_is_allowed_by_its_hash(tmp_path: P
     assert inline_script_hashes(page.read_text()) == [expected]
     policy = content_security_policy(page)
     script_src = next(part for part in policy.split("; ") if part.startswith("script-src "))
-    assert script_src == f"script-src 'self' {expected} 'wasm-unsafe-eval'"
+    ours = "'sha256-" + base64.b64encode(hashlib.sha256(PAINTED_SCRIPT.encode()).digest()).decode() + "'"
+    assert script_src == f"script-src 'self' {expected} {ours} 'wasm-unsafe-eval'"
     assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in policy
     assert "frame-ancestors 'self'" in policy and "object-src 'none'" in policy and "connect-src 'self'" in policy
 

@@ -23,6 +23,7 @@ from bench.browser import (
     wait_for_map,
     wait_for_map_preview,
 )
+from components.first_screen import DRAWN_BUTTON_KEY
 from tests.e2e.conftest import AppPage
 
 pytestmark = pytest.mark.e2e
@@ -68,6 +69,41 @@ def test_preview_is_painted_before_deck_gl_draws(app: AppPage) -> None:
     wait_for_map(page, stable=False)
     drawn = page.evaluate("Date.now()") / 1000
     assert painted < drawn
+
+
+COUNT_SIGNAL_CLICKS = (
+    "window.signalClicks = 0; document.addEventListener('click', event => {"
+    f" if (event.target.closest('.st-key-{DRAWN_BUTTON_KEY}')) {{ window.signalClicks += 1; }} }}, true);"
+)
+HEAVY_CHUNKS = "/\\/(embed|DataFrame|DeckGlJsonChart)\\.[^/]*\\.js$/"  # Vega, the data grid, deck.gl
+
+
+def test_charts_tables_and_deck_gl_code_is_fetched_after_the_preview_is_painted(
+    e2e_browser: Browser, app_server: StreamlitServer
+) -> None:
+    """A fresh browser (nothing cached) paints the map's preview before it fetches the JavaScript of Vega, the
+    data grid and deck.gl, whose compiling would hold the main thread (shell/first_screen.py); then all three
+    are drawn."""
+    blocked: list[str] = []
+    page = new_page(e2e_browser, blocked)
+    page.add_init_script(COUNT_SIGNAL_CLICKS)
+    try:
+        page.goto(app_server.url, timeout=60_000)
+        painted = wait_for_map_preview(page)
+        wait_for_map(page, stable=False)
+        expect(page.locator("[data-testid='stVegaLiteChart'] svg").first).to_be_visible(timeout=60_000)
+        expect(page.locator("[data-testid='stDataFrame']").first).to_be_attached(timeout=60_000)
+        requested = page.evaluate(
+            f"() => performance.getEntriesByType('resource').filter(e => {HEAVY_CHUNKS}.test(e.name))"
+            ".map(e => [e.name.split('/').pop().split('.')[0], (performance.timeOrigin + e.startTime) / 1000])"
+        )
+        assert {name for name, _ in requested} == {"embed", "DataFrame", "DeckGlJsonChart"}, requested
+        assert all(at > painted for _, at in requested), (painted, requested)
+        # the page's script asked for that run (its button clicked once), not the fallback timer
+        assert page.evaluate("window.signalClicks") == 1
+        assert not blocked
+    finally:
+        page.context.close()
 
 
 def test_without_webgl_the_map_is_still_shown(e2e_browser: Browser, app_server: StreamlitServer) -> None:

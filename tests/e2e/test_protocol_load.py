@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 
 from bench.browser import StreamlitServer
 from bench.protocol_load import WALK, Action, Session, _all_sessions, _run_once, apply, rerun_message, summary
-from shell.deferred_maps import TICK_AFTER_DRAWN_S
+from components.first_screen import PENDING_CLASS
+from shell.first_screen import FALLBACK_TICK_S
 
 T = TypeVar("T")
 
@@ -74,7 +75,9 @@ def first_run(url: str, user_agent: str | None = None) -> list[str]:
                 if message.WhichOneof("type") == "delta" and message.delta.WhichOneof("type") == "new_element":
                     element = message.delta.new_element
                     kind = element.WhichOneof("type")
-                    if kind == "html" and "rpe-map-preview" in element.html.body:
+                    if kind == "html" and PENDING_CLASS in element.html.body:
+                        kind = "painted signal"
+                    elif kind == "html" and "rpe-map-preview" in element.html.body:
                         kind = "map preview"
                     elif kind == "markdown" and element.markdown.allow_html:
                         kind = "markdown with raw HTML"
@@ -85,7 +88,7 @@ def first_run(url: str, user_agent: str | None = None) -> list[str]:
 
 def test_the_map_preview_is_sent_early_as_html_and_the_deck_gl_chart_last(app_server: StreamlitServer) -> None:
     """A client that draws nothing gets the deck.gl chart in its first run, after every other element
-    (shell/deferred_maps.py), the Overview's still preview with the page."""
+    (shell.first_screen.py), the Overview's still preview with the page."""
     kinds = first_run(app_server.url)
     assert kinds.count("deck_gl_json_chart") == 1 and kinds.count("map preview") == 1, kinds
     # Markdown with raw HTML makes the browser fetch and compile a parser for it (rehype-raw, 184 KB) before
@@ -97,11 +100,21 @@ def test_the_map_preview_is_sent_early_as_html_and_the_deck_gl_chart_last(app_se
     assert not [kind for kind in kinds if kind.startswith("auto_rerun")], kinds
 
 
-def test_a_browser_gets_its_first_screen_before_deck_gl(app_server: StreamlitServer) -> None:
-    """A browser's first run has the preview and no deck.gl chart, and a fragment timer that asks for the run
-    that draws it, once the browser has drawn this one (the browser tests see that run's map drawn)."""
+def test_a_browser_gets_its_first_screen_before_charts_tables_and_deck_gl(app_server: StreamlitServer) -> None:
+    """A browser's first run has the preview, and neither the ranked Vega chart, nor a table, nor the deck.gl
+    chart: their JavaScript would hold the main thread before the preview is painted. It ends with the
+    signal that asks for the run that draws them once the browser has painted (a hidden button and its
+    script), and a slow fallback timer (the browser tests see that run's charts, tables and map)."""
     kinds = first_run(app_server.url, BROWSER)
-    assert kinds.count("map preview") == 1 and "deck_gl_json_chart" not in kinds, kinds
-    assert f"auto_rerun {TICK_AFTER_DRAWN_S:g}" in kinds, kinds[-5:]
-    # the run ends as a run (0), not cut short for another (2): only the browser's timer asks for the next
+    assert kinds.count("map preview") == 1, kinds
+    assert not {"deck_gl_json_chart", "vega_lite_chart", "dataframe"} & set(kinds), kinds
+    assert "painted signal" in kinds and "button" in kinds, kinds[-6:]
+    assert f"auto_rerun {FALLBACK_TICK_S:g}" in kinds, kinds[-5:]
+    # the run ends as a run (0), not cut short for another (2): only the browser asks for the next
     assert kinds[-1] == "script_finished 0", kinds[-5:]
+
+
+def test_a_client_that_draws_nothing_gets_charts_and_tables_in_its_first_run(app_server: StreamlitServer) -> None:
+    kinds = first_run(app_server.url)
+    assert {"vega_lite_chart", "dataframe"} <= set(kinds), kinds
+    assert "painted signal" not in kinds and "button" not in kinds, kinds

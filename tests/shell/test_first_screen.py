@@ -1,0 +1,80 @@
+"""When deck.gl charts wait for the browser's first screen (shell.first_screen.py)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from components.first_screen import DRAWN_BUTTON_KEY, PAINTED_SCRIPT, PENDING_CLASS, painted_signal_html
+from components.map_preview import PREVIEW_CLASS
+from shell.first_screen import is_browser, waits_for_first_screen
+
+CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+
+
+@pytest.mark.parametrize("agent", [CHROME, FIREFOX])
+def test_browsers_are_recognised(agent: str) -> None:
+    assert is_browser(agent)
+
+
+@pytest.mark.parametrize("agent", ["", "Python/3.11 websockets/15.0", "curl/8.5.0"])
+def test_clients_that_draw_nothing_are_not_browsers(agent: str) -> None:
+    assert not is_browser(agent)
+
+
+def test_only_a_browsers_first_screen_with_something_deferred_waits() -> None:
+    assert waits_for_first_screen(1, drawn=False, user_agent=CHROME)
+    assert not waits_for_first_screen(0, drawn=False, user_agent=CHROME)  # nothing deferred: nothing to wait for
+    assert not waits_for_first_screen(2, drawn=True, user_agent=CHROME)  # deck.gl's JavaScript is loaded
+    assert not waits_for_first_screen(1, drawn=False, user_agent="")  # AppTest: the maps in the first run
+
+
+def test_the_painted_signal_keeps_its_text_through_the_html_sanitiser() -> None:
+    """The script is allowed by the hash of its exact text: no markup characters that parsing could change."""
+    assert "<" not in PAINTED_SCRIPT and "&" not in PAINTED_SCRIPT
+    html = painted_signal_html()
+    assert f"<script>{PAINTED_SCRIPT}</script>" in html and f'class="{PENDING_CLASS}" hidden' in html
+    # the script clicks the button shell/first_screen.py draws, and waits for the previews
+    assert f".st-key-{DRAWN_BUTTON_KEY} button" in PAINTED_SCRIPT and f".{PREVIEW_CLASS} img" in PAINTED_SCRIPT
+
+
+HEAVY_ELEMENTS = {"dataframe", "vega_lite_chart", "altair_chart", "pydeck_chart"}
+FIRST_SCREEN_RULES = {"after_first_screen", "defer_map"}  # shell/first_screen.py
+
+
+def drawn_outside_the_rule(source: str) -> list[int]:
+    """Lines that draw a chart, table or deck.gl map other than inside a call to a first-screen rule."""
+    tree = ast.parse(source)
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+    def ruled(node: ast.AST) -> bool:
+        while node in parents:
+            node = parents[node]
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in FIRST_SCREEN_RULES:
+                return True
+        return False
+
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in HEAVY_ELEMENTS and not ruled(node)
+    ]
+
+
+def test_the_rule_check_sees_a_direct_call() -> None:
+    assert drawn_outside_the_rule("st.dataframe(x)\nafter_first_screen(lambda: st.dataframe(y))") == [1]
+
+
+def test_pages_draw_charts_tables_and_maps_through_the_first_screens_rule() -> None:
+    """A page that called st.dataframe (or drew a chart) itself would fetch that JavaScript before the preview."""
+    repo = Path(__file__).resolve().parents[2]
+    paths = [repo / "app.py", *(repo / "app_pages").glob("*.py"), *(repo / "shell").glob("*.py")]
+    direct = {
+        str(path.relative_to(repo)): lines
+        for path in paths
+        if (lines := drawn_outside_the_rule(path.read_text(encoding="utf-8")))
+    }
+    assert not direct, direct
