@@ -271,7 +271,8 @@ else:
                     selection_mode="single-object",
                     on_select="ignore",
                     alt=map_alt,
-                )
+                ),
+                "map",
             )
         with legend_col:
             st.html(legend_html(values_label, view.legend))

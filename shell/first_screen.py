@@ -51,13 +51,14 @@ def first_screen_pending() -> bool:
     return not st.session_state.get(FIRST_SCREEN_DRAWN) and is_browser(_user_agent())
 
 
-def after_first_screen(draw: Callable[[], object]) -> None:
-    """Draw a chart or table here now, or on a browser's first screen keep its place and draw it there in the
-    run that follows."""
+def after_first_screen(draw: Callable[[], object], what: str = "chart") -> None:
+    """Draw a chart or table here now, or on a browser's first screen keep its place, saying what comes there,
+    and draw it there in the run that follows."""
     if not first_screen_pending():
         draw()
         return
     place = st.empty()
+    place.caption(f"Loading the {what}…")
 
     def fill() -> None:
         with place.container():
@@ -69,7 +70,7 @@ def after_first_screen(draw: Callable[[], object]) -> None:
 def data_table(data: Any, **options: Any) -> None:
     """st.dataframe, after a browser's first screen (the data grid's JavaScript is the page's heaviest after
     deck.gl's)."""
-    after_first_screen(lambda: st.dataframe(data, **options))
+    after_first_screen(lambda: st.dataframe(data, **options), "table")
 
 
 def waits_for_first_screen(deferred: int, drawn: bool, user_agent: str) -> bool:

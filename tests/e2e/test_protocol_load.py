@@ -81,6 +81,8 @@ def first_run(url: str, user_agent: str | None = None) -> list[str]:
                         kind = "map preview"
                     elif kind == "markdown" and element.markdown.allow_html:
                         kind = "markdown with raw HTML"
+                    elif kind == "markdown" and element.markdown.body.startswith("Loading the "):
+                        kind = element.markdown.body
                     kinds.append(kind)
 
     return run_apart(kinds_received())
@@ -108,6 +110,8 @@ def test_a_browser_gets_its_first_screen_before_charts_tables_and_deck_gl(app_se
     kinds = first_run(app_server.url, BROWSER)
     assert kinds.count("map preview") == 1, kinds
     assert not {"deck_gl_json_chart", "vega_lite_chart", "dataframe"} & set(kinds), kinds
+    # their places say what is coming (the ranked chart, the two tables)
+    assert kinds.count("Loading the chart…") == 1 and kinds.count("Loading the table…") == 2, kinds
     assert "painted signal" in kinds and "button" in kinds, kinds[-6:]
     assert f"auto_rerun {FALLBACK_TICK_S:g}" in kinds, kinds[-5:]
     # the run ends as a run (0), not cut short for another (2): only the browser asks for the next
@@ -118,3 +122,4 @@ def test_a_client_that_draws_nothing_gets_charts_and_tables_in_its_first_run(app
     kinds = first_run(app_server.url)
     assert {"vega_lite_chart", "dataframe"} <= set(kinds), kinds
     assert "painted signal" not in kinds and "button" not in kinds, kinds
+    assert not [kind for kind in kinds if kind.startswith("Loading the ")], kinds
