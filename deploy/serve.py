@@ -10,6 +10,15 @@ Memory: the process re-executes itself once with MALLOC_ARENA_MAX=2 (glibc reads
 thread that allocates otherwise gets an arena of its own, and Streamlit runs every session's script in a
 thread of its own). With Arrow on the C library's malloc (shell/snapshot_cache.py) and the heap trimmed after
 the warm-up, that is ~50-60 MB less RSS after 10 sessions (the figures are in issue #15).
+
+Arrow (`lean_arrow`, before anything imports pyarrow; ~12 MB less RSS after the warm-up):
+- its C++ code (the parquet reader's decoding buffers) allocates from Arrow's default pool, which
+  pyarrow.set_memory_pool does not change and which Arrow picks once, from ARROW_DEFAULT_MEMORY_POOL, as
+  pyarrow loads: "system" here, as bundled mimalloc kept ~6 MB of the snapshot's decoding;
+- pyarrow.dataset and the cloud filesystems (S3 with the AWS SDK, GCS, Azure, HDFS) are not loaded, ~6 MB of
+  libraries mapped and initialised for a process that reads a few local parquet files: pyarrow.fs does without
+  the filesystems it cannot import, and pyarrow.parquet.read_table reads a single file with ParquetFile when
+  pyarrow.dataset cannot be imported (the same table; tests/test_process_memory.py compares the frames).
 """
 
 from __future__ import annotations
@@ -22,6 +31,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 ARENAS = "MALLOC_ARENA_MAX"
 MAX_ARENAS = "2"
+ARROW_POOL = "ARROW_DEFAULT_MEMORY_POOL"
+# Optional to the modules that import them (an ImportError is caught there); the app reads only local files.
+UNUSED_ARROW_MODULES = ("pyarrow.dataset", "pyarrow._s3fs", "pyarrow._gcsfs", "pyarrow._azurefs", "pyarrow._hdfs")
 
 
 def with_few_malloc_arenas() -> None:
@@ -33,8 +45,18 @@ def with_few_malloc_arenas() -> None:
     os.execv(sys.executable, [sys.executable, *sys.orig_argv[1:]])
 
 
+def lean_arrow() -> None:
+    """Arrow's own allocations on the C library's malloc (unless the environment chooses a pool), and its
+    unused optional modules left out: a None in sys.modules makes importing them fail as if they were not
+    installed. Call before anything imports pyarrow."""
+    os.environ.setdefault(ARROW_POOL, "system")
+    for name in UNUSED_ARROW_MODULES:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
 def main(argv: list[str] | None = None) -> None:
     with_few_malloc_arenas()
+    lean_arrow()
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

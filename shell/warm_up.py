@@ -1,12 +1,12 @@
 """Warm the server process up while it starts, before it answers its first request.
 
 A fresh Streamlit process otherwise makes its first visitor wait while the first script run imports
-pandas, pyarrow, altair, pydeck and the app's modules, reads the snapshot, parses the boundaries and pays
-a few one-off costs inside Streamlit (2-4 s on this 2-core machine, measured with `python -m bench
---profile`). app.py calls `warm_up_process` when the server imports it to find its st.App, which Streamlit
-does before the health check answers; so `streamlit run app.py` and `python -m deploy.serve` alike take
-their first page request warm, and a load balancer's health check waits for a ready process. The work
-fills the very st.cache_resource entries the pages read.
+pandas, pyarrow, altair, pydeck and the app's modules, reads the snapshot, parses the default level's
+boundaries and pays a few one-off costs inside Streamlit (2-4 s on this 2-core machine, measured with
+`python -m bench --profile`). app.py calls `warm_up_process` when the server imports it to find its
+st.App, which Streamlit does before the health check answers; so `streamlit run app.py` and `python -m
+deploy.serve` alike take their first page request warm, and a load balancer's health check waits for a
+ready process. The work fills the very st.cache_resource entries the pages read.
 
 Then it freezes the garbage collector's view of everything loaded so far (gc.freeze): Streamlit runs a
 full collection after every script run (runner.postScriptGC), which otherwise walks the ~200,000
@@ -48,9 +48,12 @@ _done: list[float] = []  # the seconds the warm-up took, once it has run in this
 
 
 def warm_up() -> float:
-    """Import the heavy libraries and the modules app.py and the Overview use, read the snapshot and every
-    level's boundaries into the shared caches, and pay the one-off costs the profile of a first run shows
-    (altair's schema validator, Streamlit's emoji regex and REPL check). Returns the seconds it took."""
+    """Import the heavy libraries and the modules app.py and the Overview use, read the snapshot and the
+    default level's boundaries into the shared caches, and pay the one-off costs the profile of a first run
+    shows (altair's schema validator, Streamlit's emoji regex and REPL check). Returns the seconds it took.
+
+    Only the default level's boundaries: every level's, held parsed from the start, were ~8 MB of RSS per
+    process that most sessions never use, and a level's first pick parses its file in 1-9 ms (LAD the most)."""
     started = time.perf_counter()
     import altair as alt
     import pandas as pd
@@ -58,10 +61,10 @@ def warm_up() -> float:
     import pydeck  # noqa: F401
     from streamlit import string_util
 
-    from loaders.snapshot import GEO_DIR
     from shell.group_values import warm_group_values
     from shell.overview_views import build_first_overview
     from shell.snapshot_cache import cached_boundaries, cached_snapshot
+    from shell.state import DEFAULT_LEVEL
 
     alt.utils.schemapi.disable_debug_mode()  # see the module's docstring
     quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
@@ -70,8 +73,7 @@ def warm_up() -> float:
     try:
         snapshot = cached_snapshot()
         _ = snapshot.by_indicator, snapshot.years_by_level  # cached properties every page uses
-        for path in sorted(GEO_DIR.glob("*.geojson")):
-            cached_boundaries(path.stem)
+        cached_boundaries(DEFAULT_LEVEL)  # the other levels' when first picked (see above)
         build_first_overview()  # the view, chart spec and map preview a visitor without a link sees first
         warm_group_values()  # the preset groups' values on the Targets page (shell/group_values.py)
     finally:

@@ -1,6 +1,6 @@
 """The server process warms up as Streamlit imports app.py to find its st.App, before any request: the
-snapshot, the boundaries and the libraries the first page needs are loaded and frozen out of the garbage
-collector, under plain `streamlit run app.py` as under deploy.serve; RPE_WARM_UP=0 leaves it cold."""
+snapshot, the default level's boundaries and the libraries the first page needs are loaded and frozen out of
+the garbage collector, under plain `streamlit run app.py` as under deploy.serve; RPE_WARM_UP=0 leaves it cold."""
 
 from __future__ import annotations
 
@@ -10,10 +10,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+from shell.state import DEFAULT_LEVEL
+
 REPO = Path(__file__).parents[2]
 PROBE = """
 import gc, json, sys
 import altair
+import shell.snapshot_cache as cache
+levels_read = []
+read = cache.read_boundaries_json
+def recorded(level, **kwargs):
+    levels_read.append(level)
+    return read(level, **kwargs)
+cache.read_boundaries_json = recorded
 import app  # as the server imports it: __name__ == "app"
 from shell import warm_up
 WATCHED = ("pandas", "pyarrow", "pydeck", "altair", "components.overview")
@@ -23,6 +32,9 @@ print(json.dumps({
     "modules": sorted(name for name in WATCHED if name in sys.modules),
     "has_app": hasattr(app, "app"),
     "altair_debug_mode": altair.utils.schemapi.DEBUG_MODE,
+    "boundaries_read": list(levels_read),
+    "lad_areas": len(cache.cached_boundaries("lad")["features"]) if warm_up._done else None,
+    "read_when_picked": levels_read[-1:],
 }))
 """
 
@@ -47,6 +59,9 @@ def test_importing_app_as_the_server_does_warms_the_process_up_once() -> None:
     assert figures["frozen"] > 100_000  # pandas, altair and the snapshot: left out of every later collection
     assert figures["modules"] == ["altair", "components.overview", "pandas", "pyarrow", "pydeck"]
     assert figures["altair_debug_mode"] is False  # charts are not schema-validated object by object when built
+    # Only the default level's boundaries (~8 MB of RSS for all seven levels); another's are read when first picked.
+    assert figures["boundaries_read"] == [DEFAULT_LEVEL]
+    assert figures["lad_areas"] > 300 and figures["read_when_picked"] == ["lad"]
 
 
 def test_rpe_warm_up_0_leaves_the_process_cold() -> None:
@@ -55,6 +70,7 @@ def test_rpe_warm_up_0_leaves_the_process_cold() -> None:
     assert figures["warmed"] == [] and figures["frozen"] == 0
     assert "components.overview" not in figures["modules"]
     assert figures["altair_debug_mode"] is True
+    assert figures["boundaries_read"] == []
 
 
 FIRST_VISIT = """
