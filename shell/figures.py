@@ -37,7 +37,7 @@ from components.sharing import (
 )
 from components.view_links import PUBLIC_URL_ENV, public_view_link
 from shell.figure_links import embedded_figure, figure_link_items
-from shell.first_screen import after_first_screen, defer_map, reset_deferred
+from shell.first_screen import after_first_screen, place_map, reset_deferred
 from shell.rerun_cache import PAGE_SPECS
 from shell.snapshot_cache import cached_snapshot
 from shell.state import select_area_on_click
@@ -139,17 +139,16 @@ def show_map(
         map_col, legend_col = st.columns([4, 1])
         with map_col, st.container(key=f"{SLOT_KEY_PREFIX}{key}"):
             st.html(deck_preview_html(deck.spec, map_height))
-            place = st.empty()  # the deck.gl chart's, filled at the end of the run (shell/first_screen.py)
-        defer_map(
-            lambda: place.pydeck_chart(
-                deck,
-                height=map_height,
-                on_select=select_area_on_click(key),
-                selection_mode="single-object",
-                key=key,
-                alt=alt,
+            place_map(  # the deck.gl chart: here, or at the end of the run (shell/first_screen.py)
+                lambda target: target.pydeck_chart(
+                    deck,
+                    height=map_height,
+                    on_select=select_area_on_click(key),
+                    selection_mode="single-object",
+                    key=key,
+                    alt=alt,
+                )
             )
-        )
         with legend_col:
             st.html(legend_html(legend_title, legend))
             if note:

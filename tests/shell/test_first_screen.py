@@ -6,10 +6,13 @@ import ast
 from pathlib import Path
 
 import pytest
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+from streamlit.testing.v1 import AppTest
 
 from components.first_screen import DRAWN_BUTTON_KEY, PAINTED_SCRIPT, PENDING_CLASS, painted_signal_html
 from components.map_preview import PREVIEW_CLASS
-from shell.first_screen import is_browser, waits_for_first_screen
+from shell.first_screen import FIRST_SCREEN_DRAWN, is_browser, waits_for_first_screen
 
 CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
@@ -42,7 +45,7 @@ def test_the_painted_signal_keeps_its_text_through_the_html_sanitiser() -> None:
 
 
 HEAVY_ELEMENTS = {"dataframe", "vega_lite_chart", "altair_chart", "pydeck_chart"}
-FIRST_SCREEN_RULES = {"after_first_screen", "defer_map"}  # shell/first_screen.py
+FIRST_SCREEN_RULES = {"after_first_screen", "defer_map", "place_map"}  # shell/first_screen.py
 
 
 def drawn_outside_the_rule(source: str) -> list[int]:
@@ -78,3 +81,51 @@ def test_pages_draw_charts_tables_and_maps_through_the_first_screens_rule() -> N
         if (lines := drawn_outside_the_rule(path.read_text(encoding="utf-8")))
     }
     assert not direct, direct
+
+
+# --- a rerun after the browser's first screen keeps the deck.gl chart it shows --------------------------------
+
+APP = str(Path(__file__).parents[2] / "app.py")
+
+
+def elements_sent(at: AppTest) -> list[tuple[tuple[int, ...], str]]:
+    """Run the app once more; each new element the run sent: (its delta path, its type), in order."""
+    sent: list[tuple[tuple[int, ...], str]] = []
+    enqueue = ScriptRunContext.enqueue
+
+    def recording(context: ScriptRunContext, msg: ForwardMsg) -> None:
+        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            sent.append((tuple(msg.metadata.delta_path), msg.delta.new_element.WhichOneof("type")))
+        enqueue(context, msg)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ScriptRunContext, "enqueue", recording)
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return sent
+
+
+@pytest.mark.parametrize("page", ["overview", "manufacturing"])
+def test_a_rerun_after_the_first_screen_sends_the_map_where_it_stands(page: str) -> None:
+    """Once the browser has drawn its first screen, a rerun must not send a place (st.empty) where the deck.gl
+    chart stands: the browser would unmount deck.gl and mount it again, with a new WebGL context, at the end
+    of the run (0.2-0.9 s of its main thread per click with software WebGL)."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["level"] = "lad"
+    at.switch_page(f"app_pages/{page}.py")
+    at.session_state[FIRST_SCREEN_DRAWN] = True  # what the painted signal's click sets in a browser
+    at.run()
+    sent = elements_sent(at)  # a rerun of the same view, as after a click
+    maps = [path for path, kind in sent if kind == "deck_gl_json_chart"]
+    assert maps, "the run drew no deck.gl chart"
+    for path in maps:
+        assert [kind for where, kind in sent if where == path] == ["deck_gl_json_chart"]
+    assert len(at.get("deck_gl_json_chart")) == len(maps)
+
+
+def test_a_client_that_draws_nothing_still_gets_the_map_at_the_end_of_its_run() -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["level"] = "lad"
+    sent = elements_sent(at)
+    (path,) = [where for where, kind in sent if kind == "deck_gl_json_chart"]
+    assert [kind for where, kind in sent if where == path] == ["empty", "deck_gl_json_chart"]
