@@ -1,14 +1,14 @@
 """A browser's first screen: the page's text, widgets and map pictures first; its charts, tables and deck.gl
-maps in the run after, once the browser has drawn that screen.
+maps in the run after, once the browser has painted that screen.
 
 The JavaScript behind those elements is fetched when the first of each reaches the browser, and compiling it
 holds the main thread (deck.gl's 3 MB chunk for 1-2 s with software WebGL, Vega's and the data grid's
 0.8-1.2 MB each for a few hundred ms), so nothing else is painted meanwhile, not even a map's still preview
-that has already arrived. So on a session's first run, a browser gets places kept for them, and a script in the page
-clicks a hidden button once the browser has painted that screen (components/first_screen.py); the run the
-click asks for fills them (a fragment's timer does, should the script not run).
-Later runs draw charts, tables and deck.gl charts in place. A client that draws
-nothing (AppTest, the bench's protocol load test, a script) gets everything in its first run.
+that has already arrived. So on a session's first run a browser gets places kept for them, and a script in
+the page clicks a hidden button once the browser has painted that screen (components/first_screen.py); the
+run the click asks for fills them (a fragment's timer does, should the script not run). Later runs draw
+charts, tables and deck.gl charts in place. A client that draws nothing (AppTest, the bench's protocol load
+test, a script) gets everything in its first run, its deck.gl charts last.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ def reset_deferred() -> None:
     st.session_state[DEFERRED] = []
 
 
-def defer_map(draw: Callable[[], object]) -> None:
-    """Draw this deck.gl chart at the end of the run (`draw` fills an st.empty kept in the map's cell)."""
+def draw_at_end_of_run(draw: Callable[[], object]) -> None:
+    """Call `draw` (which fills an st.empty kept for it) at the end of the run, or on a browser's first
+    screen in the run after it (draw_deferred)."""
     st.session_state.setdefault(DEFERRED, []).append(draw)
 
 
@@ -47,7 +48,7 @@ def place_map(draw: Callable[[Any], object]) -> None:
         draw(st)
     else:
         place = st.empty()
-        defer_map(lambda: draw(place))
+        draw_at_end_of_run(lambda: draw(place))
 
 
 def is_browser(user_agent: str) -> bool:
@@ -78,7 +79,7 @@ def after_first_screen(draw: Callable[[], object], what: str = "chart") -> None:
         with place.container():
             draw()
 
-    defer_map(fill)
+    draw_at_end_of_run(fill)
 
 
 def data_table(data: Any, **options: Any) -> None:

@@ -45,7 +45,7 @@ def test_the_painted_signal_keeps_its_text_through_the_html_sanitiser() -> None:
 
 
 HEAVY_ELEMENTS = {"dataframe", "vega_lite_chart", "altair_chart", "pydeck_chart"}
-FIRST_SCREEN_RULES = {"after_first_screen", "defer_map", "place_map"}  # shell/first_screen.py
+FIRST_SCREEN_RULES = {"after_first_screen", "draw_at_end_of_run", "place_map"}  # shell/first_screen.py
 
 
 def drawn_outside_the_rule(source: str) -> list[int]:
