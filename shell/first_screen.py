@@ -22,6 +22,7 @@ from components.first_screen import DRAWN_BUTTON_KEY, painted_signal_html
 
 DEFERRED = "_drawn_at_end_of_run"
 FIRST_SCREEN_DRAWN = "_first_screen_drawn"  # the browser has drawn a first screen that kept places
+FIRST_SCREEN_FILLED = "_first_screen_filled"  # and a run after that has drawn what it kept places for
 CALLED_BY_THE_RUN = "_first_screen_tick_registered"
 FALLBACK_TICK_S = 3.0  # should the browser's script not say it has painted (components/first_screen.py)
 
@@ -38,13 +39,14 @@ def draw_at_end_of_run(draw: Callable[[], object]) -> None:
 
 
 def place_map(draw: Callable[[Any], object]) -> None:
-    """A map's deck.gl chart (`draw(target)` calls target.pydeck_chart): where it stands once the browser has
-    drawn its first screen, else in a place (st.empty) filled at the end of the run.
+    """A map's deck.gl chart (`draw(target)` calls target.pydeck_chart): where it stands once the run that
+    filled the browser's first screen is over, else in a place (st.empty) filled at the end of the run (in
+    that run too, so that the charts' and tables' JavaScript is fetched before deck.gl's 3 MB).
 
     Kept as a place in every run, the chart was replaced by an empty element mid-run and drawn again at the
     run's end: a swap the browser reconciled on every click of a map page (its CPU per same-page map click
     fell from 0.85 to 0.68 s, median of 18 steps each, once drawn in place)."""
-    if st.session_state.get(FIRST_SCREEN_DRAWN):
+    if st.session_state.get(FIRST_SCREEN_FILLED):
         draw(st)
     else:
         place = st.empty()
@@ -105,6 +107,8 @@ def draw_deferred() -> None:
     else:
         for draw in deferred:
             draw()
+        if st.session_state.get(FIRST_SCREEN_DRAWN):
+            st.session_state[FIRST_SCREEN_FILLED] = True
     reset_deferred()
 
 
